@@ -1,0 +1,566 @@
+//! The `mesure` binary: serve, demo, migrate, workspace, user, token, backup, check.
+#![forbid(unsafe_code)]
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mesure_domain::WorkspaceId;
+use mesure_services::audit::Actor;
+use mesure_services::{App, SystemClock};
+use mesure_store::{Db, migrate};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "mesure",
+    version,
+    about = "Mesure: service operations for agencies and service teams — the right amount of service, measured."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI, the client portal, the JSON API and the background jobs.
+    Serve(ServeArgs),
+    /// Seed a demo workspace (a French agency) if it is not there, print its login, and serve it.
+    Demo(ServeArgs),
+    /// Apply the pending database migrations and exit.
+    Migrate(DbArgs),
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCmd),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Write a consistent copy of a live SQLite database (use pg_dump for PostgreSQL).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write; must not exist.
+        #[arg(long, env = "MESURE_BACKUP_OUT")]
+        out: PathBuf,
+    },
+    /// Report the schema version and check the database's integrity.
+    Check(DbArgs),
+}
+
+/// Where the data lives.
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Database URL: `postgres://…` for PostgreSQL, or `sqlite://FILE`. Default: SQLite in the data directory.
+    #[arg(long, env = "MESURE_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the SQLite database and the development mail outbox.
+    #[arg(long, env = "MESURE_DATA_DIR", default_value = "mesure-data")]
+    data_dir: PathBuf,
+    /// Largest number of database connections.
+    #[arg(long, env = "MESURE_MAX_CONNECTIONS", default_value_t = 16)]
+    max_connections: u32,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "MESURE_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Public URL of this server, used in e-mails. Default: http://BIND.
+    #[arg(long, env = "MESURE_BASE_URL")]
+    base_url: Option<String>,
+    /// Mail transport for workspaces without SMTP settings: `smtp://user:pass@host:port?tls=starttls|tls|none`
+    /// or `file:///dir`. Default: an outbox directory in the data directory.
+    #[arg(long, env = "MESURE_MAIL_URL")]
+    mail_url: Option<String>,
+    /// Sender address for workspaces without their own.
+    #[arg(
+        long,
+        env = "MESURE_MAIL_FROM",
+        default_value = "mesure@localhost.localdomain"
+    )]
+    mail_from: String,
+    /// Mark cookies Secure even when no proxy sends X-Forwarded-Proto: https.
+    #[arg(long, env = "MESURE_SECURE_COOKIES", default_value_t = false)]
+    secure_cookies: bool,
+    /// Log format.
+    #[arg(long, env = "MESURE_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
+    /// Do not run the background job worker in this process.
+    #[arg(long, env = "MESURE_NO_WORKER", default_value_t = false)]
+    no_worker: bool,
+}
+
+#[derive(Subcommand)]
+enum WorkspaceCmd {
+    /// Create a workspace and print its id.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "MESURE_WORKSPACE_NAME")]
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Owner,
+    Manager,
+    Staff,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a staff user; prints a generated password unless --password-stdin is given.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "MESURE_USER_EMAIL")]
+        email: String,
+        #[arg(long, env = "MESURE_USER_NAME")]
+        name: String,
+        #[arg(long, env = "MESURE_USER_ROLE", value_enum)]
+        role: RoleArg,
+        /// The workspace id; may be left out when there is exactly one workspace.
+        #[arg(long, env = "MESURE_WORKSPACE")]
+        workspace: Option<String>,
+        /// `fr` or `en`; default: the workspace's language.
+        #[arg(long, env = "MESURE_USER_LANGUAGE")]
+        language: Option<String>,
+        /// Read the password from standard input (first line).
+        #[arg(long, default_value_t = false)]
+        password_stdin: bool,
+        /// Mail transport for the welcome e-mail (as for `serve`).
+        #[arg(long, env = "MESURE_MAIL_URL")]
+        mail_url: Option<String>,
+        /// Public URL of the server, for the link in the welcome e-mail.
+        #[arg(long, env = "MESURE_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create an API token for a user; prints it once, alone on its line.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "MESURE_USER_EMAIL")]
+        email: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Revoke a user's token by id (see the tokens page), or all of them with --all.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "MESURE_USER_EMAIL")]
+        email: String,
+        #[arg(long, conflicts_with = "all")]
+        id: Option<String>,
+        #[arg(long, default_value_t = false)]
+        all: bool,
+    },
+}
+
+fn database_url(db: &DbArgs) -> Result<String> {
+    match &db.database_url {
+        Some(u) => Ok(u.clone()),
+        None => {
+            std::fs::create_dir_all(&db.data_dir)
+                .with_context(|| format!("cannot create {}", db.data_dir.display()))?;
+            Ok(format!(
+                "sqlite://{}",
+                db.data_dir.join("mesure.db").display()
+            ))
+        }
+    }
+}
+
+async fn open(db: &DbArgs) -> Result<Db> {
+    let url = database_url(db)?;
+    let pool = Db::connect(&url, db.max_connections)
+        .await
+        .with_context(|| "cannot open the database")?;
+    migrate::run(&pool)
+        .await
+        .context("cannot migrate the database")?;
+    Ok(pool)
+}
+
+fn app(
+    db: Db,
+    args: &DbArgs,
+    mail_url: Option<&str>,
+    mail_from: &str,
+    base_url: &str,
+) -> Result<App> {
+    let default_mail = match mail_url {
+        Some(u) => mesure_mail::Transport::parse(u).context("bad --mail-url")?,
+        None => mesure_mail::Transport::Outbox(args.data_dir.join("outbox")),
+    };
+    Ok(App {
+        db,
+        clock: Arc::new(SystemClock),
+        default_mail,
+        default_mail_from: mail_from.to_string(),
+        base_url: base_url.to_string(),
+        data_dir: args.data_dir.clone(),
+        jobs_notify: Arc::new(tokio::sync::Notify::new()),
+    })
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    match format {
+        LogFormat::Text => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
+    }
+}
+
+async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
+    init_logs(args.log_format);
+    let started = Instant::now();
+    let db = open(&args.db).await?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.bind));
+    let app = app(
+        db,
+        &args.db,
+        args.mail_url.as_deref(),
+        &args.mail_from,
+        &base_url,
+    )?;
+    if demo {
+        let email = mesure_services::demo::seed(&app)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo seed failed: {e}"))?;
+        println!("Mesure demo: open {base_url}/login");
+        println!("  login:    {email}");
+        println!("  password: {}", mesure_services::demo::DEMO_PASSWORD);
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = (!args.no_worker)
+        .then(|| tokio::spawn(mesure_services::jobs::worker(app.clone(), stop_rx)));
+    let state = mesure_web::AppState {
+        app: app.clone(),
+        metrics: Arc::default(),
+        secure_cookies: args.secure_cookies,
+    };
+    let router = mesure_web::router(state);
+    tracing::info!(addr = %args.bind, backend = ?app.db.backend(), ready_ms = started.elapsed().as_millis() as u64, "listening");
+    println!("listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    let _ = stop_tx.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    app.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn pick_workspace(db: &Db, given: Option<&str>) -> Result<WorkspaceId> {
+    if let Some(w) = given {
+        let id = WorkspaceId::parse(w).context("--workspace is not a workspace id")?;
+        let mut conn = db.read().await?;
+        mesure_store::workspaces::get(&mut conn.conn(), id)
+            .await
+            .map_err(|_| anyhow::anyhow!("no workspace {w}"))?;
+        return Ok(id);
+    }
+    let mut conn = db.read().await?;
+    let all = mesure_store::workspaces::list(&mut conn.conn()).await?;
+    match all.as_slice() {
+        [one] => Ok(WorkspaceId::from_uuid(one.id)),
+        [] => {
+            bail!("there is no workspace yet: create one with `mesure workspace add --name NAME`")
+        }
+        _ => bail!(
+            "there are {} workspaces: say which with --workspace ID",
+            all.len()
+        ),
+    }
+}
+
+fn service_error(e: mesure_services::ServiceError) -> anyhow::Error {
+    match e {
+        mesure_services::ServiceError::Invalid(inv) => {
+            let lines: Vec<String> = inv
+                .0
+                .iter()
+                .map(|f| {
+                    format!(
+                        "--{}: {}",
+                        f.field.replace('_', "-"),
+                        mesure_web::error::field_message(mesure_domain::Language::En, f)
+                    )
+                })
+                .collect();
+            anyhow::anyhow!("invalid input:\n  {}", lines.join("\n  "))
+        }
+        mesure_services::ServiceError::Conflict(key) => {
+            anyhow::anyhow!("{}", mesure_i18n::t(mesure_domain::Language::En, key))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(a) => serve(a, false).await,
+        Command::Demo(a) => serve(a, true).await,
+        Command::Migrate(db) => {
+            let url = database_url(&db)?;
+            let pool = Db::connect(&url, 1).await?;
+            let applied = migrate::run(&pool).await?;
+            println!(
+                "schema version {} ({} migration(s) applied)",
+                migrate::latest(),
+                applied.len()
+            );
+            Ok(())
+        }
+        Command::Workspace(WorkspaceCmd::Add { db, name }) => {
+            let pool = open(&db).await?;
+            let app = app(
+                pool,
+                &db,
+                None,
+                "mesure@localhost.localdomain",
+                "http://127.0.0.1:8080",
+            )?;
+            let w = mesure_services::workspaces::create(&app, &name, &Actor::system("cli"))
+                .await
+                .map_err(service_error)?;
+            println!("{}", w.id);
+            Ok(())
+        }
+        Command::User(UserCmd::Add {
+            db,
+            email,
+            name,
+            role,
+            workspace,
+            language,
+            password_stdin,
+            mail_url,
+            base_url,
+        }) => {
+            let pool = open(&db).await?;
+            let ws = pick_workspace(&pool, workspace.as_deref()).await?;
+            let app = app(
+                pool,
+                &db,
+                mail_url.as_deref(),
+                "mesure@localhost.localdomain",
+                &base_url,
+            )?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                Some(s.lines().next().unwrap_or("").to_string())
+            } else {
+                None
+            };
+            let role = match role {
+                RoleArg::Owner => "owner",
+                RoleArg::Manager => "manager",
+                RoleArg::Staff => "staff",
+            };
+            let input = mesure_services::users::NewUser {
+                email,
+                name,
+                role: role.into(),
+                language,
+                password,
+            };
+            let added = mesure_services::users::add(&app, ws, &input, &Actor::system("cli"))
+                .await
+                .map_err(service_error)?;
+            // Deliver the welcome e-mail now when nothing else runs the queue.
+            while mesure_services::jobs::run_once(&app).await.unwrap_or(false) {}
+            eprintln!("user {} added to workspace {ws}", added.user.email);
+            if let Some(p) = added.generated_password {
+                println!("{p}");
+            }
+            Ok(())
+        }
+        Command::Token(TokenCmd::Create { db, email, name }) => {
+            let pool = open(&db).await?;
+            let app = app(
+                pool,
+                &db,
+                None,
+                "mesure@localhost.localdomain",
+                "http://127.0.0.1:8080",
+            )?;
+            let user = mesure_services::users::find_by_email(&app, &email)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user {email}"))?;
+            let t = mesure_services::auth::create_token(
+                &app,
+                WorkspaceId::from_uuid(user.workspace_id),
+                user.id,
+                &name,
+                &Actor::system("cli"),
+            )
+            .await
+            .map_err(service_error)?;
+            println!("{}", t.secret);
+            Ok(())
+        }
+        Command::Token(TokenCmd::Revoke { db, email, id, all }) => {
+            let pool = open(&db).await?;
+            let app = app(
+                pool,
+                &db,
+                None,
+                "mesure@localhost.localdomain",
+                "http://127.0.0.1:8080",
+            )?;
+            let user = mesure_services::users::find_by_email(&app, &email)
+                .await
+                .map_err(|_| anyhow::anyhow!("no user {email}"))?;
+            let ws = WorkspaceId::from_uuid(user.workspace_id);
+            let ids: Vec<uuid::Uuid> = match (id, all) {
+                (Some(i), _) => vec![uuid::Uuid::parse_str(&i).context("--id is not a token id")?],
+                (None, true) => {
+                    let mut conn = app.db.read().await?;
+                    mesure_store::tokens::list_for_user(&mut conn.conn(), ws, user.id)
+                        .await?
+                        .into_iter()
+                        .filter(|t| t.revoked_at.is_none())
+                        .map(|t| t.id)
+                        .collect()
+                }
+                (None, false) => bail!("say which token with --id ID, or --all"),
+            };
+            for i in &ids {
+                mesure_services::auth::revoke_token(&app, ws, user.id, *i, &Actor::system("cli"))
+                    .await
+                    .map_err(service_error)?;
+            }
+            println!("{} token(s) revoked", ids.len());
+            Ok(())
+        }
+        Command::Backup { db, out } => {
+            let url = database_url(&db)?;
+            if url.starts_with("postgres") {
+                bail!(
+                    "this is a PostgreSQL database: back it up with pg_dump (e.g. `pg_dump -Fc -f mesure.dump DBNAME`)"
+                );
+            }
+            if out.exists() {
+                bail!("{} already exists", out.display());
+            }
+            let pool = Db::connect(&url, 1).await?;
+            let Db::Sqlite(p) = &pool else {
+                bail!("not a SQLite database")
+            };
+            let target = out.to_string_lossy().replace('\'', "''");
+            sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
+                .execute(p)
+                .await
+                .context("backup failed")?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+        Command::Check(db) => {
+            let url = database_url(&db)?;
+            let pool = Db::connect(&url, 1).await?;
+            let version = migrate::version(&pool).await?;
+            println!("backend: {:?}", pool.backend());
+            println!(
+                "schema version: {version} (this binary: {})",
+                migrate::latest()
+            );
+            let problems = migrate::integrity(&pool).await?;
+            if version != migrate::latest() {
+                println!("schema is not current: run `mesure migrate`");
+            }
+            if problems.is_empty() {
+                println!("integrity: ok");
+            } else {
+                for p in &problems {
+                    println!("integrity problem: {p}");
+                }
+                bail!("{} integrity problem(s)", problems.len());
+            }
+            if version != migrate::latest() {
+                bail!("schema version {version} is not {}", migrate::latest());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(run(cli)) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure types and rules of Mesure: ids, money, validation, roles and the permission table. No IO.
+#![forbid(unsafe_code)]
+
+pub mod clients;
+pub mod ids;
+pub mod money;
+pub mod people;
+pub mod permissions;
+pub mod validate;
+
+pub use ids::*;
+pub use money::{Currency, Money};
+pub use people::{ContactRole, Language, Role};
+pub use permissions::{Action, Principal};
+pub use validate::{FieldError, Invalid};

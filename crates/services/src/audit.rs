@@ -1,0 +1,235 @@
+//! Recording and reading the audit log; the audit-log CSV export job.
+use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::{Action, AuditId, WorkspaceId};
+use mesure_store::audit::{AuditQuery, AuditRow};
+use mesure_store::{Conn, exports};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Who made a change: a user, or the system / command line.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub id: Option<Uuid>,
+    pub label: String,
+    pub request_id: Option<String>,
+}
+
+impl Ctx {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: Some(self.user.uuid()),
+            label: self.label.clone(),
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+impl Actor {
+    pub fn system(label: &str) -> Actor {
+        Actor {
+            id: None,
+            label: label.to_string(),
+            request_id: None,
+        }
+    }
+}
+
+/// Writes one audit entry in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn record<B: Serialize, A: Serialize>(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    actor: &Actor,
+    now: i64,
+    entity_type: &str,
+    entity_id: Uuid,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<()> {
+    let row = AuditRow {
+        workspace_id: ws.uuid(),
+        id: AuditId::new().uuid(),
+        at: now,
+        actor_id: actor.id,
+        actor_label: actor.label.clone(),
+        entity_type: entity_type.to_string(),
+        entity_id,
+        action: action.to_string(),
+        before_json: before.and_then(|b| serde_json::to_string(b).ok()),
+        after_json: after.and_then(|a| serde_json::to_string(a).ok()),
+        request_id: actor.request_id.clone(),
+    };
+    mesure_store::audit::insert(c, &row).await?;
+    Ok(())
+}
+
+/// One changed field of an audit entry.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The fields whose values differ between before and after (bookkeeping fields left out).
+pub fn changes(row: &AuditRow) -> Vec<FieldChange> {
+    let parse = |s: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
+        s.as_deref()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(&row.before_json), parse(&row.after_json));
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    const SKIP: &[&str] = &[
+        "workspace_id",
+        "id",
+        "name_key",
+        "search_key",
+        "sort_key",
+        "created_at",
+        "updated_at",
+        "version",
+    ];
+    keys.into_iter()
+        .filter(|k| !SKIP.contains(&k.as_str()))
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: show(b.get(k)),
+            after: show(a.get(k)),
+        })
+        .collect()
+}
+
+pub async fn list(app: &App, ctx: &Ctx, q: &AuditQuery) -> Result<(Vec<AuditRow>, bool)> {
+    ctx.require(Action::ReadAudit)?;
+    let mut conn = app.db.read().await?;
+    Ok(mesure_store::audit::list(&mut conn.conn(), ctx.workspace, q).await?)
+}
+
+/// Queues the audit-log CSV export; the job writes the file into `exports`.
+pub async fn request_export(app: &App, ctx: &Ctx, q: ExportFilter) -> Result<Uuid> {
+    ctx.require(Action::ExportAudit)?;
+    let mut tx = app.db.begin().await?;
+    let payload = serde_json::json!({ "user": ctx.user.uuid(), "entity_type": q.entity_type, "from": q.from, "to": q.to });
+    let id =
+        crate::jobs::enqueue(&mut tx.conn(), app, ctx.workspace, "audit_export", &payload).await?;
+    record::<(), _>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "job",
+        id,
+        "export_requested",
+        None,
+        Some(&payload),
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_notify.notify_one();
+    Ok(id)
+}
+
+/// Filters of an export request.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+pub struct ExportFilter {
+    pub entity_type: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+/// The job: writes every matching entry, oldest last, as CSV into an export row.
+pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value) -> Result<()> {
+    let filter: ExportFilter = serde_json::from_value(payload.clone()).unwrap_or_default();
+    let user = payload
+        .get("user")
+        .and_then(|u| u.as_str())
+        .and_then(|u| Uuid::parse_str(u).ok());
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "at",
+        "actor",
+        "entity_type",
+        "entity_id",
+        "action",
+        "before",
+        "after",
+        "request_id",
+    ];
+    out.write_record(header)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let mut q = AuditQuery {
+        entity_type: filter.entity_type.clone(),
+        from: filter.from,
+        to: filter.to,
+        limit: 1000,
+        ..Default::default()
+    };
+    let mut conn = app.db.read().await?;
+    loop {
+        let (rows, more) = mesure_store::audit::list(&mut conn.conn(), ws, &q).await?;
+        for r in &rows {
+            let at = mesure_store::ts(r.at).to_string();
+            out.write_record([
+                at.as_str(),
+                &r.actor_label,
+                &r.entity_type,
+                &r.entity_id.to_string(),
+                &r.action,
+                r.before_json.as_deref().unwrap_or(""),
+                r.after_json.as_deref().unwrap_or(""),
+                r.request_id.as_deref().unwrap_or(""),
+            ])
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        }
+        match rows.last() {
+            Some(last) if more => q.before = Some((last.at, last.id)),
+            _ => break,
+        }
+    }
+    drop(conn);
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let content = String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let now = app.now();
+    let stamp = mesure_store::ts(now).strftime("%Y%m%d-%H%M%S").to_string();
+    let mut tx = app.db.begin().await?;
+    exports::insert(
+        &mut tx.conn(),
+        &exports::ExportRow {
+            workspace_id: ws.uuid(),
+            id: Uuid::now_v7(),
+            kind: "audit_log".into(),
+            file_name: format!("audit-log-{stamp}.csv"),
+            content,
+            created_by: user,
+            created_at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn list_exports(app: &App, ctx: &Ctx) -> Result<Vec<exports::ExportRow>> {
+    ctx.require(Action::ExportAudit)?;
+    let mut conn = app.db.read().await?;
+    Ok(exports::list(&mut conn.conn(), ctx.workspace, 20).await?)
+}
+
+pub async fn get_export(app: &App, ctx: &Ctx, id: Uuid) -> Result<exports::ExportRow> {
+    ctx.require(Action::ExportAudit)?;
+    let mut conn = app.db.read().await?;
+    Ok(exports::get(&mut conn.conn(), ctx.workspace, id).await?)
+}

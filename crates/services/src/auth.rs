@@ -1,0 +1,320 @@
+//! Logging in (with throttling), sessions, API tokens, and turning either into a `Ctx`.
+use crate::secrets::{random_token, sha256_hex, verify_password};
+use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::{
+    Action, ClientId, ContactRole, Language, Principal, Role, TokenId, UserId, WorkspaceId,
+};
+use mesure_store::sessions::SessionRow;
+use mesure_store::tokens::TokenRow;
+use mesure_store::users::UserRow;
+use mesure_store::{Conn, sessions, throttle, tokens, users, workspaces};
+use uuid::Uuid;
+
+/// How long a session lasts.
+pub const SESSION_US: i64 = 14 * 24 * 3600 * 1_000_000;
+/// Failures allowed before delays start, per account and per address.
+pub const FREE_FAILURES: i32 = 5;
+/// A counter forgets failures this long after the last one.
+const FORGET_US: i64 = 15 * 60 * 1_000_000;
+
+/// Seconds to wait after `failures` failures: 0 up to the free ones, then 2, 4, 8 … capped at 15 minutes.
+pub fn delay_seconds(failures: i32) -> i64 {
+    if failures < FREE_FAILURES {
+        return 0;
+    }
+    let exp = u32::try_from(failures - FREE_FAILURES).unwrap_or(0).min(10);
+    (2i64 << exp).min(900)
+}
+
+async fn wait_for(c: &mut Conn<'_>, key: &str, now: i64) -> Result<i64> {
+    let Some((failures, last)) = throttle::get(c, key).await? else {
+        return Ok(0);
+    };
+    if now - last > FORGET_US {
+        return Ok(0);
+    }
+    let until = last + delay_seconds(failures) * 1_000_000;
+    Ok(((until - now).max(0) + 999_999) / 1_000_000)
+}
+
+/// A successful login: the session's cookie token (shown once) and the user.
+pub struct LoggedIn {
+    pub token: String,
+    pub user: UserRow,
+}
+
+/// Checks e-mail and password; creates a session. Unknown e-mails and wrong passwords fail alike.
+pub async fn login(app: &App, email: &str, password: &str, address: &str) -> Result<LoggedIn> {
+    let email = email.trim().to_lowercase();
+    let (kmail, kip) = (format!("email:{email}"), format!("ip:{address}"));
+    let now = app.now();
+    let user = {
+        let mut conn = app.db.read().await?;
+        let mut c = conn.conn();
+        let wait = wait_for(&mut c, &kmail, now)
+            .await?
+            .max(wait_for(&mut c, &kip, now).await?);
+        if wait > 0 {
+            return Err(ServiceError::Throttled(wait));
+        }
+        users::find_by_email(&mut c, &email).await?
+    };
+    let ok = match user
+        .as_ref()
+        .and_then(|u| u.password_hash.clone().filter(|_| u.active))
+    {
+        Some(hash) => verify_password(password.to_string(), hash).await,
+        None => {
+            // Spend the same time as a real check so unknown e-mails cannot be told apart.
+            let dummy = DUMMY_HASH
+                .get_or_try_init(|| {
+                    crate::secrets::hash_password(random_token(16).unwrap_or_default())
+                })
+                .await?;
+            let _ = verify_password(password.to_string(), dummy.clone()).await;
+            false
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    let Some(user) = user.filter(|_| ok) else {
+        throttle::record_failure(&mut tx.conn(), &kmail, now).await?;
+        throttle::record_failure(&mut tx.conn(), &kip, now).await?;
+        tx.commit().await?;
+        return Err(ServiceError::Unauthorized);
+    };
+    throttle::clear(&mut tx.conn(), &kmail).await?;
+    let token = random_token(32)?;
+    sessions::insert(
+        &mut tx.conn(),
+        &SessionRow {
+            token_hash: sha256_hex(&token),
+            workspace_id: user.workspace_id,
+            user_id: user.id,
+            csrf_token: random_token(24)?,
+            created_at: now,
+            expires_at: now + SESSION_US,
+        },
+    )
+    .await?;
+    crate::audit::record::<(), _>(
+        &mut tx.conn(),
+        WorkspaceId::from_uuid(user.workspace_id),
+        &crate::audit::Actor {
+            id: Some(user.id),
+            label: user.name.clone(),
+            request_id: None,
+        },
+        now,
+        "user",
+        user.id,
+        "login",
+        None,
+        Some(&serde_json::json!({ "address": address })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LoggedIn { token, user })
+}
+
+/// An Argon2id hash of a random string, verified against when the e-mail is unknown.
+static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+pub async fn logout(app: &App, token: &str) -> Result<()> {
+    let mut tx = app.db.begin().await?;
+    sessions::delete(&mut tx.conn(), &sha256_hex(token)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A resolved request identity and the session's CSRF token (none for API tokens).
+pub struct Resolved {
+    pub ctx: Ctx,
+    pub csrf: Option<String>,
+    pub user: UserRow,
+}
+
+async fn ctx_for(c: &mut Conn<'_>, user: UserRow, request_id: Option<String>) -> Result<Ctx> {
+    if !user.active {
+        return Err(ServiceError::Unauthorized);
+    }
+    let ws = WorkspaceId::from_uuid(user.workspace_id);
+    let w = workspaces::get(c, ws).await?;
+    let principal = match user.kind.as_str() {
+        "staff" => Principal::Staff(Role::parse(&user.role).ok_or(ServiceError::Unauthorized)?),
+        "contact" => {
+            Principal::Contact(ContactRole::parse(&user.role).ok_or(ServiceError::Unauthorized)?)
+        }
+        _ => return Err(ServiceError::Unauthorized),
+    };
+    let language = user
+        .language
+        .as_deref()
+        .and_then(Language::parse)
+        .or_else(|| Language::parse(&w.language))
+        .unwrap_or_default();
+    Ok(Ctx {
+        workspace: ws,
+        user: UserId::from_uuid(user.id),
+        principal,
+        label: user.name.clone(),
+        language,
+        time_zone: w.time_zone,
+        workspace_name: w.name,
+        request_id,
+        client: user.client_id.map(ClientId::from_uuid),
+    })
+}
+
+/// The identity behind a session cookie's token.
+pub async fn from_session(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
+    let mut conn = app.db.read().await?;
+    let mut c = conn.conn();
+    let s = sessions::find(&mut c, &sha256_hex(token), app.now())
+        .await?
+        .ok_or(ServiceError::Unauthorized)?;
+    let user = users::get(
+        &mut c,
+        WorkspaceId::from_uuid(s.workspace_id),
+        UserId::from_uuid(s.user_id),
+    )
+    .await
+    .map_err(|_| ServiceError::Unauthorized)?;
+    let ctx = ctx_for(&mut c, user.clone(), request_id).await?;
+    Ok(Resolved {
+        ctx,
+        csrf: Some(s.csrf_token),
+        user,
+    })
+}
+
+/// The identity behind an API bearer token.
+pub async fn from_token(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
+    let hash = sha256_hex(token.trim());
+    let row = {
+        let mut conn = app.db.read().await?;
+        tokens::find_active(&mut conn.conn(), &hash)
+            .await?
+            .ok_or(ServiceError::Unauthorized)?
+    };
+    let mut conn = app.db.read().await?;
+    let mut c = conn.conn();
+    let user = users::get(
+        &mut c,
+        WorkspaceId::from_uuid(row.workspace_id),
+        UserId::from_uuid(row.user_id),
+    )
+    .await
+    .map_err(|_| ServiceError::Unauthorized)?;
+    let ctx = ctx_for(&mut c, user.clone(), request_id).await?;
+    drop(conn);
+    let now = app.now();
+    if row.last_used_at.is_none_or(|t| t < now - 60_000_000) {
+        let mut tx = app.db.begin().await?;
+        tokens::touch(&mut tx.conn(), row.workspace_id, row.id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(Resolved {
+        ctx,
+        csrf: None,
+        user,
+    })
+}
+
+/// A new token: the secret (shown once) and its row.
+pub struct NewToken {
+    pub secret: String,
+    pub row: TokenRow,
+}
+
+/// Creates an API token for a user (the CLI passes its own actor).
+pub async fn create_token(
+    app: &App,
+    ws: WorkspaceId,
+    user: Uuid,
+    name: &str,
+    actor: &crate::audit::Actor,
+) -> Result<NewToken> {
+    let mut c = mesure_domain::validate::Checker::new();
+    let name = c.required("name", name, 100);
+    c.finish()?;
+    let secret = format!("mes_{}", random_token(32)?);
+    let now = app.now();
+    let row = TokenRow {
+        workspace_id: ws.uuid(),
+        id: TokenId::new().uuid(),
+        user_id: user,
+        name,
+        token_hash: sha256_hex(&secret),
+        prefix: secret.chars().take(10).collect(),
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    let mut tx = app.db.begin().await?;
+    tokens::insert(&mut tx.conn(), &row).await?;
+    crate::audit::record::<(), _>(
+        &mut tx.conn(),
+        ws,
+        actor,
+        now,
+        "api_token",
+        row.id,
+        "create",
+        None,
+        Some(&serde_json::json!({ "name": row.name, "prefix": row.prefix, "user_id": user })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewToken { secret, row })
+}
+
+pub async fn create_own_token(app: &App, ctx: &Ctx, name: &str) -> Result<NewToken> {
+    ctx.require(Action::ManageOwnAccount)?;
+    create_token(app, ctx.workspace, ctx.user.uuid(), name, &ctx.actor()).await
+}
+
+pub async fn list_own_tokens(app: &App, ctx: &Ctx) -> Result<Vec<TokenRow>> {
+    ctx.require(Action::ManageOwnAccount)?;
+    let mut conn = app.db.read().await?;
+    Ok(tokens::list_for_user(&mut conn.conn(), ctx.workspace, ctx.user.uuid()).await?)
+}
+
+pub async fn revoke_token(
+    app: &App,
+    ws: WorkspaceId,
+    user: Uuid,
+    id: Uuid,
+    actor: &crate::audit::Actor,
+) -> Result<()> {
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    tokens::revoke(&mut tx.conn(), ws, user, id, now).await?;
+    crate::audit::record::<(), ()>(
+        &mut tx.conn(),
+        ws,
+        actor,
+        now,
+        "api_token",
+        id,
+        "revoke",
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_after_five_failures() {
+        assert_eq!(delay_seconds(4), 0);
+        assert_eq!(delay_seconds(5), 2);
+        assert_eq!(delay_seconds(6), 4);
+        assert_eq!(delay_seconds(8), 16);
+        assert_eq!(delay_seconds(40), 900);
+    }
+}

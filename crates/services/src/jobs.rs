@@ -1,0 +1,205 @@
+//! The job queue's producer and worker: enqueue in the caller's transaction; the worker claims
+//! due jobs under a lease, runs them, and retries failures with exponential backoff until dead.
+use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::{Action, JobId, WorkspaceId};
+use mesure_store::jobs::{self, JobRow};
+use mesure_store::{Conn, workspaces};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Attempts before a job is dead.
+pub const MAX_ATTEMPTS: i32 = 5;
+/// How long a claimed job is reserved for its worker.
+pub const LEASE_US: i64 = 5 * 60 * 1_000_000;
+
+/// Adds a job to the queue inside the caller's transaction.
+pub async fn enqueue(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<Uuid> {
+    let now = app.now();
+    let id = JobId::new().uuid();
+    jobs::insert(
+        c,
+        &JobRow {
+            workspace_id: ws.uuid(),
+            id,
+            kind: kind.to_string(),
+            payload: payload.to_string(),
+            status: "queued".into(),
+            attempts: 0,
+            max_attempts: MAX_ATTEMPTS,
+            run_at: now,
+            locked_until: None,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Delay before retry `attempt` (1-based): 10 s, 20 s, 40 s … capped at one hour.
+pub fn backoff_us(attempt: i32) -> i64 {
+    let exp = u32::try_from(attempt.clamp(1, 20) - 1).unwrap_or(0);
+    (10_000_000i64.saturating_mul(2i64.saturating_pow(exp))).min(3_600_000_000)
+}
+
+/// Claims and runs one due job; returns whether there was one.
+pub async fn run_once(app: &App) -> Result<bool> {
+    let mut tx = app.db.begin().await?;
+    let job = jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?;
+    tx.commit().await?;
+    let Some(job) = job else { return Ok(false) };
+    let outcome = execute(app, &job).await;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    match outcome {
+        Ok(()) => jobs::complete(&mut tx.conn(), job.workspace_id, job.id, now).await?,
+        Err(e) => {
+            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
+            jobs::fail(
+                &mut tx.conn(),
+                &job,
+                &e,
+                now,
+                now + backoff_us(job.attempts),
+            )
+            .await?
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn execute(app: &App, job: &JobRow) -> std::result::Result<(), String> {
+    let ws = WorkspaceId::from_uuid(job.workspace_id);
+    let payload: serde_json::Value =
+        serde_json::from_str(&job.payload).map_err(|e| format!("bad payload: {e}"))?;
+    match job.kind.as_str() {
+        "mail" => send_mail(app, ws, &payload).await,
+        "audit_export" => crate::audit::run_export(app, ws, &payload)
+            .await
+            .map_err(|e| e.to_string()),
+        other => Err(format!("unknown job kind {other}")),
+    }
+}
+
+async fn send_mail(
+    app: &App,
+    ws: WorkspaceId,
+    payload: &serde_json::Value,
+) -> std::result::Result<(), String> {
+    let field = |k: &str| {
+        payload
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or(format!("missing {k}"))
+    };
+    let w = {
+        let mut conn = app.db.read().await.map_err(|e| e.to_string())?;
+        workspaces::get(&mut conn.conn(), ws)
+            .await
+            .map_err(|e| e.to_string())?
+    };
+    let transport = match &w.smtp_host {
+        Some(host) => mesure_mail::Transport::Smtp(mesure_mail::SmtpSettings {
+            host: host.clone(),
+            port: w
+                .smtp_port
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(587),
+            tls: w.smtp_tls.clone(),
+            username: w.smtp_username.clone(),
+            password: w.smtp_password.clone(),
+        }),
+        None => app.default_mail.clone(),
+    };
+    let from = w
+        .mail_from
+        .clone()
+        .unwrap_or_else(|| app.default_mail_from.clone());
+    let msg = mesure_mail::Outgoing {
+        from: format!("{} <{}>", w.name.replace(['<', '>', '"'], ""), from),
+        to: field("to")?,
+        subject: field("subject")?,
+        text: field("text")?,
+        html: field("html")?,
+    };
+    mesure_mail::send(&transport, &msg)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Runs the worker until `stop` resolves: drains due jobs, then sleeps until notified or a second passes.
+pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match run_once(&app).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "job worker"),
+        }
+        tokio::select! {
+            _ = app.jobs_notify.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+pub async fn list(app: &App, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobRow>> {
+    ctx.require(Action::ReadJobs)?;
+    let mut conn = app.db.read().await?;
+    Ok(jobs::list(&mut conn.conn(), ctx.workspace, status, 200).await?)
+}
+
+pub async fn counts(app: &App, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
+    ctx.require(Action::ReadJobs)?;
+    let mut conn = app.db.read().await?;
+    Ok(jobs::counts(&mut conn.conn(), ctx.workspace).await?)
+}
+
+/// Puts a dead job back in the queue.
+pub async fn retry(app: &App, ctx: &Ctx, id: Uuid) -> Result<()> {
+    ctx.require(Action::ManageWorkspace)?;
+    let mut tx = app.db.begin().await?;
+    jobs::retry(&mut tx.conn(), ctx.workspace, id, app.now())
+        .await
+        .map_err(ServiceError::from)?;
+    crate::audit::record::<(), ()>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "job",
+        id,
+        "retry",
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_notify.notify_one();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff_us(1), 10_000_000);
+        assert_eq!(backoff_us(2), 20_000_000);
+        assert_eq!(backoff_us(4), 80_000_000);
+        assert_eq!(backoff_us(30), 3_600_000_000);
+    }
+}

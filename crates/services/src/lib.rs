@@ -1,0 +1,127 @@
+//! Use cases of Mesure: each opens a transaction, checks the permission table, writes the change,
+//! its audit entry and any job it needs, and commits.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod contacts;
+pub mod demo;
+pub mod jobs;
+pub mod secrets;
+pub mod users;
+pub mod workspaces;
+
+use mesure_domain::{Action, Invalid, Language, Principal, UserId, WorkspaceId};
+use mesure_store::{Db, StoreError};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The time source; tests may set it.
+pub trait Clock: Send + Sync {
+    /// Now in microseconds since the Unix epoch.
+    fn now_us(&self) -> i64;
+}
+
+pub struct SystemClock;
+impl Clock for SystemClock {
+    fn now_us(&self) -> i64 {
+        mesure_store::now_us()
+    }
+}
+
+/// Everything a use case needs: the database, the clock, the mail settings.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    /// Used when a workspace has no SMTP settings of its own.
+    pub default_mail: mesure_mail::Transport,
+    pub default_mail_from: String,
+    /// Public base URL used in e-mails (`http://127.0.0.1:8080`).
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    /// Wakes the job worker when a job is enqueued in this process.
+    pub jobs_notify: Arc<tokio::sync::Notify>,
+}
+
+impl App {
+    pub fn now(&self) -> i64 {
+        self.clock.now_us()
+    }
+}
+
+/// Who is acting, in which workspace: built once per request by the web layer, passed to every use case.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub workspace: WorkspaceId,
+    pub user: UserId,
+    pub principal: Principal,
+    /// Name shown in the audit log.
+    pub label: String,
+    pub language: Language,
+    pub time_zone: String,
+    pub workspace_name: String,
+    pub request_id: Option<String>,
+    /// For a client contact: the client organisation they belong to.
+    pub client: Option<mesure_domain::ClientId>,
+}
+
+impl Ctx {
+    /// Fails with `Forbidden` unless the permission table allows `action`.
+    pub fn require(&self, action: Action) -> Result<(), ServiceError> {
+        if self.principal.may(action) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
+    }
+    pub fn may(&self, action: Action) -> bool {
+        self.principal.may(action)
+    }
+}
+
+/// Errors of the use cases, mapped once to HTTP by the web layer.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("invalid input")]
+    Invalid(Invalid),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not authenticated")]
+    Unauthorized,
+    /// A message key explaining the conflict (`err-conflict-name`, `err-stale`, …).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("too many attempts; retry in {0} s")]
+    Throttled(i64),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<Invalid> for ServiceError {
+    fn from(e: Invalid) -> Self {
+        ServiceError::Invalid(e)
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ServiceError::NotFound,
+            StoreError::Conflict(c) if c == "version" => ServiceError::Conflict("err-stale"),
+            StoreError::Conflict(c) if c.contains("name_key") => {
+                ServiceError::Conflict("err-conflict-client-name")
+            }
+            StoreError::Conflict(c) if c.contains("email") => {
+                ServiceError::Conflict("err-conflict-email")
+            }
+            StoreError::Conflict(_) => ServiceError::Conflict("err-conflict"),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -1,0 +1,294 @@
+//! Staff users and portal logins: adding them (with a welcome e-mail through the job queue),
+//! listing them, and each person's own profile and password.
+use crate::audit::{Actor, record};
+use crate::secrets::{hash_password, random_password, verify_password};
+use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::validate::Checker;
+use mesure_domain::{Action, Language, Role, UserId, WorkspaceId};
+use mesure_i18n::{Arg, t, t_args};
+use mesure_store::users::{self, UserRow};
+use mesure_store::{Conn, sessions, workspaces};
+use serde::Serialize;
+
+pub const MIN_PASSWORD: usize = 10;
+
+/// Checks a new password's length.
+pub fn check_password(c: &mut Checker, field: &str, p: &str) {
+    if p.chars().count() < MIN_PASSWORD {
+        c.add(field, "err-password-short");
+    } else if p.chars().count() > 200 {
+        c.add(field, "err-too-long");
+    }
+}
+
+/// A new staff user as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Generated when empty.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// The user made and the password to hand over when it was generated.
+pub struct Added {
+    pub user: UserRow,
+    pub generated_password: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AuditedUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub role: &'a str,
+    pub language: Option<&'a str>,
+    pub active: bool,
+}
+
+pub fn audited(u: &UserRow) -> AuditedUser<'_> {
+    AuditedUser {
+        email: &u.email,
+        name: &u.name,
+        kind: &u.kind,
+        role: &u.role,
+        language: u.language.as_deref(),
+        active: u.active,
+    }
+}
+
+/// Adds a staff user to a workspace and queues the welcome e-mail in the same transaction.
+pub async fn add(app: &App, ws: WorkspaceId, input: &NewUser, actor: &Actor) -> Result<Added> {
+    let mut c = Checker::new();
+    let email = c.email("email", &input.email);
+    let name = c.required("name", &input.name, 120);
+    let role = Role::parse(&input.role);
+    if role.is_none() {
+        c.add("role", "err-role");
+    }
+    let language = match input.language.as_deref().filter(|l| !l.trim().is_empty()) {
+        None => None,
+        Some(l) => match Language::parse(l) {
+            Some(l) => Some(l),
+            None => {
+                c.add("language", "err-language");
+                None
+            }
+        },
+    };
+    let given = input.password.clone().filter(|p| !p.is_empty());
+    if let Some(p) = &given {
+        check_password(&mut c, "password", p);
+    }
+    c.finish()?;
+    let generated = if given.is_none() {
+        Some(random_password()?)
+    } else {
+        None
+    };
+    let password = given.or_else(|| generated.clone()).unwrap_or_default();
+    let now = app.now();
+    let user = UserRow {
+        workspace_id: ws.uuid(),
+        id: UserId::new().uuid(),
+        email,
+        name,
+        kind: "staff".into(),
+        role: role.map(Role::as_str).unwrap_or("staff").to_string(),
+        client_id: None,
+        contact_id: None,
+        password_hash: Some(hash_password(password).await?),
+        language: language.map(|l| l.as_str().to_string()),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = app.db.begin().await?;
+    users::insert(&mut tx.conn(), &user).await?;
+    record::<(), _>(
+        &mut tx.conn(),
+        ws,
+        actor,
+        now,
+        "user",
+        user.id,
+        "create",
+        None,
+        Some(&audited(&user)),
+    )
+    .await?;
+    queue_welcome(&mut tx.conn(), app, ws, &user).await?;
+    tx.commit().await?;
+    app.jobs_notify.notify_one();
+    Ok(Added {
+        user,
+        generated_password: generated,
+    })
+}
+
+/// Queues the welcome e-mail of a new login, in the recipient's language.
+pub async fn queue_welcome(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    user: &UserRow,
+) -> Result<()> {
+    let w = workspaces::get(c, ws).await?;
+    let lang = user
+        .language
+        .as_deref()
+        .or(Some(w.language.as_str()))
+        .and_then(Language::parse)
+        .unwrap_or_default();
+    let url = format!("{}/login", app.base_url.trim_end_matches('/'));
+    let args = [
+        ("name", Arg::Str(&user.name)),
+        ("workspace", Arg::Str(&w.name)),
+        ("url", Arg::Str(&url)),
+        ("email", Arg::Str(&user.email)),
+    ];
+    let subject = t_args(lang, "mail-welcome-subject", &args);
+    let text = t_args(lang, "mail-welcome-text", &args);
+    let html = format!(
+        "<!doctype html><html lang=\"{}\"><body><p>{}</p><p><a href=\"{}\">{}</a></p></body></html>",
+        lang.as_str(),
+        html_escape(&text).replace('\n', "<br>"),
+        html_escape(&url),
+        html_escape(&t(lang, "mail-welcome-button")),
+    );
+    let payload =
+        serde_json::json!({ "to": user.email, "subject": subject, "text": text, "html": html });
+    crate::jobs::enqueue(c, app, ws, "mail", &payload).await?;
+    Ok(())
+}
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Adds a user from the web UI or API (owners only).
+pub async fn add_by(app: &App, ctx: &Ctx, input: &NewUser) -> Result<Added> {
+    ctx.require(Action::ManageUsers)?;
+    add(app, ctx.workspace, input, &ctx.actor()).await
+}
+
+pub async fn list_staff(app: &App, ctx: &Ctx) -> Result<Vec<UserRow>> {
+    ctx.require(Action::ReadUsers)?;
+    let mut conn = app.db.read().await?;
+    Ok(users::list_staff(&mut conn.conn(), ctx.workspace).await?)
+}
+
+pub async fn me(app: &App, ctx: &Ctx) -> Result<UserRow> {
+    let mut conn = app.db.read().await?;
+    Ok(users::get(&mut conn.conn(), ctx.workspace, ctx.user).await?)
+}
+
+/// Own profile: name and language (empty language follows the browser).
+pub async fn update_profile(
+    app: &App,
+    ctx: &Ctx,
+    name: &str,
+    language: Option<&str>,
+) -> Result<UserRow> {
+    ctx.require(Action::ManageOwnAccount)?;
+    let mut c = Checker::new();
+    let name = c.required("name", name, 120);
+    let lang = match language.map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => match Language::parse(l) {
+            Some(l) => Some(l.as_str()),
+            None => {
+                c.add("language", "err-language");
+                None
+            }
+        },
+    };
+    c.finish()?;
+    set_profile(app, ctx, &name, lang).await
+}
+
+/// Switches the UI language of the signed-in user.
+pub async fn set_language(app: &App, ctx: &Ctx, lang: Language) -> Result<UserRow> {
+    let me = me(app, ctx).await?;
+    set_profile(app, ctx, &me.name, Some(lang.as_str())).await
+}
+
+async fn set_profile(app: &App, ctx: &Ctx, name: &str, lang: Option<&str>) -> Result<UserRow> {
+    let mut tx = app.db.begin().await?;
+    let before = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
+    users::update_profile(&mut tx.conn(), ctx.workspace, ctx.user, name, lang).await?;
+    let after = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
+    record(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "user",
+        after.id,
+        "update",
+        Some(&audited(&before)),
+        Some(&audited(&after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Changes one's own password after checking the current one; ends the other sessions.
+pub async fn change_password(
+    app: &App,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<()> {
+    ctx.require(Action::ManageOwnAccount)?;
+    let me = me(app, ctx).await?;
+    let mut c = Checker::new();
+    let ok = match me.password_hash.clone() {
+        Some(h) => verify_password(current.to_string(), h).await,
+        None => false,
+    };
+    if !ok {
+        c.add("current_password", "err-password-wrong");
+    }
+    check_password(&mut c, "new_password", new);
+    if new != confirm {
+        c.add("confirm_password", "err-password-mismatch");
+    }
+    c.finish()?;
+    let hash = hash_password(new.to_string()).await?;
+    let mut tx = app.db.begin().await?;
+    users::set_password(&mut tx.conn(), ctx.workspace, ctx.user, &hash).await?;
+    sessions::delete_for_user(&mut tx.conn(), ctx.workspace.uuid(), ctx.user.uuid()).await?;
+    record::<(), ()>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "user",
+        me.id,
+        "password_change",
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a password from the command line (`user add --password-stdin` for an existing e-mail is refused).
+pub async fn find_by_email(app: &App, email: &str) -> Result<UserRow> {
+    let mut conn = app.db.read().await?;
+    users::find_by_email(&mut conn.conn(), email)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}

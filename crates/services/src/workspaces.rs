@@ -1,0 +1,198 @@
+//! Creating workspaces and editing their settings (name, currency, time zone, language, e-mail).
+use crate::audit::{Actor, record};
+use crate::{App, Ctx, Result};
+use mesure_domain::validate::{Checker, is_time_zone};
+use mesure_domain::{Action, Currency, Language, WorkspaceId};
+use mesure_store::workspaces::{self, WorkspaceRow};
+use serde::{Deserialize, Serialize};
+
+/// Workspace settings as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SettingsForm {
+    pub name: String,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub mail_from: Option<String>,
+    #[serde(default)]
+    pub smtp_host: Option<String>,
+    #[serde(default)]
+    pub smtp_port: Option<String>,
+    #[serde(default)]
+    pub smtp_tls: Option<String>,
+    #[serde(default)]
+    pub smtp_username: Option<String>,
+    /// Empty keeps the stored password.
+    #[serde(default)]
+    pub smtp_password: Option<String>,
+}
+
+/// What the audit log shows of a workspace (never the SMTP password).
+#[derive(Serialize)]
+struct Audited<'a> {
+    name: &'a str,
+    currency: &'a str,
+    time_zone: &'a str,
+    language: &'a str,
+    mail_from: Option<&'a str>,
+    smtp_host: Option<&'a str>,
+    smtp_port: Option<i32>,
+    smtp_tls: &'a str,
+    smtp_username: Option<&'a str>,
+}
+
+fn audited(w: &WorkspaceRow) -> Audited<'_> {
+    Audited {
+        name: &w.name,
+        currency: &w.currency,
+        time_zone: &w.time_zone,
+        language: &w.language,
+        mail_from: w.mail_from.as_deref(),
+        smtp_host: w.smtp_host.as_deref(),
+        smtp_port: w.smtp_port,
+        smtp_tls: &w.smtp_tls,
+        smtp_username: w.smtp_username.as_deref(),
+    }
+}
+
+fn apply(form: &SettingsForm, w: &mut WorkspaceRow) -> Result<()> {
+    let mut c = Checker::new();
+    w.name = c.required("name", &form.name, 120);
+    if let Some(code) = form.currency.as_deref().filter(|s| !s.trim().is_empty()) {
+        match Currency::parse(code) {
+            Some(cur) => w.currency = cur.code().to_string(),
+            None => c.add("currency", "err-currency"),
+        }
+    }
+    if let Some(tz) = form
+        .time_zone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if is_time_zone(tz) {
+            w.time_zone = tz.to_string()
+        } else {
+            c.add("time_zone", "err-time-zone")
+        }
+    }
+    if let Some(l) = form.language.as_deref().filter(|s| !s.trim().is_empty()) {
+        match Language::parse(l) {
+            Some(l) => w.language = l.as_str().to_string(),
+            None => c.add("language", "err-language"),
+        }
+    }
+    w.mail_from = c.optional_email("mail_from", form.mail_from.as_deref());
+    w.smtp_host = c.optional("smtp_host", form.smtp_host.as_deref(), 253);
+    w.smtp_port = match form
+        .smtp_port
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(p) => match p.parse::<u16>() {
+            Ok(p) if p > 0 => Some(i32::from(p)),
+            _ => {
+                c.add("smtp_port", "err-port");
+                None
+            }
+        },
+    };
+    if let Some(t) = form
+        .smtp_tls
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        if ["none", "starttls", "tls"].contains(&t) {
+            w.smtp_tls = t.to_string()
+        } else {
+            c.add("smtp_tls", "err-smtp-tls")
+        }
+    }
+    w.smtp_username = c.optional("smtp_username", form.smtp_username.as_deref(), 200);
+    if let Some(p) = c.optional("smtp_password", form.smtp_password.as_deref(), 200) {
+        w.smtp_password = Some(p);
+    }
+    if w.smtp_host.is_none() {
+        w.smtp_password = None;
+    }
+    c.finish()?;
+    Ok(())
+}
+
+/// Creates a workspace (command line, demo, tests).
+pub async fn create(app: &App, name: &str, actor: &Actor) -> Result<WorkspaceRow> {
+    let now = app.now();
+    let mut w = WorkspaceRow {
+        id: WorkspaceId::new().uuid(),
+        name: String::new(),
+        currency: "EUR".into(),
+        time_zone: "Europe/Paris".into(),
+        language: "fr".into(),
+        mail_from: None,
+        smtp_host: None,
+        smtp_port: None,
+        smtp_tls: "starttls".into(),
+        smtp_username: None,
+        smtp_password: None,
+        created_at: now,
+        updated_at: now,
+    };
+    apply(
+        &SettingsForm {
+            name: name.to_string(),
+            ..Default::default()
+        },
+        &mut w,
+    )?;
+    let mut tx = app.db.begin().await?;
+    workspaces::insert(&mut tx.conn(), &w).await?;
+    record::<(), _>(
+        &mut tx.conn(),
+        WorkspaceId::from_uuid(w.id),
+        actor,
+        now,
+        "workspace",
+        w.id,
+        "create",
+        None,
+        Some(&audited(&w)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(w)
+}
+
+pub async fn get(app: &App, ctx: &Ctx) -> Result<WorkspaceRow> {
+    let mut conn = app.db.read().await?;
+    Ok(workspaces::get(&mut conn.conn(), ctx.workspace).await?)
+}
+
+pub async fn update(app: &App, ctx: &Ctx, form: &SettingsForm) -> Result<WorkspaceRow> {
+    ctx.require(Action::ManageWorkspace)?;
+    let mut tx = app.db.begin().await?;
+    let before = workspaces::get(&mut tx.conn(), ctx.workspace).await?;
+    let mut after = before.clone();
+    apply(form, &mut after)?;
+    workspaces::update(&mut tx.conn(), &after).await?;
+    record(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "workspace",
+        after.id,
+        "update",
+        Some(&audited(&before)),
+        Some(&audited(&after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,155 @@
+//! Client organisations.
+use crate::{
+    ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
+    on,
+};
+use mesure_domain::{ClientId, WorkspaceId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct ClientRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub name: String,
+    pub name_key: String,
+    pub search_key: String,
+    pub legal_name: Option<String>,
+    pub siren: Option<String>,
+    pub vat_number: Option<String>,
+    pub billing_address: Option<String>,
+    pub currency: String,
+    pub language: String,
+    pub time_zone: String,
+    pub segment: Option<String>,
+    pub notes: Option<String>,
+    pub archived_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i32,
+}
+
+impl ClientRow {
+    pub fn cursor(&self, sort: Sort) -> Cursor {
+        let key = match sort {
+            Sort::NameAsc | Sort::NameDesc => CursorKey::Text(self.name_key.clone()),
+            Sort::CreatedAsc | Sort::CreatedDesc => CursorKey::Int(self.created_at),
+        };
+        Cursor { key, id: self.id }
+    }
+}
+
+const COLS: &str = "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version";
+
+pub async fn insert(c: &mut Conn<'_>, r: &ClientRow) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO clients ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    );
+    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(r.workspace_id).bind(r.id).bind(&r.name).bind(&r.name_key).bind(&r.search_key)
+        .bind(&r.legal_name).bind(&r.siren).bind(&r.vat_number).bind(&r.billing_address)
+        .bind(&r.currency).bind(&r.language).bind(&r.time_zone).bind(&r.segment).bind(&r.notes)
+        .bind(r.archived_at).bind(r.created_at).bind(r.updated_at).bind(r.version)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Saves every editable field; fails with `Conflict("version")` when the row changed meanwhile.
+pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> Result<()> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17")
+        .bind(r.workspace_id).bind(r.id).bind(&r.name).bind(&r.name_key).bind(&r.search_key)
+        .bind(&r.legal_name).bind(&r.siren).bind(&r.vat_number).bind(&r.billing_address)
+        .bind(&r.currency).bind(&r.language).bind(&r.time_zone).bind(&r.segment).bind(&r.notes)
+        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::Conflict("version".into()))
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<ClientRow> {
+    let sql = format!("SELECT {COLS} FROM clients WHERE workspace_id = $1 AND id = $2");
+    on!(c, c => sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<()> {
+    on!(c, c => sqlx::query("DELETE FROM clients WHERE workspace_id = $1 AND id = $2").bind(ws.uuid()).bind(id.uuid()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub archive: ArchiveFilter,
+    pub segment: Option<String>,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+}
+
+fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
+    binds.push(Bind::Uuid(ws.uuid()));
+    let mut sql = format!(" WHERE workspace_id = $1{}", q.archive.sql());
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        binds.push(Bind::Text(like_pattern(s)));
+        sql.push_str(&format!(
+            " AND search_key LIKE ${} ESCAPE '\\'",
+            binds.len()
+        ));
+    }
+    if let Some(seg) = q.segment.as_deref().filter(|s| !s.is_empty()) {
+        binds.push(Bind::Text(seg.to_string()));
+        sql.push_str(&format!(" AND segment = ${}", binds.len()));
+    }
+    sql
+}
+
+/// A page of clients, and whether more follow.
+pub async fn list(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+) -> Result<(Vec<ClientRow>, bool)> {
+    let mut binds = Vec::new();
+    let mut sql = format!("SELECT {COLS} FROM clients{}", filters(ws, q, &mut binds));
+    let (cond, order) = q.sort.keyset("name_key", q.after.as_ref(), &mut binds);
+    sql.push_str(&cond);
+    sql.push_str(&order);
+    sql.push_str(&format!(" LIMIT {}", q.limit.clamp(1, 1000) + 1));
+    let mut rows = on!(c, c => bind_all!(sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_all(&mut **c).await)?;
+    let more = rows.len() as i64 > q.limit.clamp(1, 1000);
+    rows.truncate(q.limit.clamp(1, 1000) as usize);
+    Ok((rows, more))
+}
+
+/// How many clients match the filters (ignoring the cursor).
+pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i64> {
+    let mut binds = Vec::new();
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM clients{}",
+        filters(ws, q, &mut binds)
+    );
+    Ok(
+        on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
+    )
+}
+
+/// The distinct segments in use, for filters and suggestions.
+pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> {
+    Ok(
+        on!(c, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment")
+        .bind(ws.uuid()).fetch_all(&mut **c).await)?,
+    )
+}
+
+/// Every client of the workspace in name order (CSV export streams through this in pages).
+pub async fn count_all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i64> {
+    Ok(
+        on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM clients WHERE workspace_id = $1")
+        .bind(ws.uuid()).fetch_one(&mut **c).await)?,
+    )
+}

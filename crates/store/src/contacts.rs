@@ -1,0 +1,128 @@
+//! Contacts of client organisations.
+use crate::{
+    ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
+    on,
+};
+use mesure_domain::{ClientId, ContactId, WorkspaceId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct ContactRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub sort_key: String,
+    pub search_key: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+    pub contact_role: String,
+    pub language: String,
+    pub archived_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i32,
+}
+
+impl ContactRow {
+    pub fn cursor(&self, sort: Sort) -> Cursor {
+        let key = match sort {
+            Sort::NameAsc | Sort::NameDesc => CursorKey::Text(self.sort_key.clone()),
+            Sort::CreatedAsc | Sort::CreatedDesc => CursorKey::Int(self.created_at),
+        };
+        Cursor { key, id: self.id }
+    }
+}
+
+const COLS: &str = "workspace_id, id, client_id, first_name, last_name, sort_key, search_key, email, phone, job_title, contact_role, language, archived_at, created_at, updated_at, version";
+
+pub async fn insert(c: &mut Conn<'_>, r: &ContactRow) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO contacts ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    );
+    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(r.workspace_id).bind(r.id).bind(r.client_id).bind(&r.first_name).bind(&r.last_name)
+        .bind(&r.sort_key).bind(&r.search_key).bind(&r.email).bind(&r.phone).bind(&r.job_title)
+        .bind(&r.contact_role).bind(&r.language).bind(r.archived_at).bind(r.created_at).bind(r.updated_at).bind(r.version)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update(c: &mut Conn<'_>, r: &ContactRow, expected_version: i32) -> Result<()> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE contacts SET first_name = $3, last_name = $4, sort_key = $5, search_key = $6, email = $7, phone = $8, job_title = $9, contact_role = $10, language = $11, archived_at = $12, updated_at = $13, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $14")
+        .bind(r.workspace_id).bind(r.id).bind(&r.first_name).bind(&r.last_name).bind(&r.sort_key).bind(&r.search_key)
+        .bind(&r.email).bind(&r.phone).bind(&r.job_title).bind(&r.contact_role).bind(&r.language)
+        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::Conflict("version".into()))
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ContactId) -> Result<ContactRow> {
+    let sql = format!("SELECT {COLS} FROM contacts WHERE workspace_id = $1 AND id = $2");
+    on!(c, c => sqlx::query_as::<_, ContactRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub client: Option<ClientId>,
+    pub search: Option<String>,
+    pub archive: ArchiveFilter,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+}
+
+fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
+    binds.push(Bind::Uuid(ws.uuid()));
+    let mut sql = format!(" WHERE workspace_id = $1{}", q.archive.sql());
+    if let Some(client) = q.client {
+        binds.push(Bind::Uuid(client.uuid()));
+        sql.push_str(&format!(" AND client_id = ${}", binds.len()));
+    }
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        binds.push(Bind::Text(like_pattern(s)));
+        sql.push_str(&format!(
+            " AND search_key LIKE ${} ESCAPE '\\'",
+            binds.len()
+        ));
+    }
+    sql
+}
+
+pub async fn list(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+) -> Result<(Vec<ContactRow>, bool)> {
+    let mut binds = Vec::new();
+    let mut sql = format!("SELECT {COLS} FROM contacts{}", filters(ws, q, &mut binds));
+    let (cond, order) = q.sort.keyset("sort_key", q.after.as_ref(), &mut binds);
+    sql.push_str(&cond);
+    sql.push_str(&order);
+    let limit = q.limit.clamp(1, 1000);
+    sql.push_str(&format!(" LIMIT {}", limit + 1));
+    let mut rows = on!(c, c => bind_all!(sqlx::query_as::<_, ContactRow>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_all(&mut **c).await)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more))
+}
+
+pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i64> {
+    let mut binds = Vec::new();
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM contacts{}",
+        filters(ws, q, &mut binds)
+    );
+    Ok(
+        on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
+    )
+}

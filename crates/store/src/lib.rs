@@ -1,0 +1,331 @@
+//! The database façade: one `Db` over SQLite or PostgreSQL, connections and write transactions,
+//! and the repository functions of every module. SQL is written once and run on both engines.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod clients;
+pub mod contacts;
+pub mod exports;
+pub mod jobs;
+pub mod migrate;
+pub mod schema_rules;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+pub mod workspaces;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint or a stale version: the named constraint or `version`.
+    #[error("conflict on {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[source] sqlx::Error),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            if db.is_unique_violation() {
+                let name = db.constraint().map(str::to_string).unwrap_or_else(|| {
+                    // SQLite reports "UNIQUE constraint failed: clients.workspace_id, clients.name_key".
+                    db.message()
+                        .rsplit('.')
+                        .next()
+                        .unwrap_or("unique")
+                        .to_string()
+                });
+                return StoreError::Conflict(name);
+            }
+        }
+        if matches!(e, sqlx::Error::RowNotFound) {
+            return StoreError::NotFound;
+        }
+        StoreError::Db(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which engine a `Db` talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool on one of the two engines.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+/// A borrowed connection: the handle every repository function takes.
+pub enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+/// A pooled connection for reads.
+pub enum Pooled {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl Pooled {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(&mut *c),
+            Pooled::Pg(c) => Conn::Pg(&mut *c),
+        }
+    }
+}
+
+/// A write transaction (`BEGIN IMMEDIATE` on SQLite).
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(&mut *t),
+            Tx::Pg(t) => Conn::Pg(&mut *t),
+        }
+    }
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Runs one body of code against whichever engine a `Conn` holds; `$c` is the
+/// `&mut &mut XConnection`, so executors are written `&mut **c`.
+#[macro_export]
+macro_rules! on {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::Conn::Sqlite($c) => $body,
+            $crate::Conn::Pg($c) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Opens (creating if needed) a database: `sqlite://path` / a plain path, or `postgres://…`.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Pg(pool))
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Self::open_sqlite(Path::new(path), max_connections).await
+        }
+    }
+
+    async fn open_sqlite(path: &Path, max_connections: u32) -> Result<Db> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// A connection for reads.
+    pub async fn read(&self) -> Result<Pooled> {
+        Ok(match self {
+            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Pg(p) => Pooled::Pg(p.acquire().await?),
+        })
+    }
+
+    /// A write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// `SELECT 1`: is the database reachable?
+    pub async fn ping(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
+            Db::Pg(p) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
+        };
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// Now, in microseconds since the Unix epoch: the unit of every stored timestamp.
+pub fn now_us() -> i64 {
+    jiff::Timestamp::now().as_microsecond()
+}
+
+/// A stored timestamp as a `jiff::Timestamp`.
+pub fn ts(us: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_microsecond(us).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub fn like_pattern(q: &str) -> String {
+    let mut s = String::with_capacity(q.len() + 2);
+    s.push('%');
+    for ch in q.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(ch);
+    }
+    s.push('%');
+    s
+}
+
+/// A value bound to a query assembled at run time.
+#[derive(Clone, Debug)]
+pub enum Bind {
+    Uuid(uuid::Uuid),
+    Text(String),
+    Int(i64),
+}
+
+/// Binds a slice of `Bind`s onto a query, in order.
+#[macro_export]
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                $crate::Bind::Uuid(u) => q.bind(*u),
+                $crate::Bind::Text(s) => q.bind(s.clone()),
+                $crate::Bind::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
+/// Which rows a list shows by archive state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ArchiveFilter {
+    #[default]
+    Active,
+    Archived,
+    All,
+}
+
+impl ArchiveFilter {
+    pub fn sql(self) -> &'static str {
+        match self {
+            ArchiveFilter::Active => " AND archived_at IS NULL",
+            ArchiveFilter::Archived => " AND archived_at IS NOT NULL",
+            ArchiveFilter::All => "",
+        }
+    }
+}
+
+/// Sort order of a list: by a text key or a creation time, either direction, ties broken by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    CreatedAsc,
+    CreatedDesc,
+}
+
+/// A keyset cursor: the sort key and id of the last row of the previous page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: CursorKey,
+    pub id: uuid::Uuid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CursorKey {
+    Text(String),
+    Int(i64),
+}
+
+impl Sort {
+    /// `ORDER BY` and keyset condition for a table whose text sort column is `text_col`.
+    /// Pushes the cursor's binds and returns (condition, order by).
+    pub fn keyset(
+        self,
+        text_col: &str,
+        cursor: Option<&Cursor>,
+        binds: &mut Vec<Bind>,
+    ) -> (String, String) {
+        let (col, dir) = match self {
+            Sort::NameAsc => (text_col, "ASC"),
+            Sort::NameDesc => (text_col, "DESC"),
+            Sort::CreatedAsc => ("created_at", "ASC"),
+            Sort::CreatedDesc => ("created_at", "DESC"),
+        };
+        let order = format!(" ORDER BY {col} {dir}, id {dir}");
+        let Some(cur) = cursor else {
+            return (String::new(), order);
+        };
+        let op = if dir == "ASC" { ">" } else { "<" };
+        let key = match (&cur.key, col == "created_at") {
+            (CursorKey::Int(i), true) => Bind::Int(*i),
+            (CursorKey::Text(s), false) => Bind::Text(s.clone()),
+            // A cursor made for another sort: start from the beginning of the other order.
+            _ => return (String::new(), order),
+        };
+        binds.push(key);
+        let k = binds.len();
+        binds.push(Bind::Uuid(cur.id));
+        let i = binds.len();
+        (
+            format!(" AND ({col} {op} ${k} OR ({col} = ${k} AND id {op} ${i}))"),
+            order,
+        )
+    }
+}

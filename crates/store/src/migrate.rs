@@ -1,0 +1,138 @@
+//! Forward-only migrations, one file per backend with the same version and name, embedded in the binary.
+use crate::{Db, Result, StoreError, now_us};
+
+/// (version, name, SQLite script, PostgreSQL script)
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../../../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../../../migrations/postgres/0001_foundation.sql"),
+)];
+
+/// The latest schema version this binary knows.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// Applies every migration not yet applied, each in its own transaction. Returns the versions applied.
+pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    let mut applied = Vec::new();
+    match db {
+        Db::Sqlite(p) => {
+            sqlx::query(CREATE).execute(p).await?;
+        }
+        Db::Pg(p) => {
+            sqlx::query(CREATE).execute(p).await?;
+        }
+    }
+    let current = version(db).await?;
+    if current > latest() {
+        return Err(StoreError::Corrupt(format!(
+            "database schema version {current} is newer than this binary's {}",
+            latest()
+        )));
+    }
+    for (v, name, lite, pg) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let mut tx = db.begin().await?;
+        let mut conn = tx.conn();
+        crate::on!(&mut conn, c => {
+            let script: &'static str = if matches!(db, Db::Sqlite(_)) { lite } else { pg };
+            sqlx::raw_sql(script).execute(&mut **c).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(v).bind(*name).bind(now_us()).execute(&mut **c).await?;
+        });
+        tx.commit().await?;
+        applied.push(*v);
+    }
+    Ok(applied)
+}
+
+/// The schema version applied (0 for an empty database).
+pub async fn version(db: &Db) -> Result<i64> {
+    let q = "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations";
+    let exists = table_names(db)
+        .await?
+        .iter()
+        .any(|t| t == "schema_migrations");
+    if !exists {
+        return Ok(0);
+    }
+    Ok(match db {
+        Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
+        Db::Pg(p) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
+    })
+}
+
+/// The user tables of the database, sorted.
+pub async fn table_names(db: &Db) -> Result<Vec<String>> {
+    let mut names: Vec<String> = match db {
+        Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                .fetch_all(p)
+                .await?
+        }
+        Db::Pg(p) => {
+            sqlx::query_scalar(
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            )
+            .fetch_all(p)
+            .await?
+        }
+    };
+    names.sort();
+    Ok(names)
+}
+
+/// Every (table, column) pair, sorted: the shape both backends must share.
+pub async fn columns(db: &Db) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    match db {
+        Db::Sqlite(p) => {
+            for t in table_names(db).await? {
+                let cols: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
+                        .bind(&t)
+                        .fetch_all(p)
+                        .await?;
+                out.extend(cols.into_iter().map(|c| (t.clone(), c)));
+            }
+        }
+        Db::Pg(p) => {
+            let rows: Vec<(String, String)> = sqlx::query_as(
+                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema()",
+            )
+            .fetch_all(p)
+            .await?;
+            out = rows;
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Integrity check: SQLite's `PRAGMA integrity_check` and foreign keys; PostgreSQL answers `ok`.
+pub async fn integrity(db: &Db) -> Result<Vec<String>> {
+    match db {
+        Db::Sqlite(p) => {
+            let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(p)
+                .await?;
+            problems.retain(|r| r != "ok");
+            let fk: Vec<(String,)> =
+                sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                    .fetch_all(p)
+                    .await?;
+            problems.extend(
+                fk.into_iter()
+                    .map(|(t,)| format!("foreign key violation in {t}")),
+            );
+            Ok(problems)
+        }
+        Db::Pg(p) => {
+            sqlx::query("SELECT 1").execute(p).await?;
+            Ok(Vec::new())
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! API bearer tokens, stored as SHA-256 hashes.
+use crate::{Conn, Result, StoreError, on};
+use mesure_domain::WorkspaceId;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TokenRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub token_hash: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+const COLS: &str =
+    "workspace_id, id, user_id, name, token_hash, prefix, created_at, last_used_at, revoked_at";
+
+pub async fn insert(c: &mut Conn<'_>, t: &TokenRow) -> Result<()> {
+    let sql =
+        format!("INSERT INTO api_tokens ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(t.workspace_id).bind(t.id).bind(t.user_id).bind(&t.name).bind(&t.token_hash).bind(&t.prefix)
+        .bind(t.created_at).bind(t.last_used_at).bind(t.revoked_at)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A token that is not revoked, by hash.
+pub async fn find_active(c: &mut Conn<'_>, hash: &str) -> Result<Option<TokenRow>> {
+    let sql = format!("SELECT {COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
+    Ok(
+        on!(c, c => sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(hash).fetch_optional(&mut **c).await)?,
+    )
+}
+
+pub async fn list_for_user(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<TokenRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC"
+    );
+    Ok(
+        on!(c, c => sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(user).fetch_all(&mut **c).await)?,
+    )
+}
+
+pub async fn revoke(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    id: Uuid,
+    now: i64,
+) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE api_tokens SET revoked_at = $4 WHERE workspace_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL")
+        .bind(ws.uuid()).bind(user).bind(id).bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Records use at most once a minute per token, to keep reads cheap.
+pub async fn touch(c: &mut Conn<'_>, ws: Uuid, id: Uuid, now: i64) -> Result<()> {
+    on!(c, c => sqlx::query("UPDATE api_tokens SET last_used_at = $3 WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < $4)")
+        .bind(ws).bind(id).bind(now).bind(now - 60_000_000).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

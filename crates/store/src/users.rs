@@ -1,0 +1,117 @@
+//! Users: staff (owner, manager, staff) and client contacts with a portal login.
+use crate::{Conn, Result, StoreError, now_us, on};
+use mesure_domain::{UserId, WorkspaceId};
+use uuid::Uuid;
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// `staff` or `contact`
+    pub kind: String,
+    /// A staff role, or a contact role for contacts.
+    pub role: String,
+    pub client_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub password_hash: Option<String>,
+    pub language: Option<String>,
+    pub active: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("kind", &self.kind)
+            .field("role", &self.role)
+            .field("password_hash", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+const COLS: &str = "workspace_id, id, email, name, kind, role, client_id, contact_id, password_hash, language, active, created_at, updated_at";
+
+pub async fn insert(c: &mut Conn<'_>, u: &UserRow) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO users ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    );
+    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(u.workspace_id).bind(u.id).bind(&u.email).bind(&u.name).bind(&u.kind).bind(&u.role)
+        .bind(u.client_id).bind(u.contact_id).bind(&u.password_hash).bind(&u.language).bind(u.active)
+        .bind(u.created_at).bind(u.updated_at)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Finds a login by e-mail across workspaces (the e-mail is the global login key).
+pub async fn find_by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE email = $1");
+    Ok(
+        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(email.trim().to_lowercase()).fetch_optional(&mut **c).await)?,
+    )
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRow> {
+    let sql = format!("SELECT {COLS} FROM users WHERE workspace_id = $1 AND id = $2");
+    on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Staff users of a workspace, by name.
+pub async fn list_staff(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<UserRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM users WHERE workspace_id = $1 AND kind = 'staff' ORDER BY name, id"
+    );
+    Ok(
+        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).fetch_all(&mut **c).await)?,
+    )
+}
+
+/// The portal login of a contact, if any.
+pub async fn find_for_contact(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    contact: Uuid,
+) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE workspace_id = $1 AND contact_id = $2");
+    Ok(
+        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(contact).fetch_optional(&mut **c).await)?,
+    )
+}
+
+pub async fn set_password(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, hash: &str) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE users SET password_hash = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
+        .bind(ws.uuid()).bind(id.uuid()).bind(hash).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn update_profile(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    name: &str,
+    language: Option<&str>,
+) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE users SET name = $3, language = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
+        .bind(ws.uuid()).bind(id.uuid()).bind(name).bind(language).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: bool) -> Result<()> {
+    on!(c, c => sqlx::query("UPDATE users SET active = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
+        .bind(ws.uuid()).bind(id.uuid()).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Workspaces (tenants) and their settings.
+use crate::{Conn, Result, StoreError, now_us, on};
+use mesure_domain::WorkspaceId;
+use uuid::Uuid;
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct WorkspaceRow {
+    pub id: Uuid,
+    pub name: String,
+    pub currency: String,
+    pub time_zone: String,
+    pub language: String,
+    pub mail_from: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<i32>,
+    pub smtp_tls: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for WorkspaceRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceRow")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("smtp_host", &self.smtp_host)
+            .field(
+                "smtp_password",
+                &self.smtp_password.as_ref().map(|_| "[redacted]"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+const COLS: &str = "id, name, currency, time_zone, language, mail_from, smtp_host, smtp_port, smtp_tls, smtp_username, smtp_password, created_at, updated_at";
+
+pub async fn insert(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO workspaces ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    );
+    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(w.id).bind(&w.name).bind(&w.currency).bind(&w.time_zone).bind(&w.language)
+        .bind(&w.mail_from).bind(&w.smtp_host).bind(w.smtp_port).bind(&w.smtp_tls)
+        .bind(&w.smtp_username).bind(&w.smtp_password).bind(w.created_at).bind(w.updated_at)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get(c: &mut Conn<'_>, id: WorkspaceId) -> Result<WorkspaceRow> {
+    let sql = format!("SELECT {COLS} FROM workspaces WHERE id = $1");
+    on!(c, c => sqlx::query_as::<_, WorkspaceRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(id.uuid()).fetch_optional(&mut **c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn list(c: &mut Conn<'_>) -> Result<Vec<WorkspaceRow>> {
+    let sql = format!("SELECT {COLS} FROM workspaces ORDER BY created_at");
+    Ok(
+        on!(c, c => sqlx::query_as::<_, WorkspaceRow>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&mut **c).await)?,
+    )
+}
+
+pub async fn update(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE workspaces SET name = $2, currency = $3, time_zone = $4, language = $5, mail_from = $6, smtp_host = $7, smtp_port = $8, smtp_tls = $9, smtp_username = $10, smtp_password = $11, updated_at = $12 WHERE id = $1")
+        .bind(w.id).bind(&w.name).bind(&w.currency).bind(&w.time_zone).bind(&w.language)
+        .bind(&w.mail_from).bind(&w.smtp_host).bind(w.smtp_port).bind(&w.smtp_tls)
+        .bind(&w.smtp_username).bind(&w.smtp_password).bind(now_us())
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

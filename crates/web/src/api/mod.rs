@@ -1,0 +1,212 @@
+//! The JSON API under `/api/v1`: snake_case bodies, RFC 3339 times, cursor pagination,
+//! RFC 9457 problems, and the OpenAPI 3.1 document generated from the handlers.
+pub mod clients;
+pub mod contacts;
+pub mod misc;
+
+use crate::AppState;
+use crate::error::{ApiError, FieldProblem, Problem};
+use crate::session::visitor_language;
+use axum::Json;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use mesure_i18n::t;
+use std::sync::Arc;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Mesure API", version = "1", description = "Service operations: clients, contacts, audit log. Authenticate with `Authorization: Bearer <token>` (see `mesure token create`)."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(Problem, FieldProblem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+/// The API router and its OpenAPI document.
+pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(misc::me))
+        .routes(routes!(misc::get_workspace, misc::update_workspace))
+        .routes(routes!(misc::list_users))
+        .routes(routes!(misc::list_audit))
+        .routes(routes!(misc::list_jobs))
+        .routes(routes!(clients::list, clients::create))
+        .routes(routes!(clients::get, clients::update, clients::delete))
+        .routes(routes!(clients::archive))
+        .routes(routes!(clients::unarchive))
+        .routes(routes!(contacts::list_for_client, contacts::create))
+        .routes(routes!(contacts::list))
+        .routes(routes!(contacts::get, contacts::update))
+        .routes(routes!(contacts::archive))
+        .routes(routes!(contacts::unarchive))
+        .routes(routes!(openapi_json))
+        .split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let json: Arc<String> =
+        Arc::new(serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into()));
+    let router = router.layer(axum::Extension(OpenApiJson(json)));
+    (router, doc)
+}
+
+#[derive(Clone)]
+struct OpenApiJson(Arc<String>);
+
+/// The OpenAPI 3.1 document of this API.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+async fn openapi_json(axum::Extension(doc): axum::Extension<OpenApiJson>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        doc.0.as_str().to_string(),
+    )
+}
+
+/// A JSON body whose errors are problems: 415 without JSON, 400 for bad syntax, 422 for bad or
+/// unknown fields (naming the field), 413 when too large.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = visitor_language(req.headers());
+        let rid = crate::session::request_id(req.headers());
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => {
+                use axum::extract::rejection::JsonRejection::*;
+                let (status, key) = match &rej {
+                    MissingJsonContentType(_) => {
+                        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "err-json-content-type")
+                    }
+                    JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "err-json-syntax"),
+                    JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "err-validation"),
+                    _ if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        (StatusCode::PAYLOAD_TOO_LARGE, "err-too-large")
+                    }
+                    _ => (StatusCode::BAD_REQUEST, "err-json-syntax"),
+                };
+                let mut e = ApiError::new(status, lang, key);
+                e.problem.request_id = rid;
+                if let JsonDataError(d) = &rej {
+                    let text = d.body_text();
+                    e.problem.errors = vec![json_field_problem(lang, &text)];
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Names the field of a serde data error: unknown fields, missing fields, wrong types.
+fn json_field_problem(lang: mesure_domain::Language, text: &str) -> FieldProblem {
+    let between = |s: &str| s.split('`').nth(1).map(str::to_string);
+    if let Some(i) = text.find("unknown field") {
+        let field = between(&text[i..]).unwrap_or_default();
+        return FieldProblem {
+            field,
+            message: t(lang, "err-unknown-field"),
+        };
+    }
+    if let Some(i) = text.find("missing field") {
+        let field = between(&text[i..]).unwrap_or_default();
+        return FieldProblem {
+            field,
+            message: t(lang, "err-required"),
+        };
+    }
+    // "Failed to deserialize the JSON body into the target type: name: invalid type: …"
+    let field = text
+        .split(": ")
+        .nth(1)
+        .filter(|f| {
+            f.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']')
+        })
+        .unwrap_or("")
+        .to_string();
+    FieldProblem {
+        field,
+        message: t(lang, "err-json-type"),
+    }
+}
+
+/// Standard query of list routes.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Opaque cursor from a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Parses limit and cursor, naming the field when they are wrong.
+pub fn page_params(
+    p: &PageParams,
+    lang: mesure_domain::Language,
+) -> Result<(i64, Option<mesure_store::Cursor>), ApiError> {
+    let limit = p.limit.unwrap_or(50);
+    let mut errs = vec![];
+    if !(1..=200).contains(&limit) {
+        errs.push(FieldProblem {
+            field: "limit".into(),
+            message: t(lang, "err-limit"),
+        });
+    }
+    let cursor = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => match crate::cursor::decode(c) {
+            Some(c) => Some(c),
+            None => {
+                errs.push(FieldProblem {
+                    field: "cursor".into(),
+                    message: t(lang, "err-cursor"),
+                });
+                None
+            }
+        },
+    };
+    if errs.is_empty() {
+        Ok((limit, cursor))
+    } else {
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, "err-validation");
+        e.problem.errors = errs;
+        Err(e)
+    }
+}
+
+/// A query word that is not one of the allowed values.
+pub fn bad_param(lang: mesure_domain::Language, field: &str) -> ApiError {
+    let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, "err-validation");
+    e.problem.errors = vec![FieldProblem {
+        field: field.into(),
+        message: t(lang, "err-choice"),
+    }];
+    e
+}
+
+/// RFC 3339 text of a stored timestamp.
+pub fn rfc3339(us: i64) -> String {
+    mesure_store::ts(us).to_string()
+}

@@ -1,0 +1,491 @@
+//! Client organisation pages: list with search, sort, filters and pages; detail; forms; CSV.
+use super::{
+    Base, Errors, Values, currency_options, error_page, language_options, parse_id, render,
+    render_status, see_other,
+};
+use crate::AppState;
+use crate::cursor;
+use crate::session::Page;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mesure_domain::clients::ClientForm;
+use mesure_domain::{Action, ClientId};
+use mesure_services::{ServiceError, audit, clients, contacts};
+use mesure_store::ArchiveFilter;
+use mesure_store::audit::AuditQuery;
+use mesure_store::clients::{ClientRow, ListQuery};
+use mesure_store::contacts::ContactRow;
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListParams {
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub archived: Option<String>,
+    pub segment: Option<String>,
+    pub after: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "clients_list.html")]
+struct ListPage {
+    base: Base,
+    rows: Vec<ClientRow>,
+    total: i64,
+    q: String,
+    sort: &'static str,
+    archived: &'static str,
+    segment: String,
+    segments: Vec<String>,
+    next: Option<String>,
+    can_write: bool,
+    query_string: String,
+}
+
+impl ListPage {
+    /// The link that sorts by `col`, flipping the direction when it is the current column.
+    fn sort_link(&self, col: &str) -> String {
+        let next = if self.sort == col {
+            format!("-{col}")
+        } else {
+            col.to_string()
+        };
+        format!(
+            "/clients?{}",
+            qs(&[
+                ("q", &self.q),
+                ("archived", self.archived),
+                ("segment", &self.segment),
+                ("sort", &next)
+            ])
+        )
+    }
+    fn sort_state(&self, col: &str) -> &'static str {
+        if self.sort == col {
+            "ascending"
+        } else if self.sort.strip_prefix('-') == Some(col) {
+            "descending"
+        } else {
+            "none"
+        }
+    }
+}
+
+pub fn qs(pairs: &[(&str, &str)]) -> String {
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .copied()
+        .collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+pub async fn list(State(s): State<AppState>, page: Page, Query(p): Query<ListParams>) -> Response {
+    let sort = cursor::parse_sort(p.sort.as_deref()).unwrap_or_default();
+    let archive = cursor::parse_archive(p.archived.as_deref()).unwrap_or_default();
+    let q = ListQuery {
+        search: p.q.clone(),
+        archive,
+        segment: p.segment.clone().filter(|s| !s.is_empty()),
+        sort,
+        after: p.after.as_deref().and_then(cursor::decode),
+        limit: PAGE_SIZE,
+    };
+    let (rows, more, total) = match clients::list(&s.app, &page.ctx, &q).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, e),
+    };
+    let segments = clients::segments(&s.app, &page.ctx)
+        .await
+        .unwrap_or_default();
+    let (qv, sw, aw, seg) = (
+        p.q.clone().unwrap_or_default(),
+        cursor::sort_word(sort),
+        cursor::archive_word(archive),
+        p.segment.clone().unwrap_or_default(),
+    );
+    let query_string = qs(&[
+        ("q", &qv),
+        ("sort", sw),
+        ("archived", aw),
+        ("segment", &seg),
+    ]);
+    let next = if more {
+        rows.last().map(|r| cursor::encode(&r.cursor(sort)))
+    } else {
+        None
+    };
+    let tpl = ListPage {
+        base: Base::new(&page, "clients-title", "/clients", "/clients")
+            .with_notice(p.notice.as_deref()),
+        rows,
+        total,
+        q: qv,
+        sort: sw,
+        archived: aw,
+        segment: seg,
+        segments,
+        next,
+        can_write: page.ctx.may(Action::WriteClients),
+        query_string,
+    };
+    render(&tpl)
+}
+
+pub async fn export(
+    State(s): State<AppState>,
+    page: Page,
+    Query(p): Query<ListParams>,
+) -> Response {
+    let q = ListQuery {
+        search: p.q.clone(),
+        archive: cursor::parse_archive(p.archived.as_deref()).unwrap_or_default(),
+        segment: p.segment.clone().filter(|s| !s.is_empty()),
+        sort: cursor::parse_sort(p.sort.as_deref()).unwrap_or_default(),
+        after: None,
+        limit: 1000,
+    };
+    match clients::csv(&s.app, &page.ctx, &q).await {
+        Ok(body) => csv_response("clients.csv", body),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "client_form.html")]
+struct FormPage {
+    base: Base,
+    action: String,
+    values: Values,
+    errors: Errors,
+    currencies: Vec<(String, String)>,
+    languages: Vec<(String, String)>,
+    segments: Vec<String>,
+    cancel: String,
+}
+
+async fn form_page(
+    s: &AppState,
+    page: &Page,
+    id: Option<ClientId>,
+    values: Values,
+    errors: Errors,
+    status: StatusCode,
+) -> Response {
+    let (title, action, cancel) = match id {
+        Some(id) => (
+            "client-edit-title",
+            format!("/clients/{id}"),
+            format!("/clients/{id}"),
+        ),
+        None => (
+            "client-new-title",
+            "/clients".to_string(),
+            "/clients".to_string(),
+        ),
+    };
+    let tpl = FormPage {
+        base: Base::new(page, title, "/clients", &cancel),
+        action,
+        values,
+        errors,
+        currencies: currency_options(),
+        languages: language_options(page.ctx.language),
+        segments: clients::segments(&s.app, &page.ctx)
+            .await
+            .unwrap_or_default(),
+        cancel,
+    };
+    render_status(status, &tpl)
+}
+
+pub async fn new_form(State(s): State<AppState>, page: Page) -> Response {
+    if let Err(e) = page.ctx.require(Action::WriteClients) {
+        return error_page(&page, e);
+    }
+    let w = match mesure_services::workspaces::get(&s.app, &page.ctx).await {
+        Ok(w) => w,
+        Err(e) => return error_page(&page, e),
+    };
+    let mut v = Values::default();
+    v.set("currency", Some(&w.currency));
+    v.set("language", Some(&w.language));
+    v.set("time_zone", Some(&w.time_zone));
+    form_page(&s, &page, None, v, Errors::default(), StatusCode::OK).await
+}
+
+fn values_of(c: &ClientRow) -> Values {
+    let mut v = Values::default();
+    v.set("name", Some(&c.name));
+    v.set("legal_name", c.legal_name.as_deref());
+    v.set("siren", c.siren.as_deref());
+    v.set("vat_number", c.vat_number.as_deref());
+    v.set("billing_address", c.billing_address.as_deref());
+    v.set("currency", Some(&c.currency));
+    v.set("language", Some(&c.language));
+    v.set("time_zone", Some(&c.time_zone));
+    v.set("segment", c.segment.as_deref());
+    v.set("notes", c.notes.as_deref());
+    v.set("version", Some(&c.version.to_string()));
+    v
+}
+
+/// Handles a failed save: field errors re-render the form, a stale version says so, the rest is an error page.
+async fn save_failed(
+    s: &AppState,
+    page: &Page,
+    id: Option<ClientId>,
+    body: &[u8],
+    e: ServiceError,
+) -> Response {
+    let lang = page.ctx.language;
+    match e {
+        ServiceError::Invalid(inv) => {
+            form_page(
+                s,
+                page,
+                id,
+                Values::from_body(body),
+                Errors::from_invalid(lang, &inv),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        ServiceError::Conflict(key) => {
+            let field = if key == "err-conflict-client-name" {
+                "name"
+            } else {
+                "form"
+            };
+            let errors = Errors::one(field, mesure_i18n::t(lang, key));
+            form_page(
+                s,
+                page,
+                id,
+                Values::from_body(body),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        other => error_page(page, other),
+    }
+}
+
+pub async fn create(State(s): State<AppState>, page: Page, body: axum::body::Bytes) -> Response {
+    let form: ClientForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match clients::create(&s.app, &page.ctx, &form).await {
+        Ok(c) => see_other(&format!("/clients/{}", c.id), "client-created"),
+        Err(e) => save_failed(&s, &page, None, &body, e).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "client_show.html")]
+struct ShowPage {
+    base: Base,
+    c: ClientRow,
+    contacts: Vec<ContactRow>,
+    history: Vec<(
+        mesure_store::audit::AuditRow,
+        String,
+        Vec<audit::FieldChange>,
+    )>,
+    can_write: bool,
+    can_write_contacts: bool,
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(p): Query<super::NoticeQuery>,
+) -> Response {
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let c = match clients::get(&s.app, &page.ctx, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&page, e),
+    };
+    let cq = mesure_store::contacts::ListQuery {
+        client: Some(id),
+        archive: ArchiveFilter::All,
+        limit: 200,
+        ..Default::default()
+    };
+    let contacts = contacts::list(&s.app, &page.ctx, &cq)
+        .await
+        .map(|r| r.0)
+        .unwrap_or_default();
+    let base = Base::new(&page, "client-title", "/clients", &format!("/clients/{id}"))
+        .with_notice(p.notice.as_deref());
+    let history = if page.ctx.may(Action::ReadAudit) {
+        let q = AuditQuery {
+            entity_type: Some("client".into()),
+            entity_id: Some(id.uuid()),
+            limit: 50,
+            ..Default::default()
+        };
+        audit::list(&s.app, &page.ctx, &q)
+            .await
+            .map(|r| r.0)
+            .unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let history = history
+        .into_iter()
+        .map(|r| {
+            let label = super::audit::describe(&base, &r);
+            let ch = audit::changes(&r);
+            (r, label, ch)
+        })
+        .collect();
+    render(&ShowPage {
+        base,
+        c,
+        contacts,
+        history,
+        can_write: page.ctx.may(Action::WriteClients),
+        can_write_contacts: page.ctx.may(Action::WriteContacts),
+    })
+}
+
+pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    if let Err(e) = page.ctx.require(Action::WriteClients) {
+        return error_page(&page, e);
+    }
+    match clients::get(&s.app, &page.ctx, id).await {
+        Ok(c) => {
+            form_page(
+                &s,
+                &page,
+                Some(id),
+                values_of(&c),
+                Errors::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Version {
+    version: Option<i32>,
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let form: ClientForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let version = serde_urlencoded::from_bytes::<Version>(&body)
+        .ok()
+        .and_then(|v| v.version);
+    match clients::update(&s.app, &page.ctx, id, &form, version).await {
+        Ok(c) => see_other(&format!("/clients/{}", c.id), "client-saved"),
+        Err(e) => save_failed(&s, &page, Some(id), &body, e).await,
+    }
+}
+
+async fn set_archived(
+    s: AppState,
+    page: Page,
+    id: String,
+    body: axum::body::Bytes,
+    archived: bool,
+) -> Response {
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<serde::de::IgnoredAny>(&body) {
+        return r;
+    }
+    match clients::set_archived(&s.app, &page.ctx, id, archived).await {
+        Ok(_) => see_other(
+            &format!("/clients/{id}"),
+            if archived {
+                "client-archived"
+            } else {
+                "client-unarchived"
+            },
+        ),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn archive(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    set_archived(s, page, id, body, true).await
+}
+
+pub async fn unarchive(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    set_archived(s, page, id, body, false).await
+}
+
+pub async fn delete(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<serde::de::IgnoredAny>(&body) {
+        return r;
+    }
+    match clients::delete(&s.app, &page.ctx, id).await {
+        Ok(()) => see_other("/clients", "client-deleted"),
+        Err(e) => error_page(&page, e),
+    }
+}

@@ -1,0 +1,432 @@
+//! The server-rendered web UI: the page frame shared by every screen, and the routes.
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod contacts;
+pub mod dashboard;
+pub mod portal;
+pub mod settings;
+
+use crate::AppState;
+use crate::error::field_message;
+use crate::session::Page;
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use mesure_domain::{Action, Invalid, Language, Money};
+use mesure_i18n::{Arg, t, t_args};
+use mesure_services::{Ctx, ServiceError};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(auth::home))
+        .route("/login", get(auth::login_page).post(auth::login_submit))
+        .route("/logout", post(auth::logout))
+        .route("/lang", post(auth::switch_language))
+        .route("/dashboard", get(dashboard::page))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients.csv", get(clients::export))
+        .route("/clients/new", get(clients::new_form))
+        .route("/clients/{id}", get(clients::show).post(clients::update))
+        .route("/clients/{id}/edit", get(clients::edit_form))
+        .route("/clients/{id}/archive", post(clients::archive))
+        .route("/clients/{id}/unarchive", post(clients::unarchive))
+        .route("/clients/{id}/delete", post(clients::delete))
+        .route("/clients/{id}/contacts/new", get(contacts::new_form))
+        .route("/clients/{id}/contacts", post(contacts::create))
+        .route("/contacts", get(contacts::list))
+        .route("/contacts.csv", get(contacts::export))
+        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
+        .route("/contacts/{id}/edit", get(contacts::edit_form))
+        .route("/contacts/{id}/archive", post(contacts::archive))
+        .route("/contacts/{id}/unarchive", post(contacts::unarchive))
+        .route("/contacts/{id}/portal", post(contacts::grant_portal))
+        .route(
+            "/contacts/{id}/portal/revoke",
+            post(contacts::revoke_portal),
+        )
+        .route("/audit", get(audit::page))
+        .route("/audit/export", post(audit::export))
+        .route("/exports/{id}", get(audit::download))
+        .route(
+            "/settings/profile",
+            get(settings::profile).post(settings::profile_save),
+        )
+        .route("/settings/password", post(settings::password_save))
+        .route(
+            "/settings/workspace",
+            get(settings::workspace).post(settings::workspace_save),
+        )
+        .route(
+            "/settings/users",
+            get(settings::users).post(settings::user_add),
+        )
+        .route(
+            "/settings/tokens",
+            get(settings::tokens).post(settings::token_create),
+        )
+        .route("/settings/tokens/{id}/revoke", post(settings::token_revoke))
+        .route("/settings/jobs", get(settings::jobs))
+        .route("/settings/jobs/{id}/retry", post(settings::job_retry))
+        .route("/portal", get(portal::home))
+}
+
+/// One link of the navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+/// What every page's frame needs: language, the person, navigation, CSRF token, a notice.
+pub struct Base {
+    pub lang: Language,
+    pub title: String,
+    pub csrf: String,
+    pub user_name: String,
+    pub workspace_name: String,
+    pub nav: Vec<NavItem>,
+    pub settings_nav: Vec<NavItem>,
+    pub notice: Option<String>,
+    pub path: String,
+    pub time_zone: String,
+    pub signed_in: bool,
+}
+
+impl Base {
+    /// The frame for a signed-in page; `active` is the current navigation entry.
+    pub fn new(page: &Page, title_key: &str, active: &str, path: &str) -> Base {
+        let ctx = &page.ctx;
+        let lang = ctx.language;
+        let mut nav = Vec::new();
+        let add = |href: &'static str, key: &str, action: Action, list: &mut Vec<NavItem>| {
+            if ctx.may(action) {
+                list.push(NavItem {
+                    href,
+                    label: t(lang, key),
+                    active: href == active,
+                });
+            }
+        };
+        // Modules not built yet are absent; each later module adds its entry here.
+        add(
+            "/dashboard",
+            "nav-dashboard",
+            Action::ViewDashboard,
+            &mut nav,
+        );
+        add("/clients", "nav-clients", Action::ReadClients, &mut nav);
+        add("/contacts", "nav-contacts", Action::ReadContacts, &mut nav);
+        add("/audit", "nav-audit", Action::ReadAudit, &mut nav);
+        add("/portal", "nav-portal", Action::ViewPortal, &mut nav);
+        let mut settings_nav = Vec::new();
+        add(
+            "/settings/profile",
+            "nav-profile",
+            Action::ManageOwnAccount,
+            &mut settings_nav,
+        );
+        add(
+            "/settings/workspace",
+            "nav-workspace",
+            Action::ManageWorkspace,
+            &mut settings_nav,
+        );
+        add(
+            "/settings/users",
+            "nav-users",
+            Action::ReadUsers,
+            &mut settings_nav,
+        );
+        add(
+            "/settings/tokens",
+            "nav-tokens",
+            Action::ManageOwnAccount,
+            &mut settings_nav,
+        );
+        add(
+            "/settings/jobs",
+            "nav-jobs",
+            Action::ReadJobs,
+            &mut settings_nav,
+        );
+        Base {
+            lang,
+            title: t(lang, title_key),
+            csrf: page.csrf.clone(),
+            user_name: ctx.label.clone(),
+            workspace_name: ctx.workspace_name.clone(),
+            nav,
+            settings_nav,
+            notice: None,
+            path: path.to_string(),
+            time_zone: ctx.time_zone.clone(),
+            signed_in: true,
+        }
+    }
+
+    /// The frame for the login page and errors shown to visitors.
+    pub fn anonymous(lang: Language, title_key: &str) -> Base {
+        Base {
+            lang,
+            title: t(lang, title_key),
+            csrf: String::new(),
+            user_name: String::new(),
+            workspace_name: String::new(),
+            nav: vec![],
+            settings_nav: vec![],
+            notice: None,
+            path: "/login".into(),
+            time_zone: "Europe/Paris".into(),
+            signed_in: false,
+        }
+    }
+
+    /// Adds the notice named by `?notice=` when the catalogue has it.
+    pub fn with_notice(mut self, notice: Option<&str>) -> Base {
+        if let Some(n) = notice {
+            let key = format!("notice-{n}");
+            if mesure_i18n::has(self.lang, &key) {
+                self.notice = Some(t(self.lang, &key));
+            }
+        }
+        self
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        t(self.lang, key)
+    }
+    pub fn tn(&self, key: &str, n: &i64) -> String {
+        t_args(self.lang, key, &[("count", Arg::Num(*n))])
+    }
+    pub fn ts(&self, key: &str, name: &str, value: &str) -> String {
+        t_args(self.lang, key, &[(name, Arg::Str(value))])
+    }
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Language::Fr => "en",
+            Language::En => "fr",
+        }
+    }
+    pub fn other_lang_label(&self) -> &'static str {
+        match self.lang {
+            Language::Fr => "English",
+            Language::En => "Français",
+        }
+    }
+    /// A stored timestamp in the workspace's time zone, formatted for the language.
+    pub fn dt(&self, us: &i64) -> String {
+        mesure_i18n::datetime(self.lang, mesure_store::ts(*us), &self.time_zone)
+    }
+    pub fn opt_dt(&self, us: &Option<i64>) -> String {
+        us.map(|u| self.dt(&u)).unwrap_or_default()
+    }
+    pub fn count(&self, n: &i64) -> String {
+        mesure_i18n::count(self.lang, *n)
+    }
+    pub fn money(&self, m: &Money) -> String {
+        mesure_i18n::money(self.lang, *m)
+    }
+    pub fn role(&self, r: &str) -> String {
+        t(self.lang, &format!("role-{r}"))
+    }
+    /// The label of a stored field name (`legal_name` → `field-legal-name`).
+    pub fn field_label(&self, f: &str) -> String {
+        let key = format!("field-{}", f.replace('_', "-"));
+        if mesure_i18n::has(self.lang, &key) {
+            t(self.lang, &key)
+        } else {
+            f.to_string()
+        }
+    }
+    pub fn language_name(&self, l: &str) -> String {
+        t(self.lang, &format!("language-{l}"))
+    }
+}
+
+/// Field errors of a form, translated, by field name.
+#[derive(Default)]
+pub struct Errors(pub HashMap<String, String>);
+
+impl Errors {
+    pub fn from_invalid(lang: Language, inv: &Invalid) -> Errors {
+        let mut m = HashMap::new();
+        for e in &inv.0 {
+            m.entry(e.field.clone())
+                .or_insert_with(|| field_message(lang, e));
+        }
+        Errors(m)
+    }
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    pub fn one(field: &str, message: String) -> Errors {
+        Errors(HashMap::from([(field.to_string(), message)]))
+    }
+}
+
+/// Renders a template into a response.
+pub fn render<T: Template>(tpl: &T) -> Response {
+    match tpl.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+pub fn render_status<T: Template>(status: StatusCode, tpl: &T) -> Response {
+    let mut r = render(tpl);
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub base: Base,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+/// A small standalone page (errors before a frame can be built).
+pub fn simple_page(lang: Language, title_key: &str, message_key: &str) -> String {
+    let tpl = MessagePage {
+        base: Base::anonymous(lang, title_key),
+        message: t(lang, message_key),
+        detail: None,
+    };
+    tpl.render().unwrap_or_else(|_| t(lang, message_key))
+}
+
+/// The error page for a failed use case on a signed-in page.
+pub fn error_page(page: &Page, err: ServiceError) -> Response {
+    let ctx: &Ctx = &page.ctx;
+    let (status, title, msg) = match &err {
+        ServiceError::NotFound => (
+            StatusCode::NOT_FOUND,
+            "err-not-found",
+            "err-not-found-detail".to_string(),
+        ),
+        ServiceError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "err-forbidden",
+            "err-forbidden-detail".to_string(),
+        ),
+        ServiceError::Unauthorized => (
+            StatusCode::UNAUTHORIZED,
+            "err-unauthorized",
+            "err-unauthorized-detail".to_string(),
+        ),
+        ServiceError::Conflict(key) => (StatusCode::CONFLICT, "err-conflict", (*key).to_string()),
+        ServiceError::Throttled(_) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "err-throttled",
+            "err-throttled".to_string(),
+        ),
+        ServiceError::Invalid(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "err-validation",
+            "err-validation".to_string(),
+        ),
+        ServiceError::Internal(cause) => {
+            tracing::error!(request_id = ?ctx.request_id, cause = %cause, "internal error");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "err-internal",
+                "err-internal-detail".to_string(),
+            )
+        }
+    };
+    let detail = ctx
+        .request_id
+        .as_ref()
+        .filter(|_| status == StatusCode::INTERNAL_SERVER_ERROR)
+        .map(|r| t_args(ctx.language, "err-request-id", &[("id", Arg::Str(r))]));
+    let tpl = MessagePage {
+        base: Base::new(page, title, "", ""),
+        message: t(ctx.language, &msg),
+        detail,
+    };
+    render_status(status, &tpl)
+}
+
+pub async fn not_found(headers: axum::http::HeaderMap) -> Response {
+    let lang = crate::session::visitor_language(&headers);
+    (
+        StatusCode::NOT_FOUND,
+        Html(simple_page(lang, "err-not-found", "err-not-found-detail")),
+    )
+        .into_response()
+}
+
+/// Redirect after a successful POST, with a notice key.
+pub fn see_other(to: &str, notice: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()
+}
+
+/// Parses a path id, answering 404 for anything that is not one.
+pub fn parse_id<T>(page: &Page, raw: &str, f: impl Fn(&str) -> Option<T>) -> Result<T, Response> {
+    f(raw).ok_or_else(|| error_page(page, ServiceError::NotFound))
+}
+
+/// `?notice=` and other common query parameters.
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+/// The raw values of a form, to show again what the person typed.
+#[derive(Default)]
+pub struct Values(pub HashMap<String, String>);
+
+impl Values {
+    pub fn get(&self, k: &str) -> &str {
+        self.0.get(k).map(String::as_str).unwrap_or("")
+    }
+    pub fn from_body(body: &[u8]) -> Values {
+        Values(
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+        )
+    }
+    pub fn set(&mut self, k: &str, v: Option<&str>) {
+        self.0.insert(k.to_string(), v.unwrap_or("").to_string());
+    }
+}
+
+/// (value, label) options of the language select.
+pub fn language_options(lang: Language) -> Vec<(String, String)> {
+    Language::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.as_str().to_string(),
+                t(lang, &format!("language-{}", l.as_str())),
+            )
+        })
+        .collect()
+}
+
+/// (value, label) options of the currency select.
+pub fn currency_options() -> Vec<(String, String)> {
+    mesure_domain::Currency::all()
+        .map(|c| (c.code().to_string(), c.code().to_string()))
+        .collect()
+}

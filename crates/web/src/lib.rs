@@ -1,0 +1,100 @@
+//! The HTTP face of Mesure: the server-rendered web UI, the client portal, the JSON API with its
+//! OpenAPI document, health and metrics endpoints, and the static assets.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod cursor;
+pub mod error;
+pub mod html;
+pub mod metrics;
+pub mod session;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use mesure_services::App;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (larger ones get 413).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Set the `Secure` flag on cookies even without `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let (api_routes, _doc) = api::routes();
+    Router::new()
+        .merge(html::routes())
+        .merge(api_routes)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/assets/{file}", get(asset))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .fallback(html::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> impl IntoResponse {
+    match s.app.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable",
+            )
+        }
+    }
+}
+
+const CSS: &str = include_str!("../../../assets/mesure.css");
+const HTMX: &str = include_str!("../../../assets/htmx.min.js");
+const APP_JS: &str = include_str!("../../../assets/mesure.js");
+
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    let (body, ctype) = match file.as_str() {
+        "mesure.css" => (CSS, "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "mesure.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ctype),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
