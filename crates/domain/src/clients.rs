@@ -5,7 +5,6 @@ use serde::Deserialize;
 
 /// A client organisation as typed in a form or an API body, before validation.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ClientForm {
     pub name: String,
     #[serde(default)]
@@ -58,10 +57,10 @@ impl ClientForm {
         let siren = c
             .optional("siren", self.siren.as_deref(), 20)
             .map(|s| compact(&s));
-        if let Some(s) = &siren {
-            if !is_siren(s) {
-                c.add("siren", "err-siren");
-            }
+        if let Some(s) = &siren
+            && !is_siren(s)
+        {
+            c.add("siren", "err-siren");
         }
         let vat_number = c
             .optional("vat_number", self.vat_number.as_deref(), 20)
@@ -69,10 +68,10 @@ impl ClientForm {
         if let Some(v) = &vat_number {
             if !is_vat_number(v) {
                 c.add("vat_number", "err-vat");
-            } else if let (Some(s), Some(rest)) = (&siren, v.strip_prefix("FR")) {
-                if rest.get(2..) != Some(s.as_str()) {
-                    c.add("vat_number", "err-vat-siren-mismatch");
-                }
+            } else if let (Some(s), Some(rest)) = (&siren, v.strip_prefix("FR"))
+                && rest.get(2..) != Some(s.as_str())
+            {
+                c.add("vat_number", "err-vat-siren-mismatch");
             }
         }
         let billing_address = c.optional("billing_address", self.billing_address.as_deref(), 500);
@@ -134,7 +133,6 @@ impl ClientForm {
 
 /// A client contact as typed, before validation.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ContactForm {
     pub first_name: String,
     pub last_name: String,

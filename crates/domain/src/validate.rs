@@ -148,7 +148,7 @@ fn luhn(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Strips the spaces, dots and dashes people type inside identifiers.

@@ -98,7 +98,7 @@ fn group(int: &str, sep: &str) -> String {
     let n = int.chars().count();
     let mut out = String::with_capacity(int.len() + n / 3 * sep.len());
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);

@@ -101,7 +101,10 @@ pub fn changes(row: &AuditRow) -> Vec<FieldChange> {
     ];
     keys.into_iter()
         .filter(|k| !SKIP.contains(&k.as_str()))
-        .filter(|k| b.get(*k) != a.get(*k))
+        .filter(|k| {
+            let norm = |v: Option<&serde_json::Value>| v.filter(|v| !v.is_null()).cloned();
+            norm(b.get(*k)) != norm(a.get(*k))
+        })
         .map(|k| FieldChange {
             field: k.clone(),
             before: show(b.get(k)),

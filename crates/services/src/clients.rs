@@ -184,7 +184,8 @@ pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
 
 /// A client, if the person may see it (a contact only their own organisation).
 pub async fn get(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRow> {
-    if !ctx.may(Action::ReadClients) && !(ctx.may(Action::ViewPortal) && ctx.client == Some(id)) {
+    let own_org = ctx.may(Action::ViewPortal) && ctx.client == Some(id);
+    if !(ctx.may(Action::ReadClients) || own_org) {
         return Err(if ctx.may(Action::ViewPortal) {
             ServiceError::NotFound
         } else {

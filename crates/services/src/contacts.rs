@@ -211,7 +211,7 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
     loop {
         let (rows, more) = contacts::list(&mut conn.conn(), ctx.workspace, &q).await?;
         for r in &rows {
-            if !names.contains_key(&r.client_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(r.client_id) {
                 let n = clients::get(
                     &mut conn.conn(),
                     ctx.workspace,
@@ -219,7 +219,7 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
                 )
                 .await?
                 .name;
-                names.insert(r.client_id, n);
+                e.insert(n);
             }
             out.write_record([
                 r.id.to_string().as_str(),

@@ -226,7 +226,7 @@ pub async fn seed(app: &App) -> Result<String> {
                         30 + k
                     )),
                     job_title: Some(pick(TITLES, i + k).into()),
-                    contact_role: Some(["billing", "project", "viewer"][k % 3].into()),
+                    contact_role: Some(pick(&["billing", "project", "viewer"], k).into()),
                     ..Default::default()
                 },
             )

@@ -39,18 +39,18 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                let name = db.constraint().map(str::to_string).unwrap_or_else(|| {
-                    // SQLite reports "UNIQUE constraint failed: clients.workspace_id, clients.name_key".
-                    db.message()
-                        .rsplit('.')
-                        .next()
-                        .unwrap_or("unique")
-                        .to_string()
-                });
-                return StoreError::Conflict(name);
-            }
+        if let Some(db) = e.as_database_error()
+            && db.is_unique_violation()
+        {
+            let name = db.constraint().map(str::to_string).unwrap_or_else(|| {
+                // SQLite reports "UNIQUE constraint failed: clients.workspace_id, clients.name_key".
+                db.message()
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or("unique")
+                    .to_string()
+            });
+            return StoreError::Conflict(name);
         }
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;

@@ -44,20 +44,19 @@ pub fn violations(script: &str) -> Vec<String> {
             let name = rest.split_whitespace().next().unwrap_or("").to_lowercase();
             table = Some(name);
         } else if up.starts_with("PRIMARY KEY (") {
-            if let Some(t) = &table {
-                if !GLOBAL_TABLES.contains(&t.as_str())
-                    && !up.starts_with("PRIMARY KEY (WORKSPACE_ID")
-                {
-                    out.push(format!(
-                        "primary key of {t} does not lead with workspace_id"
-                    ));
-                }
+            if let Some(t) = &table
+                && !GLOBAL_TABLES.contains(&t.as_str())
+                && !up.starts_with("PRIMARY KEY (WORKSPACE_ID")
+            {
+                out.push(format!(
+                    "primary key of {t} does not lead with workspace_id"
+                ));
             }
         } else if up.contains(" PRIMARY KEY") && !up.starts_with("PRIMARY KEY") {
-            if let Some(t) = &table {
-                if !GLOBAL_TABLES.contains(&t.as_str()) {
-                    out.push(format!("{t} has a single-column primary key"));
-                }
+            if let Some(t) = &table
+                && !GLOBAL_TABLES.contains(&t.as_str())
+            {
+                out.push(format!("{t} has a single-column primary key"));
             }
         } else if up.starts_with("CREATE INDEX") || up.starts_with("CREATE UNIQUE INDEX") {
             let name = line.split_whitespace().find(|w| {

@@ -37,10 +37,10 @@ impl Metrics {
         s.count += 1;
         s.sum += seconds;
         for (i, le) in BUCKETS.iter().enumerate() {
-            if seconds <= *le {
-                if let Some(b) = s.buckets.get_mut(i) {
-                    *b += 1;
-                }
+            if seconds <= *le
+                && let Some(b) = s.buckets.get_mut(i)
+            {
+                *b += 1;
             }
         }
     }

@@ -341,10 +341,10 @@ pub async fn list_jobs(
     Query(f): Query<JobFilters>,
 ) -> Result<Json<Vec<JobOut>>, ApiError> {
     let status = f.status.filter(|s| !s.is_empty());
-    if let Some(st) = &status {
-        if !["queued", "running", "done", "dead"].contains(&st.as_str()) {
-            return Err(super::bad_param(c.ctx.language, "status"));
-        }
+    if let Some(st) = &status
+        && !["queued", "running", "done", "dead"].contains(&st.as_str())
+    {
+        return Err(super::bad_param(c.ctx.language, "status"));
     }
     let rows = jobs::list(&s.app, &c.ctx, status.as_deref())
         .await

@@ -268,10 +268,10 @@ pub async fn switch_language(
         },
     };
     let lang = Language::parse(&form.lang).unwrap_or_default();
-    if let Some(p) = &page {
-        if let Err(e) = users::set_language(&state.app, &p.ctx, lang).await {
-            return super::error_page(p, e);
-        }
+    if let Some(p) = &page
+        && let Err(e) = users::set_language(&state.app, &p.ctx, lang).await
+    {
+        return super::error_page(p, e);
     }
     let back = safe_next(form.back.as_deref());
     let mut res = Redirect::to(if back.is_empty() { "/" } else { &back }).into_response();

@@ -44,6 +44,7 @@ struct ListPage {
     next: Option<String>,
     can_write: bool,
     query_string: String,
+    later_page: bool,
 }
 
 impl ListPage {
@@ -132,6 +133,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(p): Query<ListPar
         next,
         can_write: page.ctx.may(Action::WriteClients),
         query_string,
+        later_page: p.after.is_some(),
     };
     render(&tpl)
 }
@@ -326,6 +328,9 @@ pub async fn show(
         Ok(id) => id,
         Err(r) => return r,
     };
+    if let Err(e) = page.ctx.require(Action::ReadClients) {
+        return error_page(&page, e);
+    }
     let c = match clients::get(&s.app, &page.ctx, id).await {
         Ok(c) => c,
         Err(e) => return error_page(&page, e),

@@ -38,6 +38,7 @@ struct ListPage {
     archived: &'static str,
     next: Option<String>,
     query_string: String,
+    later_page: bool,
 }
 
 fn query(p: &ListParams) -> ListQuery {
@@ -78,6 +79,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(p): Query<ListPar
         archived: aw,
         next,
         query_string,
+        later_page: p.after.is_some(),
     })
 }
 

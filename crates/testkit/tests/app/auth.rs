@@ -1,0 +1,259 @@
+//! Login, cookies, throttling, CSRF, logout, language negotiation.
+use mesure_testkit::{PASSWORD, backends, hidden, spawn_app};
+
+#[tokio::test]
+async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Nord").await;
+        let c = t.client();
+        // Not signed in: pages redirect to the login with the way back.
+        let r = c
+            .get(format!("{}/clients?q=x", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/login?next=/clients%3Fq%3Dx");
+        let r = t.login(&c, &ten.owner.email, PASSWORD).await;
+        assert_eq!(r.status(), 303, "{backend:?}");
+        assert_eq!(r.headers()["location"], "/dashboard");
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|v| v.starts_with("mesure_session="))
+            .unwrap();
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"));
+        let dash = c.get(format!("{}/dashboard", t.url)).send().await.unwrap();
+        assert_eq!(dash.status(), 200);
+        let html = dash.text().await.unwrap();
+        assert!(html.contains("Tableau de bord"));
+        // Logout needs the CSRF token.
+        let r = c
+            .post(format!("{}/logout", t.url))
+            .form(&[("_csrf", "nope")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let csrf = hidden(&html, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/logout", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = c.get(format!("{}/dashboard", t.url)).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+    }
+}
+
+#[tokio::test]
+async fn secure_cookie_behind_https() {
+    let t = spawn_app(backends()[0]).await;
+    let ten = t.tenant("Agence Sud").await;
+    let c = t.client();
+    let page = c
+        .get(format!("{}/login", t.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&page, "_csrf").unwrap();
+    let r = c
+        .post(format!("{}/login", t.url))
+        .header("x-forwarded-proto", "https")
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", ten.staff.email.as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("mesure_session="))
+        .unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_throttled_with_a_growing_delay() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Est").await;
+        let c = t.client();
+        for i in 0..5 {
+            let r = t.login(&c, &ten.manager.email, "wrong-password").await;
+            assert_eq!(r.status(), 401, "attempt {i}");
+            let body = r.text().await.unwrap();
+            assert!(body.contains("E-mail ou mot de passe incorrect."));
+        }
+        // Sixth try, even with the right password: refused with a delay.
+        let r = t.login(&c, &ten.manager.email, PASSWORD).await;
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers()["retry-after"], "2");
+        // Unknown e-mails fail the same way as wrong passwords (no account enumeration).
+        let c2 = t.client();
+        let r = t
+            .login(&c2, "nobody@nowhere.example.org", "whatever-password")
+            .await;
+        assert_eq!(r.status(), 429, "the address is throttled too");
+        // After the delay the right password works.
+        t.clock.advance_secs(3);
+        let r = t.login(&c, &ten.manager.email, PASSWORD).await;
+        assert_eq!(r.status(), 303);
+        // The address counter was not reset by the success: one more failure and the delay doubles.
+        let r = t
+            .login(&t.client(), &ten.owner.email, "wrong-password")
+            .await;
+        assert_eq!(r.status(), 401);
+        let r = t.login(&t.client(), &ten.owner.email, PASSWORD).await;
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers()["retry-after"], "4");
+    }
+}
+
+#[tokio::test]
+async fn login_form_needs_its_csrf_cookie_and_names_empty_fields() {
+    let t = spawn_app(backends()[0]).await;
+    let c = t.client();
+    let r = c
+        .post(format!("{}/login", t.url))
+        .form(&[("_csrf", "forged"), ("email", "a@b.fr"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let page = c
+        .get(format!("{}/login", t.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&page, "_csrf").unwrap();
+    let r = c
+        .post(format!("{}/login", t.url))
+        .form(&[("_csrf", csrf.as_str()), ("email", ""), ("password", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("id=\"email-error\"") && body.contains("id=\"password-error\""));
+}
+
+#[tokio::test]
+async fn language_follows_user_setting_then_browser() {
+    let t = spawn_app(backends()[0]).await;
+    let c = t.client();
+    let en = c
+        .get(format!("{}/login", t.url))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Sign in"));
+    let fr = c
+        .get(format!("{}/login", t.url))
+        .header("accept-language", "fr-FR")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Connexion"));
+    let other = c
+        .get(format!("{}/login", t.url))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        other.contains("<html lang=\"fr\">"),
+        "French is the default"
+    );
+    // A signed-in user's own setting wins over the browser.
+    let ten = t.tenant("Agence Ouest").await;
+    let p = t
+        .person(
+            ten.ws,
+            "anglo@ouest.example.org",
+            mesure_domain::Role::Staff,
+            Some("en"),
+        )
+        .await;
+    let c = t.client();
+    t.login(&c, &p.email, PASSWORD).await;
+    let page = c
+        .get(format!("{}/dashboard", t.url))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("Dashboard"));
+    // Switching the language is saved on the user.
+    let csrf = hidden(&page, "_csrf").unwrap();
+    let r = c
+        .post(format!("{}/lang", t.url))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("lang", "fr"),
+            ("back", "/clients"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/clients");
+    let page = c
+        .get(format!("{}/dashboard", t.url))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Tableau de bord"));
+    // An open redirect through `back` is refused.
+    let csrf = hidden(&page, "_csrf").unwrap();
+    let r = c
+        .post(format!("{}/lang", t.url))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("lang", "en"),
+            ("back", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+}

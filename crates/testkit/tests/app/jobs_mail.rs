@@ -1,0 +1,318 @@
+//! The job queue and e-mail: welcome mails delivered to a real SMTP server (aiosmtpd) in the
+//! recipient's language, retries with backoff until dead, and the audit-log export job.
+use mesure_domain::Role;
+use mesure_testkit::{Options, PASSWORD, backends, hidden, spawn_with};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Python with aiosmtpd: `MESURE_TEST_PYTHON`, else the repository's `.venv`, else `python3`.
+fn python() -> PathBuf {
+    if let Ok(p) = std::env::var("MESURE_TEST_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
+/// A real SMTP server writing every message it receives into a maildir.
+struct Smtp {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_smtp(dir: &Path) -> Smtp {
+    let port = free_port();
+    let maildir = dir.join("maildir");
+    let child = Command::new(python())
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python with aiosmtpd (run scripts/test.sh, or set MESURE_TEST_PYTHON)");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Smtp {
+                child,
+                port,
+                maildir,
+            };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("aiosmtpd did not start on port {port}; is it installed? (scripts/test.sh installs it)");
+}
+
+/// Parses a received message with Python's e-mail parser: subject, to, and the MIME types of its parts.
+fn parse_mail(path: &Path) -> Value {
+    let out = Command::new(python())
+        .args([
+            "-c",
+            "import sys, json, email, email.policy\nm = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\nparts = [p.get_content_type() for p in m.walk()]\ntext = m.get_body(('plain',)).get_content()\nhtml = m.get_body(('html',)).get_content()\nprint(json.dumps({'subject': m['subject'], 'to': m['to'], 'from': m['from'], 'parts': parts, 'text': text, 'html': html}))",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn received(maildir: &Path) -> Vec<Value> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(maildir.join("new"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files.iter().map(|f| parse_mail(f)).collect()
+}
+
+#[tokio::test]
+async fn welcome_mails_reach_a_real_smtp_server_in_the_recipients_language() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::default()).await;
+        let ten = t.tenant("Agence Mail").await;
+        t.run_jobs().await; // the tenant's own welcome mails go to the file outbox
+        let smtp = start_smtp(&t.dir).await;
+        let r = t.client().put(t.api("/workspace")).bearer_auth(&ten.owner.token)
+            .json(&json!({"name": "Agence Mail", "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_tls": "none", "mail_from": "bonjour@agence-mail.example.org"}))
+            .send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        t.person(
+            ten.ws,
+            "jane@agence-mail.example.org",
+            Role::Staff,
+            Some("en"),
+        )
+        .await;
+        t.person(
+            ten.ws,
+            "jeanne@agence-mail.example.org",
+            Role::Staff,
+            Some("fr"),
+        )
+        .await;
+        assert_eq!(t.run_jobs().await, 2);
+        let mails = received(&smtp.maildir);
+        assert_eq!(mails.len(), 2, "{mails:?}");
+        let en = mails
+            .iter()
+            .find(|m| m["to"] == "jane@agence-mail.example.org")
+            .unwrap();
+        assert_eq!(en["subject"], "Welcome to Mesure — Agence Mail");
+        assert!(
+            en["text"]
+                .as_str()
+                .unwrap()
+                .contains("Login: jane@agence-mail.example.org")
+        );
+        assert!(en["html"].as_str().unwrap().contains("<a href=\""));
+        assert_eq!(
+            en["parts"],
+            json!(["multipart/alternative", "text/plain", "text/html"])
+        );
+        assert_eq!(en["from"], "Agence Mail <bonjour@agence-mail.example.org>");
+        let fr = mails
+            .iter()
+            .find(|m| m["to"] == "jeanne@agence-mail.example.org")
+            .unwrap();
+        assert_eq!(fr["subject"], "Bienvenue sur Mesure — Agence Mail");
+        assert!(
+            fr["text"]
+                .as_str()
+                .unwrap()
+                .contains("Identifiant : jeanne@agence-mail.example.org")
+        );
+        let (jobs, _) = (
+            mesure_services::jobs::list(&t.app, &ten.owner.ctx, Some("done"))
+                .await
+                .unwrap(),
+            (),
+        );
+        assert!(jobs.iter().filter(|j| j.kind == "mail").count() >= 2);
+    }
+}
+
+#[tokio::test]
+async fn failing_jobs_back_off_then_die_and_can_be_retried() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::default()).await;
+        let ten = t.tenant("Agence Panne").await;
+        t.run_jobs().await;
+        let closed = free_port();
+        t.client().put(t.api("/workspace")).bearer_auth(&ten.owner.token)
+            .json(&json!({"name": "Agence Panne", "smtp_host": "127.0.0.1", "smtp_port": closed, "smtp_tls": "none"}))
+            .send().await.unwrap();
+        t.person(ten.ws, "perdu@panne.example.org", Role::Staff, None)
+            .await;
+        let mut delays = vec![];
+        for attempt in 1..=5 {
+            assert_eq!(t.run_jobs().await, 1, "attempt {attempt} runs");
+            assert_eq!(t.run_jobs().await, 0, "nothing is due before the backoff");
+            let job = mesure_services::jobs::list(&t.app, &ten.owner.ctx, None)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|j| j.kind == "mail" && j.last_error.is_some())
+                .unwrap();
+            assert_eq!(job.attempts, attempt);
+            if attempt < 5 {
+                assert_eq!(job.status, "queued");
+                let wait = (job.run_at - t.clock_now()) / 1_000_000;
+                delays.push(wait);
+                t.clock.advance_secs(wait + 1);
+            } else {
+                assert_eq!(job.status, "dead");
+            }
+        }
+        assert!(
+            delays.windows(2).all(|w| w[1] > w[0]),
+            "growing delays {delays:?}"
+        );
+        // Dead jobs are visible to the owner, with the error, and can be retried.
+        let c = t.client();
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let page = c
+            .get(format!("{}/settings/jobs?status=dead", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("morte") && page.contains("/retry"), "{page}");
+        let dead: Vec<Value> = t
+            .client()
+            .get(t.api("/jobs?status=dead"))
+            .bearer_auth(&ten.owner.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(dead.len(), 1);
+        let id = dead[0]["id"].as_str().unwrap();
+        let csrf = hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/settings/jobs/{id}/retry", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let queued: Vec<Value> = t
+            .client()
+            .get(t.api("/jobs?status=queued"))
+            .bearer_auth(&ten.owner.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_export_runs_as_a_job() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options { worker: true }).await;
+        let ten = t.tenant("Agence Export").await;
+        for i in 0..3 {
+            t.client()
+                .post(t.api("/clients"))
+                .bearer_auth(&ten.manager.token)
+                .json(&json!({"name": format!("Client {i}")}))
+                .send()
+                .await
+                .unwrap();
+        }
+        let c = t.client();
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let csrf = t.csrf(&c, "/audit").await;
+        let r = c
+            .post(format!("{}/audit/export", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("entity_type", "client")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/audit?notice=export-queued");
+        let mut link = None;
+        for _ in 0..50 {
+            let page = c
+                .get(format!("{}/audit", t.url))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if let Some(i) = page.find("href=\"/exports/") {
+                let rest = &page[i + 6..];
+                link = Some(rest[..rest.find('"').unwrap()].to_string());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let link = link.expect("the export appears on the audit page");
+        let csv = c
+            .get(format!("{}{link}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("at,actor,entity_type"));
+        assert_eq!(lines.len(), 4, "header and three client creations: {csv}");
+        assert!(lines.iter().skip(1).all(|l| l.contains(",client,")));
+        // Staff may not export.
+        let s = t.client();
+        t.login(&s, &ten.staff.email, PASSWORD).await;
+        let r = s
+            .post(format!("{}/audit/export", t.url))
+            .form(&[("_csrf", t.csrf(&s, "/settings/tokens").await.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

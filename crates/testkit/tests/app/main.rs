@@ -1,0 +1,15 @@
+//! Integration tests: the real server over HTTP, on SQLite and (when configured) PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::zombie_processes
+)]
+
+mod access;
+mod api_clients;
+mod auth;
+mod jobs_mail;
+mod schema;
+mod web;
