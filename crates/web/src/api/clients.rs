@@ -1,10 +1,10 @@
 //! `/api/v1/clients`: list, create, read, replace, delete, archive, unarchive.
-use super::{ApiJson, PageParams, bad_param, page_params, rfc3339};
+use super::{ApiJson, ApiQuery, PageParams, page_params, rfc3339};
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use mesure_domain::ClientId;
@@ -65,7 +65,8 @@ impl From<ClientRow> for ClientOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientBody {
-    /// 1 to 200 characters, unique in the workspace
+    /// Unique in the workspace
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub legal_name: Option<String>,
     /// 9 digits with a valid key
@@ -79,6 +80,7 @@ pub struct ClientBody {
     pub segment: Option<String>,
     pub notes: Option<String>,
     /// On replace: the version read, to refuse overwriting a newer change (409)
+    #[schema(minimum = 1)]
     pub version: Option<i32>,
 }
 
@@ -114,10 +116,8 @@ pub struct ClientPage {
 pub struct ClientFilters {
     /// Searches name, legal name, SIREN, VAT number and segment
     pub q: Option<String>,
-    /// `name`, `-name`, `created`, `-created`
-    pub sort: Option<String>,
-    /// `active` (default), `archived`, `all`
-    pub status: Option<String>,
+    pub sort: Option<super::SortParam>,
+    pub status: Option<super::StatusParam>,
     pub segment: Option<String>,
 }
 
@@ -131,19 +131,17 @@ pub fn parse_client_id(c: &ApiCaller, id: &str) -> Result<ClientId, ApiError> {
 
 /// List clients.
 #[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ClientFilters, PageParams),
-    responses((status = 200, body = ClientPage), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ClientPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(s): State<AppState>,
     c: ApiCaller,
-    Query(f): Query<ClientFilters>,
-    Query(p): Query<PageParams>,
+    ApiQuery(f): ApiQuery<ClientFilters>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<ClientPage>, ApiError> {
     let lang = c.ctx.language;
     let (limit, after) = page_params(&p, lang)?;
-    let sort =
-        crate::cursor::parse_sort(f.sort.as_deref()).ok_or_else(|| bad_param(lang, "sort"))?;
-    let archive = crate::cursor::parse_archive(f.status.as_deref())
-        .ok_or_else(|| bad_param(lang, "status"))?;
+    let sort: mesure_store::Sort = f.sort.unwrap_or_default().into();
+    let archive = f.status.unwrap_or_default().into();
     let q = ListQuery {
         search: f.q,
         archive,
@@ -169,12 +167,13 @@ pub async fn list(
 
 /// Create a client.
 #[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientBody,
-    responses((status = 201, body = ClientOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ClientOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<AppState>,
     c: ApiCaller,
     ApiJson(body): ApiJson<ClientBody>,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::check_version(body.version, c.ctx.language)?;
     let row = clients::create(&s.app, &c.ctx, &body.form())
         .await
         .map_err(|e| err(&c, e))?;
@@ -183,7 +182,7 @@ pub async fn create(
 
 /// Read a client.
 #[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, body = ClientOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = ClientOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -198,13 +197,14 @@ pub async fn get(
 
 /// Replace a client's fields.
 #[utoipa::path(put, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path, description = "Client id")), request_body = ClientBody,
-    responses((status = 200, body = ClientOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ClientOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(s): State<AppState>,
     c: ApiCaller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ClientBody>,
 ) -> Result<Json<ClientOut>, ApiError> {
+    super::check_version(body.version, c.ctx.language)?;
     let id = parse_client_id(&c, &id)?;
     let row = clients::update(&s.app, &c.ctx, id, &body.form(), body.version)
         .await
@@ -214,7 +214,7 @@ pub async fn update(
 
 /// Delete a client that nothing references (otherwise 409: archive it).
 #[utoipa::path(delete, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = String, Path, description = "Client id")),
-    responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn delete(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -229,7 +229,7 @@ pub async fn delete(
 
 /// Archive a client.
 #[utoipa::path(post, path = "/api/v1/clients/{id}/archive", tag = "clients", params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, body = ClientOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = ClientOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn archive(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -246,7 +246,7 @@ pub async fn archive(
 
 /// Restore an archived client.
 #[utoipa::path(post, path = "/api/v1/clients/{id}/unarchive", tag = "clients", params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, body = ClientOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = ClientOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn unarchive(
     State(s): State<AppState>,
     c: ApiCaller,

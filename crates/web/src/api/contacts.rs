@@ -1,11 +1,11 @@
 //! `/api/v1/contacts` and `/api/v1/clients/{id}/contacts`.
 use super::clients::{err, parse_client_id};
-use super::{ApiJson, PageParams, bad_param, page_params, rfc3339};
+use super::{ApiJson, ApiQuery, PageParams, page_params, rfc3339};
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use mesure_domain::clients::ContactForm;
@@ -60,7 +60,9 @@ impl From<ContactRow> for ContactOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactBody {
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -68,6 +70,7 @@ pub struct ContactBody {
     /// `billing`, `project` or `viewer` (default `viewer`)
     pub contact_role: Option<String>,
     pub language: Option<String>,
+    #[schema(minimum = 1)]
     pub version: Option<i32>,
 }
 
@@ -98,10 +101,8 @@ pub struct ContactPage {
 pub struct ContactFilters {
     /// Searches names, e-mail, phone and job title
     pub q: Option<String>,
-    /// `name`, `-name`, `created`, `-created`
-    pub sort: Option<String>,
-    /// `active` (default), `archived`, `all`
-    pub status: Option<String>,
+    pub sort: Option<super::SortParam>,
+    pub status: Option<super::StatusParam>,
 }
 
 fn parse_contact_id(c: &ApiCaller, id: &str) -> Result<ContactId, ApiError> {
@@ -117,10 +118,8 @@ async fn page(
 ) -> Result<Json<ContactPage>, ApiError> {
     let lang = c.ctx.language;
     let (limit, after) = page_params(&p, lang)?;
-    let sort =
-        crate::cursor::parse_sort(f.sort.as_deref()).ok_or_else(|| bad_param(lang, "sort"))?;
-    let archive = crate::cursor::parse_archive(f.status.as_deref())
-        .ok_or_else(|| bad_param(lang, "status"))?;
+    let sort: mesure_store::Sort = f.sort.unwrap_or_default().into();
+    let archive = f.status.unwrap_or_default().into();
     let q = ListQuery {
         client,
         search: f.q,
@@ -146,25 +145,25 @@ async fn page(
 
 /// List all contacts.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ContactFilters, PageParams),
-    responses((status = 200, body = ContactPage), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ContactPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(s): State<AppState>,
     c: ApiCaller,
-    Query(f): Query<ContactFilters>,
-    Query(p): Query<PageParams>,
+    ApiQuery(f): ApiQuery<ContactFilters>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<ContactPage>, ApiError> {
     page(&s, &c, None, f, p).await
 }
 
 /// List a client's contacts.
 #[utoipa::path(get, path = "/api/v1/clients/{id}/contacts", tag = "contacts", params(("id" = String, Path, description = "Client id"), ContactFilters, PageParams),
-    responses((status = 200, body = ContactPage), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ContactPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_for_client(
     State(s): State<AppState>,
     c: ApiCaller,
     Path(id): Path<String>,
-    Query(f): Query<ContactFilters>,
-    Query(p): Query<PageParams>,
+    ApiQuery(f): ApiQuery<ContactFilters>,
+    ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<ContactPage>, ApiError> {
     let id = parse_client_id(&c, &id)?;
     page(&s, &c, Some(id), f, p).await
@@ -172,13 +171,14 @@ pub async fn list_for_client(
 
 /// Add a contact to a client.
 #[utoipa::path(post, path = "/api/v1/clients/{id}/contacts", tag = "contacts", params(("id" = String, Path, description = "Client id")), request_body = ContactBody,
-    responses((status = 201, body = ContactOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = ContactOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     State(s): State<AppState>,
     c: ApiCaller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ContactBody>,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::check_version(body.version, c.ctx.language)?;
     let id = parse_client_id(&c, &id)?;
     let row = contacts::create(&s.app, &c.ctx, id, &body.form())
         .await
@@ -188,7 +188,7 @@ pub async fn create(
 
 /// Read a contact.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path, description = "Contact id")),
-    responses((status = 200, body = ContactOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = ContactOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -205,13 +205,14 @@ pub async fn get(
 
 /// Replace a contact's fields.
 #[utoipa::path(put, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path, description = "Contact id")), request_body = ContactBody,
-    responses((status = 200, body = ContactOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ContactOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(s): State<AppState>,
     c: ApiCaller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ContactBody>,
 ) -> Result<Json<ContactOut>, ApiError> {
+    super::check_version(body.version, c.ctx.language)?;
     let id = parse_contact_id(&c, &id)?;
     Ok(Json(
         contacts::update(&s.app, &c.ctx, id, &body.form(), body.version)
@@ -223,7 +224,7 @@ pub async fn update(
 
 /// Archive a contact (ends their portal access).
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "contacts", params(("id" = String, Path, description = "Contact id")),
-    responses((status = 200, body = ContactOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = ContactOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn archive(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -240,7 +241,7 @@ pub async fn archive(
 
 /// Restore an archived contact.
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/unarchive", tag = "contacts", params(("id" = String, Path, description = "Contact id")),
-    responses((status = 200, body = ContactOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = ContactOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 pub async fn unarchive(
     State(s): State<AppState>,
     c: ApiCaller,

@@ -1,11 +1,12 @@
 //! `/api/v1/me`, `/workspace`, `/users`, `/audit`, `/jobs`.
+use super::ApiQuery;
 use super::clients::err;
 use super::{ApiJson, rfc3339};
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use mesure_domain::{Action, Principal};
 use mesure_services::{audit, jobs, users, workspaces};
 use mesure_store::audit::AuditQuery;
@@ -26,7 +27,7 @@ pub struct MeOut {
 }
 
 /// Who am I?
-#[utoipa::path(get, path = "/api/v1/me", tag = "people", responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "people", responses((status = 200, body = MeOut), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn me(c: ApiCaller) -> Json<MeOut> {
     let role = match c.ctx.principal {
         Principal::Staff(r) => r.as_str(),
@@ -81,6 +82,7 @@ impl From<mesure_store::workspaces::WorkspaceRow> for WorkspaceOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceBody {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     pub currency: Option<String>,
     pub time_zone: Option<String>,
@@ -96,7 +98,7 @@ pub struct WorkspaceBody {
 }
 
 /// Read the workspace settings.
-#[utoipa::path(get, path = "/api/v1/workspace", tag = "workspace", responses((status = 200, body = WorkspaceOut), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/workspace", tag = "workspace", responses((status = 200, body = WorkspaceOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn get_workspace(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -114,7 +116,7 @@ pub async fn get_workspace(
 
 /// Change the workspace settings (owners).
 #[utoipa::path(put, path = "/api/v1/workspace", tag = "workspace", request_body = WorkspaceBody,
-    responses((status = 200, body = WorkspaceOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = WorkspaceOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn update_workspace(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -152,7 +154,7 @@ pub struct UserOut {
 }
 
 /// List the workspace's staff users.
-#[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = Vec<UserOut>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = Vec<UserOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_users(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -209,17 +211,18 @@ pub struct AuditFilters {
     /// Exclusive end, RFC 3339
     pub to: Option<String>,
     pub cursor: Option<String>,
-    /// 1 to 200 (default 50)
+    /// Page size (default 50)
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
 /// Read the audit log.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilters),
-    responses((status = 200, body = AuditPage), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = AuditPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_audit(
     State(s): State<AppState>,
     c: ApiCaller,
-    Query(f): Query<AuditFilters>,
+    ApiQuery(f): ApiQuery<AuditFilters>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let lang = c.ctx.language;
     let mut bad = vec![];
@@ -334,11 +337,11 @@ pub struct JobFilters {
 
 /// List the workspace's recent background jobs.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", params(JobFilters),
-    responses((status = 200, body = Vec<JobOut>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<JobOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_jobs(
     State(s): State<AppState>,
     c: ApiCaller,
-    Query(f): Query<JobFilters>,
+    ApiQuery(f): ApiQuery<JobFilters>,
 ) -> Result<Json<Vec<JobOut>>, ApiError> {
     let status = f.status.filter(|s| !s.is_empty());
     if let Some(st) = &status

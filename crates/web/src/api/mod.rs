@@ -23,7 +23,7 @@ use utoipa_axum::routes;
     info(title = "Mesure API", version = "1", description = "Service operations: clients, contacts, audit log. Authenticate with `Authorization: Bearer <token>` (see `mesure token create`)."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(Problem, FieldProblem))
+    components(schemas(Problem, FieldProblem, SortParam, StatusParam))
 )]
 struct ApiDoc;
 
@@ -157,8 +157,92 @@ fn json_field_problem(lang: mesure_domain::Language, text: &str) -> FieldProblem
 pub struct PageParams {
     /// Opaque cursor from a previous page's `next_cursor`.
     pub cursor: Option<String>,
-    /// Page size, 1 to 200 (default 50).
+    /// Page size (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+}
+
+/// List order: by name or by creation, `-` for descending.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema, Default)]
+pub enum SortParam {
+    #[default]
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDesc,
+    #[serde(rename = "created")]
+    Created,
+    #[serde(rename = "-created")]
+    CreatedDesc,
+}
+
+impl From<SortParam> for mesure_store::Sort {
+    fn from(s: SortParam) -> Self {
+        match s {
+            SortParam::Name => mesure_store::Sort::NameAsc,
+            SortParam::NameDesc => mesure_store::Sort::NameDesc,
+            SortParam::Created => mesure_store::Sort::CreatedAsc,
+            SortParam::CreatedDesc => mesure_store::Sort::CreatedDesc,
+        }
+    }
+}
+
+/// Which rows by archive state (default `active`).
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusParam {
+    #[default]
+    Active,
+    Archived,
+    All,
+}
+
+impl From<StatusParam> for mesure_store::ArchiveFilter {
+    fn from(s: StatusParam) -> Self {
+        match s {
+            StatusParam::Active => mesure_store::ArchiveFilter::Active,
+            StatusParam::Archived => mesure_store::ArchiveFilter::Archived,
+            StatusParam::All => mesure_store::ArchiveFilter::All,
+        }
+    }
+}
+
+/// A query string whose errors are 422 problems naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::try_from_uri(&parts.uri) {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => {
+                let lang = visitor_language(&parts.headers);
+                // "Failed to deserialize query string: limit: number too large to fit in target type"
+                let text = e.body_text();
+                let field = text
+                    .split(": ")
+                    .nth(1)
+                    .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or("")
+                    .to_string();
+                let mut err =
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, "err-validation");
+                err.problem.request_id = crate::session::request_id(&parts.headers);
+                err.problem.errors = vec![FieldProblem {
+                    field,
+                    message: t(lang, "err-format"),
+                }];
+                Err(err)
+            }
+        }
+    }
 }
 
 /// Parses limit and cursor, naming the field when they are wrong.
@@ -204,6 +288,21 @@ pub fn bad_param(lang: mesure_domain::Language, field: &str) -> ApiError {
         message: t(lang, "err-choice"),
     }];
     e
+}
+
+/// A `version` sent in a body must be a real version (1 or more).
+pub fn check_version(v: Option<i32>, lang: mesure_domain::Language) -> Result<(), ApiError> {
+    match v {
+        Some(n) if n < 1 => {
+            let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, "err-validation");
+            e.problem.errors = vec![FieldProblem {
+                field: "version".into(),
+                message: t(lang, "err-format"),
+            }];
+            Err(e)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// RFC 3339 text of a stored timestamp.

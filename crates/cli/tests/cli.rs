@@ -1,0 +1,337 @@
+//! The `mesure` binary end to end: administrative commands, then `serve` on the same data
+//! directory answering with the token the CLI printed, and a graceful stop on SIGTERM.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::zombie_processes
+)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mesure");
+
+fn temp_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mesure-cli-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn mesure(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("MESURE_DATA_DIR", dir)
+        .env_remove("MESURE_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn help_is_complete() {
+    let o = Command::new(BIN).arg("--help").output().unwrap();
+    let text = stdout(&o);
+    for cmd in [
+        "serve",
+        "demo",
+        "migrate",
+        "workspace",
+        "user",
+        "token",
+        "backup",
+        "check",
+    ] {
+        assert!(text.contains(cmd), "--help lists {cmd}");
+    }
+    for args in [
+        vec!["serve", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["backup", "--help"],
+    ] {
+        let o = Command::new(BIN).args(&args).output().unwrap();
+        assert!(o.status.success(), "{args:?}");
+        let h = stdout(&o);
+        assert!(
+            h.contains("--data-dir")
+                && h.contains("--database-url")
+                && h.contains("MESURE_DATA_DIR"),
+            "{args:?}: {h}"
+        );
+    }
+}
+
+#[test]
+fn administer_then_serve_and_stop_gracefully() {
+    let dir = temp_dir();
+    // No workspace yet: user add says what to do.
+    let o = mesure(
+        &dir,
+        &[
+            "user", "add", "--email", "a@b.fr", "--name", "A", "--role", "owner",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("mesure workspace add"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = mesure(&dir, &["workspace", "add", "--name", "Agence Test"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ws = stdout(&o).trim().to_string();
+    assert!(
+        uuid::Uuid::parse_str(&ws).is_ok(),
+        "prints the workspace id: {ws}"
+    );
+
+    // Bad input names the option and changes nothing.
+    let o = mesure(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "not-an-email",
+            "--name",
+            "",
+            "--role",
+            "owner",
+        ],
+    );
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("--email: Not a valid e-mail address.")
+            && e.contains("--name: This field is required."),
+        "{e}"
+    );
+
+    // A generated password is printed once; a given one is read from standard input.
+    let o = mesure(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "owner@test.fr",
+            "--name",
+            "Olivia Owner",
+            "--role",
+            "owner",
+            "--workspace",
+            &ws,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let generated = stdout(&o).trim().to_string();
+    assert_eq!(generated.len(), 16);
+    let mut child = Command::new(BIN)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "staff@test.fr",
+            "--name",
+            "Sam Staff",
+            "--role",
+            "staff",
+            "--password-stdin",
+            "--language",
+            "en",
+        ])
+        .env("MESURE_DATA_DIR", &dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-enough-password\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "no password printed when one is given");
+    // The welcome mails went to the development outbox, in each person's language.
+    let outbox: Vec<String> = std::fs::read_dir(dir.join("outbox"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(outbox.len(), 2);
+    assert!(
+        outbox
+            .iter()
+            .any(|m| m.contains("To: staff@test.fr") && m.contains("Subject: Welcome to Mesure"))
+    );
+
+    // Tokens: printed alone on their line.
+    let o = mesure(
+        &dir,
+        &[
+            "token",
+            "create",
+            "--email",
+            "owner@test.fr",
+            "--name",
+            "ci",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = stdout(&o);
+    assert_eq!(token.lines().count(), 1);
+    let token = token.trim().to_string();
+    assert!(token.starts_with("mes_"));
+    let o = mesure(&dir, &["token", "create", "--email", "staff@test.fr"]);
+    let staff_token = stdout(&o).trim().to_string();
+    let o = mesure(
+        &dir,
+        &["token", "revoke", "--email", "staff@test.fr", "--all"],
+    );
+    assert_eq!(stdout(&o).trim(), "1 token(s) revoked");
+
+    // check and backup.
+    let o = mesure(&dir, &["check"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("integrity: ok") && stdout(&o).contains("schema version: 1"));
+    let backup = dir.join("copy.db");
+    let o = mesure(&dir, &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = Command::new(BIN)
+        .args([
+            "check",
+            "--database-url",
+            &format!("sqlite://{}", backup.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success() && stdout(&o).contains("integrity: ok"));
+    let o = mesure(&dir, &["backup", "--out", backup.to_str().unwrap()]);
+    assert!(!o.status.success() && stderr(&o).contains("already exists"));
+    let o = mesure(
+        &dir,
+        &[
+            "backup",
+            "--out",
+            "/tmp/x.db",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ],
+    );
+    assert!(!o.status.success() && stderr(&o).contains("pg_dump"));
+
+    // Serve the same data directory; the printed token works, the revoked one does not.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let mut server = Command::new(BIN)
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--log-format",
+            "json",
+        ])
+        .env("MESURE_DATA_DIR", &dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), format!("listening on http://127.0.0.1:{port}"));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let c = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        assert_eq!(
+            c.get(format!("{base}/readyz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let me: serde_json::Value = c
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["email"], "owner@test.fr");
+        assert_eq!(me["role"], "owner");
+        assert_eq!(
+            c.get(format!("{base}/api/v1/me"))
+                .bearer_auth(&staff_token)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    });
+    // SIGTERM: the server finishes and exits cleanly.
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = server.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful exit");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut logs).unwrap();
+    assert!(
+        logs.lines()
+            .any(|l| l.starts_with('{') && l.contains("\"listening\"")),
+        "JSON logs: {logs}"
+    );
+    assert!(logs.contains("shutting down"));
+}
+
+#[test]
+fn migrate_reports_the_version() {
+    let dir = temp_dir();
+    let o = mesure(&dir, &["migrate"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "schema version 1 (1 migration(s) applied)"
+    );
+    let o = mesure(&dir, &["migrate"]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "schema version 1 (0 migration(s) applied)"
+    );
+}
