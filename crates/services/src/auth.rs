@@ -7,7 +7,8 @@ use mesure_domain::{
 use mesure_store::sessions::SessionRow;
 use mesure_store::tokens::TokenRow;
 use mesure_store::users::UserRow;
-use mesure_store::{Conn, sessions, throttle, tokens, users, workspaces};
+use mesure_store::identity::{self, IdentityRow};
+use mesure_store::{Conn, sessions, throttle, tokens, users};
 use uuid::Uuid;
 
 /// How long a session lasts.
@@ -133,91 +134,61 @@ pub struct Resolved {
     pub user: UserRow,
 }
 
-async fn ctx_for(c: &mut Conn<'_>, user: UserRow, request_id: Option<String>) -> Result<Ctx> {
+fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
+    let user = &id.user;
     if !user.active {
         return Err(ServiceError::Unauthorized);
     }
-    let ws = WorkspaceId::from_uuid(user.workspace_id);
-    let w = workspaces::get(c, ws).await?;
     let principal = match user.kind.as_str() {
         "staff" => Principal::Staff(Role::parse(&user.role).ok_or(ServiceError::Unauthorized)?),
-        "contact" => {
-            Principal::Contact(ContactRole::parse(&user.role).ok_or(ServiceError::Unauthorized)?)
-        }
+        "contact" => Principal::Contact(ContactRole::parse(&user.role).ok_or(ServiceError::Unauthorized)?),
         _ => return Err(ServiceError::Unauthorized),
     };
     let language = user
         .language
         .as_deref()
         .and_then(Language::parse)
-        .or_else(|| Language::parse(&w.language))
+        .or_else(|| Language::parse(&id.ws_language))
         .unwrap_or_default();
     Ok(Ctx {
-        workspace: ws,
+        workspace: WorkspaceId::from_uuid(user.workspace_id),
         user: UserId::from_uuid(user.id),
         principal,
         label: user.name.clone(),
         language,
-        time_zone: w.time_zone,
-        workspace_name: w.name,
+        time_zone: id.ws_time_zone.clone(),
+        workspace_name: id.ws_name.clone(),
         request_id,
         client: user.client_id.map(ClientId::from_uuid),
     })
 }
 
-/// The identity behind a session cookie's token.
+/// The identity behind a session cookie's token (one query).
 pub async fn from_session(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
-    let mut conn = app.db.read().await?;
-    let mut c = conn.conn();
-    let s = sessions::find(&mut c, &sha256_hex(token), app.now())
-        .await?
-        .ok_or(ServiceError::Unauthorized)?;
-    let user = users::get(
-        &mut c,
-        WorkspaceId::from_uuid(s.workspace_id),
-        UserId::from_uuid(s.user_id),
-    )
-    .await
-    .map_err(|_| ServiceError::Unauthorized)?;
-    let ctx = ctx_for(&mut c, user.clone(), request_id).await?;
-    Ok(Resolved {
-        ctx,
-        csrf: Some(s.csrf_token),
-        user,
-    })
+    let id = {
+        let mut conn = app.db.read().await?;
+        identity::by_session(&mut conn.conn(), &sha256_hex(token), app.now()).await?.ok_or(ServiceError::Unauthorized)?
+    };
+    let ctx = ctx_for(&id, request_id)?;
+    Ok(Resolved { ctx, csrf: id.csrf_token, user: id.user })
 }
 
-/// The identity behind an API bearer token.
+/// The identity behind an API bearer token (one query; last use recorded at most once a minute).
 pub async fn from_token(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
-    let hash = sha256_hex(token.trim());
-    let row = {
+    let id = {
         let mut conn = app.db.read().await?;
-        tokens::find_active(&mut conn.conn(), &hash)
-            .await?
-            .ok_or(ServiceError::Unauthorized)?
+        identity::by_token(&mut conn.conn(), &sha256_hex(token.trim())).await?.ok_or(ServiceError::Unauthorized)?
     };
-    let mut conn = app.db.read().await?;
-    let mut c = conn.conn();
-    let user = users::get(
-        &mut c,
-        WorkspaceId::from_uuid(row.workspace_id),
-        UserId::from_uuid(row.user_id),
-    )
-    .await
-    .map_err(|_| ServiceError::Unauthorized)?;
-    let ctx = ctx_for(&mut c, user.clone(), request_id).await?;
-    drop(conn);
+    let ctx = ctx_for(&id, request_id)?;
     let now = app.now();
-    if row.last_used_at.is_none_or(|t| t < now - 60_000_000) {
-        let mut tx = app.db.begin().await?;
-        tokens::touch(&mut tx.conn(), row.workspace_id, row.id, now).await?;
-        tx.commit().await?;
+    if let Some(token_id) = id.token_id {
+        if id.token_last_used_at.is_none_or(|t| t < now - 60_000_000) {
+            let mut tx = app.db.begin().await?;
+            tokens::touch(&mut tx.conn(), id.user.workspace_id, token_id, now).await?;
+            tx.commit().await?;
+        }
     }
-    Ok(Resolved {
-        ctx,
-        csrf: None,
-        user,
-    })
+    Ok(Resolved { ctx, csrf: None, user: id.user })
 }
 
 /// A new token: the secret (shown once) and its row.

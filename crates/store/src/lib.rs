@@ -6,6 +6,7 @@ pub mod audit;
 pub mod clients;
 pub mod contacts;
 pub mod exports;
+pub mod identity;
 pub mod jobs;
 pub mod migrate;
 pub mod schema_rules;

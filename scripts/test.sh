@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command: every Rust test on SQLite (and on PostgreSQL too when
+# MESURE_TEST_DATABASE_URL is set). Prepares a Python venv with the SMTP server the mail tests
+# start (aiosmtpd) on first use. Extra arguments go to `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! .venv/bin/python -c "import aiosmtpd" >/dev/null 2>&1; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-test.txt
+fi
+export MESURE_TEST_PYTHON="$PWD/.venv/bin/python"
+exec cargo test --workspace "$@"
