@@ -94,6 +94,8 @@ CREATE TABLE clients (
 );
 CREATE UNIQUE INDEX clients_name_key ON clients (workspace_id, name_key);
 CREATE INDEX clients_created ON clients (workspace_id, created_at, id);
+-- Covers list pages by name and counts: filters read from the index, rows fetched only for a page.
+CREATE INDEX clients_list ON clients (workspace_id, name_key, id, archived_at, search_key);
 
 CREATE TABLE contacts (
     workspace_id BLOB NOT NULL,
@@ -116,7 +118,7 @@ CREATE TABLE contacts (
     FOREIGN KEY (workspace_id, client_id) REFERENCES clients (workspace_id, id)
 );
 CREATE INDEX contacts_client ON contacts (workspace_id, client_id, sort_key);
-CREATE INDEX contacts_sort ON contacts (workspace_id, sort_key, id);
+CREATE INDEX contacts_sort ON contacts (workspace_id, sort_key, id, archived_at, search_key);
 
 CREATE TABLE audit_log (
     workspace_id BLOB NOT NULL REFERENCES workspaces (id),

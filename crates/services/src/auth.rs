@@ -4,10 +4,10 @@ use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::{
     Action, ClientId, ContactRole, Language, Principal, Role, TokenId, UserId, WorkspaceId,
 };
+use mesure_store::identity::{self, IdentityRow};
 use mesure_store::sessions::SessionRow;
 use mesure_store::tokens::TokenRow;
 use mesure_store::users::UserRow;
-use mesure_store::identity::{self, IdentityRow};
 use mesure_store::{Conn, sessions, throttle, tokens, users};
 use uuid::Uuid;
 
@@ -141,7 +141,9 @@ fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
     }
     let principal = match user.kind.as_str() {
         "staff" => Principal::Staff(Role::parse(&user.role).ok_or(ServiceError::Unauthorized)?),
-        "contact" => Principal::Contact(ContactRole::parse(&user.role).ok_or(ServiceError::Unauthorized)?),
+        "contact" => {
+            Principal::Contact(ContactRole::parse(&user.role).ok_or(ServiceError::Unauthorized)?)
+        }
         _ => return Err(ServiceError::Unauthorized),
     };
     let language = user
@@ -167,28 +169,40 @@ fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
 pub async fn from_session(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
     let id = {
         let mut conn = app.db.read().await?;
-        identity::by_session(&mut conn.conn(), &sha256_hex(token), app.now()).await?.ok_or(ServiceError::Unauthorized)?
+        identity::by_session(&mut conn.conn(), &sha256_hex(token), app.now())
+            .await?
+            .ok_or(ServiceError::Unauthorized)?
     };
     let ctx = ctx_for(&id, request_id)?;
-    Ok(Resolved { ctx, csrf: id.csrf_token, user: id.user })
+    Ok(Resolved {
+        ctx,
+        csrf: id.csrf_token,
+        user: id.user,
+    })
 }
 
 /// The identity behind an API bearer token (one query; last use recorded at most once a minute).
 pub async fn from_token(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
     let id = {
         let mut conn = app.db.read().await?;
-        identity::by_token(&mut conn.conn(), &sha256_hex(token.trim())).await?.ok_or(ServiceError::Unauthorized)?
+        identity::by_token(&mut conn.conn(), &sha256_hex(token.trim()))
+            .await?
+            .ok_or(ServiceError::Unauthorized)?
     };
     let ctx = ctx_for(&id, request_id)?;
     let now = app.now();
-    if let Some(token_id) = id.token_id {
-        if id.token_last_used_at.is_none_or(|t| t < now - 60_000_000) {
-            let mut tx = app.db.begin().await?;
-            tokens::touch(&mut tx.conn(), id.user.workspace_id, token_id, now).await?;
-            tx.commit().await?;
-        }
+    if let Some(token_id) = id.token_id
+        && id.token_last_used_at.is_none_or(|t| t < now - 60_000_000)
+    {
+        let mut tx = app.db.begin().await?;
+        tokens::touch(&mut tx.conn(), id.user.workspace_id, token_id, now).await?;
+        tx.commit().await?;
     }
-    Ok(Resolved { ctx, csrf: None, user: id.user })
+    Ok(Resolved {
+        ctx,
+        csrf: None,
+        user: id.user,
+    })
 }
 
 /// A new token: the secret (shown once) and its row.

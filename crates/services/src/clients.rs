@@ -201,8 +201,7 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ClientRow>
     ctx.require(Action::ReadClients)?;
     let mut conn = app.db.read().await?;
     let mut c = conn.conn();
-    let (rows, more) = clients::list(&mut c, ctx.workspace, q).await?;
-    let total = clients::count(&mut c, ctx.workspace, q).await?;
+    let (rows, more, total) = clients::list_counted(&mut c, ctx.workspace, q).await?;
     Ok((rows, more, total))
 }
 

@@ -178,8 +178,7 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow
     if let Some(client) = q.client {
         clients::get(&mut c, ctx.workspace, client).await?;
     }
-    let (rows, more) = contacts::list(&mut c, ctx.workspace, q).await?;
-    let total = contacts::count(&mut c, ctx.workspace, q).await?;
+    let (rows, more, total) = contacts::list_counted(&mut c, ctx.workspace, q).await?;
     Ok((rows, more, total))
 }
 

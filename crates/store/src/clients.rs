@@ -6,7 +6,7 @@ use crate::{
 use mesure_domain::{ClientId, WorkspaceId};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct ClientRow {
     pub workspace_id: Uuid,
     pub id: Uuid,
@@ -108,22 +108,95 @@ fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
     sql
 }
 
-/// A page of clients, and whether more follow.
+/// A page, whether more follow, and (when asked) the number matching the filters. On SQLite the
+/// page and the count come back in one statement (see `sqlite_json_rows`).
+async fn page(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+    with_count: bool,
+) -> Result<(Vec<ClientRow>, bool, Option<i64>)> {
+    let mut binds = Vec::new();
+    let where_sql = filters(ws, q, &mut binds);
+    let filter_binds = binds.len();
+    let mut sql = format!("SELECT {COLS} FROM clients{where_sql}");
+    let (cond, order) = q.sort.keyset("name_key", q.after.as_ref(), &mut binds);
+    sql.push_str(&cond);
+    sql.push_str(&order);
+    let limit = q.limit.clamp(1, 1000);
+    sql.push_str(&format!(" LIMIT {}", limit + 1));
+    let (mut rows, total) = match c {
+        Conn::Sqlite(c) => {
+            let rest = sql
+                .split_once(" FROM ")
+                .map(|(_, r)| format!("FROM {r}"))
+                .unwrap_or_default();
+            let count_rest = format!("FROM clients{where_sql}");
+            let (mut rows, total): (Vec<ClientRow>, i64) = crate::sqlite_json_rows(
+                c,
+                COLS,
+                &["workspace_id", "id"],
+                &rest,
+                with_count.then_some(count_rest.as_str()),
+                &binds,
+            )
+            .await?;
+            crate::sort_rows(
+                &mut rows,
+                q.sort,
+                |r| &r.name_key,
+                |r| r.created_at,
+                |r| r.id,
+            );
+            (rows, with_count.then_some(total))
+        }
+        Conn::Pg(c) => {
+            let rows = bind_all!(
+                sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())),
+                &binds
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            let total = if with_count {
+                let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM clients{where_sql}");
+                let fb = binds.get(..filter_binds).unwrap_or_default();
+                Some(
+                    bind_all!(
+                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str())),
+                        fb
+                    )
+                    .fetch_one(&mut **c)
+                    .await?,
+                )
+            } else {
+                None
+            };
+            (rows, total)
+        }
+    };
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more, total))
+}
+
+/// A page and whether more follow.
 pub async fn list(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     q: &ListQuery,
 ) -> Result<(Vec<ClientRow>, bool)> {
-    let mut binds = Vec::new();
-    let mut sql = format!("SELECT {COLS} FROM clients{}", filters(ws, q, &mut binds));
-    let (cond, order) = q.sort.keyset("name_key", q.after.as_ref(), &mut binds);
-    sql.push_str(&cond);
-    sql.push_str(&order);
-    sql.push_str(&format!(" LIMIT {}", q.limit.clamp(1, 1000) + 1));
-    let mut rows = on!(c, c => bind_all!(sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_all(&mut **c).await)?;
-    let more = rows.len() as i64 > q.limit.clamp(1, 1000);
-    rows.truncate(q.limit.clamp(1, 1000) as usize);
+    let (rows, more, _) = page(c, ws, q, false).await?;
     Ok((rows, more))
+}
+
+/// A page, whether more follow, and how many match the filters.
+pub async fn list_counted(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+) -> Result<(Vec<ClientRow>, bool, i64)> {
+    let (rows, more, total) = page(c, ws, q, true).await?;
+    Ok((rows, more, total.unwrap_or(0)))
 }
 
 /// How many clients match the filters (ignoring the cursor).
@@ -143,13 +216,5 @@ pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> 
     Ok(
         on!(c, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment")
         .bind(ws.uuid()).fetch_all(&mut **c).await)?,
-    )
-}
-
-/// Every client of the workspace in name order (CSV export streams through this in pages).
-pub async fn count_all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i64> {
-    Ok(
-        on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM clients WHERE workspace_id = $1")
-        .bind(ws.uuid()).fetch_one(&mut **c).await)?,
     )
 }

@@ -21,7 +21,11 @@ pub struct IdentityRow {
 const USER_COLS: &str = "u.workspace_id, u.id, u.email, u.name, u.kind, u.role, u.client_id, u.contact_id, u.password_hash, u.language, u.active, u.created_at, u.updated_at, w.name AS ws_name, w.time_zone AS ws_time_zone, w.language AS ws_language";
 
 /// The identity behind a live, active session.
-pub async fn by_session(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<Option<IdentityRow>> {
+pub async fn by_session(
+    c: &mut Conn<'_>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<IdentityRow>> {
     let sql = format!(
         "SELECT {USER_COLS}, CAST(NULL AS BLOB) AS token_id, CAST(NULL AS BIGINT) AS token_last_used_at, s.csrf_token FROM sessions s JOIN users u ON u.workspace_id = s.workspace_id AND u.id = s.user_id JOIN workspaces w ON w.id = u.workspace_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
     );
@@ -29,7 +33,9 @@ pub async fn by_session(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<
         Conn::Pg(_) => sql.replace("CAST(NULL AS BLOB)", "CAST(NULL AS UUID)"),
         Conn::Sqlite(_) => sql,
     };
-    Ok(on!(c, c => sqlx::query_as::<_, IdentityRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now).fetch_optional(&mut **c).await)?)
+    Ok(
+        on!(c, c => sqlx::query_as::<_, IdentityRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash).bind(now).fetch_optional(&mut **c).await)?,
+    )
 }
 
 /// The identity behind an unrevoked API token of an active user.
@@ -37,5 +43,7 @@ pub async fn by_token(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<Ident
     let sql = format!(
         "SELECT {USER_COLS}, t.id AS token_id, t.last_used_at AS token_last_used_at, CAST(NULL AS TEXT) AS csrf_token FROM api_tokens t JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id JOIN workspaces w ON w.id = u.workspace_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
     );
-    Ok(on!(c, c => sqlx::query_as::<_, IdentityRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash).fetch_optional(&mut **c).await)?)
+    Ok(
+        on!(c, c => sqlx::query_as::<_, IdentityRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash).fetch_optional(&mut **c).await)?,
+    )
 }

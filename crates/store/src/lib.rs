@@ -330,3 +330,65 @@ impl Sort {
         )
     }
 }
+
+/// Runs `SELECT {cols} {rest}` on SQLite and returns its rows in one JSON value built by SQLite
+/// itself. sqlx hands SQLite rows one by one from a worker thread, which costs a thread switch per
+/// row; for list pages this single-row form is several times faster. UUID columns travel as hex.
+/// Rows come back in the subquery's order, which callers must not rely on: they re-sort.
+/// With `count_rest`, the same statement also counts `SELECT COUNT(*) {count_rest}`.
+pub async fn sqlite_json_rows<T: serde::de::DeserializeOwned>(
+    c: &mut SqliteConnection,
+    cols: &str,
+    uuid_cols: &[&str],
+    rest: &str,
+    count_rest: Option<&str>,
+    binds: &[Bind],
+) -> Result<(Vec<T>, i64)> {
+    let obj: Vec<String> = cols
+        .split(", ")
+        .map(|col| {
+            if uuid_cols.contains(&col) {
+                format!("'{col}', hex({col})")
+            } else {
+                format!("'{col}', {col}")
+            }
+        })
+        .collect();
+    let count = match count_rest {
+        Some(r) => format!("(SELECT COUNT(*) {r})"),
+        None => "0".to_string(),
+    };
+    let sql = format!(
+        "SELECT (SELECT json_group_array(json_object({})) FROM (SELECT {cols} {rest})), {count}",
+        obj.join(", ")
+    );
+    let (json, total): (Option<String>, i64) =
+        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), binds)
+            .fetch_one(&mut *c)
+            .await?;
+    let rows = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok((rows, total))
+}
+
+/// Sorts rows the way `Sort::keyset` orders them in SQL (byte order of text keys, then id).
+pub fn sort_rows<T>(
+    rows: &mut [T],
+    sort: Sort,
+    text: impl Fn(&T) -> &str,
+    created: impl Fn(&T) -> i64,
+    id: impl Fn(&T) -> uuid::Uuid,
+) {
+    rows.sort_by(|a, b| {
+        let ord = match sort {
+            Sort::NameAsc | Sort::NameDesc => text(a).as_bytes().cmp(text(b).as_bytes()),
+            Sort::CreatedAsc | Sort::CreatedDesc => created(a).cmp(&created(b)),
+        }
+        .then_with(|| id(a).as_bytes().cmp(id(b).as_bytes()));
+        if matches!(sort, Sort::NameDesc | Sort::CreatedDesc) {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+}
