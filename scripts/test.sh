@@ -9,4 +9,5 @@ if ! .venv/bin/python -c "import aiosmtpd" >/dev/null 2>&1; then
   .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-test.txt
 fi
 export MESURE_TEST_PYTHON="$PWD/.venv/bin/python"
-exec cargo test --workspace "$@"
+# With arguments (e.g. `-p mesure-testkit`) they choose what runs; without, everything does.
+if [ $# -gt 0 ]; then exec cargo test "$@"; else exec cargo test --workspace; fi

@@ -1,4 +1,5 @@
 //! Contacts of client organisations.
+use crate::listing::{self, Listed, Table};
 use crate::{
     ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
     on,
@@ -99,7 +100,25 @@ fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
 }
 
 /// A page, whether more follow, and (when asked) the number matching the filters. On SQLite the
-/// page and the count come back in one statement (see `sqlite_json_rows`).
+const TABLE: Table<'static> = Table {
+    name: "contacts",
+    cols: COLS,
+    uuid_cols: &["workspace_id", "id", "client_id"],
+    text_col: "sort_key",
+};
+
+impl Listed for ContactRow {
+    fn text_key(&self) -> &str {
+        &self.sort_key
+    }
+    fn created_at(&self) -> i64 {
+        self.created_at
+    }
+    fn row_id(&self) -> Uuid {
+        self.id
+    }
+}
+
 async fn page(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
@@ -108,65 +127,17 @@ async fn page(
 ) -> Result<(Vec<ContactRow>, bool, Option<i64>)> {
     let mut binds = Vec::new();
     let where_sql = filters(ws, q, &mut binds);
-    let filter_binds = binds.len();
-    let mut sql = format!("SELECT {COLS} FROM contacts{where_sql}");
-    let (cond, order) = q.sort.keyset("sort_key", q.after.as_ref(), &mut binds);
-    sql.push_str(&cond);
-    sql.push_str(&order);
-    let limit = q.limit.clamp(1, 1000);
-    sql.push_str(&format!(" LIMIT {}", limit + 1));
-    let (mut rows, total) = match c {
-        Conn::Sqlite(c) => {
-            let rest = sql
-                .split_once(" FROM ")
-                .map(|(_, r)| format!("FROM {r}"))
-                .unwrap_or_default();
-            let count_rest = format!("FROM contacts{where_sql}");
-            let (mut rows, total): (Vec<ContactRow>, i64) = crate::sqlite_json_rows(
-                c,
-                COLS,
-                &["workspace_id", "id", "client_id"],
-                &rest,
-                with_count.then_some(count_rest.as_str()),
-                &binds,
-            )
-            .await?;
-            crate::sort_rows(
-                &mut rows,
-                q.sort,
-                |r| &r.sort_key,
-                |r| r.created_at,
-                |r| r.id,
-            );
-            (rows, with_count.then_some(total))
-        }
-        Conn::Pg(c) => {
-            let rows = bind_all!(
-                sqlx::query_as::<_, ContactRow>(sqlx::AssertSqlSafe(sql.as_str())),
-                &binds
-            )
-            .fetch_all(&mut **c)
-            .await?;
-            let total = if with_count {
-                let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM contacts{where_sql}");
-                let fb = binds.get(..filter_binds).unwrap_or_default();
-                Some(
-                    bind_all!(
-                        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str())),
-                        fb
-                    )
-                    .fetch_one(&mut **c)
-                    .await?,
-                )
-            } else {
-                None
-            };
-            (rows, total)
-        }
-    };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, more, total))
+    listing::page(
+        c,
+        &TABLE,
+        &where_sql,
+        binds,
+        q.sort,
+        q.after.as_ref(),
+        q.limit,
+        with_count,
+    )
+    .await
 }
 
 /// A page and whether more follow.

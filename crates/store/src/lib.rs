@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod exports;
 pub mod identity;
 pub mod jobs;
+pub mod listing;
 pub mod migrate;
 pub mod schema_rules;
 pub mod sessions;
