@@ -507,7 +507,7 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("{} already exists", out.display());
             }
             let pool = Db::connect(&url, 1).await?;
-            let Db::Sqlite(p) = &pool else {
+            let Db::Sqlite(p, _) = &pool else {
                 bail!("not a SQLite database")
             };
             let target = out.to_string_lossy().replace('\'', "''");

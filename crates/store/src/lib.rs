@@ -23,6 +23,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Errors of the storage layer.
@@ -73,7 +74,9 @@ pub enum Backend {
 /// A connection pool on one of the two engines.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// SQLite allows one writer: the lock queues this process's write transactions fairly in
+    /// async code instead of leaving them to SQLite's sleeping busy handler.
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Pg(PgPool),
 }
 
@@ -100,20 +103,23 @@ impl Pooled {
 
 /// A write transaction (`BEGIN IMMEDIATE` on SQLite).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Pg(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut *t),
+            Tx::Sqlite(t, _) => Conn::Sqlite(&mut *t),
             Tx::Pg(t) => Conn::Pg(&mut *t),
         }
     }
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _guard) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())
@@ -162,12 +168,12 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::Sqlite(pool, Arc::default()))
     }
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Pg(_) => Backend::Postgres,
         }
     }
@@ -175,7 +181,7 @@ impl Db {
     /// A connection for reads.
     pub async fn read(&self) -> Result<Pooled> {
         Ok(match self {
-            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Sqlite(p, _) => Pooled::Sqlite(p.acquire().await?),
             Db::Pg(p) => Pooled::Pg(p.acquire().await?),
         })
     }
@@ -183,7 +189,10 @@ impl Db {
     /// A write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, lock) => {
+                let guard = lock.clone().lock_owned().await;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, guard)
+            }
             Db::Pg(p) => Tx::Pg(p.begin().await?),
         })
     }
@@ -191,7 +200,7 @@ impl Db {
     /// `SELECT 1`: is the database reachable?
     pub async fn ping(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
+            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
             Db::Pg(p) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
         };
         Ok(())
@@ -199,7 +208,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Pg(p) => p.close().await,
         }
     }

@@ -20,7 +20,7 @@ const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGI
 pub async fn run(db: &Db) -> Result<Vec<i64>> {
     let mut applied = Vec::new();
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             sqlx::query(CREATE).execute(p).await?;
         }
         Db::Pg(p) => {
@@ -38,7 +38,7 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
         let mut tx = db.begin().await?;
         let mut conn = tx.conn();
         crate::on!(&mut conn, c => {
-            let script: &'static str = if matches!(db, Db::Sqlite(_)) { lite } else { pg };
+            let script: &'static str = if matches!(db, Db::Sqlite(..)) { lite } else { pg };
             sqlx::raw_sql(script).execute(&mut **c).await?;
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(v).bind(*name).bind(now_us()).execute(&mut **c).await?;
@@ -60,7 +60,7 @@ pub async fn version(db: &Db) -> Result<i64> {
         return Ok(0);
     }
     Ok(match db {
-        Db::Sqlite(p) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
+        Db::Sqlite(p, _) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
         Db::Pg(p) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
     })
 }
@@ -68,7 +68,7 @@ pub async fn version(db: &Db) -> Result<i64> {
 /// The user tables of the database, sorted.
 pub async fn table_names(db: &Db) -> Result<Vec<String>> {
     let mut names: Vec<String> = match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
                 .fetch_all(p)
                 .await?
@@ -89,7 +89,7 @@ pub async fn table_names(db: &Db) -> Result<Vec<String>> {
 pub async fn columns(db: &Db) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             for t in table_names(db).await? {
                 let cols: Vec<String> =
                     sqlx::query_scalar("SELECT name FROM pragma_table_info($1)")
@@ -115,7 +115,7 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String)>> {
 /// Integrity check: SQLite's `PRAGMA integrity_check` and foreign keys; PostgreSQL answers `ok`.
 pub async fn integrity(db: &Db) -> Result<Vec<String>> {
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
                 .fetch_all(p)
                 .await?;
