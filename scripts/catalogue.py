@@ -69,6 +69,7 @@ M = {
 "contacts-empty": ("Aucun contact.", "No contact."),
 "contacts-search-placeholder": ("Nom, e-mail, téléphone, fonction…", "Name, e-mail, phone, job title…"),
 "contact-title": ("Contact", "Contact"),
+"contact-of-client": ("Contact du client « { $client } ».", "Contact of the client “{ $client }”."),
 "contact-new-title": ("Nouveau contact", "New contact"),
 "contact-edit-title": ("Modifier le contact", "Edit contact"),
 # fields

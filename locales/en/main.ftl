@@ -64,6 +64,7 @@ contacts-count = { $count ->
 contacts-empty = No contact.
 contacts-search-placeholder = Name, e-mail, phone, job title…
 contact-title = Contact
+contact-of-client = Contact of the client “{ $client }”.
 contact-new-title = New contact
 contact-edit-title = Edit contact
 field-name = Name

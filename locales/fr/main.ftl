@@ -64,6 +64,7 @@ contacts-count = { $count ->
 contacts-empty = Aucun contact.
 contacts-search-placeholder = Nom, e-mail, téléphone, fonction…
 contact-title = Contact
+contact-of-client = Contact du client « { $client } ».
 contact-new-title = Nouveau contact
 contact-edit-title = Modifier le contact
 field-name = Nom

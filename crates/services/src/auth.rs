@@ -160,6 +160,9 @@ fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
         language,
         time_zone: id.ws_time_zone.clone(),
         workspace_name: id.ws_name.clone(),
+        workspace_currency: mesure_domain::Currency::parse(&id.ws_currency)
+            .unwrap_or(mesure_domain::Currency::EUR),
+        workspace_language: Language::parse(&id.ws_language).unwrap_or_default(),
         request_id,
         client: user.client_id.map(ClientId::from_uuid),
     })

@@ -4,16 +4,15 @@ use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::clients::{ClientForm, Defaults, search_key};
 use mesure_domain::{Action, ClientId, Currency, Language};
 use mesure_store::clients::{self, ClientRow, ListQuery};
-use mesure_store::{ArchiveFilter, contacts, workspaces};
+use mesure_store::{ArchiveFilter, contacts};
 
-async fn defaults(app: &App, ctx: &Ctx) -> Result<(Currency, Language, String)> {
-    let mut conn = app.db.read().await?;
-    let w = workspaces::get(&mut conn.conn(), ctx.workspace).await?;
-    Ok((
-        Currency::parse(&w.currency).unwrap_or(Currency::EUR),
-        Language::parse(&w.language).unwrap_or_default(),
-        w.time_zone,
-    ))
+/// The workspace defaults for fields a client form leaves empty (read with the caller's identity).
+fn defaults(ctx: &Ctx) -> (Currency, Language, String) {
+    (
+        ctx.workspace_currency,
+        ctx.workspace_language,
+        ctx.time_zone.clone(),
+    )
 }
 
 fn fill(row: &mut ClientRow, form: &ClientForm, d: &(Currency, Language, String)) -> Result<()> {
@@ -45,7 +44,7 @@ fn fill(row: &mut ClientRow, form: &ClientForm, d: &(Currency, Language, String)
 
 pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientRow> {
     ctx.require(Action::WriteClients)?;
-    let d = defaults(app, ctx).await?;
+    let d = defaults(ctx);
     let now = app.now();
     let mut row = ClientRow {
         workspace_id: ctx.workspace.uuid(),
@@ -95,7 +94,7 @@ pub async fn update(
     version: Option<i32>,
 ) -> Result<ClientRow> {
     ctx.require(Action::WriteClients)?;
-    let d = defaults(app, ctx).await?;
+    let d = defaults(ctx);
     let mut tx = app.db.begin().await?;
     let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
     let mut after = before.clone();

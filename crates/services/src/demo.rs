@@ -141,6 +141,8 @@ fn staff_ctx(ws: WorkspaceId, user: UserId, label: &str) -> Ctx {
         language: Language::Fr,
         time_zone: "Europe/Paris".into(),
         workspace_name: String::new(),
+        workspace_currency: mesure_domain::Currency::EUR,
+        workspace_language: Language::Fr,
         request_id: None,
         client: None,
     }

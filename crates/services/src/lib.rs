@@ -62,6 +62,9 @@ pub struct Ctx {
     pub language: Language,
     pub time_zone: String,
     pub workspace_name: String,
+    /// The workspace's default currency and language, for new records.
+    pub workspace_currency: mesure_domain::Currency,
+    pub workspace_language: Language,
     pub request_id: Option<String>,
     /// For a client contact: the client organisation they belong to.
     pub client: Option<mesure_domain::ClientId>,

@@ -11,6 +11,7 @@ pub struct IdentityRow {
     pub ws_name: String,
     pub ws_time_zone: String,
     pub ws_language: String,
+    pub ws_currency: String,
     /// The API token's id (token path only).
     pub token_id: Option<Uuid>,
     pub token_last_used_at: Option<i64>,
@@ -18,7 +19,7 @@ pub struct IdentityRow {
     pub csrf_token: Option<String>,
 }
 
-const USER_COLS: &str = "u.workspace_id, u.id, u.email, u.name, u.kind, u.role, u.client_id, u.contact_id, u.password_hash, u.language, u.active, u.created_at, u.updated_at, w.name AS ws_name, w.time_zone AS ws_time_zone, w.language AS ws_language";
+const USER_COLS: &str = "u.workspace_id, u.id, u.email, u.name, u.kind, u.role, u.client_id, u.contact_id, u.password_hash, u.language, u.active, u.created_at, u.updated_at, w.name AS ws_name, w.time_zone AS ws_time_zone, w.language AS ws_language, w.currency AS ws_currency";
 
 /// The identity behind a live, active session.
 pub async fn by_session(

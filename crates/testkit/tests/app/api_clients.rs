@@ -344,3 +344,69 @@ async fn csv_exports_follow_the_filters() {
     assert!(lines[0].starts_with("id,name,legal_name"));
     assert!(lines[1].contains("\"Alpha \"\"quoted\"\", Inc\""));
 }
+
+#[tokio::test]
+async fn new_clients_take_the_workspace_defaults() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Genève").await;
+        let r = t.client().put(t.api("/workspace")).bearer_auth(&ten.owner.token)
+            .json(&json!({"name": "Agence Genève", "currency": "chf", "time_zone": "Europe/Zurich", "language": "en"}))
+            .send().await.unwrap();
+        let w: Value = r.json().await.unwrap();
+        assert_eq!(
+            (
+                w["currency"].as_str(),
+                w["time_zone"].as_str(),
+                w["language"].as_str()
+            ),
+            (Some("CHF"), Some("Europe/Zurich"), Some("en"))
+        );
+        let (s, c) = post(
+            &t,
+            &ten.manager.token,
+            "/clients",
+            json!({"name": "Horlogerie"}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        assert_eq!(
+            (
+                c["currency"].as_str(),
+                c["time_zone"].as_str(),
+                c["language"].as_str()
+            ),
+            (Some("CHF"), Some("Europe/Zurich"), Some("en"))
+        );
+        // An explicit value wins; a bad one is named.
+        let (_, c) = post(
+            &t,
+            &ten.manager.token,
+            "/clients",
+            json!({"name": "Export", "currency": "USD"}),
+        )
+        .await;
+        assert_eq!(c["currency"], "USD");
+        let r = t
+            .client()
+            .put(t.api("/workspace"))
+            .bearer_auth(&ten.owner.token)
+            .json(&json!({"name": "", "time_zone": "Europe/Atlantis"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(fields(&p), vec!["name", "time_zone"]);
+        // The manager may not change the workspace.
+        let r = t
+            .client()
+            .put(t.api("/workspace"))
+            .bearer_auth(&ten.manager.token)
+            .json(&json!({"name": "X"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

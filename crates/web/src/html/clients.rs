@@ -223,14 +223,10 @@ pub async fn new_form(State(s): State<AppState>, page: Page) -> Response {
     if let Err(e) = page.ctx.require(Action::WriteClients) {
         return error_page(&page, e);
     }
-    let w = match mesure_services::workspaces::get(&s.app, &page.ctx).await {
-        Ok(w) => w,
-        Err(e) => return error_page(&page, e),
-    };
     let mut v = Values::default();
-    v.set("currency", Some(&w.currency));
-    v.set("language", Some(&w.language));
-    v.set("time_zone", Some(&w.time_zone));
+    v.set("currency", Some(page.ctx.workspace_currency.code()));
+    v.set("language", Some(page.ctx.workspace_language.as_str()));
+    v.set("time_zone", Some(&page.ctx.time_zone));
     form_page(&s, &page, None, v, Errors::default(), StatusCode::OK).await
 }
 
