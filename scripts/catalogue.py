@@ -42,6 +42,14 @@ M = {
 "action-search": ("Rechercher", "Search"),
 # login
 "login-title": ("Connexion", "Sign in"),
+"login-forgot": ("Mot de passe oublié ?", "Forgot your password?"),
+"forgot-title": ("Mot de passe oublié", "Forgotten password"),
+"forgot-intro": ("Indiquez votre adresse e-mail : nous vous enverrons un lien valable une heure pour choisir un nouveau mot de passe.", "Enter your e-mail address: we will send you a link, valid for one hour, to choose a new password."),
+"forgot-sent": ("Si un compte existe pour cette adresse, un lien vient de lui être envoyé. Il est valable une heure.", "If an account exists for this address, a link has just been sent to it. It is valid for one hour."),
+"action-send-link": ("Recevoir un lien", "Send me a link"),
+"action-back-login": ("Retour à la connexion", "Back to sign in"),
+"reset-title": ("Nouveau mot de passe", "New password"),
+"reset-invalid": ("Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.", "This link no longer works (already used or expired). Ask for a new one."),
 "login-intro": ("Connectez-vous avec votre adresse e-mail et votre mot de passe.", "Sign in with your e-mail address and password."),
 # dashboard
 "dashboard-title": ("Tableau de bord", "Dashboard"),
@@ -286,6 +294,11 @@ M = {
 # mail
 "mail-welcome-subject": ("Bienvenue sur Mesure — { $workspace }", "Welcome to Mesure — { $workspace }"),
 "mail-welcome-text": ("Bonjour { $name },\n\n    Un compte a été créé pour vous dans l'espace « { $workspace } » de Mesure.\n    Identifiant : { $email }\n    Connectez-vous ici : { $url }", "Hello { $name },\n\n    An account was created for you in the “{ $workspace }” workspace of Mesure.\n    Login: { $email }\n    Sign in here: { $url }"),
+"mail-reset-subject": ("Mesure — nouveau mot de passe pour { $workspace }", "Mesure — new password for { $workspace }"),
+"mail-reset-text": ("Bonjour { $name },\n\n    Quelqu'un (vous, sans doute) a demandé à changer le mot de passe du compte { $email }.\n    Ce lien est valable une heure : { $url }\n    Si ce n'était pas vous, ignorez ce message : votre mot de passe ne change pas.", "Hello { $name },\n\n    Someone (probably you) asked to change the password of the account { $email }.\n    This link works for one hour: { $url }\n    If it was not you, ignore this message: your password stays as it is."),
+"mail-reset-button": ("Choisir un nouveau mot de passe", "Choose a new password"),
+"audit-action-password_reset_requested": ("lien de nouveau mot de passe demandé", "password reset requested"),
+"audit-action-password_reset": ("mot de passe réinitialisé", "password reset"),
 "mail-welcome-button": ("Se connecter", "Sign in"),
 }
 

@@ -34,6 +34,14 @@ action-revoke = Revoke
 action-save = Save
 action-search = Search
 login-title = Sign in
+login-forgot = Forgot your password?
+forgot-title = Forgotten password
+forgot-intro = Enter your e-mail address: we will send you a link, valid for one hour, to choose a new password.
+forgot-sent = If an account exists for this address, a link has just been sent to it. It is valid for one hour.
+action-send-link = Send me a link
+action-back-login = Back to sign in
+reset-title = New password
+reset-invalid = This link no longer works (already used or expired). Ask for a new one.
 login-intro = Sign in with your e-mail address and password.
 dashboard-title = Dashboard
 dashboard-active-clients = active clients
@@ -279,4 +287,13 @@ mail-welcome-text = Hello { $name },
     An account was created for you in the “{ $workspace }” workspace of Mesure.
     Login: { $email }
     Sign in here: { $url }
+mail-reset-subject = Mesure — new password for { $workspace }
+mail-reset-text = Hello { $name },
+
+    Someone (probably you) asked to change the password of the account { $email }.
+    This link works for one hour: { $url }
+    If it was not you, ignore this message: your password stays as it is.
+mail-reset-button = Choose a new password
+audit-action-password_reset_requested = password reset requested
+audit-action-password_reset = password reset
 mail-welcome-button = Sign in

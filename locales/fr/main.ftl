@@ -34,6 +34,14 @@ action-revoke = Révoquer
 action-save = Enregistrer
 action-search = Rechercher
 login-title = Connexion
+login-forgot = Mot de passe oublié ?
+forgot-title = Mot de passe oublié
+forgot-intro = Indiquez votre adresse e-mail : nous vous enverrons un lien valable une heure pour choisir un nouveau mot de passe.
+forgot-sent = Si un compte existe pour cette adresse, un lien vient de lui être envoyé. Il est valable une heure.
+action-send-link = Recevoir un lien
+action-back-login = Retour à la connexion
+reset-title = Nouveau mot de passe
+reset-invalid = Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.
 login-intro = Connectez-vous avec votre adresse e-mail et votre mot de passe.
 dashboard-title = Tableau de bord
 dashboard-active-clients = clients actifs
@@ -279,4 +287,13 @@ mail-welcome-text = Bonjour { $name },
     Un compte a été créé pour vous dans l'espace « { $workspace } » de Mesure.
     Identifiant : { $email }
     Connectez-vous ici : { $url }
+mail-reset-subject = Mesure — nouveau mot de passe pour { $workspace }
+mail-reset-text = Bonjour { $name },
+
+    Quelqu'un (vous, sans doute) a demandé à changer le mot de passe du compte { $email }.
+    Ce lien est valable une heure : { $url }
+    Si ce n'était pas vous, ignorez ce message : votre mot de passe ne change pas.
+mail-reset-button = Choisir un nouveau mot de passe
+audit-action-password_reset_requested = lien de nouveau mot de passe demandé
+audit-action-password_reset = mot de passe réinitialisé
 mail-welcome-button = Se connecter

@@ -165,3 +165,16 @@ CREATE TABLE exports (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (workspace_id, id)
 );
+
+CREATE TABLE password_resets (
+    workspace_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    user_id BLOB NOT NULL,
+    token_hash TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, id),
+    FOREIGN KEY (workspace_id, user_id) REFERENCES users (workspace_id, id)
+);
+CREATE UNIQUE INDEX password_resets_hash_key ON password_resets (token_hash);

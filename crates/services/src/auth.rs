@@ -27,7 +27,8 @@ pub fn delay_seconds(failures: i32) -> i64 {
     (2i64 << exp).min(900)
 }
 
-async fn wait_for(c: &mut Conn<'_>, key: &str, now: i64) -> Result<i64> {
+/// Seconds still to wait before another attempt under `key` (0 when free).
+pub(crate) async fn wait_for(c: &mut Conn<'_>, key: &str, now: i64) -> Result<i64> {
     let Some((failures, last)) = throttle::get(c, key).await? else {
         return Ok(0);
     };

@@ -130,12 +130,15 @@ pub async fn add(app: &App, ws: WorkspaceId, input: &NewUser, actor: &Actor) -> 
     })
 }
 
-/// Queues the welcome e-mail of a new login, in the recipient's language.
-pub async fn queue_welcome(
+/// Queues a message to a user in their language (else the workspace's): `{kind}-subject`,
+/// `{kind}-text` and a button `{kind}-button` linking to `url`.
+async fn queue_user_mail(
     c: &mut Conn<'_>,
     app: &App,
     ws: WorkspaceId,
     user: &UserRow,
+    kind: &str,
+    url: &str,
 ) -> Result<()> {
     let w = workspaces::get(c, ws).await?;
     let lang = user
@@ -144,25 +147,151 @@ pub async fn queue_welcome(
         .or(Some(w.language.as_str()))
         .and_then(Language::parse)
         .unwrap_or_default();
-    let url = format!("{}/login", app.base_url.trim_end_matches('/'));
     let args = [
         ("name", Arg::Str(&user.name)),
         ("workspace", Arg::Str(&w.name)),
-        ("url", Arg::Str(&url)),
+        ("url", Arg::Str(url)),
         ("email", Arg::Str(&user.email)),
     ];
-    let subject = t_args(lang, "mail-welcome-subject", &args);
-    let text = t_args(lang, "mail-welcome-text", &args);
+    let subject = t_args(lang, &format!("{kind}-subject"), &args);
+    let text = t_args(lang, &format!("{kind}-text"), &args);
     let html = format!(
         "<!doctype html><html lang=\"{}\"><body><p>{}</p><p><a href=\"{}\">{}</a></p></body></html>",
         lang.as_str(),
         html_escape(&text).replace('\n', "<br>"),
-        html_escape(&url),
-        html_escape(&t(lang, "mail-welcome-button")),
+        html_escape(url),
+        html_escape(&t(lang, &format!("{kind}-button"))),
     );
     let payload =
         serde_json::json!({ "to": user.email, "subject": subject, "text": text, "html": html });
     crate::jobs::enqueue(c, app, ws, "mail", &payload).await?;
+    Ok(())
+}
+
+/// Queues the welcome e-mail of a new login, in the recipient's language.
+pub async fn queue_welcome(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    user: &UserRow,
+) -> Result<()> {
+    let url = format!("{}/login", app.base_url.trim_end_matches('/'));
+    queue_user_mail(c, app, ws, user, "mail-welcome", &url).await
+}
+
+/// How long a password-reset link works.
+pub const RESET_US: i64 = 3600 * 1_000_000;
+
+/// Sends a reset link when the e-mail belongs to an active user; answers the same either way, so
+/// it cannot tell which e-mails exist. Limited per address like logins.
+pub async fn request_reset(app: &App, email: &str, address: &str) -> Result<()> {
+    let now = app.now();
+    let key = format!("reset:{address}");
+    let user = {
+        let mut conn = app.db.read().await?;
+        let mut c = conn.conn();
+        let wait = crate::auth::wait_for(&mut c, &key, now).await?;
+        if wait > 0 {
+            return Err(ServiceError::Throttled(wait));
+        }
+        users::find_by_email(&mut c, email).await?
+    };
+    let mut tx = app.db.begin().await?;
+    mesure_store::throttle::record_failure(&mut tx.conn(), &key, now).await?;
+    if let Some(user) = user.filter(|u| u.active) {
+        let ws = WorkspaceId::from_uuid(user.workspace_id);
+        let token = crate::secrets::random_token(32)?;
+        mesure_store::resets::insert(
+            &mut tx.conn(),
+            &mesure_store::resets::ResetRow {
+                workspace_id: user.workspace_id,
+                id: uuid::Uuid::now_v7(),
+                user_id: user.id,
+                token_hash: crate::secrets::sha256_hex(&token),
+                expires_at: now + RESET_US,
+                used_at: None,
+                created_at: now,
+            },
+        )
+        .await?;
+        let url = format!(
+            "{}/password/reset/{token}",
+            app.base_url.trim_end_matches('/')
+        );
+        queue_user_mail(&mut tx.conn(), app, ws, &user, "mail-reset", &url).await?;
+        let actor = crate::audit::Actor {
+            id: Some(user.id),
+            label: user.name.clone(),
+            request_id: None,
+        };
+        record::<(), _>(
+            &mut tx.conn(),
+            ws,
+            &actor,
+            now,
+            "user",
+            user.id,
+            "password_reset_requested",
+            None,
+            Some(&serde_json::json!({ "address": address })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.jobs_notify.notify_one();
+    Ok(())
+}
+
+/// Whether a reset link is still usable.
+pub async fn reset_is_valid(app: &App, token: &str) -> Result<bool> {
+    let mut conn = app.db.read().await?;
+    Ok(mesure_store::resets::find_valid(
+        &mut conn.conn(),
+        &crate::secrets::sha256_hex(token),
+        app.now(),
+    )
+    .await?
+    .is_some())
+}
+
+/// Sets a new password from a reset link; the link and older ones stop working, sessions end.
+pub async fn reset_password(app: &App, token: &str, new: &str, confirm: &str) -> Result<()> {
+    let mut c = Checker::new();
+    check_password(&mut c, "new_password", new);
+    if new != confirm {
+        c.add("confirm_password", "err-password-mismatch");
+    }
+    c.finish()?;
+    let hash = hash_password(new.to_string()).await?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let reset =
+        mesure_store::resets::find_valid(&mut tx.conn(), &crate::secrets::sha256_hex(token), now)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+    let ws = WorkspaceId::from_uuid(reset.workspace_id);
+    let user = users::get(&mut tx.conn(), ws, UserId::from_uuid(reset.user_id)).await?;
+    users::set_password(&mut tx.conn(), ws, UserId::from_uuid(user.id), &hash).await?;
+    mesure_store::resets::use_all(&mut tx.conn(), reset.workspace_id, user.id, now).await?;
+    sessions::delete_for_user(&mut tx.conn(), reset.workspace_id, user.id).await?;
+    let actor = crate::audit::Actor {
+        id: Some(user.id),
+        label: user.name.clone(),
+        request_id: None,
+    };
+    record::<(), ()>(
+        &mut tx.conn(),
+        ws,
+        &actor,
+        now,
+        "user",
+        user.id,
+        "password_reset",
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
+pub mod resets;
 pub mod schema_rules;
 pub mod sessions;
 pub mod throttle;

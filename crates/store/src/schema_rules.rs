@@ -4,7 +4,12 @@
 
 /// Global lookups that cannot lead with the workspace id, because the tenant is not known yet
 /// (login by e-mail, session and token hashes, throttling) or the queue is shared by all tenants.
-pub const GLOBAL_INDEXES: &[&str] = &["users_email_key", "api_tokens_hash_key", "jobs_due"];
+pub const GLOBAL_INDEXES: &[&str] = &[
+    "users_email_key",
+    "api_tokens_hash_key",
+    "password_resets_hash_key",
+    "jobs_due",
+];
 /// Tables that are not tenant-owned.
 pub const GLOBAL_TABLES: &[&str] = &[
     "workspaces",

@@ -257,3 +257,153 @@ async fn language_follows_user_setting_then_browser() {
         .unwrap();
     assert_eq!(r.headers()["location"], "/");
 }
+
+/// The reset link in the newest message of the development outbox.
+fn reset_link(outbox: &std::path::Path) -> Option<String> {
+    let mut files: Vec<_> = std::fs::read_dir(outbox)
+        .ok()?
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort_by_key(|f| std::fs::metadata(f).unwrap().modified().unwrap());
+    let text = std::fs::read_to_string(files.last()?)
+        .ok()?
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    let start = text.find("/password/reset/")?;
+    Some(
+        text[start..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+            .next()?
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_an_emailed_link() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Oubli").await;
+        t.run_jobs().await;
+        let outbox = t.dir.join("outbox");
+        let before = std::fs::read_dir(&outbox).unwrap().count();
+        let c = t.client();
+        let page = c
+            .get(format!("{}/password/forgot", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&page, "_csrf").unwrap();
+        // Unknown and known addresses get the same answer; only the known one gets a mail.
+        for email in ["personne@oubli.example.org", ten.staff.email.as_str()] {
+            let r = c
+                .post(format!("{}/password/forgot", t.url))
+                .form(&[("_csrf", csrf.as_str()), ("email", email)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            assert!(
+                r.text()
+                    .await
+                    .unwrap()
+                    .contains("Si un compte existe pour cette adresse")
+            );
+        }
+        assert_eq!(t.run_jobs().await, 1);
+        assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), before + 1);
+        let link = reset_link(&outbox).expect("a reset link in the mail");
+        // Bad input on the reset form is named; nothing changes.
+        let r = c
+            .post(format!("{}{link}", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("new_password", "short"),
+                ("confirm_password", "other"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("f-new_password-error") && html.contains("f-confirm_password-error"));
+        assert_eq!(
+            t.login(&t.client(), &ten.staff.email, PASSWORD)
+                .await
+                .status(),
+            303,
+            "old password still works"
+        );
+        let r = c
+            .post(format!("{}{link}", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("new_password", "a-brand-new-password"),
+                ("confirm_password", "a-brand-new-password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/login?notice=password-changed");
+        assert_eq!(
+            t.login(&t.client(), &ten.staff.email, PASSWORD)
+                .await
+                .status(),
+            401
+        );
+        assert_eq!(
+            t.login(&t.client(), &ten.staff.email, "a-brand-new-password")
+                .await
+                .status(),
+            303
+        );
+        // The link works once.
+        assert_eq!(
+            c.get(format!("{}{link}", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        // Links expire after an hour.
+        c.post(format!("{}/password/forgot", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", ten.owner.email.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        t.run_jobs().await;
+        let link = reset_link(&outbox).unwrap();
+        assert_eq!(
+            c.get(format!("{}{link}", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        t.clock.advance_secs(3601);
+        assert_eq!(
+            c.get(format!("{}{link}", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        // Without the CSRF cookie's twin, nothing happens.
+        let r = t
+            .client()
+            .post(format!("{}/password/forgot", t.url))
+            .form(&[("_csrf", "forged"), ("email", ten.owner.email.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

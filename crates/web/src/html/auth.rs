@@ -56,26 +56,19 @@ fn login_response(
     notice: Option<&str>,
 ) -> Response {
     let lang = visitor_language(headers);
-    let token = mesure_services::secrets::random_token(24).unwrap_or_default();
-    let tpl = LoginPage {
-        base: Base::anonymous(lang, "login-title").with_notice(notice),
-        email,
-        next,
-        errors,
-        login_csrf: token.clone(),
-    };
-    let mut res = render_status(status, &tpl);
-    if let Ok(v) = set_cookie(
-        LOGIN_CSRF_COOKIE,
-        &token,
-        Some(3600),
-        is_https(headers, state),
-    )
-    .parse()
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
+    super::password::with_anon_csrf(headers, state, status, |login_csrf| {
+        let base = Base::anonymous(lang, "login-title").with_notice(notice);
+        render_status(
+            status,
+            &LoginPage {
+                base,
+                email,
+                next,
+                errors,
+                login_csrf,
+            },
+        )
+    })
 }
 
 pub async fn login_page(

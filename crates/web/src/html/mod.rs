@@ -4,6 +4,7 @@ pub mod auth;
 pub mod clients;
 pub mod contacts;
 pub mod dashboard;
+pub mod password;
 pub mod portal;
 pub mod settings;
 
@@ -25,6 +26,14 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(auth::home))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout))
+        .route(
+            "/password/forgot",
+            get(password::forgot_page).post(password::forgot_submit),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(password::reset_page).post(password::reset_submit),
+        )
         .route("/lang", post(auth::switch_language))
         .route("/dashboard", get(dashboard::page))
         .route("/clients", get(clients::list).post(clients::create))
