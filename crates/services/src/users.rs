@@ -421,3 +421,59 @@ pub async fn find_by_email(app: &App, email: &str) -> Result<UserRow> {
         .await?
         .ok_or(ServiceError::NotFound)
 }
+
+/// Changes a staff user's role or active state (owners only). A workspace keeps at least one
+/// active owner, and nobody demotes or deactivates themself. Deactivation ends their sessions; their
+/// API tokens stop working at once.
+pub async fn update_staff(
+    app: &App,
+    ctx: &Ctx,
+    id: UserId,
+    role: Option<&str>,
+    active: Option<bool>,
+) -> Result<UserRow> {
+    ctx.require(Action::ManageUsers)?;
+    let role = match role {
+        None => None,
+        Some(r) => Some(Role::parse(r).ok_or_else(|| {
+            ServiceError::Invalid(mesure_domain::Invalid::one("role", "err-role"))
+        })?),
+    };
+    let mut tx = app.db.begin().await?;
+    let before = users::get(&mut tx.conn(), ctx.workspace, id).await?;
+    if before.kind != "staff" {
+        return Err(ServiceError::NotFound);
+    }
+    let new_role = role
+        .map(Role::as_str)
+        .unwrap_or(before.role.as_str())
+        .to_string();
+    let new_active = active.unwrap_or(before.active);
+    if id == ctx.user && (new_role != before.role || !new_active) {
+        return Err(ServiceError::Conflict("err-self-demote"));
+    }
+    let loses_owner =
+        before.role == "owner" && before.active && (new_role != "owner" || !new_active);
+    if loses_owner && users::count_active_owners(&mut tx.conn(), ctx.workspace).await? <= 1 {
+        return Err(ServiceError::Conflict("err-last-owner"));
+    }
+    users::update_staff(&mut tx.conn(), ctx.workspace, id, &new_role, new_active).await?;
+    if !new_active {
+        sessions::delete_for_user(&mut tx.conn(), ctx.workspace.uuid(), id.uuid()).await?;
+    }
+    let after = users::get(&mut tx.conn(), ctx.workspace, id).await?;
+    record(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "user",
+        id.uuid(),
+        "update",
+        Some(&audited(&before)),
+        Some(&audited(&after)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -115,3 +115,28 @@ pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: b
         .bind(ws.uuid()).bind(id.uuid()).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Changes a staff user's role and active flag.
+pub async fn update_staff(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    role: &str,
+    active: bool,
+) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE users SET role = $3, active = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff'")
+        .bind(ws.uuid()).bind(id.uuid()).bind(role).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Active owners of a workspace.
+pub async fn count_active_owners(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i64> {
+    Ok(
+        on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND kind = 'staff' AND role = 'owner' AND active")
+        .bind(ws.uuid()).fetch_one(&mut **c).await)?,
+    )
+}

@@ -43,6 +43,7 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, bool, u16)> {
         ("get", "/api/v1/workspace") => (Some(ViewDashboard), false, 200),
         ("put", "/api/v1/workspace") => (Some(ManageWorkspace), false, 200),
         ("get", "/api/v1/users") => (Some(ReadUsers), false, 200),
+        ("put", "/api/v1/users/{id}") => (Some(ManageUsers), true, 200),
         ("get", "/api/v1/audit") => (Some(ReadAudit), false, 200),
         ("get", "/api/v1/jobs") => (Some(ReadJobs), false, 200),
         ("get", "/api/v1/clients") => (Some(ReadClients), false, 200),
@@ -65,6 +66,7 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, bool, u16)> {
 }
 
 struct Fixture {
+    user_a: String,
     client_a: String,
     contact_a: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -126,6 +128,7 @@ async fn fixture(t: &TestApp) -> Fixture {
     .await
     .unwrap();
     Fixture {
+        user_a: a.staff.id.to_string(),
         client_a: client.id.to_string(),
         contact_a: target.id.to_string(),
         tokens: vec![
@@ -151,6 +154,7 @@ fn body(method: &str, path: &str, n: usize) -> Option<Value> {
             Some(json!({"first_name": "Cible", "last_name": "Contact"}))
         }
         ("put", "/api/v1/workspace") => Some(json!({"name": "Renamed"})),
+        ("put", "/api/v1/users/{id}") => Some(json!({"role": "staff", "active": true})),
         _ => None,
     }
 }
@@ -199,6 +203,8 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                             .await
                             .unwrap();
                         r["id"].as_str().unwrap().to_string()
+                    } else if path.starts_with("/api/v1/users/{id}") {
+                        f.user_a.clone()
                     } else if path.starts_with("/api/v1/contacts/{id}") {
                         f.contact_a.clone()
                     } else {
@@ -239,7 +245,7 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                 }
             }
         }
-        assert!(checked >= 21 * 6, "checked {checked}");
+        assert!(checked >= 22 * 6, "checked {checked}");
         // Lists never leak another workspace's rows.
         let other = &f.tokens[4].1.clone().unwrap();
         let page: Value = t

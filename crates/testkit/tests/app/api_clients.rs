@@ -82,6 +82,11 @@ async fn client_crud_validation_and_conflicts() {
         // Wrong types and missing fields name the field too.
         let (s, p) = post(&t, tok, "/clients", json!({"legal_name": "X"})).await;
         assert_eq!((s, fields(&p)), (422, vec!["name".to_string()]));
+        // A body must be an object; a wrong type names its field.
+        let (s, _) = post(&t, tok, "/clients", json!(["Boulangerie"])).await;
+        assert_eq!(s, 422);
+        let (s, p) = post(&t, tok, "/clients", json!({"name": 42})).await;
+        assert_eq!((s, fields(&p)), (422, vec!["name".to_string()]));
         // Not JSON, malformed JSON, too large.
         let r = t
             .client()

@@ -277,3 +277,134 @@ async fn session_api_calls_need_the_csrf_header_for_writes() {
         .unwrap();
     assert_eq!(r.status(), 201);
 }
+
+#[tokio::test]
+async fn owners_change_roles_and_deactivate_users() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Équipe").await;
+        let put = |token: String, id: uuid::Uuid, body: serde_json::Value| {
+            let c = t.client();
+            let url = t.api(&format!("/users/{id}"));
+            async move {
+                c.put(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        // The manager becomes staff: the permission table follows at once.
+        let r = put(
+            ten.owner.token.clone(),
+            ten.manager.id,
+            serde_json::json!({"role": "staff"}),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            t.client()
+                .post(t.api("/clients"))
+                .bearer_auth(&ten.manager.token)
+                .json(&serde_json::json!({"name": "X"}))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        // Nobody demotes or deactivates themself.
+        let r = put(
+            ten.owner.token.clone(),
+            ten.owner.id,
+            serde_json::json!({"active": false}),
+        )
+        .await;
+        assert_eq!(r.status(), 409);
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            p["detail"],
+            "Vous ne pouvez pas changer votre propre rôle ni vous désactiver."
+        );
+        assert_eq!(
+            put(
+                ten.owner.token.clone(),
+                ten.staff.id,
+                serde_json::json!({"role": "admin"})
+            )
+            .await
+            .status(),
+            422
+        );
+        // Deactivation ends the session and the tokens of the person at once.
+        let c = t.client();
+        t.login(&c, &ten.staff.email, PASSWORD).await;
+        assert_eq!(
+            c.get(format!("{}/dashboard", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        // Through the owner's page this time.
+        let o = t.client();
+        let r = t.login(&o, &ten.owner.email, PASSWORD).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        let csrf = t.csrf(&o, "/settings/users").await;
+        let r = o
+            .post(format!("{}/settings/users/{}", t.url, ten.staff.id))
+            .form(&[("_csrf", csrf.as_str()), ("role", "staff")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/settings/users?notice=user-saved");
+        assert_eq!(
+            c.get(format!("{}/dashboard", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
+        assert_eq!(
+            t.client()
+                .get(t.api("/me"))
+                .bearer_auth(&ten.staff.token)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        assert_eq!(
+            t.login(&t.client(), &ten.staff.email, PASSWORD)
+                .await
+                .status(),
+            401
+        );
+        let page = o
+            .get(format!("{}/settings/users?notice=user-saved", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Utilisateur enregistré.") && page.contains("class=\"archived\""));
+        // The audit log has the before and after.
+        let log: serde_json::Value = t
+            .client()
+            .get(t.api(&format!("/audit?entity_id={}", ten.staff.id)))
+            .bearer_auth(&ten.owner.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(log["items"][0]["before"]["active"], true);
+        assert_eq!(log["items"][0]["after"]["active"], false);
+    }
+}

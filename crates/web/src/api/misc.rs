@@ -176,6 +176,39 @@ pub async fn list_users(
     ))
 }
 
+/// A change of a staff user's role or active state.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserBody {
+    /// `owner`, `manager` or `staff`
+    pub role: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Change a staff user's role or active state (owners; the last active owner stays).
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "people", params(("id" = String, Path, description = "User id")), request_body = UserBody,
+    responses((status = 200, body = UserOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update_user(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(b): ApiJson<UserBody>,
+) -> Result<Json<UserOut>, ApiError> {
+    let id = mesure_domain::UserId::parse(&id)
+        .ok_or_else(|| err(&c, mesure_services::ServiceError::NotFound))?;
+    let u = users::update_staff(&s.app, &c.ctx, id, b.role.as_deref(), b.active)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(UserOut {
+        id: u.id.to_string(),
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        active: u.active,
+        created_at: rfc3339(u.created_at),
+    }))
+}
+
 /// An audit-log entry.
 #[derive(Serialize, ToSchema)]
 pub struct AuditOut {

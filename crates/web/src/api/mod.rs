@@ -45,6 +45,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(misc::me))
         .routes(routes!(misc::get_workspace, misc::update_workspace))
         .routes(routes!(misc::list_users))
+        .routes(routes!(misc::update_user))
         .routes(routes!(misc::list_audit))
         .routes(routes!(misc::list_jobs))
         .routes(routes!(clients::list, clients::create))
@@ -91,8 +92,21 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = visitor_language(req.headers());
         let rid = crate::session::request_id(req.headers());
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
+        // A body must be a JSON object (serde would otherwise accept an array for a struct).
+        match Json::<serde_json::Map<String, serde_json::Value>>::from_request(req, state).await {
+            Ok(Json(map)) => {
+                match serde_path_to_error::deserialize::<_, T>(serde_json::Value::Object(map)) {
+                    Ok(v) => Ok(ApiJson(v)),
+                    Err(err) => {
+                        let mut e =
+                            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, "err-validation");
+                        e.problem.request_id = rid;
+                        let text = format!("body: {}: {}", err.path(), err.inner());
+                        e.problem.errors = vec![json_field_problem(lang, &text)];
+                        Err(e)
+                    }
+                }
+            }
             Err(rej) => {
                 use axum::extract::rejection::JsonRejection::*;
                 let (status, key) = match &rej {

@@ -73,6 +73,7 @@ pub fn routes() -> Router<AppState> {
             "/settings/users",
             get(settings::users).post(settings::user_add),
         )
+        .route("/settings/users/{id}", post(settings::user_update))
         .route(
             "/settings/tokens",
             get(settings::tokens).post(settings::token_create),

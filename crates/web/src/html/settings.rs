@@ -261,6 +261,8 @@ struct UsersPage {
     roles: Vec<(String, String)>,
     languages: Vec<(String, String)>,
     created: Option<(String, String)>,
+    /// The signed-in user, whose own row cannot be changed.
+    me: uuid::Uuid,
 }
 
 async fn users_page(
@@ -270,6 +272,7 @@ async fn users_page(
     errors: Errors,
     status: StatusCode,
     created: Option<(String, String)>,
+    notice: Option<&str>,
 ) -> Response {
     let list = match users::list_staff(&s.app, &page.ctx).await {
         Ok(l) => l,
@@ -279,7 +282,8 @@ async fn users_page(
     render_status(
         status,
         &UsersPage {
-            base: Base::new(page, "users-title", "/settings/users", "/settings/users"),
+            base: Base::new(page, "users-title", "/settings/users", "/settings/users")
+                .with_notice(notice),
             users: list,
             can_manage: page.ctx.may(Action::ManageUsers),
             values,
@@ -295,15 +299,29 @@ async fn users_page(
                 .collect(),
             languages: language_options(lang),
             created,
+            me: page.ctx.user.uuid(),
         },
     )
 }
 
-pub async fn users(State(s): State<AppState>, page: Page) -> Response {
+pub async fn users(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<super::NoticeQuery>,
+) -> Response {
     let mut v = Values::default();
     v.set("role", Some("staff"));
     v.set("language", Some(page.ctx.language.as_str()));
-    users_page(&s, &page, v, Errors::default(), StatusCode::OK, None).await
+    users_page(
+        &s,
+        &page,
+        v,
+        Errors::default(),
+        StatusCode::OK,
+        None,
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 pub async fn user_add(State(s): State<AppState>, page: Page, body: axum::body::Bytes) -> Response {
@@ -328,6 +346,7 @@ pub async fn user_add(State(s): State<AppState>, page: Page, body: axum::body::B
                 Errors::default(),
                 StatusCode::OK,
                 created,
+                None,
             )
             .await
         }
@@ -340,6 +359,7 @@ pub async fn user_add(State(s): State<AppState>, page: Page, body: axum::body::B
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
+                None,
             )
             .await
         }
@@ -351,6 +371,54 @@ pub async fn user_add(State(s): State<AppState>, page: Page, body: axum::body::B
                 Values::from_body(&body),
                 errors,
                 StatusCode::CONFLICT,
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StaffForm {
+    role: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+pub async fn user_update(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: StaffForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(id) = mesure_domain::UserId::parse(&id) else {
+        return error_page(&page, ServiceError::NotFound);
+    };
+    match users::update_staff(
+        &s.app,
+        &page.ctx,
+        id,
+        Some(&form.role),
+        Some(form.active.is_some()),
+    )
+    .await
+    {
+        Ok(_) => see_other("/settings/users", "user-saved"),
+        Err(ServiceError::Conflict(key)) => {
+            let errors = Errors::one("form", t(page.ctx.language, key));
+            users_page(
+                &s,
+                &page,
+                Values::default(),
+                errors,
+                StatusCode::CONFLICT,
+                None,
                 None,
             )
             .await
