@@ -138,9 +138,17 @@ async fn send_mail(
 
 /// Runs the worker until `stop` resolves: drains due jobs, then sleeps until notified or a second passes.
 pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut last_cleanup: Option<i64> = None;
     loop {
         if *stop.borrow() {
             return;
+        }
+        let now = app.now();
+        if last_cleanup.is_none_or(|l| now - l > CLEANUP_EVERY_US) {
+            last_cleanup = Some(now);
+            if let Err(e) = cleanup(&app).await {
+                tracing::warn!(error = %e, "cleanup failed");
+            }
         }
         match run_once(&app).await {
             Ok(true) => continue,
@@ -153,6 +161,20 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             _ = stop.changed() => {}
         }
     }
+}
+
+/// How often the worker purges expired sessions and idle throttling counters.
+const CLEANUP_EVERY_US: i64 = 10 * 60 * 1_000_000;
+
+/// Deletes expired sessions and throttling counters idle for a day. Returns rows removed.
+pub async fn cleanup(app: &App) -> Result<u64> {
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let sessions = mesure_store::sessions::delete_expired(&mut tx.conn(), now).await?;
+    let counters =
+        mesure_store::throttle::delete_idle(&mut tx.conn(), now - 24 * 3600 * 1_000_000).await?;
+    tx.commit().await?;
+    Ok(sessions + counters)
 }
 
 pub async fn list(app: &App, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobRow>> {

@@ -19,3 +19,10 @@ pub async fn clear(c: &mut Conn<'_>, key: &str) -> Result<()> {
     on!(c, c => sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Forgets counters idle since before `before` (they no longer delay anyone).
+pub async fn delete_idle(c: &mut Conn<'_>, before: i64) -> Result<u64> {
+    Ok(
+        on!(c, c => sqlx::query("DELETE FROM login_throttle WHERE last_failure_at < $1").bind(before).execute(&mut **c).await.map(|r| r.rows_affected()))?,
+    )
+}

@@ -407,3 +407,39 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link() {
         assert_eq!(r.status(), 403);
     }
 }
+
+#[tokio::test]
+async fn expired_sessions_and_idle_counters_are_purged() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Ménage").await;
+        let c = t.client();
+        t.login(&c, &ten.staff.email, PASSWORD).await;
+        t.login(&t.client(), &ten.owner.email, "wrong-password")
+            .await;
+        assert_eq!(
+            mesure_services::jobs::cleanup(&t.app).await.unwrap(),
+            0,
+            "nothing is stale yet"
+        );
+        assert_eq!(
+            c.get(format!("{}/dashboard", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        t.clock.advance_secs(15 * 24 * 3600);
+        // One session and two counters (account and address) are gone.
+        assert_eq!(mesure_services::jobs::cleanup(&t.app).await.unwrap(), 3);
+        assert_eq!(
+            c.get(format!("{}/dashboard", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            303
+        );
+    }
+}
