@@ -6,6 +6,9 @@ pub mod ids;
 pub mod money;
 pub mod people;
 pub mod permissions;
+pub mod radar;
+pub mod retainer;
+pub mod time;
 pub mod validate;
 
 pub use ids::*;
