@@ -32,5 +32,13 @@ id_type!(
     TokenId,
     JobId,
     AuditId,
-    ExportId
+    ExportId,
+    ProjectId,
+    DeliverableId,
+    MilestoneId,
+    ChangeRequestId,
+    EntryId,
+    RateId,
+    NotificationId,
+    ImportId
 );

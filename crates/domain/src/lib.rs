@@ -2,7 +2,10 @@
 #![forbid(unsafe_code)]
 
 pub mod clients;
+pub mod engagement;
+pub mod forms;
 pub mod ids;
+pub mod import;
 pub mod money;
 pub mod people;
 pub mod permissions;

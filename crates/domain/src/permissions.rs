@@ -22,6 +22,16 @@ pub enum Action {
     ManageOwnAccount,
     /// The client portal: the contact's own organisation only.
     ViewPortal,
+    /// Projects, deliverables and change requests (read).
+    ReadProjects,
+    /// Create and change projects, deliverables, milestones, change requests and rate cards.
+    WriteProjects,
+    /// Log, change and delete one's own time; run one's own timer.
+    LogTime,
+    /// Other people's time: approve weeks and free work, write off, import, capacity.
+    ManageTime,
+    /// The over-servicing radar: revenue, margin, concentration.
+    ViewRadar,
 }
 
 /// Who is acting: a staff user with a role, or a client contact with a contact role.
@@ -50,11 +60,22 @@ impl Principal {
                     | ReadUsers
                     | ReadJobs
                     | ManageOwnAccount
+                    | ReadProjects
+                    | WriteProjects
+                    | LogTime
+                    | ManageTime
+                    | ViewRadar
             ),
             Principal::Staff(Role::Staff) => {
                 matches!(
                     action,
-                    ViewDashboard | ReadClients | ReadContacts | ReadUsers | ManageOwnAccount
+                    ViewDashboard
+                        | ReadClients
+                        | ReadContacts
+                        | ReadUsers
+                        | ManageOwnAccount
+                        | ReadProjects
+                        | LogTime
                 )
             }
             Principal::Contact(_) => matches!(action, ViewPortal | ManageOwnAccount),

@@ -45,7 +45,7 @@ pub struct MonthUse {
 }
 
 /// The balance of one month.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct MonthBalance {
     pub included: Minutes,
     /// Unused hours brought from earlier months (Carry).

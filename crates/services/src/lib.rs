@@ -7,8 +7,12 @@ pub mod auth;
 pub mod clients;
 pub mod contacts;
 pub mod demo;
+pub mod import;
 pub mod jobs;
+pub mod projects;
+pub mod radar;
 pub mod secrets;
+pub mod time;
 pub mod users;
 pub mod workspaces;
 

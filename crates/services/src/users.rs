@@ -132,13 +132,14 @@ pub async fn add(app: &App, ws: WorkspaceId, input: &NewUser, actor: &Actor) -> 
 
 /// Queues a message to a user in their language (else the workspace's): `{kind}-subject`,
 /// `{kind}-text` and a button `{kind}-button` linking to `url`.
-async fn queue_user_mail(
+pub(crate) async fn queue_user_mail(
     c: &mut Conn<'_>,
     app: &App,
     ws: WorkspaceId,
     user: &UserRow,
     kind: &str,
     url: &str,
+    extra: &[(&str, Arg<'_>)],
 ) -> Result<()> {
     let w = workspaces::get(c, ws).await?;
     let lang = user
@@ -153,6 +154,18 @@ async fn queue_user_mail(
         ("url", Arg::Str(url)),
         ("email", Arg::Str(&user.email)),
     ];
+    let args: Vec<(&str, Arg<'_>)> = args
+        .into_iter()
+        .chain(extra.iter().map(|(k, v)| {
+            (
+                *k,
+                match v {
+                    Arg::Str(s) => Arg::Str(s),
+                    Arg::Num(n) => Arg::Num(*n),
+                },
+            )
+        }))
+        .collect();
     let subject = t_args(lang, &format!("{kind}-subject"), &args);
     let text = t_args(lang, &format!("{kind}-text"), &args);
     let html = format!(
@@ -176,7 +189,7 @@ pub async fn queue_welcome(
     user: &UserRow,
 ) -> Result<()> {
     let url = format!("{}/login", app.base_url.trim_end_matches('/'));
-    queue_user_mail(c, app, ws, user, "mail-welcome", &url).await
+    queue_user_mail(c, app, ws, user, "mail-welcome", &url, &[]).await
 }
 
 /// How long a password-reset link works.
@@ -218,7 +231,7 @@ pub async fn request_reset(app: &App, email: &str, address: &str) -> Result<()> 
             "{}/password/reset/{token}",
             app.base_url.trim_end_matches('/')
         );
-        queue_user_mail(&mut tx.conn(), app, ws, &user, "mail-reset", &url).await?;
+        queue_user_mail(&mut tx.conn(), app, ws, &user, "mail-reset", &url, &[]).await?;
         let actor = crate::audit::Actor {
             id: Some(user.id),
             label: user.name.clone(),

@@ -2,6 +2,7 @@
 //! and the repository functions of every module. SQL is written once and run on both engines.
 #![forbid(unsafe_code)]
 
+pub mod alerts;
 pub mod audit;
 pub mod clients;
 pub mod contacts;
@@ -10,11 +11,14 @@ pub mod identity;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
+pub mod projects;
 pub mod resets;
 pub mod schema_rules;
 pub mod sessions;
 pub mod throttle;
+pub mod time;
 pub mod tokens;
+pub mod totals;
 pub mod users;
 pub mod workspaces;
 
@@ -245,6 +249,10 @@ pub enum Bind {
     Uuid(uuid::Uuid),
     Text(String),
     Int(i64),
+    Bool(bool),
+    OptUuid(Option<uuid::Uuid>),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
 }
 
 /// Binds a slice of `Bind`s onto a query, in order.
@@ -257,6 +265,10 @@ macro_rules! bind_all {
                 $crate::Bind::Uuid(u) => q.bind(*u),
                 $crate::Bind::Text(s) => q.bind(s.clone()),
                 $crate::Bind::Int(i) => q.bind(*i),
+                $crate::Bind::Bool(b) => q.bind(*b),
+                $crate::Bind::OptUuid(u) => q.bind(*u),
+                $crate::Bind::OptText(s) => q.bind(s.clone()),
+                $crate::Bind::OptInt(i) => q.bind(*i),
             };
         }
         q
@@ -402,4 +414,37 @@ pub fn sort_rows<T>(
             ord
         }
     });
+}
+
+/// Runs one statement with positional binds on either engine; answers the rows affected.
+pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
+    Ok(
+        on!(c, c => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), binds)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+/// Fetches every row of a query with positional binds on either engine.
+pub async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    Ok(
+        on!(c, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), binds)
+        .fetch_all(&mut **c).await)?,
+    )
+}
+
+/// Fetches at most one row; `NotFound` when there is none.
+pub async fn fetch_one<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<T>
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    on!(c, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), binds)
+        .fetch_optional(&mut **c).await)?
+    .ok_or(StoreError::NotFound)
 }

@@ -2,12 +2,20 @@
 use crate::{Db, Result, StoreError, now_us};
 
 /// (version, name, SQLite script, PostgreSQL script)
-pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../../../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../../../migrations/postgres/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../../../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../../../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "time",
+        include_str!("../../../migrations/sqlite/0002_time.sql"),
+        include_str!("../../../migrations/postgres/0002_time.sql"),
+    ),
+];
 
 /// The latest schema version this binary knows.
 pub fn latest() -> i64 {

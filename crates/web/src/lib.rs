@@ -25,6 +25,8 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (larger ones get 413).
 pub const MAX_BODY: usize = 1024 * 1024;
+/// Largest time-import file accepted (about 5 million rows of the generic layout).
+pub const MAX_IMPORT: usize = 512 * 1024 * 1024;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -38,19 +40,33 @@ pub struct AppState {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let (api_routes, _doc) = api::routes();
-    Router::new()
+    let (api_routes, import_routes, _doc) = api::routes();
+    let imports = import_routes
+        .merge(html::import_routes())
+        .layer(DefaultBodyLimit::max(MAX_IMPORT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_IMPORT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(900),
+        ));
+    let regular = Router::new()
         .merge(html::routes())
         .merge(api_routes)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
         .route("/assets/{file}", get(asset))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
-        .fallback(html::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ));
+    Router::new()
+        .merge(regular)
+        .merge(imports)
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .fallback(html::not_found)
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -1,6 +1,6 @@
 //! Tenant and role matrix: for every route of the OpenAPI document, each role, a client contact,
 //! a user of another workspace and an anonymous caller get exactly what the permission table says.
-use mesure_domain::{Action, ClientId, ContactId, ContactRole, Principal, Role};
+use mesure_domain::{Action, ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
 use mesure_services::audit::Actor;
 use mesure_testkit::{PASSWORD, TestApp, backends, spawn_app};
 use serde_json::{Value, json};
@@ -34,32 +34,79 @@ fn principal(w: Who) -> Option<Principal> {
     }
 }
 
-/// What a route needs: the action, whether it names an entity of workspace A, the success status.
-fn rule(method: &str, path: &str) -> Option<(Option<Action>, bool, u16)> {
+/// What another workspace's caller gets on a route: what anyone allowed gets, 404 when the path
+/// names an entity of workspace A, 422 when the body refers to one (a field naming a missing id).
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Other {
+    Same,
+    NotFound,
+    Invalid,
+}
+
+/// What a route needs: the action, what another workspace gets, the success status.
+fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
     use Action::*;
+    use Other::*;
     let r = match (method, path) {
-        ("get", "/api/v1/openapi.json") => (None, false, 200),
-        ("get", "/api/v1/me") => (Some(ManageOwnAccount), false, 200),
-        ("get", "/api/v1/workspace") => (Some(ViewDashboard), false, 200),
-        ("put", "/api/v1/workspace") => (Some(ManageWorkspace), false, 200),
-        ("get", "/api/v1/users") => (Some(ReadUsers), false, 200),
-        ("put", "/api/v1/users/{id}") => (Some(ManageUsers), true, 200),
-        ("get", "/api/v1/audit") => (Some(ReadAudit), false, 200),
-        ("get", "/api/v1/jobs") => (Some(ReadJobs), false, 200),
-        ("get", "/api/v1/clients") => (Some(ReadClients), false, 200),
-        ("post", "/api/v1/clients") => (Some(WriteClients), false, 201),
-        ("get", "/api/v1/clients/{id}") => (Some(ReadClients), true, 200),
-        ("put", "/api/v1/clients/{id}") => (Some(WriteClients), true, 200),
-        ("delete", "/api/v1/clients/{id}") => (Some(WriteClients), true, 204),
-        ("post", "/api/v1/clients/{id}/archive") => (Some(WriteClients), true, 200),
-        ("post", "/api/v1/clients/{id}/unarchive") => (Some(WriteClients), true, 200),
-        ("get", "/api/v1/clients/{id}/contacts") => (Some(ReadContacts), true, 200),
-        ("post", "/api/v1/clients/{id}/contacts") => (Some(WriteContacts), true, 201),
-        ("get", "/api/v1/contacts") => (Some(ReadContacts), false, 200),
-        ("get", "/api/v1/contacts/{id}") => (Some(ReadContacts), true, 200),
-        ("put", "/api/v1/contacts/{id}") => (Some(WriteContacts), true, 200),
-        ("post", "/api/v1/contacts/{id}/archive") => (Some(WriteContacts), true, 200),
-        ("post", "/api/v1/contacts/{id}/unarchive") => (Some(WriteContacts), true, 200),
+        ("get", "/api/v1/openapi.json") => (None, Same, 200),
+        ("get", "/api/v1/me") => (Some(ManageOwnAccount), Same, 200),
+        ("get", "/api/v1/workspace") => (Some(ViewDashboard), Same, 200),
+        ("put", "/api/v1/workspace") => (Some(ManageWorkspace), Same, 200),
+        ("get", "/api/v1/users") => (Some(ReadUsers), Same, 200),
+        ("put", "/api/v1/users/{id}") => (Some(ManageUsers), NotFound, 200),
+        ("get", "/api/v1/audit") => (Some(ReadAudit), Same, 200),
+        ("get", "/api/v1/jobs") => (Some(ReadJobs), Same, 200),
+        ("get", "/api/v1/clients") => (Some(ReadClients), Same, 200),
+        ("post", "/api/v1/clients") => (Some(WriteClients), Same, 201),
+        ("get", "/api/v1/clients/{id}") => (Some(ReadClients), NotFound, 200),
+        ("put", "/api/v1/clients/{id}") => (Some(WriteClients), NotFound, 200),
+        ("delete", "/api/v1/clients/{id}") => (Some(WriteClients), NotFound, 204),
+        ("post", "/api/v1/clients/{id}/archive") => (Some(WriteClients), NotFound, 200),
+        ("post", "/api/v1/clients/{id}/unarchive") => (Some(WriteClients), NotFound, 200),
+        ("get", "/api/v1/clients/{id}/contacts") => (Some(ReadContacts), NotFound, 200),
+        ("post", "/api/v1/clients/{id}/contacts") => (Some(WriteContacts), NotFound, 201),
+        ("get", "/api/v1/contacts") => (Some(ReadContacts), Same, 200),
+        ("get", "/api/v1/contacts/{id}") => (Some(ReadContacts), NotFound, 200),
+        ("put", "/api/v1/contacts/{id}") => (Some(WriteContacts), NotFound, 200),
+        ("post", "/api/v1/contacts/{id}/archive") => (Some(WriteContacts), NotFound, 200),
+        ("post", "/api/v1/contacts/{id}/unarchive") => (Some(WriteContacts), NotFound, 200),
+        ("get", "/api/v1/clients/{id}/radar") => (Some(ViewRadar), NotFound, 200),
+        ("get", "/api/v1/projects") => (Some(ReadProjects), Same, 200),
+        ("post", "/api/v1/projects") => (Some(WriteProjects), Invalid, 201),
+        ("get", "/api/v1/projects/{id}") => (Some(ReadProjects), NotFound, 200),
+        ("put", "/api/v1/projects/{id}") => (Some(WriteProjects), NotFound, 200),
+        ("post", "/api/v1/projects/{id}/archive") => (Some(WriteProjects), NotFound, 200),
+        ("post", "/api/v1/projects/{id}/unarchive") => (Some(WriteProjects), NotFound, 200),
+        ("get", "/api/v1/projects/{id}/deliverables") => (Some(ReadProjects), NotFound, 200),
+        ("post", "/api/v1/projects/{id}/deliverables") => (Some(WriteProjects), NotFound, 201),
+        ("put", "/api/v1/deliverables/{id}") => (Some(WriteProjects), NotFound, 200),
+        ("get", "/api/v1/projects/{id}/milestones") => (Some(ReadProjects), NotFound, 200),
+        ("post", "/api/v1/projects/{id}/milestones") => (Some(WriteProjects), NotFound, 201),
+        ("put", "/api/v1/milestones/{id}/reached") => (Some(WriteProjects), NotFound, 204),
+        ("get", "/api/v1/projects/{id}/change-requests") => (Some(ReadProjects), NotFound, 200),
+        ("post", "/api/v1/projects/{id}/change-requests") => (Some(WriteProjects), NotFound, 201),
+        ("post", "/api/v1/change-requests/{id}/decision") => (Some(WriteProjects), NotFound, 200),
+        ("get", "/api/v1/projects/{id}/radar") => (Some(ViewRadar), NotFound, 200),
+        ("get", "/api/v1/rates") => (Some(WriteProjects), Same, 200),
+        ("post", "/api/v1/rates") => (Some(WriteProjects), Invalid, 201),
+        ("post", "/api/v1/cost-rates") => (Some(WriteProjects), Invalid, 201),
+        ("get", "/api/v1/time-entries") => (Some(LogTime), Same, 200),
+        ("post", "/api/v1/time-entries") => (Some(LogTime), Invalid, 201),
+        ("get", "/api/v1/time-entries/{id}") => (Some(LogTime), NotFound, 200),
+        ("put", "/api/v1/time-entries/{id}") => (Some(LogTime), NotFound, 200),
+        ("delete", "/api/v1/time-entries/{id}") => (Some(LogTime), NotFound, 204),
+        ("post", "/api/v1/time-entries/{id}/write-off") => (Some(ManageTime), NotFound, 200),
+        ("post", "/api/v1/time-entries/{id}/approve-free") => (Some(ManageTime), NotFound, 200),
+        ("get", "/api/v1/timer") => (Some(LogTime), Same, 200),
+        ("post", "/api/v1/timer/start") => (Some(LogTime), Invalid, 200),
+        ("post", "/api/v1/timer/stop") => (Some(LogTime), Same, 200),
+        ("post", "/api/v1/timesheets/{id}/{week}/approve") => (Some(ManageTime), NotFound, 200),
+        ("post", "/api/v1/timesheets/{id}/{week}/reopen") => (Some(ManageTime), NotFound, 200),
+        ("post", "/api/v1/time-imports") => (Some(ManageTime), Same, 200),
+        ("get", "/api/v1/radar") => (Some(ViewRadar), Same, 200),
+        ("get", "/api/v1/radar/utilisation") => (Some(ViewRadar), Same, 200),
+        ("get", "/api/v1/notifications") => (Some(ViewDashboard), Same, 200),
+        ("post", "/api/v1/notifications/read") => (Some(ViewDashboard), Same, 204),
         _ => return None,
     };
     Some(r)
@@ -69,7 +116,13 @@ struct Fixture {
     user_a: String,
     client_a: String,
     contact_a: String,
+    project_a: String,
+    deliverable_a: String,
+    milestone_a: String,
+    entry_a: String,
     tokens: Vec<(Who, Option<String>)>,
+    owner_ctx: mesure_services::Ctx,
+    staff_ctx: mesure_services::Ctx,
 }
 
 async fn fixture(t: &TestApp) -> Fixture {
@@ -127,10 +180,41 @@ async fn fixture(t: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
+    let project = crate::time::project(t, &a.owner.ctx, client.id, "Projet A", "fixed_fee").await;
+    let pid = ProjectId::from_uuid(project);
+    let deliverable = mesure_services::projects::add_deliverable(
+        &t.app,
+        &a.owner.ctx,
+        pid,
+        &mesure_domain::forms::DeliverableForm {
+            name: "Design".into(),
+            estimate_hours: "10".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let milestone = mesure_services::projects::add_milestone(
+        &t.app,
+        &a.owner.ctx,
+        pid,
+        &mesure_services::projects::MilestoneForm {
+            name: "Kick-off".into(),
+            amount: "1000".into(),
+            due_on: "2026-01-31".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let entry = crate::time::log(t, &a.staff.ctx, project, "2025-01-06", 60).await;
     Fixture {
         user_a: a.staff.id.to_string(),
         client_a: client.id.to_string(),
         contact_a: target.id.to_string(),
+        project_a: project.to_string(),
+        deliverable_a: deliverable.id.to_string(),
+        milestone_a: milestone.id.to_string(),
+        entry_a: entry.to_string(),
         tokens: vec![
             (Who::Owner, Some(a.owner.token.clone())),
             (Who::Manager, Some(a.manager.token.clone())),
@@ -139,11 +223,21 @@ async fn fixture(t: &TestApp) -> Fixture {
             (Who::OtherWorkspace, Some(b.owner.token.clone())),
             (Who::Anonymous, None),
         ],
+        owner_ctx: a.owner.ctx.clone(),
+        staff_ctx: a.staff.ctx.clone(),
     }
 }
 
+/// A day far from the others so that entries of the matrix never pass 24 hours a day.
+fn nth_day(n: usize) -> String {
+    let d = jiff::civil::date(2024, 1, 1)
+        .checked_add(jiff::Span::new().days(i64::try_from(n).unwrap()))
+        .unwrap();
+    d.to_string()
+}
+
 /// A valid body for each writing route.
-fn body(method: &str, path: &str, n: usize) -> Option<Value> {
+fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
     match (method, path) {
         ("post", "/api/v1/clients") => Some(json!({"name": format!("Nouveau {n}")})),
         ("put", "/api/v1/clients/{id}") => Some(json!({"name": "Client A"})),
@@ -155,7 +249,111 @@ fn body(method: &str, path: &str, n: usize) -> Option<Value> {
         }
         ("put", "/api/v1/workspace") => Some(json!({"name": "Renamed"})),
         ("put", "/api/v1/users/{id}") => Some(json!({"role": "staff", "active": true})),
+        ("post", "/api/v1/projects") => Some(
+            json!({"client_id": f.client_a, "name": format!("P{n}"), "billing_model": "time_materials", "hourly_rate": "90"}),
+        ),
+        ("put", "/api/v1/projects/{id}") => Some(
+            json!({"client_id": f.client_a, "name": "Projet A", "billing_model": "fixed_fee", "fixed_price": "10000"}),
+        ),
+        ("post", "/api/v1/projects/{id}/deliverables") => {
+            Some(json!({"name": format!("D{n}"), "estimate_hours": "4"}))
+        }
+        ("put", "/api/v1/deliverables/{id}") => {
+            Some(json!({"name": "Design", "estimate_hours": "10", "status": "in_progress"}))
+        }
+        ("post", "/api/v1/projects/{id}/milestones") => {
+            Some(json!({"name": format!("M{n}"), "amount": "500", "due_on": "2026-06-30"}))
+        }
+        ("put", "/api/v1/milestones/{id}/reached") => Some(json!({"reached": true})),
+        ("post", "/api/v1/projects/{id}/change-requests") => {
+            Some(json!({"title": format!("CR{n}"), "extra_hours": "5", "price": "600"}))
+        }
+        ("post", "/api/v1/change-requests/{id}/decision") => Some(json!({"status": "approved"})),
+        ("post", "/api/v1/rates") | ("post", "/api/v1/cost-rates") => {
+            Some(json!({"user_id": f.user_a, "rate": "80", "valid_from": "2024-01-01"}))
+        }
+        ("post", "/api/v1/time-entries") => Some(
+            json!({"project_id": f.project_a, "date": nth_day(n), "minutes": 30, "note": "matrix"}),
+        ),
+        ("put", "/api/v1/time-entries/{id}") => {
+            Some(json!({"project_id": f.project_a, "date": "2025-01-06", "minutes": 45}))
+        }
+        ("post", "/api/v1/time-entries/{id}/write-off") => Some(json!({"reason": "goodwill"})),
+        ("post", "/api/v1/timer/start") => Some(json!({"project_id": f.project_a})),
         _ => None,
+    }
+}
+
+/// The id standing for `{id}` in a path: fixtures, or a fresh entity for routes that consume it.
+async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) -> String {
+    let fresh_entry = |free: bool| async move {
+        let form = mesure_domain::forms::EntryForm {
+            project_id: f.project_a.clone(),
+            date: nth_day(n + 5000),
+            duration: "30".into(),
+            scope: free.then(|| "free".into()),
+            free_reason: free.then(|| "goodwill".into()),
+            ..Default::default()
+        };
+        mesure_services::time::log(&t.app, &f.staff_ctx, &form)
+            .await
+            .unwrap()
+            .id
+            .to_string()
+    };
+    match (method, path) {
+        ("delete", "/api/v1/clients/{id}") => {
+            let c = mesure_services::clients::create(
+                &t.app,
+                &f.owner_ctx,
+                &mesure_domain::clients::ClientForm {
+                    name: format!("Jetable {n}"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            c.id.to_string()
+        }
+        ("post", "/api/v1/projects/{id}/archive") | ("post", "/api/v1/projects/{id}/unarchive") => {
+            crate::time::project(
+                t,
+                &f.owner_ctx,
+                f.client_a.parse().unwrap(),
+                &format!("Archivable {n}"),
+                "time_materials",
+            )
+            .await
+            .to_string()
+        }
+        ("post", "/api/v1/change-requests/{id}/decision") => {
+            let cr = mesure_services::projects::add_change(
+                &t.app,
+                &f.owner_ctx,
+                ProjectId::parse(&f.project_a).unwrap(),
+                &mesure_domain::forms::ChangeForm {
+                    title: format!("CR fresh {n}"),
+                    extra_hours: "1".into(),
+                    price: "100".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            cr.id.to_string()
+        }
+        ("delete", "/api/v1/time-entries/{id}")
+        | ("post", "/api/v1/time-entries/{id}/write-off") => fresh_entry(false).await,
+        ("post", "/api/v1/time-entries/{id}/approve-free") => fresh_entry(true).await,
+        _ if path.starts_with("/api/v1/users/{id}") || path.starts_with("/api/v1/timesheets/") => {
+            f.user_a.clone()
+        }
+        _ if path.starts_with("/api/v1/contacts/{id}") => f.contact_a.clone(),
+        _ if path.starts_with("/api/v1/projects/{id}") => f.project_a.clone(),
+        _ if path.starts_with("/api/v1/deliverables/{id}") => f.deliverable_a.clone(),
+        _ if path.starts_with("/api/v1/milestones/{id}") => f.milestone_a.clone(),
+        _ if path.starts_with("/api/v1/time-entries/{id}") => f.entry_a.clone(),
+        _ => f.client_a.clone(),
     }
 }
 
@@ -184,44 +382,54 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                 if item.get(method).is_none() {
                     continue;
                 }
-                let (action, names_entity, ok) = rule(method, path)
+                let (action, other, ok) = rule(method, path)
                     .unwrap_or_else(|| panic!("no rule for {method} {path}: add it to the matrix"));
                 for who in EVERYONE {
                     n += 1;
-                    // DELETE works on a fresh, unreferenced client of workspace A each time.
-                    let target = if method == "delete" {
-                        let owner = &f.tokens[0].1;
-                        let r: Value = t
-                            .client()
-                            .post(t.api("/clients"))
-                            .bearer_auth(owner.as_ref().unwrap())
-                            .json(&json!({"name": format!("Jetable {n}")}))
-                            .send()
-                            .await
-                            .unwrap()
-                            .json()
-                            .await
-                            .unwrap();
-                        r["id"].as_str().unwrap().to_string()
-                    } else if path.starts_with("/api/v1/users/{id}") {
-                        f.user_a.clone()
-                    } else if path.starts_with("/api/v1/contacts/{id}") {
-                        f.contact_a.clone()
-                    } else {
-                        f.client_a.clone()
-                    };
-                    let url = t.api(&path.replace("{id}", &target).replacen("/api/v1", "", 1));
+                    let id = target(&t, &f, method, path, n).await;
+                    // Each week is approved (then reopened) once: a fresh week per call.
+                    let week = jiff::civil::date(2027, 1, 4)
+                        .checked_add(jiff::Span::new().weeks(i64::try_from(n).unwrap()))
+                        .unwrap()
+                        .to_string();
+                    if path.ends_with("/reopen") {
+                        mesure_services::time::set_week_approved(
+                            &t.app,
+                            &f.owner_ctx,
+                            UserId::parse(&f.user_a).unwrap(),
+                            &week,
+                            true,
+                        )
+                        .await
+                        .unwrap();
+                    }
+                    let url = t.api(
+                        &path
+                            .replace("{id}", &id)
+                            .replace("{week}", &week)
+                            .replacen("/api/v1", "", 1),
+                    );
                     let mut req = t
                         .client()
                         .request(method.to_uppercase().parse().unwrap(), &url);
-                    if let Some(b) = body(method, path, n) {
+                    if let Some(b) = body(&f, method, path, n) {
                         req = req.json(&b);
+                    }
+                    if path == "/api/v1/time-imports" {
+                        req = req
+                            .header("content-type", "text/csv")
+                            .query(&[("create_missing", "true")])
+                            .body(format!(
+                                "date,person,client,project,minutes\n{},Personne Importée,Client Importé,Projet Importé,30\n",
+                                nth_day(n)
+                            ));
                     }
                     let token = f.tokens.iter().find(|(w, _)| *w == who).unwrap().1.clone();
                     if let Some(tok) = &token {
                         req = req.bearer_auth(tok);
                     }
-                    let status = req.send().await.unwrap().status().as_u16();
+                    let resp = req.send().await.unwrap();
+                    let status = resp.status().as_u16();
                     let expected = match (action, principal(who)) {
                         (None, _) => ok,
                         (Some(_), None) => 401,
@@ -232,20 +440,29 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                             ok
                         }
                         (Some(a), Some(p)) if !p.may(a) => 403,
-                        (Some(_), Some(_)) if who == Who::OtherWorkspace && names_entity => 404,
+                        (Some(_), Some(_)) if who == Who::OtherWorkspace => match other {
+                            Other::Same => ok,
+                            Other::NotFound => 404,
+                            Other::Invalid => 422,
+                        },
                         _ => ok,
+                    };
+                    let text = if status != expected {
+                        resp.text().await.unwrap_or_default()
+                    } else {
+                        String::new()
                     };
                     assert_eq!(
                         status,
                         expected,
-                        "{backend:?} {who:?} {} {path}",
+                        "{backend:?} {who:?} {} {path}: {text}",
                         method.to_uppercase()
                     );
                     checked += 1;
                 }
             }
         }
-        assert!(checked >= 22 * 6, "checked {checked}");
+        assert!(checked >= 59 * 6, "checked {checked}");
         // Lists never leak another workspace's rows.
         let other = &f.tokens[4].1.clone().unwrap();
         let page: Value = t

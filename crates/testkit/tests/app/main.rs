@@ -12,4 +12,5 @@ mod api_clients;
 mod auth;
 mod jobs_mail;
 mod schema;
+mod time;
 mod web;

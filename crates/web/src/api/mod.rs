@@ -3,6 +3,8 @@
 pub mod clients;
 pub mod contacts;
 pub mod misc;
+pub mod projects;
+pub mod time;
 
 use crate::AppState;
 use crate::error::{ApiError, FieldProblem, Problem};
@@ -39,8 +41,15 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API router and its OpenAPI document.
-pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+/// The API router, the import router (large bodies, long timeout) and the OpenAPI document.
+pub fn routes() -> (
+    axum::Router<AppState>,
+    axum::Router<AppState>,
+    utoipa::openapi::OpenApi,
+) {
+    let (imports, import_doc) = OpenApiRouter::new()
+        .routes(routes!(time::import_csv))
+        .split_for_parts();
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(misc::me))
         .routes(routes!(misc::get_workspace, misc::update_workspace))
@@ -57,13 +66,44 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(contacts::get, contacts::update))
         .routes(routes!(contacts::archive))
         .routes(routes!(contacts::unarchive))
+        .routes(routes!(projects::list, projects::create))
+        .routes(routes!(projects::get, projects::update))
+        .routes(routes!(projects::archive))
+        .routes(routes!(projects::unarchive))
+        .routes(routes!(
+            projects::list_deliverables,
+            projects::add_deliverable
+        ))
+        .routes(routes!(projects::update_deliverable))
+        .routes(routes!(projects::list_milestones, projects::add_milestone))
+        .routes(routes!(projects::set_reached))
+        .routes(routes!(projects::list_changes, projects::add_change))
+        .routes(routes!(projects::decide))
+        .routes(routes!(projects::list_rates, projects::add_rate))
+        .routes(routes!(projects::add_cost))
+        .routes(routes!(projects::project_radar))
+        .routes(routes!(time::list, time::create))
+        .routes(routes!(time::get, time::update, time::delete))
+        .routes(routes!(time::write_off))
+        .routes(routes!(time::approve_free))
+        .routes(routes!(time::get_timer))
+        .routes(routes!(time::start_timer))
+        .routes(routes!(time::stop_timer))
+        .routes(routes!(time::approve_week))
+        .routes(routes!(time::reopen_week))
+        .routes(routes!(time::dashboard))
+        .routes(routes!(time::client_radar))
+        .routes(routes!(time::utilisation))
+        .routes(routes!(time::notifications))
+        .routes(routes!(time::mark_read))
         .routes(routes!(openapi_json))
         .split_for_parts();
+    doc.merge(import_doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     let json: Arc<String> =
         Arc::new(serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into()));
     let router = router.layer(axum::Extension(OpenApiJson(json)));
-    (router, doc)
+    (router, imports, doc)
 }
 
 #[derive(Clone)]

@@ -4,9 +4,16 @@ pub mod auth;
 pub mod clients;
 pub mod contacts;
 pub mod dashboard;
+pub mod fmt;
 pub mod password;
 pub mod portal;
+pub mod projects;
+pub mod radar;
 pub mod settings;
+pub mod svg;
+pub mod time;
+
+pub use radar::notification_text;
 
 use crate::AppState;
 use crate::error::field_message;
@@ -82,6 +89,60 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/jobs", get(settings::jobs))
         .route("/settings/jobs/{id}/retry", post(settings::job_retry))
         .route("/portal", get(portal::home))
+        .route("/projects", get(projects::list).post(projects::create))
+        .route("/projects/new", get(projects::new_form))
+        .route("/projects/{id}", get(projects::show).post(projects::update))
+        .route("/projects/{id}/edit", get(projects::edit_form))
+        .route("/projects/{id}/archive", post(projects::archive))
+        .route("/projects/{id}/unarchive", post(projects::unarchive))
+        .route("/projects/{id}/months.csv", get(projects::months_csv))
+        .route(
+            "/projects/{id}/deliverables",
+            post(projects::add_deliverable),
+        )
+        .route(
+            "/projects/{id}/deliverables/{did}",
+            post(projects::update_deliverable),
+        )
+        .route("/projects/{id}/changes", post(projects::add_change))
+        .route(
+            "/projects/{id}/changes/{cid}",
+            post(projects::decide_change),
+        )
+        .route("/projects/{id}/milestones", post(projects::add_milestone))
+        .route(
+            "/projects/{id}/milestones/{mid}",
+            post(projects::milestone_reached),
+        )
+        .route("/time", get(time::week))
+        .route("/time.csv", get(time::export))
+        .route("/time/entries", get(time::entries).post(time::log))
+        .route("/time/entries/{id}/delete", post(time::delete_entry))
+        .route("/time/entries/{id}/write-off", post(time::write_off))
+        .route("/time/entries/{id}/approve-free", post(time::approve_free))
+        .route("/time/timer/start", post(time::timer_start))
+        .route("/time/timer/stop", post(time::timer_stop))
+        .route("/time/grid", post(time::grid_save))
+        .route("/time/duplicate", post(time::duplicate))
+        .route("/time/approvals", get(time::approvals))
+        .route("/time/approvals/{user}/{week}/approve", post(time::approve))
+        .route("/time/approvals/{user}/{week}/reopen", post(time::reopen))
+        .route("/radar", get(radar::dashboard))
+        .route("/radar.csv", get(radar::dashboard_csv))
+        .route("/radar/clients/{id}", get(radar::client))
+        .route("/radar/clients/{id}/months.csv", get(radar::client_csv))
+        .route("/notifications", get(radar::notifications))
+        .route("/notifications/read", post(radar::notifications_read))
+        .route("/settings/rates", get(radar::rates).post(radar::add_rate))
+        .route("/settings/costs", post(radar::add_cost))
+}
+
+/// Pages that take large uploads (time import), mounted with a larger body limit.
+pub fn import_routes() -> Router<AppState> {
+    Router::new().route(
+        "/time/import",
+        get(time::import_form).post(time::import_submit),
+    )
 }
 
 /// One link of the navigation.
@@ -128,8 +189,24 @@ impl Base {
             Action::ViewDashboard,
             &mut nav,
         );
+        add("/radar", "nav-radar", Action::ViewRadar, &mut nav);
+        add("/time", "nav-time", Action::LogTime, &mut nav);
+        add("/projects", "nav-projects", Action::ReadProjects, &mut nav);
         add("/clients", "nav-clients", Action::ReadClients, &mut nav);
         add("/contacts", "nav-contacts", Action::ReadContacts, &mut nav);
+        add(
+            "/time/approvals",
+            "nav-approvals",
+            Action::ManageTime,
+            &mut nav,
+        );
+        add("/time/import", "nav-import", Action::ManageTime, &mut nav);
+        add(
+            "/notifications",
+            "nav-notifications",
+            Action::ViewDashboard,
+            &mut nav,
+        );
         add("/audit", "nav-audit", Action::ReadAudit, &mut nav);
         add("/portal", "nav-portal", Action::ViewPortal, &mut nav);
         let mut settings_nav = Vec::new();
@@ -155,6 +232,12 @@ impl Base {
             "/settings/tokens",
             "nav-tokens",
             Action::ManageOwnAccount,
+            &mut settings_nav,
+        );
+        add(
+            "/settings/rates",
+            "nav-rates",
+            Action::WriteProjects,
             &mut settings_nav,
         );
         add(

@@ -1,0 +1,330 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+use super::*;
+
+fn read_all(data: &[u8], forced: Option<Format>) -> (Format, Vec<Item>) {
+    let reader = Reader::new(data, forced).unwrap();
+    let format = reader.format();
+    (format, reader.map(Result::unwrap).collect())
+}
+
+fn rows(items: &[Item]) -> Vec<&Row> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Row(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+fn err(line: u64, column: &str, reason: Reason) -> RowError {
+    RowError {
+        line,
+        column: column.to_owned(),
+        reason,
+    }
+}
+
+const GENERIC_HEADER: &str = "date,person,client,project,deliverable,minutes,note,billable";
+
+#[test]
+fn formats_round_trip() {
+    for f in Format::ALL {
+        assert_eq!(Format::parse(f.as_str()), Some(f));
+    }
+    assert_eq!(Format::parse(" Toggl "), Some(Format::Toggl));
+    assert_eq!(Format::parse("clockify"), None);
+}
+
+#[test]
+fn line_numbers_are_physical_lines() {
+    // CRLF, blank lines, a quoted cell spanning two lines, a row of empty cells, no final
+    // line break.
+    let data = "date,person,client,project,deliverable,minutes,note,billable\r\n\
+                2026-03-02,Ana,Acme,Web,,30,,\r\n\
+                \r\n\
+                2026-03-03,Ana,Acme,Web,,45,\"two\r\nlines\",\r\n\
+                ,,,,,,,\r\n\
+                2026-03-04,Ana,Acme,Web,,60,\"a, b\",no";
+    let (_, items) = read_all(data.as_bytes(), None);
+    let r = rows(&items);
+    assert_eq!(r.len(), 3);
+    assert_eq!((r[0].line, r[1].line, r[2].line), (2, 4, 7));
+    assert_eq!(r[1].note, "two\r\nlines");
+    assert_eq!(r[2].note, "a, b");
+    assert!(!r[2].billable);
+
+    // LF with a trailing line break, and classic Mac CR line ends.
+    for data in [
+        "date,person,client,project,minutes\n\n2026-03-02,Ana,Acme,Web,30\n\n",
+        "date,person,client,project,minutes\r\r2026-03-02,Ana,Acme,Web,30\r",
+    ] {
+        let (_, items) = read_all(data.as_bytes(), None);
+        assert_eq!(rows(&items)[0].line, 3, "{data:?}");
+        assert_eq!(items.len(), 1);
+    }
+}
+
+#[test]
+fn bom_semicolons_and_windows_1252() {
+    let data = b"\xEF\xBB\xBFdate;personne;client;projet;livrable;heures;note;facturable\r\n\
+                 02/03/2026;Zo\xe9 Martin;Soci\xe9t\xe9 G\xe9n\xe9rale;Refonte;;1,5;Caf\xe9;non\r\n";
+    let (format, items) = read_all(data, None);
+    assert_eq!(format, Format::Generic);
+    let r = rows(&items);
+    assert_eq!(r[0].date, jiff::civil::date(2026, 3, 2));
+    assert_eq!(r[0].person, "Zoé Martin");
+    assert_eq!(r[0].person_email, None);
+    assert_eq!(r[0].client, "Société Générale");
+    assert_eq!(r[0].note, "Café");
+    assert_eq!(r[0].minutes, Minutes::new(90));
+    assert!(!r[0].billable);
+    assert_eq!(r[0].task, None);
+}
+
+#[test]
+fn tab_delimited_and_person_email() {
+    let data = "Date\tPerson\tClient\tProject\tDuration\n2026-03-02\tana@example.com\tAcme\tWeb\t1:05:30\n";
+    let (_, items) = read_all(data.as_bytes(), None);
+    let r = rows(&items);
+    assert_eq!(r[0].person, "ana@example.com");
+    assert_eq!(r[0].person_email.as_deref(), Some("ana@example.com"));
+    assert_eq!(r[0].minutes, Minutes::new(66));
+}
+
+#[test]
+fn file_errors() {
+    assert!(matches!(Reader::new(&b""[..], None), Err(FileError::Empty)));
+    assert!(matches!(
+        Reader::new(&b"\xEF\xBB\xBF\r\n\n"[..], None),
+        Err(FileError::Empty)
+    ));
+    match Reader::new(&b"Foo, Bar\n1,2\n"[..], None) {
+        Err(FileError::UnknownFormat { headers }) => assert_eq!(headers, ["Foo", "Bar"]),
+        _ => panic!("unknown format expected"),
+    }
+    match Reader::new(
+        &b"User,Email,Client,Project,Start date,Start time\n"[..],
+        None,
+    ) {
+        Err(FileError::MissingColumns { format, columns }) => {
+            assert_eq!(format, Format::Toggl);
+            assert_eq!(columns, ["Duration"]);
+        }
+        _ => panic!("missing columns expected"),
+    }
+    match Reader::new("Date;Client;Projet;Tâche;Prénom\n".as_bytes(), None) {
+        Err(e @ FileError::MissingColumns { .. }) => {
+            assert_eq!(e.key(), "import-error-missing-columns");
+            assert_eq!(
+                e,
+                FileError::MissingColumns {
+                    format: Format::Harvest,
+                    columns: vec!["Heures".into(), "Nom".into()],
+                }
+            );
+        }
+        _ => panic!("missing columns expected"),
+    }
+    // Forcing a format checks its columns.
+    let generic = format!("{GENERIC_HEADER}\n");
+    match Reader::new(generic.as_bytes(), Some(Format::Kimai)) {
+        Err(FileError::MissingColumns { format, columns }) => {
+            assert_eq!(format, Format::Kimai);
+            assert_eq!(columns, ["User", "Duration"]);
+        }
+        _ => panic!("missing columns expected"),
+    }
+    assert_eq!(
+        Reader::new(generic.as_bytes(), Some(Format::Generic))
+            .unwrap()
+            .format(),
+        Format::Generic
+    );
+}
+
+#[test]
+fn io_error_is_a_csv_error() {
+    struct Failing(usize);
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let data = b"date,person,client,project,minutes\n2026-03-02,Ana,Acme,Web,30\n";
+            if self.0 >= data.len() {
+                return Err(io::Error::other("disk on fire"));
+            }
+            let n = buf.len().min(data.len() - self.0).min(20);
+            buf[..n].copy_from_slice(&data[self.0..self.0 + n]);
+            self.0 += n;
+            Ok(n)
+        }
+    }
+    let mut reader = Reader::new(Failing(0), None).unwrap();
+    assert!(matches!(reader.next_item(), Some(Ok(Item::Row(_)))));
+    match reader.next_item() {
+        Some(Err(FileError::Csv { message, .. })) => assert!(message.contains("disk on fire")),
+        other => panic!("csv error expected, got {other:?}"),
+    }
+    assert_eq!(reader.next_item(), None);
+}
+
+#[test]
+fn generic_duration_columns() {
+    let data = "date,person,client,project,minutes,hours,duration\n\
+                2026-03-02,Ana,Acme,Web,30,,\n\
+                2026-03-02,Ana,Acme,Web,,0.75,\n\
+                2026-03-02,Ana,Acme,Web,,,1:00:30\n\
+                2026-03-02,Ana,Acme,Web,30,0.5,\n\
+                2026-03-02,Ana,Acme,Web,,,\n\
+                2026-03-02,Ana,Acme,Web,1441,,\n\
+                2026-03-02,Ana,Acme,Web,,24,\n\
+                2026-03-02,Ana,Acme,Web,,,0:00:29\n";
+    let (_, items) = read_all(data.as_bytes(), None);
+    let minutes = |i: &Item| match i {
+        Item::Row(r) => r.minutes.get(),
+        _ => -1,
+    };
+    assert_eq!(minutes(&items[0]), 30);
+    assert_eq!(minutes(&items[1]), 45);
+    assert_eq!(minutes(&items[2]), 61);
+    assert_eq!(
+        items[3],
+        Item::Errors(vec![err(5, "hours", Reason::ConflictingDurations)])
+    );
+    assert_eq!(
+        items[4],
+        Item::Errors(vec![err(6, "minutes", Reason::MissingValue)])
+    );
+    assert_eq!(
+        items[5],
+        Item::Errors(vec![err(7, "minutes", Reason::TooLong)])
+    );
+    assert_eq!(minutes(&items[6]), 1440);
+    assert_eq!(items[7], Item::SkippedZero { line: 9 });
+}
+
+#[test]
+fn zero_rows_are_skipped_whatever_else_they_hold() {
+    let data = format!("{GENERIC_HEADER}\nnot a date,,,,,0,,maybe\n");
+    let (_, items) = read_all(data.as_bytes(), None);
+    assert_eq!(items, [Item::SkippedZero { line: 2 }]);
+}
+
+#[test]
+fn short_rows_and_every_error_in_column_order() {
+    let data = format!("{GENERIC_HEADER}\n2026-02-30,,Acme,,,-15,,perhaps\n2026-03-02,Ana\n");
+    let (_, items) = read_all(data.as_bytes(), None);
+    assert_eq!(
+        items,
+        [
+            Item::Errors(vec![
+                err(2, "date", Reason::BadDate),
+                err(2, "person", Reason::MissingValue),
+                err(2, "project", Reason::MissingValue),
+                err(2, "minutes", Reason::NegativeDuration),
+                err(2, "billable", Reason::BadBoolean),
+            ]),
+            Item::Errors(vec![
+                err(3, "client", Reason::MissingValue),
+                err(3, "project", Reason::MissingValue),
+                err(3, "minutes", Reason::MissingValue),
+            ]),
+        ]
+    );
+}
+
+#[test]
+fn keys_are_distinct() {
+    let reasons = [
+        Reason::MissingValue,
+        Reason::BadDate,
+        Reason::BadDuration,
+        Reason::NegativeDuration,
+        Reason::TooLong,
+        Reason::BadBoolean,
+        Reason::ConflictingDurations,
+        Reason::AmbiguousDuration,
+    ];
+    let mut keys: Vec<&str> = reasons.iter().map(Reason::key).collect();
+    keys.extend(
+        [
+            FileError::Empty,
+            FileError::UnknownFormat { headers: vec![] },
+            FileError::MissingColumns {
+                format: Format::Generic,
+                columns: vec![],
+            },
+            FileError::Csv {
+                line: 1,
+                message: String::new(),
+            },
+        ]
+        .iter()
+        .map(FileError::key),
+    );
+    let n = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
+    assert!(keys.iter().all(|k| k.starts_with("import-error-")));
+}
+
+/// Parse speed on 1,000,000 generic rows (run in release:
+/// `cargo test -p mesure-domain --release -- --ignored --nocapture import`).
+#[test]
+#[ignore]
+fn import_speed_generic_rows() {
+    use std::fmt::Write as _;
+    const N: usize = 1_000_000;
+    let people = [
+        "ana@example.com",
+        "Bruno Lefèvre",
+        "chloe@example.com",
+        "David Kim",
+    ];
+    let clients = ["Acme", "Société Générale", "Initech", "Globex Corporation"];
+    let mut data = String::with_capacity(N * 96);
+    data.push_str(GENERIC_HEADER);
+    data.push('\n');
+    for i in 0..N {
+        writeln!(
+            data,
+            "2026-{:02}-{:02},{},{},Project {},Deliverable {},{},\"Work on item {i}, part {}\",{}",
+            i % 12 + 1,
+            i % 28 + 1,
+            people[i % 4],
+            clients[i / 7 % 4],
+            i % 13,
+            i % 5,
+            i % 480 + 1,
+            i % 3,
+            if i % 10 == 0 { "no" } else { "yes" },
+        )
+        .unwrap();
+    }
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let start = std::time::Instant::now();
+        let mut reader = Reader::new(data.as_bytes(), None).unwrap();
+        let (mut n, mut minutes) = (0usize, 0i64);
+        while let Some(item) = reader.next_item() {
+            if let Ok(Item::Row(row)) = item {
+                n += 1;
+                minutes += row.minutes.get();
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        assert_eq!(n, N);
+        assert!(minutes > 0);
+        best = best.min(secs);
+    }
+    println!(
+        "import: {N} generic rows ({:.1} MB) in {best:.3} s (best of 3): {:.0} rows/s",
+        data.len() as f64 / 1e6,
+        N as f64 / best
+    );
+}

@@ -1,0 +1,608 @@
+//! Time import from Harvest, Toggl Track, Kimai and the generic CSV: every row is checked (cells,
+//! names, archived projects, locked weeks, 24-hour days) in one streaming pass inside one
+//! transaction; any bad row rolls the whole file back and every bad row is reported. A dry run
+//! always rolls back. Aggregates are summed in memory and written once at the end.
+use crate::audit::record;
+use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::clients::search_key;
+use mesure_domain::engagement::{
+    EntryFacts, Figures, Scope, contribution, day_key, month_of, week_start,
+};
+use mesure_domain::import::{FileError, Format, Item, Reader, Row};
+use mesure_domain::time::{MAX_DAY_MINUTES, Rounding};
+use mesure_domain::{Action, ClientId, EntryId, ImportId, Language, ProjectId, UserId};
+use mesure_store::clients::ClientRow;
+use mesure_store::projects::{self, CostRow, ProjectRow, RateRow};
+use mesure_store::time::{self as store, EntryRow};
+use mesure_store::users::UserRow;
+use mesure_store::{Bind, Conn, Tx, exec, fetch, totals};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub format: Option<Format>,
+    /// Create people, clients and projects that match nothing (else such rows are errors).
+    pub create_missing: bool,
+    pub dry_run: bool,
+    pub file_name: String,
+}
+
+/// One refused cell or row, with its message in the reader's language.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RowProblem {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import did (or, on a dry run or a failure, would have done).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub format: String,
+    pub rows: u64,
+    pub skipped_zero: u64,
+    pub minutes: i64,
+    pub new_people: Vec<String>,
+    pub new_clients: Vec<String>,
+    pub new_projects: Vec<String>,
+    pub errors: Vec<RowProblem>,
+    /// True when the entries were written.
+    pub imported: bool,
+    pub dry_run: bool,
+}
+
+/// At most this many problems are listed (the count is exact).
+pub const MAX_LISTED: usize = 1000;
+
+struct Person {
+    id: Uuid,
+    rates: Vec<RateRow>,
+    costs: Vec<CostRow>,
+    locked_weeks: HashSet<i32>,
+    days: HashMap<i32, i64>,
+}
+
+struct Proj {
+    row: ProjectRow,
+    rounding: Rounding,
+    deliverables: HashMap<String, Uuid>,
+}
+
+struct State<'a> {
+    app: &'a App,
+    ctx: &'a Ctx,
+    opts: &'a Options,
+    lang: Language,
+    people_by_key: HashMap<String, Uuid>,
+    people: HashMap<Uuid, Person>,
+    clients_by_key: HashMap<String, Uuid>,
+    projects_by_key: HashMap<(Uuid, String), Uuid>,
+    projects: HashMap<Uuid, Proj>,
+    report: Report,
+    problems: u64,
+    batch: Vec<EntryRow>,
+    project_months: HashMap<(Uuid, i32), (Uuid, Figures)>,
+    person_months: HashMap<(Uuid, i32), (i64, i64)>,
+    day_deltas: HashMap<(Uuid, i32), i64>,
+    now: i64,
+}
+
+fn key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+impl State<'_> {
+    fn problem(&mut self, line: u64, column: &str, message: String) {
+        self.problems += 1;
+        if self.report.errors.len() < MAX_LISTED {
+            self.report.errors.push(RowProblem {
+                line,
+                column: column.to_string(),
+                message,
+            });
+        }
+    }
+
+    async fn load(&mut self, c: &mut Conn<'_>) -> Result<()> {
+        let ws = self.ctx.workspace;
+        for u in mesure_store::users::list_staff(c, ws).await? {
+            self.people_by_key.insert(key(&u.name), u.id);
+            self.people_by_key.insert(key(&u.email), u.id);
+        }
+        let rows: Vec<(Uuid, String)> = fetch(
+            c,
+            "SELECT id, name_key FROM clients WHERE workspace_id = $1",
+            &[Bind::Uuid(ws.uuid())],
+        )
+        .await?;
+        self.clients_by_key
+            .extend(rows.into_iter().map(|(id, k)| (k, id)));
+        let rows: Vec<(Uuid, Uuid, String)> = fetch(
+            c,
+            "SELECT id, client_id, name_key FROM projects WHERE workspace_id = $1",
+            &[Bind::Uuid(ws.uuid())],
+        )
+        .await?;
+        self.projects_by_key
+            .extend(rows.into_iter().map(|(id, cl, k)| ((cl, k), id)));
+        Ok(())
+    }
+
+    async fn person(&mut self, c: &mut Conn<'_>, row: &Row) -> Result<Option<Uuid>> {
+        let found = row
+            .person_email
+            .as_deref()
+            .and_then(|e| self.people_by_key.get(&key(e)))
+            .or_else(|| self.people_by_key.get(&key(&row.person)))
+            .copied();
+        let id = match found {
+            Some(id) => id,
+            None if self.opts.create_missing => {
+                let id = UserId::new().uuid();
+                let email = row
+                    .person_email
+                    .clone()
+                    .map(|e| e.to_lowercase())
+                    .unwrap_or_else(|| {
+                        let local: String = row
+                            .person
+                            .to_lowercase()
+                            .chars()
+                            .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '.' })
+                            .collect();
+                        format!(
+                            "{}.{}@import.invalid",
+                            local.trim_matches('.'),
+                            id.simple()
+                                .to_string()
+                                .chars()
+                                .rev()
+                                .take(10)
+                                .collect::<String>()
+                        )
+                    });
+                let u = UserRow {
+                    workspace_id: self.ctx.workspace.uuid(),
+                    id,
+                    email,
+                    name: row.person.clone(),
+                    kind: "staff".into(),
+                    role: "staff".into(),
+                    client_id: None,
+                    contact_id: None,
+                    // No password: an imported person cannot sign in until an owner sets one.
+                    password_hash: None,
+                    language: None,
+                    active: true,
+                    created_at: self.now,
+                    updated_at: self.now,
+                };
+                mesure_store::users::insert(c, &u)
+                    .await
+                    .map_err(|e| match e {
+                        mesure_store::StoreError::Conflict(_) => {
+                            ServiceError::Conflict("err-conflict-email")
+                        }
+                        other => other.into(),
+                    })?;
+                self.report.new_people.push(row.person.clone());
+                self.people_by_key.insert(key(&row.person), id);
+                self.people_by_key.insert(key(&u.email), id);
+                id
+            }
+            None => {
+                let msg = mesure_i18n::t_args(
+                    self.lang,
+                    "import-error-unknown-person",
+                    &[("name", mesure_i18n::Arg::Str(&row.person))],
+                );
+                self.problem(row.line, "person", msg);
+                return Ok(None);
+            }
+        };
+        if !self.people.contains_key(&id) {
+            let ws = self.ctx.workspace;
+            let rates = projects::rates_of(c, ws, id).await?;
+            let costs = projects::costs_of(c, ws, id).await?;
+            let weeks: Vec<(i32,)> = fetch(c, "SELECT week_start FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2", &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await?;
+            let days: Vec<(i32, i64)> = fetch(
+                c,
+                "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2",
+                &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
+            )
+            .await?;
+            self.people.insert(
+                id,
+                Person {
+                    id,
+                    rates,
+                    costs,
+                    locked_weeks: weeks.into_iter().map(|w| w.0).collect(),
+                    days: days.into_iter().collect(),
+                },
+            );
+        }
+        Ok(Some(id))
+    }
+
+    async fn client(&mut self, c: &mut Conn<'_>, row: &Row) -> Result<Option<Uuid>> {
+        if let Some(id) = self.clients_by_key.get(&key(&row.client)) {
+            return Ok(Some(*id));
+        }
+        if !self.opts.create_missing {
+            let msg = mesure_i18n::t_args(
+                self.lang,
+                "import-error-unknown-client",
+                &[("name", mesure_i18n::Arg::Str(&row.client))],
+            );
+            self.problem(row.line, "client", msg);
+            return Ok(None);
+        }
+        let name: String = row.client.trim().chars().take(200).collect();
+        let cl = ClientRow {
+            workspace_id: self.ctx.workspace.uuid(),
+            id: ClientId::new().uuid(),
+            name_key: key(&name),
+            search_key: search_key(&[Some(&name)]),
+            name: name.clone(),
+            legal_name: None,
+            siren: None,
+            vat_number: None,
+            billing_address: None,
+            currency: self.ctx.workspace_currency.code().into(),
+            language: self.ctx.workspace_language.as_str().into(),
+            time_zone: self.ctx.time_zone.clone(),
+            segment: None,
+            notes: None,
+            archived_at: None,
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+        };
+        mesure_store::clients::insert(c, &cl).await?;
+        self.report.new_clients.push(name);
+        self.clients_by_key.insert(cl.name_key.clone(), cl.id);
+        Ok(Some(cl.id))
+    }
+
+    async fn project(&mut self, c: &mut Conn<'_>, row: &Row, client: Uuid) -> Result<Option<Uuid>> {
+        let pk = (client, key(&row.project));
+        let id = match self.projects_by_key.get(&pk) {
+            Some(id) => *id,
+            None if self.opts.create_missing => {
+                let name: String = row.project.trim().chars().take(200).collect();
+                let p = ProjectRow {
+                    workspace_id: self.ctx.workspace.uuid(),
+                    id: ProjectId::new().uuid(),
+                    client_id: client,
+                    name_key: key(&name),
+                    name: name.clone(),
+                    manager_id: None,
+                    starts_on: None,
+                    ends_on: None,
+                    currency: self.ctx.workspace_currency.code().into(),
+                    billing_model: "time_materials".into(),
+                    hourly_rate_minor: 0,
+                    cap_minor: None,
+                    fixed_price_minor: None,
+                    fixed_revenue: "milestones".into(),
+                    retainer_fee_minor: None,
+                    retainer_included_minutes: None,
+                    rollover: "none".into(),
+                    rollover_months: 0,
+                    budget_minutes: None,
+                    budget_minor: None,
+                    budget_monthly: false,
+                    rounding: None,
+                    alert_thresholds: "80,100".into(),
+                    archived_at: None,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    version: 1,
+                };
+                projects::insert(c, &p).await?;
+                self.report
+                    .new_projects
+                    .push(format!("{} / {}", row.client.trim(), name));
+                self.projects_by_key.insert(pk, p.id);
+                p.id
+            }
+            None => {
+                let msg = mesure_i18n::t_args(
+                    self.lang,
+                    "import-error-unknown-project",
+                    &[("name", mesure_i18n::Arg::Str(&row.project))],
+                );
+                self.problem(row.line, "project", msg);
+                return Ok(None);
+            }
+        };
+        if !self.projects.contains_key(&id) {
+            let ws = self.ctx.workspace;
+            let p = projects::get(c, ws, ProjectId::from_uuid(id)).await?;
+            let rounding = match p.rounding.as_deref().and_then(Rounding::parse) {
+                Some(r) => r,
+                None => {
+                    let r: (String,) = mesure_store::fetch_one(
+                        c,
+                        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
+                        &[Bind::Uuid(ws.uuid()), Bind::Uuid(p.client_id)],
+                    )
+                    .await?;
+                    Rounding::parse(&r.0).unwrap_or_default()
+                }
+            };
+            let deliverables = projects::deliverables(c, ws, id)
+                .await?
+                .into_iter()
+                .map(|d| (d.name_key, d.id))
+                .collect();
+            self.projects.insert(
+                id,
+                Proj {
+                    row: p,
+                    rounding,
+                    deliverables,
+                },
+            );
+        }
+        Ok(Some(id))
+    }
+
+    async fn row(&mut self, c: &mut Conn<'_>, row: Row) -> Result<()> {
+        let person = self.person(c, &row).await?;
+        let client = self.client(c, &row).await?;
+        let project = match client {
+            Some(cl) => self.project(c, &row, cl).await?,
+            None => None,
+        };
+        let (Some(person), Some(project)) = (person, project) else {
+            return Ok(());
+        };
+        let day = day_key(row.date);
+        let minutes = row.minutes.get();
+        let Some(proj) = self.projects.get(&project) else {
+            return Ok(());
+        };
+        if proj.row.archived_at.is_some() {
+            let msg = mesure_i18n::t(self.lang, "err-project-archived");
+            self.problem(row.line, "project", msg);
+            return Ok(());
+        }
+        let Some(p) = self.people.get_mut(&person) else {
+            return Ok(());
+        };
+        if p.locked_weeks.contains(&day_key(week_start(row.date))) {
+            let msg = mesure_i18n::t(self.lang, "err-week-locked");
+            self.problem(row.line, "date", msg);
+            return Ok(());
+        }
+        let total = p.days.entry(day).or_insert(0);
+        if *total + minutes > MAX_DAY_MINUTES {
+            let msg = mesure_i18n::t(self.lang, "err-day-over-24h");
+            self.problem(row.line, "date", msg);
+            return Ok(());
+        }
+        *total += minutes;
+        let rate = crate::time::rate_at(&p.rates, &proj.row, day);
+        let cost = crate::time::cost_at(&p.costs, day);
+        let pid = p.id;
+        if self.problems > 0 {
+            // The file will be rolled back: keep checking, stop building entries.
+            return Ok(());
+        }
+        let deliverable = row
+            .task
+            .as_deref()
+            .and_then(|t| proj.deliverables.get(&key(t)).copied());
+        let note = match (&row.task, deliverable) {
+            (Some(t), None) if !t.trim().is_empty() => {
+                if row.note.is_empty() {
+                    format!("[{}]", t.trim())
+                } else {
+                    format!("[{}] {}", t.trim(), row.note)
+                }
+            }
+            _ => row.note.clone(),
+        };
+        let billed = proj.rounding.apply(row.minutes).get();
+        let e = EntryRow {
+            workspace_id: self.ctx.workspace.uuid(),
+            id: EntryId::new().uuid(),
+            user_id: pid,
+            project_id: project,
+            client_id: proj.row.client_id,
+            deliverable_id: deliverable,
+            change_request_id: None,
+            work_date: day,
+            minutes,
+            billed_minutes: billed,
+            note: note.chars().take(2000).collect(),
+            billable: row.billable,
+            scope: "in_scope".into(),
+            free_reason: None,
+            free_note: None,
+            free_approved_by: None,
+            write_off_reason: None,
+            write_off_note: None,
+            write_off_by: None,
+            rate_minor: rate,
+            cost_minor: cost,
+            locked: false,
+            invoiced_at: None,
+            source: "import".into(),
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+        };
+        let f = contribution(&EntryFacts {
+            minutes,
+            billable: e.billable,
+            scope: Scope::InScope,
+            has_deliverable: deliverable.is_some(),
+            has_change_request: false,
+            written_off: false,
+            billed_minutes: billed,
+            rate_minor: rate,
+            cost_minor: cost,
+        });
+        let month = month_of(day);
+        let slot = self
+            .project_months
+            .entry((project, month))
+            .or_insert((proj.row.client_id, Figures::default()));
+        slot.1.add(&f, 1);
+        let pm = self.person_months.entry((pid, month)).or_insert((0, 0));
+        pm.0 += f.minutes;
+        pm.1 += f.billable_minutes;
+        *self.day_deltas.entry((pid, day)).or_insert(0) += minutes;
+        self.report.rows += 1;
+        self.report.minutes += minutes;
+        self.batch.push(e);
+        if self.batch.len() >= 1000 {
+            store::insert_many(c, &self.batch).await?;
+            self.batch.clear();
+        }
+        Ok(())
+    }
+}
+
+fn file_problem(lang: Language, e: &FileError) -> RowProblem {
+    use mesure_i18n::Arg;
+    let (line, message) = match e {
+        FileError::Empty => (1, mesure_i18n::t(lang, e.key())),
+        FileError::UnknownFormat { headers } => (
+            1,
+            mesure_i18n::t_args(lang, e.key(), &[("headers", Arg::Str(&headers.join(", ")))]),
+        ),
+        FileError::MissingColumns { format, columns } => (
+            1,
+            mesure_i18n::t_args(
+                lang,
+                e.key(),
+                &[
+                    ("format", Arg::Str(format.as_str())),
+                    ("columns", Arg::Str(&columns.join(", "))),
+                ],
+            ),
+        ),
+        FileError::Csv { line, message } => (
+            *line,
+            mesure_i18n::t_args(
+                lang,
+                e.key(),
+                &[
+                    ("line", Arg::Num(i64::try_from(*line).unwrap_or(0))),
+                    ("message", Arg::Str(message)),
+                ],
+            ),
+        ),
+    };
+    RowProblem {
+        line,
+        column: String::new(),
+        message,
+    }
+}
+
+/// Imports a file. A file that cannot be read, or any bad row, leaves everything unchanged and
+/// answers the report with every problem; so does a dry run (with what would have been done).
+pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Result<Report> {
+    ctx.require(Action::ManageTime)?;
+    let lang = ctx.language;
+    let mut reader = match Reader::new(bytes, opts.format) {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(Report {
+                errors: vec![file_problem(lang, &e)],
+                dry_run: opts.dry_run,
+                ..Report::default()
+            });
+        }
+    };
+    let mut tx: Tx = app.db.begin().await?;
+    let mut st = State {
+        app,
+        ctx,
+        opts,
+        lang,
+        people_by_key: HashMap::new(),
+        people: HashMap::new(),
+        clients_by_key: HashMap::new(),
+        projects_by_key: HashMap::new(),
+        projects: HashMap::new(),
+        report: Report {
+            format: reader.format().as_str().into(),
+            dry_run: opts.dry_run,
+            ..Report::default()
+        },
+        problems: 0,
+        batch: Vec::with_capacity(1000),
+        project_months: HashMap::new(),
+        person_months: HashMap::new(),
+        day_deltas: HashMap::new(),
+        now: app.now(),
+    };
+    st.load(&mut tx.conn()).await?;
+    while let Some(item) = reader.next_item() {
+        match item {
+            Ok(Item::Row(row)) => st.row(&mut tx.conn(), row).await?,
+            Ok(Item::SkippedZero { .. }) => st.report.skipped_zero += 1,
+            Ok(Item::Errors(errs)) => {
+                for e in errs {
+                    let msg = mesure_i18n::t(lang, e.reason.key());
+                    st.problem(e.line, &e.column, msg);
+                }
+            }
+            Err(e) => {
+                let p = file_problem(lang, &e);
+                st.problem(p.line, &p.column, p.message);
+                break;
+            }
+        }
+    }
+    if st.problems > 0 || opts.dry_run {
+        // Dropping the transaction rolls it back: nothing of the file is kept.
+        drop(tx);
+        let mut report = st.report;
+        if st.problems > 0 {
+            report.rows = 0;
+            report.minutes = 0;
+        }
+        return Ok(report);
+    }
+    let c = &mut tx.conn();
+    if !st.batch.is_empty() {
+        store::insert_many(c, &st.batch).await?;
+    }
+    let ws = ctx.workspace;
+    for ((project, month), (client, f)) in &st.project_months {
+        totals::add(c, ws, *project, *client, *month, f, 0, 0).await?;
+    }
+    for ((user, month), (m, b)) in &st.person_months {
+        totals::add_person(c, ws, *user, *month, *m, *b).await?;
+    }
+    for ((user, day), m) in &st.day_deltas {
+        store::add_day_minutes(c, ws, *user, *day, *m).await?;
+    }
+    let touched: HashSet<Uuid> = st.project_months.keys().map(|k| k.0).collect();
+    for p in &touched {
+        crate::radar::recompute(c, app, ctx, *p).await?;
+    }
+    let id = ImportId::new().uuid();
+    exec(c, "INSERT INTO imports (workspace_id, id, format, file_name, rows_imported, rows_skipped, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Text(st.report.format.clone()), Bind::Text(opts.file_name.chars().take(200).collect()),
+        Bind::Int(i64::try_from(st.report.rows).unwrap_or(0)), Bind::Int(i64::try_from(st.report.skipped_zero).unwrap_or(0)),
+        Bind::Uuid(ctx.user.uuid()), Bind::Int(st.now),
+    ]).await?;
+    record::<(), _>(c, ws, &ctx.actor(), st.now, "import", id, "create", None, Some(&serde_json::json!({
+        "format": st.report.format, "file_name": opts.file_name, "rows": st.report.rows, "skipped_zero": st.report.skipped_zero,
+        "new_people": st.report.new_people, "new_clients": st.report.new_clients, "new_projects": st.report.new_projects,
+    }))).await?;
+    let _ = st.app;
+    tx.commit().await?;
+    st.report.imported = true;
+    Ok(st.report)
+}

@@ -1,0 +1,920 @@
+//! Time: log, change and delete entries (with every rule checked before anything is written),
+//! the running timer, week approval and locking, free-work approval, write-offs, capacity.
+//! Every write updates the running aggregates and the project's earned figures in its transaction.
+use crate::audit::record;
+use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::engagement::{
+    EntryFacts, FreeReason, Scope, contribution, day_from_key, day_key, month_of, week_start,
+};
+use mesure_domain::forms::{EntryForm, EntryInput, parse_day};
+use mesure_domain::time::{MAX_DAY_MINUTES, Minutes, Rounding};
+use mesure_domain::{Action, EntryId, Invalid, ProjectId, UserId};
+use mesure_store::projects::{self, CostRow, ProjectRow, RateRow};
+use mesure_store::time::{self as store, EntryQuery, EntryRow, TimerRow};
+use mesure_store::{Conn, totals, users};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// The billing rate of a person on a project at a date: their rate on this project, else the
+/// project's own rate (an override), else their workspace-wide rate, else zero.
+pub fn rate_at(rates: &[RateRow], p: &ProjectRow, day: i32) -> i64 {
+    let on = |project: Option<Uuid>| {
+        rates
+            .iter()
+            .filter(|r| r.project_id == project && r.valid_from <= day)
+            .max_by_key(|r| (r.valid_from, r.created_at))
+            .map(|r| r.rate_minor)
+    };
+    on(Some(p.id))
+        .or((p.hourly_rate_minor > 0).then_some(p.hourly_rate_minor))
+        .or_else(|| on(None))
+        .unwrap_or(0)
+}
+
+/// The hourly cost of a person at a date (the latest rate valid then), else zero.
+pub fn cost_at(costs: &[CostRow], day: i32) -> i64 {
+    costs
+        .iter()
+        .filter(|c| c.valid_from <= day && c.valid_to.is_none_or(|t| t >= day))
+        .max_by_key(|c| (c.valid_from, c.created_at))
+        .map(|c| c.cost_minor)
+        .unwrap_or(0)
+}
+
+fn facts(e: &EntryRow) -> EntryFacts {
+    EntryFacts {
+        minutes: e.minutes,
+        billable: e.billable,
+        scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+        has_deliverable: e.deliverable_id.is_some(),
+        has_change_request: e.change_request_id.is_some(),
+        written_off: e.write_off_reason.is_some(),
+        billed_minutes: e.billed_minutes,
+        rate_minor: e.rate_minor,
+        cost_minor: e.cost_minor,
+    }
+}
+
+/// Adds (`sign = 1`) or removes (`-1`) an entry's contribution to every running aggregate.
+pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
+    let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
+    let f = contribution(&facts(e));
+    let mut delta = mesure_domain::engagement::Figures::default();
+    delta.add(&f, sign);
+    let month = month_of(e.work_date);
+    totals::add(c, ws, e.project_id, e.client_id, month, &delta, 0, 0).await?;
+    totals::add_person(
+        c,
+        ws,
+        e.user_id,
+        month,
+        delta.minutes,
+        delta.billable_minutes,
+    )
+    .await?;
+    store::add_day_minutes(c, ws, e.user_id, e.work_date, sign * e.minutes).await?;
+    if let Some(cr) = e.change_request_id {
+        projects::add_change_minutes(c, ws, cr, sign * e.minutes).await?;
+    }
+    Ok(())
+}
+
+/// The rounding rule of a project: its own, else its client's.
+async fn rounding_of(c: &mut Conn<'_>, ctx: &Ctx, p: &ProjectRow) -> Result<Rounding> {
+    if let Some(r) = p.rounding.as_deref().and_then(Rounding::parse) {
+        return Ok(r);
+    }
+    let r: (String,) = mesure_store::fetch_one(
+        c,
+        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
+        &[
+            mesure_store::Bind::Uuid(ctx.workspace.uuid()),
+            mesure_store::Bind::Uuid(p.client_id),
+        ],
+    )
+    .await?;
+    Ok(Rounding::parse(&r.0).unwrap_or_default())
+}
+
+async fn week_locked(c: &mut Conn<'_>, ctx: &Ctx, user: Uuid, day: i32) -> Result<bool> {
+    let Some(d) = day_from_key(day) else {
+        return Ok(false);
+    };
+    let week = day_key(week_start(d));
+    Ok(store::approval(c, ctx.workspace, user, week)
+        .await?
+        .is_some())
+}
+
+/// Checks an entry against the project, its scope, the lock and the 24-hour day, then fills the
+/// derived fields (client, rates, billed minutes). `previous` is the entry being replaced.
+async fn prepare(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    input: &EntryInput,
+    previous: Option<&EntryRow>,
+) -> Result<EntryRow> {
+    let user = input.user_id.unwrap_or(ctx.user.uuid());
+    if user != ctx.user.uuid() {
+        ctx.require(Action::ManageTime)?;
+        match users::get(c, ctx.workspace, UserId::from_uuid(user)).await {
+            Ok(u) if u.kind == "staff" && u.active => {}
+            Ok(_) | Err(mesure_store::StoreError::NotFound) => {
+                return Err(Invalid::one("user_id", "err-not-found").into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let p = match projects::get(c, ctx.workspace, ProjectId::from_uuid(input.project_id)).await {
+        Ok(p) => p,
+        Err(mesure_store::StoreError::NotFound) => {
+            return Err(Invalid::one("project_id", "err-not-found").into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if p.archived_at.is_some() {
+        return Err(Invalid::one("project_id", "err-project-archived").into());
+    }
+    if let Some(d) = input.deliverable_id {
+        match projects::deliverable(c, ctx.workspace, d).await {
+            Ok(row) if row.project_id == p.id => {}
+            Ok(_) | Err(mesure_store::StoreError::NotFound) => {
+                return Err(Invalid::one("deliverable_id", "err-not-found").into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(cr) = input.change_request_id {
+        match projects::change(c, ctx.workspace, cr).await {
+            Ok(row) if row.project_id == p.id && row.status != "rejected" => {}
+            Ok(row) if row.project_id == p.id => {
+                return Err(Invalid::one("change_request_id", "err-change-rejected").into());
+            }
+            Ok(_) | Err(mesure_store::StoreError::NotFound) => {
+                return Err(Invalid::one("change_request_id", "err-not-found").into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if week_locked(c, ctx, user, input.date).await? {
+        return Err(Invalid::one("date", "err-week-locked").into());
+    }
+    let mut day_total = store::day_minutes(c, ctx.workspace, user, input.date).await?;
+    if let Some(prev) = previous
+        && prev.user_id == user
+        && prev.work_date == input.date
+    {
+        day_total -= prev.minutes;
+    }
+    if day_total + input.minutes > MAX_DAY_MINUTES {
+        return Err(Invalid::one("duration", "err-day-over-24h").into());
+    }
+    let rates = projects::rates_of(c, ctx.workspace, user).await?;
+    let costs = projects::costs_of(c, ctx.workspace, user).await?;
+    let rounding = rounding_of(c, ctx, &p).await?;
+    let now = app.now();
+    let free = input.scope == Scope::Free;
+    Ok(EntryRow {
+        workspace_id: ctx.workspace.uuid(),
+        id: previous
+            .map(|e| e.id)
+            .unwrap_or_else(|| EntryId::new().uuid()),
+        user_id: user,
+        project_id: p.id,
+        client_id: p.client_id,
+        deliverable_id: input.deliverable_id,
+        change_request_id: input.change_request_id,
+        work_date: input.date,
+        minutes: input.minutes,
+        billed_minutes: rounding.apply(Minutes::new(input.minutes)).get(),
+        note: input.note.clone(),
+        billable: input.billable && !free,
+        scope: input.scope.as_str().into(),
+        free_reason: input.free_reason.map(|r| r.as_str().to_string()),
+        free_note: input.free_note.clone(),
+        // A manager's free work is approved as it is logged; anyone else's waits for one.
+        free_approved_by: (free && ctx.may(Action::ManageTime)).then(|| ctx.user.uuid()),
+        write_off_reason: previous.and_then(|e| e.write_off_reason.clone()),
+        write_off_note: previous.and_then(|e| e.write_off_note.clone()),
+        write_off_by: previous.and_then(|e| e.write_off_by),
+        rate_minor: rate_at(&rates, &p, input.date),
+        cost_minor: cost_at(&costs, input.date),
+        locked: false,
+        invoiced_at: None,
+        source: previous
+            .map(|e| e.source.clone())
+            .unwrap_or_else(|| "manual".into()),
+        created_at: previous.map(|e| e.created_at).unwrap_or(now),
+        updated_at: now,
+        version: previous.map(|e| e.version + 1).unwrap_or(1),
+    })
+}
+
+/// Logs one entry.
+pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
+    ctx.require(Action::LogTime)?;
+    let input = form.parse()?;
+    let mut tx = app.db.begin().await?;
+    let row = prepare(&mut tx.conn(), app, ctx, &input, None).await?;
+    store::insert(&mut tx.conn(), &row).await?;
+    apply(&mut tx.conn(), &row, 1).await?;
+    record::<(), _>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        row.created_at,
+        "time_entry",
+        row.id,
+        "create",
+        None,
+        Some(&row),
+    )
+    .await?;
+    crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Refuses changes to invoiced entries, locked weeks and (for staff) other people's entries.
+fn check_editable(ctx: &Ctx, e: &EntryRow) -> Result<()> {
+    if e.user_id != ctx.user.uuid() {
+        ctx.require(Action::ManageTime)?;
+    }
+    if e.invoiced_at.is_some() {
+        return Err(ServiceError::Conflict("err-entry-invoiced"));
+    }
+    if e.locked {
+        return Err(ServiceError::Conflict("err-week-locked"));
+    }
+    Ok(())
+}
+
+pub async fn update(
+    app: &App,
+    ctx: &Ctx,
+    id: EntryId,
+    form: &EntryForm,
+    version: Option<i32>,
+) -> Result<EntryRow> {
+    ctx.require(Action::LogTime)?;
+    let mut input = form.parse()?;
+    let mut tx = app.db.begin().await?;
+    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+    check_editable(ctx, &before)?;
+    if let Some(v) = version
+        && v != before.version
+    {
+        return Err(ServiceError::Conflict("err-stale"));
+    }
+    if input.user_id.is_none() {
+        input.user_id = Some(before.user_id);
+    }
+    let mut after = prepare(&mut tx.conn(), app, ctx, &input, Some(&before)).await?;
+    // A written-off entry stays written off only while it stays billable work.
+    if after.scope == "free" {
+        after.write_off_reason = None;
+        after.write_off_note = None;
+        after.write_off_by = None;
+    }
+    apply(&mut tx.conn(), &before, -1).await?;
+    store::update(&mut tx.conn(), &after, before.version).await?;
+    apply(&mut tx.conn(), &after, 1).await?;
+    record(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        after.updated_at,
+        "time_entry",
+        after.id,
+        "update",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
+    if after.project_id != before.project_id {
+        crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
+    ctx.require(Action::LogTime)?;
+    let mut tx = app.db.begin().await?;
+    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+    check_editable(ctx, &before)?;
+    store::delete(&mut tx.conn(), ctx.workspace, id.uuid())
+        .await
+        .map_err(|_| ServiceError::Conflict("err-week-locked"))?;
+    apply(&mut tx.conn(), &before, -1).await?;
+    record::<_, ()>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "time_entry",
+        before.id,
+        "delete",
+        Some(&before),
+        None,
+    )
+    .await?;
+    crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
+    ctx.require(Action::LogTime)?;
+    let mut c = app.db.read().await?;
+    let e = store::get(&mut c.conn(), ctx.workspace, id.uuid()).await?;
+    if e.user_id != ctx.user.uuid() && !ctx.may(Action::ManageTime) {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(e)
+}
+
+/// Entries matching a query; staff see only their own.
+pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRow>> {
+    ctx.require(Action::LogTime)?;
+    if !ctx.may(Action::ManageTime) {
+        q.user = Some(ctx.user.uuid());
+    }
+    let mut c = app.db.read().await?;
+    Ok(store::list(&mut c.conn(), ctx.workspace, &q).await?)
+}
+
+/// Recomputes rates, costs and billed minutes of a person's entries from `from` on (after a
+/// rate change), leaving invoiced entries untouched; updates the aggregates of every project hit.
+pub async fn reprice(c: &mut Conn<'_>, app: &App, ctx: &Ctx, user: Uuid, from: i32) -> Result<()> {
+    let q = EntryQuery {
+        user: Some(user),
+        from: Some(from),
+        limit: 100_000,
+        ..EntryQuery::default()
+    };
+    let entries = store::list(c, ctx.workspace, &q).await?;
+    let rates = projects::rates_of(c, ctx.workspace, user).await?;
+    let costs = projects::costs_of(c, ctx.workspace, user).await?;
+    let mut touched = BTreeSet::new();
+    let mut cache: std::collections::HashMap<Uuid, ProjectRow> = Default::default();
+    for e in entries.into_iter().filter(|e| e.invoiced_at.is_none()) {
+        let p = match cache.get(&e.project_id) {
+            Some(p) => p.clone(),
+            None => {
+                let p = projects::get(c, ctx.workspace, ProjectId::from_uuid(e.project_id)).await?;
+                cache.insert(p.id, p.clone());
+                p
+            }
+        };
+        let rate = rate_at(&rates, &p, e.work_date);
+        let cost = cost_at(&costs, e.work_date);
+        if rate == e.rate_minor && cost == e.cost_minor {
+            continue;
+        }
+        let mut after = e.clone();
+        after.rate_minor = rate;
+        after.cost_minor = cost;
+        after.updated_at = app.now();
+        apply(c, &e, -1).await?;
+        store::update(c, &after, e.version).await?;
+        apply(c, &after, 1).await?;
+        touched.insert(e.project_id);
+    }
+    for p in touched {
+        crate::radar::recompute(c, app, ctx, p).await?;
+    }
+    Ok(())
+}
+
+/// A write-off or a free-work approval as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    pub reason: String,
+    pub note: Option<String>,
+}
+
+/// Writes off a logged billable entry: it stays recorded at its value, billed at zero, with the
+/// reason and the manager who decided.
+pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> Result<EntryRow> {
+    ctx.require(Action::ManageTime)?;
+    let mut c = mesure_domain::validate::Checker::new();
+    let reason = FreeReason::parse(&form.reason);
+    if reason.is_none() {
+        c.add("reason", "err-free-reason");
+    }
+    let note = c.optional("note", form.note.as_deref(), 500);
+    c.finish()?;
+    let mut tx = app.db.begin().await?;
+    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+    if before.invoiced_at.is_some() {
+        return Err(ServiceError::Conflict("err-entry-invoiced"));
+    }
+    if !before.billable || before.scope == "free" || before.write_off_reason.is_some() {
+        return Err(ServiceError::Conflict("err-write-off-billable"));
+    }
+    let mut after = before.clone();
+    after.write_off_reason = reason.map(|r| r.as_str().to_string());
+    after.write_off_note = note;
+    after.write_off_by = Some(ctx.user.uuid());
+    after.updated_at = app.now();
+    after.version += 1;
+    apply(&mut tx.conn(), &before, -1).await?;
+    store::update(&mut tx.conn(), &after, before.version).await?;
+    apply(&mut tx.conn(), &after, 1).await?;
+    record(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        after.updated_at,
+        "time_entry",
+        after.id,
+        "write_off",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// A manager approves free work logged by someone else.
+pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
+    ctx.require(Action::ManageTime)?;
+    let mut tx = app.db.begin().await?;
+    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+    if before.scope != "free" {
+        return Err(ServiceError::Conflict("err-not-free"));
+    }
+    if before.free_approved_by.is_some() {
+        return Err(ServiceError::Conflict("err-free-approved"));
+    }
+    if before.invoiced_at.is_some() {
+        return Err(ServiceError::Conflict("err-entry-invoiced"));
+    }
+    let mut after = before.clone();
+    after.free_approved_by = Some(ctx.user.uuid());
+    after.updated_at = app.now();
+    after.version += 1;
+    store::update(&mut tx.conn(), &after, before.version).await?;
+    record(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        after.updated_at,
+        "time_entry",
+        after.id,
+        "approve_free",
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// A week of one person: `[monday, next monday)` as stored days.
+pub fn week_bounds(day: i32) -> Option<(i32, i32)> {
+    let d = day_from_key(day)?;
+    let mon = week_start(d);
+    let next = mon.checked_add(jiff::Span::new().days(7)).ok()?;
+    Some((day_key(mon), day_key(next)))
+}
+
+/// Approves (and locks) a person's week, or reopens it.
+pub async fn set_week_approved(
+    app: &App,
+    ctx: &Ctx,
+    user: UserId,
+    week: &str,
+    approved: bool,
+) -> Result<u64> {
+    ctx.require(Action::ManageTime)?;
+    let (from, to) = parse_day(week)
+        .and_then(week_bounds)
+        .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
+    let mut tx = app.db.begin().await?;
+    users::get(&mut tx.conn(), ctx.workspace, user).await?;
+    let existing = store::approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
+    let n = if approved {
+        if existing.is_some() {
+            return Err(ServiceError::Conflict("err-week-approved"));
+        }
+        store::insert_approval(
+            &mut tx.conn(),
+            &store::ApprovalRow {
+                workspace_id: ctx.workspace.uuid(),
+                user_id: user.uuid(),
+                week_start: from,
+                approved_by: ctx.user.uuid(),
+                approved_at: app.now(),
+            },
+        )
+        .await?;
+        store::set_locked(&mut tx.conn(), ctx.workspace, user.uuid(), from, to, true).await?
+    } else {
+        if existing.is_none() {
+            return Err(ServiceError::Conflict("err-week-not-approved"));
+        }
+        store::delete_approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
+        store::set_locked(&mut tx.conn(), ctx.workspace, user.uuid(), from, to, false).await?
+    };
+    record::<(), _>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "timesheet",
+        user.uuid(),
+        if approved { "approve" } else { "reopen" },
+        None,
+        Some(&serde_json::json!({ "week_start": from, "entries": n })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+pub async fn week_approval(
+    app: &App,
+    ctx: &Ctx,
+    user: Uuid,
+    week_start: i32,
+) -> Result<Option<store::ApprovalRow>> {
+    ctx.require(Action::LogTime)?;
+    let mut c = app.db.read().await?;
+    Ok(store::approval(&mut c.conn(), ctx.workspace, user, week_start).await?)
+}
+
+/// Copies a person's entries of the previous week into this week (same weekday), skipping days
+/// that would pass 24 hours; answers how many were copied.
+pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<usize> {
+    ctx.require(Action::LogTime)?;
+    let (from, _) = parse_day(week)
+        .and_then(week_bounds)
+        .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
+    let prev_from = day_from_key(from)
+        .and_then(|d| d.checked_sub(jiff::Span::new().days(7)).ok())
+        .map(day_key)
+        .unwrap_or(from);
+    let entries = {
+        let mut c = app.db.read().await?;
+        store::list(
+            &mut c.conn(),
+            ctx.workspace,
+            &EntryQuery {
+                user: Some(ctx.user.uuid()),
+                from: Some(prev_from),
+                to: Some(from),
+                limit: 1000,
+                ..EntryQuery::default()
+            },
+        )
+        .await?
+    };
+    let mut tx = app.db.begin().await?;
+    let mut n = 0;
+    for e in entries.iter().rev() {
+        let day = day_from_key(e.work_date)
+            .and_then(|d| d.checked_add(jiff::Span::new().days(7)).ok())
+            .map(day_key)
+            .unwrap_or(e.work_date);
+        let input = EntryInput {
+            user_id: None,
+            project_id: e.project_id,
+            deliverable_id: e.deliverable_id,
+            change_request_id: e.change_request_id,
+            date: day,
+            minutes: e.minutes,
+            note: e.note.clone(),
+            billable: e.billable,
+            scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+            free_reason: e.free_reason.as_deref().and_then(FreeReason::parse),
+            free_note: e.free_note.clone(),
+        };
+        let row = match prepare(&mut tx.conn(), app, ctx, &input, None).await {
+            Ok(r) => r,
+            Err(ServiceError::Invalid(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        store::insert(&mut tx.conn(), &row).await?;
+        apply(&mut tx.conn(), &row, 1).await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
+        n += 1;
+    }
+    record::<(), _>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "timesheet",
+        ctx.user.uuid(),
+        "duplicate_week",
+        None,
+        Some(&serde_json::json!({ "week_start": from, "entries": n })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// The caller's running timer, if any.
+pub async fn timer(app: &App, ctx: &Ctx) -> Result<Option<TimerRow>> {
+    ctx.require(Action::LogTime)?;
+    let mut c = app.db.read().await?;
+    Ok(store::timer(&mut c.conn(), ctx.workspace, ctx.user.uuid()).await?)
+}
+
+/// A timer start as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct TimerForm {
+    #[serde(default)]
+    pub project_id: String,
+    pub deliverable_id: Option<String>,
+    pub note: Option<String>,
+    pub billable: Option<String>,
+}
+
+/// Starts a timer; a running one is stopped first and becomes an entry (switch).
+pub async fn start_timer(
+    app: &App,
+    ctx: &Ctx,
+    form: &TimerForm,
+) -> Result<(TimerRow, Option<EntryRow>)> {
+    ctx.require(Action::LogTime)?;
+    let mut c = mesure_domain::validate::Checker::new();
+    let project = Uuid::parse_str(form.project_id.trim()).ok();
+    if project.is_none() {
+        c.add("project_id", "err-required");
+    }
+    let deliverable = match form
+        .deliverable_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => {
+            let d = Uuid::parse_str(s).ok();
+            if d.is_none() {
+                c.add("deliverable_id", "err-invalid");
+            }
+            d
+        }
+    };
+    let note = c
+        .optional("note", form.note.as_deref(), 2000)
+        .unwrap_or_default();
+    c.finish()?;
+    let mut tx = app.db.begin().await?;
+    let p = projects::get(
+        &mut tx.conn(),
+        ctx.workspace,
+        ProjectId::from_uuid(project.unwrap_or_default()),
+    )
+    .await
+    .map_err(|_| ServiceError::Invalid(Invalid::one("project_id", "err-not-found")))?;
+    if p.archived_at.is_some() {
+        return Err(Invalid::one("project_id", "err-project-archived").into());
+    }
+    let stopped = stop_in(&mut tx.conn(), app, ctx).await?;
+    let row = TimerRow {
+        workspace_id: ctx.workspace.uuid(),
+        user_id: ctx.user.uuid(),
+        project_id: p.id,
+        deliverable_id: deliverable,
+        note,
+        billable: !matches!(form.billable.as_deref(), Some("0" | "false" | "no" | "non")),
+        started_at: app.now(),
+    };
+    store::start_timer(&mut tx.conn(), &row).await?;
+    tx.commit().await?;
+    Ok((row, stopped))
+}
+
+/// Stops the caller's timer: the elapsed time (seconds rounded to the minute, half up) becomes an
+/// entry dated on the start day; under a minute nothing is logged.
+pub async fn stop_timer(app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
+    ctx.require(Action::LogTime)?;
+    let mut tx = app.db.begin().await?;
+    let e = stop_in(&mut tx.conn(), app, ctx).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
+    let Some(t) = store::timer(c, ctx.workspace, ctx.user.uuid()).await? else {
+        return Ok(None);
+    };
+    store::delete_timer(c, ctx.workspace, ctx.user.uuid()).await?;
+    let seconds = (app.now() - t.started_at) / 1_000_000;
+    let minutes = Minutes::from_seconds_half_up(seconds)
+        .get()
+        .min(MAX_DAY_MINUTES);
+    if minutes < 1 {
+        return Ok(None);
+    }
+    let tz = jiff::tz::TimeZone::get(&ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let date = day_key(mesure_store::ts(t.started_at).to_zoned(tz).date());
+    let input = EntryInput {
+        user_id: None,
+        project_id: t.project_id,
+        deliverable_id: t.deliverable_id,
+        change_request_id: None,
+        date,
+        minutes,
+        note: t.note.clone(),
+        billable: t.billable,
+        scope: Scope::InScope,
+        free_reason: None,
+        free_note: None,
+    };
+    let mut row = prepare(c, app, ctx, &input, None).await?;
+    row.source = "timer".into();
+    store::insert(c, &row).await?;
+    apply(c, &row, 1).await?;
+    record::<(), _>(
+        c,
+        ctx.workspace,
+        &ctx.actor(),
+        row.created_at,
+        "time_entry",
+        row.id,
+        "create",
+        None,
+        Some(&row),
+    )
+    .await?;
+    crate::radar::recompute(c, app, ctx, row.project_id).await?;
+    Ok(Some(row))
+}
+
+/// Sets a person's weekly capacity in minutes.
+pub async fn set_capacity(app: &App, ctx: &Ctx, user: UserId, hours: &str) -> Result<()> {
+    ctx.require(Action::ManageTime)?;
+    let minutes = Minutes::from_decimal_hours(hours)
+        .map(Minutes::get)
+        .filter(|m| (0..=7 * MAX_DAY_MINUTES).contains(m))
+        .ok_or_else(|| ServiceError::Invalid(Invalid::one("weekly_hours", "err-hours")))?;
+    let mut tx = app.db.begin().await?;
+    users::get(&mut tx.conn(), ctx.workspace, user).await?;
+    store::set_capacity(
+        &mut tx.conn(),
+        ctx.workspace,
+        user.uuid(),
+        minutes,
+        app.now(),
+    )
+    .await?;
+    record::<(), _>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "capacity",
+        user.uuid(),
+        "update",
+        None,
+        Some(&serde_json::json!({ "weekly_minutes": minutes })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records (or clears, with 0) leave for a person on a day.
+pub async fn set_leave(app: &App, ctx: &Ctx, user: UserId, day: &str, hours: &str) -> Result<()> {
+    ctx.require(Action::ManageTime)?;
+    let mut c = mesure_domain::validate::Checker::new();
+    let d = parse_day(day);
+    if d.is_none() {
+        c.add("day", "err-date");
+    }
+    let m = Minutes::from_decimal_hours(hours)
+        .map(Minutes::get)
+        .filter(|m| *m <= MAX_DAY_MINUTES);
+    if m.is_none() {
+        c.add("hours", "err-hours");
+    }
+    c.finish()?;
+    let mut tx = app.db.begin().await?;
+    users::get(&mut tx.conn(), ctx.workspace, user).await?;
+    store::set_leave(
+        &mut tx.conn(),
+        ctx.workspace,
+        user.uuid(),
+        d.unwrap_or(0),
+        m.unwrap_or(0),
+    )
+    .await?;
+    record::<(), _>(
+        &mut tx.conn(),
+        ctx.workspace,
+        &ctx.actor(),
+        app.now(),
+        "leave",
+        user.uuid(),
+        "update",
+        None,
+        Some(&serde_json::json!({ "day": d, "minutes": m })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Time entries as CSV in the generic import layout (so an export imports back).
+pub async fn csv(app: &App, ctx: &Ctx, q: EntryQuery) -> Result<String> {
+    let rows = list(app, ctx, q).await?;
+    let mut c = app.db.read().await?;
+    let people: std::collections::HashMap<Uuid, String> =
+        users::list_staff(&mut c.conn(), ctx.workspace)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect();
+    let projects_list = projects::list(&mut c.conn(), ctx.workspace, None, true).await?;
+    let pnames: std::collections::HashMap<Uuid, (Uuid, String)> = projects_list
+        .into_iter()
+        .map(|p| (p.id, (p.client_id, p.name)))
+        .collect();
+    let cnames: std::collections::HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
+        &mut c.conn(),
+        "SELECT id, name FROM clients WHERE workspace_id = $1",
+        &[mesure_store::Bind::Uuid(ctx.workspace.uuid())],
+    )
+    .await?
+    .into_iter()
+    .collect();
+    let dnames: std::collections::HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
+        &mut c.conn(),
+        "SELECT id, name FROM deliverables WHERE workspace_id = $1",
+        &[mesure_store::Bind::Uuid(ctx.workspace.uuid())],
+    )
+    .await?
+    .into_iter()
+    .collect();
+    let mut w = csv_writer();
+    w.write_record([
+        "date",
+        "person",
+        "client",
+        "project",
+        "deliverable",
+        "minutes",
+        "note",
+        "billable",
+        "scope",
+        "free_reason",
+        "write_off_reason",
+        "billed_minutes",
+        "value",
+        "locked",
+    ])
+    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    for e in rows {
+        let (client_id, pname) = pnames.get(&e.project_id).cloned().unwrap_or_default();
+        let dname = e
+            .deliverable_id
+            .and_then(|d| dnames.get(&d).cloned())
+            .unwrap_or_default();
+        let date = day_from_key(e.work_date)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let value = mesure_domain::engagement::value_of(e.billed_minutes, e.rate_minor);
+        w.write_record([
+            date,
+            people.get(&e.user_id).cloned().unwrap_or_default(),
+            cnames.get(&client_id).cloned().unwrap_or_default(),
+            pname,
+            dname,
+            e.minutes.to_string(),
+            e.note.clone(),
+            if e.billable {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+            e.scope.clone(),
+            e.free_reason.clone().unwrap_or_default(),
+            e.write_off_reason.clone().unwrap_or_default(),
+            e.billed_minutes.to_string(),
+            format!("{}.{:02}", value / 100, value % 100),
+            if e.locked { "yes".into() } else { "no".into() },
+        ])
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    }
+    String::from_utf8(
+        w.into_inner()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?,
+    )
+    .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
+}

@@ -1,0 +1,406 @@
+//! Time entries, running timers, week approvals, capacity and leave.
+use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one};
+use mesure_domain::WorkspaceId;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct EntryRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub project_id: Uuid,
+    pub client_id: Uuid,
+    pub deliverable_id: Option<Uuid>,
+    pub change_request_id: Option<Uuid>,
+    pub work_date: i32,
+    pub minutes: i64,
+    pub billed_minutes: i64,
+    pub note: String,
+    pub billable: bool,
+    pub scope: String,
+    pub free_reason: Option<String>,
+    pub free_note: Option<String>,
+    pub free_approved_by: Option<Uuid>,
+    pub write_off_reason: Option<String>,
+    pub write_off_note: Option<String>,
+    pub write_off_by: Option<Uuid>,
+    pub rate_minor: i64,
+    pub cost_minor: i64,
+    pub locked: bool,
+    pub invoiced_at: Option<i64>,
+    pub source: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i32,
+}
+
+pub const COLS: &str = "workspace_id, id, user_id, project_id, client_id, deliverable_id, change_request_id, work_date, minutes, billed_minutes, note, billable, scope, free_reason, free_note, free_approved_by, write_off_reason, write_off_note, write_off_by, rate_minor, cost_minor, locked, invoiced_at, source, created_at, updated_at, version";
+
+pub fn binds(r: &EntryRow) -> Vec<Bind> {
+    vec![
+        Bind::Uuid(r.workspace_id),
+        Bind::Uuid(r.id),
+        Bind::Uuid(r.user_id),
+        Bind::Uuid(r.project_id),
+        Bind::Uuid(r.client_id),
+        Bind::OptUuid(r.deliverable_id),
+        Bind::OptUuid(r.change_request_id),
+        Bind::Int(i64::from(r.work_date)),
+        Bind::Int(r.minutes),
+        Bind::Int(r.billed_minutes),
+        Bind::Text(r.note.clone()),
+        Bind::Bool(r.billable),
+        Bind::Text(r.scope.clone()),
+        Bind::OptText(r.free_reason.clone()),
+        Bind::OptText(r.free_note.clone()),
+        Bind::OptUuid(r.free_approved_by),
+        Bind::OptText(r.write_off_reason.clone()),
+        Bind::OptText(r.write_off_note.clone()),
+        Bind::OptUuid(r.write_off_by),
+        Bind::Int(r.rate_minor),
+        Bind::Int(r.cost_minor),
+        Bind::Bool(r.locked),
+        Bind::OptInt(r.invoiced_at),
+        Bind::Text(r.source.clone()),
+        Bind::Int(r.created_at),
+        Bind::Int(r.updated_at),
+        Bind::Int(i64::from(r.version)),
+    ]
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub async fn insert(c: &mut Conn<'_>, r: &EntryRow) -> Result<()> {
+    let b = binds(r);
+    let sql = format!(
+        "INSERT INTO time_entries ({COLS}) VALUES ({})",
+        placeholders(1, b.len())
+    );
+    exec(c, &sql, &b).await?;
+    Ok(())
+}
+
+/// Inserts many entries in multi-row statements (imports).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow]) -> Result<()> {
+    const PER: usize = 27;
+    // SQLite allows 32,766 variables per statement; PostgreSQL 65,535.
+    for chunk in rows.chunks(1000) {
+        let mut sql = format!("INSERT INTO time_entries ({COLS}) VALUES ");
+        let mut b = Vec::with_capacity(chunk.len() * PER);
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&placeholders(i * PER + 1, PER));
+            sql.push(')');
+            b.extend(binds(r));
+        }
+        exec(c, &sql, &b).await?;
+    }
+    Ok(())
+}
+
+/// Saves every field of an entry; `Conflict("version")` when it changed meanwhile.
+pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Result<()> {
+    let mut b = binds(r);
+    let sets: Vec<String> = COLS
+        .split(", ")
+        .enumerate()
+        .filter(|(_, col)| !matches!(*col, "workspace_id" | "id" | "created_at" | "version"))
+        .map(|(i, col)| format!("{col} = ${}", i + 1))
+        .collect();
+    b.push(Bind::Int(i64::from(expected_version)));
+    let sql = format!(
+        "UPDATE time_entries SET {}, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = ${} AND invoiced_at IS NULL",
+        sets.join(", "),
+        b.len()
+    );
+    if exec(c, &sql, &b).await? == 0 {
+        return Err(StoreError::Conflict("version".into()));
+    }
+    Ok(())
+}
+
+pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
+    let n = exec(
+        c,
+        "DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
+    )
+    .await?;
+    if n == 0 {
+        return Err(StoreError::Conflict("locked".into()));
+    }
+    Ok(())
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<EntryRow> {
+    let sql = format!("SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id = $2");
+    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct EntryQuery {
+    pub user: Option<Uuid>,
+    pub project: Option<Uuid>,
+    pub client: Option<Uuid>,
+    pub deliverable: Option<Uuid>,
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// `billable`, `free`, `written_off`, `unplanned`, `change_request`.
+    pub kind: Option<String>,
+    pub limit: i64,
+}
+
+fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
+    let mut b = vec![Bind::Uuid(ws.uuid())];
+    let mut sql = String::from(" WHERE workspace_id = $1");
+    let add = |b: &mut Vec<Bind>, sql: &mut String, col: &str, op: &str, v: Bind| {
+        b.push(v);
+        sql.push_str(&format!(" AND {col} {op} ${}", b.len()));
+    };
+    if let Some(u) = q.user {
+        add(&mut b, &mut sql, "user_id", "=", Bind::Uuid(u));
+    }
+    if let Some(p) = q.project {
+        add(&mut b, &mut sql, "project_id", "=", Bind::Uuid(p));
+    }
+    if let Some(cl) = q.client {
+        add(&mut b, &mut sql, "client_id", "=", Bind::Uuid(cl));
+    }
+    if let Some(d) = q.deliverable {
+        add(&mut b, &mut sql, "deliverable_id", "=", Bind::Uuid(d));
+    }
+    if let Some(f) = q.from {
+        add(&mut b, &mut sql, "work_date", ">=", Bind::Int(i64::from(f)));
+    }
+    if let Some(t) = q.to {
+        add(&mut b, &mut sql, "work_date", "<", Bind::Int(i64::from(t)));
+    }
+    match q.kind.as_deref() {
+        Some("billable") => {
+            sql.push_str(" AND billable = TRUE AND scope <> 'free' AND write_off_reason IS NULL")
+        }
+        Some("non_billable") => sql.push_str(" AND billable = FALSE AND scope <> 'free'"),
+        Some("free") => sql.push_str(" AND scope = 'free'"),
+        Some("written_off") => sql.push_str(" AND write_off_reason IS NOT NULL"),
+        Some("unplanned") => {
+            sql.push_str(" AND deliverable_id IS NULL AND change_request_id IS NULL")
+        }
+        Some("change_request") => sql.push_str(" AND change_request_id IS NOT NULL"),
+        _ => {}
+    }
+    (sql, b)
+}
+
+pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<Vec<EntryRow>> {
+    let (w, b) = filters(ws, q);
+    let sql = format!(
+        "SELECT {COLS} FROM time_entries{w} ORDER BY work_date DESC, created_at DESC, id LIMIT {}",
+        q.limit.clamp(1, 100_000)
+    );
+    fetch(c, &sql, &b).await
+}
+
+/// Sum of minutes matching the filters (the figure behind a drill-down).
+pub async fn sum_minutes(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
+    let (w, b) = filters(ws, q);
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries{w}"
+    );
+    let r: (i64, i64) = fetch_one(c, &sql, &b).await?;
+    Ok(r)
+}
+
+/// Minutes a person logged on a day (the 24-hour rule).
+pub async fn day_minutes(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, day: i32) -> Result<i64> {
+    let r: Vec<(i64,)> = fetch(
+        c,
+        "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3",
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(i64::from(day)),
+        ],
+    )
+    .await?;
+    Ok(r.first().map(|x| x.0).unwrap_or(0))
+}
+
+pub async fn add_day_minutes(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    day: i32,
+    delta: i64,
+) -> Result<()> {
+    exec(c, "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id, day) DO UPDATE SET minutes = person_days.minutes + excluded.minutes", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(day)), Bind::Int(delta),
+    ]).await?;
+    Ok(())
+}
+
+/// Locks (or unlocks) a person's entries of one week.
+pub async fn set_locked(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    from: i32,
+    to: i32,
+    locked: bool,
+) -> Result<u64> {
+    exec(c, "UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)), Bind::Bool(locked),
+    ]).await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct ApprovalRow {
+    pub workspace_id: Uuid,
+    pub user_id: Uuid,
+    pub week_start: i32,
+    pub approved_by: Uuid,
+    pub approved_at: i64,
+}
+
+pub async fn approval(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    week: i32,
+) -> Result<Option<ApprovalRow>> {
+    let r: Vec<ApprovalRow> = fetch(c, "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week)),
+    ]).await?;
+    Ok(r.into_iter().next())
+}
+
+pub async fn approvals(c: &mut Conn<'_>, ws: WorkspaceId, week: i32) -> Result<Vec<ApprovalRow>> {
+    fetch(c, "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND week_start = $2", &[
+        Bind::Uuid(ws.uuid()), Bind::Int(i64::from(week)),
+    ]).await
+}
+
+pub async fn insert_approval(c: &mut Conn<'_>, r: &ApprovalRow) -> Result<()> {
+    exec(c, "INSERT INTO timesheet_approvals (workspace_id, user_id, week_start, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5)", &[
+        Bind::Uuid(r.workspace_id), Bind::Uuid(r.user_id), Bind::Int(i64::from(r.week_start)), Bind::Uuid(r.approved_by), Bind::Int(r.approved_at),
+    ]).await?;
+    Ok(())
+}
+
+pub async fn delete_approval(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    week: i32,
+) -> Result<u64> {
+    exec(
+        c,
+        "DELETE FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week))],
+    )
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct TimerRow {
+    pub workspace_id: Uuid,
+    pub user_id: Uuid,
+    pub project_id: Uuid,
+    pub deliverable_id: Option<Uuid>,
+    pub note: String,
+    pub billable: bool,
+    pub started_at: i64,
+}
+
+pub async fn timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Option<TimerRow>> {
+    let r: Vec<TimerRow> = fetch(c, "SELECT workspace_id, user_id, project_id, deliverable_id, note, billable, started_at FROM timers WHERE workspace_id = $1 AND user_id = $2", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user),
+    ]).await?;
+    Ok(r.into_iter().next())
+}
+
+pub async fn start_timer(c: &mut Conn<'_>, r: &TimerRow) -> Result<()> {
+    exec(c, "INSERT INTO timers (workspace_id, user_id, project_id, deliverable_id, note, billable, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", &[
+        Bind::Uuid(r.workspace_id), Bind::Uuid(r.user_id), Bind::Uuid(r.project_id), Bind::OptUuid(r.deliverable_id),
+        Bind::Text(r.note.clone()), Bind::Bool(r.billable), Bind::Int(r.started_at),
+    ]).await?;
+    Ok(())
+}
+
+pub async fn delete_timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<u64> {
+    exec(
+        c,
+        "DELETE FROM timers WHERE workspace_id = $1 AND user_id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
+    )
+    .await
+}
+
+pub async fn capacity(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Option<i64>> {
+    let r: Vec<(i64,)> = fetch(
+        c,
+        "SELECT weekly_minutes FROM capacities WHERE workspace_id = $1 AND user_id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
+    )
+    .await?;
+    Ok(r.first().map(|x| x.0))
+}
+
+pub async fn set_capacity(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    weekly: i64,
+    now: i64,
+) -> Result<()> {
+    exec(c, "INSERT INTO capacities (workspace_id, user_id, weekly_minutes, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id) DO UPDATE SET weekly_minutes = excluded.weekly_minutes, updated_at = excluded.updated_at", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(weekly), Bind::Int(now),
+    ]).await?;
+    Ok(())
+}
+
+pub async fn leave(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<Vec<(i32, i64)>> {
+    fetch(c, "SELECT day, minutes FROM leave_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day < $4 ORDER BY day", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)),
+    ]).await
+}
+
+pub async fn set_leave(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    day: i32,
+    minutes: i64,
+) -> Result<()> {
+    if minutes <= 0 {
+        exec(
+            c,
+            "DELETE FROM leave_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3",
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(day)),
+            ],
+        )
+        .await?;
+    } else {
+        exec(c, "INSERT INTO leave_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id, day) DO UPDATE SET minutes = excluded.minutes", &[
+            Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(day)), Bind::Int(minutes),
+        ]).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,322 @@
+//! Running aggregates per project, client and person and month, kept up to date on every write
+//! so that the radar reads a few hundred rows instead of millions of entries.
+use crate::{Bind, Conn, Result, exec, fetch};
+use mesure_domain::WorkspaceId;
+use mesure_domain::engagement::Figures;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const FIG: [&str; 12] = [
+    "minutes",
+    "billable_minutes",
+    "billed_minutes",
+    "value",
+    "unplanned_minutes",
+    "free_minutes",
+    "written_off_minutes",
+    "billable_value",
+    "unplanned_value",
+    "free_value",
+    "written_off_value",
+    "cost",
+];
+
+fn fig_values(f: &Figures) -> [i64; 12] {
+    [
+        f.minutes,
+        f.billable_minutes,
+        f.billed_minutes,
+        f.value,
+        f.unplanned_minutes,
+        f.free_minutes,
+        f.written_off_minutes,
+        f.billable_value,
+        f.unplanned_value,
+        f.free_value,
+        f.written_off_value,
+        f.cost,
+    ]
+}
+
+/// One month of a project or client, as stored.
+#[derive(Clone, Debug, Default, sqlx::FromRow, serde::Serialize)]
+pub struct MonthRow {
+    pub subject_id: Uuid,
+    pub month: i32,
+    pub minutes: i64,
+    pub billable_minutes: i64,
+    pub billed_minutes: i64,
+    pub value: i64,
+    pub unplanned_minutes: i64,
+    pub free_minutes: i64,
+    pub written_off_minutes: i64,
+    pub billable_value: i64,
+    pub unplanned_value: i64,
+    pub free_value: i64,
+    pub written_off_value: i64,
+    pub cost: i64,
+    pub revenue: i64,
+    pub over_servicing: i64,
+}
+
+impl MonthRow {
+    pub fn figures(&self) -> Figures {
+        Figures {
+            minutes: self.minutes,
+            billable_minutes: self.billable_minutes,
+            billed_minutes: self.billed_minutes,
+            value: self.value,
+            unplanned_minutes: self.unplanned_minutes,
+            free_minutes: self.free_minutes,
+            written_off_minutes: self.written_off_minutes,
+            billable_value: self.billable_value,
+            unplanned_value: self.unplanned_value,
+            free_value: self.free_value,
+            written_off_value: self.written_off_value,
+            cost: self.cost,
+        }
+    }
+    /// Adds another month's figures (roll-ups).
+    pub fn add(&mut self, o: &MonthRow) {
+        let mut f = self.figures();
+        f.add(&o.figures(), 1);
+        let (s, m, r, ov) = (
+            self.subject_id,
+            self.month,
+            self.revenue,
+            self.over_servicing,
+        );
+        *self = MonthRow::from_figures(s, m, &f);
+        self.revenue = r + o.revenue;
+        self.over_servicing = ov + o.over_servicing;
+    }
+    pub fn from_figures(subject_id: Uuid, month: i32, f: &Figures) -> MonthRow {
+        MonthRow {
+            subject_id,
+            month,
+            minutes: f.minutes,
+            billable_minutes: f.billable_minutes,
+            billed_minutes: f.billed_minutes,
+            value: f.value,
+            unplanned_minutes: f.unplanned_minutes,
+            free_minutes: f.free_minutes,
+            written_off_minutes: f.written_off_minutes,
+            billable_value: f.billable_value,
+            unplanned_value: f.unplanned_value,
+            free_value: f.free_value,
+            written_off_value: f.written_off_value,
+            cost: f.cost,
+            revenue: 0,
+            over_servicing: 0,
+        }
+    }
+}
+
+fn upsert_sql(table: &str, key: &str, extra_key: &str) -> String {
+    let cols = FIG.join(", ");
+    let n_keys = if extra_key.is_empty() { 3 } else { 4 };
+    let values: Vec<String> = (1..=n_keys + FIG.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect();
+    let sets: Vec<String> = FIG
+        .iter()
+        .chain(["revenue", "over_servicing"].iter())
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    let extra = if extra_key.is_empty() {
+        String::new()
+    } else {
+        format!(", {extra_key}")
+    };
+    format!(
+        "INSERT INTO {table} (workspace_id, {key}, month{extra}, {cols}, revenue, over_servicing) VALUES ({}) ON CONFLICT (workspace_id, {key}, month) DO UPDATE SET {}",
+        values.join(", "),
+        sets.join(", ")
+    )
+}
+
+/// Adds `delta` (figures, revenue, over-servicing) to a project's month and its client's month.
+#[allow(clippy::too_many_arguments)]
+pub async fn add(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    project: Uuid,
+    client: Uuid,
+    month: i32,
+    delta: &Figures,
+    revenue: i64,
+    over: i64,
+) -> Result<()> {
+    let vals = fig_values(delta);
+    let mut b = vec![
+        Bind::Uuid(ws.uuid()),
+        Bind::Uuid(project),
+        Bind::Int(i64::from(month)),
+        Bind::Uuid(client),
+    ];
+    b.extend(vals.iter().map(|v| Bind::Int(*v)));
+    b.push(Bind::Int(revenue));
+    b.push(Bind::Int(over));
+    exec(
+        c,
+        &upsert_sql("project_months", "project_id", "client_id"),
+        &b,
+    )
+    .await?;
+    let mut b = vec![
+        Bind::Uuid(ws.uuid()),
+        Bind::Uuid(client),
+        Bind::Int(i64::from(month)),
+    ];
+    b.extend(vals.iter().map(|v| Bind::Int(*v)));
+    b.push(Bind::Int(revenue));
+    b.push(Bind::Int(over));
+    exec(c, &upsert_sql("client_months", "client_id", ""), &b).await?;
+    Ok(())
+}
+
+/// Adds minutes to a person's month (utilisation).
+pub async fn add_person(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    month: i32,
+    minutes: i64,
+    billable: i64,
+) -> Result<()> {
+    exec(c, "INSERT INTO person_months (workspace_id, user_id, month, minutes, billable_minutes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, user_id, month) DO UPDATE SET minutes = person_months.minutes + excluded.minutes, billable_minutes = person_months.billable_minutes + excluded.billable_minutes", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(month)), Bind::Int(minutes), Bind::Int(billable),
+    ]).await?;
+    Ok(())
+}
+
+fn month_cols(id_col: &str) -> String {
+    format!(
+        "{id_col} AS subject_id, month, {}, revenue, over_servicing",
+        FIG.join(", ")
+    )
+}
+
+/// Every month of one project, oldest first.
+pub async fn project_months(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    project: Uuid,
+) -> Result<Vec<MonthRow>> {
+    let sql = format!(
+        "SELECT {} FROM project_months WHERE workspace_id = $1 AND project_id = $2 ORDER BY month",
+        month_cols("project_id")
+    );
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+}
+
+/// Every month of one client, oldest first.
+pub async fn client_months(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Uuid,
+) -> Result<Vec<MonthRow>> {
+    let sql = format!(
+        "SELECT {} FROM client_months WHERE workspace_id = $1 AND client_id = $2 ORDER BY month",
+        month_cols("client_id")
+    );
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)]).await
+}
+
+/// Totals of every project of a client (or of the workspace) over all months.
+pub async fn project_totals(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Option<Uuid>,
+) -> Result<Vec<MonthRow>> {
+    let sums: Vec<String> = FIG
+        .iter()
+        .chain(["revenue", "over_servicing"].iter())
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect();
+    let mut b = vec![Bind::Uuid(ws.uuid())];
+    let mut sql = format!(
+        "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM project_months WHERE workspace_id = $1",
+        sums.join(", ")
+    );
+    if let Some(cl) = client {
+        b.push(Bind::Uuid(cl));
+        sql.push_str(" AND client_id = $2");
+    }
+    sql.push_str(" GROUP BY project_id");
+    fetch(c, &sql, &b).await
+}
+
+/// Per-client sums over `[from, to)` months (the radar's ranking and concentration).
+pub async fn clients_between(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<MonthRow>> {
+    let sums: Vec<String> = FIG
+        .iter()
+        .chain(["revenue", "over_servicing"].iter())
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect();
+    let sql = format!(
+        "SELECT client_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 GROUP BY client_id",
+        sums.join(", ")
+    );
+    fetch(
+        c,
+        &sql,
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Int(i64::from(from)),
+            Bind::Int(i64::from(to)),
+        ],
+    )
+    .await
+}
+
+/// Months of several clients in `[from, to)` (trend sparklines).
+pub async fn months_of_clients(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    clients: &[Uuid],
+    from: i32,
+    to: i32,
+) -> Result<BTreeMap<Uuid, Vec<MonthRow>>> {
+    let mut out: BTreeMap<Uuid, Vec<MonthRow>> = BTreeMap::new();
+    if clients.is_empty() {
+        return Ok(out);
+    }
+    let mut b = vec![
+        Bind::Uuid(ws.uuid()),
+        Bind::Int(i64::from(from)),
+        Bind::Int(i64::from(to)),
+    ];
+    let mut ph = Vec::new();
+    for cl in clients {
+        b.push(Bind::Uuid(*cl));
+        ph.push(format!("${}", b.len()));
+    }
+    let sql = format!(
+        "SELECT {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 AND client_id IN ({}) ORDER BY client_id, month",
+        month_cols("client_id"),
+        ph.join(", ")
+    );
+    let rows: Vec<MonthRow> = fetch(c, &sql, &b).await?;
+    for r in rows {
+        out.entry(r.subject_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// A person's months in `[from, to)`: (month, minutes, billable minutes).
+pub async fn person_months(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<(Uuid, i32, i64, i64)>> {
+    fetch(c, "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY user_id, month", &[
+        Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)),
+    ]).await
+}

@@ -1,0 +1,754 @@
+//! Engagements, time and the radar over HTTP: the bad-input rules (each refused with nothing
+//! written), alerts once per crossing, known-answer KPIs, imports of real-format files, the timer
+//! and week locking.
+use mesure_domain::{ClientId, ProjectId};
+use mesure_services::Ctx;
+use mesure_testkit::{TestApp, backends, spawn_app};
+use serde_json::{Value, json};
+
+/// A project of `client` created through the service (`fixed_fee`, `time_materials`, `retainer`).
+pub async fn project(
+    t: &TestApp,
+    ctx: &Ctx,
+    client: uuid::Uuid,
+    name: &str,
+    model: &str,
+) -> uuid::Uuid {
+    let form = mesure_domain::forms::ProjectForm {
+        client_id: client.to_string(),
+        name: name.into(),
+        billing_model: model.into(),
+        hourly_rate: Some("100".into()),
+        fixed_price: Some("10000".into()),
+        retainer_fee: Some("2000".into()),
+        retainer_hours: Some("10".into()),
+        ..Default::default()
+    };
+    mesure_services::projects::create(&t.app, ctx, &form)
+        .await
+        .unwrap()
+        .id
+}
+
+/// Logs `minutes` on `date` as the context's person.
+pub async fn log(
+    t: &TestApp,
+    ctx: &Ctx,
+    project: uuid::Uuid,
+    date: &str,
+    minutes: i64,
+) -> uuid::Uuid {
+    let form = mesure_domain::forms::EntryForm {
+        project_id: project.to_string(),
+        date: date.into(),
+        duration: format!("{minutes}m"),
+        ..Default::default()
+    };
+    mesure_services::time::log(&t.app, ctx, &form)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn client(t: &TestApp, ctx: &Ctx, name: &str) -> uuid::Uuid {
+    mesure_services::clients::create(
+        &t.app,
+        ctx,
+        &mesure_domain::clients::ClientForm {
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn count(t: &TestApp, table: &str) -> i64 {
+    let mut c = t.app.db.read().await.unwrap();
+    let r: Vec<(i64,)> = mesure_store::fetch(
+        &mut c.conn(),
+        &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
+        &[],
+    )
+    .await
+    .unwrap();
+    r[0].0
+}
+
+async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = t
+        .client()
+        .post(t.api(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(t: &TestApp, token: &str, path: &str) -> Value {
+    let r = t
+        .client()
+        .get(t.api(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "GET {path}");
+    r.json().await.unwrap()
+}
+
+fn field(v: &Value) -> String {
+    v["errors"][0]["field"].as_str().unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_nothing_is_written() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Règles").await;
+        let tok = a.owner.token.clone();
+        let cl = client(&t, &a.owner.ctx, "Client Règles").await;
+        let p = project(&t, &a.owner.ctx, cl, "Site", "time_materials").await;
+        let entry = |date: &str, minutes: i64| json!({"project_id": p.to_string(), "date": date, "minutes": minutes});
+        let before = count(&t, "time_entries").await;
+        // Zero and negative durations.
+        for m in [0, -30] {
+            let (s, b) = post(&t, &tok, "/time-entries", entry("2026-03-02", m)).await;
+            assert_eq!((s, field(&b).as_str()), (422, "duration"), "{m} min");
+        }
+        // More than 24 hours in one entry, then over two entries of one day.
+        let (s, _) = post(&t, &tok, "/time-entries", entry("2026-03-02", 24 * 60 + 1)).await;
+        assert_eq!(s, 422);
+        let (s, _) = post(&t, &tok, "/time-entries", entry("2026-03-02", 20 * 60)).await;
+        assert_eq!(s, 201);
+        let (s, b) = post(&t, &tok, "/time-entries", entry("2026-03-02", 5 * 60)).await;
+        assert_eq!(s, 422);
+        assert!(b["errors"][0]["message"].as_str().unwrap().contains("24"));
+        assert_eq!(count(&t, "time_entries").await, before + 1);
+        // Free work without a reason.
+        let (s, b) = post(&t, &tok, "/time-entries", json!({"project_id": p.to_string(), "date": "2026-03-03", "minutes": 30, "scope": "free"})).await;
+        assert_eq!((s, field(&b).as_str()), (422, "free_reason"));
+        // A change request approved twice.
+        let (s, cr) = post(
+            &t,
+            &tok,
+            &format!("/projects/{p}/change-requests"),
+            json!({"title": "Page en plus", "extra_hours": "4", "price": "400"}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let path = format!("/change-requests/{}/decision", cr["id"].as_str().unwrap());
+        assert_eq!(
+            post(&t, &tok, &path, json!({"status": "approved"})).await.0,
+            200
+        );
+        let (s, b) = post(&t, &tok, &path, json!({"status": "approved"})).await;
+        assert_eq!(s, 409, "{b}");
+        assert_eq!(
+            post(&t, &tok, &path, json!({"status": "rejected"})).await.0,
+            409
+        );
+        // A locked week: approving locks it; new entries and changes are refused.
+        let e = log(&t, &a.staff.ctx, p, "2026-03-10", 60).await;
+        let staff = a.staff.id.to_string();
+        assert_eq!(
+            post(
+                &t,
+                &tok,
+                &format!("/timesheets/{staff}/2026-03-12/approve"),
+                json!({})
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            post(
+                &t,
+                &tok,
+                &format!("/timesheets/{staff}/2026-03-12/approve"),
+                json!({})
+            )
+            .await
+            .0,
+            409
+        );
+        let (s, b) = post(&t, &a.staff.token, "/time-entries", entry("2026-03-11", 30)).await;
+        assert_eq!((s, field(&b).as_str()), (422, "date"));
+        let r = t
+            .client()
+            .put(t.api(&format!("/time-entries/{e}")))
+            .bearer_auth(&a.staff.token)
+            .json(&entry("2026-03-10", 90))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let r = t
+            .client()
+            .delete(t.api(&format!("/time-entries/{e}")))
+            .bearer_auth(&a.staff.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        assert_eq!(
+            post(
+                &t,
+                &tok,
+                &format!("/timesheets/{staff}/2026-03-12/reopen"),
+                json!({})
+            )
+            .await
+            .0,
+            200
+        );
+        let r = t
+            .client()
+            .put(t.api(&format!("/time-entries/{e}")))
+            .bearer_auth(&a.staff.token)
+            .json(&entry("2026-03-10", 90))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        // An invoiced entry never changes.
+        {
+            let mut tx = t.app.db.begin().await.unwrap();
+            mesure_store::exec(
+                &mut tx.conn(),
+                "UPDATE time_entries SET invoiced_at = 1 WHERE id = $1",
+                &[mesure_store::Bind::Uuid(e)],
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let r = t
+            .client()
+            .put(t.api(&format!("/time-entries/{e}")))
+            .bearer_auth(&tok)
+            .json(&entry("2026-03-10", 30))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let (s, _) = post(
+            &t,
+            &tok,
+            &format!("/time-entries/{e}/write-off"),
+            json!({"reason": "goodwill"}),
+        )
+        .await;
+        assert_eq!(s, 409);
+        // An archived project takes no more time.
+        assert_eq!(
+            post(&t, &tok, &format!("/projects/{p}/archive"), json!({}))
+                .await
+                .0,
+            200
+        );
+        let (s, b) = post(&t, &tok, "/time-entries", entry("2026-03-20", 30)).await;
+        assert_eq!((s, field(&b).as_str()), (422, "project_id"));
+        // Staff cannot log for someone else.
+        let p2 = project(&t, &a.owner.ctx, cl, "Autre", "time_materials").await;
+        let (s, _) = post(&t, &a.staff.token, "/time-entries", json!({"project_id": p2.to_string(), "date": "2026-03-21", "minutes": 30, "user_id": a.manager.id.to_string()})).await;
+        assert_eq!(s, 403);
+        assert_eq!(count(&t, "time_entries").await, before + 2);
+    }
+}
+
+#[tokio::test]
+async fn budget_alerts_fire_once_per_crossing_in_app_and_by_mail() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Alertes").await;
+        let tok = a.owner.token.clone();
+        let cl = client(&t, &a.owner.ctx, "Client Alertes").await;
+        let (s, p) = post(&t, &tok, "/projects", json!({"client_id": cl.to_string(), "name": "Refonte", "billing_model": "time_materials", "hourly_rate": "100", "budget_hours": "10", "manager_id": a.manager.id.to_string()})).await;
+        assert_eq!(s, 201, "{p}");
+        let pid: uuid::Uuid = p["id"].as_str().unwrap().parse().unwrap();
+        let alerts = |who: &str| {
+            let who = who.to_string();
+            let t = &t;
+            async move {
+                get(t, &who, "/notifications").await["items"]
+                    .as_array()
+                    .unwrap()
+                    .len()
+            }
+        };
+        let mails = || async { count(&t, "jobs WHERE kind = 'mail'").await };
+        let mails0 = mails().await;
+        log(&t, &a.staff.ctx, pid, "2026-03-02", 7 * 60).await;
+        assert_eq!(alerts(&tok).await, 0);
+        let e = log(&t, &a.staff.ctx, pid, "2026-03-03", 60).await;
+        // 8 h of 10 h: the 80 % alert, once, to the owner and the project's manager (not to staff).
+        assert_eq!(alerts(&tok).await, 1);
+        assert_eq!(alerts(&a.manager.token).await, 1);
+        assert_eq!(alerts(&a.staff.token).await, 0);
+        assert_eq!(mails().await, mails0 + 2);
+        let n = get(&t, &tok, "/notifications").await;
+        assert_eq!(n["items"][0]["kind"], "budget_hours");
+        assert_eq!(n["items"][0]["figure"], 80);
+        assert!(
+            n["items"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Refonte")
+        );
+        // More time under 100 %: no new alert.
+        log(&t, &a.staff.ctx, pid, "2026-03-04", 30).await;
+        assert_eq!(alerts(&tok).await, 1);
+        // Back below 80 % re-arms; crossing again fires again.
+        let r = t
+            .client()
+            .delete(t.api(&format!("/time-entries/{e}")))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        log(&t, &a.staff.ctx, pid, "2026-03-05", 60).await;
+        assert_eq!(alerts(&tok).await, 2);
+        // 100 %.
+        log(&t, &a.staff.ctx, pid, "2026-03-06", 90).await;
+        let n = get(&t, &tok, "/notifications").await;
+        assert_eq!(n["items"].as_array().unwrap().len(), 3);
+        assert_eq!(n["items"][0]["figure"], 100);
+        assert_eq!(n["unread"], 3);
+        assert_eq!(
+            post(&t, &tok, "/notifications/read", json!({})).await.0,
+            204
+        );
+        assert_eq!(get(&t, &tok, "/notifications").await["unread"], 0);
+        // The mails go out through the job queue.
+        t.run_jobs().await;
+        assert_eq!(
+            count(&t, "jobs WHERE kind = 'mail' AND status = 'done'").await,
+            mails().await
+        );
+    }
+}
+
+#[tokio::test]
+async fn project_figures_match_hand_computed_answers() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Calculs").await;
+        let tok = a.owner.token.clone();
+        let cl = client(&t, &a.owner.ctx, "Client Calculs").await;
+        // T&M at 100.00/h, rounded up to 15 min, cap 500.00.
+        let (s, p) = post(&t, &tok, "/projects", json!({"client_id": cl.to_string(), "name": "Régie", "billing_model": "time_materials", "hourly_rate": "100", "cap": "500", "rounding": "up15"})).await;
+        assert_eq!(s, 201, "{p}");
+        let pid = p["id"].as_str().unwrap().to_string();
+        let staff = a.staff.id.to_string();
+        // Cost 40.00/h until 15 March, 60.00/h from 16 March (a change in the middle of the month).
+        assert_eq!(post(&t, &tok, "/cost-rates", json!({"user_id": staff, "rate": "40", "valid_from": "2026-01-01", "valid_to": "2026-03-15"})).await.0, 201);
+        assert_eq!(
+            post(
+                &t,
+                &tok,
+                "/cost-rates",
+                json!({"user_id": staff, "rate": "60", "valid_from": "2026-03-16"})
+            )
+            .await
+            .0,
+            201
+        );
+        let (s, d) = post(
+            &t,
+            &tok,
+            &format!("/projects/{pid}/deliverables"),
+            json!({"name": "Maquettes", "estimate_hours": "4"}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let did = d["id"].as_str().unwrap();
+        let st = a.staff.token.clone();
+        // 50 min on the deliverable (billed 60), 10 March: cost 50/60 × 40 = 33.33.
+        let (s, e1) = post(
+            &t,
+            &st,
+            "/time-entries",
+            json!({"project_id": pid, "deliverable_id": did, "date": "2026-03-10", "minutes": 50}),
+        )
+        .await;
+        assert_eq!(s, 201, "{e1}");
+        assert_eq!(e1["billed_minutes"], 60);
+        // 120 min unplanned, 20 March: billed 120 (200.00), cost 120.00.
+        let (s, _) = post(
+            &t,
+            &st,
+            "/time-entries",
+            json!({"project_id": pid, "date": "2026-03-20", "minutes": 120}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        // 30 min free (goodwill), 20 March: value 50.00, billed 0, cost 30.00.
+        let (s, f) = post(&t, &st, "/time-entries", json!({"project_id": pid, "date": "2026-03-20", "minutes": 30, "scope": "free", "free_reason": "goodwill"})).await;
+        assert_eq!(s, 201);
+        assert_eq!(
+            f["free_approved_by"],
+            Value::Null,
+            "staff free work waits for a manager"
+        );
+        assert_eq!(
+            post(
+                &t,
+                &a.manager.token,
+                &format!("/time-entries/{}/approve-free", f["id"].as_str().unwrap()),
+                json!({})
+            )
+            .await
+            .0,
+            200
+        );
+        // 240 min in April, then 60 min of it written off... a separate 60 min entry written off.
+        let (s, _) = post(
+            &t,
+            &st,
+            "/time-entries",
+            json!({"project_id": pid, "deliverable_id": did, "date": "2026-04-02", "minutes": 240}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let (s, w) = post(
+            &t,
+            &st,
+            "/time-entries",
+            json!({"project_id": pid, "deliverable_id": did, "date": "2026-04-03", "minutes": 60}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let (s, w) = post(
+            &t,
+            &tok,
+            &format!("/time-entries/{}/write-off", w["id"].as_str().unwrap()),
+            json!({"reason": "our_error", "note": "bug de notre fait"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{w}");
+        assert_eq!(w["write_off_by"], a.owner.id.to_string());
+        let r = get(&t, &tok, &format!("/projects/{pid}/radar")).await;
+        let tot = &r["totals"];
+        // Minutes: 50 + 120 + 30 + 240 + 60 = 500.
+        assert_eq!(tot["minutes"], 500);
+        // Billable value: 100 + 200 (March) + 400 (April) = 700.00, capped at 500.00.
+        assert_eq!(tot["billable_value"], 70000);
+        assert_eq!(tot["revenue"], 50000);
+        assert_eq!(tot["free_value"], 5000);
+        assert_eq!(tot["written_off_value"], 10000);
+        // Over-servicing: 200.00 beyond the cap + 50.00 free + 100.00 written off.
+        assert_eq!(tot["over_servicing"], 35000);
+        // Cost: March 33.33 + 120.00 + 30.00 ; April 240 + 60 min at 60.00 = 300.00.
+        assert_eq!(tot["cost"], 3333 + 12000 + 3000 + 30000);
+        assert_eq!(tot["margin"], 50000 - 48333);
+        // Effective rate: 500.00 over 500 min = 60.00/h.
+        assert_eq!(tot["effective_rate"], 6000);
+        // Realisation has no data until invoices exist.
+        assert_eq!(tot["realisation"], Value::Null);
+        // Scope creep: 120 unplanned min + 30 free min outside any deliverable / 240 estimated.
+        assert_eq!(r["outside_scope_minutes"], 150);
+        assert_eq!(r["baseline_minutes"], 240);
+        assert_eq!(r["scope_creep"], "0.625");
+        // March revenue 300.00, April 200.00 (cap reached).
+        let months = r["months"].as_array().unwrap();
+        assert_eq!(months[0][0], 202603);
+        assert_eq!(months[0][1]["revenue"], 30000);
+        assert_eq!(months[1][1]["revenue"], 20000);
+        // The figure links to its entries: the free entries are listed by kind.
+        let free = get(
+            &t,
+            &tok,
+            &format!("/time-entries?project_id={pid}&kind=free"),
+        )
+        .await;
+        assert_eq!(free.as_array().unwrap().len(), 1);
+        let wo = get(
+            &t,
+            &tok,
+            &format!("/time-entries?project_id={pid}&kind=written_off"),
+        )
+        .await;
+        assert_eq!(wo[0]["write_off_reason"], "our_error");
+        // A new billing rate for the person on this project from 1 April reprices April's entries.
+        assert_eq!(post(&t, &tok, "/rates", json!({"user_id": staff, "project_id": pid, "rate": "150", "valid_from": "2026-04-01"})).await.0, 201);
+        let r = get(&t, &tok, &format!("/projects/{pid}/radar")).await;
+        assert_eq!(r["totals"]["billable_value"], 30000 + 60000);
+        assert_eq!(r["totals"]["written_off_value"], 15000);
+        // Client roll-up equals the project (one project).
+        let c = get(&t, &tok, &format!("/clients/{cl}/radar")).await;
+        assert_eq!(c["totals"]["revenue"], 50000);
+        assert_eq!(c["totals"]["minutes"], 500);
+        // No data is never zero.
+        let (s, p2) = post(
+            &t,
+            &tok,
+            "/projects",
+            json!({"client_id": cl.to_string(), "name": "Vide", "billing_model": "time_materials"}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let r = get(
+            &t,
+            &tok,
+            &format!("/projects/{}/radar", p2["id"].as_str().unwrap()),
+        )
+        .await;
+        assert_eq!(r["scope_creep"], Value::Null);
+        assert_eq!(r["totals"]["effective_rate"], Value::Null);
+        assert_eq!(r["burn_hours"], Value::Null);
+    }
+}
+
+#[tokio::test]
+async fn a_retainer_rolls_over_across_a_year_end() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Forfait").await;
+        let tok = a.owner.token.clone();
+        let cl = client(&t, &a.owner.ctx, "Client Abonné").await;
+        // 2,000.00 a month for 10 h, overrun carried as debt, from November 2025 to February 2026.
+        let (s, p) = post(&t, &tok, "/projects", json!({"client_id": cl.to_string(), "name": "Maintenance", "billing_model": "retainer", "hourly_rate": "100", "retainer_fee": "2000", "retainer_hours": "10", "rollover": "debt", "starts_on": "2025-11-01", "ends_on": "2026-02-28"})).await;
+        assert_eq!(s, 201, "{p}");
+        let pid: uuid::Uuid = p["id"].as_str().unwrap().parse().unwrap();
+        log(&t, &a.staff.ctx, pid, "2025-11-10", 9 * 60).await;
+        log(&t, &a.staff.ctx, pid, "2025-12-10", 13 * 60).await;
+        log(&t, &a.staff.ctx, pid, "2026-01-12", 5 * 60).await;
+        let r = get(&t, &tok, &format!("/projects/{pid}/radar")).await;
+        let ret = r["retainer"].as_array().unwrap();
+        assert_eq!(ret[0][0], 202511);
+        // December: 3 h over, owed to January; January: 10 − 3 available, 5 used.
+        assert_eq!(ret[1][1]["overrun"], 180);
+        assert_eq!(ret[1][1]["debt_out"], 180);
+        assert_eq!(ret[2][0], 202601);
+        assert_eq!(ret[2][1]["debt_in"], 180);
+        assert_eq!(ret[2][1]["debt_out"], 0);
+        let months = r["months"].as_array().unwrap();
+        let dec = months.iter().find(|m| m[0] == 202512).unwrap();
+        assert_eq!(dec[1]["revenue"], 200000);
+        assert_eq!(dec[1]["over_servicing"], 30000);
+        let jan = months.iter().find(|m| m[0] == 202601).unwrap();
+        assert_eq!(jan[1]["over_servicing"], -30000);
+    }
+}
+
+#[tokio::test]
+async fn imports_take_real_exports_or_nothing() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/tests/fixtures/import");
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Import").await;
+        let tok = a.owner.token.clone();
+        let send = |file: &str, query: &str| {
+            let body = std::fs::read(dir.join(file)).unwrap();
+            let url = format!("{}?{query}", t.api("/time-imports"));
+            let tok = tok.clone();
+            let c = t.client();
+            async move {
+                let r = c
+                    .post(url)
+                    .bearer_auth(tok)
+                    .header("content-type", "text/csv")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let s = r.status().as_u16();
+                (s, r.json::<Value>().await.unwrap())
+            }
+        };
+        // Unknown names without `create_missing`: every row listed, nothing written.
+        let (s, r) = send("harvest.csv", "").await;
+        assert_eq!(s, 422);
+        assert!(r["errors"].as_array().unwrap().len() >= 4, "{r}");
+        assert_eq!(count(&t, "time_entries").await, 0);
+        assert_eq!(count(&t, "clients").await, 0);
+        // A dry run reports and writes nothing.
+        let (s, r) = send("harvest.csv", "create_missing=true&dry_run=true").await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (
+                r["format"].as_str(),
+                r["rows"].as_u64(),
+                r["imported"].as_bool()
+            ),
+            (Some("harvest"), Some(6), Some(false))
+        );
+        assert_eq!(r["new_clients"].as_array().unwrap().len(), 3);
+        assert_eq!(r["skipped_zero"], 1);
+        assert_eq!(count(&t, "time_entries").await, 0);
+        assert_eq!(count(&t, "clients").await, 0);
+        // The real import: Harvest (1.5 h + 2 h + 0:45 + 7,25 h + 0.025 h + 0:30 = 722 min; 0.0083 h
+        // is 30 s, zero minutes half up: skipped).
+        let (s, r) = send("harvest.csv", "create_missing=true").await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (
+                r["rows"].as_u64(),
+                r["minutes"].as_i64(),
+                r["imported"].as_bool()
+            ),
+            (Some(6), Some(722), Some(true))
+        );
+        assert_eq!(count(&t, "time_entries").await, 6);
+        // Toggl (English and French), Kimai, generic: zero-minute rows are skipped and counted.
+        for (file, format, rows) in [
+            ("toggl.csv", "toggl", 5),
+            ("toggl_fr.csv", "toggl", 4),
+            ("kimai.csv", "kimai", 5),
+            ("generic.csv", "generic", 5),
+            ("harvest_report.csv", "harvest", 5),
+        ] {
+            let (s, r) = send(file, "create_missing=true").await;
+            assert_eq!(s, 200, "{file}: {r}");
+            assert_eq!(r["format"], format, "{file}");
+            assert_eq!(r["rows"], rows, "{file}");
+            assert_eq!(r["skipped_zero"], 1, "{file}");
+        }
+        // Toggl's 00:11:29 is 11 min and 02:15:30 is 136 min (seconds rounded half up).
+        let all = get(&t, &tok, "/time-entries?limit=5000").await;
+        let minutes: Vec<i64> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["minutes"].as_i64().unwrap())
+            .collect();
+        assert!(
+            minutes.contains(&11) && minutes.contains(&136),
+            "{minutes:?}"
+        );
+        let n = count(&t, "time_entries").await;
+        // One bad file: every bad row listed with line and column, nothing written.
+        let (s, r) = send("bad.csv", "create_missing=true").await;
+        assert_eq!(s, 422);
+        let errs = r["errors"].as_array().unwrap();
+        assert!(errs.len() >= 8, "{r}");
+        assert!(
+            errs.iter().any(|e| e["line"] == 3 && e["column"] == "date"),
+            "{r}"
+        );
+        assert!(
+            errs.iter()
+                .all(|e| !e["message"].as_str().unwrap().is_empty())
+        );
+        assert_eq!(count(&t, "time_entries").await, n);
+        // The aggregates agree with the entries, over the radar's trailing twelve months.
+        let radar = get(&t, &tok, "/radar").await;
+        let month = |m: &Value| {
+            let m = m.as_i64().unwrap();
+            format!("{}-{:02}-01", m / 100, m % 100)
+        };
+        let (from, to) = (month(&radar["from_month"]), month(&radar["to_month"]));
+        let in_range: i64 = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                let d = e["date"].as_str().unwrap();
+                d >= from.as_str() && d < to.as_str()
+            })
+            .map(|e| e["minutes"].as_i64().unwrap())
+            .sum();
+        assert_eq!(radar["total"]["minutes"].as_i64(), Some(in_range));
+        // Export as CSV and import it back into another workspace: the same minutes.
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let csv = c
+            .get(format!("{}/time.csv", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.starts_with("date,person,client,project,deliverable,minutes"));
+        assert_eq!(csv.lines().count() as i64, n + 1);
+    }
+}
+
+#[tokio::test]
+async fn the_timer_logs_rounded_minutes_and_switches() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Chrono").await;
+        let st = a.staff.token.clone();
+        let cl = client(&t, &a.owner.ctx, "Client Chrono").await;
+        let p1 = project(&t, &a.owner.ctx, cl, "Un", "time_materials").await;
+        let p2 = project(&t, &a.owner.ctx, cl, "Deux", "time_materials").await;
+        let (s, r) = post(
+            &t,
+            &st,
+            "/timer/start",
+            json!({"project_id": p1.to_string(), "note": "atelier"}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(r["timer"]["running"], true);
+        t.clock.advance_secs(25 * 60 + 30);
+        // Switching stops the first timer: 25 min 30 s → 26 min, half up.
+        let (s, r) = post(
+            &t,
+            &st,
+            "/timer/start",
+            json!({"project_id": p2.to_string()}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(r["entry"]["minutes"], 26);
+        assert_eq!(r["entry"]["source"], "timer");
+        assert_eq!(r["entry"]["note"], "atelier");
+        t.clock.advance_secs(29);
+        let (s, r) = post(&t, &st, "/timer/stop", json!({})).await;
+        assert_eq!(s, 200);
+        assert_eq!(r["entry"], Value::Null, "under 30 s logs nothing");
+        assert_eq!(get(&t, &st, "/timer").await["running"], false);
+        let _ = (ClientId::from_uuid(cl), ProjectId::from_uuid(p1));
+    }
+}
+
+#[tokio::test]
+async fn concentration_alerts_fire_once() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Concentration").await;
+        let big = client(&t, &a.owner.ctx, "Gros Client").await;
+        let small = client(&t, &a.owner.ctx, "Petit Client").await;
+        let pb = project(&t, &a.owner.ctx, big, "Gros", "time_materials").await;
+        let ps = project(&t, &a.owner.ctx, small, "Petit", "time_materials").await;
+        let today = mesure_services::projects::today(&t.app, &a.owner.ctx);
+        let month = today / 100;
+        let last = if month % 100 == 1 {
+            month - 100 + 11
+        } else {
+            month - 1
+        };
+        let date = format!("{}-{:02}-10", last / 100, last % 100);
+        log(&t, &a.staff.ctx, pb, &date, 8 * 60).await;
+        log(&t, &a.staff.ctx, ps, &date, 60).await;
+        assert_eq!(
+            mesure_services::radar::check_concentration(&t.app, a.ws, month)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            mesure_services::radar::check_concentration(&t.app, a.ws, month)
+                .await
+                .unwrap(),
+            0
+        );
+        let n = get(&t, &a.owner.token, "/notifications").await;
+        assert_eq!(n["items"][0]["kind"], "concentration");
+        assert_eq!(n["items"][0]["figure"], 88);
+        let d = get(&t, &a.owner.token, "/radar").await;
+        assert_eq!(d["clients_over_limit"], 1);
+        assert_eq!(d["clients"][0]["client_name"], "Gros Client");
+    }
+}

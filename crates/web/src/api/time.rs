@@ -1,0 +1,719 @@
+//! `/api/v1/time-entries`, the timer, timesheet approval, time import, the radar and alerts.
+use super::projects::day;
+use super::{ApiJson, ApiQuery, rfc3339};
+use crate::AppState;
+use crate::api::clients::err;
+use crate::error::{ApiError, Problem};
+use crate::session::ApiCaller;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use mesure_domain::forms::{EntryForm, parse_day};
+use mesure_domain::import::Format;
+use mesure_domain::{Action, ClientId, EntryId, UserId};
+use mesure_services::time::{self, ReasonForm, TimerForm};
+use mesure_services::{ServiceError, import, radar};
+use mesure_store::time::{EntryQuery, EntryRow, TimerRow};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A time entry. Raw minutes are kept; `billed_minutes` applies the rounding rule.
+#[derive(Serialize, ToSchema)]
+pub struct EntryOut {
+    pub id: String,
+    pub user_id: String,
+    pub project_id: String,
+    pub client_id: String,
+    pub deliverable_id: Option<String>,
+    pub change_request_id: Option<String>,
+    pub date: Option<String>,
+    pub minutes: i64,
+    pub billed_minutes: i64,
+    pub note: String,
+    pub billable: bool,
+    /// `in_scope`, `change_request` or `free`
+    pub scope: String,
+    pub free_reason: Option<String>,
+    pub free_note: Option<String>,
+    pub free_approved_by: Option<String>,
+    pub write_off_reason: Option<String>,
+    pub write_off_note: Option<String>,
+    pub write_off_by: Option<String>,
+    /// Hourly billing rate and cost applied, decimal strings
+    pub rate: String,
+    pub cost_rate: String,
+    pub locked: bool,
+    pub invoiced: bool,
+    /// `manual`, `timer` or `import`
+    pub source: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i32,
+}
+
+impl From<EntryRow> for EntryOut {
+    fn from(e: EntryRow) -> Self {
+        let a = super::projects::amount;
+        EntryOut {
+            id: e.id.to_string(),
+            user_id: e.user_id.to_string(),
+            project_id: e.project_id.to_string(),
+            client_id: e.client_id.to_string(),
+            deliverable_id: e.deliverable_id.map(|d| d.to_string()),
+            change_request_id: e.change_request_id.map(|d| d.to_string()),
+            date: day(Some(e.work_date)),
+            minutes: e.minutes,
+            billed_minutes: e.billed_minutes,
+            note: e.note,
+            billable: e.billable,
+            scope: e.scope,
+            free_reason: e.free_reason,
+            free_note: e.free_note,
+            free_approved_by: e.free_approved_by.map(|u| u.to_string()),
+            write_off_reason: e.write_off_reason,
+            write_off_note: e.write_off_note,
+            write_off_by: e.write_off_by.map(|u| u.to_string()),
+            rate: a(e.rate_minor),
+            cost_rate: a(e.cost_minor),
+            locked: e.locked,
+            invoiced: e.invoiced_at.is_some(),
+            source: e.source,
+            created_at: rfc3339(e.created_at),
+            updated_at: rfc3339(e.updated_at),
+            version: e.version,
+        }
+    }
+}
+
+/// A time entry as sent. Give the duration as `minutes` or as `duration` (`1:30`, `1.5`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryBody {
+    /// Another person (managers only); default the caller
+    pub user_id: Option<String>,
+    pub project_id: String,
+    pub deliverable_id: Option<String>,
+    pub change_request_id: Option<String>,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub minutes: Option<i64>,
+    pub duration: Option<String>,
+    pub note: Option<String>,
+    pub billable: Option<bool>,
+    /// `in_scope` (default), `change_request` or `free`
+    pub scope: Option<String>,
+    /// Required for free work: `goodwill`, `our_error`, `pre_sales`, `strategic`
+    pub free_reason: Option<String>,
+    pub free_note: Option<String>,
+    #[schema(minimum = 1)]
+    pub version: Option<i32>,
+}
+
+impl EntryBody {
+    fn form(&self) -> EntryForm {
+        EntryForm {
+            user_id: self.user_id.clone(),
+            project_id: self.project_id.clone(),
+            deliverable_id: self.deliverable_id.clone(),
+            change_request_id: self.change_request_id.clone(),
+            date: self.date.clone(),
+            duration: match (&self.duration, self.minutes) {
+                (Some(d), _) => d.clone(),
+                (None, Some(m)) if m < 0 => format!("-{}m", m.unsigned_abs()),
+                (None, Some(m)) => format!("{m}m"),
+                (None, None) => String::new(),
+            },
+            note: self.note.clone(),
+            billable: self.billable.map(|b| b.to_string()),
+            scope: self.scope.clone(),
+            free_reason: self.free_reason.clone(),
+            free_note: self.free_note.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryFilters {
+    pub user_id: Option<String>,
+    pub project_id: Option<String>,
+    pub client_id: Option<String>,
+    pub deliverable_id: Option<String>,
+    /// First day, `YYYY-MM-DD` (included)
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (excluded)
+    pub to: Option<String>,
+    /// `billable`, `non_billable`, `free`, `written_off`, `unplanned`, `change_request`
+    pub kind: Option<String>,
+    #[param(minimum = 1, maximum = 5000)]
+    pub limit: Option<i64>,
+}
+
+/// Turns list filters into a query, naming any bad parameter.
+pub fn entry_query(c: &ApiCaller, f: &EntryFilters) -> Result<EntryQuery, ApiError> {
+    let lang = c.ctx.language;
+    let id = |v: &Option<String>, name: &str| -> Result<Option<uuid::Uuid>, ApiError> {
+        match v.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => uuid::Uuid::parse_str(s)
+                .map(Some)
+                .map_err(|_| super::bad_param(lang, name)),
+        }
+    };
+    let d = |v: &Option<String>, name: &str| -> Result<Option<i32>, ApiError> {
+        match v.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => parse_day(s)
+                .map(Some)
+                .ok_or_else(|| super::bad_param(lang, name)),
+        }
+    };
+    let kind = f.kind.clone().filter(|k| !k.is_empty());
+    if let Some(k) = &kind
+        && ![
+            "billable",
+            "non_billable",
+            "free",
+            "written_off",
+            "unplanned",
+            "change_request",
+        ]
+        .contains(&k.as_str())
+    {
+        return Err(super::bad_param(lang, "kind"));
+    }
+    let limit = f.limit.unwrap_or(500);
+    if !(1..=5000).contains(&limit) {
+        return Err(super::bad_param(lang, "limit"));
+    }
+    Ok(EntryQuery {
+        user: id(&f.user_id, "user_id")?,
+        project: id(&f.project_id, "project_id")?,
+        client: id(&f.client_id, "client_id")?,
+        deliverable: id(&f.deliverable_id, "deliverable_id")?,
+        from: d(&f.from, "from")?,
+        to: d(&f.to, "to")?,
+        kind,
+        limit,
+    })
+}
+
+fn entry_id(c: &ApiCaller, s: &str) -> Result<EntryId, ApiError> {
+    EntryId::parse(s).ok_or_else(|| err(c, ServiceError::NotFound))
+}
+
+/// List time entries (newest first); staff see their own only. Every radar figure's entries are
+/// reachable with these filters.
+#[utoipa::path(get, path = "/api/v1/time-entries", tag = "time", params(EntryFilters),
+    responses((status = 200, body = Vec<EntryOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiQuery(f): ApiQuery<EntryFilters>,
+) -> Result<Json<Vec<EntryOut>>, ApiError> {
+    let q = entry_query(&c, &f)?;
+    let rows = time::list(&s.app, &c.ctx, q)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(rows.into_iter().map(EntryOut::from).collect()))
+}
+
+/// Log time.
+#[utoipa::path(post, path = "/api/v1/time-entries", tag = "time", request_body = EntryBody,
+    responses((status = 201, body = EntryOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiJson(body): ApiJson<EntryBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    super::check_version(body.version, c.ctx.language)?;
+    let row = time::log(&s.app, &c.ctx, &body.form())
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok((StatusCode::CREATED, Json(EntryOut::from(row))))
+}
+
+/// Read a time entry.
+#[utoipa::path(get, path = "/api/v1/time-entries/{id}", tag = "time", params(("id" = String, Path, description = "Entry id")),
+    responses((status = 200, body = EntryOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<EntryOut>, ApiError> {
+    let id = entry_id(&c, &id)?;
+    Ok(Json(
+        time::get(&s.app, &c.ctx, id)
+            .await
+            .map_err(|e| err(&c, e))?
+            .into(),
+    ))
+}
+
+/// Replace a time entry (not when its week is approved or it is invoiced: 409).
+#[utoipa::path(put, path = "/api/v1/time-entries/{id}", tag = "time", params(("id" = String, Path, description = "Entry id")), request_body = EntryBody,
+    responses((status = 200, body = EntryOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<EntryBody>,
+) -> Result<Json<EntryOut>, ApiError> {
+    super::check_version(body.version, c.ctx.language)?;
+    let id = entry_id(&c, &id)?;
+    Ok(Json(
+        time::update(&s.app, &c.ctx, id, &body.form(), body.version)
+            .await
+            .map_err(|e| err(&c, e))?
+            .into(),
+    ))
+}
+
+/// Delete a time entry (not when locked or invoiced: 409).
+#[utoipa::path(delete, path = "/api/v1/time-entries/{id}", tag = "time", params(("id" = String, Path, description = "Entry id")),
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = entry_id(&c, &id)?;
+    time::delete(&s.app, &c.ctx, id)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    /// `goodwill`, `our_error`, `pre_sales` or `strategic`
+    pub reason: String,
+    pub note: Option<String>,
+}
+
+/// Write off a logged billable entry (managers): kept at its value, billed at zero.
+#[utoipa::path(post, path = "/api/v1/time-entries/{id}/write-off", tag = "time", params(("id" = String, Path, description = "Entry id")), request_body = ReasonBody,
+    responses((status = 200, body = EntryOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn write_off(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonBody>,
+) -> Result<Json<EntryOut>, ApiError> {
+    let id = entry_id(&c, &id)?;
+    let form = ReasonForm {
+        reason: body.reason,
+        note: body.note,
+    };
+    Ok(Json(
+        time::write_off(&s.app, &c.ctx, id, &form)
+            .await
+            .map_err(|e| err(&c, e))?
+            .into(),
+    ))
+}
+
+/// Approve free work logged by someone else (managers).
+#[utoipa::path(post, path = "/api/v1/time-entries/{id}/approve-free", tag = "time", params(("id" = String, Path, description = "Entry id")),
+    responses((status = 200, body = EntryOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn approve_free(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<EntryOut>, ApiError> {
+    let id = entry_id(&c, &id)?;
+    Ok(Json(
+        time::approve_free(&s.app, &c.ctx, id)
+            .await
+            .map_err(|e| err(&c, e))?
+            .into(),
+    ))
+}
+
+/// The caller's running timer.
+#[derive(Serialize, ToSchema)]
+pub struct TimerOut {
+    pub running: bool,
+    pub project_id: Option<String>,
+    pub deliverable_id: Option<String>,
+    pub note: Option<String>,
+    pub billable: Option<bool>,
+    pub started_at: Option<String>,
+}
+
+fn timer_out(t: Option<TimerRow>) -> TimerOut {
+    match t {
+        Some(t) => TimerOut {
+            running: true,
+            project_id: Some(t.project_id.to_string()),
+            deliverable_id: t.deliverable_id.map(|d| d.to_string()),
+            note: Some(t.note),
+            billable: Some(t.billable),
+            started_at: Some(rfc3339(t.started_at)),
+        },
+        None => TimerOut {
+            running: false,
+            project_id: None,
+            deliverable_id: None,
+            note: None,
+            billable: None,
+            started_at: None,
+        },
+    }
+}
+
+/// Read the caller's timer.
+#[utoipa::path(get, path = "/api/v1/timer", tag = "time",
+    responses((status = 200, body = TimerOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_timer(
+    State(s): State<AppState>,
+    c: ApiCaller,
+) -> Result<Json<TimerOut>, ApiError> {
+    Ok(Json(timer_out(
+        time::timer(&s.app, &c.ctx).await.map_err(|e| err(&c, e))?,
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimerBody {
+    pub project_id: String,
+    pub deliverable_id: Option<String>,
+    pub note: Option<String>,
+    pub billable: Option<bool>,
+}
+
+/// What starting or stopping a timer did.
+#[derive(Serialize, ToSchema)]
+pub struct TimerChange {
+    pub timer: TimerOut,
+    /// The entry made from the timer that was stopped, if any
+    pub entry: Option<EntryOut>,
+}
+
+/// Start a timer; a running one is stopped and logged first (switch).
+#[utoipa::path(post, path = "/api/v1/timer/start", tag = "time", request_body = TimerBody,
+    responses((status = 200, body = TimerChange), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn start_timer(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiJson(body): ApiJson<TimerBody>,
+) -> Result<Json<TimerChange>, ApiError> {
+    let form = TimerForm {
+        project_id: body.project_id,
+        deliverable_id: body.deliverable_id,
+        note: body.note,
+        billable: body.billable.map(|b| b.to_string()),
+    };
+    let (t, e) = time::start_timer(&s.app, &c.ctx, &form)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(TimerChange {
+        timer: timer_out(Some(t)),
+        entry: e.map(EntryOut::from),
+    }))
+}
+
+/// Stop the timer: the elapsed time becomes an entry (under 30 seconds, nothing).
+#[utoipa::path(post, path = "/api/v1/timer/stop", tag = "time",
+    responses((status = 200, body = TimerChange), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn stop_timer(
+    State(s): State<AppState>,
+    c: ApiCaller,
+) -> Result<Json<TimerChange>, ApiError> {
+    let e = time::stop_timer(&s.app, &c.ctx)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(TimerChange {
+        timer: timer_out(None),
+        entry: e.map(EntryOut::from),
+    }))
+}
+
+/// What approving or reopening a week did.
+#[derive(Serialize, ToSchema)]
+pub struct WeekOut {
+    pub user_id: String,
+    pub week_start: String,
+    pub approved: bool,
+    /// Entries locked or unlocked
+    pub entries: u64,
+}
+
+/// Approve a person's week (managers): its entries lock. `week` is any day of the week.
+#[utoipa::path(post, path = "/api/v1/timesheets/{id}/{week}/approve", tag = "time", params(("id" = String, Path, description = "User id"), ("week" = String, Path, description = "Any day of the week, YYYY-MM-DD")),
+    responses((status = 200, body = WeekOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn approve_week(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path((id, week)): Path<(String, String)>,
+) -> Result<Json<WeekOut>, ApiError> {
+    week_change(s, c, id, week, true).await
+}
+
+/// Reopen an approved week (managers): its entries unlock.
+#[utoipa::path(post, path = "/api/v1/timesheets/{id}/{week}/reopen", tag = "time", params(("id" = String, Path, description = "User id"), ("week" = String, Path, description = "Any day of the week, YYYY-MM-DD")),
+    responses((status = 200, body = WeekOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn reopen_week(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path((id, week)): Path<(String, String)>,
+) -> Result<Json<WeekOut>, ApiError> {
+    week_change(s, c, id, week, false).await
+}
+
+async fn week_change(
+    s: AppState,
+    c: ApiCaller,
+    id: String,
+    week: String,
+    approved: bool,
+) -> Result<Json<WeekOut>, ApiError> {
+    let user = UserId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
+    let n = time::set_week_approved(&s.app, &c.ctx, user, &week, approved)
+        .await
+        .map_err(|e| err(&c, e))?;
+    let start = parse_day(&week).and_then(time::week_bounds).map(|w| w.0);
+    Ok(Json(WeekOut {
+        user_id: id,
+        week_start: day(start).unwrap_or_default(),
+        approved,
+        entries: n,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `harvest`, `toggl`, `kimai` or `generic`; detected from the header when absent
+    pub format: Option<String>,
+    /// Create missing people, clients and projects
+    pub create_missing: Option<bool>,
+    /// Check and report without writing anything
+    pub dry_run: Option<bool>,
+    pub file_name: Option<String>,
+}
+
+/// The outcome of an import: nothing is written when `errors` is not empty or on a dry run.
+#[derive(Serialize, ToSchema)]
+pub struct ImportOut {
+    pub format: String,
+    pub rows: u64,
+    pub skipped_zero: u64,
+    pub minutes: i64,
+    pub new_people: Vec<String>,
+    pub new_clients: Vec<String>,
+    pub new_projects: Vec<String>,
+    pub errors: Vec<ImportProblem>,
+    pub imported: bool,
+    pub dry_run: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportProblem {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+impl From<import::Report> for ImportOut {
+    fn from(r: import::Report) -> Self {
+        ImportOut {
+            format: r.format,
+            rows: r.rows,
+            skipped_zero: r.skipped_zero,
+            minutes: r.minutes,
+            new_people: r.new_people,
+            new_clients: r.new_clients,
+            new_projects: r.new_projects,
+            errors: r
+                .errors
+                .into_iter()
+                .map(|e| ImportProblem {
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                })
+                .collect(),
+            imported: r.imported,
+            dry_run: r.dry_run,
+        }
+    }
+}
+
+/// Import time from a CSV body (`text/csv`): Harvest, Toggl Track, Kimai or generic. Any bad row
+/// rejects the whole file (422 with every bad row: line, column, reason) and writes nothing.
+#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 422, body = ImportOut)))]
+pub async fn import_csv(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiQuery(p): ApiQuery<ImportParams>,
+    body: axum::body::Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
+        Some(f) => {
+            Some(Format::parse(f).ok_or_else(|| super::bad_param(c.ctx.language, "format"))?)
+        }
+        None => None,
+    };
+    let opts = import::Options {
+        format,
+        create_missing: p.create_missing.unwrap_or(false),
+        dry_run: p.dry_run.unwrap_or(false),
+        file_name: p.file_name.unwrap_or_else(|| "api.csv".into()),
+    };
+    let report = import::import(&s.app, &c.ctx, &body, &opts)
+        .await
+        .map_err(|e| err(&c, e))?;
+    let status = if report.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(ImportOut::from(report))))
+}
+
+/// The radar: clients ranked by over-servicing over the trailing twelve months, with revenue
+/// concentration (shares, top-3, HHI) and each client's trend. Money in minor units.
+#[utoipa::path(get, path = "/api/v1/radar", tag = "radar",
+    responses((status = 200, description = "The dashboard's figures", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn dashboard(
+    State(s): State<AppState>,
+    c: ApiCaller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let d = radar::dashboard(&s.app, &c.ctx, 50)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(serde_json::to_value(&d).unwrap_or_default()))
+}
+
+/// A client's radar: its figures rolled up from its projects, month by month, its trend and its
+/// share of revenue.
+#[utoipa::path(get, path = "/api/v1/clients/{id}/radar", tag = "radar", params(("id" = String, Path, description = "Client id")),
+    responses((status = 200, description = "The client's figures", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn client_radar(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    c.ctx.require(Action::ViewRadar).map_err(|e| err(&c, e))?;
+    let id = ClientId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
+    let r = radar::client(&s.app, &c.ctx, id)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(serde_json::to_value(&r).unwrap_or_default()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthRange {
+    /// First month `YYYY-MM` (default: this month)
+    pub from: Option<String>,
+    /// Month after the last, `YYYY-MM` (default: next month)
+    pub to: Option<String>,
+}
+
+/// Parses `YYYY-MM` into `YYYYMM`.
+pub fn parse_month(s: &str) -> Option<i32> {
+    let (y, m) = s.trim().split_once('-')?;
+    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+    ((1900..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 100 + m)
+}
+
+/// Billable utilisation per person: billable hours / available hours (weekly capacity over
+/// working days, minus French public holidays and leave).
+#[utoipa::path(get, path = "/api/v1/radar/utilisation", tag = "radar", params(MonthRange),
+    responses((status = 200, description = "One line per person", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn utilisation(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiQuery(r): ApiQuery<MonthRange>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let lang = c.ctx.language;
+    let this =
+        mesure_domain::engagement::month_of(mesure_services::projects::today(&s.app, &c.ctx));
+    let from = match r.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(m) => parse_month(m).ok_or_else(|| super::bad_param(lang, "from"))?,
+        None => this,
+    };
+    let next =
+        mesure_domain::engagement::month_key(mesure_domain::engagement::year_month(from).next());
+    let to = match r.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(m) => parse_month(m)
+            .filter(|t| *t > from)
+            .ok_or_else(|| super::bad_param(lang, "to"))?,
+        None => next,
+    };
+    let u = radar::utilisation(&s.app, &c.ctx, from, to)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(serde_json::to_value(&u).unwrap_or_default()))
+}
+
+/// An in-app alert.
+#[derive(Serialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: String,
+    /// `budget_hours`, `budget_money`, `work_vs_revenue`, `concentration`
+    pub kind: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub subject_label: String,
+    /// The threshold or share crossed, in percent
+    pub figure: i32,
+    pub message: String,
+    pub link: String,
+    pub created_at: String,
+    pub read: bool,
+}
+
+/// The caller's alerts, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct NotificationList {
+    pub items: Vec<NotificationOut>,
+    pub unread: i64,
+}
+
+/// List the caller's alerts.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "radar",
+    responses((status = 200, body = NotificationList), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn notifications(
+    State(s): State<AppState>,
+    c: ApiCaller,
+) -> Result<Json<NotificationList>, ApiError> {
+    let (rows, unread) = radar::notifications(&s.app, &c.ctx)
+        .await
+        .map_err(|e| err(&c, e))?;
+    let lang = c.ctx.language;
+    Ok(Json(NotificationList {
+        items: rows
+            .into_iter()
+            .map(|n| NotificationOut {
+                message: crate::html::notification_text(lang, &n),
+                id: n.id.to_string(),
+                kind: n.kind,
+                subject_type: n.subject_type,
+                subject_id: n.subject_id.to_string(),
+                subject_label: n.subject_label,
+                figure: n.figure,
+                link: n.link,
+                created_at: rfc3339(n.created_at),
+                read: n.read_at.is_some(),
+            })
+            .collect(),
+        unread,
+    }))
+}
+
+/// Mark all the caller's alerts as read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "radar",
+    responses((status = 204, description = "Marked"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn mark_read(State(s): State<AppState>, c: ApiCaller) -> Result<StatusCode, ApiError> {
+    radar::mark_read(&s.app, &c.ctx)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}

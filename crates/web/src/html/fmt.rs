@@ -1,0 +1,110 @@
+//! Display helpers of the engagement pages: hours, money in minor units, percentages and "no
+//! data", formatted for the reader's language.
+use mesure_domain::{Currency, Language, Money};
+use mesure_i18n::{number, t};
+use rust_decimal::Decimal;
+
+/// Minutes as hours with one decimal: `12,5 h` / `12.5 h`.
+pub fn hours(lang: Language, minutes: i64) -> String {
+    format!(
+        "{}\u{a0}h",
+        number(lang, Decimal::from(minutes) / Decimal::from(60), 1)
+    )
+}
+
+/// Minor units in a currency.
+pub fn money(lang: Language, minor: i64, currency: &str) -> String {
+    let c = Currency::parse(currency).unwrap_or(Currency::EUR);
+    mesure_i18n::money(lang, Money::from_minor(minor, c))
+}
+
+/// A ratio as a whole percentage, or "no data".
+pub fn pct(lang: Language, r: Option<Decimal>) -> String {
+    match r {
+        Some(r) => format!("{}\u{a0}%", number(lang, r * Decimal::from(100), 0)),
+        None => t(lang, "radar-no-data"),
+    }
+}
+
+/// A ratio as a plain decimal (`0,25`), or "no data".
+pub fn ratio(lang: Language, r: Option<Decimal>) -> String {
+    match r {
+        Some(r) => number(lang, r, 2),
+        None => t(lang, "radar-no-data"),
+    }
+}
+
+/// Width of a bar in percent (0–100) for a ratio.
+pub fn bar_width(r: Option<Decimal>) -> i64 {
+    r.map(|r| (r * Decimal::from(100)).round())
+        .and_then(|d| i64::try_from(d).ok())
+        .unwrap_or(0)
+        .clamp(0, 100)
+}
+
+/// A month `YYYYMM` as `11/2026` or `Nov 2026`.
+pub fn month(lang: Language, m: i32) -> String {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo) = (m / 100, m % 100);
+    match lang {
+        Language::Fr => format!("{mo:02}/{y}"),
+        Language::En => {
+            let name = usize::try_from(mo - 1)
+                .ok()
+                .and_then(|i| EN.get(i))
+                .copied()
+                .unwrap_or("");
+            format!("{name} {y}")
+        }
+    }
+}
+
+/// A stored day `YYYYMMDD` for the language.
+pub fn day(lang: Language, d: i32) -> String {
+    mesure_domain::engagement::day_from_key(d)
+        .map(|d| mesure_i18n::date(lang, d))
+        .unwrap_or_default()
+}
+
+/// A stored day as `YYYY-MM-DD` (form values and links).
+pub fn iso(d: Option<i32>) -> String {
+    d.and_then(mesure_domain::engagement::day_from_key)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// Minor units as an editable decimal (`1250.50`).
+pub fn plain_amount(m: Option<i64>) -> String {
+    m.map(|m| format!("{}.{:02}", m / 100, (m % 100).abs()))
+        .unwrap_or_default()
+}
+
+/// Minutes as editable decimal hours (`7.5`).
+pub fn plain_hours(m: Option<i64>) -> String {
+    m.map(|m| {
+        let d = (Decimal::from(m) / Decimal::from(60))
+            .round_dp(2)
+            .normalize();
+        d.to_string()
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(hours(Language::En, 90), "1.5\u{a0}h");
+        assert_eq!(hours(Language::Fr, 90), "1,5\u{a0}h");
+        assert_eq!(pct(Language::En, Some(Decimal::new(805, 3))), "81\u{a0}%");
+        assert_eq!(pct(Language::En, None), "no data");
+        assert_eq!(bar_width(Some(Decimal::new(15, 1))), 100);
+        assert_eq!(month(Language::En, 202611), "Nov 2026");
+        assert_eq!(plain_hours(Some(450)), "7.5");
+        assert_eq!(plain_amount(Some(125_050)), "1250.50");
+    }
+}

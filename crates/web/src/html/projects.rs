@@ -1,0 +1,961 @@
+//! Project pages: the list, the form, and the project page with its budget, scope, change
+//! requests, milestones, retainer balance and burn chart.
+use super::fmt::{self, bar_width};
+use super::{
+    Base, Errors, NoticeQuery, Values, error_page, parse_id, render, render_status, see_other,
+};
+use crate::AppState;
+use crate::session::Page;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use mesure_domain::engagement::ChangeStatus;
+use mesure_domain::forms::{ChangeForm, DeliverableForm, ProjectForm};
+use mesure_domain::{Action, ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
+use mesure_services::projects::{self, MilestoneForm};
+use mesure_services::{ServiceError, radar, users};
+use mesure_store::projects::ProjectRow;
+use serde::Deserialize;
+
+pub struct ProjectLine {
+    pub id: String,
+    pub name: String,
+    pub client_id: String,
+    pub client: String,
+    pub model: String,
+    pub hours: String,
+    pub archived: bool,
+}
+
+#[derive(Template)]
+#[template(path = "projects_list.html")]
+struct ListPage {
+    base: Base,
+    rows: Vec<ProjectLine>,
+    can_write: bool,
+    archived: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub archived: Option<String>,
+    pub notice: Option<String>,
+}
+
+pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> Response {
+    let lang = page.ctx.language;
+    let archived = q.archived.as_deref() == Some("1");
+    let result = async {
+        let rows = projects::list(&s.app, &page.ctx, None, archived).await?;
+        let names = client_names(&s, &page).await?;
+        let mut c = s.app.db.read().await?;
+        let totals =
+            mesure_store::totals::project_totals(&mut c.conn(), page.ctx.workspace, None).await?;
+        Ok::<_, ServiceError>((rows, names, totals))
+    }
+    .await;
+    match result {
+        Ok((rows, names, totals)) => {
+            let lines = rows
+                .into_iter()
+                .filter(|p| archived || p.archived_at.is_none())
+                .map(|p| ProjectLine {
+                    id: p.id.to_string(),
+                    client: names.get(&p.client_id).cloned().unwrap_or_default(),
+                    client_id: p.client_id.to_string(),
+                    model: mesure_i18n::t(lang, &format!("billing-{}", p.billing_model)),
+                    hours: fmt::hours(
+                        lang,
+                        totals
+                            .iter()
+                            .find(|t| t.subject_id == p.id)
+                            .map(|t| t.minutes)
+                            .unwrap_or(0),
+                    ),
+                    archived: p.archived_at.is_some(),
+                    name: p.name,
+                })
+                .collect();
+            let base = Base::new(&page, "projects-title", "/projects", "/projects")
+                .with_notice(q.notice.as_deref());
+            render(&ListPage {
+                base,
+                rows: lines,
+                can_write: page.ctx.may(Action::WriteProjects),
+                archived,
+            })
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+async fn client_names(
+    s: &AppState,
+    page: &Page,
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, ServiceError> {
+    let mut c = s.app.db.read().await?;
+    let rows: Vec<(uuid::Uuid, String)> = mesure_store::fetch(
+        &mut c.conn(),
+        "SELECT id, name FROM clients WHERE workspace_id = $1",
+        &[mesure_store::Bind::Uuid(page.ctx.workspace.uuid())],
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+#[derive(Template)]
+#[template(path = "project_form.html")]
+struct FormPage {
+    base: Base,
+    values: Values,
+    errors: Errors,
+    action: String,
+    cancel: String,
+    clients: Vec<(String, String)>,
+    managers: Vec<(String, String)>,
+    models: Vec<(String, String)>,
+    fixed_revenue: Vec<(String, String)>,
+    rollovers: Vec<(String, String)>,
+    roundings: Vec<(String, String)>,
+    editing: bool,
+}
+
+async fn form_page(
+    s: &AppState,
+    page: &Page,
+    values: Values,
+    errors: Errors,
+    editing: Option<&ProjectRow>,
+) -> Response {
+    let lang = page.ctx.language;
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    let names = match client_names(s, page).await {
+        Ok(n) => n,
+        Err(e) => return error_page(page, e),
+    };
+    let mut clients: Vec<(String, String)> = names
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
+    clients.sort_by_key(|a| a.1.to_lowercase());
+    let staff = users::list_staff(&s.app, &page.ctx)
+        .await
+        .unwrap_or_default();
+    let mut managers = vec![(String::new(), "—".to_string())];
+    managers.extend(
+        staff
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id.to_string(), u.name)),
+    );
+    let (title, action, cancel) = match editing {
+        Some(p) => (
+            "action-edit",
+            format!("/projects/{}", p.id),
+            format!("/projects/{}", p.id),
+        ),
+        None => (
+            "projects-new",
+            "/projects".to_string(),
+            "/projects".to_string(),
+        ),
+    };
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let tpl = FormPage {
+        base: Base::new(page, title, "/projects", "/projects"),
+        values,
+        errors,
+        action,
+        cancel,
+        clients,
+        managers,
+        models: ["time_materials", "fixed_fee", "retainer"]
+            .iter()
+            .map(|m| (m.to_string(), t(&format!("billing-{m}"))))
+            .collect(),
+        fixed_revenue: vec![
+            ("milestones".into(), t("fixed-milestones")),
+            ("deliverables".into(), t("fixed-deliverables")),
+        ],
+        rollovers: ["none", "carry", "debt"]
+            .iter()
+            .map(|m| (m.to_string(), t(&format!("rollover-{m}"))))
+            .collect(),
+        roundings: ["inherit", "none", "up6", "up15", "up30"]
+            .iter()
+            .map(|m| (m.to_string(), t(&format!("rounding-{m}"))))
+            .collect(),
+        editing: editing.is_some(),
+    };
+    render_status(status, &tpl)
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    pub client_id: Option<String>,
+}
+
+pub async fn new_form(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    if let Err(e) = page.ctx.require(Action::WriteProjects) {
+        return error_page(&page, e);
+    }
+    let mut v = Values::default();
+    v.set("client_id", q.client_id.as_deref());
+    v.set("billing_model", Some("time_materials"));
+    v.set("alert_thresholds", Some("80, 100"));
+    v.set("currency", Some(page.ctx.workspace_currency.code()));
+    form_page(&s, &page, v, Errors::default(), None).await
+}
+
+pub async fn create(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let form: ProjectForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match projects::create(&s.app, &page.ctx, &form).await {
+        Ok(p) => see_other(&format!("/projects/{}", p.id), "project-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(page.ctx.language, &inv);
+            form_page(&s, &page, Values::from_body(&body), errors, None).await
+        }
+        Err(ServiceError::Conflict(k)) => {
+            let errors = Errors::one("name", mesure_i18n::t(page.ctx.language, k));
+            form_page(&s, &page, Values::from_body(&body), errors, None).await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+fn values_of(p: &ProjectRow) -> Values {
+    let mut v = Values::default();
+    v.set("client_id", Some(&p.client_id.to_string()));
+    v.set("name", Some(&p.name));
+    v.set("manager_id", p.manager_id.map(|m| m.to_string()).as_deref());
+    v.set("starts_on", Some(&fmt::iso(p.starts_on)));
+    v.set("ends_on", Some(&fmt::iso(p.ends_on)));
+    v.set("currency", Some(&p.currency));
+    v.set("billing_model", Some(&p.billing_model));
+    v.set(
+        "hourly_rate",
+        Some(&fmt::plain_amount(
+            Some(p.hourly_rate_minor).filter(|r| *r > 0),
+        )),
+    );
+    v.set("cap", Some(&fmt::plain_amount(p.cap_minor)));
+    v.set("fixed_price", Some(&fmt::plain_amount(p.fixed_price_minor)));
+    v.set("fixed_revenue", Some(&p.fixed_revenue));
+    v.set(
+        "retainer_fee",
+        Some(&fmt::plain_amount(p.retainer_fee_minor)),
+    );
+    v.set(
+        "retainer_hours",
+        Some(&fmt::plain_hours(p.retainer_included_minutes)),
+    );
+    v.set("rollover", Some(&p.rollover));
+    v.set("rollover_months", Some(&p.rollover_months.to_string()));
+    v.set("budget_hours", Some(&fmt::plain_hours(p.budget_minutes)));
+    v.set("budget_amount", Some(&fmt::plain_amount(p.budget_minor)));
+    v.set(
+        "budget_monthly",
+        Some(if p.budget_monthly { "1" } else { "" }),
+    );
+    v.set("rounding", Some(p.rounding.as_deref().unwrap_or("inherit")));
+    v.set("alert_thresholds", Some(&p.alert_thresholds));
+    v.set("version", Some(&p.version.to_string()));
+    v
+}
+
+pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(e) = page.ctx.require(Action::WriteProjects) {
+        return error_page(&page, e);
+    }
+    match projects::get(&s.app, &page.ctx, id).await {
+        Ok(p) => form_page(&s, &page, values_of(&p), Errors::default(), Some(&p)).await,
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct VersionField {
+    version: Option<i32>,
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: ProjectForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let version = serde_urlencoded::from_bytes::<VersionField>(&body)
+        .ok()
+        .and_then(|v| v.version);
+    let current = match projects::get(&s.app, &page.ctx, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, e),
+    };
+    match projects::update(&s.app, &page.ctx, id, &form, version).await {
+        Ok(p) => see_other(&format!("/projects/{}", p.id), "project-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(page.ctx.language, &inv);
+            form_page(&s, &page, Values::from_body(&body), errors, Some(&current)).await
+        }
+        Err(ServiceError::Conflict(k)) => {
+            let errors = Errors::one("form", mesure_i18n::t(page.ctx.language, k));
+            form_page(&s, &page, Values::from_body(&body), errors, Some(&current)).await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn archive(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    set_archived(s, page, id, body, true).await
+}
+
+pub async fn unarchive(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    set_archived(s, page, id, body, false).await
+}
+
+async fn set_archived(
+    s: AppState,
+    page: Page,
+    id: String,
+    body: Bytes,
+    archived: bool,
+) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
+        return r;
+    }
+    match projects::set_archived(&s.app, &page.ctx, id, archived).await {
+        Ok(p) => see_other(&format!("/projects/{}", p.id), "project-saved"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub struct Bar {
+    pub label: String,
+    pub used: String,
+    pub budget: String,
+    pub pct: String,
+    pub width: i64,
+    pub level: &'static str,
+    pub testid: &'static str,
+}
+
+pub struct Kpi {
+    pub label: String,
+    pub value: String,
+    pub link: Option<String>,
+    pub alarm: bool,
+}
+
+pub struct DelivLine {
+    pub id: String,
+    pub name: String,
+    pub estimate: String,
+    pub logged: String,
+    pub status: String,
+    pub status_label: String,
+    pub over: bool,
+    pub version: i32,
+    pub estimate_plain: String,
+}
+
+pub struct ChangeLine {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub hours: String,
+    pub price: String,
+    pub status: String,
+    pub status_label: String,
+    pub logged: String,
+    pub decided: String,
+    pub open: bool,
+    pub draft: bool,
+}
+
+pub struct MonthLine {
+    pub month: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "project_show.html")]
+struct ShowPage {
+    base: Base,
+    p: ProjectRow,
+    client_name: String,
+    model: String,
+    bars: Vec<Bar>,
+    kpis: Vec<Kpi>,
+    chart: String,
+    deliverables: Vec<DelivLine>,
+    changes: Vec<ChangeLine>,
+    milestones: Vec<(String, String, String, String, String, bool)>,
+    retainer: Vec<MonthLine>,
+    months: Vec<MonthLine>,
+    can_write: bool,
+    can_radar: bool,
+    statuses: Vec<(String, String)>,
+    values: Values,
+    errors: Errors,
+    fixed_fee: bool,
+}
+
+fn level(r: Option<rust_decimal::Decimal>) -> &'static str {
+    match r {
+        Some(r) if r >= rust_decimal::Decimal::ONE => "over",
+        Some(r) if r >= rust_decimal::Decimal::new(8, 1) => "warn",
+        _ => "ok",
+    }
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    show_page(
+        &s,
+        &page,
+        id,
+        q.notice.as_deref(),
+        Values::default(),
+        Errors::default(),
+    )
+    .await
+}
+
+async fn show_page(
+    s: &AppState,
+    page: &Page,
+    id: ProjectId,
+    notice: Option<&str>,
+    values: Values,
+    errors: Errors,
+) -> Response {
+    let lang = page.ctx.language;
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    let r = match radar::project(&s.app, &page.ctx, id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(page, e),
+    };
+    let milestones = projects::milestones(&s.app, &page.ctx, id)
+        .await
+        .unwrap_or_default();
+    let cur = r.project.currency.clone();
+    let money = |m: i64| fmt::money(lang, m, &cur);
+    let can_radar = page.ctx.may(Action::ViewRadar);
+    let pid = r.project.id;
+    let entries = |kind: &str| {
+        Some(format!(
+            "/time/entries?project_id={pid}{}{kind}",
+            if kind.is_empty() { "" } else { "&kind=" }
+        ))
+    };
+    let mut bars = Vec::new();
+    if let Some(b) = r.budget.minutes {
+        bars.push(Bar {
+            label: t("project-burn-hours"),
+            used: fmt::hours(lang, r.consumed_minutes),
+            budget: fmt::hours(lang, b),
+            pct: fmt::pct(lang, r.burn_hours),
+            width: bar_width(r.burn_hours),
+            level: level(r.burn_hours),
+            testid: "budget-bar-hours",
+        });
+    }
+    if let Some(b) = r.budget.money.filter(|_| can_radar) {
+        bars.push(Bar {
+            label: t("project-burn-money"),
+            used: money(r.consumed_value),
+            budget: money(b),
+            pct: fmt::pct(lang, r.burn_money),
+            width: bar_width(r.burn_money),
+            level: level(r.burn_money),
+            testid: "budget-bar-money",
+        });
+    }
+    let f = &r.totals;
+    let mut kpis = vec![
+        Kpi {
+            label: t("radar-hours"),
+            value: fmt::hours(lang, f.minutes),
+            link: entries(""),
+            alarm: false,
+        },
+        Kpi {
+            label: t("project-forecast"),
+            value: r
+                .forecast_minutes
+                .map(|m| fmt::hours(lang, m))
+                .unwrap_or_else(|| t("radar-no-data")),
+            link: None,
+            alarm: matches!((r.forecast_minutes, r.budget.minutes), (Some(fc), Some(b)) if fc > b),
+        },
+        Kpi {
+            label: t("project-scope-creep"),
+            value: fmt::ratio(lang, r.scope_creep),
+            link: entries("unplanned"),
+            alarm: r
+                .scope_creep
+                .is_some_and(|x| x > rust_decimal::Decimal::new(1, 1)),
+        },
+        Kpi {
+            label: t("project-outside-scope"),
+            value: fmt::hours(lang, r.outside_scope_minutes),
+            link: entries("unplanned"),
+            alarm: false,
+        },
+        Kpi {
+            label: t("project-baseline"),
+            value: fmt::hours(lang, r.baseline_minutes),
+            link: None,
+            alarm: false,
+        },
+    ];
+    if can_radar {
+        kpis.extend([
+            Kpi {
+                label: t("radar-revenue"),
+                value: money(f.revenue),
+                link: entries("billable"),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-rate"),
+                value: f
+                    .effective_rate
+                    .map(money)
+                    .unwrap_or_else(|| t("radar-no-data")),
+                link: entries(""),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-realisation"),
+                value: fmt::pct(lang, f.realisation),
+                link: None,
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-cost"),
+                value: money(f.cost),
+                link: entries(""),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-margin"),
+                value: money(f.margin),
+                link: None,
+                alarm: f.margin < 0,
+            },
+            Kpi {
+                label: t("radar-free"),
+                value: money(f.free_value),
+                link: entries("free"),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-written-off"),
+                value: money(f.written_off_value),
+                link: entries("written_off"),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-over"),
+                value: money(f.over_servicing),
+                link: None,
+                alarm: f.over_servicing > 0,
+            },
+        ]);
+    }
+    let mut cumulative = Vec::new();
+    let mut acc = 0;
+    for (_, m) in &r.months {
+        acc += m.minutes;
+        cumulative.push(acc);
+    }
+    let chart = super::svg::burn(
+        &cumulative,
+        if r.budget.monthly {
+            None
+        } else {
+            r.budget.minutes
+        },
+        &t("project-burndown"),
+    );
+    let deliverables = r
+        .deliverables
+        .iter()
+        .map(|d| {
+            let logged = r.deliverable_minutes.get(&d.id).copied().unwrap_or(0);
+            DelivLine {
+                id: d.id.to_string(),
+                name: d.name.clone(),
+                estimate: fmt::hours(lang, d.estimate_minutes),
+                estimate_plain: fmt::plain_hours(Some(d.estimate_minutes)),
+                logged: fmt::hours(lang, logged),
+                over: logged > d.estimate_minutes,
+                status: d.status.clone(),
+                status_label: t(&format!("dstatus-{}", d.status)),
+                version: d.version,
+            }
+        })
+        .collect();
+    let changes = r
+        .changes
+        .iter()
+        .map(|c| ChangeLine {
+            id: c.id.to_string(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            hours: fmt::hours(lang, c.extra_minutes),
+            price: money(c.price_minor),
+            status: c.status.clone(),
+            status_label: t(&format!("cstatus-{}", c.status)),
+            logged: fmt::hours(lang, c.logged_minutes),
+            decided: c.decided_on.map(|d| fmt::day(lang, d)).unwrap_or_default(),
+            open: !ChangeStatus::parse(&c.status).is_some_and(ChangeStatus::is_final),
+            draft: c.status == "draft",
+        })
+        .collect();
+    let milestones = milestones
+        .into_iter()
+        .map(|m| {
+            (
+                m.id.to_string(),
+                m.name,
+                money(m.amount_minor),
+                fmt::day(lang, m.due_on),
+                m.reached_on.map(|d| fmt::day(lang, d)).unwrap_or_default(),
+                m.reached_on.is_some(),
+            )
+        })
+        .collect();
+    let retainer = r
+        .retainer
+        .iter()
+        .map(|(m, b)| MonthLine {
+            month: fmt::month(lang, *m),
+            cells: vec![
+                fmt::hours(lang, b.included.get()),
+                fmt::hours(lang, b.used.get()),
+                fmt::hours(lang, b.carried_in.get()),
+                fmt::hours(lang, b.overrun.get()),
+                fmt::hours(lang, b.debt_out.get()),
+            ],
+        })
+        .collect();
+    let months = r
+        .months
+        .iter()
+        .rev()
+        .map(|(m, f)| MonthLine {
+            month: fmt::month(lang, *m),
+            cells: if can_radar {
+                vec![
+                    fmt::hours(lang, f.minutes),
+                    fmt::hours(lang, f.billable_minutes),
+                    money(f.revenue),
+                    money(f.cost),
+                    money(f.free_value + f.written_off_value),
+                    money(f.over_servicing),
+                ]
+            } else {
+                vec![
+                    fmt::hours(lang, f.minutes),
+                    fmt::hours(lang, f.billable_minutes),
+                ]
+            },
+        })
+        .collect();
+    let statuses = ["planned", "in_progress", "done", "accepted"]
+        .iter()
+        .map(|st| (st.to_string(), t(&format!("dstatus-{st}"))))
+        .collect();
+    let model = t(&format!("billing-{}", r.project.billing_model));
+    let fixed_fee = r.project.billing_model == "fixed_fee";
+    let path = format!("/projects/{}", r.project.id);
+    let mut base = Base::new(page, "projects-title", "/projects", &path).with_notice(notice);
+    base.title = r.project.name.clone();
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &ShowPage {
+            base,
+            client_name: r.client_name.clone(),
+            model,
+            bars,
+            kpis,
+            chart,
+            deliverables,
+            changes,
+            milestones,
+            retainer,
+            months,
+            can_write: page.ctx.may(Action::WriteProjects),
+            can_radar,
+            statuses,
+            values,
+            errors,
+            fixed_fee,
+            p: r.project,
+        },
+    )
+}
+
+pub async fn add_deliverable(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: DeliverableForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match projects::add_deliverable(&s.app, &page.ctx, id, &form).await {
+        Ok(_) => see_other(&format!("/projects/{}", id.uuid()), "deliverable-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            show_page(
+                &s,
+                &page,
+                id,
+                None,
+                Values::from_body(&body),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(ServiceError::Conflict(k)) => {
+            show_page(
+                &s,
+                &page,
+                id,
+                None,
+                Values::from_body(&body),
+                Errors::one("name", mesure_i18n::t(page.ctx.language, k)),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn update_deliverable(
+    State(s): State<AppState>,
+    page: Page,
+    Path((pid, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let (pid, id) = match (
+        parse_id(&page, &pid, ProjectId::parse),
+        parse_id(&page, &id, DeliverableId::parse),
+    ) {
+        (Ok(p), Ok(i)) => (p, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let form: DeliverableForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match projects::update_deliverable(&s.app, &page.ctx, id, &form).await {
+        Ok(_) => see_other(&format!("/projects/{}", pid.uuid()), "deliverable-saved"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn add_change(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: ChangeForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match projects::add_change(&s.app, &page.ctx, id, &form).await {
+        Ok(_) => see_other(&format!("/projects/{}", id.uuid()), "change-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            show_page(
+                &s,
+                &page,
+                id,
+                None,
+                Values::from_body(&body),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    status: String,
+}
+
+pub async fn decide_change(
+    State(s): State<AppState>,
+    page: Page,
+    Path((pid, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let (pid, id) = match (
+        parse_id(&page, &pid, ProjectId::parse),
+        parse_id(&page, &id, ChangeRequestId::parse),
+    ) {
+        (Ok(p), Ok(i)) => (p, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let d: Decision = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(to) = ChangeStatus::parse(&d.status) else {
+        return error_page(&page, ServiceError::NotFound);
+    };
+    match projects::decide_change(&s.app, &page.ctx, id, to).await {
+        Ok(_) => see_other(&format!("/projects/{}", pid.uuid()), "change-saved"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn add_milestone(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: MilestoneForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match projects::add_milestone(&s.app, &page.ctx, id, &form).await {
+        Ok(_) => see_other(&format!("/projects/{}", id.uuid()), "milestone-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            show_page(
+                &s,
+                &page,
+                id,
+                None,
+                Values::from_body(&body),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Reached {
+    reached: String,
+}
+
+pub async fn milestone_reached(
+    State(s): State<AppState>,
+    page: Page,
+    Path((pid, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let (pid, id) = match (
+        parse_id(&page, &pid, ProjectId::parse),
+        parse_id(&page, &id, MilestoneId::parse),
+    ) {
+        (Ok(p), Ok(i)) => (p, i),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let f: Reached = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match projects::set_milestone_reached(&s.app, &page.ctx, pid, id, f.reached == "1").await {
+        Ok(()) => see_other(&format!("/projects/{}", pid.uuid()), "milestone-saved"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// The project's months as CSV.
+pub async fn months_csv(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&page, &id, ProjectId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(e) = page.ctx.require(Action::ViewRadar) {
+        return error_page(&page, e);
+    }
+    match radar::project(&s.app, &page.ctx, id).await {
+        Ok(r) => {
+            let rows: Vec<(i32, &radar::Figures2)> =
+                r.months.iter().map(|(m, f)| (*m, f)).collect();
+            super::radar::months_csv_response(&format!("project-{}.csv", r.project.id), &rows)
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// Link to the client page from the client id (for templates).
+pub fn client_link(id: &uuid::Uuid) -> String {
+    format!("/clients/{}", ClientId::from_uuid(*id).uuid())
+}

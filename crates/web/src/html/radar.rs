@@ -1,0 +1,641 @@
+//! The over-servicing radar pages: the dashboard (worst offenders first, with sparklines), a
+//! client's roll-up, people's utilisation, the alert list, rate cards, and their CSV exports.
+use super::fmt;
+use super::{
+    Base, Errors, NoticeQuery, Values, error_page, parse_id, render, render_status, see_other,
+};
+use crate::AppState;
+use crate::session::Page;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mesure_domain::engagement::{month_key, month_of, year_month};
+use mesure_domain::{Action, ClientId, Language};
+use mesure_services::projects::{self, RateForm};
+use mesure_services::radar::{self, Figures2};
+use mesure_services::{ServiceError, users};
+use mesure_store::alerts::NotificationRow;
+
+/// The sentence of an alert in the reader's language.
+pub fn notification_text(lang: Language, n: &NotificationRow) -> String {
+    mesure_i18n::t_args(
+        lang,
+        &format!("notif-{}", n.kind),
+        &[
+            ("subject", mesure_i18n::Arg::Str(&n.subject_label)),
+            ("figure", mesure_i18n::Arg::Num(i64::from(n.figure))),
+        ],
+    )
+}
+
+pub struct ClientLine {
+    pub id: String,
+    pub name: String,
+    pub hours: String,
+    pub revenue: String,
+    pub over: String,
+    pub over_share: String,
+    pub margin: String,
+    pub margin_negative: bool,
+    pub rate: String,
+    pub share: String,
+    pub share_alarm: bool,
+    pub spark: String,
+    pub trend_flag: bool,
+}
+
+pub struct PersonLine {
+    pub name: String,
+    pub billable: String,
+    pub available: String,
+    pub utilisation: String,
+    pub width: i64,
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "radar.html")]
+struct DashboardPage {
+    base: Base,
+    clients: Vec<ClientLine>,
+    total_hours: String,
+    total_revenue: String,
+    total_over: String,
+    total_margin: String,
+    concentration: String,
+    over_limit: String,
+    people: Vec<PersonLine>,
+    alerts: Vec<(String, String)>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn client_line(
+    lang: Language,
+    currency: &str,
+    id: uuid::Uuid,
+    name: String,
+    f: &Figures2,
+    share: Option<rust_decimal::Decimal>,
+    spark: String,
+    flag: bool,
+) -> ClientLine {
+    let money = |m: i64| fmt::money(lang, m, currency);
+    ClientLine {
+        id: id.to_string(),
+        name,
+        hours: fmt::hours(lang, f.minutes),
+        revenue: money(f.revenue),
+        over: money(f.over_servicing),
+        over_share: fmt::pct(lang, f.over_servicing_share),
+        margin: money(f.margin),
+        margin_negative: f.margin < 0,
+        rate: f
+            .effective_rate
+            .map(money)
+            .unwrap_or_else(|| mesure_i18n::t(lang, "radar-no-data")),
+        share: fmt::pct(lang, share),
+        share_alarm: share.is_some_and(|s| s > mesure_domain::radar::concentration_limit()),
+        spark,
+        trend_flag: flag,
+    }
+}
+
+pub async fn dashboard(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    let lang = page.ctx.language;
+    let cur = page.ctx.workspace_currency.code().to_string();
+    let this = month_of(projects::today(&s.app, &page.ctx));
+    let next = month_key(year_month(this).next());
+    let result = async {
+        let d = radar::dashboard(&s.app, &page.ctx, 25).await?;
+        let u = radar::utilisation(&s.app, &page.ctx, this, next).await?;
+        let (alerts, _) = radar::notifications(&s.app, &page.ctx).await?;
+        Ok::<_, ServiceError>((d, u, alerts))
+    }
+    .await;
+    let (d, u, alerts) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, e),
+    };
+    let money = |m: i64| fmt::money(lang, m, &cur);
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    let clients = d
+        .clients
+        .iter()
+        .map(|c| {
+            let label = format!(
+                "{} — {} / {}",
+                c.client_name,
+                t("radar-hours"),
+                t("radar-revenue")
+            );
+            client_line(
+                lang,
+                &cur,
+                c.client_id,
+                c.client_name.clone(),
+                &c.figures,
+                c.revenue_share,
+                super::svg::sparkline(&c.monthly_minutes, &c.monthly_revenue, &label),
+                c.trend.is_some_and(|t| t.flagged),
+            )
+        })
+        .collect();
+    let concentration = match (d.top3_share, d.hhi) {
+        (Some(top3), Some(hhi)) => mesure_i18n::t_args(
+            lang,
+            "radar-concentration",
+            &[
+                ("top3", mesure_i18n::Arg::Str(&fmt::pct(lang, Some(top3)))),
+                (
+                    "hhi",
+                    mesure_i18n::Arg::Str(&mesure_i18n::number(lang, hhi, 0)),
+                ),
+            ],
+        ),
+        _ => String::new(),
+    };
+    let over_limit = if d.clients_over_limit > 0 {
+        mesure_i18n::t_args(
+            lang,
+            "radar-over-limit",
+            &[(
+                "count",
+                mesure_i18n::Arg::Num(i64::try_from(d.clients_over_limit).unwrap_or(0)),
+            )],
+        )
+    } else {
+        String::new()
+    };
+    let people = u
+        .iter()
+        .map(|p| PersonLine {
+            name: p.name.clone(),
+            billable: fmt::hours(lang, p.billable_minutes),
+            available: fmt::hours(lang, p.available_minutes),
+            utilisation: fmt::pct(lang, p.utilisation),
+            width: fmt::bar_width(p.utilisation),
+            link: format!(
+                "/time/entries?user_id={}&from={}-{:02}-01&kind=billable",
+                p.user_id,
+                this / 100,
+                this % 100
+            ),
+        })
+        .collect();
+    let alerts = alerts
+        .iter()
+        .take(5)
+        .map(|n| (n.link.clone(), notification_text(lang, n)))
+        .collect();
+    render(&DashboardPage {
+        base: Base::new(&page, "radar-title", "/radar", "/radar").with_notice(q.notice.as_deref()),
+        clients,
+        total_hours: fmt::hours(lang, d.total.minutes),
+        total_revenue: money(d.total.revenue),
+        total_over: money(d.total.over_servicing),
+        total_margin: money(d.total.margin),
+        concentration,
+        over_limit,
+        people,
+        alerts,
+    })
+}
+
+/// The radar ranking as CSV.
+pub async fn dashboard_csv(State(s): State<AppState>, page: Page) -> Response {
+    match radar::dashboard(&s.app, &page.ctx, 100_000).await {
+        Ok(d) => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record([
+                "client_id",
+                "client",
+                "minutes",
+                "billable_minutes",
+                "revenue",
+                "cost",
+                "margin",
+                "free_value",
+                "written_off_value",
+                "over_servicing",
+                "over_servicing_share",
+                "revenue_share",
+                "effective_rate",
+                "trend_flagged",
+            ]);
+            for c in &d.clients {
+                let f = &c.figures;
+                let _ = w.write_record([
+                    c.client_id.to_string(),
+                    c.client_name.clone(),
+                    f.minutes.to_string(),
+                    f.billable_minutes.to_string(),
+                    minor(f.revenue),
+                    minor(f.cost),
+                    minor(f.margin),
+                    minor(f.free_value),
+                    minor(f.written_off_value),
+                    minor(f.over_servicing),
+                    f.over_servicing_share
+                        .map(|x| x.round_dp(4).to_string())
+                        .unwrap_or_default(),
+                    c.revenue_share
+                        .map(|x| x.round_dp(4).to_string())
+                        .unwrap_or_default(),
+                    f.effective_rate.map(minor).unwrap_or_default(),
+                    c.trend.map(|t| t.flagged.to_string()).unwrap_or_default(),
+                ]);
+            }
+            csv_response("radar.csv", w)
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+fn minor(m: i64) -> String {
+    let sign = if m < 0 { "-" } else { "" };
+    let a = m.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+fn csv_response(name: &str, w: csv::Writer<Vec<u8>>) -> Response {
+    let body = w.into_inner().unwrap_or_default();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Month-by-month figures as CSV (a project's or a client's).
+pub fn months_csv_response(name: &str, rows: &[(i32, &Figures2)]) -> Response {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "month",
+        "minutes",
+        "billable_minutes",
+        "billed_minutes",
+        "unplanned_minutes",
+        "free_minutes",
+        "written_off_minutes",
+        "value",
+        "billable_value",
+        "free_value",
+        "written_off_value",
+        "revenue",
+        "cost",
+        "margin",
+        "over_servicing",
+    ]);
+    for (m, f) in rows {
+        let _ = w.write_record([
+            format!("{}-{:02}", m / 100, m % 100),
+            f.minutes.to_string(),
+            f.billable_minutes.to_string(),
+            f.billed_minutes.to_string(),
+            f.unplanned_minutes.to_string(),
+            f.free_minutes.to_string(),
+            f.written_off_minutes.to_string(),
+            minor(f.value),
+            minor(f.billable_value),
+            minor(f.free_value),
+            minor(f.written_off_value),
+            minor(f.revenue),
+            minor(f.cost),
+            minor(f.margin),
+            minor(f.over_servicing),
+        ]);
+    }
+    csv_response(name, w)
+}
+
+#[derive(Template)]
+#[template(path = "radar_client.html")]
+struct ClientPage {
+    base: Base,
+    id: String,
+    line: ClientLine,
+    trend: String,
+    projects: Vec<(String, String, String, String, String, String)>,
+    months: Vec<(String, Vec<String>)>,
+    chart: String,
+}
+
+pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let lang = page.ctx.language;
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let r = match radar::client(&s.app, &page.ctx, id).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, e),
+    };
+    let cur = page.ctx.workspace_currency.code().to_string();
+    let money = |m: i64| fmt::money(lang, m, &cur);
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    let mins: Vec<i64> = r.months.iter().map(|(_, f)| f.minutes).collect();
+    let revs: Vec<i64> = r.months.iter().map(|(_, f)| f.revenue).collect();
+    let chart = super::svg::sparkline(
+        &mins,
+        &revs,
+        &format!("{} / {}", t("radar-hours"), t("radar-revenue")),
+    );
+    let trend = match r.trend {
+        Some(tr) => format!(
+            "{} {} · {} {}{}",
+            t("radar-hours"),
+            fmt::pct(lang, Some(tr.hours_change)),
+            t("radar-revenue"),
+            fmt::pct(lang, tr.revenue_change),
+            if tr.flagged {
+                format!(" — {}", t("radar-trend-flag"))
+            } else {
+                String::new()
+            }
+        ),
+        None => t("radar-no-data"),
+    };
+    let line = client_line(
+        lang,
+        &cur,
+        r.client_id,
+        r.client_name.clone(),
+        &r.totals,
+        r.revenue_share,
+        String::new(),
+        r.trend.is_some_and(|t| t.flagged),
+    );
+    let mut base = Base::new(&page, "radar-title", "/radar", "/radar");
+    base.title = r.client_name.clone();
+    render(&ClientPage {
+        base,
+        id: r.client_id.to_string(),
+        line,
+        trend,
+        projects: r
+            .projects
+            .iter()
+            .map(|(p, f)| {
+                (
+                    p.id.to_string(),
+                    p.name.clone(),
+                    fmt::hours(lang, f.minutes),
+                    money(f.revenue),
+                    money(f.margin),
+                    money(f.over_servicing),
+                )
+            })
+            .collect(),
+        months: r
+            .months
+            .iter()
+            .rev()
+            .map(|(m, f)| {
+                (
+                    fmt::month(lang, *m),
+                    vec![
+                        fmt::hours(lang, f.minutes),
+                        money(f.revenue),
+                        money(f.cost),
+                        money(f.free_value + f.written_off_value),
+                        money(f.over_servicing),
+                    ],
+                )
+            })
+            .collect(),
+        chart,
+    })
+}
+
+pub async fn client_csv(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&page, &id, ClientId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match radar::client(&s.app, &page.ctx, id).await {
+        Ok(r) => {
+            let rows: Vec<(i32, &Figures2)> = r.months.iter().map(|(m, f)| (*m, f)).collect();
+            months_csv_response(&format!("client-{}.csv", r.client_id), &rows)
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    base: Base,
+    items: Vec<(String, String, String, bool)>,
+    unread: i64,
+}
+
+pub async fn notifications(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    let lang = page.ctx.language;
+    match radar::notifications(&s.app, &page.ctx).await {
+        Ok((rows, unread)) => render(&NotificationsPage {
+            base: Base::new(
+                &page,
+                "notifications-title",
+                "/notifications",
+                "/notifications",
+            )
+            .with_notice(q.notice.as_deref()),
+            items: rows
+                .iter()
+                .map(|n| {
+                    (
+                        n.link.clone(),
+                        notification_text(lang, n),
+                        mesure_i18n::datetime(
+                            lang,
+                            mesure_store::ts(n.created_at),
+                            &page.ctx.time_zone,
+                        ),
+                        n.read_at.is_none(),
+                    )
+                })
+                .collect(),
+            unread,
+        }),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn notifications_read(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
+        return r;
+    }
+    match radar::mark_read(&s.app, &page.ctx).await {
+        Ok(_) => see_other("/notifications", "alerts-read"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "rates.html")]
+struct RatesPage {
+    base: Base,
+    billing: Vec<(String, String, String, String)>,
+    costs: Vec<(String, String, String, String)>,
+    people: Vec<(String, String)>,
+    projects: Vec<(String, String)>,
+    values: Values,
+    errors: Errors,
+}
+
+async fn rates_page(
+    s: &AppState,
+    page: &Page,
+    notice: Option<&str>,
+    values: Values,
+    errors: Errors,
+) -> Response {
+    let lang = page.ctx.language;
+    let result = async {
+        let (b, c) = projects::rates(&s.app, &page.ctx).await?;
+        let staff = users::list_staff(&s.app, &page.ctx).await?;
+        let plist = projects::list(&s.app, &page.ctx, None, false).await?;
+        Ok::<_, ServiceError>((b, c, staff, plist))
+    }
+    .await;
+    let (b, c, staff, plist) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(page, e),
+    };
+    let cur = page.ctx.workspace_currency.code().to_string();
+    let name_of = |id: uuid::Uuid| {
+        staff
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let pname = |id: Option<uuid::Uuid>| match id {
+        Some(id) => plist
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        None => mesure_i18n::t(lang, "rates-all-projects"),
+    };
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut projects_opts = vec![(String::new(), mesure_i18n::t(lang, "rates-all-projects"))];
+    projects_opts.extend(plist.iter().map(|p| (p.id.to_string(), p.name.clone())));
+    render_status(
+        status,
+        &RatesPage {
+            base: Base::new(page, "rates-title", "/settings/rates", "/settings/rates")
+                .with_notice(notice),
+            billing: b
+                .iter()
+                .map(|r| {
+                    (
+                        name_of(r.user_id),
+                        pname(r.project_id),
+                        fmt::money(lang, r.rate_minor, &cur),
+                        fmt::day(lang, r.valid_from),
+                    )
+                })
+                .collect(),
+            costs: c
+                .iter()
+                .map(|r| {
+                    (
+                        name_of(r.user_id),
+                        fmt::money(lang, r.cost_minor, &r.currency),
+                        fmt::day(lang, r.valid_from),
+                        r.valid_to.map(|d| fmt::day(lang, d)).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            people: staff
+                .iter()
+                .filter(|u| u.active)
+                .map(|u| (u.id.to_string(), u.name.clone()))
+                .collect(),
+            projects: projects_opts,
+            values,
+            errors,
+        },
+    )
+}
+
+pub async fn rates(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    rates_page(
+        &s,
+        &page,
+        q.notice.as_deref(),
+        Values::default(),
+        Errors::default(),
+    )
+    .await
+}
+
+pub async fn add_rate(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    rate_submit(s, page, body, false).await
+}
+
+pub async fn add_cost(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    rate_submit(s, page, body, true).await
+}
+
+async fn rate_submit(s: AppState, page: Page, body: Bytes, cost: bool) -> Response {
+    let form: RateForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let r = if cost {
+        projects::add_cost(&s.app, &page.ctx, &form)
+            .await
+            .map(|_| ())
+    } else {
+        projects::add_rate(&s.app, &page.ctx, &form)
+            .await
+            .map(|_| ())
+    };
+    match r {
+        Ok(()) => see_other("/settings/rates", "rate-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            rates_page(
+                &s,
+                &page,
+                None,
+                Values::from_body(&body),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// Ensures the person may see the radar before rendering anything.
+pub fn require_radar(page: &Page) -> Result<(), Response> {
+    page.ctx
+        .require(Action::ViewRadar)
+        .map_err(|e| error_page(page, e))
+}

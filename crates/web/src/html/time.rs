@@ -1,0 +1,1081 @@
+//! Time pages: the week (timer, quick entry, the weekly grid, duplicate last week), the entry
+//! list behind every figure, timesheet approval, import, and the CSV export.
+use super::fmt;
+use super::{Base, Errors, Values, error_page, parse_id, render, render_status, see_other};
+use crate::AppState;
+use crate::session::Page;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mesure_domain::engagement::{day_from_key, day_key, week_start};
+use mesure_domain::forms::{EntryForm, parse_day, parse_duration};
+use mesure_domain::import::Format;
+use mesure_domain::{Action, EntryId, UserId};
+use mesure_services::time::{self as svc, ReasonForm, TimerForm};
+use mesure_services::{ServiceError, import, projects, users};
+use mesure_store::time::{EntryQuery, EntryRow};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+#[derive(Deserialize, Default)]
+pub struct WeekQuery {
+    pub week: Option<String>,
+    pub notice: Option<String>,
+}
+
+pub struct GridRow {
+    pub project_id: String,
+    pub deliverable_id: String,
+    pub label: String,
+    /// Per day: the value shown and whether the cell is editable (one entry or none).
+    pub cells: Vec<(String, bool)>,
+    pub total: String,
+}
+
+pub struct EntryLine {
+    pub id: String,
+    pub date: String,
+    pub project: String,
+    pub project_id: String,
+    pub deliverable: String,
+    pub person: String,
+    pub duration: String,
+    pub note: String,
+    pub flags: Vec<String>,
+    pub editable: bool,
+    pub can_write_off: bool,
+    pub can_approve_free: bool,
+}
+
+#[derive(Template)]
+#[template(path = "time_week.html")]
+struct WeekPage {
+    base: Base,
+    week: String,
+    week_label: String,
+    prev: String,
+    next: String,
+    days: Vec<(String, String)>,
+    grid: Vec<GridRow>,
+    blank: Vec<usize>,
+    day_totals: Vec<String>,
+    week_total: String,
+    projects: Vec<(String, String)>,
+    deliverables: Vec<(String, String, String)>,
+    entries: Vec<EntryLine>,
+    timer: Option<(String, String, String)>,
+    locked: Option<String>,
+    values: Values,
+    errors: Errors,
+    reasons: Vec<(String, String)>,
+    scopes: Vec<(String, String)>,
+}
+
+struct Names {
+    projects: HashMap<Uuid, String>,
+    deliverables: HashMap<Uuid, String>,
+    people: HashMap<Uuid, String>,
+}
+
+async fn names(
+    s: &AppState,
+    page: &Page,
+) -> Result<(Names, Vec<(String, String)>, Vec<(String, String, String)>), ServiceError> {
+    let list = projects::list(&s.app, &page.ctx, None, true).await?;
+    let mut c = s.app.db.read().await?;
+    let clients: HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
+        &mut c.conn(),
+        "SELECT id, name FROM clients WHERE workspace_id = $1",
+        &[mesure_store::Bind::Uuid(page.ctx.workspace.uuid())],
+    )
+    .await?
+    .into_iter()
+    .collect();
+    let dl: Vec<(Uuid, Uuid, String)> = mesure_store::fetch(
+        &mut c.conn(),
+        "SELECT id, project_id, name FROM deliverables WHERE workspace_id = $1 ORDER BY name_key",
+        &[mesure_store::Bind::Uuid(page.ctx.workspace.uuid())],
+    )
+    .await?;
+    drop(c);
+    let people = users::list_staff(&s.app, &page.ctx)
+        .await
+        .unwrap_or_default();
+    let label = |p: &mesure_store::projects::ProjectRow| {
+        format!(
+            "{} — {}",
+            clients.get(&p.client_id).cloned().unwrap_or_default(),
+            p.name
+        )
+    };
+    let options: Vec<(String, String)> = list
+        .iter()
+        .filter(|p| p.archived_at.is_none())
+        .map(|p| (p.id.to_string(), label(p)))
+        .collect();
+    let deliverables = dl
+        .iter()
+        .map(|(id, p, n)| (id.to_string(), p.to_string(), n.clone()))
+        .collect();
+    Ok((
+        Names {
+            projects: list.iter().map(|p| (p.id, label(p))).collect(),
+            deliverables: dl.into_iter().map(|(id, _, n)| (id, n)).collect(),
+            people: people.into_iter().map(|u| (u.id, u.name)).collect(),
+        },
+        options,
+        deliverables,
+    ))
+}
+
+fn entry_line(lang: mesure_domain::Language, e: &EntryRow, n: &Names, manager: bool) -> EntryLine {
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    let mut flags = Vec::new();
+    if !e.billable {
+        flags.push(format!("{} ✗", t("time-billable")));
+    }
+    if e.scope == "free" {
+        flags.push(format!(
+            "{} ({})",
+            t("scope-free"),
+            e.free_reason
+                .as_deref()
+                .map(|r| t(&format!("reason-{r}")))
+                .unwrap_or_default()
+        ));
+        if e.free_approved_by.is_none() {
+            flags.push(t("time-free-pending"));
+        }
+    }
+    if e.scope == "change_request" {
+        flags.push(t("scope-change_request"));
+    }
+    if let Some(r) = &e.write_off_reason {
+        flags.push(format!(
+            "{} ({})",
+            t("time-written-off"),
+            t(&format!("reason-{r}"))
+        ));
+    }
+    if e.locked {
+        flags.push(t("time-locked"));
+    }
+    if e.billed_minutes != e.minutes {
+        flags.push(format!("→ {}", fmt::hours(lang, e.billed_minutes)));
+    }
+    EntryLine {
+        id: e.id.to_string(),
+        date: fmt::day(lang, e.work_date),
+        project: n.projects.get(&e.project_id).cloned().unwrap_or_default(),
+        project_id: e.project_id.to_string(),
+        deliverable: e
+            .deliverable_id
+            .and_then(|d| n.deliverables.get(&d).cloned())
+            .unwrap_or_default(),
+        person: n.people.get(&e.user_id).cloned().unwrap_or_default(),
+        duration: fmt::hours(lang, e.minutes),
+        note: e.note.clone(),
+        flags,
+        editable: !e.locked && e.invoiced_at.is_none(),
+        can_write_off: manager
+            && e.billable
+            && e.scope != "free"
+            && e.write_off_reason.is_none()
+            && e.invoiced_at.is_none(),
+        can_approve_free: manager && e.scope == "free" && e.free_approved_by.is_none(),
+    }
+}
+
+fn this_week(s: &AppState, page: &Page, q: Option<&str>) -> jiff::civil::Date {
+    let today = projects::today(&s.app, &page.ctx);
+    let day = q.and_then(parse_day).unwrap_or(today);
+    week_start(day_from_key(day).unwrap_or_else(|| jiff::civil::date(2026, 1, 5)))
+}
+
+pub async fn week(State(s): State<AppState>, page: Page, Query(q): Query<WeekQuery>) -> Response {
+    let monday = this_week(&s, &page, q.week.as_deref());
+    week_page(
+        &s,
+        &page,
+        monday,
+        q.notice.as_deref(),
+        Values::default(),
+        Errors::default(),
+    )
+    .await
+}
+
+async fn week_page(
+    s: &AppState,
+    page: &Page,
+    monday: jiff::civil::Date,
+    notice: Option<&str>,
+    mut values: Values,
+    errors: Errors,
+) -> Response {
+    let lang = page.ctx.language;
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    if let Err(e) = page.ctx.require(Action::LogTime) {
+        return error_page(page, e);
+    }
+    let from = day_key(monday);
+    let to = day_key(
+        monday
+            .checked_add(jiff::Span::new().days(7))
+            .unwrap_or(monday),
+    );
+    let result = async {
+        let (n, options, deliverables) = names(s, page).await?;
+        let entries = svc::list(
+            &s.app,
+            &page.ctx,
+            EntryQuery {
+                user: Some(page.ctx.user.uuid()),
+                from: Some(from),
+                to: Some(to),
+                limit: 2000,
+                ..EntryQuery::default()
+            },
+        )
+        .await?;
+        let timer = svc::timer(&s.app, &page.ctx).await?;
+        let approval = svc::week_approval(&s.app, &page.ctx, page.ctx.user.uuid(), from).await?;
+        Ok::<_, ServiceError>((n, options, deliverables, entries, timer, approval))
+    }
+    .await;
+    let (n, options, deliverables, entries, timer, approval) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(page, e),
+    };
+    let days: Vec<jiff::civil::Date> = (0..7)
+        .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
+        .collect();
+    // Grid rows: one per (project, deliverable) of the week's entries.
+    type Cells<'a> = BTreeMap<(String, Uuid, Option<Uuid>), Vec<Vec<&'a EntryRow>>>;
+    let mut cells: Cells = BTreeMap::new();
+    for e in &entries {
+        let label = n.projects.get(&e.project_id).cloned().unwrap_or_default();
+        let row = cells
+            .entry((label, e.project_id, e.deliverable_id))
+            .or_insert_with(|| vec![Vec::new(); 7]);
+        if let Some(i) = days.iter().position(|d| day_key(*d) == e.work_date)
+            && let Some(slot) = row.get_mut(i)
+        {
+            slot.push(e);
+        }
+    }
+    let mut day_totals = [0i64; 7];
+    let grid: Vec<GridRow> = cells
+        .into_iter()
+        .map(|((label, pid, did), row)| {
+            let mut total = 0;
+            let cells = row
+                .iter()
+                .enumerate()
+                .map(|(i, es)| {
+                    let m: i64 = es.iter().map(|e| e.minutes).sum();
+                    total += m;
+                    if let Some(d) = day_totals.get_mut(i) {
+                        *d += m;
+                    }
+                    let editable = es.len() <= 1
+                        && es.iter().all(|e| {
+                            !e.locked
+                                && e.invoiced_at.is_none()
+                                && e.scope == "in_scope"
+                                && e.write_off_reason.is_none()
+                        });
+                    (
+                        if m > 0 {
+                            format!("{}:{:02}", m / 60, m % 60)
+                        } else {
+                            String::new()
+                        },
+                        editable,
+                    )
+                })
+                .collect();
+            let dname = did.and_then(|d| n.deliverables.get(&d).cloned());
+            GridRow {
+                project_id: pid.to_string(),
+                deliverable_id: did.map(|d| d.to_string()).unwrap_or_default(),
+                label: match dname {
+                    Some(d) => format!("{label} · {d}"),
+                    None => label,
+                },
+                cells,
+                total: fmt::hours(lang, total),
+            }
+        })
+        .collect();
+    let week_total = fmt::hours(lang, day_totals.iter().sum());
+    let manager = page.ctx.may(Action::ManageTime);
+    if values.get("date").is_empty() {
+        let today = projects::today(&s.app, &page.ctx);
+        let d = if today >= from && today < to {
+            today
+        } else {
+            from
+        };
+        values.set("date", Some(&fmt::iso(Some(d))));
+    }
+    let mut base = Base::new(page, "time-title", "/time", "/time").with_notice(notice);
+    base.title = t("time-title");
+    let week_label = mesure_i18n::t_args(
+        lang,
+        "time-week-of",
+        &[(
+            "date",
+            mesure_i18n::Arg::Str(&mesure_i18n::date(lang, monday)),
+        )],
+    );
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &WeekPage {
+            base,
+            week: monday.to_string(),
+            week_label,
+            prev: monday
+                .checked_sub(jiff::Span::new().days(7))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            next: monday
+                .checked_add(jiff::Span::new().days(7))
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            days: days
+                .iter()
+                .map(|d| (d.to_string(), mesure_i18n::date(lang, *d)))
+                .collect(),
+            blank: (grid.len()..grid.len() + 3).collect(),
+            grid,
+            day_totals: day_totals.iter().map(|m| fmt::hours(lang, *m)).collect(),
+            week_total,
+            entries: entries
+                .iter()
+                .map(|e| entry_line(lang, e, &n, manager))
+                .collect(),
+            timer: timer.map(|tm| {
+                (
+                    n.projects.get(&tm.project_id).cloned().unwrap_or_default(),
+                    mesure_i18n::datetime(
+                        lang,
+                        mesure_store::ts(tm.started_at),
+                        &page.ctx.time_zone,
+                    ),
+                    mesure_store::ts(tm.started_at).to_string(),
+                )
+            }),
+            locked: approval.map(|a| {
+                mesure_i18n::datetime(lang, mesure_store::ts(a.approved_at), &page.ctx.time_zone)
+            }),
+            projects: options,
+            deliverables,
+            values,
+            errors,
+            reasons: ["goodwill", "our_error", "pre_sales", "strategic"]
+                .iter()
+                .map(|r| (r.to_string(), t(&format!("reason-{r}"))))
+                .collect(),
+            scopes: ["in_scope", "free"]
+                .iter()
+                .map(|r| (r.to_string(), t(&format!("scope-{r}"))))
+                .collect(),
+        },
+    )
+}
+
+fn back_to_week(body: &[u8], default: &str) -> String {
+    let v = Values::from_body(body);
+    let w = v.get("week");
+    if w.is_empty() {
+        default.to_string()
+    } else {
+        format!("/time?week={w}")
+    }
+}
+
+pub async fn log(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let form: EntryForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let back = back_to_week(&body, "/time");
+    match svc::log(&s.app, &page.ctx, &form).await {
+        Ok(_) => see_other(&back, "time-logged"),
+        Err(ServiceError::Invalid(inv)) => {
+            let v = Values::from_body(&body);
+            let monday = this_week(&s, &page, Some(v.get("week")).filter(|w| !w.is_empty()));
+            week_page(
+                &s,
+                &page,
+                monday,
+                None,
+                v,
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn timer_start(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let form: TimerForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match svc::start_timer(&s.app, &page.ctx, &form).await {
+        Ok(_) => see_other("/time", "timer-started"),
+        Err(ServiceError::Invalid(inv)) => {
+            let monday = this_week(&s, &page, None);
+            let v = Values::from_body(&body);
+            week_page(
+                &s,
+                &page,
+                monday,
+                None,
+                v,
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn timer_stop(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
+        return r;
+    }
+    match svc::stop_timer(&s.app, &page.ctx).await {
+        Ok(_) => see_other("/time", "timer-stopped"),
+        Err(ServiceError::Invalid(inv)) => {
+            let monday = this_week(&s, &page, None);
+            week_page(
+                &s,
+                &page,
+                monday,
+                None,
+                Values::default(),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// Saves the weekly grid: each editable cell becomes the total of its (project, deliverable, day):
+/// an empty cell with an entry deletes it, a new value creates or changes the one entry.
+pub async fn grid_save(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let pairs: Vec<(String, String)> = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let lang = page.ctx.language;
+    let v: HashMap<String, String> = pairs.into_iter().collect();
+    let monday = this_week(&s, &page, v.get("week").map(String::as_str));
+    let from = day_key(monday);
+    let to = day_key(
+        monday
+            .checked_add(jiff::Span::new().days(7))
+            .unwrap_or(monday),
+    );
+    let entries = match svc::list(
+        &s.app,
+        &page.ctx,
+        EntryQuery {
+            user: Some(page.ctx.user.uuid()),
+            from: Some(from),
+            to: Some(to),
+            limit: 2000,
+            ..EntryQuery::default()
+        },
+    )
+    .await
+    {
+        Ok(e) => e,
+        Err(e) => return error_page(&page, e),
+    };
+    let mut problems = mesure_domain::Invalid(Vec::new());
+    for i in 0..100 {
+        let Some(project) = v.get(&format!("r{i}_project")).filter(|p| !p.is_empty()) else {
+            if v.contains_key(&format!("r{i}_d0")) {
+                continue;
+            } else if i > 20 {
+                break;
+            } else {
+                continue;
+            }
+        };
+        let deliverable = v
+            .get(&format!("r{i}_deliverable"))
+            .filter(|d| !d.is_empty())
+            .cloned();
+        for d in 0..7i64 {
+            let Some(cell) = v.get(&format!("r{i}_d{d}")) else {
+                continue;
+            };
+            let Ok(day) = monday.checked_add(jiff::Span::new().days(d)) else {
+                continue;
+            };
+            let dk = day_key(day);
+            let existing: Vec<&EntryRow> = entries
+                .iter()
+                .filter(|e| {
+                    e.work_date == dk
+                        && e.project_id.to_string() == *project
+                        && e.deliverable_id.map(|x| x.to_string()) == deliverable
+                })
+                .collect();
+            let field = format!("r{i}_d{d}");
+            let wanted = if cell.trim().is_empty() {
+                Some(0)
+            } else {
+                parse_duration(cell)
+            };
+            let Some(wanted) = wanted else {
+                problems.0.push(mesure_domain::FieldError {
+                    field,
+                    code: "err-duration",
+                    arg: None,
+                });
+                continue;
+            };
+            let current: i64 = existing.iter().map(|e| e.minutes).sum();
+            if wanted == current {
+                continue;
+            }
+            let result = match existing.as_slice() {
+                [] => {
+                    let form = EntryForm {
+                        project_id: project.clone(),
+                        deliverable_id: deliverable.clone(),
+                        date: day.to_string(),
+                        duration: format!("{wanted}m"),
+                        ..EntryForm::default()
+                    };
+                    svc::log(&s.app, &page.ctx, &form).await.map(|_| ())
+                }
+                [one] if wanted == 0 => {
+                    svc::delete(&s.app, &page.ctx, EntryId::from_uuid(one.id)).await
+                }
+                [one] => {
+                    let form = EntryForm {
+                        project_id: project.clone(),
+                        deliverable_id: deliverable.clone(),
+                        date: day.to_string(),
+                        duration: format!("{wanted}m"),
+                        note: Some(one.note.clone()),
+                        billable: Some(one.billable.to_string()),
+                        ..EntryForm::default()
+                    };
+                    svc::update(
+                        &s.app,
+                        &page.ctx,
+                        EntryId::from_uuid(one.id),
+                        &form,
+                        Some(one.version),
+                    )
+                    .await
+                    .map(|_| ())
+                }
+                _ => Ok(()),
+            };
+            match result {
+                Ok(()) => {}
+                Err(ServiceError::Invalid(inv)) => {
+                    for e in inv.0 {
+                        problems.0.push(mesure_domain::FieldError {
+                            field: field.clone(),
+                            code: e.code,
+                            arg: e.arg,
+                        });
+                    }
+                }
+                Err(ServiceError::Conflict(k)) => problems.0.push(mesure_domain::FieldError {
+                    field: field.clone(),
+                    code: k,
+                    arg: None,
+                }),
+                Err(e) => return error_page(&page, e),
+            }
+        }
+    }
+    if problems.0.is_empty() {
+        see_other(&format!("/time?week={monday}"), "week-saved")
+    } else {
+        let errors = Errors::from_invalid(lang, &problems);
+        week_page(&s, &page, monday, None, Values::from_body(&body), errors).await
+    }
+}
+
+pub async fn duplicate(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let v: HashMap<String, String> = match page.form::<Vec<(String, String)>>(&body) {
+        Ok(f) => f.into_iter().collect(),
+        Err(r) => return r,
+    };
+    let week = v.get("week").cloned().unwrap_or_default();
+    match svc::duplicate_last_week(&s.app, &page.ctx, &week).await {
+        Ok(_) => see_other(&format!("/time?week={week}"), "duplicated"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn delete_entry(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, EntryId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
+        return r;
+    }
+    let back = back_to_week(&body, "/time");
+    match svc::delete(&s.app, &page.ctx, id).await {
+        Ok(()) => see_other(&back, "entry-deleted"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn write_off(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, EntryId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: ReasonForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let back = Values::from_body(&body).get("back").to_string();
+    let back = if back.starts_with('/') {
+        back
+    } else {
+        "/time/entries".into()
+    };
+    match svc::write_off(&s.app, &page.ctx, id, &form).await {
+        Ok(_) => see_other(&back, "written-off"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn approve_free(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, EntryId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
+        return r;
+    }
+    let back = Values::from_body(&body).get("back").to_string();
+    let back = if back.starts_with('/') {
+        back
+    } else {
+        "/time/entries".into()
+    };
+    match svc::approve_free(&s.app, &page.ctx, id).await {
+        Ok(_) => see_other(&back, "free-approved"),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct EntriesQuery {
+    pub user_id: Option<String>,
+    pub project_id: Option<String>,
+    pub client_id: Option<String>,
+    pub deliverable_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+    pub notice: Option<String>,
+}
+
+fn query_of(q: &EntriesQuery) -> EntryQuery {
+    let id = |v: &Option<String>| v.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+    EntryQuery {
+        user: id(&q.user_id),
+        project: id(&q.project_id),
+        client: id(&q.client_id),
+        deliverable: id(&q.deliverable_id),
+        from: q.from.as_deref().and_then(parse_day),
+        to: q.to.as_deref().and_then(parse_day),
+        kind: q.kind.clone().filter(|k| !k.is_empty()),
+        limit: 1000,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "time_entries.html")]
+struct EntriesPage {
+    base: Base,
+    entries: Vec<EntryLine>,
+    total: String,
+    count: i64,
+    query: String,
+    back: String,
+    reasons: Vec<(String, String)>,
+}
+
+/// The entries behind a figure (filters by person, project, client, deliverable, dates, kind).
+pub async fn entries(
+    State(s): State<AppState>,
+    page: Page,
+    uri: axum::http::Uri,
+    Query(q): Query<EntriesQuery>,
+) -> Response {
+    let lang = page.ctx.language;
+    let result = async {
+        let (n, _, _) = names(&s, &page).await?;
+        let rows = svc::list(&s.app, &page.ctx, query_of(&q)).await?;
+        Ok::<_, ServiceError>((n, rows))
+    }
+    .await;
+    match result {
+        Ok((n, rows)) => {
+            let manager = page.ctx.may(Action::ManageTime);
+            let total: i64 = rows.iter().map(|e| e.minutes).sum();
+            let query = uri.query().unwrap_or("").replace("notice=", "x=");
+            let back = format!("/time/entries?{query}");
+            render(&EntriesPage {
+                base: Base::new(&page, "time-entries", "/time", "/time/entries")
+                    .with_notice(q.notice.as_deref()),
+                count: i64::try_from(rows.len()).unwrap_or(0),
+                entries: rows
+                    .iter()
+                    .map(|e| entry_line(lang, e, &n, manager))
+                    .collect(),
+                total: fmt::hours(lang, total),
+                query,
+                back,
+                reasons: ["goodwill", "our_error", "pre_sales", "strategic"]
+                    .iter()
+                    .map(|r| (r.to_string(), mesure_i18n::t(lang, &format!("reason-{r}"))))
+                    .collect(),
+            })
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// Time entries as CSV (the generic import layout plus billing columns), honouring the filters.
+pub async fn export(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<EntriesQuery>,
+) -> Response {
+    match svc::csv(&s.app, &page.ctx, query_of(&q)).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"time.csv\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub struct PersonWeek {
+    pub id: String,
+    pub name: String,
+    pub hours: String,
+    pub approved: bool,
+}
+
+#[derive(Template)]
+#[template(path = "time_approvals.html")]
+struct ApprovalsPage {
+    base: Base,
+    week: String,
+    week_label: String,
+    prev: String,
+    next: String,
+    people: Vec<PersonWeek>,
+}
+
+pub async fn approvals(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let lang = page.ctx.language;
+    if let Err(e) = page.ctx.require(Action::ManageTime) {
+        return error_page(&page, e);
+    }
+    let monday = this_week(&s, &page, q.week.as_deref());
+    let from = day_key(monday);
+    let to = day_key(
+        monday
+            .checked_add(jiff::Span::new().days(7))
+            .unwrap_or(monday),
+    );
+    let result = async {
+        let staff = users::list_staff(&s.app, &page.ctx).await?;
+        let mut c = s.app.db.read().await?;
+        let sums: Vec<(Uuid, i64)> = mesure_store::fetch(&mut c.conn(), "SELECT user_id, CAST(SUM(minutes) AS BIGINT) FROM person_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY user_id", &[
+            mesure_store::Bind::Uuid(page.ctx.workspace.uuid()), mesure_store::Bind::Int(i64::from(from)), mesure_store::Bind::Int(i64::from(to)),
+        ]).await?;
+        let approved = mesure_store::time::approvals(&mut c.conn(), page.ctx.workspace, from).await?;
+        Ok::<_, ServiceError>((staff, sums, approved))
+    }
+    .await;
+    match result {
+        Ok((staff, sums, approved)) => {
+            let people = staff
+                .into_iter()
+                .filter(|u| u.active)
+                .map(|u| PersonWeek {
+                    id: u.id.to_string(),
+                    hours: fmt::hours(
+                        lang,
+                        sums.iter().find(|x| x.0 == u.id).map(|x| x.1).unwrap_or(0),
+                    ),
+                    approved: approved.iter().any(|a| a.user_id == u.id),
+                    name: u.name,
+                })
+                .collect();
+            render(&ApprovalsPage {
+                base: Base::new(
+                    &page,
+                    "approvals-title",
+                    "/time/approvals",
+                    "/time/approvals",
+                )
+                .with_notice(q.notice.as_deref()),
+                week: monday.to_string(),
+                week_label: mesure_i18n::t_args(
+                    lang,
+                    "time-week-of",
+                    &[(
+                        "date",
+                        mesure_i18n::Arg::Str(&mesure_i18n::date(lang, monday)),
+                    )],
+                ),
+                prev: monday
+                    .checked_sub(jiff::Span::new().days(7))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                next: monday
+                    .checked_add(jiff::Span::new().days(7))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                people,
+            })
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn approve(
+    State(s): State<AppState>,
+    page: Page,
+    Path((user, week)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    week_action(s, page, user, week, body, true).await
+}
+
+pub async fn reopen(
+    State(s): State<AppState>,
+    page: Page,
+    Path((user, week)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    week_action(s, page, user, week, body, false).await
+}
+
+async fn week_action(
+    s: AppState,
+    page: Page,
+    user: String,
+    week: String,
+    body: Bytes,
+    approved: bool,
+) -> Response {
+    let user = match parse_id(&page, &user, UserId::parse) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
+        return r;
+    }
+    match svc::set_week_approved(&s.app, &page.ctx, user, &week, approved).await {
+        Ok(_) => see_other(
+            &format!("/time/approvals?week={week}"),
+            if approved {
+                "week-approved"
+            } else {
+                "week-reopened"
+            },
+        ),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "time_import.html")]
+struct ImportPage {
+    base: Base,
+    formats: Vec<(String, String)>,
+    report: Option<import::Report>,
+    summary: String,
+    created: String,
+}
+
+pub async fn import_form(page: Page) -> Response {
+    if let Err(e) = page.ctx.require(Action::ManageTime) {
+        return error_page(&page, e);
+    }
+    import_page(&page, None, StatusCode::OK)
+}
+
+fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) -> Response {
+    let lang = page.ctx.language;
+    let mut formats = vec![(String::new(), mesure_i18n::t(lang, "import-format-auto"))];
+    formats.extend(
+        Format::ALL
+            .iter()
+            .map(|f| (f.as_str().to_string(), f.as_str().to_string())),
+    );
+    let summary = report
+        .as_ref()
+        .map(|r| {
+            use mesure_i18n::Arg;
+            let rows = i64::try_from(r.rows).unwrap_or(0);
+            let skipped = i64::try_from(r.skipped_zero).unwrap_or(0);
+            if !r.errors.is_empty() {
+                mesure_i18n::t_args(
+                    lang,
+                    "import-failed",
+                    &[(
+                        "count",
+                        Arg::Num(i64::try_from(r.errors.len()).unwrap_or(0)),
+                    )],
+                )
+            } else if r.dry_run {
+                mesure_i18n::t_args(
+                    lang,
+                    "import-dry",
+                    &[
+                        ("rows", Arg::Num(rows)),
+                        ("format", Arg::Str(&r.format)),
+                        ("skipped", Arg::Num(skipped)),
+                    ],
+                )
+            } else {
+                mesure_i18n::t_args(
+                    lang,
+                    "import-done",
+                    &[
+                        ("rows", Arg::Num(rows)),
+                        ("format", Arg::Str(&r.format)),
+                        ("skipped", Arg::Num(skipped)),
+                    ],
+                )
+            }
+        })
+        .unwrap_or_default();
+    let created = report
+        .as_ref()
+        .map(|r| {
+            let list: Vec<String> = r
+                .new_people
+                .iter()
+                .chain(&r.new_clients)
+                .chain(&r.new_projects)
+                .cloned()
+                .collect();
+            if list.is_empty() {
+                String::new()
+            } else {
+                mesure_i18n::t_args(
+                    lang,
+                    "import-new",
+                    &[("list", mesure_i18n::Arg::Str(&list.join(", ")))],
+                )
+            }
+        })
+        .unwrap_or_default();
+    render_status(
+        status,
+        &ImportPage {
+            base: Base::new(page, "import-title", "/time/import", "/time/import"),
+            formats,
+            report,
+            summary,
+            created,
+        },
+    )
+}
+
+/// The import form posts multipart data: the file, the format, and two check boxes.
+pub async fn import_submit(
+    State(s): State<AppState>,
+    page: Page,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut csrf = String::new();
+    let mut opts = import::Options::default();
+    let mut data = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            opts.file_name = field.file_name().unwrap_or("import.csv").to_string();
+            match field.bytes().await {
+                Ok(b) => data = b.to_vec(),
+                Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "file too large").into_response(),
+            }
+            continue;
+        }
+        let value = field.text().await.unwrap_or_default();
+        match name.as_str() {
+            "_csrf" => csrf = value,
+            "format" => opts.format = Format::parse(&value),
+            "create_missing" => opts.create_missing = value == "1",
+            "dry_run" => opts.dry_run = value == "1",
+            _ => {}
+        }
+    }
+    if csrf.is_empty() || !crate::session::constant_eq(&csrf, &page.csrf) {
+        return crate::session::csrf_failed(page.ctx.language);
+    }
+    match import::import(&s.app, &page.ctx, &data, &opts).await {
+        Ok(r) => {
+            let status = if r.errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            import_page(&page, Some(r), status)
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
