@@ -342,19 +342,23 @@ import-error-unknown-client = Unknown client: { $name } (tick “create what is 
 import-error-unknown-project = Unknown project: { $name } (tick “create what is missing”).
 mail-alert-budget-hours-subject = { $subject }: { $figure }% of the hours budget used
 mail-alert-budget-hours-text = Hello { $name },
-The project { $subject } has used { $figure }% of its hours budget in { $workspace }.
+
+    The project { $subject } has used { $figure }% of its hours budget in { $workspace }.
 mail-alert-budget-hours-button = Open the project
 mail-alert-budget-money-subject = { $subject }: { $figure }% of the money budget used
 mail-alert-budget-money-text = Hello { $name },
-The project { $subject } has used { $figure }% of its money budget in { $workspace }.
+
+    The project { $subject } has used { $figure }% of its money budget in { $workspace }.
 mail-alert-budget-money-button = Open the project
 mail-alert-work-vs-revenue-subject = { $subject }: work is growing, revenue is not
 mail-alert-work-vs-revenue-text = Hello { $name },
-Hours spent for { $subject } rose by at least { $figure }% over three months while revenue did not rise.
+
+    Hours spent for { $subject } rose by at least { $figure }% over three months while revenue did not rise.
 mail-alert-work-vs-revenue-button = Open the client
 mail-alert-concentration-subject = { $subject } is { $figure }% of revenue
 mail-alert-concentration-text = Hello { $name },
-The client { $subject } makes { $figure }% of the last twelve months' revenue (limit: 20%).
+
+    The client { $subject } makes { $figure }% of the last twelve months' revenue (limit: 20%).
 mail-alert-concentration-button = Open the client
 notif-budget_hours = { $subject }: { $figure }% of the hours budget
 notif-budget_money = { $subject }: { $figure }% of the money budget

@@ -342,19 +342,23 @@ import-error-unknown-client = Client inconnu : { $name } (cochez « créer ce qu
 import-error-unknown-project = Projet inconnu : { $name } (cochez « créer ce qui manque »).
 mail-alert-budget-hours-subject = { $subject } : { $figure } % du budget en heures consommé
 mail-alert-budget-hours-text = Bonjour { $name },
-Le projet { $subject } a consommé { $figure } % de son budget en heures dans { $workspace }.
+
+    Le projet { $subject } a consommé { $figure } % de son budget en heures dans { $workspace }.
 mail-alert-budget-hours-button = Voir le projet
 mail-alert-budget-money-subject = { $subject } : { $figure } % du budget en argent consommé
 mail-alert-budget-money-text = Bonjour { $name },
-Le projet { $subject } a consommé { $figure } % de son budget en argent dans { $workspace }.
+
+    Le projet { $subject } a consommé { $figure } % de son budget en argent dans { $workspace }.
 mail-alert-budget-money-button = Voir le projet
 mail-alert-work-vs-revenue-subject = { $subject } : le travail augmente, pas le chiffre d'affaires
 mail-alert-work-vs-revenue-text = Bonjour { $name },
-Les heures passées pour { $subject } ont augmenté d'au moins { $figure } % sur trois mois, sans hausse du chiffre d'affaires.
+
+    Les heures passées pour { $subject } ont augmenté d'au moins { $figure } % sur trois mois, sans hausse du chiffre d'affaires.
 mail-alert-work-vs-revenue-button = Voir le client
 mail-alert-concentration-subject = { $subject } pèse { $figure } % du chiffre d'affaires
 mail-alert-concentration-text = Bonjour { $name },
-Le client { $subject } représente { $figure } % du chiffre d'affaires des douze derniers mois (seuil : 20 %).
+
+    Le client { $subject } représente { $figure } % du chiffre d'affaires des douze derniers mois (seuil : 20 %).
 mail-alert-concentration-button = Voir le client
 notif-budget_hours = { $subject } : { $figure } % du budget en heures
 notif-budget_money = { $subject } : { $figure } % du budget en argent

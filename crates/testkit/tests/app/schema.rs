@@ -10,6 +10,14 @@ fn declared(script: &str) -> Vec<(String, String)> {
             let t = rest.split_whitespace().next().unwrap().to_string();
             out.push(("__table".to_string(), t.clone()));
             table = Some(t);
+        } else if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+            let mut words = rest.split_whitespace();
+            let t = words.next().unwrap().to_string();
+            if let (Some("ADD"), Some("COLUMN"), Some(col)) =
+                (words.next(), words.next(), words.next())
+            {
+                out.push((t, col.to_string()));
+            }
         } else if line.starts_with(')') {
             table = None;
         } else if let Some(t) = &table {
