@@ -163,6 +163,7 @@ pub async fn seed(app: &App) -> Result<String> {
         ("karim.haddad@atelier-lumiere.fr", "Karim Haddad", "staff"),
     ];
     let mut owner = None;
+    let mut ids = Vec::new();
     for (email, name, role) in people {
         let added = crate::users::add(
             app,
@@ -177,10 +178,12 @@ pub async fn seed(app: &App) -> Result<String> {
             &system,
         )
         .await?;
+        ids.push(added.user.id);
         owner.get_or_insert(added.user);
     }
     let owner = owner.ok_or_else(|| crate::ServiceError::Internal("no owner".into()))?;
     let ctx = staff_ctx(ws, UserId::from_uuid(owner.id), &owner.name);
+    let mut made = Vec::new();
     for (i, (name, legal, address, segment)) in CLIENTS.iter().enumerate() {
         let siren = siren_from(41_000_000 + u32::try_from(i).unwrap_or(0) * 7_919);
         let client = crate::clients::create(
@@ -197,6 +200,7 @@ pub async fn seed(app: &App) -> Result<String> {
             },
         )
         .await?;
+        made.push(((*name).to_string(), client.id));
         for k in 0..(2 + i % 2) {
             let (f, l) = (pick(FIRST, i * 3 + k), pick(LAST, i * 5 + k * 7));
             let domain: String = name
@@ -235,6 +239,13 @@ pub async fn seed(app: &App) -> Result<String> {
             .await?;
         }
     }
+    let rates = [("120", "48"), ("110", "45"), ("90", "36"), ("85", "34")];
+    let people: Vec<(uuid::Uuid, &str, &str)> = ids
+        .iter()
+        .zip(rates)
+        .map(|(id, (r, c))| (*id, r, c))
+        .collect();
+    crate::demo_time::seed(app, &ctx, &made, &people).await?;
     Ok(DEMO_OWNER.to_string())
 }
 

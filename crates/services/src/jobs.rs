@@ -149,6 +149,9 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             if let Err(e) = cleanup(&app).await {
                 tracing::warn!(error = %e, "cleanup failed");
             }
+            if let Err(e) = crate::radar::sweep(&app).await {
+                tracing::warn!(error = %e, "radar sweep failed");
+            }
         }
         match run_once(&app).await {
             Ok(true) => continue,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clients;
 pub mod contacts;
 pub mod demo;
+pub mod demo_time;
 pub mod import;
 pub mod jobs;
 pub mod projects;

@@ -248,13 +248,18 @@ async fn check_trend(
     Ok(())
 }
 
-/// Checks revenue concentration over the trailing twelve months for every client of a
-/// workspace (run by the worker, and after imports): a client above 20 % fires once.
+/// The radar's twelve months: `[from, to)` ending with the month of `month` included.
+pub fn window12(month: i32) -> (i32, i32) {
+    let to = engagement::month_key(engagement::year_month(month).next());
+    (to - 100, to)
+}
+
+/// Checks revenue concentration over the radar's twelve months for every client of a workspace
+/// (run by the worker): a client above 20 % fires once, until it falls back below.
 pub async fn check_concentration(app: &App, ws: WorkspaceId, month: i32) -> Result<usize> {
     let mut tx = app.db.begin().await?;
-    let (from, _, _) = trailing(month);
-    let from12 = trailing(from).1;
-    let rows = totals::clients_between(&mut tx.conn(), ws, from12, month).await?;
+    let (from12, to) = window12(month);
+    let rows = totals::clients_between(&mut tx.conn(), ws, from12, to).await?;
     let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 2)).collect();
     let mut fired = 0;
     if let Some(conc) = kpi::concentration(&revenues) {
@@ -622,17 +627,16 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
     let plist = projects::list(c, ws, Some(id.uuid()), true).await?;
     let ptotals = totals::project_totals(c, ws, Some(id.uuid())).await?;
     let now_month = today_month(app, ctx);
-    let (a, _, _) = trailing(now_month);
-    let from12 = trailing(a).1;
+    let (from12, to12) = window12(now_month);
     let mine: i64 = rows
         .iter()
-        .filter(|r| r.month >= from12 && r.month < now_month)
+        .filter(|r| r.month >= from12 && r.month < to12)
         .map(|r| r.revenue)
         .sum();
     let all: Vec<(i64,)> = mesure_store::fetch(
         c,
         "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3",
-        &[mesure_store::Bind::Uuid(ws.uuid()), mesure_store::Bind::Int(i64::from(from12)), mesure_store::Bind::Int(i64::from(now_month))],
+        &[mesure_store::Bind::Uuid(ws.uuid()), mesure_store::Bind::Int(i64::from(from12)), mesure_store::Bind::Int(i64::from(to12))],
     )
     .await?;
     let all = all.first().map(|x| x.0).unwrap_or(0);
@@ -686,11 +690,8 @@ pub async fn dashboard(app: &App, ctx: &Ctx, limit: usize) -> Result<Dashboard> 
     let c = &mut conn.conn();
     let ws = ctx.workspace;
     let now_month = today_month(app, ctx);
-    let (a, _, _) = trailing(now_month);
-    let from12 = trailing(a).1;
     // Trailing twelve months including the current one.
-    let to = engagement::month_key(engagement::year_month(now_month).next());
-    let from = engagement::month_key(engagement::year_month(from12).next());
+    let (from, to) = window12(now_month);
     let rows = totals::clients_between(c, ws, from, to).await?;
     let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 0)).collect();
     let conc = kpi::concentration(&revenues);
@@ -702,7 +703,7 @@ pub async fn dashboard(app: &App, ctx: &Ctx, limit: usize) -> Result<Dashboard> 
     });
     let top: Vec<(usize, &MonthRow)> = ranked.into_iter().take(limit).collect();
     let ids: Vec<Uuid> = top.iter().map(|(_, r)| r.subject_id).collect();
-    let months = totals::months_of_clients(c, ws, &ids, trailing(from12).1, to).await?;
+    let months = totals::months_of_clients(c, ws, &ids, from, to).await?;
     let mut names: BTreeMap<Uuid, String> = BTreeMap::new();
     if !ids.is_empty() {
         let mut b = vec![mesure_store::Bind::Uuid(ws.uuid())];
@@ -822,11 +823,6 @@ pub async fn utilisation(
     Ok(out)
 }
 
-/// The language of a notification's reader (for rendering).
-pub fn language_of(ctx: &Ctx) -> Language {
-    ctx.language
-}
-
 /// Recomputes every project of a workspace (after an import, or when months pass for retainers).
 pub async fn recompute_all(app: &App, ctx: &Ctx) -> Result<usize> {
     let list = {
@@ -841,8 +837,47 @@ pub async fn recompute_all(app: &App, ctx: &Ctx) -> Result<usize> {
     Ok(list.len())
 }
 
-pub fn user_id(u: Uuid) -> UserId {
-    UserId::from_uuid(u)
+/// The periodic radar pass of every workspace (run by the worker): retainer projects are
+/// recomputed so that a new month's fee is earned without waiting for a write, and revenue
+/// concentration is checked. Answers the alerts fired.
+pub async fn sweep(app: &App) -> Result<usize> {
+    let list = {
+        let mut c = app.db.read().await?;
+        mesure_store::workspaces::list(&mut c.conn()).await?
+    };
+    let mut fired = 0;
+    for w in list {
+        let ctx = Ctx {
+            workspace: WorkspaceId::from_uuid(w.id),
+            user: UserId::from_uuid(Uuid::nil()),
+            principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
+            label: "radar".into(),
+            language: Language::parse(&w.language).unwrap_or_default(),
+            time_zone: w.time_zone.clone(),
+            workspace_name: w.name.clone(),
+            workspace_currency: mesure_domain::Currency::parse(&w.currency)
+                .unwrap_or(mesure_domain::Currency::EUR),
+            workspace_language: Language::parse(&w.language).unwrap_or_default(),
+            request_id: None,
+            client: None,
+        };
+        let retainers: Vec<(Uuid,)> = {
+            let mut c = app.db.read().await?;
+            mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL",
+                &[mesure_store::Bind::Uuid(w.id)],
+            )
+            .await?
+        };
+        for (p,) in retainers {
+            let mut tx = app.db.begin().await?;
+            recompute(&mut tx.conn(), app, &ctx, p).await?;
+            tx.commit().await?;
+        }
+        fired += check_concentration(app, ctx.workspace, today_month(app, &ctx)).await?;
+    }
+    Ok(fired)
 }
 
 #[cfg(test)]
@@ -853,5 +888,7 @@ mod tests {
     fn trailing_windows_cross_year_ends() {
         assert_eq!(trailing(202602), (202508, 202511, 202602));
         assert_eq!(trailing(202612), (202606, 202609, 202612));
+        assert_eq!(window12(202611), (202512, 202612));
+        assert_eq!(window12(202612), (202601, 202701));
     }
 }

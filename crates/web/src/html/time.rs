@@ -353,7 +353,7 @@ async fn week_page(
                 .unwrap_or_default(),
             days: days
                 .iter()
-                .map(|d| (d.to_string(), mesure_i18n::date(lang, *d)))
+                .map(|d| (d.to_string(), fmt::weekday_day(lang, *d)))
                 .collect(),
             blank: (grid.len()..grid.len() + 3).collect(),
             grid,
