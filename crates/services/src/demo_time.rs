@@ -29,7 +29,11 @@ const PLANS: &[Plan] = &[
             f.fixed_revenue = Some("deliverables".into());
             f.budget_hours = Some("60".into());
         },
-        deliverables: &[("Maquettes", "16", "accepted"), ("Intégration", "30", "done"), ("Contenus", "10", "in_progress")],
+        deliverables: &[
+            ("Maquettes", "16", "accepted"),
+            ("Intégration", "30", "done"),
+            ("Contenus", "10", "in_progress"),
+        ],
         hours: [6, 9, 11, 13, 15, 8],
         unplanned: 35,
     },
@@ -42,7 +46,10 @@ const PLANS: &[Plan] = &[
             f.budget_hours = Some("110".into());
             f.rounding = Some("up15".into());
         },
-        deliverables: &[("Registre des traitements", "30", "done"), ("Politique de confidentialité", "12", "in_progress")],
+        deliverables: &[
+            ("Registre des traitements", "30", "done"),
+            ("Politique de confidentialité", "12", "in_progress"),
+        ],
         hours: [14, 16, 15, 18, 17, 9],
         unplanned: 10,
     },
@@ -69,7 +76,11 @@ const PLANS: &[Plan] = &[
             f.fixed_price = Some("18000".into());
             f.budget_hours = Some("150".into());
         },
-        deliverables: &[("Audit", "20", "accepted"), ("Conception", "40", "done"), ("Développement", "80", "in_progress")],
+        deliverables: &[
+            ("Audit", "20", "accepted"),
+            ("Conception", "40", "done"),
+            ("Développement", "80", "in_progress"),
+        ],
         hours: [18, 22, 26, 24, 28, 12],
         unplanned: 15,
     },
@@ -103,27 +114,58 @@ const PLANS: &[Plan] = &[
 ];
 
 /// Seeds projects and time for the demo workspace. `people` are (id, billing rate, cost rate).
-pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], people: &[(Uuid, &str, &str)]) -> Result<()> {
+pub async fn seed(
+    app: &App,
+    ctx: &Ctx,
+    clients: &[(String, Uuid)],
+    people: &[(Uuid, &str, &str)],
+) -> Result<()> {
     let today = crate::projects::today(app, ctx);
-    let Some(today_d) = day_from_key(today) else { return Ok(()) };
+    let Some(today_d) = day_from_key(today) else {
+        return Ok(());
+    };
     let first_month = today_d
         .first_of_month()
         .checked_sub(jiff::Span::new().months(5))
         .unwrap_or(today_d);
     for (user, rate, cost) in people {
-        crate::projects::add_rate(app, ctx, &crate::projects::RateForm { user_id: user.to_string(), rate: (*rate).into(), valid_from: "2024-01-01".into(), ..Default::default() }).await?;
-        crate::projects::add_cost(app, ctx, &crate::projects::RateForm { user_id: user.to_string(), rate: (*cost).into(), valid_from: "2024-01-01".into(), ..Default::default() }).await?;
+        crate::projects::add_rate(
+            app,
+            ctx,
+            &crate::projects::RateForm {
+                user_id: user.to_string(),
+                rate: (*rate).into(),
+                valid_from: "2024-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        crate::projects::add_cost(
+            app,
+            ctx,
+            &crate::projects::RateForm {
+                user_id: user.to_string(),
+                rate: (*cost).into(),
+                valid_from: "2024-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
     }
     let manager = people.get(1).map(|p| p.0);
     let mut seed: u64 = 0x2026_1124;
     let mut next = move |n: u64| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) % n.max(1)
     };
     let mut free_done = false;
     let mut write_off: Option<Uuid> = None;
     for plan in PLANS {
-        let Some((_, client)) = clients.iter().find(|(n, _)| n == plan.client) else { continue };
+        let Some((_, client)) = clients.iter().find(|(n, _)| n == plan.client) else {
+            continue;
+        };
         let mut form = ProjectForm {
             client_id: client.to_string(),
             name: plan.name.into(),
@@ -138,31 +180,105 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], people: &[(U
         let pid = ProjectId::from_uuid(p.id);
         let mut deliverables = Vec::new();
         for (name, hours, status) in plan.deliverables {
-            let d = crate::projects::add_deliverable(app, ctx, pid, &DeliverableForm { name: (*name).into(), estimate_hours: (*hours).into(), status: Some((*status).into()), ..Default::default() }).await?;
+            let d = crate::projects::add_deliverable(
+                app,
+                ctx,
+                pid,
+                &DeliverableForm {
+                    name: (*name).into(),
+                    estimate_hours: (*hours).into(),
+                    status: Some((*status).into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
             deliverables.push(d.id);
         }
         if plan.model == "fixed_fee" {
-            let cr = crate::projects::add_change(app, ctx, pid, &ChangeForm { title: "Module de commande en ligne".into(), description: Some("Panier et retrait en boutique".into()), extra_hours: "12".into(), price: "1800".into(), status: Some("sent".into()) }).await?;
+            let cr = crate::projects::add_change(
+                app,
+                ctx,
+                pid,
+                &ChangeForm {
+                    title: "Module de commande en ligne".into(),
+                    description: Some("Panier et retrait en boutique".into()),
+                    extra_hours: "12".into(),
+                    price: "1800".into(),
+                    status: Some("sent".into()),
+                },
+            )
+            .await?;
             if plan.client == "Clinique du Parc" {
-                crate::projects::decide_change(app, ctx, ChangeRequestId::from_uuid(cr.id), ChangeStatus::Approved).await?;
-                let ms = crate::projects::add_milestone(app, ctx, pid, &crate::projects::MilestoneForm { name: "Validation de la conception".into(), amount: "6000".into(), due_on: first_month.to_string() }).await?;
-                crate::projects::set_milestone_reached(app, ctx, pid, mesure_domain::MilestoneId::from_uuid(ms.id), true).await?;
-                crate::projects::add_milestone(app, ctx, pid, &crate::projects::MilestoneForm { name: "Mise en production".into(), amount: "12000".into(), due_on: today_d.last_of_month().to_string() }).await?;
+                crate::projects::decide_change(
+                    app,
+                    ctx,
+                    ChangeRequestId::from_uuid(cr.id),
+                    ChangeStatus::Approved,
+                )
+                .await?;
+                let ms = crate::projects::add_milestone(
+                    app,
+                    ctx,
+                    pid,
+                    &crate::projects::MilestoneForm {
+                        name: "Validation de la conception".into(),
+                        amount: "6000".into(),
+                        due_on: first_month.to_string(),
+                    },
+                )
+                .await?;
+                crate::projects::set_milestone_reached(
+                    app,
+                    ctx,
+                    pid,
+                    mesure_domain::MilestoneId::from_uuid(ms.id),
+                    true,
+                )
+                .await?;
+                crate::projects::add_milestone(
+                    app,
+                    ctx,
+                    pid,
+                    &crate::projects::MilestoneForm {
+                        name: "Mise en production".into(),
+                        amount: "12000".into(),
+                        due_on: today_d.last_of_month().to_string(),
+                    },
+                )
+                .await?;
             }
         }
         for (mi, hours) in plan.hours.iter().enumerate() {
-            let Ok(month) = first_month.checked_add(jiff::Span::new().months(i64::try_from(mi).unwrap_or(0))) else { continue };
+            let Ok(month) =
+                first_month.checked_add(jiff::Span::new().months(i64::try_from(mi).unwrap_or(0)))
+            else {
+                continue;
+            };
             let mut left = hours * 60;
             while left > 0 {
-                let minutes = [60, 90, 120, 180, 45, 240][usize::try_from(next(6)).unwrap_or(0)].min(left);
+                let minutes =
+                    [60, 90, 120, 180, 45, 240][usize::try_from(next(6)).unwrap_or(0)].min(left);
                 left -= minutes;
-                let Ok(day) = month.checked_add(jiff::Span::new().days(i64::try_from(next(28)).unwrap_or(0))) else { continue };
+                let Ok(day) =
+                    month.checked_add(jiff::Span::new().days(i64::try_from(next(28)).unwrap_or(0)))
+                else {
+                    continue;
+                };
                 if day_key(day) > today || day.weekday().to_monday_zero_offset() >= 5 {
                     continue;
                 }
-                let who = people.get(usize::try_from(next(people.len() as u64)).unwrap_or(0)).map(|p| p.0);
-                let unplanned = deliverables.is_empty() || i64::try_from(next(100)).unwrap_or(0) < plan.unplanned;
-                let deliverable = if unplanned { None } else { deliverables.get(usize::try_from(next(deliverables.len() as u64)).unwrap_or(0)).map(|d: &Uuid| d.to_string()) };
+                let who = people
+                    .get(usize::try_from(next(people.len() as u64)).unwrap_or(0))
+                    .map(|p| p.0);
+                let unplanned = deliverables.is_empty()
+                    || i64::try_from(next(100)).unwrap_or(0) < plan.unplanned;
+                let deliverable = if unplanned {
+                    None
+                } else {
+                    deliverables
+                        .get(usize::try_from(next(deliverables.len() as u64)).unwrap_or(0))
+                        .map(|d: &Uuid| d.to_string())
+                };
                 let free = !free_done && plan.client == "Boulangerie Dupain" && mi == 3;
                 let entry = EntryForm {
                     user_id: who.map(|w| w.to_string()),
@@ -170,7 +286,9 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], people: &[(U
                     deliverable_id: deliverable,
                     date: day.to_string(),
                     duration: format!("{minutes}m"),
-                    note: Some(NOTES[usize::try_from(next(NOTES.len() as u64)).unwrap_or(0)].into()),
+                    note: Some(
+                        NOTES[usize::try_from(next(NOTES.len() as u64)).unwrap_or(0)].into(),
+                    ),
                     scope: free.then(|| "free".into()),
                     free_reason: free.then(|| "goodwill".into()),
                     free_note: free.then(|| "Formation offerte à la gérante".into()),
@@ -190,14 +308,32 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], people: &[(U
         }
     }
     if let Some(e) = write_off {
-        crate::time::write_off(app, ctx, EntryId::from_uuid(e), &crate::time::ReasonForm { reason: "our_error".into(), note: Some("Régression introduite par nous".into()) }).await?;
+        crate::time::write_off(
+            app,
+            ctx,
+            EntryId::from_uuid(e),
+            &crate::time::ReasonForm {
+                reason: "our_error".into(),
+                note: Some("Régression introduite par nous".into()),
+            },
+        )
+        .await?;
     }
     // Weeks before the last two are approved and locked.
-    let last = week_start(today_d).checked_sub(jiff::Span::new().weeks(2)).unwrap_or(today_d);
+    let last = week_start(today_d)
+        .checked_sub(jiff::Span::new().weeks(2))
+        .unwrap_or(today_d);
     for (user, _, _) in people {
         let mut w = week_start(first_month);
         while w < last {
-            crate::time::set_week_approved(app, ctx, UserId::from_uuid(*user), &w.to_string(), true).await?;
+            crate::time::set_week_approved(
+                app,
+                ctx,
+                UserId::from_uuid(*user),
+                &w.to_string(),
+                true,
+            )
+            .await?;
             w = w.checked_add(jiff::Span::new().weeks(1)).unwrap_or(last);
         }
     }

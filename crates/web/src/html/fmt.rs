@@ -73,18 +73,6 @@ pub fn weekday_day(lang: Language, d: jiff::civil::Date) -> String {
     format!("{} {}", names.get(i).copied().unwrap_or(""), d.day())
 }
 
-/// A short day label for a week grid: `lun. 23` / `Mon 23`.
-pub fn weekday_day(lang: Language, d: jiff::civil::Date) -> String {
-    const FR: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
-    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let i = usize::try_from(d.weekday().to_monday_zero_offset()).unwrap_or(0);
-    let names = match lang {
-        Language::Fr => FR,
-        Language::En => EN,
-    };
-    format!("{} {}", names.get(i).copied().unwrap_or(""), d.day())
-}
-
 /// A stored day `YYYYMMDD` for the language.
 pub fn day(lang: Language, d: i32) -> String {
     mesure_domain::engagement::day_from_key(d)
