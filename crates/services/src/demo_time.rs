@@ -256,8 +256,11 @@ pub async fn seed(
             };
             let mut left = hours * 60;
             while left > 0 {
-                let minutes =
-                    [60, 90, 120, 180, 45, 240][usize::try_from(next(6)).unwrap_or(0)].min(left);
+                let minutes = [60, 90, 120, 180, 45, 240]
+                    .get(usize::try_from(next(6)).unwrap_or(0))
+                    .copied()
+                    .unwrap_or(60)
+                    .min(left);
                 left -= minutes;
                 let Ok(day) =
                     month.checked_add(jiff::Span::new().days(i64::try_from(next(28)).unwrap_or(0)))
@@ -287,7 +290,11 @@ pub async fn seed(
                     date: day.to_string(),
                     duration: format!("{minutes}m"),
                     note: Some(
-                        NOTES[usize::try_from(next(NOTES.len() as u64)).unwrap_or(0)].into(),
+                        NOTES
+                            .get(usize::try_from(next(NOTES.len() as u64)).unwrap_or(0))
+                            .copied()
+                            .unwrap_or("")
+                            .into(),
                     ),
                     scope: free.then(|| "free".into()),
                     free_reason: free.then(|| "goodwill".into()),
