@@ -3,48 +3,15 @@
 // English and back, log out. Screenshots land in e2e/artifacts/.
 const test = require('node:test');
 const assert = require('node:assert');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
-const { chromium } = require('playwright-core');
 
-const BIN = process.env.MESURE_BIN || path.join(__dirname, '..', 'target', 'debug', 'mesure');
-const ART = path.join(__dirname, 'artifacts');
-const LOGIN = 'camille.martin@atelier-lumiere.fr';
-const PASSWORD = 'lumiere-demo-2026';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function startServer() {
-  assert.ok(fs.existsSync(BIN), `mesure binary not found at ${BIN} (build it, or set MESURE_BIN)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesure-e2e-'));
-  const port = await freePort();
-  const proc = spawn(BIN, ['demo', '--data-dir', dir, '--bind', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stderr.on('data', d => { log += d; });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start:\n' + log)), 20000);
-    proc.stdout.on('data', d => { if (String(d).includes('listening on')) { clearTimeout(timer); resolve(); } });
-    proc.on('exit', code => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${log}`)); });
-  });
-  return { proc, dir, base: `http://127.0.0.1:${port}` };
-}
+const { ART, LOGIN, PASSWORD, startServer, launch } = require('./helpers');
 
 test('log in, create a client with a contact, search, switch language, log out', { timeout: 120000 }, async () => {
   fs.mkdirSync(ART, { recursive: true });
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     page.setDefaultTimeout(15000);

@@ -611,7 +611,8 @@ async fn show_page(
             },
         ]);
     }
-    let mut cumulative = Vec::new();
+    // The chart starts at zero before the first month.
+    let mut cumulative = vec![0];
     let mut acc = 0;
     for (_, m) in &r.months {
         acc += m.minutes;
