@@ -1,5 +1,11 @@
-//! `mesure-bench seed DATABASE_URL CLIENTS CONTACTS`: makes a workspace with an owner, the given
-//! number of clients and contacts, and prints an API token for the owner (for wrk).
+//! Large-data generator and in-process timings for Mesure's benchmarks:
+//! - `mesure-bench seed DATABASE_URL CLIENTS CONTACTS`: a workspace with an owner, clients and
+//!   contacts; prints an API token for the owner (for wrk).
+//! - `mesure-bench csv FILE ROWS CLIENTS PROJECTS PEOPLE`: writes a generic time CSV over the last
+//!   twelve months (the large-scale data set: 2,000,000 rows, 2,000 clients, 10,000 projects).
+//! - `mesure-bench time DATABASE_URL FILE`: a workspace with an owner, imports FILE through the
+//!   import service (creating people, clients and projects), reports rows/s, times the radar
+//!   dashboard and one client's radar in-process, and prints `token session client project`.
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, Result, bail};
@@ -12,8 +18,13 @@ use std::time::Instant;
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("csv") => return write_csv(&args),
+        Some("time") => return time_import(&args).await,
+        _ => {}
+    }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {
-        bail!("usage: mesure-bench seed DATABASE_URL CLIENTS CONTACTS");
+        bail!("usage: mesure-bench seed DATABASE_URL CLIENTS CONTACTS | csv … | time …");
     };
     if cmd != "seed" {
         bail!("unknown command {cmd}");
@@ -65,5 +76,180 @@ async fn main() -> Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{}", token.secret);
+    Ok(())
+}
+
+fn app_for(db: mesure_store::Db) -> App {
+    App {
+        db,
+        clock: Arc::new(SystemClock),
+        default_mail: mesure_mail::Transport::Outbox(
+            std::env::temp_dir().join("mesure-bench-outbox"),
+        ),
+        default_mail_from: "bench@example.org".into(),
+        base_url: "http://127.0.0.1".into(),
+        data_dir: std::env::temp_dir(),
+        jobs_notify: Arc::new(tokio::sync::Notify::new()),
+    }
+}
+
+/// Row `k` of the data set: person `k % people`, a day walking back over a year so that nobody
+/// passes 24 hours a day, clients and projects spread by a multiplicative hash.
+fn write_csv(args: &[String]) -> Result<()> {
+    use std::io::Write;
+    let [_, _, file, rows, clients, projects, people] = args else {
+        bail!("usage: mesure-bench csv FILE ROWS CLIENTS PROJECTS PEOPLE");
+    };
+    let rows: u64 = rows.parse().context("ROWS")?;
+    let clients: u64 = clients.parse().context("CLIENTS")?;
+    let projects: u64 = projects.parse().context("PROJECTS")?;
+    let people: u64 = people.parse().context("PEOPLE")?;
+    let per_client = (projects / clients.max(1)).max(1);
+    let today = jiff::Zoned::now().date();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(file)?);
+    writeln!(
+        out,
+        "date,person,client,project,deliverable,minutes,note,billable"
+    )?;
+    let mut days = Vec::with_capacity(365);
+    for d in 0..365i64 {
+        days.push(today.checked_sub(jiff::Span::new().days(d))?.to_string());
+    }
+    for k in 0..rows {
+        let person = k % people;
+        let day = days
+            .get(usize::try_from((k / people) % 365)?)
+            .context("day")?;
+        let client = (k.wrapping_mul(7919)) % clients;
+        let project = client * per_client + (k / 7) % per_client;
+        let minutes = 15 + (k % 4) * 10;
+        writeln!(
+            out,
+            "{day},Personne {person:04},Client {client:05},Projet {project:06},,{minutes},Travail {k},{}",
+            if k % 10 == 0 { "no" } else { "yes" }
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+async fn time_import(args: &[String]) -> Result<()> {
+    let [_, _, url, file] = args else {
+        bail!("usage: mesure-bench time DATABASE_URL FILE");
+    };
+    let db = mesure_store::Db::connect(url, 4).await?;
+    mesure_store::migrate::run(&db).await?;
+    let app = app_for(db);
+    let actor = Actor::system("bench");
+    let w = mesure_services::workspaces::create(&app, "Bench Agency", &actor)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ws = WorkspaceId::from_uuid(w.id);
+    let email = format!("owner-{}@bench.example.org", uuid::Uuid::now_v7().simple());
+    let password = "bench-password-2026";
+    let owner = mesure_services::users::add(
+        &app,
+        ws,
+        &mesure_services::users::NewUser {
+            email: email.clone(),
+            name: "Bench Owner".into(),
+            role: "owner".into(),
+            language: Some("fr".into()),
+            password: Some(password.into()),
+        },
+        &actor,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ctx = mesure_services::Ctx {
+        workspace: ws,
+        user: mesure_domain::UserId::from_uuid(owner.user.id),
+        principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
+        label: "Bench Owner".into(),
+        language: mesure_domain::Language::Fr,
+        time_zone: "Europe/Paris".into(),
+        workspace_name: "Bench Agency".into(),
+        workspace_currency: mesure_domain::Currency::EUR,
+        workspace_language: mesure_domain::Language::Fr,
+        request_id: None,
+        client: None,
+    };
+    let bytes = std::fs::read(file).context("read FILE")?;
+    let started = Instant::now();
+    let report = mesure_services::import::import(
+        &app,
+        &ctx,
+        &bytes,
+        &mesure_services::import::Options {
+            format: None,
+            create_missing: true,
+            dry_run: false,
+            file_name: file.clone(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secs = started.elapsed().as_secs_f64();
+    if !report.errors.is_empty() {
+        bail!(
+            "import failed: {:?}",
+            report.errors.iter().take(5).collect::<Vec<_>>()
+        );
+    }
+    eprintln!(
+        "import: {} rows in {secs:.1} s = {:.0} rows/s ({} people, {} clients, {} projects created)",
+        report.rows,
+        report.rows as f64 / secs,
+        report.new_people.len(),
+        report.new_clients.len(),
+        report.new_projects.len()
+    );
+    // In-process timings: the radar dashboard and one client's radar, medians of 7 runs.
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    let mut dash = Vec::new();
+    let mut top = None;
+    for _ in 0..7 {
+        let t = Instant::now();
+        let d = mesure_services::radar::dashboard(&app, &ctx, 25)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        dash.push(t.elapsed().as_secs_f64() * 1000.0);
+        top = d.clients.first().map(|c| c.client_id);
+    }
+    let client = top.context("no client")?;
+    let mut one = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        mesure_services::radar::client(&app, &ctx, mesure_domain::ClientId::from_uuid(client))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        one.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    eprintln!(
+        "in-process: radar dashboard {:.1} ms, client radar {:.1} ms (medians of 7)",
+        median(dash),
+        median(one)
+    );
+    let project = mesure_services::projects::list(
+        &app,
+        &ctx,
+        Some(mesure_domain::ClientId::from_uuid(client)),
+        false,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?
+    .first()
+    .map(|p| p.id)
+    .context("no project")?;
+    let token = mesure_services::auth::create_token(&app, ws, owner.user.id, "bench", &actor)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let session = mesure_services::auth::login(&app, &email, password, "127.0.0.1")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{} {} {client} {project}", token.secret, session.token);
     Ok(())
 }

@@ -212,6 +212,7 @@ CREATE TABLE project_months (
     over_servicing BIGINT NOT NULL,
     PRIMARY KEY (workspace_id, project_id, month)
 );
+CREATE INDEX project_months_client ON project_months (workspace_id, client_id, month);
 
 CREATE TABLE client_months (
     workspace_id UUID NOT NULL,

@@ -84,6 +84,10 @@ struct State<'a> {
     problems: u64,
     batch: Vec<EntryRow>,
     project_months: HashMap<(Uuid, i32), (Uuid, Figures)>,
+    new_clients: HashSet<Uuid>,
+    /// Clients and projects made by this file, written before the entries that need them.
+    pending_clients: Vec<ClientRow>,
+    pending_projects: Vec<ProjectRow>,
     person_months: HashMap<(Uuid, i32), (i64, i64)>,
     day_deltas: HashMap<(Uuid, i32), i64>,
     now: i64,
@@ -94,6 +98,17 @@ fn key(s: &str) -> String {
 }
 
 impl State<'_> {
+    /// Writes the new clients, then the new projects, then the entries buffered so far.
+    async fn flush(&mut self, c: &mut Conn<'_>) -> Result<()> {
+        mesure_store::clients::insert_many(c, &self.pending_clients).await?;
+        self.pending_clients.clear();
+        projects::insert_many(c, &self.pending_projects).await?;
+        self.pending_projects.clear();
+        store::insert_many(c, &self.batch).await?;
+        self.batch.clear();
+        Ok(())
+    }
+
     fn problem(&mut self, line: u64, column: &str, message: String) {
         self.problems += 1;
         if self.report.errors.len() < MAX_LISTED {
@@ -190,6 +205,17 @@ impl State<'_> {
                 self.report.new_people.push(row.person.clone());
                 self.people_by_key.insert(key(&row.person), id);
                 self.people_by_key.insert(key(&u.email), id);
+                // A new person has no rates, locked weeks or logged days yet.
+                self.people.insert(
+                    id,
+                    Person {
+                        id,
+                        rates: Vec::new(),
+                        costs: Vec::new(),
+                        locked_weeks: HashSet::new(),
+                        days: HashMap::new(),
+                    },
+                );
                 id
             }
             None => {
@@ -227,7 +253,7 @@ impl State<'_> {
         Ok(Some(id))
     }
 
-    async fn client(&mut self, c: &mut Conn<'_>, row: &Row) -> Result<Option<Uuid>> {
+    async fn client(&mut self, row: &Row) -> Result<Option<Uuid>> {
         if let Some(id) = self.clients_by_key.get(&key(&row.client)) {
             return Ok(Some(*id));
         }
@@ -261,7 +287,8 @@ impl State<'_> {
             updated_at: self.now,
             version: 1,
         };
-        mesure_store::clients::insert(c, &cl).await?;
+        self.new_clients.insert(cl.id);
+        self.pending_clients.push(cl.clone());
         self.report.new_clients.push(name);
         self.clients_by_key.insert(cl.name_key.clone(), cl.id);
         Ok(Some(cl.id))
@@ -302,7 +329,27 @@ impl State<'_> {
                     updated_at: self.now,
                     version: 1,
                 };
-                projects::insert(c, &p).await?;
+                self.pending_projects.push(p.clone());
+                // A new project rounds as its client does and has no deliverables yet.
+                let rounding = if self.new_clients.contains(&client) {
+                    Rounding::None
+                } else {
+                    let r: (String,) = mesure_store::fetch_one(
+                        c,
+                        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
+                        &[Bind::Uuid(self.ctx.workspace.uuid()), Bind::Uuid(client)],
+                    )
+                    .await?;
+                    Rounding::parse(&r.0).unwrap_or_default()
+                };
+                self.projects.insert(
+                    p.id,
+                    Proj {
+                        row: p.clone(),
+                        rounding,
+                        deliverables: HashMap::new(),
+                    },
+                );
                 self.report
                     .new_projects
                     .push(format!("{} / {}", row.client.trim(), name));
@@ -353,7 +400,7 @@ impl State<'_> {
 
     async fn row(&mut self, c: &mut Conn<'_>, row: Row) -> Result<()> {
         let person = self.person(c, &row).await?;
-        let client = self.client(c, &row).await?;
+        let client = self.client(&row).await?;
         let project = match client {
             Some(cl) => self.project(c, &row, cl).await?,
             None => None,
@@ -462,8 +509,7 @@ impl State<'_> {
         self.report.minutes += minutes;
         self.batch.push(e);
         if self.batch.len() >= 1000 {
-            store::insert_many(c, &self.batch).await?;
-            self.batch.clear();
+            self.flush(c).await?;
         }
         Ok(())
     }
@@ -523,6 +569,11 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         }
     };
     let mut tx: Tx = app.db.begin().await?;
+    if matches!(app.db.backend(), mesure_store::Backend::Sqlite) {
+        // A large file touches many pages: a bigger page cache (up to 1 GiB, allocated as used) keeps SQLite
+        // from spilling and re-reading them through the file system.
+        exec(&mut tx.conn(), "PRAGMA cache_size = -1048576", &[]).await?;
+    }
     let mut st = State {
         app,
         ctx,
@@ -541,11 +592,15 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         problems: 0,
         batch: Vec::with_capacity(1000),
         project_months: HashMap::new(),
+        new_clients: HashSet::new(),
+        pending_clients: Vec::new(),
+        pending_projects: Vec::new(),
         person_months: HashMap::new(),
         day_deltas: HashMap::new(),
         now: app.now(),
     };
     st.load(&mut tx.conn()).await?;
+    let t0 = std::time::Instant::now();
     while let Some(item) = reader.next_item() {
         match item {
             Ok(Item::Row(row)) => st.row(&mut tx.conn(), row).await?,
@@ -573,24 +628,39 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         }
         return Ok(report);
     }
+    tracing::debug!(phase = "rows", elapsed = ?t0.elapsed(), "import");
     let c = &mut tx.conn();
-    if !st.batch.is_empty() {
-        store::insert_many(c, &st.batch).await?;
-    }
+    st.flush(c).await?;
     let ws = ctx.workspace;
-    for ((project, month), (client, f)) in &st.project_months {
-        totals::add(c, ws, *project, *client, *month, f, 0, 0).await?;
-    }
-    for ((user, month), (m, b)) in &st.person_months {
-        totals::add_person(c, ws, *user, *month, *m, *b).await?;
-    }
-    for ((user, day), m) in &st.day_deltas {
-        store::add_day_minutes(c, ws, *user, *day, *m).await?;
-    }
-    let touched: HashSet<Uuid> = st.project_months.keys().map(|k| k.0).collect();
-    for p in &touched {
-        crate::radar::recompute(c, app, ctx, *p).await?;
-    }
+    let deltas: Vec<totals::MonthDelta> = st
+        .project_months
+        .iter()
+        .map(|((project, month), (client, f))| (*project, *client, *month, *f, 0, 0))
+        .collect();
+    totals::add_many(c, ws, &deltas).await?;
+    tracing::debug!(phase = "months", elapsed = ?t0.elapsed(), "import");
+    let people: Vec<(Uuid, i32, i64, i64)> = st
+        .person_months
+        .iter()
+        .map(|((u, m), (a, b))| (*u, *m, *a, *b))
+        .collect();
+    totals::add_person_many(c, ws, &people).await?;
+    let days: Vec<(Uuid, i32, i64)> = st
+        .day_deltas
+        .iter()
+        .map(|((u, d), m)| (*u, *d, *m))
+        .collect();
+    totals::add_days_many(c, ws, &days).await?;
+    let touched: Vec<Uuid> = st
+        .project_months
+        .keys()
+        .map(|k| k.0)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    tracing::debug!(phase = "days", elapsed = ?t0.elapsed(), "import");
+    crate::radar::recompute_set(c, app, ctx, &touched).await?;
+    tracing::debug!(phase = "recompute", elapsed = ?t0.elapsed(), "import");
     let id = ImportId::new().uuid();
     exec(c, "INSERT INTO imports (workspace_id, id, format, file_name, rows_imported, rows_skipped, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &[
         Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Text(st.report.format.clone()), Bind::Text(opts.file_name.chars().take(200).collect()),
@@ -602,6 +672,10 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         "new_people": st.report.new_people, "new_clients": st.report.new_clients, "new_projects": st.report.new_projects,
     }))).await?;
     let _ = st.app;
+    if matches!(app.db.backend(), mesure_store::Backend::Sqlite) {
+        // Fresh statistics after a large change, so the planner picks the right indexes.
+        exec(&mut tx.conn(), "PRAGMA optimize", &[]).await?;
+    }
     tx.commit().await?;
     st.report.imported = true;
     Ok(st.report)

@@ -84,61 +84,154 @@ fn today_month(app: &App, ctx: &Ctx) -> i32 {
 }
 
 /// Recomputes a project's earned revenue and over-servicing per month from its billing model and
-/// writes the differences into the project and client months; then checks its budget alerts.
+/// writes the differences into the project and client months; then checks its budget alerts and
+/// its client's trend.
 pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) -> Result<()> {
-    let ws = ctx.workspace;
-    let p = projects::get(c, ws, ProjectId::from_uuid(project)).await?;
-    let rows = totals::project_months(c, ws, project).await?;
-    let months: BTreeMap<i32, Figures> = rows.iter().map(|r| (r.month, r.figures())).collect();
-    let deliverables = projects::deliverables(c, ws, project).await?;
-    let changes = projects::changes(c, ws, project).await?;
-    let terms = terms_of(&p);
-    let mut fixed = FixedEvents::default();
-    if terms.model == BillingModel::FixedFee {
-        fixed.milestones = projects::milestones(c, ws, project)
-            .await?
-            .into_iter()
-            .filter_map(|m| m.reached_on.map(|r| (m.amount_minor, month_of(r))))
-            .collect();
-        fixed.deliverables = deliverables
-            .iter()
-            .map(|d| (d.estimate_minutes, d.accepted_on.map(month_of)))
-            .collect();
+    recompute_set(c, app, ctx, &[project]).await
+}
+
+/// What one recomputation reads: the projects with their months, scope and milestones.
+struct Loaded {
+    projects: Vec<ProjectRow>,
+    months: BTreeMap<Uuid, Vec<MonthRow>>,
+    deliverables: BTreeMap<Uuid, Vec<DeliverableRow>>,
+    changes: BTreeMap<Uuid, Vec<ChangeRow>>,
+    milestones: BTreeMap<Uuid, Vec<(i64, i32)>>,
+}
+
+/// Few projects are read one by one; many (an import) in a handful of workspace-wide queries.
+async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded> {
+    let mut l = Loaded {
+        projects: Vec::new(),
+        months: BTreeMap::new(),
+        deliverables: BTreeMap::new(),
+        changes: BTreeMap::new(),
+        milestones: BTreeMap::new(),
+    };
+    if ids.len() <= 20 {
+        for id in ids {
+            l.projects
+                .push(projects::get(c, ws, ProjectId::from_uuid(*id)).await?);
+            l.months
+                .insert(*id, totals::project_months(c, ws, *id).await?);
+            l.deliverables
+                .insert(*id, projects::deliverables(c, ws, *id).await?);
+            l.changes.insert(*id, projects::changes(c, ws, *id).await?);
+            let ms = projects::milestones(c, ws, *id).await?;
+            l.milestones.insert(
+                *id,
+                ms.into_iter()
+                    .filter_map(|m| m.reached_on.map(|r| (m.amount_minor, month_of(r))))
+                    .collect(),
+            );
+        }
+        return Ok(l);
     }
-    let now_month = today_month(app, ctx);
-    let earned = engagement::earned(&terms, &months, &fixed, now_month);
-    let old: BTreeMap<i32, Earned> = rows
-        .iter()
-        .map(|r| {
-            (
-                r.month,
-                Earned {
-                    revenue: r.revenue,
-                    over_servicing: r.over_servicing,
-                },
-            )
-        })
+    let wanted: BTreeSet<Uuid> = ids.iter().copied().collect();
+    l.projects = projects::all(c, ws)
+        .await?
+        .into_iter()
+        .filter(|p| wanted.contains(&p.id))
         .collect();
-    let keys: BTreeSet<i32> = old.keys().chain(earned.keys()).copied().collect();
-    for m in keys {
-        let n = earned.get(&m).copied().unwrap_or_default();
-        let o = old.get(&m).copied().unwrap_or_default();
-        if n != o {
-            totals::add(
-                c,
-                ws,
-                project,
-                p.client_id,
-                m,
-                &Figures::default(),
-                n.revenue - o.revenue,
-                n.over_servicing - o.over_servicing,
-            )
-            .await?;
+    for r in totals::all_project_months(c, ws).await? {
+        if wanted.contains(&r.subject_id) {
+            l.months.entry(r.subject_id).or_default().push(r);
         }
     }
-    // Budget alerts, on the figures as they now stand.
-    let budget = budget_of(&p, &deliverables, &changes);
+    for d in projects::all_deliverables(c, ws).await? {
+        l.deliverables.entry(d.project_id).or_default().push(d);
+    }
+    for ch in projects::all_changes(c, ws).await? {
+        l.changes.entry(ch.project_id).or_default().push(ch);
+    }
+    for m in projects::all_milestones(c, ws).await? {
+        if let Some(r) = m.reached_on {
+            l.milestones
+                .entry(m.project_id)
+                .or_default()
+                .push((m.amount_minor, month_of(r)));
+        }
+    }
+    Ok(l)
+}
+
+/// Recomputes a set of projects (one after a write, thousands after an import).
+pub async fn recompute_set(c: &mut Conn<'_>, app: &App, ctx: &Ctx, ids: &[Uuid]) -> Result<()> {
+    let ws = ctx.workspace;
+    let now_month = today_month(app, ctx);
+    let l = load(c, ws, ids).await?;
+    let mut deltas: Vec<totals::MonthDelta> = Vec::new();
+    let mut clients_touched = BTreeSet::new();
+    let none = Vec::new();
+    for p in &l.projects {
+        clients_touched.insert(p.client_id);
+        let rows = l.months.get(&p.id).unwrap_or(&none);
+        let months: BTreeMap<i32, Figures> = rows.iter().map(|r| (r.month, r.figures())).collect();
+        let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let changes = l.changes.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let terms = terms_of(p);
+        let mut fixed = FixedEvents::default();
+        if terms.model == BillingModel::FixedFee {
+            fixed.milestones = l.milestones.get(&p.id).cloned().unwrap_or_default();
+            fixed.deliverables = deliverables
+                .iter()
+                .map(|d| (d.estimate_minutes, d.accepted_on.map(month_of)))
+                .collect();
+        }
+        let earned = engagement::earned(&terms, &months, &fixed, now_month);
+        let old: BTreeMap<i32, Earned> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.month,
+                    Earned {
+                        revenue: r.revenue,
+                        over_servicing: r.over_servicing,
+                    },
+                )
+            })
+            .collect();
+        let keys: BTreeSet<i32> = old.keys().chain(earned.keys()).copied().collect();
+        for m in keys {
+            let n = earned.get(&m).copied().unwrap_or_default();
+            let o = old.get(&m).copied().unwrap_or_default();
+            if n != o {
+                deltas.push((
+                    p.id,
+                    p.client_id,
+                    m,
+                    Figures::default(),
+                    n.revenue - o.revenue,
+                    n.over_servicing - o.over_servicing,
+                ));
+            }
+        }
+        check_budget(c, app, ws, p, &months, deliverables, changes, now_month).await?;
+    }
+    totals::add_many(c, ws, &deltas).await?;
+    for client in clients_touched {
+        check_trend(c, app, ws, client, now_month).await?;
+    }
+    Ok(())
+}
+
+/// Budget alerts of one project, on its figures as they now stand: a mark per threshold crossed,
+/// an alert when the mark is new, the mark removed when the figure falls back below.
+#[allow(clippy::too_many_arguments)]
+async fn check_budget(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    p: &ProjectRow,
+    months: &BTreeMap<i32, Figures>,
+    deliverables: &[DeliverableRow],
+    changes: &[ChangeRow],
+    now_month: i32,
+) -> Result<()> {
+    let budget = budget_of(p, deliverables, changes);
+    if budget.minutes.is_none() && budget.money.is_none() {
+        return Ok(());
+    }
     let consumed = if budget.monthly {
         months.get(&now_month).copied().unwrap_or_default()
     } else {
@@ -159,7 +252,7 @@ pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) ->
             i64::try_from(i128::from(used) * 100 / i128::from(total.max(1))).unwrap_or(i64::MAX);
         for t in &thresholds {
             if pct >= i64::from(*t) {
-                if alerts::mark(c, ws, project, kind, *t, period, app.now()).await? {
+                if alerts::mark(c, ws, p.id, kind, *t, period, app.now()).await? {
                     let link = format!("/projects/{}", p.id);
                     notify(
                         c,
@@ -176,11 +269,10 @@ pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) ->
                     .await?;
                 }
             } else {
-                alerts::unmark(c, ws, project, kind, *t, period).await?;
+                alerts::unmark(c, ws, p.id, kind, *t, period).await?;
             }
         }
     }
-    check_trend(c, app, ws, p.client_id, now_month).await?;
     Ok(())
 }
 

@@ -41,17 +41,40 @@ impl ClientRow {
 
 const COLS: &str = "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version";
 
+/// The binds of a row in `COLS` order (bulk inserts).
+pub fn binds(r: &ClientRow) -> Vec<Bind> {
+    vec![
+        Bind::Uuid(r.workspace_id),
+        Bind::Uuid(r.id),
+        Bind::Text(r.name.clone()),
+        Bind::Text(r.name_key.clone()),
+        Bind::Text(r.search_key.clone()),
+        Bind::OptText(r.legal_name.clone()),
+        Bind::OptText(r.siren.clone()),
+        Bind::OptText(r.vat_number.clone()),
+        Bind::OptText(r.billing_address.clone()),
+        Bind::Text(r.currency.clone()),
+        Bind::Text(r.language.clone()),
+        Bind::Text(r.time_zone.clone()),
+        Bind::OptText(r.segment.clone()),
+        Bind::OptText(r.notes.clone()),
+        Bind::OptInt(r.archived_at),
+        Bind::Int(r.created_at),
+        Bind::Int(r.updated_at),
+        Bind::Int(i64::from(r.version)),
+    ]
+}
+
+/// Inserts many clients in multi-row statements (imports).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[ClientRow]) -> Result<()> {
+    let b: Vec<Vec<Bind>> = rows.iter().map(binds).collect();
+    crate::bulk::insert_rows(c, "clients", COLS, &b).await
+}
+
+/// Inserts one client (the same statement text and parameter types as a one-row `insert_many`,
+/// which PostgreSQL's statement cache requires).
 pub async fn insert(c: &mut Conn<'_>, r: &ClientRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO clients ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
-    );
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(r.workspace_id).bind(r.id).bind(&r.name).bind(&r.name_key).bind(&r.search_key)
-        .bind(&r.legal_name).bind(&r.siren).bind(&r.vat_number).bind(&r.billing_address)
-        .bind(&r.currency).bind(&r.language).bind(&r.time_zone).bind(&r.segment).bind(&r.notes)
-        .bind(r.archived_at).bind(r.created_at).bind(r.updated_at).bind(r.version)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    insert_many(c, std::slice::from_ref(r)).await
 }
 
 /// Saves every editable field; fails with `Conflict("version")` when the row changed meanwhile.

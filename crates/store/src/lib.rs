@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod bulk;
 pub mod clients;
 pub mod contacts;
 pub mod exports;

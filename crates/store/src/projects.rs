@@ -79,6 +79,12 @@ fn placeholders(n: usize) -> String {
         .join(", ")
 }
 
+/// Inserts many projects in multi-row statements (imports).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[ProjectRow]) -> Result<()> {
+    let b: Vec<Vec<Bind>> = rows.iter().map(binds).collect();
+    crate::bulk::insert_rows(c, "projects", COLS, &b).await
+}
+
 pub async fn insert(c: &mut Conn<'_>, r: &ProjectRow) -> Result<()> {
     let b = binds(r);
     let sql = format!(
@@ -450,4 +456,25 @@ pub async fn costs_of(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<V
 
 pub async fn all_costs(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<CostRow>> {
     fetch(c, "SELECT workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at FROM cost_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at", &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// Every project of the workspace, archived or not (batch recomputation).
+pub async fn all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ProjectRow>> {
+    let sql = format!("SELECT {COLS} FROM projects WHERE workspace_id = $1");
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+}
+
+pub async fn all_deliverables(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<DeliverableRow>> {
+    let sql = format!("SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1");
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+}
+
+pub async fn all_changes(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ChangeRow>> {
+    let sql = format!("SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1");
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+}
+
+pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<MilestoneRow>> {
+    let sql = format!("SELECT {MCOLS} FROM milestones WHERE workspace_id = $1");
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
 }

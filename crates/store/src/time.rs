@@ -85,23 +85,70 @@ pub async fn insert(c: &mut Conn<'_>, r: &EntryRow) -> Result<()> {
     Ok(())
 }
 
-/// Inserts many entries in multi-row statements (imports).
+/// Inserts many entries at once (imports): multi-row statements on SQLite, one array per column
+/// on PostgreSQL.
 pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow]) -> Result<()> {
-    const PER: usize = 27;
-    // SQLite allows 32,766 variables per statement; PostgreSQL 65,535.
-    for chunk in rows.chunks(1000) {
-        let mut sql = format!("INSERT INTO time_entries ({COLS}) VALUES ");
-        let mut b = Vec::with_capacity(chunk.len() * PER);
-        for (i, r) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match c {
+        Conn::Sqlite(_) => {
+            // Anonymous `?` parameters: SQLite looks numbered ones up in a list, which makes
+            // binding thousands of them quadratic.
+            const PER: usize = 27;
+            let row = format!("({})", vec!["?"; PER].join(", "));
+            for chunk in rows.chunks(1000) {
+                let sql = format!(
+                    "INSERT INTO time_entries ({COLS}) VALUES {}",
+                    vec![row.as_str(); chunk.len()].join(", ")
+                );
+                let b: Vec<Bind> = chunk.iter().flat_map(binds).collect();
+                exec(c, &sql, &b).await?;
             }
-            sql.push('(');
-            sql.push_str(&placeholders(i * PER + 1, PER));
-            sql.push(')');
-            b.extend(binds(r));
         }
-        exec(c, &sql, &b).await?;
+        Conn::Pg(conn) => {
+            let uuid = |f: fn(&EntryRow) -> uuid::Uuid| rows.iter().map(f).collect::<Vec<_>>();
+            let ouuid =
+                |f: fn(&EntryRow) -> Option<uuid::Uuid>| rows.iter().map(f).collect::<Vec<_>>();
+            let int = |f: fn(&EntryRow) -> i64| rows.iter().map(f).collect::<Vec<_>>();
+            let oint = |f: fn(&EntryRow) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
+            let text = |f: fn(&EntryRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+            let otext = |f: fn(&EntryRow) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+            let boolean = |f: fn(&EntryRow) -> bool| rows.iter().map(f).collect::<Vec<_>>();
+            let sql = format!(
+                "INSERT INTO time_entries ({COLS}) SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::bigint[], $21::bigint[], $22::bool[], $23::bigint[], $24::text[], $25::bigint[], $26::bigint[], $27::int[])"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(uuid(|r| r.workspace_id))
+                .bind(uuid(|r| r.id))
+                .bind(uuid(|r| r.user_id))
+                .bind(uuid(|r| r.project_id))
+                .bind(uuid(|r| r.client_id))
+                .bind(ouuid(|r| r.deliverable_id))
+                .bind(ouuid(|r| r.change_request_id))
+                .bind(rows.iter().map(|r| r.work_date).collect::<Vec<i32>>())
+                .bind(int(|r| r.minutes))
+                .bind(int(|r| r.billed_minutes))
+                .bind(text(|r| r.note.clone()))
+                .bind(boolean(|r| r.billable))
+                .bind(text(|r| r.scope.clone()))
+                .bind(otext(|r| r.free_reason.clone()))
+                .bind(otext(|r| r.free_note.clone()))
+                .bind(ouuid(|r| r.free_approved_by))
+                .bind(otext(|r| r.write_off_reason.clone()))
+                .bind(otext(|r| r.write_off_note.clone()))
+                .bind(ouuid(|r| r.write_off_by))
+                .bind(int(|r| r.rate_minor))
+                .bind(int(|r| r.cost_minor))
+                .bind(boolean(|r| r.locked))
+                .bind(oint(|r| r.invoiced_at))
+                .bind(text(|r| r.source.clone()))
+                .bind(int(|r| r.created_at))
+                .bind(int(|r| r.updated_at))
+                .bind(rows.iter().map(|r| r.version).collect::<Vec<i32>>())
+                .execute(&mut **conn)
+                .await?;
+        }
     }
     Ok(())
 }

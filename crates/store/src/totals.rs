@@ -320,3 +320,134 @@ pub async fn person_months(
         Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)),
     ]).await
 }
+
+/// One change to a project's month: (project, client, month, figures, revenue, over-servicing).
+pub type MonthDelta = (Uuid, Uuid, i32, Figures, i64, i64);
+
+/// Adds many deltas at once to the project months and (summed per client and month) to the
+/// client months.
+pub async fn add_many(c: &mut Conn<'_>, ws: WorkspaceId, deltas: &[MonthDelta]) -> Result<()> {
+    let mut add: Vec<&str> = FIG.to_vec();
+    add.push("revenue");
+    add.push("over_servicing");
+    let ints = |month: i32, f: &Figures, rev: i64, over: i64| {
+        let mut v = vec![i64::from(month)];
+        v.extend(fig_values(f));
+        v.push(rev);
+        v.push(over);
+        v
+    };
+    let mut int_cols = vec!["month"];
+    int_cols.extend(add.iter().copied());
+    let rows: Vec<crate::bulk::Row> = deltas
+        .iter()
+        .map(|(p, cl, m, f, r, o)| (vec![ws.uuid(), *p, *cl], ints(*m, f, *r, *o)))
+        .collect();
+    crate::bulk::upsert_add(
+        c,
+        "project_months",
+        &["workspace_id", "project_id", "client_id"],
+        &int_cols,
+        &["workspace_id", "project_id", "month"],
+        &add,
+        &rows,
+    )
+    .await?;
+    let mut per_client: BTreeMap<(Uuid, i32), (Figures, i64, i64)> = BTreeMap::new();
+    for (_, cl, m, f, r, o) in deltas {
+        let e = per_client.entry((*cl, *m)).or_default();
+        e.0.add(f, 1);
+        e.1 += r;
+        e.2 += o;
+    }
+    let rows: Vec<crate::bulk::Row> = per_client
+        .iter()
+        .map(|((cl, m), (f, r, o))| (vec![ws.uuid(), *cl], ints(*m, f, *r, *o)))
+        .collect();
+    crate::bulk::upsert_add(
+        c,
+        "client_months",
+        &["workspace_id", "client_id"],
+        &int_cols,
+        &["workspace_id", "client_id", "month"],
+        &add,
+        &rows,
+    )
+    .await
+}
+
+/// Adds many (person, month, minutes, billable minutes) at once.
+pub async fn add_person_many(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    rows: &[(Uuid, i32, i64, i64)],
+) -> Result<()> {
+    let rows: Vec<crate::bulk::Row> = rows
+        .iter()
+        .map(|(u, m, a, b)| (vec![ws.uuid(), *u], vec![i64::from(*m), *a, *b]))
+        .collect();
+    crate::bulk::upsert_add(
+        c,
+        "person_months",
+        &["workspace_id", "user_id"],
+        &["month", "minutes", "billable_minutes"],
+        &["workspace_id", "user_id", "month"],
+        &["minutes", "billable_minutes"],
+        &rows,
+    )
+    .await
+}
+
+/// Adds many (person, day, minutes) at once (the 24-hour rule's running sums).
+pub async fn add_days_many(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    rows: &[(Uuid, i32, i64)],
+) -> Result<()> {
+    let rows: Vec<crate::bulk::Row> = rows
+        .iter()
+        .map(|(u, d, m)| (vec![ws.uuid(), *u], vec![i64::from(*d), *m]))
+        .collect();
+    crate::bulk::upsert_add(
+        c,
+        "person_days",
+        &["workspace_id", "user_id"],
+        &["day", "minutes"],
+        &["workspace_id", "user_id", "day"],
+        &["minutes"],
+        &rows,
+    )
+    .await
+}
+
+/// Every month of every project of the workspace (batch recomputation).
+pub async fn all_project_months(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<MonthRow>> {
+    let sql = format!(
+        "SELECT {} FROM project_months WHERE workspace_id = $1 ORDER BY project_id, month",
+        month_cols("project_id")
+    );
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// Months of every client of the workspace in `[from, to)`.
+pub async fn all_client_months(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<MonthRow>> {
+    let sql = format!(
+        "SELECT {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY client_id, month",
+        month_cols("client_id")
+    );
+    fetch(
+        c,
+        &sql,
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Int(i64::from(from)),
+            Bind::Int(i64::from(to)),
+        ],
+    )
+    .await
+}

@@ -100,6 +100,12 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
+    // MESURE_TEST_LOG=debug (an env-filter) shows the server's logs while debugging a test.
+    if let Ok(filter) = std::env::var("MESURE_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .try_init();
+    }
     let dir = std::env::temp_dir().join(format!("mesure-test-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = fresh_db(backend, &dir).await;
