@@ -87,7 +87,25 @@ fn today_month(app: &App, ctx: &Ctx) -> i32 {
 /// writes the differences into the project and client months; then checks its budget alerts and
 /// its client's trend.
 pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) -> Result<()> {
-    recompute_set(c, app, ctx, &[project]).await
+    recompute_with(c, app, ctx, &[project], true).await
+}
+
+/// After a time entry's write: the client's trend only moves when the entry's month lies in the
+/// trend's windows (the six complete months before the current one), so it is checked then only.
+pub async fn recompute_after_entry(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    project: Uuid,
+    days: &[i32],
+) -> Result<()> {
+    let now = today_month(app, ctx);
+    let (from, _, to) = trailing(now);
+    let trend = days
+        .iter()
+        .map(|d| month_of(*d))
+        .any(|m| m >= from && m < to);
+    recompute_with(c, app, ctx, &[project], trend).await
 }
 
 /// What one recomputation reads: the projects with their months, scope and milestones.
@@ -110,20 +128,31 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
     };
     if ids.len() <= 20 {
         for id in ids {
-            l.projects
-                .push(projects::get(c, ws, ProjectId::from_uuid(*id)).await?);
+            let p = projects::get(c, ws, ProjectId::from_uuid(*id)).await?;
             l.months
                 .insert(*id, totals::project_months(c, ws, *id).await?);
-            l.deliverables
-                .insert(*id, projects::deliverables(c, ws, *id).await?);
-            l.changes.insert(*id, projects::changes(c, ws, *id).await?);
-            let ms = projects::milestones(c, ws, *id).await?;
-            l.milestones.insert(
-                *id,
-                ms.into_iter()
-                    .filter_map(|m| m.reached_on.map(|r| (m.amount_minor, month_of(r))))
-                    .collect(),
-            );
+            // Scope and milestones are read only when the model or a budget needs them.
+            let model =
+                BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+            let budgeted = p.budget_minutes.is_some()
+                || p.budget_minor.is_some()
+                || model != BillingModel::TimeMaterials
+                || p.cap_minor.is_some();
+            if model == BillingModel::FixedFee {
+                l.deliverables
+                    .insert(*id, projects::deliverables(c, ws, *id).await?);
+                let ms = projects::milestones(c, ws, *id).await?;
+                l.milestones.insert(
+                    *id,
+                    ms.into_iter()
+                        .filter_map(|m| m.reached_on.map(|r| (m.amount_minor, month_of(r))))
+                        .collect(),
+                );
+            }
+            if budgeted {
+                l.changes.insert(*id, projects::changes(c, ws, *id).await?);
+            }
+            l.projects.push(p);
         }
         return Ok(l);
     }
@@ -157,6 +186,16 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
 
 /// Recomputes a set of projects (one after a write, thousands after an import).
 pub async fn recompute_set(c: &mut Conn<'_>, app: &App, ctx: &Ctx, ids: &[Uuid]) -> Result<()> {
+    recompute_with(c, app, ctx, ids, true).await
+}
+
+async fn recompute_with(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    ids: &[Uuid],
+    trends: bool,
+) -> Result<()> {
     let ws = ctx.workspace;
     let now_month = today_month(app, ctx);
     let l = load(c, ws, ids).await?;
@@ -209,8 +248,10 @@ pub async fn recompute_set(c: &mut Conn<'_>, app: &App, ctx: &Ctx, ids: &[Uuid])
         check_budget(c, app, ws, p, &months, deliverables, changes, now_month).await?;
     }
     totals::add_many(c, ws, &deltas).await?;
-    for client in clients_touched {
-        check_trend(c, app, ws, client, now_month).await?;
+    if trends {
+        for client in clients_touched {
+            check_trend(c, app, ws, client, now_month).await?;
+        }
     }
     Ok(())
 }

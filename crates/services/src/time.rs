@@ -215,8 +215,14 @@ async fn prepare(
 pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
     ctx.require(Action::LogTime)?;
     let input = form.parse()?;
+    // Everything that does not race is read before the write lock; the week's lock and the day's
+    // total are checked again inside the transaction.
+    let row = {
+        let mut c = app.db.read().await?;
+        prepare(&mut c.conn(), app, ctx, &input, None).await?
+    };
     let mut tx = app.db.begin().await?;
-    let row = prepare(&mut tx.conn(), app, ctx, &input, None).await?;
+    recheck(&mut tx.conn(), ctx, &row, None).await?;
     store::insert(&mut tx.conn(), &row).await?;
     apply(&mut tx.conn(), &row, 1).await?;
     record::<(), _>(
@@ -231,9 +237,34 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
         Some(&row),
     )
     .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
+    crate::radar::recompute_after_entry(&mut tx.conn(), app, ctx, row.project_id, &[row.work_date])
+        .await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// The checks that can race with another write, repeated inside the write transaction: the
+/// week's lock and the 24 hours of the person's day.
+async fn recheck(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    row: &EntryRow,
+    previous: Option<&EntryRow>,
+) -> Result<()> {
+    if week_locked(c, ctx, row.user_id, row.work_date).await? {
+        return Err(Invalid::one("date", "err-week-locked").into());
+    }
+    let mut day_total = store::day_minutes(c, ctx.workspace, row.user_id, row.work_date).await?;
+    if let Some(prev) = previous
+        && prev.user_id == row.user_id
+        && prev.work_date == row.work_date
+    {
+        day_total -= prev.minutes;
+    }
+    if day_total + row.minutes > MAX_DAY_MINUTES {
+        return Err(Invalid::one("duration", "err-day-over-24h").into());
+    }
+    Ok(())
 }
 
 /// Refuses changes to invoiced entries, locked weeks and (for staff) other people's entries.

@@ -752,3 +752,214 @@ async fn concentration_alerts_fire_once() {
         assert_eq!(d["clients"][0]["client_name"], "Gros Client");
     }
 }
+
+#[tokio::test]
+async fn pages_answer_as_the_permission_table_says() {
+    use mesure_domain::{Action, Principal, Role};
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Pages Temps").await;
+        let b = t.tenant("Agence Voisine").await;
+        let cl = client(&t, &a.owner.ctx, "Client Pages").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Pages", "fixed_fee").await;
+        log(&t, &a.staff.ctx, p, "2026-03-02", 60).await;
+        let pages = [
+            ("/projects", Action::ReadProjects, false),
+            ("/projects/new", Action::WriteProjects, false),
+            ("/time", Action::LogTime, false),
+            ("/time/entries", Action::LogTime, false),
+            ("/time/approvals", Action::ManageTime, false),
+            ("/time/import", Action::ManageTime, false),
+            ("/radar", Action::ViewRadar, false),
+            ("/notifications", Action::ViewDashboard, false),
+            ("/settings/rates", Action::WriteProjects, false),
+            ("/projects/{p}", Action::ReadProjects, true),
+            ("/projects/{p}/edit", Action::WriteProjects, true),
+            ("/radar/clients/{c}", Action::ViewRadar, true),
+            ("/radar/clients/{c}/months.csv", Action::ViewRadar, true),
+            ("/projects/{p}/months.csv", Action::ViewRadar, true),
+        ];
+        let url = |path: &str, p: uuid::Uuid, c: uuid::Uuid| {
+            format!(
+                "{}{}",
+                t.url,
+                path.replace("{p}", &p.to_string())
+                    .replace("{c}", &c.to_string())
+            )
+        };
+        for (who, person) in [
+            (Role::Owner, &a.owner),
+            (Role::Manager, &a.manager),
+            (Role::Staff, &a.staff),
+        ] {
+            let c = t.client();
+            assert_eq!(
+                t.login(&c, &person.email, mesure_testkit::PASSWORD)
+                    .await
+                    .status(),
+                303
+            );
+            for (path, action, _) in pages {
+                let r = c.get(url(path, p, cl)).send().await.unwrap();
+                let status = r.status().as_u16();
+                let expected = if Principal::Staff(who).may(action) {
+                    200
+                } else {
+                    403
+                };
+                assert_eq!(status, expected, "{backend:?} {who:?} {path}");
+                if status == 200 && !path.ends_with(".csv") {
+                    let html = r.text().await.unwrap();
+                    assert!(html.contains("<main"), "{path}");
+                }
+            }
+        }
+        // Another workspace's owner: every page naming an entity of A is 404.
+        let c = t.client();
+        t.login(&c, &b.owner.email, mesure_testkit::PASSWORD).await;
+        for (path, _, names_entity) in pages {
+            if names_entity {
+                let status = c.get(url(path, p, cl)).send().await.unwrap().status();
+                assert_eq!(status, 404, "{path}");
+            }
+        }
+        // The other owner's entry list and radar do not show A's figures.
+        let html = c
+            .get(format!("{}/time/entries", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("Projet Pages"));
+        let html = c
+            .get(format!("{}/radar", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("Client Pages"));
+        // Staff cannot write off or approve weeks through the forms either.
+        let s = t.client();
+        t.login(&s, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let csrf = t.csrf(&s, "/time").await;
+        let week = format!("{}/time/approvals/{}/2026-03-02/approve", t.url, a.staff.id);
+        let r = s
+            .post(week)
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        assert_eq!(count(&t, "timesheet_approvals").await, 0);
+    }
+}
+
+#[tokio::test]
+async fn the_week_grid_and_forms_log_time() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Grille").await;
+        let cl = client(&t, &a.owner.ctx, "Client Grille").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Grille", "time_materials").await;
+        let c = t.client();
+        t.login(&c, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let csrf = t.csrf(&c, "/time?week=2026-03-02").await;
+        let pid = p.to_string();
+        // Two cells of a new row (Monday 1:30, Wednesday 2) and a bad cell (Friday "abc").
+        let r = c
+            .post(format!("{}/time/grid", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("week", "2026-03-02"),
+                ("r0_project", pid.as_str()),
+                ("r0_deliverable", ""),
+                ("r0_d0", "1:30"),
+                ("r0_d2", "2"),
+                ("r0_d4", "abc"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "the bad cell is reported");
+        assert!(r.text().await.unwrap().contains("Durée illisible"));
+        // The good cells were saved; the grid shows them back.
+        let html = c
+            .get(format!("{}/time?week=2026-03-02", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("value=\"1:30\"") && html.contains("value=\"2:00\""));
+        // Emptying a cell deletes its entry; changing one updates it.
+        let r = c
+            .post(format!("{}/time/grid", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("week", "2026-03-02"),
+                ("r0_project", pid.as_str()),
+                ("r0_deliverable", ""),
+                ("r0_d0", ""),
+                ("r0_d2", "2:15"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let entries = get(&t, &a.staff.token, "/time-entries").await;
+        let minutes: Vec<i64> = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["minutes"].as_i64().unwrap())
+            .collect();
+        assert_eq!(minutes, vec![135]);
+        // Duplicate last week into the next one.
+        let r = c
+            .post(format!("{}/time/duplicate", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("week", "2026-03-09")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let next = get(
+            &t,
+            &a.staff.token,
+            "/time-entries?from=2026-03-09&to=2026-03-16",
+        )
+        .await;
+        assert_eq!(next[0]["date"], "2026-03-11");
+        assert_eq!(next[0]["minutes"], 135);
+        // The quick-entry form refuses free work without a reason, next to the field.
+        let r = c
+            .post(format!("{}/time/entries", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("project_id", pid.as_str()),
+                ("date", "2026-03-03"),
+                ("duration", "1"),
+                ("scope", "free"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("raison"));
+        // CSV export of the week honours the filters.
+        let csv = c
+            .get(format!("{}/time.csv?from=2026-03-02&to=2026-03-09", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.lines().count(), 2, "{csv}");
+        assert!(csv.contains("Projet Grille") && csv.contains(",135,"));
+    }
+}
