@@ -546,7 +546,7 @@ impl From<import::Report> for ImportOut {
 /// Import time from a CSV body (`text/csv`): Harvest, Toggl Track, Kimai or generic. Any bad row
 /// rejects the whole file (422 with every bad row: line, column, reason) and writes nothing.
 #[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 422, body = ImportOut)))]
+    responses((status = 200, body = ImportOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 422, description = "Every bad row (nothing written), or a bad query parameter", content((ImportOut = "application/json"), (Problem = "application/problem+json")))))]
 pub async fn import_csv(
     State(s): State<AppState>,
     c: ApiCaller,
@@ -626,12 +626,12 @@ pub fn parse_month(s: &str) -> Option<i32> {
 /// Billable utilisation per person: billable hours / available hours (weekly capacity over
 /// working days, minus French public holidays and leave).
 #[utoipa::path(get, path = "/api/v1/radar/utilisation", tag = "radar", params(MonthRange),
-    responses((status = 200, description = "One line per person", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "One line per person", body = UtilisationOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn utilisation(
     State(s): State<AppState>,
     c: ApiCaller,
     ApiQuery(r): ApiQuery<MonthRange>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<UtilisationOut>, ApiError> {
     let lang = c.ctx.language;
     let this =
         mesure_domain::engagement::month_of(mesure_services::projects::today(&s.app, &c.ctx));
@@ -650,7 +650,45 @@ pub async fn utilisation(
     let u = radar::utilisation(&s.app, &c.ctx, from, to)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(serde_json::to_value(&u).unwrap_or_default()))
+    let month = |m: i32| format!("{}-{:02}", m / 100, m % 100);
+    Ok(Json(UtilisationOut {
+        from: month(from),
+        to: month(to),
+        people: u
+            .into_iter()
+            .map(|p| PersonUtilisation {
+                user_id: p.user_id.to_string(),
+                name: p.name,
+                minutes: p.minutes,
+                billable_minutes: p.billable_minutes,
+                available_minutes: p.available_minutes,
+                utilisation: p.utilisation.map(|d| d.to_string()),
+            })
+            .collect(),
+    }))
+}
+
+/// Billable utilisation over `[from, to)` months.
+#[derive(Serialize, ToSchema)]
+pub struct UtilisationOut {
+    /// First month, `YYYY-MM`
+    pub from: String,
+    /// Month after the last, `YYYY-MM`
+    pub to: String,
+    pub people: Vec<PersonUtilisation>,
+}
+
+/// One person's utilisation.
+#[derive(Serialize, ToSchema)]
+pub struct PersonUtilisation {
+    pub user_id: String,
+    pub name: String,
+    pub minutes: i64,
+    pub billable_minutes: i64,
+    /// Weekly capacity over the working days, minus public holidays and leave
+    pub available_minutes: i64,
+    /// Billable ÷ available, a decimal string; null when nothing is available
+    pub utilisation: Option<String>,
 }
 
 /// An in-app alert.
