@@ -262,4 +262,11 @@ M = {
 "notice-week-reopened": ("Semaine rouverte.", "Week reopened."),
 "notice-alerts-read": ("Alertes marquées comme lues.", "Alerts marked as read."),
 "notice-rate-saved": ("Taux enregistré.", "Rate saved."),
+"capacity-title": ("Capacité et congés", "Capacity and leave"),
+"capacity-help": ("35 h par semaine sauf indication ; les jours fériés français sont déduits d'office.", "35 h a week unless set; French public holidays are deducted automatically."),
+"capacity-weekly-hours": ("Heures par semaine", "Hours per week"),
+"leave-day": ("Jour de congé", "Day of leave"),
+"leave-hours": ("Heures de congé (0 pour effacer)", "Hours of leave (0 clears)"),
+"notice-capacity-saved": ("Capacité enregistrée.", "Capacity saved."),
+"notice-leave-saved": ("Congé enregistré.", "Leave saved."),
 }

@@ -103,6 +103,8 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("post", "/api/v1/timesheets/{id}/{week}/approve") => (Some(ManageTime), NotFound, 200),
         ("post", "/api/v1/timesheets/{id}/{week}/reopen") => (Some(ManageTime), NotFound, 200),
         ("post", "/api/v1/time-imports") => (Some(ManageTime), Same, 200),
+        ("put", "/api/v1/people/{id}/capacity") => (Some(ManageTime), NotFound, 204),
+        ("put", "/api/v1/people/{id}/leave") => (Some(ManageTime), NotFound, 204),
         ("get", "/api/v1/radar") => (Some(ViewRadar), Same, 200),
         ("get", "/api/v1/radar/utilisation") => (Some(ViewRadar), Same, 200),
         ("get", "/api/v1/notifications") => (Some(ViewDashboard), Same, 200),
@@ -280,6 +282,8 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
         }
         ("post", "/api/v1/time-entries/{id}/write-off") => Some(json!({"reason": "goodwill"})),
         ("post", "/api/v1/timer/start") => Some(json!({"project_id": f.project_a})),
+        ("put", "/api/v1/people/{id}/capacity") => Some(json!({"weekly_hours": "32"})),
+        ("put", "/api/v1/people/{id}/leave") => Some(json!({"day": "2026-05-12", "hours": "7"})),
         _ => None,
     }
 }
@@ -345,7 +349,10 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
         ("delete", "/api/v1/time-entries/{id}")
         | ("post", "/api/v1/time-entries/{id}/write-off") => fresh_entry(false).await,
         ("post", "/api/v1/time-entries/{id}/approve-free") => fresh_entry(true).await,
-        _ if path.starts_with("/api/v1/users/{id}") || path.starts_with("/api/v1/timesheets/") => {
+        _ if path.starts_with("/api/v1/users/{id}")
+            || path.starts_with("/api/v1/timesheets/")
+            || path.starts_with("/api/v1/people/") =>
+        {
             f.user_a.clone()
         }
         _ if path.starts_with("/api/v1/contacts/{id}") => f.contact_a.clone(),
@@ -462,7 +469,7 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                 }
             }
         }
-        assert!(checked >= 59 * 6, "checked {checked}");
+        assert!(checked >= 61 * 6, "checked {checked}");
         // Lists never leak another workspace's rows.
         let other = &f.tokens[4].1.clone().unwrap();
         let page: Value = t

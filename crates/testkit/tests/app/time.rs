@@ -963,3 +963,155 @@ async fn the_week_grid_and_forms_log_time() {
         assert!(csv.contains("Projet Grille") && csv.contains(",135,"));
     }
 }
+
+#[tokio::test]
+async fn utilisation_counts_capacity_holidays_and_leave() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Capacité").await;
+        let tok = a.owner.token.clone();
+        let staff = a.staff.id.to_string();
+        let cl = client(&t, &a.owner.ctx, "Client Capacité").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Capacité", "time_materials").await;
+        let put = |path: String, body: Value| {
+            let c = t.client();
+            let tok = tok.clone();
+            let url = t.api(&path);
+            async move {
+                c.put(url)
+                    .bearer_auth(tok)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        // 28 h a week = 5 h 36 a day; one day of leave on 12 May.
+        assert_eq!(
+            put(
+                format!("/people/{staff}/capacity"),
+                json!({"weekly_hours": "28"})
+            )
+            .await,
+            204
+        );
+        assert_eq!(
+            put(
+                format!("/people/{staff}/leave"),
+                json!({"day": "2026-05-12", "hours": "8"})
+            )
+            .await,
+            204
+        );
+        assert_eq!(
+            put(
+                format!("/people/{staff}/capacity"),
+                json!({"weekly_hours": "-3"})
+            )
+            .await,
+            422
+        );
+        // 2,688 billable minutes in May, and 60 non-billable.
+        for (d, m) in [
+            ("2026-05-04", 480),
+            ("2026-05-05", 480),
+            ("2026-05-06", 480),
+            ("2026-05-07", 480),
+            ("2026-05-11", 480),
+            ("2026-05-13", 288),
+        ] {
+            log(&t, &a.staff.ctx, p, d, m).await;
+        }
+        let (s, _) = post(&t, &a.staff.token, "/time-entries", json!({"project_id": p.to_string(), "date": "2026-05-15", "minutes": 60, "billable": false})).await;
+        assert_eq!(s, 201);
+        let u = get(&t, &tok, "/radar/utilisation?from=2026-05&to=2026-06").await;
+        let me = u["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["user_id"] == staff.as_str())
+            .unwrap()
+            .clone();
+        // May 2026: 21 weekdays − 1, 8, 14 and 25 May (holidays) = 17 days × 336 min, minus the
+        // day of leave (capped at the day's capacity) = 16 × 336 = 5,376 min.
+        assert_eq!(me["available_minutes"], 5376);
+        assert_eq!(me["billable_minutes"], 2688);
+        assert_eq!(me["minutes"], 2748);
+        assert_eq!(me["utilisation"], "0.5");
+        // Someone with nothing logged: 0 %, not "no data" (there is capacity); bad months: 422.
+        let owner = u["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["user_id"] == a.owner.id.to_string().as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(owner["utilisation"], "0");
+        let r = t
+            .client()
+            .get(t.api("/radar/utilisation?from=2026-13"))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+    }
+}
+
+#[tokio::test]
+async fn capacity_and_leave_forms() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Congés").await;
+        let staff = a.staff.id.to_string();
+        let m = t.client();
+        t.login(&m, &a.manager.email, mesure_testkit::PASSWORD)
+            .await;
+        let csrf = t.csrf(&m, "/settings/rates").await;
+        let r = m
+            .post(format!("{}/settings/capacity", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("capacity_user_id", staff.as_str()),
+                ("weekly_hours", "30"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = m
+            .post(format!("{}/settings/leave", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("leave_user_id", staff.as_str()),
+                ("day", "2026-13-01"),
+                ("hours", "7"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("field-error"));
+        let s = t.client();
+        t.login(&s, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let csrf = t.csrf(&s, "/time").await;
+        let r = s
+            .post(format!("{}/settings/capacity", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("capacity_user_id", staff.as_str()),
+                ("weekly_hours", "60"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let mut c = t.app.db.read().await.unwrap();
+        let weekly = mesure_store::time::capacity(&mut c.conn(), a.ws, a.staff.id)
+            .await
+            .unwrap();
+        assert_eq!(weekly, Some(30 * 60));
+    }
+}

@@ -94,6 +94,8 @@ pub fn routes() -> (
         .routes(routes!(time::dashboard))
         .routes(routes!(time::client_radar))
         .routes(routes!(time::utilisation))
+        .routes(routes!(time::set_capacity))
+        .routes(routes!(time::set_leave))
         .routes(routes!(time::notifications))
         .routes(routes!(time::mark_read))
         .routes(routes!(openapi_json))

@@ -662,7 +662,7 @@ pub async fn utilisation(
                 minutes: p.minutes,
                 billable_minutes: p.billable_minutes,
                 available_minutes: p.available_minutes,
-                utilisation: p.utilisation.map(|d| d.to_string()),
+                utilisation: p.utilisation.map(|d| d.normalize().to_string()),
             })
             .collect(),
     }))
@@ -751,6 +751,54 @@ pub async fn notifications(
     responses((status = 204, description = "Marked"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn mark_read(State(s): State<AppState>, c: ApiCaller) -> Result<StatusCode, ApiError> {
     radar::mark_read(&s.app, &c.ctx)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityBody {
+    /// Working hours per week, decimal (default 35)
+    pub weekly_hours: String,
+}
+
+/// Set a person's weekly capacity (managers).
+#[utoipa::path(put, path = "/api/v1/people/{id}/capacity", tag = "time", params(("id" = String, Path, description = "User id")), request_body = CapacityBody,
+    responses((status = 204, description = "Saved"), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_capacity(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CapacityBody>,
+) -> Result<StatusCode, ApiError> {
+    let user = UserId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
+    time::set_capacity(&s.app, &c.ctx, user, &body.weekly_hours)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveBody {
+    /// `YYYY-MM-DD`
+    pub day: String,
+    /// Hours of leave that day, decimal; `0` clears it
+    pub hours: String,
+}
+
+/// Record (or clear) a person's leave on a day (managers).
+#[utoipa::path(put, path = "/api/v1/people/{id}/leave", tag = "time", params(("id" = String, Path, description = "User id")), request_body = LeaveBody,
+    responses((status = 204, description = "Saved"), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn set_leave(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<LeaveBody>,
+) -> Result<StatusCode, ApiError> {
+    let user = UserId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
+    time::set_leave(&s.app, &c.ctx, user, &body.day, &body.hours)
         .await
         .map_err(|e| err(&c, e))?;
     Ok(StatusCode::NO_CONTENT)

@@ -135,6 +135,8 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/read", post(radar::notifications_read))
         .route("/settings/rates", get(radar::rates).post(radar::add_rate))
         .route("/settings/costs", post(radar::add_cost))
+        .route("/settings/capacity", post(radar::set_capacity))
+        .route("/settings/leave", post(radar::set_leave))
 }
 
 /// Pages that take large uploads (time import), mounted with a larger body limit.

@@ -639,3 +639,64 @@ pub fn require_radar(page: &Page) -> Result<(), Response> {
         .require(Action::ViewRadar)
         .map_err(|e| error_page(page, e))
 }
+
+#[derive(serde::Deserialize)]
+struct CapacityForm {
+    capacity_user_id: String,
+    weekly_hours: String,
+}
+
+#[derive(serde::Deserialize)]
+struct LeaveForm {
+    leave_user_id: String,
+    day: String,
+    hours: String,
+}
+
+pub async fn set_capacity(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let f: CapacityForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(user) = mesure_domain::UserId::parse(&f.capacity_user_id) else {
+        return error_page(&page, ServiceError::NotFound);
+    };
+    match mesure_services::time::set_capacity(&s.app, &page.ctx, user, &f.weekly_hours).await {
+        Ok(()) => see_other("/settings/rates", "capacity-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            rates_page(
+                &s,
+                &page,
+                None,
+                Values::from_body(&body),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn set_leave(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
+    let f: LeaveForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(user) = mesure_domain::UserId::parse(&f.leave_user_id) else {
+        return error_page(&page, ServiceError::NotFound);
+    };
+    match mesure_services::time::set_leave(&s.app, &page.ctx, user, &f.day, &f.hours).await {
+        Ok(()) => see_other("/settings/rates", "leave-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            rates_page(
+                &s,
+                &page,
+                None,
+                Values::from_body(&body),
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
