@@ -651,15 +651,24 @@ fn parse_rate(ctx: &Ctx, f: &RateForm) -> Result<RateInput> {
     ))
 }
 
+/// The person a rate is for must be a user of the workspace (else 422 on `user_id`).
+async fn check_person(c: &mut Conn<'_>, ctx: &Ctx, user: Uuid) -> Result<()> {
+    match users::get(c, ctx.workspace, UserId::from_uuid(user)).await {
+        Ok(_) => Ok(()),
+        Err(mesure_store::StoreError::NotFound) => {
+            Err(Invalid::one("user_id", "err-not-found").into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Adds a billing rate for a person (workspace-wide or on one project) from a date; entries from
 /// that date on are repriced.
 pub async fn add_rate(app: &App, ctx: &Ctx, form: &RateForm) -> Result<RateRow> {
     ctx.require(Action::WriteProjects)?;
     let (user, project, rate, from, _) = parse_rate(ctx, form)?;
     let mut tx = app.db.begin().await?;
-    users::get(&mut tx.conn(), ctx.workspace, UserId::from_uuid(user))
-        .await
-        .map_err(|_| ServiceError::Invalid(Invalid::one("user_id", "err-not-found")))?;
+    check_person(&mut tx.conn(), ctx, user).await?;
     if let Some(p) = project {
         projects::get(&mut tx.conn(), ctx.workspace, ProjectId::from_uuid(p))
             .await
@@ -697,9 +706,7 @@ pub async fn add_cost(app: &App, ctx: &Ctx, form: &RateForm) -> Result<CostRow> 
     ctx.require(Action::WriteProjects)?;
     let (user, _, cost, from, to) = parse_rate(ctx, form)?;
     let mut tx = app.db.begin().await?;
-    users::get(&mut tx.conn(), ctx.workspace, UserId::from_uuid(user))
-        .await
-        .map_err(|_| ServiceError::Invalid(Invalid::one("user_id", "err-not-found")))?;
+    check_person(&mut tx.conn(), ctx, user).await?;
     let row = CostRow {
         workspace_id: ctx.workspace.uuid(),
         id: RateId::new().uuid(),

@@ -301,12 +301,8 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let id = match parse_id(&page, &id, ProjectId::parse) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form: ProjectForm = match page.form(&body) {
-        Ok(f) => f,
+    let (id, form): (_, ProjectForm) = match project_request(&page, &id, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let version = serde_urlencoded::from_bytes::<VersionField>(&body)
@@ -757,12 +753,8 @@ pub async fn add_deliverable(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let id = match parse_id(&page, &id, ProjectId::parse) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form: DeliverableForm = match page.form(&body) {
-        Ok(f) => f,
+    let (id, form): (_, DeliverableForm) = match project_request(&page, &id, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match projects::add_deliverable(&s.app, &page.ctx, id, &form).await {
@@ -799,17 +791,11 @@ pub async fn update_deliverable(
     Path((pid, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (pid, id) = match (
-        parse_id(&page, &pid, ProjectId::parse),
-        parse_id(&page, &id, DeliverableId::parse),
-    ) {
-        (Ok(p), Ok(i)) => (p, i),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    let form: DeliverableForm = match page.form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let (pid, id, form): (_, _, DeliverableForm) =
+        match sub_request(&page, &pid, &id, DeliverableId::parse, &body) {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     match projects::update_deliverable(&s.app, &page.ctx, id, &form).await {
         Ok(_) => see_other(&format!("/projects/{}", pid.uuid()), "deliverable-saved"),
         Err(e) => error_page(&page, e),
@@ -822,12 +808,8 @@ pub async fn add_change(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let id = match parse_id(&page, &id, ProjectId::parse) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form: ChangeForm = match page.form(&body) {
-        Ok(f) => f,
+    let (id, form): (_, ChangeForm) = match project_request(&page, &id, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match projects::add_change(&s.app, &page.ctx, id, &form).await {
@@ -858,17 +840,11 @@ pub async fn decide_change(
     Path((pid, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (pid, id) = match (
-        parse_id(&page, &pid, ProjectId::parse),
-        parse_id(&page, &id, ChangeRequestId::parse),
-    ) {
-        (Ok(p), Ok(i)) => (p, i),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    let d: Decision = match page.form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let (pid, id, d): (_, _, Decision) =
+        match sub_request(&page, &pid, &id, ChangeRequestId::parse, &body) {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let Some(to) = ChangeStatus::parse(&d.status) else {
         return error_page(&page, ServiceError::NotFound);
     };
@@ -884,12 +860,8 @@ pub async fn add_milestone(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let id = match parse_id(&page, &id, ProjectId::parse) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form: MilestoneForm = match page.form(&body) {
-        Ok(f) => f,
+    let (id, form): (_, MilestoneForm) = match project_request(&page, &id, &body) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match projects::add_milestone(&s.app, &page.ctx, id, &form).await {
@@ -920,17 +892,11 @@ pub async fn milestone_reached(
     Path((pid, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (pid, id) = match (
-        parse_id(&page, &pid, ProjectId::parse),
-        parse_id(&page, &id, MilestoneId::parse),
-    ) {
-        (Ok(p), Ok(i)) => (p, i),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    let f: Reached = match page.form(&body) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let (pid, id, f): (_, _, Reached) =
+        match sub_request(&page, &pid, &id, MilestoneId::parse, &body) {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     match projects::set_milestone_reached(&s.app, &page.ctx, pid, id, f.reached == "1").await {
         Ok(()) => see_other(&format!("/projects/{}", pid.uuid()), "milestone-saved"),
         Err(e) => error_page(&page, e),
@@ -954,6 +920,29 @@ pub async fn months_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
         }
         Err(e) => error_page(&page, e),
     }
+}
+
+/// A project's id from the path and a form from the body (its CSRF token checked).
+fn project_request<F: serde::de::DeserializeOwned>(
+    page: &Page,
+    id: &str,
+    body: &[u8],
+) -> Result<(ProjectId, F), Response> {
+    let id = parse_id(page, id, ProjectId::parse)?;
+    Ok((id, page.form(body)?))
+}
+
+/// A project's id and one of its parts' ids from the path, and a form from the body.
+fn sub_request<I, F: serde::de::DeserializeOwned>(
+    page: &Page,
+    pid: &str,
+    id: &str,
+    parse: fn(&str) -> Option<I>,
+    body: &[u8],
+) -> Result<(ProjectId, I, F), Response> {
+    let pid = parse_id(page, pid, ProjectId::parse)?;
+    let id = parse_id(page, id, parse)?;
+    Ok((pid, id, page.form(body)?))
 }
 
 /// Link to the client page from the client id (for templates).
