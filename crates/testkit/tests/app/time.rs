@@ -778,6 +778,9 @@ async fn pages_answer_as_the_permission_table_says() {
             ("/radar/clients/{c}", Action::ViewRadar, true),
             ("/radar/clients/{c}/months.csv", Action::ViewRadar, true),
             ("/projects/{p}/months.csv", Action::ViewRadar, true),
+            ("/radar.csv", Action::ViewRadar, false),
+            ("/radar/utilisation.csv", Action::ViewRadar, false),
+            ("/time.csv", Action::LogTime, false),
         ];
         let url = |path: &str, p: uuid::Uuid, c: uuid::Uuid| {
             format!(
@@ -1113,5 +1116,127 @@ async fn capacity_and_leave_forms() {
             .await
             .unwrap();
         assert_eq!(weekly, Some(30 * 60));
+    }
+}
+
+#[tokio::test]
+async fn project_page_forms_change_scope() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Périmètre").await;
+        let cl = client(&t, &a.owner.ctx, "Client Périmètre").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Périmètre", "fixed_fee").await;
+        let c = t.client();
+        t.login(&c, &a.manager.email, mesure_testkit::PASSWORD)
+            .await;
+        let page = format!("/projects/{p}");
+        let csrf = t.csrf(&c, &page).await;
+        let post = |path: String, form: Vec<(&'static str, String)>| {
+            let c = c.clone();
+            let url = format!("{}{path}", t.url);
+            let mut f = form;
+            f.push(("_csrf", csrf.clone()));
+            async move { c.post(url).form(&f).send().await.unwrap() }
+        };
+        let r = post(
+            format!("/projects/{p}/deliverables"),
+            vec![("name", "Maquettes".into()), ("estimate_hours", "8".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let r = post(
+            format!("/projects/{p}/deliverables"),
+            vec![("name", "maquettes".into()), ("estimate_hours", "2".into())],
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            422,
+            "a deliverable name is unique in its project"
+        );
+        let d = get(&t, &a.owner.token, &format!("/projects/{p}/deliverables")).await;
+        let did = d[0]["id"].as_str().unwrap().to_string();
+        // The row form changes the estimate and the status; accepted records the day.
+        let r = post(
+            format!("/projects/{p}/deliverables/{did}"),
+            vec![
+                ("name", "Maquettes".into()),
+                ("estimate_hours", "12,5".into()),
+                ("status", "accepted".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let d = get(&t, &a.owner.token, &format!("/projects/{p}/deliverables")).await;
+        assert_eq!(
+            (d[0]["estimate_hours"].as_str(), d[0]["status"].as_str()),
+            (Some("12.50"), Some("accepted"))
+        );
+        assert!(d[0]["accepted_on"].is_string());
+        // A change request: add, approve, and a second decision is refused.
+        let r = post(
+            format!("/projects/{p}/changes"),
+            vec![
+                ("title", "Blog".into()),
+                ("extra_hours", "6".into()),
+                ("price", "900".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let cr = get(
+            &t,
+            &a.owner.token,
+            &format!("/projects/{p}/change-requests"),
+        )
+        .await;
+        let cid = cr[0]["id"].as_str().unwrap().to_string();
+        let r = post(
+            format!("/projects/{p}/changes/{cid}"),
+            vec![("status", "approved".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let r = post(
+            format!("/projects/{p}/changes/{cid}"),
+            vec![("status", "rejected".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 409);
+        // The approved request extends the budget: 12.5 h + 6 h, 10,000 + 900.
+        let radar = get(&t, &a.owner.token, &format!("/projects/{p}/radar")).await;
+        assert_eq!(radar["budget"]["minutes"], 750 + 360);
+        assert_eq!(radar["budget"]["money"], 1_000_000 + 90_000);
+        // A milestone reached earns its amount this month.
+        let r = post(
+            format!("/projects/{p}/milestones"),
+            vec![
+                ("name", "Lancement".into()),
+                ("amount", "4000".into()),
+                ("due_on", "2026-12-31".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let ms = get(&t, &a.owner.token, &format!("/projects/{p}/milestones")).await;
+        let mid = ms[0]["id"].as_str().unwrap().to_string();
+        let r = post(
+            format!("/projects/{p}/milestones/{mid}"),
+            vec![("reached", "1".into())],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let radar = get(&t, &a.owner.token, &format!("/projects/{p}/radar")).await;
+        assert_eq!(radar["totals"]["revenue"], 400_000);
+        // The page shows it all.
+        let html = c
+            .get(format!("{}{page}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Maquettes") && html.contains("Blog") && html.contains("Lancement"));
     }
 }

@@ -129,6 +129,7 @@ pub fn routes() -> Router<AppState> {
         .route("/time/approvals/{user}/{week}/reopen", post(time::reopen))
         .route("/radar", get(radar::dashboard))
         .route("/radar.csv", get(radar::dashboard_csv))
+        .route("/radar/utilisation.csv", get(radar::utilisation_csv))
         .route("/radar/clients/{id}", get(radar::client))
         .route("/radar/clients/{id}/months.csv", get(radar::client_csv))
         .route("/notifications", get(radar::notifications))

@@ -700,3 +700,38 @@ pub async fn set_leave(State(s): State<AppState>, page: Page, body: Bytes) -> Re
         Err(e) => error_page(&page, e),
     }
 }
+
+/// Billable utilisation of the current month as CSV.
+pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response {
+    let this = month_of(projects::today(&s.app, &page.ctx));
+    let next = month_key(year_month(this).next());
+    match radar::utilisation(&s.app, &page.ctx, this, next).await {
+        Ok(rows) => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record([
+                "user_id",
+                "person",
+                "month",
+                "minutes",
+                "billable_minutes",
+                "available_minutes",
+                "utilisation",
+            ]);
+            for r in rows {
+                let _ = w.write_record([
+                    r.user_id.to_string(),
+                    r.name,
+                    format!("{}-{:02}", this / 100, this % 100),
+                    r.minutes.to_string(),
+                    r.billable_minutes.to_string(),
+                    r.available_minutes.to_string(),
+                    r.utilisation
+                        .map(|u| u.round_dp(4).normalize().to_string())
+                        .unwrap_or_default(),
+                ]);
+            }
+            csv_response("utilisation.csv", w)
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
