@@ -87,17 +87,20 @@ fn today_month(app: &App, ctx: &Ctx) -> i32 {
 /// writes the differences into the project and client months; then checks its budget alerts and
 /// its client's trend.
 pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) -> Result<()> {
-    recompute_with(c, app, ctx, &[project], true).await
+    recompute_with(c, app, ctx, &[project], true, &[]).await
 }
 
-/// After a time entry's write: the client's trend only moves when the entry's month lies in the
-/// trend's windows (the six complete months before the current one), so it is checked then only.
+/// After a time entry's write: `added` is the entry's contribution to its month, not yet in the
+/// stored months; it is written together with the revenue it changes (one upsert per table).
+/// The client's trend only moves when the entry's month lies in the trend's windows (the six
+/// complete months before the current one), so it is checked then only.
 pub async fn recompute_after_entry(
     c: &mut Conn<'_>,
     app: &App,
     ctx: &Ctx,
     project: Uuid,
     days: &[i32],
+    added: &[(i32, Figures)],
 ) -> Result<()> {
     let now = today_month(app, ctx);
     let (from, _, to) = trailing(now);
@@ -105,7 +108,7 @@ pub async fn recompute_after_entry(
         .iter()
         .map(|d| month_of(*d))
         .any(|m| m >= from && m < to);
-    recompute_with(c, app, ctx, &[project], trend).await
+    recompute_with(c, app, ctx, &[project], trend, added).await
 }
 
 /// What one recomputation reads: the projects with their months, scope and milestones.
@@ -186,15 +189,18 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
 
 /// Recomputes a set of projects (one after a write, thousands after an import).
 pub async fn recompute_set(c: &mut Conn<'_>, app: &App, ctx: &Ctx, ids: &[Uuid]) -> Result<()> {
-    recompute_with(c, app, ctx, ids, true).await
+    recompute_with(c, app, ctx, ids, true, &[]).await
 }
 
+/// `added`: figures of a single project not yet written to its months (see
+/// `recompute_after_entry`); empty otherwise.
 async fn recompute_with(
     c: &mut Conn<'_>,
     app: &App,
     ctx: &Ctx,
     ids: &[Uuid],
     trends: bool,
+    added: &[(i32, Figures)],
 ) -> Result<()> {
     let ws = ctx.workspace;
     let now_month = today_month(app, ctx);
@@ -205,7 +211,15 @@ async fn recompute_with(
     for p in &l.projects {
         clients_touched.insert(p.client_id);
         let rows = l.months.get(&p.id).unwrap_or(&none);
-        let months: BTreeMap<i32, Figures> = rows.iter().map(|r| (r.month, r.figures())).collect();
+        let mut months: BTreeMap<i32, Figures> =
+            rows.iter().map(|r| (r.month, r.figures())).collect();
+        let mut pending: BTreeMap<i32, Figures> = BTreeMap::new();
+        if ids.len() == 1 {
+            for (m, f) in added {
+                months.entry(*m).or_default().add(f, 1);
+                pending.entry(*m).or_default().add(f, 1);
+            }
+        }
         let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
         let changes = l.changes.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
         let terms = terms_of(p);
@@ -230,16 +244,22 @@ async fn recompute_with(
                 )
             })
             .collect();
-        let keys: BTreeSet<i32> = old.keys().chain(earned.keys()).copied().collect();
+        let keys: BTreeSet<i32> = old
+            .keys()
+            .chain(earned.keys())
+            .chain(pending.keys())
+            .copied()
+            .collect();
         for m in keys {
             let n = earned.get(&m).copied().unwrap_or_default();
             let o = old.get(&m).copied().unwrap_or_default();
-            if n != o {
+            let f = pending.get(&m).copied().unwrap_or_default();
+            if n != o || !f.is_zero() {
                 deltas.push((
                     p.id,
                     p.client_id,
                     m,
-                    Figures::default(),
+                    f,
                     n.revenue - o.revenue,
                     n.over_servicing - o.over_servicing,
                 ));

@@ -4,7 +4,8 @@
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::engagement::{
-    EntryFacts, FreeReason, Scope, contribution, day_from_key, day_key, month_of, week_start,
+    EntryFacts, Figures, FreeReason, Scope, contribution, day_from_key, day_key, month_of,
+    week_start,
 };
 use mesure_domain::forms::{EntryForm, EntryInput, parse_day};
 use mesure_domain::time::{MAX_DAY_MINUTES, Minutes, Rounding};
@@ -77,6 +78,20 @@ pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
         projects::add_change_minutes(c, ws, cr, sign * e.minutes).await?;
     }
     Ok(())
+}
+
+/// The person's and the change request's running sums of an entry; the project and client
+/// months are written by `radar::recompute_after_entry` with the revenue they change.
+async fn apply_people(c: &mut Conn<'_>, e: &EntryRow) -> Result<Figures> {
+    let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
+    let f = contribution(&facts(e));
+    let month = month_of(e.work_date);
+    totals::add_person(c, ws, e.user_id, month, f.minutes, f.billable_minutes).await?;
+    store::add_day_minutes(c, ws, e.user_id, e.work_date, e.minutes).await?;
+    if let Some(cr) = e.change_request_id {
+        projects::add_change_minutes(c, ws, cr, e.minutes).await?;
+    }
+    Ok(f)
 }
 
 /// The rounding rule of a project: its own, else its client's.
@@ -224,7 +239,7 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
     let mut tx = app.db.begin().await?;
     recheck(&mut tx.conn(), ctx, &row, None).await?;
     store::insert(&mut tx.conn(), &row).await?;
-    apply(&mut tx.conn(), &row, 1).await?;
+    let added = apply_people(&mut tx.conn(), &row).await?;
     record::<(), _>(
         &mut tx.conn(),
         ctx.workspace,
@@ -237,8 +252,15 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
         Some(&row),
     )
     .await?;
-    crate::radar::recompute_after_entry(&mut tx.conn(), app, ctx, row.project_id, &[row.work_date])
-        .await?;
+    crate::radar::recompute_after_entry(
+        &mut tx.conn(),
+        app,
+        ctx,
+        row.project_id,
+        &[row.work_date],
+        &[(month_of(row.work_date), added)],
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -251,10 +273,14 @@ async fn recheck(
     row: &EntryRow,
     previous: Option<&EntryRow>,
 ) -> Result<()> {
-    if week_locked(c, ctx, row.user_id, row.work_date).await? {
+    let week = day_from_key(row.work_date)
+        .map(|d| day_key(week_start(d)))
+        .unwrap_or(row.work_date);
+    let (locked, mut day_total) =
+        store::lock_and_day(c, ctx.workspace, row.user_id, week, row.work_date).await?;
+    if locked {
         return Err(Invalid::one("date", "err-week-locked").into());
     }
-    let mut day_total = store::day_minutes(c, ctx.workspace, row.user_id, row.work_date).await?;
     if let Some(prev) = previous
         && prev.user_id == row.user_id
         && prev.work_date == row.work_date

@@ -266,6 +266,20 @@ pub async fn sum_minutes(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> R
     Ok(r)
 }
 
+/// In one query: whether the person's week is approved, and the minutes logged that day.
+pub async fn lock_and_day(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    week: i32,
+    day: i32,
+) -> Result<(bool, i64)> {
+    let r: (i64, i64) = fetch_one(c, "SELECT CAST((SELECT COUNT(*) FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3) AS BIGINT), CAST(COALESCE((SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $4), 0) AS BIGINT)", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week)), Bind::Int(i64::from(day)),
+    ]).await?;
+    Ok((r.0 > 0, r.1))
+}
+
 /// Minutes a person logged on a day (the 24-hour rule).
 pub async fn day_minutes(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, day: i32) -> Result<i64> {
     let r: Vec<(i64,)> = fetch(
