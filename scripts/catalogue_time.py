@@ -269,4 +269,5 @@ M = {
 "leave-hours": ("Heures de congé (0 pour effacer)", "Hours of leave (0 clears)"),
 "notice-capacity-saved": ("Capacité enregistrée.", "Capacity saved."),
 "notice-leave-saved": ("Congé enregistré.", "Leave saved."),
+"time-edit-entry": ("Modifier la saisie", "Edit entry"),
 }

@@ -581,3 +581,4 @@ leave-day = Day of leave
 leave-hours = Hours of leave (0 clears)
 notice-capacity-saved = Capacity saved.
 notice-leave-saved = Leave saved.
+time-edit-entry = Edit entry

@@ -581,3 +581,4 @@ leave-day = Jour de congé
 leave-hours = Heures de congé (0 pour effacer)
 notice-capacity-saved = Capacité enregistrée.
 notice-leave-saved = Congé enregistré.
+time-edit-entry = Modifier la saisie

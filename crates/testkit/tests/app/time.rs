@@ -1240,3 +1240,87 @@ async fn project_page_forms_change_scope() {
         assert!(html.contains("Maquettes") && html.contains("Blog") && html.contains("Lancement"));
     }
 }
+
+#[tokio::test]
+async fn one_entry_is_edited_through_its_form() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Édition").await;
+        let cl = client(&t, &a.owner.ctx, "Client Édition").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Édition", "time_materials").await;
+        let e = log(&t, &a.staff.ctx, p, "2026-03-04", 90).await;
+        let c = t.client();
+        t.login(&c, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let html = c
+            .get(format!("{}/time/entries/{e}/edit", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("value=\"1:30\"") && html.contains("value=\"2026-03-04\""));
+        let csrf = mesure_testkit::hidden(&html, "_csrf").unwrap();
+        let version = mesure_testkit::hidden(&html, "version").unwrap();
+        let pid = p.to_string();
+        let form = |duration: &'static str| {
+            vec![
+                ("_csrf", csrf.clone()),
+                ("version", version.clone()),
+                ("project_id", pid.clone()),
+                ("date", "2026-03-04".to_string()),
+                ("duration", duration.to_string()),
+                ("note", "corrigé".to_string()),
+                ("scope", "in_scope".to_string()),
+                ("billable", "true".to_string()),
+            ]
+        };
+        let r = c
+            .post(format!("{}/time/entries/{e}", t.url))
+            .form(&form("25:00"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let r = c
+            .post(format!("{}/time/entries/{e}", t.url))
+            .form(&form("2:15"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let got = get(&t, &a.staff.token, &format!("/time-entries/{e}")).await;
+        assert_eq!(
+            (got["minutes"].as_i64(), got["note"].as_str()),
+            (Some(135), Some("corrigé"))
+        );
+        // The same form again carries a stale version: refused, nothing changed.
+        let r = c
+            .post(format!("{}/time/entries/{e}", t.url))
+            .form(&form("3:00"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert_eq!(
+            get(&t, &a.staff.token, &format!("/time-entries/{e}")).await["minutes"],
+            135
+        );
+        // An approved week's entry has no edit form.
+        mesure_services::time::set_week_approved(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::UserId::from_uuid(a.staff.id),
+            "2026-03-04",
+            true,
+        )
+        .await
+        .unwrap();
+        let r = c
+            .get(format!("{}/time/entries/{e}/edit", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+    }
+}

@@ -117,6 +117,8 @@ pub fn routes() -> Router<AppState> {
         .route("/time", get(time::week))
         .route("/time.csv", get(time::export))
         .route("/time/entries", get(time::entries).post(time::log))
+        .route("/time/entries/{id}", post(time::update_entry))
+        .route("/time/entries/{id}/edit", get(time::edit_entry))
         .route("/time/entries/{id}/delete", post(time::delete_entry))
         .route("/time/entries/{id}/write-off", post(time::write_off))
         .route("/time/entries/{id}/approve-free", post(time::approve_free))

@@ -631,6 +631,144 @@ pub async fn duplicate(State(s): State<AppState>, page: Page, body: Bytes) -> Re
     }
 }
 
+#[derive(Template)]
+#[template(path = "time_entry_form.html")]
+struct EntryEditPage {
+    base: Base,
+    id: String,
+    values: Values,
+    errors: Errors,
+    projects: Vec<(String, String)>,
+    deliverables: Vec<(String, String, String)>,
+    scopes: Vec<(String, String)>,
+    reasons: Vec<(String, String)>,
+    billable: Vec<(String, String)>,
+    back: String,
+}
+
+async fn entry_form_page(
+    s: &AppState,
+    page: &Page,
+    id: EntryId,
+    values: Values,
+    errors: Errors,
+) -> Response {
+    let lang = page.ctx.language;
+    let t = |k: &str| mesure_i18n::t(lang, k);
+    let (_, projects, deliverables) = match names(s, page).await {
+        Ok(n) => n,
+        Err(e) => return error_page(page, e),
+    };
+    let week = values.get("date").to_string();
+    let mut reasons = vec![(String::new(), "—".to_string())];
+    reasons.extend(
+        ["goodwill", "our_error", "pre_sales", "strategic"]
+            .iter()
+            .map(|r| (r.to_string(), t(&format!("reason-{r}")))),
+    );
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &EntryEditPage {
+            base: Base::new(page, "time-edit-entry", "/time", "/time"),
+            id: id.uuid().to_string(),
+            values,
+            errors,
+            projects,
+            deliverables,
+            scopes: ["in_scope", "change_request", "free"]
+                .iter()
+                .map(|r| (r.to_string(), t(&format!("scope-{r}"))))
+                .collect(),
+            reasons,
+            billable: vec![("true".into(), "✓".into()), ("false".into(), "✗".into())],
+            back: format!("/time?week={week}"),
+        },
+    )
+}
+
+/// The form to change one entry (locked or invoiced ones answer 409).
+pub async fn edit_entry(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&page, &id, EntryId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let e = match svc::get(&s.app, &page.ctx, id).await {
+        Ok(e) => e,
+        Err(e) => return error_page(&page, e),
+    };
+    if e.locked {
+        return error_page(&page, ServiceError::Conflict("err-week-locked"));
+    }
+    if e.invoiced_at.is_some() {
+        return error_page(&page, ServiceError::Conflict("err-entry-invoiced"));
+    }
+    let mut v = Values::default();
+    v.set("project_id", Some(&e.project_id.to_string()));
+    v.set(
+        "deliverable_id",
+        e.deliverable_id.map(|d| d.to_string()).as_deref(),
+    );
+    v.set("date", Some(&fmt::iso(Some(e.work_date))));
+    v.set(
+        "duration",
+        Some(&format!("{}:{:02}", e.minutes / 60, e.minutes % 60)),
+    );
+    v.set("note", Some(&e.note));
+    v.set("scope", Some(&e.scope));
+    v.set("free_reason", e.free_reason.as_deref());
+    v.set("free_note", e.free_note.as_deref());
+    v.set("billable", Some(if e.billable { "true" } else { "false" }));
+    v.set("version", Some(&e.version.to_string()));
+    entry_form_page(&s, &page, id, v, Errors::default()).await
+}
+
+pub async fn update_entry(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let id = match parse_id(&page, &id, EntryId::parse) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form: EntryForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let values = Values::from_body(&body);
+    let version = values.get("version").parse().ok();
+    match svc::update(&s.app, &page.ctx, id, &form, version).await {
+        Ok(e) => {
+            let monday = day_from_key(e.work_date)
+                .map(week_start)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            see_other(&format!("/time?week={monday}"), "time-logged")
+        }
+        Err(ServiceError::Invalid(inv)) => {
+            entry_form_page(
+                &s,
+                &page,
+                id,
+                values,
+                Errors::from_invalid(page.ctx.language, &inv),
+            )
+            .await
+        }
+        Err(ServiceError::Conflict(k)) => {
+            let errors = Errors::one("form", mesure_i18n::t(page.ctx.language, k));
+            entry_form_page(&s, &page, id, values, errors).await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
 pub async fn delete_entry(
     State(s): State<AppState>,
     page: Page,
