@@ -35,6 +35,8 @@ bare_ms=$(( (t1 - t0) / 1000000 ))
 echo "| import | rows/s | seconds |" >> "$out"
 echo "| --- | --- | --- |" >> "$out"
 echo "| sqlite3 shell .import, bare table | $(( rows * 1000 / bare_ms )) | $(awk "BEGIN{printf \"%.1f\", $bare_ms/1000}") |" >> "$out"
+parse=$($bench parse "$csv" 2>&1 | grep -o '= [0-9]* rows/s' | grep -o '[0-9]*')
+echo "| Mesure's CSV reader alone (no database) | $parse | |" >> "$out"
 http_ms() { # median of 9 GETs of $1 with extra curl args
   local url=$1; shift
   for i in $(seq 9); do curl -s -o /dev/null -w '%{time_total}\n' "$@" "$url"; done | sort -n | sed -n 5p | awk '{printf "%.1f", $1*1000}'

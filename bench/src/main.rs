@@ -3,6 +3,7 @@
 //!   contacts; prints an API token for the owner (for wrk).
 //! - `mesure-bench csv FILE ROWS CLIENTS PROJECTS PEOPLE`: writes a generic time CSV over the last
 //!   twelve months (the large-scale data set: 2,000,000 rows, 2,000 clients, 10,000 projects).
+//! - `mesure-bench parse FILE`: the CSV reader alone over FILE (best of three), rows/s.
 //! - `mesure-bench time DATABASE_URL FILE`: a workspace with an owner, imports FILE through the
 //!   import service (creating people, clients and projects), reports rows/s, times the radar
 //!   dashboard and one client's radar in-process, and prints `token session client project`.
@@ -21,6 +22,7 @@ async fn main() -> Result<()> {
     match args.get(1).map(String::as_str) {
         Some("csv") => return write_csv(&args),
         Some("time") => return time_import(&args).await,
+        Some("parse") => return parse_speed(&args),
         _ => {}
     }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {
@@ -251,5 +253,32 @@ async fn time_import(args: &[String]) -> Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{} {} {client} {project}", token.secret, session.token);
+    Ok(())
+}
+
+fn parse_speed(args: &[String]) -> Result<()> {
+    let [_, _, file] = args else {
+        bail!("usage: mesure-bench parse FILE");
+    };
+    let data = std::fs::read(file).context("read FILE")?;
+    let mut best = f64::MAX;
+    let mut rows = 0u64;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut reader = mesure_domain::import::Reader::new(data.as_slice(), None)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        rows = 0;
+        while let Some(item) = reader.next_item() {
+            if let Ok(mesure_domain::import::Item::Row(_)) = item {
+                rows += 1;
+            }
+        }
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "parse: {rows} rows ({:.1} MB) in {best:.3} s (best of 3) = {:.0} rows/s",
+        data.len() as f64 / 1e6,
+        rows as f64 / best
+    );
     Ok(())
 }

@@ -4,7 +4,7 @@
 use crate::{App, Ctx, Result};
 use mesure_domain::engagement::{ChangeStatus, day_from_key, day_key, week_start};
 use mesure_domain::forms::{ChangeForm, DeliverableForm, EntryForm, ProjectForm};
-use mesure_domain::{ChangeRequestId, DeliverableId, EntryId, ProjectId, UserId};
+use mesure_domain::{ChangeRequestId, EntryId, ProjectId, UserId};
 use uuid::Uuid;
 
 struct Plan {
@@ -344,7 +344,6 @@ pub async fn seed(
             w = w.checked_add(jiff::Span::new().weeks(1)).unwrap_or(last);
         }
     }
-    let _ = DeliverableId::new;
     Ok(())
 }
 

@@ -71,7 +71,6 @@ struct Proj {
 }
 
 struct State<'a> {
-    app: &'a App,
     ctx: &'a Ctx,
     opts: &'a Options,
     lang: Language,
@@ -575,7 +574,6 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         exec(&mut tx.conn(), "PRAGMA cache_size = -1048576", &[]).await?;
     }
     let mut st = State {
-        app,
         ctx,
         opts,
         lang,
@@ -671,7 +669,6 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         "format": st.report.format, "file_name": opts.file_name, "rows": st.report.rows, "skipped_zero": st.report.skipped_zero,
         "new_people": st.report.new_people, "new_clients": st.report.new_clients, "new_projects": st.report.new_projects,
     }))).await?;
-    let _ = st.app;
     if matches!(app.db.backend(), mesure_store::Backend::Sqlite) {
         // Fresh statistics after a large change, so the planner picks the right indexes.
         exec(&mut tx.conn(), "PRAGMA optimize", &[]).await?;

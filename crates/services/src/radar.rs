@@ -976,20 +976,6 @@ pub async fn utilisation(
     Ok(out)
 }
 
-/// Recomputes every project of a workspace (after an import, or when months pass for retainers).
-pub async fn recompute_all(app: &App, ctx: &Ctx) -> Result<usize> {
-    let list = {
-        let mut c = app.db.read().await?;
-        projects::list(&mut c.conn(), ctx.workspace, None, true).await?
-    };
-    let mut tx = app.db.begin().await?;
-    for p in &list {
-        recompute(&mut tx.conn(), app, ctx, p.id).await?;
-    }
-    tx.commit().await?;
-    Ok(list.len())
-}
-
 /// The periodic radar pass of every workspace (run by the worker): retainer projects are
 /// recomputed so that a new month's fee is earned without waiting for a write, and revenue
 /// concentration is checked. Answers the alerts fired.

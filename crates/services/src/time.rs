@@ -111,18 +111,9 @@ async fn rounding_of(c: &mut Conn<'_>, ctx: &Ctx, p: &ProjectRow) -> Result<Roun
     Ok(Rounding::parse(&r.0).unwrap_or_default())
 }
 
-async fn week_locked(c: &mut Conn<'_>, ctx: &Ctx, user: Uuid, day: i32) -> Result<bool> {
-    let Some(d) = day_from_key(day) else {
-        return Ok(false);
-    };
-    let week = day_key(week_start(d));
-    Ok(store::approval(c, ctx.workspace, user, week)
-        .await?
-        .is_some())
-}
-
-/// Checks an entry against the project, its scope, the lock and the 24-hour day, then fills the
-/// derived fields (client, rates, billed minutes). `previous` is the entry being replaced.
+/// Checks an entry against the person, the project and its scope, then fills the derived fields
+/// (client, rates, billed minutes). `previous` is the entry being replaced. The checks that race
+/// with other writes (the week's lock, the 24-hour day) are `recheck`'s, inside the write.
 async fn prepare(
     c: &mut Conn<'_>,
     app: &App,
@@ -171,19 +162,6 @@ async fn prepare(
             }
             Err(e) => return Err(e.into()),
         }
-    }
-    if week_locked(c, ctx, user, input.date).await? {
-        return Err(Invalid::one("date", "err-week-locked").into());
-    }
-    let mut day_total = store::day_minutes(c, ctx.workspace, user, input.date).await?;
-    if let Some(prev) = previous
-        && prev.user_id == user
-        && prev.work_date == input.date
-    {
-        day_total -= prev.minutes;
-    }
-    if day_total + input.minutes > MAX_DAY_MINUTES {
-        return Err(Invalid::one("duration", "err-day-over-24h").into());
     }
     let rates = projects::rates_of(c, ctx.workspace, user).await?;
     let costs = projects::costs_of(c, ctx.workspace, user).await?;
@@ -328,6 +306,7 @@ pub async fn update(
         input.user_id = Some(before.user_id);
     }
     let mut after = prepare(&mut tx.conn(), app, ctx, &input, Some(&before)).await?;
+    recheck(&mut tx.conn(), ctx, &after, Some(&before)).await?;
     // A written-off entry stays written off only while it stays billable work.
     if after.scope == "free" {
         after.write_off_reason = None;
@@ -658,6 +637,11 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<usi
             Err(ServiceError::Invalid(_)) => continue,
             Err(e) => return Err(e),
         };
+        match recheck(&mut tx.conn(), ctx, &row, None).await {
+            Ok(()) => {}
+            Err(ServiceError::Invalid(_)) => continue,
+            Err(e) => return Err(e),
+        }
         store::insert(&mut tx.conn(), &row).await?;
         apply(&mut tx.conn(), &row, 1).await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
@@ -791,6 +775,7 @@ async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryR
         free_note: None,
     };
     let mut row = prepare(c, app, ctx, &input, None).await?;
+    recheck(c, ctx, &row, None).await?;
     row.source = "timer".into();
     store::insert(c, &row).await?;
     apply(c, &row, 1).await?;
@@ -960,7 +945,7 @@ pub async fn csv(app: &App, ctx: &Ctx, q: EntryQuery) -> Result<String> {
             e.free_reason.clone().unwrap_or_default(),
             e.write_off_reason.clone().unwrap_or_default(),
             e.billed_minutes.to_string(),
-            format!("{}.{:02}", value / 100, value % 100),
+            mesure_domain::Money::from_minor(value, ctx.workspace_currency).to_decimal_string(),
             if e.locked { "yes".into() } else { "no".into() },
         ])
         .map_err(|e| ServiceError::Internal(e.to_string()))?;

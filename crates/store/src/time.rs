@@ -256,16 +256,6 @@ pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<V
     fetch(c, &sql, &b).await
 }
 
-/// Sum of minutes matching the filters (the figure behind a drill-down).
-pub async fn sum_minutes(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
-    let (w, b) = filters(ws, q);
-    let sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries{w}"
-    );
-    let r: (i64, i64) = fetch_one(c, &sql, &b).await?;
-    Ok(r)
-}
-
 /// In one query: whether the person's week is approved, and the minutes logged that day.
 pub async fn lock_and_day(
     c: &mut Conn<'_>,
@@ -280,21 +270,6 @@ pub async fn lock_and_day(
     Ok((r.0 > 0, r.1))
 }
 
-/// Minutes a person logged on a day (the 24-hour rule).
-pub async fn day_minutes(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, day: i32) -> Result<i64> {
-    let r: Vec<(i64,)> = fetch(
-        c,
-        "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3",
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(user),
-            Bind::Int(i64::from(day)),
-        ],
-    )
-    .await?;
-    Ok(r.first().map(|x| x.0).unwrap_or(0))
-}
-
 pub async fn add_day_minutes(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
@@ -302,10 +277,7 @@ pub async fn add_day_minutes(
     day: i32,
     delta: i64,
 ) -> Result<()> {
-    exec(c, "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id, day) DO UPDATE SET minutes = person_days.minutes + excluded.minutes", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(day)), Bind::Int(delta),
-    ]).await?;
-    Ok(())
+    crate::totals::add_days_many(c, ws, &[(user, day, delta)]).await
 }
 
 /// Locks (or unlocks) a person's entries of one week.

@@ -1,6 +1,6 @@
 //! Running aggregates per project, client and person and month, kept up to date on every write
 //! so that the radar reads a few hundred rows instead of millions of entries.
-use crate::{Bind, Conn, Result, exec, fetch};
+use crate::{Bind, Conn, Result, fetch};
 use mesure_domain::WorkspaceId;
 use mesure_domain::engagement::Figures;
 use std::collections::BTreeMap;
@@ -112,29 +112,6 @@ impl MonthRow {
     }
 }
 
-fn upsert_sql(table: &str, key: &str, extra_key: &str) -> String {
-    let cols = FIG.join(", ");
-    let n_keys = if extra_key.is_empty() { 3 } else { 4 };
-    let values: Vec<String> = (1..=n_keys + FIG.len() + 2)
-        .map(|i| format!("${i}"))
-        .collect();
-    let sets: Vec<String> = FIG
-        .iter()
-        .chain(["revenue", "over_servicing"].iter())
-        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
-        .collect();
-    let extra = if extra_key.is_empty() {
-        String::new()
-    } else {
-        format!(", {extra_key}")
-    };
-    format!(
-        "INSERT INTO {table} (workspace_id, {key}, month{extra}, {cols}, revenue, over_servicing) VALUES ({}) ON CONFLICT (workspace_id, {key}, month) DO UPDATE SET {}",
-        values.join(", "),
-        sets.join(", ")
-    )
-}
-
 /// Adds `delta` (figures, revenue, over-servicing) to a project's month and its client's month.
 #[allow(clippy::too_many_arguments)]
 pub async fn add(
@@ -147,32 +124,7 @@ pub async fn add(
     revenue: i64,
     over: i64,
 ) -> Result<()> {
-    let vals = fig_values(delta);
-    let mut b = vec![
-        Bind::Uuid(ws.uuid()),
-        Bind::Uuid(project),
-        Bind::Int(i64::from(month)),
-        Bind::Uuid(client),
-    ];
-    b.extend(vals.iter().map(|v| Bind::Int(*v)));
-    b.push(Bind::Int(revenue));
-    b.push(Bind::Int(over));
-    exec(
-        c,
-        &upsert_sql("project_months", "project_id", "client_id"),
-        &b,
-    )
-    .await?;
-    let mut b = vec![
-        Bind::Uuid(ws.uuid()),
-        Bind::Uuid(client),
-        Bind::Int(i64::from(month)),
-    ];
-    b.extend(vals.iter().map(|v| Bind::Int(*v)));
-    b.push(Bind::Int(revenue));
-    b.push(Bind::Int(over));
-    exec(c, &upsert_sql("client_months", "client_id", ""), &b).await?;
-    Ok(())
+    add_many(c, ws, &[(project, client, month, *delta, revenue, over)]).await
 }
 
 /// Adds minutes to a person's month (utilisation).
@@ -184,10 +136,7 @@ pub async fn add_person(
     minutes: i64,
     billable: i64,
 ) -> Result<()> {
-    exec(c, "INSERT INTO person_months (workspace_id, user_id, month, minutes, billable_minutes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, user_id, month) DO UPDATE SET minutes = person_months.minutes + excluded.minutes, billable_minutes = person_months.billable_minutes + excluded.billable_minutes", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(month)), Bind::Int(minutes), Bind::Int(billable),
-    ]).await?;
-    Ok(())
+    add_person_many(c, ws, &[(user, month, minutes, billable)]).await
 }
 
 fn month_cols(id_col: &str) -> String {
@@ -427,27 +376,4 @@ pub async fn all_project_months(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec
         month_cols("project_id")
     );
     fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
-}
-
-/// Months of every client of the workspace in `[from, to)`.
-pub async fn all_client_months(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    from: i32,
-    to: i32,
-) -> Result<Vec<MonthRow>> {
-    let sql = format!(
-        "SELECT {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY client_id, month",
-        month_cols("client_id")
-    );
-    fetch(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Int(i64::from(from)),
-            Bind::Int(i64::from(to)),
-        ],
-    )
-    .await
 }

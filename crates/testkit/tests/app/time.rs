@@ -1,7 +1,6 @@
 //! Engagements, time and the radar over HTTP: the bad-input rules (each refused with nothing
 //! written), alerts once per crossing, known-answer KPIs, imports of real-format files, the timer
 //! and week locking.
-use mesure_domain::{ClientId, ProjectId};
 use mesure_services::Ctx;
 use mesure_testkit::{TestApp, backends, spawn_app};
 use serde_json::{Value, json};
@@ -709,7 +708,6 @@ async fn the_timer_logs_rounded_minutes_and_switches() {
         assert_eq!(s, 200);
         assert_eq!(r["entry"], Value::Null, "under 30 s logs nothing");
         assert_eq!(get(&t, &st, "/timer").await["running"], false);
-        let _ = (ClientId::from_uuid(cl), ProjectId::from_uuid(p1));
     }
 }
 

@@ -23,9 +23,7 @@ pub fn day(d: Option<i32>) -> Option<String> {
 
 /// Minor units as a decimal string with two places (`"1250.00"`).
 pub fn amount(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", m / 100, m % 100)
+    mesure_domain::Money::from_minor(minor, mesure_domain::Currency::EUR).to_decimal_string()
 }
 
 fn opt_amount(m: Option<i64>) -> Option<String> {

@@ -89,8 +89,7 @@ pub fn iso(d: Option<i32>) -> String {
 
 /// Minor units as an editable decimal (`1250.50`).
 pub fn plain_amount(m: Option<i64>) -> String {
-    m.map(|m| format!("{}.{:02}", m / 100, (m % 100).abs()))
-        .unwrap_or_default()
+    m.map(crate::api::projects::amount).unwrap_or_default()
 }
 
 /// Minutes as editable decimal hours (`7.5`).

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mesure_domain::engagement::ChangeStatus;
 use mesure_domain::forms::{ChangeForm, DeliverableForm, ProjectForm};
-use mesure_domain::{Action, ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
+use mesure_domain::{Action, ChangeRequestId, DeliverableId, MilestoneId, ProjectId};
 use mesure_services::projects::{self, MilestoneForm};
 use mesure_services::{ServiceError, radar, users};
 use mesure_store::projects::ProjectRow;
@@ -943,9 +943,4 @@ fn sub_request<I, F: serde::de::DeserializeOwned>(
     let pid = parse_id(page, pid, ProjectId::parse)?;
     let id = parse_id(page, id, parse)?;
     Ok((pid, id, page.form(body)?))
-}
-
-/// Link to the client page from the client id (for templates).
-pub fn client_link(id: &uuid::Uuid) -> String {
-    format!("/clients/{}", ClientId::from_uuid(*id).uuid())
 }

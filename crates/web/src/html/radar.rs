@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::engagement::{month_key, month_of, year_month};
-use mesure_domain::{Action, ClientId, Language};
+use mesure_domain::{ClientId, Language};
 use mesure_services::projects::{self, RateForm};
 use mesure_services::radar::{self, Figures2};
 use mesure_services::{ServiceError, users};
@@ -257,11 +257,7 @@ pub async fn dashboard_csv(State(s): State<AppState>, page: Page) -> Response {
     }
 }
 
-fn minor(m: i64) -> String {
-    let sign = if m < 0 { "-" } else { "" };
-    let a = m.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
+use crate::api::projects::amount as minor;
 
 fn csv_response(name: &str, w: csv::Writer<Vec<u8>>) -> Response {
     let body = w.into_inner().unwrap_or_default();
@@ -631,13 +627,6 @@ async fn rate_submit(s: AppState, page: Page, body: Bytes, cost: bool) -> Respon
         }
         Err(e) => error_page(&page, e),
     }
-}
-
-/// Ensures the person may see the radar before rendering anything.
-pub fn require_radar(page: &Page) -> Result<(), Response> {
-    page.ctx
-        .require(Action::ViewRadar)
-        .map_err(|e| error_page(page, e))
 }
 
 #[derive(serde::Deserialize)]

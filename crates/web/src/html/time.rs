@@ -393,6 +393,16 @@ async fn week_page(
     )
 }
 
+/// The list page a form came from (its `back` field, a local path), else the entry list.
+fn back_to_list(body: &[u8]) -> String {
+    let back = Values::from_body(body).get("back").to_string();
+    if back.starts_with('/') && !back.starts_with("//") {
+        back
+    } else {
+        "/time/entries".into()
+    }
+}
+
 fn back_to_week(body: &[u8], default: &str) -> String {
     let v = Values::from_body(body);
     let w = v.get("week");
@@ -803,12 +813,7 @@ pub async fn write_off(
         Ok(f) => f,
         Err(r) => return r,
     };
-    let back = Values::from_body(&body).get("back").to_string();
-    let back = if back.starts_with('/') {
-        back
-    } else {
-        "/time/entries".into()
-    };
+    let back = back_to_list(&body);
     match svc::write_off(&s.app, &page.ctx, id, &form).await {
         Ok(_) => see_other(&back, "written-off"),
         Err(e) => error_page(&page, e),
@@ -828,12 +833,7 @@ pub async fn approve_free(
     if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
         return r;
     }
-    let back = Values::from_body(&body).get("back").to_string();
-    let back = if back.starts_with('/') {
-        back
-    } else {
-        "/time/entries".into()
-    };
+    let back = back_to_list(&body);
     match svc::approve_free(&s.app, &page.ctx, id).await {
         Ok(_) => see_other(&back, "free-approved"),
         Err(e) => error_page(&page, e),
@@ -1189,7 +1189,12 @@ pub async fn import_submit(
             opts.file_name = field.file_name().unwrap_or("import.csv").to_string();
             match field.bytes().await {
                 Ok(b) => data = b.to_vec(),
-                Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "file too large").into_response(),
+                Err(_) => {
+                    let lang = page.ctx.language;
+                    let html = super::simple_page(lang, "err-bad-request", "err-too-large");
+                    return (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(html))
+                        .into_response();
+                }
             }
             continue;
         }
