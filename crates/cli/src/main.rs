@@ -67,6 +67,17 @@ struct DbArgs {
     max_connections: u32,
 }
 
+impl DbArgs {
+    /// Where the data lives, for messages (never the password of a URL).
+    fn describe(&self) -> String {
+        match &self.database_url {
+            Some(url) if url.starts_with("postgres") => "the PostgreSQL database".to_string(),
+            Some(url) => url.clone(),
+            None => format!("{}/", self.data_dir.display()),
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LogFormat {
     Text,
@@ -257,12 +268,25 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
         &base_url,
     )?;
     if demo {
-        let email = mesure_services::demo::seed(&app)
+        use mesure_services::demo::{DEMO_LOGINS, DEMO_PASSWORD, Seeded, seed};
+        let seeded = seed(&app)
             .await
             .map_err(|e| anyhow::anyhow!("demo seed failed: {e}"))?;
-        println!("Mesure demo: open {base_url}/login");
-        println!("  login:    {email}");
-        println!("  password: {}", mesure_services::demo::DEMO_PASSWORD);
+        match seeded {
+            Seeded::Created => println!(
+                "Mesure demo: the demo agency \"Atelier Lumière\" was created in {}.",
+                args.db.describe()
+            ),
+            Seeded::AlreadyThere => println!(
+                "Mesure demo: {} already holds the demo agency; it is kept as it is \
+                 (nothing re-seeded, your changes stay). Delete the data directory to start afresh.",
+                args.db.describe()
+            ),
+        }
+        println!("Open {base_url}/login and sign in with one of (password: {DEMO_PASSWORD}):");
+        for (role, email) in DEMO_LOGINS {
+            println!("  {role:<15} {email}");
+        }
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

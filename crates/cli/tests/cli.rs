@@ -335,3 +335,124 @@ fn migrate_reports_the_version() {
         "schema version 2 (0 migration(s) applied)"
     );
 }
+
+/// Starts `mesure demo` on a free port; returns the child and what it printed up to "listening".
+fn start_demo(dir: &Path) -> (std::process::Child, String, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(BIN)
+        .args(["demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env("MESURE_DATA_DIR", dir)
+        .env_remove("MESURE_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    let mut reader = BufReader::new(server.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "demo ended: {out}"
+        );
+        out.push_str(&line);
+        if line.starts_with("listening on") {
+            break;
+        }
+    }
+    (server, out, port)
+}
+
+#[test]
+fn demo_prints_one_login_per_role_and_keeps_existing_data() {
+    let dir = temp_dir();
+    let (mut server, out, port) = start_demo(&dir);
+    assert!(out.contains("was created in"), "{out}");
+    let logins: Vec<(String, String)> = out
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let at = l.rfind(' ')?;
+            let email = &l[at + 1..];
+            email
+                .contains('@')
+                .then(|| (l[..at].trim().to_string(), email.to_string()))
+        })
+        .collect();
+    let roles: Vec<&str> = logins.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(
+        roles,
+        ["owner", "manager", "staff", "portal contact"],
+        "{out}"
+    );
+    let password = mesure_services_password(&out);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let base = format!("http://127.0.0.1:{port}");
+        for (role, email) in &logins {
+            let c = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let page = c
+                .get(format!("{base}/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = page
+                .split("name=\"_csrf\" value=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap()
+                .to_string();
+            let r = c
+                .post(format!("{base}/login"))
+                .form(&[
+                    ("email", email.as_str()),
+                    ("password", password.as_str()),
+                    ("_csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303, "{role} {email} signs in");
+            let to = r.headers()["location"].to_str().unwrap().to_string();
+            if role == "portal contact" {
+                assert!(to.starts_with("/portal"), "{role} lands on {to}");
+            }
+        }
+    });
+    stop(&mut server);
+    // A second run keeps the data and says so.
+    let (mut server, out, _) = start_demo(&dir);
+    assert!(out.contains("already holds the demo agency"), "{out}");
+    assert!(out.contains("portal contact"), "{out}");
+    stop(&mut server);
+}
+
+fn mesure_services_password(out: &str) -> String {
+    out.split("(password: ")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .unwrap()
+        .to_string()
+}
+
+fn stop(server: &mut std::process::Child) {
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = server.wait();
+}

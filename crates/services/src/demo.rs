@@ -7,6 +7,25 @@ use mesure_domain::{ClientId, Language, Principal, Role, UserId, WorkspaceId};
 
 pub const DEMO_OWNER: &str = "camille.martin@atelier-lumiere.fr";
 pub const DEMO_PASSWORD: &str = "lumiere-demo-2026";
+/// The demo's portal contact (Boulangerie Dupain's first contact, billing role).
+pub const DEMO_CONTACT: &str = "anne.dupont@boulangerie-dupain.fr";
+
+/// The demo's logins, one per role, all with [`DEMO_PASSWORD`].
+pub const DEMO_LOGINS: &[(&str, &str)] = &[
+    ("owner", DEMO_OWNER),
+    ("manager", "hugo.bernard@atelier-lumiere.fr"),
+    ("staff", "lea.petit@atelier-lumiere.fr"),
+    ("portal contact", DEMO_CONTACT),
+];
+
+/// What `seed` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seeded {
+    /// The demo workspace was created now.
+    Created,
+    /// The demo workspace was already there: left as it was.
+    AlreadyThere,
+}
 
 /// Makes a Luhn-valid SIREN from an 8-digit stem.
 pub fn siren_from(stem: u32) -> String {
@@ -148,10 +167,10 @@ fn staff_ctx(ws: WorkspaceId, user: UserId, label: &str) -> Ctx {
     }
 }
 
-/// Seeds the demo agency unless it exists; returns the owner's login e-mail.
-pub async fn seed(app: &App) -> Result<String> {
+/// Seeds the demo agency unless it exists (then nothing is touched).
+pub async fn seed(app: &App) -> Result<Seeded> {
     if crate::users::find_by_email(app, DEMO_OWNER).await.is_ok() {
-        return Ok(DEMO_OWNER.to_string());
+        return Ok(Seeded::AlreadyThere);
     }
     let system = Actor::system("demo");
     let w = crate::workspaces::create(app, "Atelier Lumière", &system).await?;
@@ -246,7 +265,37 @@ pub async fn seed(app: &App) -> Result<String> {
         .map(|(id, (r, c))| (*id, r, c))
         .collect();
     crate::demo_time::seed(app, &ctx, &made, &people).await?;
-    Ok(DEMO_OWNER.to_string())
+    portal_login(app, &ctx).await?;
+    Ok(Seeded::Created)
+}
+
+/// Gives [`DEMO_CONTACT`] a portal login with the demo password.
+async fn portal_login(app: &App, ctx: &Ctx) -> Result<()> {
+    let query = mesure_store::contacts::ListQuery {
+        search: Some(DEMO_CONTACT.into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let contact = crate::contacts::list(app, ctx, &query)
+        .await?
+        .0
+        .into_iter()
+        .find(|c| c.email.as_deref() == Some(DEMO_CONTACT))
+        .ok_or_else(|| crate::ServiceError::Internal("demo contact missing".into()))?;
+    let (user, _) =
+        crate::contacts::grant_portal(app, ctx, mesure_domain::ContactId::from_uuid(contact.id))
+            .await?;
+    let hash = crate::secrets::hash_password(DEMO_PASSWORD.to_string()).await?;
+    let mut conn = app.db.begin().await?;
+    mesure_store::users::set_password(
+        &mut conn.conn(),
+        ctx.workspace,
+        UserId::from_uuid(user.id),
+        &hash,
+    )
+    .await?;
+    conn.commit().await?;
+    Ok(())
 }
 
 fn ascii(s: &str) -> String {
