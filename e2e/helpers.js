@@ -25,7 +25,11 @@ async function startServer() {
   assert.ok(fs.existsSync(BIN), `mesure binary not found at ${BIN} (build it, or set MESURE_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesure-e2e-'));
   const port = await freePort();
-  const proc = spawn(BIN, ['demo', '--data-dir', dir, '--bind', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // MESURE_I18N_STRICT: a missing message or an unfilled placeholder answers 500 instead of a raw key.
+  const proc = spawn(BIN, ['demo', '--data-dir', dir, '--bind', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MESURE_I18N_STRICT: '1' },
+  });
   let log = '';
   proc.stderr.on('data', d => { log += d; });
   await new Promise((resolve, reject) => {
@@ -44,4 +48,25 @@ function launch() {
   });
 }
 
-module.exports = { BIN, ART, LOGIN, PASSWORD, freePort, startServer, launch };
+// Every message id of the catalogue: one of them in a page's text is a raw key shown to a reader.
+const KEYS = new Set(fs.readFileSync(path.join(__dirname, '..', 'locales', 'en', 'main.ftl'), 'utf8')
+  .split('\n').map(l => l.match(/^([a-z][a-z0-9_-]*) =/)).filter(Boolean).map(m => m[1]));
+
+/// What in the visible text of a page is not text for a reader: Fluent placeholders, raw message
+/// ids, raw field names or enum values (snake_case words) and UUIDs.
+async function leftovers(page) {
+  const text = await page.evaluate(() => document.body ? document.body.innerText : '');
+  const found = [];
+  for (const m of text.matchAll(/\{\s*\$[a-z_]+\s*\}/g)) found.push(m[0]);
+  for (const m of text.matchAll(/\b[a-z][a-z0-9]*(?:-[a-z0-9_]+)+\b/g)) if (KEYS.has(m[0])) found.push(m[0]);
+  for (const m of text.matchAll(/\b[a-z]+_[a-z_]+\b/g)) found.push(m[0]);
+  for (const m of text.matchAll(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g)) found.push(m[0]);
+  return found;
+}
+
+async function assertClean(page, label) {
+  const found = await leftovers(page);
+  assert.deepStrictEqual(found, [], `${label || page.url()}: raw text shown to the reader`);
+}
+
+module.exports = { BIN, ART, LOGIN, PASSWORD, freePort, startServer, launch, leftovers, assertClean };

@@ -573,6 +573,10 @@ async fn run(cli: Cli) -> Result<()> {
 
 fn main() {
     let cli = Cli::parse();
+    // Tests and CI's browser journeys: a broken message fails the request instead of showing a raw key.
+    if std::env::var("MESURE_I18N_STRICT").is_ok_and(|v| v == "1") {
+        mesure_i18n::set_strict(true);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -40,7 +40,29 @@ fn pick(lang: Language) -> &'static FluentBundle<FluentResource> {
     }
 }
 
-/// The message `key` in `lang`; the key itself when missing (a test keeps that from happening).
+/// In strict mode (tests, CI's browser journeys) a missing message or an unfilled placeholder
+/// panics, so the request that shows it fails loudly instead of echoing a raw key to a reader.
+static STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns strict mode on or off (see [`STRICT`]); `mesure` turns it on when `MESURE_I18N_STRICT=1`.
+pub fn set_strict(on: bool) {
+    STRICT.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether strict mode is on.
+pub fn is_strict() -> bool {
+    STRICT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[allow(clippy::panic)] // strict mode exists to fail the test that shows a broken message
+fn broken(lang: Language, key: &str, what: &str) {
+    if is_strict() {
+        panic!("i18n: {what} in message `{key}` ({lang:?})");
+    }
+}
+
+/// The message `key` in `lang`; the key itself when missing (strict mode and the catalogue
+/// tests keep that from happening).
 pub fn t(lang: Language, key: &str) -> String {
     t_args(lang, key, &[])
 }
@@ -55,6 +77,7 @@ pub enum Arg<'a> {
 pub fn t_args(lang: Language, key: &str, args: &[(&str, Arg<'_>)]) -> String {
     let b = pick(lang);
     let Some(msg) = b.get_message(key).and_then(|m| m.value()) else {
+        broken(lang, key, "missing message");
         return key.to_string();
     };
     let mut fa = FluentArgs::new();
@@ -65,12 +88,17 @@ pub fn t_args(lang: Language, key: &str, args: &[(&str, Arg<'_>)]) -> String {
         }
     }
     let mut errors = vec![];
-    b.format_pattern(
-        msg,
-        if args.is_empty() { None } else { Some(&fa) },
-        &mut errors,
-    )
-    .into_owned()
+    let out = b
+        .format_pattern(
+            msg,
+            if args.is_empty() { None } else { Some(&fa) },
+            &mut errors,
+        )
+        .into_owned();
+    if let Some(e) = errors.first() {
+        broken(lang, key, &format!("{e:?}"));
+    }
+    out
 }
 
 /// Whether the catalogue has `key`.

@@ -64,53 +64,65 @@ pub async fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
-/// One changed field of an audit entry.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct FieldChange {
-    pub field: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
+/// Every kind of entity the log records (the filter offers them all; a test checks each one
+/// recorded is listed and named in both languages).
+pub const ENTITIES: &[&str] = &[
+    "workspace",
+    "user",
+    "api_token",
+    "client",
+    "contact",
+    "project",
+    "deliverable",
+    "milestone",
+    "change_request",
+    "rate",
+    "cost_rate",
+    "time_entry",
+    "timesheet",
+    "capacity",
+    "leave",
+    "import",
+    "job",
+];
 
-/// The fields whose values differ between before and after (bookkeeping fields left out).
-pub fn changes(row: &AuditRow) -> Vec<FieldChange> {
-    let parse = |s: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
-        s.as_deref()
-            .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default()
-    };
-    let (b, a) = (parse(&row.before_json), parse(&row.after_json));
-    let show = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s.clone()),
-        Some(other) => Some(other.to_string()),
-    };
-    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    const SKIP: &[&str] = &[
-        "workspace_id",
-        "id",
-        "name_key",
-        "search_key",
-        "sort_key",
-        "created_at",
-        "updated_at",
-        "version",
-    ];
-    keys.into_iter()
-        .filter(|k| !SKIP.contains(&k.as_str()))
-        .filter(|k| {
-            let norm = |v: Option<&serde_json::Value>| v.filter(|v| !v.is_null()).cloned();
-            norm(b.get(*k)) != norm(a.get(*k))
-        })
-        .map(|k| FieldChange {
-            field: k.clone(),
-            before: show(b.get(k)),
-            after: show(a.get(k)),
-        })
-        .collect()
+/// Every action the log records.
+pub const ACTIONS: &[&str] = &[
+    "create",
+    "update",
+    "delete",
+    "archive",
+    "unarchive",
+    "login",
+    "password_change",
+    "password_reset_requested",
+    "password_reset",
+    "portal_access_granted",
+    "portal_access_revoked",
+    "revoke",
+    "retry",
+    "export_requested",
+    "sent",
+    "approved",
+    "rejected",
+    "reach",
+    "unreach",
+    "approve",
+    "reopen",
+    "approve_free",
+    "write_off",
+    "duplicate_week",
+];
+
+/// Display names of the ids an audit page mentions (people, clients, projects …).
+pub async fn names(
+    app: &App,
+    ctx: &Ctx,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>> {
+    ctx.require(Action::ReadAudit)?;
+    let mut conn = app.db.read().await?;
+    Ok(mesure_store::audit::names(&mut conn.conn(), ctx.workspace, ids).await?)
 }
 
 pub async fn list(app: &App, ctx: &Ctx, q: &AuditQuery) -> Result<(Vec<AuditRow>, bool)> {

@@ -92,3 +92,46 @@ pub async fn list(
     rows.truncate(limit as usize);
     Ok((rows, more))
 }
+
+/// The display names of the given ids across the named tables of a workspace (people, clients,
+/// contacts, projects, deliverables, milestones, change requests, tokens, imports): what the
+/// audit log shows instead of UUIDs.
+pub async fn names(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>> {
+    let mut out = std::collections::HashMap::new();
+    // Bounded IN lists (a page of the log names at most a few hundred ids).
+    for chunk in ids.chunks(200) {
+        let mut binds = vec![Bind::Uuid(ws.uuid())];
+        binds.extend(chunk.iter().map(|id| Bind::Uuid(*id)));
+        let list = (2..=binds.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let parts = [
+            ("users", "name"),
+            ("clients", "name"),
+            ("contacts", "first_name || ' ' || last_name"),
+            ("projects", "name"),
+            ("deliverables", "name"),
+            ("milestones", "name"),
+            ("change_requests", "title"),
+            ("api_tokens", "name"),
+            ("imports", "file_name"),
+        ];
+        let sql = parts
+            .iter()
+            .map(|(t, col)| {
+                format!(
+                    "SELECT id, {col} AS name FROM {t} WHERE workspace_id = $1 AND id IN ({list})"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let rows: Vec<(Uuid, String)> = crate::fetch(c, &sql, &binds).await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

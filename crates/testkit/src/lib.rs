@@ -100,6 +100,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
+    // A missing message or an unfilled placeholder fails the request (500) and so the test.
+    mesure_i18n::set_strict(true);
     // MESURE_TEST_LOG=debug (an env-filter) shows the server's logs while debugging a test.
     if let Ok(filter) = std::env::var("MESURE_TEST_LOG") {
         let _ = tracing_subscriber::fmt()

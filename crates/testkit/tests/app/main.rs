@@ -9,6 +9,7 @@
 
 mod access;
 mod api_clients;
+mod audit;
 mod auth;
 mod jobs_mail;
 mod schema;

@@ -119,7 +119,10 @@ async fn create_edit_and_find_a_client_through_the_forms() {
             page.contains("Garage Lemoine &amp; Fils")
                 || page.contains("Garage Lemoine &#38; Fils")
         );
-        assert!(page.contains("modification (client)") && page.contains("<td>Garage Lemoine</td>"));
+        assert!(
+            page.contains("a modifié le client") && page.contains("<td>Garage Lemoine</td>"),
+            "{page}"
+        );
         // Search, through the page and the htmx partial alike.
         let list = c
             .get(format!("{}/clients?q=lemoine", t.url))

@@ -1,29 +1,14 @@
 //! The workspace audit log with filters, its CSV export through the job queue, and downloads.
+use super::audit_text::{AuditLine, lines};
 use super::{Base, error_page, render, see_other};
 use crate::AppState;
 use crate::session::Page;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use mesure_i18n::{Arg, t_args};
-use mesure_services::audit::{self, ExportFilter, FieldChange};
-use mesure_store::audit::{AuditQuery, AuditRow};
+use mesure_services::audit::{self, ACTIONS, ENTITIES, ExportFilter};
+use mesure_store::audit::AuditQuery;
 use mesure_store::exports::ExportRow;
-
-/// "Camille Martin updated client" in the page's language.
-pub fn describe(base: &Base, r: &AuditRow) -> String {
-    let entity = base.t(&format!("entity-{}", r.entity_type));
-    let action = base.t(&format!("audit-action-{}", r.action));
-    t_args(
-        base.lang,
-        "audit-line",
-        &[
-            ("actor", Arg::Str(&r.actor_label)),
-            ("action", Arg::Str(&action)),
-            ("entity", Arg::Str(&entity)),
-        ],
-    )
-}
 
 #[derive(serde::Deserialize, Default)]
 pub struct Params {
@@ -39,7 +24,9 @@ pub struct Params {
 #[template(path = "audit.html")]
 struct AuditPage {
     base: Base,
-    rows: Vec<(AuditRow, String, Vec<FieldChange>)>,
+    rows: Vec<AuditLine>,
+    entities: Vec<(&'static str, String)>,
+    actions: Vec<(&'static str, String)>,
     entity_type: String,
     action: String,
     from: String,
@@ -103,17 +90,23 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(p): Query<Params>
         ("from", &fr),
         ("to", &tt),
     ]);
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            let label = describe(&base, &r);
-            let ch = audit::changes(&r);
-            (r, label, ch)
-        })
+    let rows = match lines(&s, &page, &base, rows).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, e),
+    };
+    let entities = ENTITIES
+        .iter()
+        .map(|e| (*e, base.t(&format!("audit-entity-{e}"))))
+        .collect();
+    let actions = ACTIONS
+        .iter()
+        .map(|a| (*a, base.t(&format!("audit-act-{a}"))))
         .collect();
     render(&AuditPage {
         base,
         rows,
+        entities,
+        actions,
         entity_type: et,
         action: ac,
         from: fr,

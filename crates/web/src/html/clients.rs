@@ -305,11 +305,7 @@ struct ShowPage {
     base: Base,
     c: ClientRow,
     contacts: Vec<ContactRow>,
-    history: Vec<(
-        mesure_store::audit::AuditRow,
-        String,
-        Vec<audit::FieldChange>,
-    )>,
+    history: Vec<super::audit_text::AuditLine>,
     can_write: bool,
     can_write_contacts: bool,
 }
@@ -357,14 +353,10 @@ pub async fn show(
     } else {
         vec![]
     };
-    let history = history
-        .into_iter()
-        .map(|r| {
-            let label = super::audit::describe(&base, &r);
-            let ch = audit::changes(&r);
-            (r, label, ch)
-        })
-        .collect();
+    let history = match super::audit_text::lines(&s, &page, &base, history).await {
+        Ok(h) => h,
+        Err(e) => return error_page(&page, e),
+    };
     render(&ShowPage {
         base,
         c,

@@ -250,11 +250,7 @@ struct ShowPage {
     client: ClientRow,
     login: Option<UserRow>,
     new_password: Option<String>,
-    history: Vec<(
-        mesure_store::audit::AuditRow,
-        String,
-        Vec<audit::FieldChange>,
-    )>,
+    history: Vec<super::audit_text::AuditLine>,
     can_write: bool,
     can_portal: bool,
 }
@@ -298,14 +294,10 @@ async fn show_page(
     } else {
         vec![]
     };
-    let history = history
-        .into_iter()
-        .map(|r| {
-            let label = super::audit::describe(&base, &r);
-            let ch = audit::changes(&r);
-            (r, label, ch)
-        })
-        .collect();
+    let history = match super::audit_text::lines(s, page, &base, history).await {
+        Ok(h) => h,
+        Err(e) => return error_page(page, e),
+    };
     render(&ShowPage {
         base,
         p,

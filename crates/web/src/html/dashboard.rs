@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::Action;
 use mesure_services::{audit, clients, contacts, jobs};
-use mesure_store::audit::{AuditQuery, AuditRow};
+use mesure_store::audit::AuditQuery;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -16,7 +16,7 @@ struct Dashboard {
     clients: i64,
     contacts: i64,
     archived_clients: i64,
-    recent: Vec<(AuditRow, String)>,
+    recent: Vec<super::audit_text::AuditLine>,
     dead_jobs: Option<i64>,
 }
 
@@ -78,13 +78,10 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQ
         Ok((clients, archived_clients, contacts, recent, dead_jobs)) => {
             let base = Base::new(&page, "dashboard-title", "/dashboard", "/dashboard")
                 .with_notice(q.notice.as_deref());
-            let recent = recent
-                .into_iter()
-                .map(|r| {
-                    let label = super::audit::describe(&base, &r);
-                    (r, label)
-                })
-                .collect();
+            let recent = match super::audit_text::lines(&s, &page, &base, recent).await {
+                Ok(r) => r,
+                Err(e) => return error_page(&page, e),
+            };
             render(&Dashboard {
                 base,
                 clients,

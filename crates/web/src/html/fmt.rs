@@ -4,11 +4,15 @@ use mesure_domain::{Currency, Language, Money};
 use mesure_i18n::{number, t};
 use rust_decimal::Decimal;
 
-/// Minutes as hours with one decimal: `12,5 h` / `12.5 h`.
+/// Minutes as `h:mm` (the one display of durations, as in the week grid): `12:30`, `1 234:05`
+/// in French, `1,234:05` in English; a minute reads `0:01`, never "0,0 h".
 pub fn hours(lang: Language, minutes: i64) -> String {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let m = minutes.unsigned_abs();
     format!(
-        "{}\u{a0}h",
-        number(lang, Decimal::from(minutes) / Decimal::from(60), 1)
+        "{sign}{}:{:02}",
+        mesure_i18n::count(lang, i64::try_from(m / 60).unwrap_or(i64::MAX)),
+        m % 60
     )
 }
 
@@ -109,8 +113,11 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(hours(Language::En, 90), "1.5\u{a0}h");
-        assert_eq!(hours(Language::Fr, 90), "1,5\u{a0}h");
+        assert_eq!(hours(Language::En, 90), "1:30");
+        assert_eq!(hours(Language::Fr, 1), "0:01");
+        assert_eq!(hours(Language::Fr, 74_045), "1\u{202f}234:05");
+        assert_eq!(hours(Language::En, 74_045), "1,234:05");
+        assert_eq!(hours(Language::En, -90), "-1:30");
         assert_eq!(pct(Language::En, Some(Decimal::new(805, 3))), "81\u{a0}%");
         assert_eq!(pct(Language::En, None), "no data");
         assert_eq!(bar_width(Some(Decimal::new(15, 1))), 100);

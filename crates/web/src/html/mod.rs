@@ -1,5 +1,6 @@
 //! The server-rendered web UI: the page frame shared by every screen, and the routes.
 pub mod audit;
+pub mod audit_text;
 pub mod auth;
 pub mod clients;
 pub mod contacts;
@@ -302,6 +303,14 @@ impl Base {
     }
     pub fn ts(&self, key: &str, name: &str, value: &str) -> String {
         t_args(self.lang, key, &[(name, Arg::Str(value))])
+    }
+    /// A message with two text arguments.
+    pub fn ts2(&self, key: &str, a: &str, a_value: &str, b: &str, b_value: &str) -> String {
+        t_args(
+            self.lang,
+            key,
+            &[(a, Arg::Str(a_value)), (b, Arg::Str(b_value))],
+        )
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.as_str()
