@@ -179,7 +179,38 @@ M = {
 "time-entries": ("Saisies", "Entries"),
 "time-empty": ("Aucune saisie.", "No entries."),
 "time-locked": ("verrouillé", "locked"),
-"time-approved-week": ("Semaine approuvée le { $date }.", "Week approved on { $date }."),
+"time-approved-week": ("Semaine approuvée le { $date } : elle est verrouillée et ne se modifie plus ici. Un responsable peut la rouvrir depuis les approbations.", "Week approved on { $date }: it is locked and cannot be changed here. A manager can reopen it from the approvals."),
+"err-date-outside-week": ("Ce jour n'est pas dans la semaine enregistrée.", "This day is not in the week being saved."),
+"time-duplicated-detail": ("""{ $count ->
+        [0] Aucune saisie reprise de la semaine dernière.
+        [one] Une saisie reprise de la semaine dernière.
+       *[other] { $count } saisies reprises de la semaine dernière.
+    }{ $future ->
+        [0] {""}
+        [one] {" "}Une saisie n'a pas été reprise : son jour est après aujourd'hui.
+       *[other] {" "}{ $future } saisies n'ont pas été reprises : leur jour est après aujourd'hui.
+    }{ $refused ->
+        [0] {""}
+        [one] {" "}Une saisie refusée (projet archivé, semaine verrouillée ou journée de plus de 24 h).
+       *[other] {" "}{ $refused } saisies refusées (projet archivé, semaine verrouillée ou journée de plus de 24 h).
+    }""", """{ $count ->
+        [0] No entry copied from last week.
+        [one] One entry copied from last week.
+       *[other] { $count } entries copied from last week.
+    }{ $future ->
+        [0] {""}
+        [one] {" "}One entry was not copied: its day is after today.
+       *[other] {" "}{ $future } entries were not copied: their day is after today.
+    }{ $refused ->
+        [0] {""}
+        [one] {" "}One entry refused (archived project, locked week or a day over 24 h).
+       *[other] {" "}{ $refused } entries refused (archived project, locked week or a day over 24 h).
+    }"""),
+"time-grid-cell-error": ("{ $day } · { $project } : { $message }", "{ $day } · { $project }: { $message }"),
+"time-grid-several": ("Plusieurs saisies ce jour-là : modifiez-les dans la liste", "Several entries on that day: change them in the list"),
+"time-grid-several-short": ("plusieurs", "several"),
+"err-grid-several": ("Plusieurs saisies ce jour-là : modifiez-les dans la liste des saisies.", "Several entries on that day: change them in the list of entries."),
+"err-grid-not-editable": ("Cette saisie (offerte ou passée en perte) se modifie depuis son propre formulaire.", "This entry (free or written off) changes through its own form."),
 "time-person": ("Personne", "Person"),
 "time-write-off": ("Passer en perte", "Write off"),
 "time-written-off": ("passé en perte", "written off"),
@@ -252,6 +283,7 @@ M = {
 "notice-milestone-saved": ("Jalon enregistré.", "Milestone saved."),
 "notice-time-logged": ("Temps enregistré.", "Time logged."),
 "notice-timer-started": ("Chronomètre démarré.", "Timer started."),
+"notice-timer-nothing-logged": ("Chronomètre arrêté après moins de 30 secondes : rien n'a été enregistré.", "Timer stopped after less than 30 seconds: nothing was logged."),
 "notice-timer-stopped": ("Chronomètre arrêté : le temps est enregistré.", "Timer stopped: the time is logged."),
 "notice-week-saved": ("Semaine enregistrée.", "Week saved."),
 "notice-duplicated": ("Saisies de la semaine dernière reprises.", "Last week's entries copied."),

@@ -647,7 +647,26 @@ time-total = Total
 time-entries = Entries
 time-empty = No entries.
 time-locked = locked
-time-approved-week = Week approved on { $date }.
+time-approved-week = Week approved on { $date }: it is locked and cannot be changed here. A manager can reopen it from the approvals.
+err-date-outside-week = This day is not in the week being saved.
+time-duplicated-detail = { $count ->
+        [0] No entry copied from last week.
+        [one] One entry copied from last week.
+       *[other] { $count } entries copied from last week.
+    }{ $future ->
+        [0] {""}
+        [one] {" "}One entry was not copied: its day is after today.
+       *[other] {" "}{ $future } entries were not copied: their day is after today.
+    }{ $refused ->
+        [0] {""}
+        [one] {" "}One entry refused (archived project, locked week or a day over 24 h).
+       *[other] {" "}{ $refused } entries refused (archived project, locked week or a day over 24 h).
+    }
+time-grid-cell-error = { $day } · { $project }: { $message }
+time-grid-several = Several entries on that day: change them in the list
+time-grid-several-short = several
+err-grid-several = Several entries on that day: change them in the list of entries.
+err-grid-not-editable = This entry (free or written off) changes through its own form.
 time-person = Person
 time-write-off = Write off
 time-written-off = written off
@@ -717,6 +736,7 @@ notice-change-saved = Change request saved.
 notice-milestone-saved = Milestone saved.
 notice-time-logged = Time logged.
 notice-timer-started = Timer started.
+notice-timer-nothing-logged = Timer stopped after less than 30 seconds: nothing was logged.
 notice-timer-stopped = Timer stopped: the time is logged.
 notice-week-saved = Week saved.
 notice-duplicated = Last week's entries copied.

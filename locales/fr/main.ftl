@@ -647,7 +647,26 @@ time-total = Total
 time-entries = Saisies
 time-empty = Aucune saisie.
 time-locked = verrouillé
-time-approved-week = Semaine approuvée le { $date }.
+time-approved-week = Semaine approuvée le { $date } : elle est verrouillée et ne se modifie plus ici. Un responsable peut la rouvrir depuis les approbations.
+err-date-outside-week = Ce jour n'est pas dans la semaine enregistrée.
+time-duplicated-detail = { $count ->
+        [0] Aucune saisie reprise de la semaine dernière.
+        [one] Une saisie reprise de la semaine dernière.
+       *[other] { $count } saisies reprises de la semaine dernière.
+    }{ $future ->
+        [0] {""}
+        [one] {" "}Une saisie n'a pas été reprise : son jour est après aujourd'hui.
+       *[other] {" "}{ $future } saisies n'ont pas été reprises : leur jour est après aujourd'hui.
+    }{ $refused ->
+        [0] {""}
+        [one] {" "}Une saisie refusée (projet archivé, semaine verrouillée ou journée de plus de 24 h).
+       *[other] {" "}{ $refused } saisies refusées (projet archivé, semaine verrouillée ou journée de plus de 24 h).
+    }
+time-grid-cell-error = { $day } · { $project } : { $message }
+time-grid-several = Plusieurs saisies ce jour-là : modifiez-les dans la liste
+time-grid-several-short = plusieurs
+err-grid-several = Plusieurs saisies ce jour-là : modifiez-les dans la liste des saisies.
+err-grid-not-editable = Cette saisie (offerte ou passée en perte) se modifie depuis son propre formulaire.
 time-person = Personne
 time-write-off = Passer en perte
 time-written-off = passé en perte
@@ -717,6 +736,7 @@ notice-change-saved = Demande de changement enregistrée.
 notice-milestone-saved = Jalon enregistré.
 notice-time-logged = Temps enregistré.
 notice-timer-started = Chronomètre démarré.
+notice-timer-nothing-logged = Chronomètre arrêté après moins de 30 secondes : rien n'a été enregistré.
 notice-timer-stopped = Chronomètre arrêté : le temps est enregistré.
 notice-week-saved = Semaine enregistrée.
 notice-duplicated = Saisies de la semaine dernière reprises.

@@ -16,6 +16,14 @@ pub struct FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
+    /// Adds one invalid field.
+    pub fn push(&mut self, field: &str, code: &'static str) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            code,
+            arg: None,
+        });
+    }
     pub fn one(field: &str, code: &'static str) -> Invalid {
         Invalid(vec![FieldError {
             field: field.to_string(),

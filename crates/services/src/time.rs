@@ -215,11 +215,19 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
         prepare(&mut c.conn(), app, ctx, &input, None).await?
     };
     let mut tx = app.db.begin().await?;
-    recheck(&mut tx.conn(), ctx, &row, None).await?;
-    store::insert(&mut tx.conn(), &row).await?;
-    let added = apply_people(&mut tx.conn(), &row).await?;
+    insert_prepared(&mut tx.conn(), app, ctx, &row).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Writes a prepared new entry in the caller's transaction: the racing checks, the row, the
+/// aggregates, the audit entry and the project's radar.
+async fn insert_prepared(c: &mut Conn<'_>, app: &App, ctx: &Ctx, row: &EntryRow) -> Result<()> {
+    recheck(c, ctx, row, None).await?;
+    store::insert(c, row).await?;
+    let added = apply_people(c, row).await?;
     record::<(), _>(
-        &mut tx.conn(),
+        c,
         ctx.workspace,
         &ctx.actor(),
         row.created_at,
@@ -227,20 +235,18 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
         row.id,
         "create",
         None,
-        Some(&row),
+        Some(row),
     )
     .await?;
     crate::radar::recompute_after_entry(
-        &mut tx.conn(),
+        c,
         app,
         ctx,
         row.project_id,
         &[row.work_date],
         &[(month_of(row.work_date), added)],
     )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    .await
 }
 
 /// The checks that can race with another write, repeated inside the write transaction: the
@@ -293,9 +299,23 @@ pub async fn update(
     version: Option<i32>,
 ) -> Result<EntryRow> {
     ctx.require(Action::LogTime)?;
-    let mut input = form.parse()?;
+    let input = form.parse()?;
     let mut tx = app.db.begin().await?;
-    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+    let after = update_in(&mut tx.conn(), app, ctx, id, input, version).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Changes an entry in the caller's transaction (every rule checked, aggregates and radar kept).
+async fn update_in(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    id: EntryId,
+    mut input: EntryInput,
+    version: Option<i32>,
+) -> Result<EntryRow> {
+    let before = store::get(c, ctx.workspace, id.uuid()).await?;
     check_editable(ctx, &before)?;
     if let Some(v) = version
         && v != before.version
@@ -305,19 +325,19 @@ pub async fn update(
     if input.user_id.is_none() {
         input.user_id = Some(before.user_id);
     }
-    let mut after = prepare(&mut tx.conn(), app, ctx, &input, Some(&before)).await?;
-    recheck(&mut tx.conn(), ctx, &after, Some(&before)).await?;
+    let mut after = prepare(c, app, ctx, &input, Some(&before)).await?;
+    recheck(c, ctx, &after, Some(&before)).await?;
     // A written-off entry stays written off only while it stays billable work.
     if after.scope == "free" {
         after.write_off_reason = None;
         after.write_off_note = None;
         after.write_off_by = None;
     }
-    apply(&mut tx.conn(), &before, -1).await?;
-    store::update(&mut tx.conn(), &after, before.version).await?;
-    apply(&mut tx.conn(), &after, 1).await?;
+    apply(c, &before, -1).await?;
+    store::update(c, &after, before.version).await?;
+    apply(c, &after, 1).await?;
     record(
-        &mut tx.conn(),
+        c,
         ctx.workspace,
         &ctx.actor(),
         after.updated_at,
@@ -328,25 +348,31 @@ pub async fn update(
         Some(&after),
     )
     .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
+    crate::radar::recompute(c, app, ctx, before.project_id).await?;
     if after.project_id != before.project_id {
-        crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
+        crate::radar::recompute(c, app, ctx, after.project_id).await?;
     }
-    tx.commit().await?;
     Ok(after)
 }
 
 pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
     ctx.require(Action::LogTime)?;
     let mut tx = app.db.begin().await?;
-    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+    delete_in(&mut tx.conn(), app, ctx, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes an editable entry in the caller's transaction.
+async fn delete_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
+    let before = store::get(c, ctx.workspace, id.uuid()).await?;
     check_editable(ctx, &before)?;
-    store::delete(&mut tx.conn(), ctx.workspace, id.uuid())
+    store::delete(c, ctx.workspace, id.uuid())
         .await
         .map_err(|_| ServiceError::Conflict("err-week-locked"))?;
-    apply(&mut tx.conn(), &before, -1).await?;
+    apply(c, &before, -1).await?;
     record::<_, ()>(
-        &mut tx.conn(),
+        c,
         ctx.workspace,
         &ctx.actor(),
         app.now(),
@@ -357,9 +383,182 @@ pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
         None,
     )
     .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
+    crate::radar::recompute(c, app, ctx, before.project_id).await
+}
+
+/// One cell of a week grid as typed: the total wanted for a (project, deliverable, day). `key`
+/// names the cell in errors (the form field, or the API's `cells[i]`).
+#[derive(Clone, Debug)]
+pub struct WeekCell {
+    pub key: String,
+    pub project_id: String,
+    pub deliverable_id: Option<String>,
+    /// The day's offset from Monday, 0..=6.
+    pub day: i64,
+    /// `1:30`, `1,5`, `90`; empty for none.
+    pub value: String,
+}
+
+/// What saving a week did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WeekSaved {
+    pub created: usize,
+    pub updated: usize,
+    pub deleted: usize,
+}
+
+/// Saves a person's week grid all or nothing: every cell is checked first, then every change
+/// is written in one transaction; one bad cell refuses the whole save (each bad cell named by
+/// its key) and nothing is written.
+pub async fn save_week(
+    app: &App,
+    ctx: &Ctx,
+    user: Option<Uuid>,
+    monday: jiff::civil::Date,
+    cells: &[WeekCell],
+) -> Result<WeekSaved> {
+    ctx.require(Action::LogTime)?;
+    let user = user.unwrap_or(ctx.user.uuid());
+    if user != ctx.user.uuid() {
+        ctx.require(Action::ManageTime)?;
+        let mut c = app.db.read().await?;
+        match users::get(&mut c.conn(), ctx.workspace, UserId::from_uuid(user)).await {
+            Ok(u) if u.kind == "staff" => {}
+            Ok(_) | Err(mesure_store::StoreError::NotFound) => return Err(ServiceError::NotFound),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let monday = week_start(monday);
+    let mut bad = Invalid(Vec::new());
+    let mut wanted = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let minutes = if cell.value.trim().is_empty() {
+            Some(0)
+        } else {
+            mesure_domain::forms::parse_duration(&cell.value)
+        };
+        let day = monday.checked_add(jiff::Span::new().days(cell.day)).ok();
+        let project = Uuid::parse_str(cell.project_id.trim()).ok();
+        let deliverable = match cell.deliverable_id.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(d) => Uuid::parse_str(d).map(Some),
+        };
+        match (minutes, day, project, deliverable) {
+            (Some(m), _, _, _) if m > MAX_DAY_MINUTES => bad.push(&cell.key, "err-duration-day"),
+            (Some(m), Some(day), Some(p), Ok(d)) if (0..7).contains(&cell.day) => {
+                wanted.push((cell, p, d, day, m));
+            }
+            (None, ..) => bad.push(&cell.key, "err-duration"),
+            _ => bad.push(&cell.key, "err-not-found"),
+        }
+    }
+    if !bad.0.is_empty() {
+        return Err(bad.into());
+    }
+    let from = day_key(monday);
+    let to = day_key(
+        monday
+            .checked_add(jiff::Span::new().days(7))
+            .unwrap_or(monday),
+    );
+    let mut tx = app.db.begin().await?;
+    let entries = store::list(
+        &mut tx.conn(),
+        ctx.workspace,
+        &EntryQuery {
+            user: Some(user),
+            from: Some(from),
+            to: Some(to),
+            limit: i64::MAX,
+            ..EntryQuery::default()
+        },
+    )
+    .await?;
+    // Decreases first, so that moving hours between cells of one day never passes 24 hours.
+    wanted.sort_by_key(|(cell, p, d, day, m)| {
+        let current: i64 = entries
+            .iter()
+            .filter(|e| {
+                e.work_date == day_key(*day) && e.project_id == *p && e.deliverable_id == *d
+            })
+            .map(|e| e.minutes)
+            .sum();
+        (*m > current, cell.day)
+    });
+    let mut done = WeekSaved::default();
+    for (cell, p, d, day, m) in wanted {
+        let dk = day_key(day);
+        let here: Vec<&EntryRow> = entries
+            .iter()
+            .filter(|e| e.work_date == dk && e.project_id == p && e.deliverable_id == d)
+            .collect();
+        let current: i64 = here.iter().map(|e| e.minutes).sum();
+        if current == m {
+            continue;
+        }
+        let form = |note: Option<String>, billable: Option<String>| EntryForm {
+            project_id: p.to_string(),
+            deliverable_id: d.map(|d| d.to_string()),
+            user_id: Some(user.to_string()),
+            date: day.to_string(),
+            duration: format!("{m}m"),
+            note,
+            billable,
+            ..EntryForm::default()
+        };
+        let result = match here.as_slice() {
+            [] => match form(None, None).parse() {
+                Ok(input) => match prepare(&mut tx.conn(), app, ctx, &input, None).await {
+                    Ok(row) => insert_prepared(&mut tx.conn(), app, ctx, &row)
+                        .await
+                        .map(|()| done.created += 1),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e.into()),
+            },
+            [one] if m == 0 => delete_in(&mut tx.conn(), app, ctx, EntryId::from_uuid(one.id))
+                .await
+                .map(|()| done.deleted += 1),
+            // Free work and write-offs carry a reason: they change through the entry's own form.
+            [one] if one.scope != "in_scope" || one.write_off_reason.is_some() => {
+                Err(ServiceError::Conflict("err-grid-not-editable"))
+            }
+            [one] => match form(Some(one.note.clone()), Some(one.billable.to_string())).parse() {
+                Ok(input) => update_in(
+                    &mut tx.conn(),
+                    app,
+                    ctx,
+                    EntryId::from_uuid(one.id),
+                    input,
+                    Some(one.version),
+                )
+                .await
+                .map(|_| done.updated += 1),
+                Err(e) => Err(e.into()),
+            },
+            _ => Err(ServiceError::Conflict("err-grid-several")),
+        };
+        match result {
+            Ok(()) => {}
+            Err(ServiceError::Invalid(inv)) => {
+                for e in inv.0 {
+                    bad.0.push(mesure_domain::FieldError {
+                        field: cell.key.clone(),
+                        code: e.code,
+                        arg: e.arg,
+                    });
+                }
+            }
+            Err(ServiceError::Conflict(code)) => bad.push(&cell.key, code),
+            Err(e) => return Err(e),
+        }
+    }
+    if !bad.0.is_empty() {
+        // Dropping the transaction rolls every change of this save back.
+        return Err(bad.into());
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(done)
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
@@ -588,7 +787,18 @@ pub async fn week_approval(
 
 /// Copies a person's entries of the previous week into this week (same weekday), skipping days
 /// that would pass 24 hours; answers how many were copied.
-pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<usize> {
+/// What duplicating last week did: entries copied, and those left out because their day is
+/// after today (time is not logged ahead) or because a rule refused them (archived project,
+/// locked week, 24-hour day).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Duplicated {
+    pub copied: usize,
+    pub skipped_future: usize,
+    pub skipped_refused: usize,
+}
+
+/// Copies the caller's previous week into `week`, never onto a day after today.
+pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Duplicated> {
     ctx.require(Action::LogTime)?;
     let (from, _) = parse_day(week)
         .and_then(week_bounds)
@@ -612,13 +822,18 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<usi
         )
         .await?
     };
+    let today = crate::projects::today(app, ctx);
     let mut tx = app.db.begin().await?;
-    let mut n = 0;
+    let mut done = Duplicated::default();
     for e in entries.iter().rev() {
         let day = day_from_key(e.work_date)
             .and_then(|d| d.checked_add(jiff::Span::new().days(7)).ok())
             .map(day_key)
             .unwrap_or(e.work_date);
+        if day > today {
+            done.skipped_future += 1;
+            continue;
+        }
         let input = EntryInput {
             user_id: None,
             project_id: e.project_id,
@@ -634,19 +849,26 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<usi
         };
         let row = match prepare(&mut tx.conn(), app, ctx, &input, None).await {
             Ok(r) => r,
-            Err(ServiceError::Invalid(_)) => continue,
+            Err(ServiceError::Invalid(_)) => {
+                done.skipped_refused += 1;
+                continue;
+            }
             Err(e) => return Err(e),
         };
         match recheck(&mut tx.conn(), ctx, &row, None).await {
             Ok(()) => {}
-            Err(ServiceError::Invalid(_)) => continue,
+            Err(ServiceError::Invalid(_)) => {
+                done.skipped_refused += 1;
+                continue;
+            }
             Err(e) => return Err(e),
         }
         store::insert(&mut tx.conn(), &row).await?;
         apply(&mut tx.conn(), &row, 1).await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
-        n += 1;
+        done.copied += 1;
     }
+    let n = done.copied;
     record::<(), _>(
         &mut tx.conn(),
         ctx.workspace,
@@ -660,7 +882,7 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<usi
     )
     .await?;
     tx.commit().await?;
-    Ok(n)
+    Ok(done)
 }
 
 /// The caller's running timer, if any.

@@ -100,6 +100,7 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("get", "/api/v1/timer") => (Some(LogTime), Same, 200),
         ("post", "/api/v1/timer/start") => (Some(LogTime), Invalid, 200),
         ("post", "/api/v1/timer/stop") => (Some(LogTime), Same, 200),
+        ("put", "/api/v1/timesheets/{id}/{week}") => (Some(LogTime), NotFound, 200),
         ("post", "/api/v1/timesheets/{id}/{week}/approve") => (Some(ManageTime), NotFound, 200),
         ("post", "/api/v1/timesheets/{id}/{week}/reopen") => (Some(ManageTime), NotFound, 200),
         ("post", "/api/v1/time-imports") => (Some(ManageTime), Same, 200),
@@ -250,6 +251,7 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
             Some(json!({"first_name": "Cible", "last_name": "Contact"}))
         }
         ("put", "/api/v1/workspace") => Some(json!({"name": "Renamed"})),
+        ("put", "/api/v1/timesheets/{id}/{week}") => Some(json!({"cells": []})),
         ("put", "/api/v1/users/{id}") => Some(json!({"role": "staff", "active": true})),
         ("post", "/api/v1/projects") => Some(
             json!({"client_id": f.client_a, "name": format!("P{n}"), "billing_model": "time_materials", "hourly_rate": "90"}),

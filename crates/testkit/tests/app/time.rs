@@ -88,6 +88,19 @@ async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value)
     (s, r.json().await.unwrap_or(Value::Null))
 }
 
+async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = t
+        .client()
+        .put(t.api(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
 async fn get(t: &TestApp, token: &str, path: &str) -> Value {
     let r = t
         .client()
@@ -870,7 +883,9 @@ async fn the_week_grid_and_forms_log_time() {
         t.login(&c, &a.staff.email, mesure_testkit::PASSWORD).await;
         let csrf = t.csrf(&c, "/time?week=2026-03-02").await;
         let pid = p.to_string();
-        // Two cells of a new row (Monday 1:30, Wednesday 2) and a bad cell (Friday "abc").
+        // Two cells of a new row (Monday 1:30, Wednesday 2), a Saturday 0:45 and a bad cell
+        // (Friday "deux"): the whole save is refused, nothing is written, every typed value
+        // comes back, and the bad cell is marked and named by its day and project.
         let r = c
             .post(format!("{}/time/grid", t.url))
             .form(&[
@@ -880,14 +895,53 @@ async fn the_week_grid_and_forms_log_time() {
                 ("r0_deliverable", ""),
                 ("r0_d0", "1:30"),
                 ("r0_d2", "2"),
-                ("r0_d4", "abc"),
+                ("r0_d4", "deux"),
+                ("r0_d5", "0:45"),
             ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 422, "the bad cell is reported");
-        assert!(r.text().await.unwrap().contains("Durée illisible"));
-        // The good cells were saved; the grid shows them back.
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("ven. 6 · Client Grille — Projet Grille : Durée illisible"),
+            "{html}"
+        );
+        assert!(html.contains("value=\"deux\"") && html.contains("value=\"0:45\""));
+        assert!(html.contains("value=\"1:30\"") && html.contains("aria-invalid=\"true\""));
+        assert_eq!(count(&t, "time_entries").await, 0, "nothing saved");
+        // A value over 24 hours is refused the same way.
+        let r = c
+            .post(format!("{}/time/grid", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("week", "2026-03-02"),
+                ("r0_project", pid.as_str()),
+                ("r0_d0", "1:30"),
+                ("r0_d1", "25:00"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert_eq!(count(&t, "time_entries").await, 0, "nothing saved");
+        // Corrected, the week saves whole.
+        let r = c
+            .post(format!("{}/time/grid", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("week", "2026-03-02"),
+                ("r0_project", pid.as_str()),
+                ("r0_deliverable", ""),
+                ("r0_d0", "1:30"),
+                ("r0_d2", "2"),
+                ("r0_d4", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        // The good cells were saved; the grid shows them back, each cell named by its day.
         let html = c
             .get(format!("{}/time?week=2026-03-02", t.url))
             .send()
@@ -897,6 +951,10 @@ async fn the_week_grid_and_forms_log_time() {
             .await
             .unwrap();
         assert!(html.contains("value=\"1:30\"") && html.contains("value=\"2:00\""));
+        assert!(
+            html.contains("aria-label=\"Client Grille — Projet Grille, lun. 2\""),
+            "{html}"
+        );
         // Emptying a cell deletes its entry; changing one updates it.
         let r = c
             .post(format!("{}/time/grid", t.url))
@@ -928,6 +986,19 @@ async fn the_week_grid_and_forms_log_time() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let notice = c
+            .get(format!("{}{to}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            notice.contains("Une saisie reprise de la semaine dernière."),
+            "{notice}"
+        );
         let next = get(
             &t,
             &a.staff.token,
@@ -936,6 +1007,124 @@ async fn the_week_grid_and_forms_log_time() {
         .await;
         assert_eq!(next[0]["date"], "2026-03-11");
         assert_eq!(next[0]["minutes"], 135);
+        // The week API saves all or nothing too: one bad cell, nothing written.
+        let (st, body) = put(
+            &t,
+            &a.staff.token,
+            "/timesheets/me/2026-03-16",
+            json!({"cells": [
+                {"project_id": pid, "date": "2026-03-16", "duration": "1:00"},
+                {"project_id": pid, "date": "2026-03-17", "duration": "deux"},
+                {"project_id": pid, "date": "2026-03-30", "duration": "1"},
+            ]}),
+        )
+        .await;
+        assert_eq!(st, 422, "{body}");
+        let fields: Vec<&str> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["cells[2]"], "{body}");
+        let (st, body) = put(
+            &t,
+            &a.staff.token,
+            "/timesheets/me/2026-03-16",
+            json!({"cells": [
+                {"project_id": pid, "date": "2026-03-16", "duration": "1:00"},
+                {"project_id": pid, "date": "2026-03-17", "duration": "deux"},
+            ]}),
+        )
+        .await;
+        assert_eq!(st, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "cells[1]", "{body}");
+        let week = get(
+            &t,
+            &a.staff.token,
+            "/time-entries?from=2026-03-16&to=2026-03-23",
+        )
+        .await;
+        assert_eq!(week.as_array().unwrap().len(), 0, "nothing written");
+        let (st, body) = put(
+            &t,
+            &a.staff.token,
+            "/timesheets/me/2026-03-18",
+            json!({"cells": [
+                {"project_id": pid, "date": "2026-03-16", "duration": "1:00"},
+                {"project_id": pid, "date": "2026-03-17", "duration": "0:30"},
+            ]}),
+        )
+        .await;
+        assert_eq!(st, 200, "{body}");
+        assert_eq!(body["created"], 2);
+        assert_eq!(body["week_start"], "2026-03-16");
+        // Staff cannot save another person's week.
+        let (st, _) = put(
+            &t,
+            &a.staff.token,
+            &format!("/timesheets/{}/2026-03-16", a.manager.id),
+            json!({"cells": []}),
+        )
+        .await;
+        assert_eq!(st, 403);
+        // An approved week renders read-only with the reason; the grid has no save button.
+        mesure_services::time::set_week_approved(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::UserId::from_uuid(a.staff.id),
+            "2026-03-16",
+            true,
+        )
+        .await
+        .unwrap();
+        let html = c
+            .get(format!("{}/time?week=2026-03-16", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("elle est verrouillée"), "{html}");
+        assert!(!html.contains("data-testid=\"grid-save\""));
+        assert!(html.contains("value=\"1:00\" inputmode=\"decimal\" aria-label=\"Client Grille — Projet Grille, lun. 16\" data-testid=\"grid-cell-0-0\" readonly"), "{html}");
+        // Duplicating into the current week never creates entries after today.
+        let today = jiff::Zoned::now()
+            .with_time_zone(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+            .date();
+        let monday = mesure_domain::engagement::week_start(today);
+        let last = monday.checked_sub(jiff::Span::new().days(7)).unwrap();
+        for d in 0..7 {
+            let day = last.checked_add(jiff::Span::new().days(d)).unwrap();
+            log(&t, &a.staff.ctx, p, &day.to_string(), 30).await;
+        }
+        let r = c
+            .post(format!("{}/time/duplicate", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("week", &monday.to_string())])
+            .send()
+            .await
+            .unwrap();
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let after_today = i64::from(6 - today.weekday().to_monday_zero_offset());
+        assert!(to.contains(&format!("&future={after_today}&")), "{to}");
+        let this_week = get(
+            &t,
+            &a.staff.token,
+            &format!(
+                "/time-entries?from={monday}&to={}",
+                monday.checked_add(jiff::Span::new().days(7)).unwrap()
+            ),
+        )
+        .await;
+        assert_eq!(this_week.as_array().unwrap().len() as i64, 7 - after_today);
+        assert!(
+            this_week
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["date"].as_str().unwrap() <= today.to_string().as_str())
+        );
         // The quick-entry form refuses free work without a reason, next to the field.
         let r = c
             .post(format!("{}/time/entries", t.url))

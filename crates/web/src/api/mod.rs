@@ -89,6 +89,7 @@ pub fn routes() -> (
         .routes(routes!(time::get_timer))
         .routes(routes!(time::start_timer))
         .routes(routes!(time::stop_timer))
+        .routes(routes!(time::save_week))
         .routes(routes!(time::approve_week))
         .routes(routes!(time::reopen_week))
         .routes(routes!(time::dashboard))

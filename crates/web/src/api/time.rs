@@ -442,6 +442,96 @@ pub struct WeekOut {
     pub entries: u64,
 }
 
+/// One cell of a week: the total time of a (project, deliverable, day).
+#[derive(Deserialize, ToSchema)]
+pub struct WeekCellBody {
+    pub project_id: String,
+    pub deliverable_id: Option<String>,
+    /// A day of the week, YYYY-MM-DD
+    pub date: String,
+    /// Minutes, decimal hours or `h:mm`; empty or `0` removes the cell's entry
+    pub duration: String,
+}
+
+/// A week grid to save all or nothing.
+#[derive(Deserialize, ToSchema)]
+pub struct WeekBody {
+    pub cells: Vec<WeekCellBody>,
+}
+
+/// What a week save changed.
+#[derive(Serialize, ToSchema)]
+pub struct WeekSavedOut {
+    pub week_start: String,
+    pub created: usize,
+    pub updated: usize,
+    pub deleted: usize,
+}
+
+/// Save a person's week grid all or nothing (`id` = `me` for oneself; others' weeks are the
+/// managers'). Each cell becomes the total of its (project, deliverable, day); one bad cell
+/// refuses the whole request, its errors named `cells[i]`, and nothing is written.
+#[utoipa::path(put, path = "/api/v1/timesheets/{id}/{week}", tag = "time", params(("id" = String, Path, description = "User id, or `me`"), ("week" = String, Path, description = "Any day of the week, YYYY-MM-DD")), request_body = WeekBody,
+    responses((status = 200, body = WeekSavedOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn save_week(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path((id, week)): Path<(String, String)>,
+    ApiJson(body): ApiJson<WeekBody>,
+) -> Result<Json<WeekSavedOut>, ApiError> {
+    let user = if id == "me" {
+        None
+    } else {
+        Some(
+            UserId::parse(&id)
+                .ok_or_else(|| err(&c, ServiceError::NotFound))?
+                .uuid(),
+        )
+    };
+    let monday = parse_day(&week)
+        .and_then(time::week_bounds)
+        .and_then(|(from, _)| mesure_domain::engagement::day_from_key(from))
+        .ok_or_else(|| {
+            err(
+                &c,
+                ServiceError::Invalid(mesure_domain::Invalid::one("week", "err-date")),
+            )
+        })?;
+    let mut bad = mesure_domain::Invalid(Vec::new());
+    let mut cells = Vec::with_capacity(body.cells.len());
+    for (i, cell) in body.cells.iter().enumerate() {
+        let key = format!("cells[{i}]");
+        let offset = parse_day(&cell.date)
+            .and_then(mesure_domain::engagement::day_from_key)
+            .and_then(|d| monday.until(d).ok())
+            .map(|span| i64::from(span.get_days()))
+            .filter(|d| (0..7).contains(d));
+        let Some(day) = offset else {
+            bad.push(&key, "err-date-outside-week");
+            continue;
+        };
+        cells.push(time::WeekCell {
+            key,
+            project_id: cell.project_id.clone(),
+            deliverable_id: cell.deliverable_id.clone(),
+            day,
+            value: cell.duration.clone(),
+        });
+    }
+    if !bad.0.is_empty() {
+        return Err(err(&c, ServiceError::Invalid(bad)));
+    }
+    let done = time::save_week(&s.app, &c.ctx, user, monday, &cells)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(WeekSavedOut {
+        week_start: monday.to_string(),
+        created: done.created,
+        updated: done.updated,
+        deleted: done.deleted,
+    }))
+}
+
 /// Approve a person's week (managers): its entries lock. `week` is any day of the week.
 #[utoipa::path(post, path = "/api/v1/timesheets/{id}/{week}/approve", tag = "time", params(("id" = String, Path, description = "User id"), ("week" = String, Path, description = "Any day of the week, YYYY-MM-DD")),
     responses((status = 200, body = WeekOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]

@@ -505,6 +505,10 @@ impl Values {
     pub fn get(&self, k: &str) -> &str {
         self.0.get(k).map(String::as_str).unwrap_or("")
     }
+    /// Whether the form carried the field (an emptied cell counts).
+    pub fn has(&self, k: &str) -> bool {
+        self.0.contains_key(k)
+    }
     pub fn from_body(body: &[u8]) -> Values {
         Values(
             serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)

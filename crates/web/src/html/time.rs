@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::engagement::{day_from_key, day_key, week_start};
-use mesure_domain::forms::{EntryForm, parse_day, parse_duration};
+use mesure_domain::forms::{EntryForm, parse_day};
 use mesure_domain::import::Format;
 use mesure_domain::{Action, EntryId, UserId};
 use mesure_services::time::{self as svc, ReasonForm, TimerForm};
@@ -24,14 +24,19 @@ use uuid::Uuid;
 pub struct WeekQuery {
     pub week: Option<String>,
     pub notice: Option<String>,
+    /// After "duplicate last week": entries copied, left out as after today, refused.
+    pub copied: Option<i64>,
+    pub future: Option<i64>,
+    pub refused: Option<i64>,
 }
 
 pub struct GridRow {
     pub project_id: String,
     pub deliverable_id: String,
     pub label: String,
-    /// Per day: the value shown and whether the cell is editable (one entry or none).
-    pub cells: Vec<(String, bool)>,
+    /// Per day: the value shown, whether the cell is editable (one entry or none), and the
+    /// link to the entries when the cell holds several.
+    pub cells: Vec<(String, bool, Option<String>, String)>,
     pub total: String,
 }
 
@@ -197,11 +202,27 @@ fn this_week(s: &AppState, page: &Page, q: Option<&str>) -> jiff::civil::Date {
 
 pub async fn week(State(s): State<AppState>, page: Page, Query(q): Query<WeekQuery>) -> Response {
     let monday = this_week(&s, &page, q.week.as_deref());
-    week_page(
+    let notice_text = match (q.notice.as_deref(), q.copied) {
+        (Some("duplicated"), Some(copied)) => {
+            let n = |v: Option<i64>| mesure_i18n::Arg::Num(v.unwrap_or(0));
+            Some(mesure_i18n::t_args(
+                page.ctx.language,
+                "time-duplicated-detail",
+                &[
+                    ("count", mesure_i18n::Arg::Num(copied)),
+                    ("future", n(q.future)),
+                    ("refused", n(q.refused)),
+                ],
+            ))
+        }
+        _ => None,
+    };
+    week_page_with(
         &s,
         &page,
         monday,
         q.notice.as_deref(),
+        notice_text,
         Values::default(),
         Errors::default(),
     )
@@ -213,6 +234,19 @@ async fn week_page(
     page: &Page,
     monday: jiff::civil::Date,
     notice: Option<&str>,
+    values: Values,
+    errors: Errors,
+) -> Response {
+    week_page_with(s, page, monday, notice, None, values, errors).await
+}
+
+/// The week page; `notice_text` (already translated) replaces the notice of key `notice`.
+async fn week_page_with(
+    s: &AppState,
+    page: &Page,
+    monday: jiff::civil::Date,
+    notice: Option<&str>,
+    notice_text: Option<String>,
     mut values: Values,
     errors: Errors,
 ) -> Response {
@@ -288,13 +322,21 @@ async fn week_page(
                                 && e.scope == "in_scope"
                                 && e.write_off_reason.is_none()
                         });
+                    let several = (es.len() > 1).then(|| {
+                        let day = days.get(i).map(|d| d.to_string()).unwrap_or_default();
+                        format!("/time/entries?project_id={pid}&from={day}&to={day}")
+                    });
                     (
                         if m > 0 {
                             format!("{}:{:02}", m / 60, m % 60)
                         } else {
                             String::new()
                         },
-                        editable,
+                        editable && approval.is_none(),
+                        several,
+                        days.get(i)
+                            .map(|d| fmt::weekday_day(lang, *d))
+                            .unwrap_or_default(),
                     )
                 })
                 .collect();
@@ -323,6 +365,9 @@ async fn week_page(
         values.set("date", Some(&fmt::iso(Some(d))));
     }
     let mut base = Base::new(page, "time-title", "/time", "/time").with_notice(notice);
+    if notice_text.is_some() {
+        base.notice = notice_text;
+    }
     base.title = t("time-title");
     let week_label = mesure_i18n::t_args(
         lang,
@@ -467,7 +512,9 @@ pub async fn timer_stop(State(s): State<AppState>, page: Page, body: Bytes) -> R
         return r;
     }
     match svc::stop_timer(&s.app, &page.ctx).await {
-        Ok(_) => see_other("/time", "timer-stopped"),
+        Ok(Some(_)) => see_other("/time", "timer-stopped"),
+        // Under 30 seconds (or no timer running): say that nothing was logged.
+        Ok(None) => see_other("/time", "timer-nothing-logged"),
         Err(ServiceError::Invalid(inv)) => {
             let monday = this_week(&s, &page, None);
             week_page(
@@ -484,8 +531,9 @@ pub async fn timer_stop(State(s): State<AppState>, page: Page, body: Bytes) -> R
     }
 }
 
-/// Saves the weekly grid: each editable cell becomes the total of its (project, deliverable, day):
-/// an empty cell with an entry deletes it, a new value creates or changes the one entry.
+/// Saves the weekly grid all or nothing (`svc::save_week`): each cell becomes the total of its
+/// (project, deliverable, day). A bad cell refuses the whole save; the page comes back with every
+/// typed value, the bad cells marked and named by day and project in the summary.
 pub async fn grid_save(State(s): State<AppState>, page: Page, body: Bytes) -> Response {
     let pairs: Vec<(String, String)> = match page.form(&body) {
         Ok(f) => f,
@@ -494,138 +542,58 @@ pub async fn grid_save(State(s): State<AppState>, page: Page, body: Bytes) -> Re
     let lang = page.ctx.language;
     let v: HashMap<String, String> = pairs.into_iter().collect();
     let monday = this_week(&s, &page, v.get("week").map(String::as_str));
-    let from = day_key(monday);
-    let to = day_key(
-        monday
-            .checked_add(jiff::Span::new().days(7))
-            .unwrap_or(monday),
-    );
-    let entries = match svc::list(
-        &s.app,
-        &page.ctx,
-        EntryQuery {
-            user: Some(page.ctx.user.uuid()),
-            from: Some(from),
-            to: Some(to),
-            limit: 2000,
-            ..EntryQuery::default()
-        },
-    )
-    .await
-    {
-        Ok(e) => e,
-        Err(e) => return error_page(&page, e),
-    };
-    let mut problems = mesure_domain::Invalid(Vec::new());
-    for i in 0..100 {
+    let mut cells = Vec::new();
+    for i in 0..200 {
         let Some(project) = v.get(&format!("r{i}_project")).filter(|p| !p.is_empty()) else {
-            if v.contains_key(&format!("r{i}_d0")) {
-                continue;
-            } else if i > 20 {
-                break;
-            } else {
-                continue;
-            }
+            continue;
         };
-        let deliverable = v
-            .get(&format!("r{i}_deliverable"))
-            .filter(|d| !d.is_empty())
-            .cloned();
+        let deliverable = v.get(&format!("r{i}_deliverable")).cloned();
         for d in 0..7i64 {
-            let Some(cell) = v.get(&format!("r{i}_d{d}")) else {
-                continue;
-            };
-            let Ok(day) = monday.checked_add(jiff::Span::new().days(d)) else {
-                continue;
-            };
-            let dk = day_key(day);
-            let existing: Vec<&EntryRow> = entries
-                .iter()
-                .filter(|e| {
-                    e.work_date == dk
-                        && e.project_id.to_string() == *project
-                        && e.deliverable_id.map(|x| x.to_string()) == deliverable
-                })
-                .collect();
-            let field = format!("r{i}_d{d}");
-            let wanted = if cell.trim().is_empty() {
-                Some(0)
-            } else {
-                parse_duration(cell)
-            };
-            let Some(wanted) = wanted else {
-                problems.0.push(mesure_domain::FieldError {
-                    field,
-                    code: "err-duration",
-                    arg: None,
+            let key = format!("r{i}_d{d}");
+            if let Some(value) = v.get(&key) {
+                cells.push(svc::WeekCell {
+                    key,
+                    project_id: project.clone(),
+                    deliverable_id: deliverable.clone(),
+                    day: d,
+                    value: value.clone(),
                 });
-                continue;
-            };
-            let current: i64 = existing.iter().map(|e| e.minutes).sum();
-            if wanted == current {
-                continue;
-            }
-            let result = match existing.as_slice() {
-                [] => {
-                    let form = EntryForm {
-                        project_id: project.clone(),
-                        deliverable_id: deliverable.clone(),
-                        date: day.to_string(),
-                        duration: format!("{wanted}m"),
-                        ..EntryForm::default()
-                    };
-                    svc::log(&s.app, &page.ctx, &form).await.map(|_| ())
-                }
-                [one] if wanted == 0 => {
-                    svc::delete(&s.app, &page.ctx, EntryId::from_uuid(one.id)).await
-                }
-                [one] => {
-                    let form = EntryForm {
-                        project_id: project.clone(),
-                        deliverable_id: deliverable.clone(),
-                        date: day.to_string(),
-                        duration: format!("{wanted}m"),
-                        note: Some(one.note.clone()),
-                        billable: Some(one.billable.to_string()),
-                        ..EntryForm::default()
-                    };
-                    svc::update(
-                        &s.app,
-                        &page.ctx,
-                        EntryId::from_uuid(one.id),
-                        &form,
-                        Some(one.version),
-                    )
-                    .await
-                    .map(|_| ())
-                }
-                _ => Ok(()),
-            };
-            match result {
-                Ok(()) => {}
-                Err(ServiceError::Invalid(inv)) => {
-                    for e in inv.0 {
-                        problems.0.push(mesure_domain::FieldError {
-                            field: field.clone(),
-                            code: e.code,
-                            arg: e.arg,
-                        });
-                    }
-                }
-                Err(ServiceError::Conflict(k)) => problems.0.push(mesure_domain::FieldError {
-                    field: field.clone(),
-                    code: k,
-                    arg: None,
-                }),
-                Err(e) => return error_page(&page, e),
             }
         }
     }
-    if problems.0.is_empty() {
-        see_other(&format!("/time?week={monday}"), "week-saved")
-    } else {
-        let errors = Errors::from_invalid(lang, &problems);
-        week_page(&s, &page, monday, None, Values::from_body(&body), errors).await
+    match svc::save_week(&s.app, &page.ctx, None, monday, &cells).await {
+        Ok(_) => see_other(&format!("/time?week={monday}"), "week-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            let mut errors = Errors::from_invalid(lang, &inv);
+            // Name each bad cell by its day and project in the summary.
+            let labels = match names(&s, &page).await {
+                Ok((n, _, _)) => n,
+                Err(e) => return error_page(&page, e),
+            };
+            for cell in &cells {
+                if let Some(msg) = errors.0.get_mut(&cell.key) {
+                    let day = monday
+                        .checked_add(jiff::Span::new().days(cell.day))
+                        .map(|d| fmt::weekday_day(lang, d))
+                        .unwrap_or_default();
+                    let project = Uuid::parse_str(&cell.project_id)
+                        .ok()
+                        .and_then(|p| labels.projects.get(&p).cloned())
+                        .unwrap_or_default();
+                    *msg = mesure_i18n::t_args(
+                        lang,
+                        "time-grid-cell-error",
+                        &[
+                            ("day", mesure_i18n::Arg::Str(&day)),
+                            ("project", mesure_i18n::Arg::Str(&project)),
+                            ("message", mesure_i18n::Arg::Str(msg)),
+                        ],
+                    );
+                }
+            }
+            week_page(&s, &page, monday, None, Values::from_body(&body), errors).await
+        }
+        Err(e) => error_page(&page, e),
     }
 }
 
@@ -636,7 +604,11 @@ pub async fn duplicate(State(s): State<AppState>, page: Page, body: Bytes) -> Re
     };
     let week = v.get("week").cloned().unwrap_or_default();
     match svc::duplicate_last_week(&s.app, &page.ctx, &week).await {
-        Ok(_) => see_other(&format!("/time?week={week}"), "duplicated"),
+        Ok(d) => axum::response::Redirect::to(&format!(
+            "/time?week={week}&notice=duplicated&copied={}&future={}&refused={}",
+            d.copied, d.skipped_future, d.skipped_refused
+        ))
+        .into_response(),
         Err(e) => error_page(&page, e),
     }
 }
