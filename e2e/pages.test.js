@@ -22,6 +22,7 @@ test('every page in both languages for every role shows only text', { timeout: 6
   const server = await startServer();
   const browser = await launch();
   const problems = [];
+  const visited = {};
   try {
     for (const [role, email] of LOGINS) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -59,6 +60,7 @@ test('every page in both languages for every role shows only text', { timeout: 6
             }
           }
         }
+        visited[`${role} ${lang}`] = seen.size;
         await page.screenshot({ path: path.join(ART, `pages-${role}-${lang}.png`) });
       }
       await ctx.close();
@@ -68,5 +70,9 @@ test('every page in both languages for every role shows only text', { timeout: 6
     server.proc.kill('SIGTERM');
     fs.rmSync(server.dir, { recursive: true, force: true });
   }
+  console.log('pages visited:', JSON.stringify(visited));
+  // The sweep must really have walked the application (not stopped at the login page).
+  assert.ok(visited['owner fr'] >= 15 && visited['owner en'] >= 15, JSON.stringify(visited));
+  assert.ok(visited['contact fr'] >= 2, JSON.stringify(visited));
   assert.deepStrictEqual(problems, [], problems.join('\n'));
 });

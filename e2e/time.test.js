@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { ART, LOGIN, PASSWORD, startServer, launch } = require('./helpers');
+const { assertClean } = require('./helpers');
 
 test('timer and weekly grid move the budget bar and raise the 80 % alert', { timeout: 180000 }, async () => {
   fs.mkdirSync(ART, { recursive: true });
@@ -46,6 +47,9 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     await page.click('[data-testid=timer-start]');
     await page.waitForURL(/notice=timer-started/);
     await page.waitForSelector('[data-testid=timer-running]');
+    // The running timer names its project (no raw placeholder).
+    assert.match(await page.textContent('[data-testid=timer-running]'), /sur Boulangerie Dupain — Audit SEO/);
+    await assertClean(page);
     await page.waitForFunction(() => /0:00:0[2-9]/.test(document.querySelector('time[data-elapsed]')?.textContent || ''));
     await shot('11-timer-running.png');
     await page.waitForTimeout(31000);
@@ -66,8 +70,24 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     await page.keyboard.press('Enter');
     await page.waitForURL(/notice=week-saved/);
     assert.strictEqual(await page.inputValue(cell), '1:41');
-    assert.match(await page.textContent('[data-testid=week-total]'), /1,7/);
+    assert.match(await page.textContent('[data-testid=week-total]'), /1:41/);
     await shot('12-grid-saved.png');
+
+    // A bad cell refuses the whole save: the typed values stay, the bad cell is marked and
+    // named by its day and project, and nothing is saved.
+    const other = `[data-testid=grid-cell-0-${(day + 1) % 7}]`;
+    await page.fill(cell, '2:00');
+    await page.fill(other, 'deux');
+    await page.click('[data-testid=grid-save]');
+    await page.waitForSelector('.error-summary');
+    assert.match(await page.textContent('.error-summary'), /Audit SEO : Durée illisible/);
+    assert.strictEqual(await page.getAttribute(other, 'aria-invalid'), 'true');
+    assert.strictEqual(await page.inputValue(other), 'deux');
+    assert.strictEqual(await page.inputValue(cell), '2:00');
+    await assertClean(page);
+    await shot('12b-grid-error.png');
+    await page.goto(base + '/time');
+    assert.strictEqual(await page.inputValue(cell), '1:41', 'nothing was saved');
 
     // The bar moved past 80 % (101 of 120 minutes) and the alert is in the list.
     await page.goto(projectUrl);

@@ -180,6 +180,8 @@ M = {
 "time-empty": ("Aucune saisie.", "No entries."),
 "time-locked": ("verrouillé", "locked"),
 "time-approved-week": ("Semaine approuvée le { $date } : elle est verrouillée et ne se modifie plus ici. Un responsable peut la rouvrir depuis les approbations.", "Week approved on { $date }: it is locked and cannot be changed here. A manager can reopen it from the approvals."),
+"time-write-off-choose": ("Raison de la perte…", "Write-off reason…"),
+"err-rate-no-end": ("Un taux de facturation court jusqu'au suivant : pour le changer, ajoutez un nouveau taux à partir du jour du changement.", "A billing rate runs until the next one: to change it, add a new rate from the day it changes."),
 "err-date-outside-week": ("Ce jour n'est pas dans la semaine enregistrée.", "This day is not in the week being saved."),
 "time-duplicated-detail": ("""{ $count ->
         [0] Aucune saisie reprise de la semaine dernière.

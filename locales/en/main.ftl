@@ -648,6 +648,8 @@ time-entries = Entries
 time-empty = No entries.
 time-locked = locked
 time-approved-week = Week approved on { $date }: it is locked and cannot be changed here. A manager can reopen it from the approvals.
+time-write-off-choose = Write-off reason…
+err-rate-no-end = A billing rate runs until the next one: to change it, add a new rate from the day it changes.
 err-date-outside-week = This day is not in the week being saved.
 time-duplicated-detail = { $count ->
         [0] No entry copied from last week.

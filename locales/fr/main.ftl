@@ -648,6 +648,8 @@ time-entries = Saisies
 time-empty = Aucune saisie.
 time-locked = verrouillé
 time-approved-week = Semaine approuvée le { $date } : elle est verrouillée et ne se modifie plus ici. Un responsable peut la rouvrir depuis les approbations.
+time-write-off-choose = Raison de la perte…
+err-rate-no-end = Un taux de facturation court jusqu'au suivant : pour le changer, ajoutez un nouveau taux à partir du jour du changement.
 err-date-outside-week = Ce jour n'est pas dans la semaine enregistrée.
 time-duplicated-detail = { $count ->
         [0] Aucune saisie reprise de la semaine dernière.

@@ -98,6 +98,9 @@ impl Transport {
 /// A message in the recipient's language, with a plain-text and an HTML body.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
+    /// The sender's display name (any text: quoted as RFC 5322 needs).
+    pub from_name: Option<String>,
+    /// The sender's address.
     pub from: String,
     pub to: String,
     pub subject: String,
@@ -117,10 +120,17 @@ pub enum MailError {
 
 /// Sends one message; errors are worth a retry unless they are `Config` or `Address`.
 pub async fn send(transport: &Transport, msg: &Outgoing) -> Result<(), MailError> {
-    let from: Mailbox = msg
+    let address = msg
         .from
         .parse()
         .map_err(|e| MailError::Address(format!("{}: {e}", msg.from)))?;
+    // A display name is free text (parentheses, commas, quotes, accents): lettre quotes it.
+    let name = msg
+        .from_name
+        .as_deref()
+        .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|n| !n.trim().is_empty());
+    let from = Mailbox::new(name, address);
     let to: Mailbox = msg
         .to
         .parse()
@@ -199,5 +209,36 @@ mod tests {
             Transport::Outbox(_)
         ));
         assert!(Transport::parse("http://x").is_err());
+    }
+}
+
+#[cfg(test)]
+mod display_name_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn display_names_with_special_characters_are_quoted() {
+        let dir = std::env::temp_dir().join(format!("mesure-mail-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        for name in [
+            "Atelier Lumière (kpi)",
+            "Dupont, Durand & Fils",
+            "L'agence \"Belle\" <vue>",
+            "Ça marche",
+        ] {
+            let msg = Outgoing {
+                from_name: Some(name.into()),
+                from: "agence@example.org".into(),
+                to: "client@example.org".into(),
+                subject: "Test".into(),
+                text: "Bonjour".into(),
+                html: "<p>Bonjour</p>".into(),
+            };
+            assert!(
+                send(&Transport::Outbox(dir.clone()), &msg).await.is_ok(),
+                "{name}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

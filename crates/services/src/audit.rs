@@ -170,7 +170,7 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
         .get("user")
         .and_then(|u| u.as_str())
         .and_then(|u| Uuid::parse_str(u).ok());
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::csv_out::writer();
     let header = [
         "at",
         "actor",

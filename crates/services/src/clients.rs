@@ -213,7 +213,7 @@ pub async fn segments(app: &App, ctx: &Ctx) -> Result<Vec<String>> {
 /// Every client matching the filters as CSV (read in pages of 1,000).
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
     ctx.require(Action::ReadClients)?;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::csv_out::writer();
     let err = |e: csv::Error| ServiceError::Internal(e.to_string());
     out.write_record([
         "id",

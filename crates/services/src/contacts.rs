@@ -185,7 +185,7 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
     ctx.require(Action::ReadContacts)?;
     let err = |e: csv::Error| ServiceError::Internal(e.to_string());
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::csv_out::writer();
     out.write_record([
         "id",
         "client_id",

@@ -125,7 +125,8 @@ async fn send_mail(
         .clone()
         .unwrap_or_else(|| app.default_mail_from.clone());
     let msg = mesure_mail::Outgoing {
-        from: format!("{} <{}>", w.name.replace(['<', '>', '"'], ""), from),
+        from_name: Some(w.name.clone()),
+        from,
         to: field("to")?,
         subject: field("subject")?,
         text: field("text")?,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod contacts;
+pub mod csv_out;
 pub mod demo;
 pub mod demo_time;
 pub mod import;

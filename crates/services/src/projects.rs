@@ -666,6 +666,15 @@ async fn check_person(c: &mut Conn<'_>, ctx: &Ctx, user: Uuid) -> Result<()> {
 /// that date on are repriced.
 pub async fn add_rate(app: &App, ctx: &Ctx, form: &RateForm) -> Result<RateRow> {
     ctx.require(Action::WriteProjects)?;
+    // A billing rate runs until the next one begins (the rate at a day is the latest started
+    // by then); an end date would be silently meaningless, so it is refused.
+    if form
+        .valid_to
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty())
+    {
+        return Err(Invalid::one("valid_to", "err-rate-no-end").into());
+    }
     let (user, project, rate, from, _) = parse_rate(ctx, form)?;
     let mut tx = app.db.begin().await?;
     check_person(&mut tx.conn(), ctx, user).await?;

@@ -1179,6 +1179,6 @@ pub async fn csv(app: &App, ctx: &Ctx, q: EntryQuery) -> Result<String> {
     .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
-pub fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
+pub fn csv_writer() -> crate::csv_out::SafeCsv {
+    crate::csv_out::writer()
 }

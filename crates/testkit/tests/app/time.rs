@@ -489,6 +489,10 @@ async fn project_figures_match_hand_computed_answers() {
         .await;
         assert_eq!(wo[0]["write_off_reason"], "our_error");
         // A new billing rate for the person on this project from 1 April reprices April's entries.
+        // A billing rate has no end date: one given is refused, not silently dropped.
+        let (st, body) = post(&t, &tok, "/rates", json!({"user_id": staff, "project_id": pid, "rate": "150", "valid_from": "2026-04-01", "valid_to": "2026-05-01"})).await;
+        assert_eq!(st, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "valid_to", "{body}");
         assert_eq!(post(&t, &tok, "/rates", json!({"user_id": staff, "project_id": pid, "rate": "150", "valid_from": "2026-04-01"})).await.0, 201);
         let r = get(&t, &tok, &format!("/projects/{pid}/radar")).await;
         assert_eq!(r["totals"]["billable_value"], 30000 + 60000);

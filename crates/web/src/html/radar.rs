@@ -211,7 +211,7 @@ pub async fn dashboard(
 pub async fn dashboard_csv(State(s): State<AppState>, page: Page) -> Response {
     match radar::dashboard(&s.app, &page.ctx, 100_000).await {
         Ok(d) => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = mesure_services::csv_out::writer();
             let _ = w.write_record([
                 "client_id",
                 "client",
@@ -259,7 +259,7 @@ pub async fn dashboard_csv(State(s): State<AppState>, page: Page) -> Response {
 
 use crate::api::projects::amount as minor;
 
-fn csv_response(name: &str, w: csv::Writer<Vec<u8>>) -> Response {
+fn csv_response(name: &str, w: mesure_services::csv_out::SafeCsv) -> Response {
     let body = w.into_inner().unwrap_or_default();
     (
         [
@@ -276,7 +276,7 @@ fn csv_response(name: &str, w: csv::Writer<Vec<u8>>) -> Response {
 
 /// Month-by-month figures as CSV (a project's or a client's).
 pub fn months_csv_response(name: &str, rows: &[(i32, &Figures2)]) -> Response {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = mesure_services::csv_out::writer();
     let _ = w.write_record([
         "month",
         "minutes",
@@ -696,7 +696,7 @@ pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response 
     let next = month_key(year_month(this).next());
     match radar::utilisation(&s.app, &page.ctx, this, next).await {
         Ok(rows) => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = mesure_services::csv_out::writer();
             let _ = w.write_record([
                 "user_id",
                 "person",
