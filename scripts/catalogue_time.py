@@ -181,6 +181,72 @@ M = {
 "time-locked": ("verrouillé", "locked"),
 "time-approved-week": ("Semaine approuvée le { $date } : elle est verrouillée et ne se modifie plus ici. Un responsable peut la rouvrir depuis les approbations.", "Week approved on { $date }: it is locked and cannot be changed here. A manager can reopen it from the approvals."),
 "time-write-off-choose": ("Raison de la perte…", "Write-off reason…"),
+"time-kind": ("Type", "Kind"),
+"time-kind-billable": ("facturable", "billable"),
+"time-kind-non_billable": ("non facturable", "non-billable"),
+"time-kind-free": ("offert", "free"),
+"time-kind-written_off": ("passé en perte", "written off"),
+"time-kind-unplanned": ("hors périmètre", "outside the scope"),
+"time-kind-change_request": ("demande de changement", "change request"),
+"time-actions": ("Actions", "Actions"),
+"nav-entries": ("Saisies", "Entries"),
+"nav-reports": ("Rapports", "Reports"),
+"period-label": ("Période", "Period"),
+"period-dates": ("Dates choisies", "Chosen dates"),
+"period-from": ("Du", "From"),
+"period-until": ("Au (inclus)", "To (included)"),
+"period-this_week": ("Cette semaine", "This week"),
+"period-last_week": ("La semaine dernière", "Last week"),
+"period-this_month": ("Ce mois-ci", "This month"),
+"period-last_month": ("Le mois dernier", "Last month"),
+"period-this_quarter": ("Ce trimestre", "This quarter"),
+"period-last_quarter": ("Le trimestre dernier", "Last quarter"),
+"period-this_year": ("Cette année", "This year"),
+"period-last_year": ("L'année dernière", "Last year"),
+"period-last_12_months": ("Les douze derniers mois", "The last twelve months"),
+"period-custom": ("Dates choisies", "Chosen dates"),
+"err-period-too-long": ("Une période de dix ans au plus.", "A period of ten years at most."),
+"report-week-of": ("semaine du { $date }", "week of { $date }"),
+"report-title": ("Rapports", "Reports"),
+"report-group": ("Regrouper par", "Group by"),
+"report-group-client": ("Par client", "By client"),
+"report-group-project": ("Par projet", "By project"),
+"report-group-person": ("Par personne", "By person"),
+"report-group-deliverable": ("Par livrable", "By deliverable"),
+"report-split": ("Découper par", "Split by"),
+"report-split-week": ("Par semaine", "By week"),
+"report-split-month": ("Par mois", "By month"),
+"report-show": ("Afficher", "Show"),
+"report-hours": ("Heures", "Hours"),
+"report-billable": ("Facturables", "Billable"),
+"report-non-billable": ("Non facturables", "Non-billable"),
+"report-amount": ("Montant facturable", "Billable amount"),
+"report-free": ("Offert", "Free"),
+"report-written-off": ("Passé en perte", "Written off"),
+"report-cost": ("Coût", "Cost"),
+"report-margin": ("Marge (facturable − coût)", "Margin (billable − cost)"),
+"report-total": ("Total", "Total"),
+"report-empty": ("Aucun temps saisi sur cette période.", "No time logged in this period."),
+"report-no-deliverable": ("Sans livrable", "No deliverable"),
+"report-series-billable": ("Heures facturables", "Billable hours"),
+"report-series-other": ("Autres heures", "Other hours"),
+"report-chart-label": ("Heures par période, facturables et autres", "Hours per period, billable and other"),
+"report-chart-caption": ("Survolez une barre pour ses chiffres ; une période sans saisie reste vide.", "Hover a bar for its figures; a period without time stays empty."),
+"report-bar-title": ("{ $period } : { $billable } facturables, { $other } autres", "{ $period }: { $billable } billable, { $other } other"),
+"projects-count": ("""{ $count ->
+        [one] { $n } projet
+       *[other] { $n } projets
+    }""", """{ $count ->
+        [one] { $n } project
+       *[other] { $n } projects
+    }"""),
+"time-entries-count": ("""{ $count ->
+        [one] { $n } saisie
+       *[other] { $n } saisies
+    }""", """{ $count ->
+        [one] { $n } entry
+       *[other] { $n } entries
+    }"""),
 "err-rate-no-end": ("Un taux de facturation court jusqu'au suivant : pour le changer, ajoutez un nouveau taux à partir du jour du changement.", "A billing rate runs until the next one: to change it, add a new rate from the day it changes."),
 "err-date-outside-week": ("Ce jour n'est pas dans la semaine enregistrée.", "This day is not in the week being saved."),
 "time-duplicated-detail": ("""{ $count ->

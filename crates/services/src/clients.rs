@@ -204,6 +204,13 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ClientRow>
     Ok((rows, more, total))
 }
 
+/// Every client's id and name (filters and pickers).
+pub async fn names(app: &App, ctx: &Ctx) -> Result<Vec<(uuid::Uuid, String)>> {
+    ctx.require(Action::ReadClients)?;
+    let mut conn = app.db.read().await?;
+    Ok(clients::names(&mut conn.conn(), ctx.workspace).await?)
+}
+
 pub async fn segments(app: &App, ctx: &Ctx) -> Result<Vec<String>> {
     ctx.require(Action::ReadClients)?;
     let mut conn = app.db.read().await?;
@@ -213,9 +220,9 @@ pub async fn segments(app: &App, ctx: &Ctx) -> Result<Vec<String>> {
 /// Every client matching the filters as CSV (read in pages of 1,000).
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
     ctx.require(Action::ReadClients)?;
-    let mut out = crate::csv_out::writer();
+    let mut out = crate::csv_out::writer_for(ctx.language);
     let err = |e: csv::Error| ServiceError::Internal(e.to_string());
-    out.write_record([
+    out.header(&[
         "id",
         "name",
         "legal_name",
@@ -252,7 +259,7 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
                 &r.time_zone,
                 r.segment.as_deref().unwrap_or(""),
                 r.notes.as_deref().unwrap_or(""),
-                if r.archived_at.is_some() { "yes" } else { "no" },
+                &out.yes_no(r.archived_at.is_some()),
                 &mesure_store::ts(r.created_at).to_string(),
             ])
             .map_err(err)?;

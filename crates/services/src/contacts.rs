@@ -185,8 +185,8 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
     ctx.require(Action::ReadContacts)?;
     let err = |e: csv::Error| ServiceError::Internal(e.to_string());
-    let mut out = crate::csv_out::writer();
-    out.write_record([
+    let mut out = crate::csv_out::writer_for(ctx.language);
+    out.header(&[
         "id",
         "client_id",
         "client",
@@ -231,7 +231,7 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
                 r.job_title.as_deref().unwrap_or(""),
                 &r.contact_role,
                 &r.language,
-                if r.archived_at.is_some() { "yes" } else { "no" },
+                &out.yes_no(r.archived_at.is_some()),
             ])
             .map_err(err)?;
         }

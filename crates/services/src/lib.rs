@@ -13,6 +13,7 @@ pub mod import;
 pub mod jobs;
 pub mod projects;
 pub mod radar;
+pub mod reports;
 pub mod secrets;
 pub mod time;
 pub mod users;

@@ -200,6 +200,28 @@ pub async fn get(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRow> {
     Ok(projects::get(&mut c.conn(), ctx.workspace, id).await?)
 }
 
+/// A page of projects by name after `after` (`(name_key, id)`), and how many match.
+pub async fn page(
+    app: &App,
+    ctx: &Ctx,
+    client: Option<ClientId>,
+    archived: bool,
+    after: Option<&(String, uuid::Uuid)>,
+    limit: i64,
+) -> Result<(Vec<ProjectRow>, i64)> {
+    ctx.require(Action::ReadProjects)?;
+    let mut c = app.db.read().await?;
+    Ok(projects::page(
+        &mut c.conn(),
+        ctx.workspace,
+        client.map(ClientId::uuid),
+        archived,
+        after,
+        limit,
+    )
+    .await?)
+}
+
 pub async fn list(
     app: &App,
     ctx: &Ctx,

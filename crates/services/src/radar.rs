@@ -838,13 +838,28 @@ pub struct Dashboard {
 }
 
 pub async fn dashboard(app: &App, ctx: &Ctx, limit: usize) -> Result<Dashboard> {
+    // Trailing twelve months including the current one.
+    let (from, to) = window12(today_month(app, ctx));
+    dashboard_between(app, ctx, from, to, limit).await
+}
+
+/// The radar over the months `[from, to)` (`YYYYMM`): clients ranked by over-servicing with their
+/// monthly series, concentration over the same months. Trends stay trailing three months.
+pub async fn dashboard_between(
+    app: &App,
+    ctx: &Ctx,
+    from: i32,
+    to: i32,
+    limit: usize,
+) -> Result<Dashboard> {
     ctx.require(Action::ViewRadar)?;
+    if to <= from || engagement::year_month(from) > engagement::year_month(to) {
+        return Err(mesure_domain::Invalid::one("to", "err-end-before-start").into());
+    }
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;
     let now_month = today_month(app, ctx);
-    // Trailing twelve months including the current one.
-    let (from, to) = window12(now_month);
     let rows = totals::clients_between(c, ws, from, to).await?;
     let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 0)).collect();
     let conc = kpi::concentration(&revenues);

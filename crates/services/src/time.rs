@@ -11,7 +11,7 @@ use mesure_domain::forms::{EntryForm, EntryInput, parse_day};
 use mesure_domain::time::{MAX_DAY_MINUTES, Minutes, Rounding};
 use mesure_domain::{Action, EntryId, Invalid, ProjectId, UserId};
 use mesure_store::projects::{self, CostRow, ProjectRow, RateRow};
-use mesure_store::time::{self as store, EntryQuery, EntryRow, TimerRow};
+use mesure_store::time::{self as store, EntryCursor, EntryQuery, EntryRow, TimerRow};
 use mesure_store::{Conn, totals, users};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -581,6 +581,19 @@ pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRo
     Ok(store::list(&mut c.conn(), ctx.workspace, &q).await?)
 }
 
+/// A page of entries and how many match the filters; staff see only their own.
+/// A page of entries, how many match the filters and their minutes; staff see only their own.
+pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryRow>, i64, i64)> {
+    ctx.require(Action::LogTime)?;
+    if !ctx.may(Action::ManageTime) {
+        q.user = Some(ctx.user.uuid());
+    }
+    let mut c = app.db.read().await?;
+    let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
+    let (total, minutes) = store::count(&mut c.conn(), ctx.workspace, &q).await?;
+    Ok((rows, total, minutes))
+}
+
 /// Recomputes rates, costs and billed minutes of a person's entries from `from` on (after a
 /// rate change), leaving invoiced entries untouched; updates the aggregates of every project hit.
 pub async fn reprice(c: &mut Conn<'_>, app: &App, ctx: &Ctx, user: Uuid, from: i32) -> Result<()> {
@@ -1092,8 +1105,15 @@ pub async fn set_leave(app: &App, ctx: &Ctx, user: UserId, day: &str, hours: &st
 }
 
 /// Time entries as CSV in the generic import layout (so an export imports back).
-pub async fn csv(app: &App, ctx: &Ctx, q: EntryQuery) -> Result<String> {
-    let rows = list(app, ctx, q).await?;
+/// Every entry matching the query as CSV in the reader's dialect (read in pages of 5,000: an
+/// export never stops at a cap). Mesure's importer reads it back (generic format).
+pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
+    ctx.require(Action::LogTime)?;
+    if !ctx.may(Action::ManageTime) {
+        q.user = Some(ctx.user.uuid());
+    }
+    q.limit = 5000;
+    q.after = None;
     let mut c = app.db.read().await?;
     let people: std::collections::HashMap<Uuid, String> =
         users::list_staff(&mut c.conn(), ctx.workspace)
@@ -1122,8 +1142,8 @@ pub async fn csv(app: &App, ctx: &Ctx, q: EntryQuery) -> Result<String> {
     .await?
     .into_iter()
     .collect();
-    let mut w = csv_writer();
-    w.write_record([
+    let mut w = crate::csv_out::writer_for(ctx.language);
+    w.header(&[
         "date",
         "person",
         "client",
@@ -1140,37 +1160,45 @@ pub async fn csv(app: &App, ctx: &Ctx, q: EntryQuery) -> Result<String> {
         "locked",
     ])
     .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    for e in rows {
-        let (client_id, pname) = pnames.get(&e.project_id).cloned().unwrap_or_default();
-        let dname = e
-            .deliverable_id
-            .and_then(|d| dnames.get(&d).cloned())
-            .unwrap_or_default();
-        let date = day_from_key(e.work_date)
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        let value = mesure_domain::engagement::value_of(e.billed_minutes, e.rate_minor);
-        w.write_record([
-            date,
-            people.get(&e.user_id).cloned().unwrap_or_default(),
-            cnames.get(&client_id).cloned().unwrap_or_default(),
-            pname,
-            dname,
-            e.minutes.to_string(),
-            e.note.clone(),
-            if e.billable {
-                "yes".into()
-            } else {
-                "no".into()
-            },
-            e.scope.clone(),
-            e.free_reason.clone().unwrap_or_default(),
-            e.write_off_reason.clone().unwrap_or_default(),
-            e.billed_minutes.to_string(),
-            mesure_domain::Money::from_minor(value, ctx.workspace_currency).to_decimal_string(),
-            if e.locked { "yes".into() } else { "no".into() },
-        ])
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    loop {
+        let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
+        for e in &rows {
+            let (client_id, pname) = pnames.get(&e.project_id).cloned().unwrap_or_default();
+            let dname = e
+                .deliverable_id
+                .and_then(|d| dnames.get(&d).cloned())
+                .unwrap_or_default();
+            let date = day_from_key(e.work_date)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            let value = mesure_domain::engagement::value_of(e.billed_minutes, e.rate_minor);
+            let value = w.decimal(
+                &mesure_domain::Money::from_minor(value, ctx.workspace_currency)
+                    .to_decimal_string(),
+            );
+            let (billable, locked) = (w.yes_no(e.billable), w.yes_no(e.locked));
+            w.write_record([
+                date,
+                people.get(&e.user_id).cloned().unwrap_or_default(),
+                cnames.get(&client_id).cloned().unwrap_or_default(),
+                pname,
+                dname,
+                e.minutes.to_string(),
+                e.note.clone(),
+                billable,
+                e.scope.clone(),
+                e.free_reason.clone().unwrap_or_default(),
+                e.write_off_reason.clone().unwrap_or_default(),
+                e.billed_minutes.to_string(),
+                value,
+                locked,
+            ])
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        }
+        match rows.last() {
+            Some(last) if rows.len() as i64 == q.limit => q.after = Some(EntryCursor::of(last)),
+            _ => break,
+        }
     }
     String::from_utf8(
         w.into_inner()

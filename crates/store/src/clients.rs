@@ -104,6 +104,16 @@ pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<(
     Ok(())
 }
 
+/// Every client's id and name, by name.
+pub async fn names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
+    crate::fetch(
+        c,
+        "SELECT id, name FROM clients WHERE workspace_id = $1 ORDER BY name_key, id",
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}
+
 /// What to list.
 #[derive(Clone, Debug, Default)]
 pub struct ListQuery {

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod listing;
 pub mod migrate;
 pub mod projects;
+pub mod reports;
 pub mod resets;
 pub mod schema_rules;
 pub mod sessions;

@@ -137,8 +137,50 @@ pub async fn list(
     if !archived {
         sql.push_str(" AND archived_at IS NULL");
     }
-    sql.push_str(" ORDER BY name_key, id LIMIT 2000");
+    sql.push_str(" ORDER BY name_key, id");
     fetch(c, &sql, &b).await
+}
+
+/// One page of projects by name after the keyset cursor `(name_key, id)`, with the number of
+/// projects matching the filters: lists never stop silently at a cap.
+pub async fn page(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Option<Uuid>,
+    archived: bool,
+    after: Option<&(String, Uuid)>,
+    limit: i64,
+) -> Result<(Vec<ProjectRow>, i64)> {
+    let mut b = vec![Bind::Uuid(ws.uuid())];
+    let mut filter = String::from(" WHERE workspace_id = $1");
+    if let Some(cl) = client {
+        b.push(Bind::Uuid(cl));
+        filter.push_str(&format!(" AND client_id = ${}", b.len()));
+    }
+    if !archived {
+        filter.push_str(" AND archived_at IS NULL");
+    }
+    let total: (i64,) = fetch_one(
+        c,
+        &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM projects{filter}"),
+        &b,
+    )
+    .await?;
+    if let Some((key, id)) = after {
+        b.push(Bind::Text(key.clone()));
+        b.push(Bind::Uuid(*id));
+        filter.push_str(&format!(
+            " AND (name_key > ${} OR (name_key = ${} AND id > ${}))",
+            b.len() - 1,
+            b.len() - 1,
+            b.len()
+        ));
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM projects{filter} ORDER BY name_key, id LIMIT {}",
+        limit.clamp(1, 10_000)
+    );
+    Ok((fetch(c, &sql, &b).await?, total.0))
 }
 
 /// Finds a project of a client by its case-folded name.

@@ -203,7 +203,45 @@ pub struct EntryQuery {
     pub to: Option<i32>,
     /// `billable`, `free`, `written_off`, `unplanned`, `change_request`.
     pub kind: Option<String>,
+    /// Keyset cursor: entries strictly after this one in the list's order (newest first).
+    pub after: Option<EntryCursor>,
     pub limit: i64,
+}
+
+/// The position of an entry in lists (newest day first, then newest written, then id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryCursor {
+    pub work_date: i32,
+    pub created_at: i64,
+    pub id: Uuid,
+}
+
+impl EntryCursor {
+    pub fn of(e: &EntryRow) -> EntryCursor {
+        EntryCursor {
+            work_date: e.work_date,
+            created_at: e.created_at,
+            id: e.id,
+        }
+    }
+    /// `DATE_CREATED_ID`, as links carry it.
+    pub fn encode(&self) -> String {
+        format!(
+            "{}_{}_{}",
+            self.work_date,
+            self.created_at,
+            self.id.simple()
+        )
+    }
+    pub fn decode(s: &str) -> Option<EntryCursor> {
+        let mut it = s.split('_');
+        let c = EntryCursor {
+            work_date: it.next()?.parse().ok()?,
+            created_at: it.next()?.parse().ok()?,
+            id: Uuid::parse_str(it.next()?).ok()?,
+        };
+        it.next().is_none().then_some(c)
+    }
 }
 
 fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
@@ -248,12 +286,32 @@ fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
 }
 
 pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<Vec<EntryRow>> {
-    let (w, b) = filters(ws, q);
+    let (mut w, mut b) = filters(ws, q);
+    if let Some(k) = q.after {
+        b.push(Bind::Int(i64::from(k.work_date)));
+        b.push(Bind::Int(k.created_at));
+        b.push(Bind::Uuid(k.id));
+        let (d, t, i) = (b.len() - 2, b.len() - 1, b.len());
+        w.push_str(&format!(
+            " AND (work_date < ${d} OR (work_date = ${d} AND (created_at < ${t} OR (created_at = ${t} AND id < ${i}))))"
+        ));
+    }
     let sql = format!(
-        "SELECT {COLS} FROM time_entries{w} ORDER BY work_date DESC, created_at DESC, id LIMIT {}",
+        "SELECT {COLS} FROM time_entries{w} ORDER BY work_date DESC, created_at DESC, id DESC LIMIT {}",
         q.limit.clamp(1, 100_000)
     );
     fetch(c, &sql, &b).await
+}
+
+/// How many entries match the query's filters (the cursor and the limit aside), and their minutes.
+pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
+    let (w, b) = filters(ws, q);
+    fetch_one(
+        c,
+        &format!("SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries{w}"),
+        &b,
+    )
+    .await
 }
 
 /// In one query: whether the person's week is approved, and the minutes logged that day.

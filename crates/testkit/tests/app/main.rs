@@ -13,6 +13,8 @@ mod audit;
 mod auth;
 mod csv_exports;
 mod jobs_mail;
+mod lists;
+mod reports;
 mod schema;
 mod time;
 mod web;

@@ -684,8 +684,54 @@ async fn imports_take_real_exports_or_nothing() {
             .text()
             .await
             .unwrap();
-        assert!(csv.starts_with("date,person,client,project,deliverable,minutes"));
+        // A French reader gets what French Excel opens: BOM, `;`, French headers, decimal commas.
+        assert!(
+            csv.starts_with("\u{feff}date;personne;client;projet;livrable;minutes;note;facturable"),
+            "{csv}"
+        );
         assert_eq!(csv.lines().count() as i64, n + 1);
+        let french_minutes: i64 = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(';').nth(5).unwrap().parse::<i64>().unwrap())
+            .sum();
+        // An English reader gets `,`, English ids and decimal points.
+        mesure_services::users::set_language(&t.app, &a.owner.ctx, mesure_domain::Language::En)
+            .await
+            .unwrap();
+        let en = c
+            .get(format!("{}/time.csv", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            en.starts_with("date,person,client,project,deliverable,minutes"),
+            "{en}"
+        );
+        assert_eq!(en.lines().count() as i64, n + 1);
+        // Both import back into another workspace with the same minutes (the people under
+        // other addresses: an e-mail belongs to one workspace).
+        for (file, lang) in [(&csv, "fr"), (&en, "en")] {
+            let b = t.tenant(&format!("Agence Retour {lang}")).await;
+            let file = file.replace('@', &format!("@{lang}."));
+            let report = mesure_services::import::import(
+                &t.app,
+                &b.owner.ctx,
+                file.as_bytes(),
+                &mesure_services::import::Options {
+                    create_missing: true,
+                    file_name: "time.csv".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            assert!(report.errors.is_empty(), "{lang}: {:?}", report.errors);
+            assert_eq!(report.minutes, french_minutes, "{lang}");
+        }
     }
 }
 
@@ -1154,7 +1200,7 @@ async fn the_week_grid_and_forms_log_time() {
             .await
             .unwrap();
         assert_eq!(csv.lines().count(), 2, "{csv}");
-        assert!(csv.contains("Projet Grille") && csv.contains(",135,"));
+        assert!(csv.contains("Projet Grille") && csv.contains(";135;"));
     }
 }
 

@@ -366,3 +366,32 @@ pub fn check_version(v: Option<i32>, lang: mesure_domain::Language) -> Result<()
 pub fn rfc3339(us: i64) -> String {
     mesure_store::ts(us).to_string()
 }
+
+/// A page of a list: the items as a JSON array, `X-Total-Count`, and when more follow
+/// `X-Next-Cursor` and `Link: </api/v1/…?…&cursor=…>; rel="next"`.
+pub fn paged<T: serde::Serialize>(
+    items: Vec<T>,
+    total: i64,
+    next: Option<String>,
+    path: &str,
+    mut query: Vec<(String, String)>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut res = axum::Json(items).into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = total.to_string().parse() {
+        h.insert("x-total-count", v);
+    }
+    if let Some(cursor) = next {
+        query.push(("cursor".into(), cursor.clone()));
+        let link = format!(
+            "<{path}?{}>; rel=\"next\"",
+            serde_urlencoded::to_string(&query).unwrap_or_default()
+        );
+        if let (Ok(c), Ok(l)) = (cursor.parse(), link.parse()) {
+            h.insert("x-next-cursor", c);
+            h.insert(axum::http::header::LINK, l);
+        }
+    }
+    res
+}

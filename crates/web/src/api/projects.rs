@@ -7,7 +7,7 @@ use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use mesure_domain::engagement::{ChangeStatus, day_from_key};
 use mesure_domain::forms::{ChangeForm, DeliverableForm, ProjectForm};
 use mesure_domain::{ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
@@ -171,26 +171,72 @@ pub struct ProjectFilters {
     pub client_id: Option<String>,
     /// Include archived projects
     pub archived: Option<bool>,
+    /// Projects per page (default 500)
+    #[param(minimum = 1, maximum = 5000)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page (also in the `Link: …; rel="next"` header)
+    pub cursor: Option<String>,
 }
 
-/// List projects.
+/// A page cursor of projects: `name_key` and id, URL-safe.
+fn project_cursor(p: &ProjectRow) -> String {
+    format!(
+        "{}.{}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            p.name_key.as_bytes()
+        ),
+        p.id.simple()
+    )
+}
+
+fn parse_project_cursor(s: &str) -> Option<(String, uuid::Uuid)> {
+    let (k, id) = s.split_once('.')?;
+    let key = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, k).ok()?;
+    Some((
+        String::from_utf8(key).ok()?,
+        uuid::Uuid::parse_str(id).ok()?,
+    ))
+}
+
+/// List projects by name, a page at a time: `X-Total-Count` gives how many match, and the next
+/// page (when there is one) is in `Link: <…>; rel="next"` and `X-Next-Cursor`.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ProjectFilters),
-    responses((status = 200, body = Vec<ProjectOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<ProjectOut>, headers(("X-Total-Count" = i64, description = "Projects matching the filters"), ("X-Next-Cursor" = String, description = "Cursor of the next page, when there is one"), ("Link" = String, description = "The next page: `<url>; rel=\"next\"`"))), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(s): State<AppState>,
     c: ApiCaller,
     ApiQuery(f): ApiQuery<ProjectFilters>,
-) -> Result<Json<Vec<ProjectOut>>, ApiError> {
+) -> Result<Response, ApiError> {
+    let lang = c.ctx.language;
     let client = match f.client_id.as_deref().filter(|s| !s.is_empty()) {
-        Some(id) => {
-            Some(ClientId::parse(id).ok_or_else(|| super::bad_param(c.ctx.language, "client_id"))?)
-        }
+        Some(id) => Some(ClientId::parse(id).ok_or_else(|| super::bad_param(lang, "client_id"))?),
         None => None,
     };
-    let rows = projects::list(&s.app, &c.ctx, client, f.archived.unwrap_or(false))
+    let limit = f.limit.unwrap_or(500);
+    if !(1..=5000).contains(&limit) {
+        return Err(super::bad_param(lang, "limit"));
+    }
+    let after = match f.cursor.as_deref().filter(|s| !s.is_empty()) {
+        Some(k) => Some(parse_project_cursor(k).ok_or_else(|| super::bad_param(lang, "cursor"))?),
+        None => None,
+    };
+    let archived = f.archived.unwrap_or(false);
+    let (rows, total) = projects::page(&s.app, &c.ctx, client, archived, after.as_ref(), limit)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(rows.into_iter().map(ProjectOut::from).collect()))
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(project_cursor))
+        .flatten();
+    let mut query = vec![("limit".to_string(), limit.to_string())];
+    if let Some(cl) = client {
+        query.push(("client_id".into(), cl.uuid().to_string()));
+    }
+    if archived {
+        query.push(("archived".into(), "true".into()));
+    }
+    let body: Vec<ProjectOut> = rows.into_iter().map(ProjectOut::from).collect();
+    Ok(super::paged(body, total, next, "/api/v1/projects", query))
 }
 
 /// Create a project.

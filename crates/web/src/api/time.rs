@@ -148,6 +148,8 @@ pub struct EntryFilters {
     pub kind: Option<String>,
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page (also in the `Link: …; rel="next"` header)
+    pub cursor: Option<String>,
 }
 
 /// Turns list filters into a query, naming any bad parameter.
@@ -195,6 +197,13 @@ pub fn entry_query(c: &ApiCaller, f: &EntryFilters) -> Result<EntryQuery, ApiErr
         from: d(&f.from, "from")?,
         to: d(&f.to, "to")?,
         kind,
+        after: match f.cursor.as_deref().filter(|s| !s.is_empty()) {
+            Some(k) => Some(
+                mesure_store::time::EntryCursor::decode(k)
+                    .ok_or_else(|| super::bad_param(lang, "cursor"))?,
+            ),
+            None => None,
+        },
         limit,
     })
 }
@@ -203,20 +212,52 @@ fn entry_id(c: &ApiCaller, s: &str) -> Result<EntryId, ApiError> {
     EntryId::parse(s).ok_or_else(|| err(c, ServiceError::NotFound))
 }
 
-/// List time entries (newest first); staff see their own only. Every radar figure's entries are
-/// reachable with these filters.
+/// List time entries (newest first), a page at a time; staff see their own only. Every radar
+/// figure's entries are reachable with these filters. `X-Total-Count` gives how many match; the
+/// next page (when there is one) is in `Link: <…>; rel="next"` and `X-Next-Cursor`.
 #[utoipa::path(get, path = "/api/v1/time-entries", tag = "time", params(EntryFilters),
-    responses((status = 200, body = Vec<EntryOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<EntryOut>, headers(("X-Total-Count" = i64, description = "Entries matching the filters"), ("X-Next-Cursor" = String, description = "Cursor of the next page, when there is one"), ("Link" = String, description = "The next page: `<url>; rel=\"next\"`"))), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(s): State<AppState>,
     c: ApiCaller,
     ApiQuery(f): ApiQuery<EntryFilters>,
-) -> Result<Json<Vec<EntryOut>>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let q = entry_query(&c, &f)?;
-    let rows = time::list(&s.app, &c.ctx, q)
+    let limit = q.limit;
+    let (rows, total, _) = time::page(&s.app, &c.ctx, q)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(rows.into_iter().map(EntryOut::from).collect()))
+    let next = (rows.len() as i64 == limit)
+        .then(|| {
+            rows.last()
+                .map(|e| mesure_store::time::EntryCursor::of(e).encode())
+        })
+        .flatten();
+    let mut query: Vec<(String, String)> = [
+        ("user_id", &f.user_id),
+        ("project_id", &f.project_id),
+        ("client_id", &f.client_id),
+        ("deliverable_id", &f.deliverable_id),
+        ("from", &f.from),
+        ("to", &f.to),
+        ("kind", &f.kind),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| {
+        v.clone()
+            .filter(|v| !v.is_empty())
+            .map(|v| (k.to_string(), v))
+    })
+    .collect();
+    query.push(("limit".into(), limit.to_string()));
+    let body: Vec<EntryOut> = rows.into_iter().map(EntryOut::from).collect();
+    Ok(super::paged(
+        body,
+        total,
+        next,
+        "/api/v1/time-entries",
+        query,
+    ))
 }
 
 /// Log time.

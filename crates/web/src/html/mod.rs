@@ -7,9 +7,11 @@ pub mod contacts;
 pub mod dashboard;
 pub mod fmt;
 pub mod password;
+pub mod period;
 pub mod portal;
 pub mod projects;
 pub mod radar;
+pub mod reports;
 pub mod settings;
 pub mod svg;
 pub mod time;
@@ -132,6 +134,8 @@ pub fn routes() -> Router<AppState> {
         .route("/time/approvals/{user}/{week}/reopen", post(time::reopen))
         .route("/radar", get(radar::dashboard))
         .route("/radar.csv", get(radar::dashboard_csv))
+        .route("/reports", get(reports::page))
+        .route("/reports.csv", get(reports::csv))
         .route("/radar/utilisation.csv", get(radar::utilisation_csv))
         .route("/radar/clients/{id}", get(radar::client))
         .route("/radar/clients/{id}/months.csv", get(radar::client_csv))
@@ -197,6 +201,8 @@ impl Base {
         );
         add("/radar", "nav-radar", Action::ViewRadar, &mut nav);
         add("/time", "nav-time", Action::LogTime, &mut nav);
+        add("/time/entries", "nav-entries", Action::LogTime, &mut nav);
+        add("/reports", "nav-reports", Action::ViewRadar, &mut nav);
         add("/projects", "nav-projects", Action::ReadProjects, &mut nav);
         add("/clients", "nav-clients", Action::ReadClients, &mut nav);
         add("/contacts", "nav-contacts", Action::ReadContacts, &mut nav);
@@ -336,6 +342,18 @@ impl Base {
     }
     pub fn count(&self, n: &i64) -> String {
         mesure_i18n::count(self.lang, *n)
+    }
+    /// A counted noun with Fluent plurals: `$count` selects the form, `$n` is the number
+    /// formatted for the language (`1 001 saisies`).
+    pub fn plural(&self, key: &str, n: &i64) -> String {
+        t_args(
+            self.lang,
+            key,
+            &[
+                ("count", Arg::Num(*n)),
+                ("n", Arg::Str(&mesure_i18n::count(self.lang, *n))),
+            ],
+        )
     }
     pub fn money(&self, m: &Money) -> String {
         mesure_i18n::money(self.lang, *m)

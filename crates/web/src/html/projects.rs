@@ -34,6 +34,9 @@ pub struct ProjectLine {
 struct ListPage {
     base: Base,
     rows: Vec<ProjectLine>,
+    /// Projects matching (all pages).
+    total: i64,
+    next: Option<String>,
     can_write: bool,
     archived: bool,
 }
@@ -42,22 +45,56 @@ struct ListPage {
 pub struct ListQuery {
     pub archived: Option<String>,
     pub notice: Option<String>,
+    /// The page's cursor (`name_key` and id).
+    pub after: Option<String>,
 }
+
+/// Projects per page of the list.
+const PAGE: i64 = 100;
 
 pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> Response {
     let lang = page.ctx.language;
     let archived = q.archived.as_deref() == Some("1");
+    let after = q.after.as_deref().and_then(|a| {
+        let (id, key) = a.split_once('.')?;
+        Some((
+            String::from_utf8(
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key)
+                    .ok()?,
+            )
+            .ok()?,
+            uuid::Uuid::parse_str(id).ok()?,
+        ))
+    });
     let result = async {
-        let rows = projects::list(&s.app, &page.ctx, None, archived).await?;
+        let (rows, total) =
+            projects::page(&s.app, &page.ctx, None, archived, after.as_ref(), PAGE).await?;
         let names = client_names(&s, &page).await?;
         let mut c = s.app.db.read().await?;
-        let totals =
-            mesure_store::totals::project_totals(&mut c.conn(), page.ctx.workspace, None).await?;
-        Ok::<_, ServiceError>((rows, names, totals))
+        let totals: std::collections::HashMap<uuid::Uuid, i64> =
+            mesure_store::totals::project_totals(&mut c.conn(), page.ctx.workspace, None)
+                .await?
+                .into_iter()
+                .map(|t| (t.subject_id, t.minutes))
+                .collect();
+        Ok::<_, ServiceError>((rows, total, names, totals))
     }
     .await;
     match result {
-        Ok((rows, names, totals)) => {
+        Ok((rows, total, names, totals)) => {
+            let next = (rows.len() as i64 == PAGE)
+                .then(|| rows.last())
+                .flatten()
+                .map(|p| {
+                    format!(
+                        "{}.{}",
+                        p.id.simple(),
+                        base64::Engine::encode(
+                            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                            p.name_key.as_bytes()
+                        )
+                    )
+                });
             let lines = rows
                 .into_iter()
                 .filter(|p| archived || p.archived_at.is_none())
@@ -66,14 +103,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
                     client: names.get(&p.client_id).cloned().unwrap_or_default(),
                     client_id: p.client_id.to_string(),
                     model: mesure_i18n::t(lang, &format!("billing-{}", p.billing_model)),
-                    hours: fmt::hours(
-                        lang,
-                        totals
-                            .iter()
-                            .find(|t| t.subject_id == p.id)
-                            .map(|t| t.minutes)
-                            .unwrap_or(0),
-                    ),
+                    hours: fmt::hours(lang, totals.get(&p.id).copied().unwrap_or(0)),
                     archived: p.archived_at.is_some(),
                     name: p.name,
                 })
@@ -83,6 +113,8 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
             render(&ListPage {
                 base,
                 rows: lines,
+                total,
+                next,
                 can_write: page.ctx.may(Action::WriteProjects),
                 archived,
             })
@@ -916,7 +948,11 @@ pub async fn months_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
         Ok(r) => {
             let rows: Vec<(i32, &radar::Figures2)> =
                 r.months.iter().map(|(m, f)| (*m, f)).collect();
-            super::radar::months_csv_response(&format!("project-{}.csv", r.project.id), &rows)
+            super::radar::months_csv_response(
+                page.ctx.language,
+                &format!("project-{}.csv", r.project.id),
+                &rows,
+            )
         }
         Err(e) => error_page(&page, e),
     }

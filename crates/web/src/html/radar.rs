@@ -59,6 +59,9 @@ pub struct PersonLine {
 #[template(path = "radar.html")]
 struct DashboardPage {
     base: Base,
+    period: super::period::Period,
+    period_label: String,
+    periods: Vec<(&'static str, String, bool)>,
     clients: Vec<ClientLine>,
     total_hours: String,
     total_revenue: String,
@@ -102,17 +105,46 @@ fn client_line(
     }
 }
 
+/// The radar's period: any period of the picker (default: the last twelve months), in months.
+#[derive(serde::Deserialize, Default)]
+pub struct RadarQuery {
+    pub notice: Option<String>,
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn radar_period(
+    s: &AppState,
+    page: &Page,
+    q: &RadarQuery,
+) -> Result<super::period::Period, ServiceError> {
+    let today = mesure_domain::engagement::day_from_key(projects::today(&s.app, &page.ctx))
+        .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+    super::period::Period::parse(
+        q.period.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+        today,
+        "last_12_months",
+    )
+    .map_err(|code| ServiceError::Invalid(mesure_domain::Invalid::one("from", code)))
+}
+
 pub async fn dashboard(
     State(s): State<AppState>,
     page: Page,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<RadarQuery>,
 ) -> Response {
     let lang = page.ctx.language;
     let cur = page.ctx.workspace_currency.code().to_string();
-    let this = month_of(projects::today(&s.app, &page.ctx));
-    let next = month_key(year_month(this).next());
+    let period = match radar_period(&s, &page, &q) {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, e),
+    };
+    let (this, next) = period.months();
     let result = async {
-        let d = radar::dashboard(&s.app, &page.ctx, 25).await?;
+        let d = radar::dashboard_between(&s.app, &page.ctx, this, next, 25).await?;
         let u = radar::utilisation(&s.app, &page.ctx, this, next).await?;
         let (alerts, _) = radar::notifications(&s.app, &page.ctx).await?;
         Ok::<_, ServiceError>((d, u, alerts))
@@ -181,10 +213,8 @@ pub async fn dashboard(
             utilisation: fmt::pct(lang, p.utilisation),
             width: fmt::bar_width(p.utilisation),
             link: format!(
-                "/time/entries?user_id={}&from={}-{:02}-01&kind=billable",
-                p.user_id,
-                this / 100,
-                this % 100
+                "/time/entries?user_id={}&from={}&to={}&kind=billable",
+                p.user_id, period.from, period.to
             ),
         })
         .collect();
@@ -195,6 +225,9 @@ pub async fn dashboard(
         .collect();
     render(&DashboardPage {
         base: Base::new(&page, "radar-title", "/radar", "/radar").with_notice(q.notice.as_deref()),
+        periods: period.options(lang),
+        period_label: period.label(lang),
+        period,
         clients,
         total_hours: fmt::hours(lang, d.total.minutes),
         total_revenue: money(d.total.revenue),
@@ -208,11 +241,19 @@ pub async fn dashboard(
 }
 
 /// The radar ranking as CSV.
-pub async fn dashboard_csv(State(s): State<AppState>, page: Page) -> Response {
-    match radar::dashboard(&s.app, &page.ctx, 100_000).await {
+pub async fn dashboard_csv(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<RadarQuery>,
+) -> Response {
+    let (from, to) = match radar_period(&s, &page, &q) {
+        Ok(p) => p.months(),
+        Err(e) => return error_page(&page, e),
+    };
+    match radar::dashboard_between(&s.app, &page.ctx, from, to, 100_000).await {
         Ok(d) => {
-            let mut w = mesure_services::csv_out::writer();
-            let _ = w.write_record([
+            let mut w = mesure_services::csv_out::writer_for(page.ctx.language);
+            let _ = w.header(&[
                 "client_id",
                 "client",
                 "minutes",
@@ -230,26 +271,28 @@ pub async fn dashboard_csv(State(s): State<AppState>, page: Page) -> Response {
             ]);
             for c in &d.clients {
                 let f = &c.figures;
-                let _ = w.write_record([
+                let d = |v: String| w.decimal(&v);
+                let record = [
                     c.client_id.to_string(),
                     c.client_name.clone(),
                     f.minutes.to_string(),
                     f.billable_minutes.to_string(),
-                    minor(f.revenue),
-                    minor(f.cost),
-                    minor(f.margin),
-                    minor(f.free_value),
-                    minor(f.written_off_value),
-                    minor(f.over_servicing),
-                    f.over_servicing_share
+                    d(minor(f.revenue)),
+                    d(minor(f.cost)),
+                    d(minor(f.margin)),
+                    d(minor(f.free_value)),
+                    d(minor(f.written_off_value)),
+                    d(minor(f.over_servicing)),
+                    d(f.over_servicing_share
                         .map(|x| x.round_dp(4).to_string())
-                        .unwrap_or_default(),
-                    c.revenue_share
+                        .unwrap_or_default()),
+                    d(c.revenue_share
                         .map(|x| x.round_dp(4).to_string())
-                        .unwrap_or_default(),
-                    f.effective_rate.map(minor).unwrap_or_default(),
-                    c.trend.map(|t| t.flagged.to_string()).unwrap_or_default(),
-                ]);
+                        .unwrap_or_default()),
+                    d(f.effective_rate.map(minor).unwrap_or_default()),
+                    c.trend.map(|t| w.yes_no(t.flagged)).unwrap_or_default(),
+                ];
+                let _ = w.write_record(record);
             }
             csv_response("radar.csv", w)
         }
@@ -275,9 +318,13 @@ fn csv_response(name: &str, w: mesure_services::csv_out::SafeCsv) -> Response {
 }
 
 /// Month-by-month figures as CSV (a project's or a client's).
-pub fn months_csv_response(name: &str, rows: &[(i32, &Figures2)]) -> Response {
-    let mut w = mesure_services::csv_out::writer();
-    let _ = w.write_record([
+pub fn months_csv_response(
+    lang: mesure_domain::Language,
+    name: &str,
+    rows: &[(i32, &Figures2)],
+) -> Response {
+    let mut w = mesure_services::csv_out::writer_for(lang);
+    let _ = w.header(&[
         "month",
         "minutes",
         "billable_minutes",
@@ -295,7 +342,8 @@ pub fn months_csv_response(name: &str, rows: &[(i32, &Figures2)]) -> Response {
         "over_servicing",
     ]);
     for (m, f) in rows {
-        let _ = w.write_record([
+        let d = |v: i64| w.decimal(&minor(v));
+        let record = [
             format!("{}-{:02}", m / 100, m % 100),
             f.minutes.to_string(),
             f.billable_minutes.to_string(),
@@ -303,15 +351,16 @@ pub fn months_csv_response(name: &str, rows: &[(i32, &Figures2)]) -> Response {
             f.unplanned_minutes.to_string(),
             f.free_minutes.to_string(),
             f.written_off_minutes.to_string(),
-            minor(f.value),
-            minor(f.billable_value),
-            minor(f.free_value),
-            minor(f.written_off_value),
-            minor(f.revenue),
-            minor(f.cost),
-            minor(f.margin),
-            minor(f.over_servicing),
-        ]);
+            d(f.value),
+            d(f.billable_value),
+            d(f.free_value),
+            d(f.written_off_value),
+            d(f.revenue),
+            d(f.cost),
+            d(f.margin),
+            d(f.over_servicing),
+        ];
+        let _ = w.write_record(record);
     }
     csv_response(name, w)
 }
@@ -423,7 +472,11 @@ pub async fn client_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
     match radar::client(&s.app, &page.ctx, id).await {
         Ok(r) => {
             let rows: Vec<(i32, &Figures2)> = r.months.iter().map(|(m, f)| (*m, f)).collect();
-            months_csv_response(&format!("client-{}.csv", r.client_id), &rows)
+            months_csv_response(
+                page.ctx.language,
+                &format!("client-{}.csv", r.client_id),
+                &rows,
+            )
         }
         Err(e) => error_page(&page, e),
     }
@@ -696,8 +749,8 @@ pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response 
     let next = month_key(year_month(this).next());
     match radar::utilisation(&s.app, &page.ctx, this, next).await {
         Ok(rows) => {
-            let mut w = mesure_services::csv_out::writer();
-            let _ = w.write_record([
+            let mut w = mesure_services::csv_out::writer_for(page.ctx.language);
+            let _ = w.header(&[
                 "user_id",
                 "person",
                 "month",
@@ -707,6 +760,11 @@ pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response 
                 "utilisation",
             ]);
             for r in rows {
+                let utilisation = w.decimal(
+                    &r.utilisation
+                        .map(|u| u.round_dp(4).normalize().to_string())
+                        .unwrap_or_default(),
+                );
                 let _ = w.write_record([
                     r.user_id.to_string(),
                     r.name,
@@ -714,9 +772,7 @@ pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response 
                     r.minutes.to_string(),
                     r.billable_minutes.to_string(),
                     r.available_minutes.to_string(),
-                    r.utilisation
-                        .map(|u| u.round_dp(4).normalize().to_string())
-                        .unwrap_or_default(),
+                    utilisation,
                 ]);
             }
             csv_response("utilisation.csv", w)

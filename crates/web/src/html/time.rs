@@ -818,23 +818,53 @@ pub struct EntriesQuery {
     pub project_id: Option<String>,
     pub client_id: Option<String>,
     pub deliverable_id: Option<String>,
+    /// First day (included).
     pub from: Option<String>,
+    /// Day after the last (excluded), as the radar's links give it.
     pub to: Option<String>,
+    /// Last day (included), as the filter form gives it.
+    pub until: Option<String>,
+    /// A named period of the picker (`this_month` …); overrides the dates.
+    pub period: Option<String>,
     pub kind: Option<String>,
+    /// The page's keyset cursor.
+    pub after: Option<String>,
     pub notice: Option<String>,
 }
 
-fn query_of(q: &EntriesQuery) -> EntryQuery {
+/// Entries shown per page of the list.
+const PAGE: i64 = 100;
+
+fn query_of(q: &EntriesQuery, today: i32) -> EntryQuery {
     let id = |v: &Option<String>| v.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+    let mut from = q.from.as_deref().and_then(parse_day);
+    let mut to = q.to.as_deref().and_then(parse_day).or_else(|| {
+        q.until
+            .as_deref()
+            .and_then(parse_day)
+            .and_then(day_from_key)
+            .and_then(|d| d.checked_add(jiff::Span::new().days(1)).ok())
+            .map(day_key)
+    });
+    if let Some(p) = q.period.as_deref().filter(|p| *p != "custom")
+        && let Some((f, t)) = day_from_key(today).and_then(|d| super::period::named(p, d))
+    {
+        from = Some(day_key(f));
+        to = Some(day_key(t));
+    }
     EntryQuery {
         user: id(&q.user_id),
         project: id(&q.project_id),
         client: id(&q.client_id),
         deliverable: id(&q.deliverable_id),
-        from: q.from.as_deref().and_then(parse_day),
-        to: q.to.as_deref().and_then(parse_day),
+        from,
+        to,
         kind: q.kind.clone().filter(|k| !k.is_empty()),
-        limit: 1000,
+        after: q
+            .after
+            .as_deref()
+            .and_then(mesure_store::time::EntryCursor::decode),
+        limit: PAGE,
     }
 }
 
@@ -843,14 +873,24 @@ fn query_of(q: &EntriesQuery) -> EntryQuery {
 struct EntriesPage {
     base: Base,
     entries: Vec<EntryLine>,
+    /// Hours of every matching entry (not only this page's).
     total: String,
     count: i64,
+    /// The filters as a query string (for the export, the next page and forms' way back).
     query: String,
     back: String,
+    next: Option<String>,
     reasons: Vec<(String, String)>,
+    filters: Values,
+    periods: Vec<(&'static str, String, bool)>,
+    people: Vec<(String, String)>,
+    clients: Vec<(String, String)>,
+    projects: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
 }
 
-/// The entries behind a figure (filters by person, project, client, deliverable, dates, kind).
+/// The entries list: filters (period, person, client, project, kind), pages of 100 with the
+/// total over every match, and the entries behind any radar figure.
 pub async fn entries(
     State(s): State<AppState>,
     page: Page,
@@ -858,33 +898,105 @@ pub async fn entries(
     Query(q): Query<EntriesQuery>,
 ) -> Response {
     let lang = page.ctx.language;
+    let today = projects::today(&s.app, &page.ctx);
+    let eq = query_of(&q, today);
+    let manager = page.ctx.may(Action::ManageTime);
     let result = async {
-        let (n, _, _) = names(&s, &page).await?;
-        let rows = svc::list(&s.app, &page.ctx, query_of(&q)).await?;
-        Ok::<_, ServiceError>((n, rows))
+        let (n, options, _) = names(&s, &page).await?;
+        let (rows, count, minutes) = svc::page(&s.app, &page.ctx, eq.clone()).await?;
+        let clients = mesure_services::clients::names(&s.app, &page.ctx).await?;
+        Ok::<_, ServiceError>((n, options, rows, count, minutes, clients))
     }
     .await;
     match result {
-        Ok((n, rows)) => {
-            let manager = page.ctx.may(Action::ManageTime);
-            let total: i64 = rows.iter().map(|e| e.minutes).sum();
-            let query = uri.query().unwrap_or("").replace("notice=", "x=");
+        Ok((n, options, rows, count, minutes, clients)) => {
+            let raw = uri.query().unwrap_or("");
+            // The filters without the paging and notice parameters.
+            let query = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k != "after" && k != "notice")
+                .collect::<Vec<_>>();
+            let query = serde_urlencoded::to_string(&query).unwrap_or_default();
             let back = format!("/time/entries?{query}");
+            let next = (rows.len() as i64 == PAGE)
+                .then(|| rows.last())
+                .flatten()
+                .map(|e| mesure_store::time::EntryCursor::of(e).encode());
+            let mut filters = Values::default();
+            for (k, v) in [
+                ("user_id", &q.user_id),
+                ("client_id", &q.client_id),
+                ("project_id", &q.project_id),
+                ("kind", &q.kind),
+                ("period", &q.period),
+            ] {
+                filters.set(k, v.as_deref());
+            }
+            filters.set("from", Some(&fmt::iso(eq.from)));
+            filters.set(
+                "until",
+                Some(&fmt::iso(eq.to.and_then(day_from_key).and_then(|d| {
+                    d.checked_sub(jiff::Span::new().days(1)).ok().map(day_key)
+                }))),
+            );
+            let today_date = day_from_key(today).unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+            let picked = super::period::Period {
+                name: q.period.clone().unwrap_or_else(|| "custom".into()),
+                from: today_date,
+                to: today_date,
+            };
+            let mut people: Vec<(String, String)> = if manager {
+                n.people
+                    .iter()
+                    .map(|(id, name)| (id.to_string(), name.clone()))
+                    .collect()
+            } else {
+                vec![]
+            };
+            people.sort_by(|a, b| a.1.cmp(&b.1));
+            let mut clients: Vec<(String, String)> = clients
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name))
+                .collect();
+            clients.sort_by(|a, b| a.1.cmp(&b.1));
             render(&EntriesPage {
-                base: Base::new(&page, "time-entries", "/time", "/time/entries")
+                base: Base::new(&page, "time-entries", "/time/entries", "/time/entries")
                     .with_notice(q.notice.as_deref()),
-                count: i64::try_from(rows.len()).unwrap_or(0),
+                count,
                 entries: rows
                     .iter()
                     .map(|e| entry_line(lang, e, &n, manager))
                     .collect(),
-                total: fmt::hours(lang, total),
+                total: fmt::hours(lang, minutes),
                 query,
                 back,
+                next,
                 reasons: ["goodwill", "our_error", "pre_sales", "strategic"]
                     .iter()
                     .map(|r| (r.to_string(), mesure_i18n::t(lang, &format!("reason-{r}"))))
                     .collect(),
+                filters,
+                periods: picked.options(lang),
+                people,
+                clients,
+                projects: options,
+                kinds: [
+                    "billable",
+                    "non_billable",
+                    "free",
+                    "written_off",
+                    "unplanned",
+                    "change_request",
+                ]
+                .iter()
+                .map(|k| {
+                    (
+                        k.to_string(),
+                        mesure_i18n::t(lang, &format!("time-kind-{k}")),
+                    )
+                })
+                .collect(),
             })
         }
         Err(e) => error_page(&page, e),
@@ -897,7 +1009,8 @@ pub async fn export(
     page: Page,
     Query(q): Query<EntriesQuery>,
 ) -> Response {
-    match svc::csv(&s.app, &page.ctx, query_of(&q)).await {
+    let today = projects::today(&s.app, &page.ctx);
+    match svc::csv(&s.app, &page.ctx, query_of(&q, today)).await {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -1,0 +1,160 @@
+//! Reports over any period, recomputed by hand: hours, billable and non-billable, amounts, free
+//! and written-off work per client, split by week with empty weeks as gaps, the CSV alike.
+use crate::time::project;
+use mesure_testkit::{backends, spawn_app};
+
+#[tokio::test]
+async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Rapport").await;
+        let mk = |name: &'static str| mesure_domain::clients::ClientForm {
+            name: name.into(),
+            ..Default::default()
+        };
+        let ca = mesure_services::clients::create(&t.app, &a.owner.ctx, &mk("Client A"))
+            .await
+            .unwrap()
+            .id;
+        let cb = mesure_services::clients::create(&t.app, &a.owner.ctx, &mk("Client B"))
+            .await
+            .unwrap()
+            .id;
+        let pa = project(&t, &a.owner.ctx, ca, "Projet A", "time_materials").await;
+        let pb = project(&t, &a.owner.ctx, cb, "Projet B", "time_materials").await;
+        let entry = |p: uuid::Uuid, date: &str, minutes: i64, billable: bool, free: bool| {
+            mesure_domain::forms::EntryForm {
+                project_id: p.to_string(),
+                date: date.into(),
+                duration: format!("{minutes}m"),
+                billable: Some(billable.to_string()),
+                scope: free.then(|| "free".to_string()),
+                free_reason: free.then(|| "goodwill".to_string()),
+                ..Default::default()
+            }
+        };
+        let log = |f: mesure_domain::forms::EntryForm| {
+            let (app, ctx) = (t.app.clone(), a.owner.ctx.clone());
+            async move { mesure_services::time::log(&app, &ctx, &f).await.unwrap().id }
+        };
+        log(entry(pa, "2026-03-02", 90, true, false)).await; // billable 150.00
+        log(entry(pa, "2026-03-03", 60, false, false)).await; // non-billable
+        log(entry(pb, "2026-03-10", 30, true, true)).await; // free, worth 50.00
+        let off = log(entry(pb, "2026-03-18", 45, true, false)).await; // written off, 75.00
+        log(entry(pa, "2026-04-01", 600, true, false)).await; // outside the period
+        mesure_services::time::write_off(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::EntryId::from_uuid(off),
+            &mesure_services::time::ReasonForm {
+                reason: "our_error".into(),
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let q = "period=custom&from=2026-03-01&to=2026-03-31&group=client&split=week";
+        let r = c
+            .get(format!("{}/reports?{q}", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        for expected in [
+            "01/03/2026 – 31/03/2026",
+            ">3:45</a>",           // every hour worked in March
+            ">1:30</a> <span",     // billable
+            ">1:00</a>",           // non-billable
+            "150,00\u{a0}€",       // billable amount
+            "0:30 · 50,00\u{a0}€", // free
+            "0:45 · 75,00\u{a0}€", // written off
+            "Client A",
+            "Client B",
+            "<svg class=\"bars\"",
+            "<title>semaine du 02/03/2026 : 1:30 facturables, 1:00 autres</title>",
+        ] {
+            assert!(html.contains(expected), "{expected:?} in {html}");
+        }
+        // Every figure opens its entries; a week without time is a gap, not a zero.
+        let html = html.replace("&#38;", "&").replace("&amp;", "&");
+        assert!(
+            html.contains(&format!(
+                "/time/entries?from=2026-03-01&to=2026-04-01&client_id={ca}"
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains("pas de données") || html.contains("aucune donnée"),
+            "{html}"
+        );
+        // The CSV: French dialect, one line per client, the same figures.
+        let csv = c
+            .get(format!("{}/reports.csv?{q}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3, "{csv}");
+        assert!(
+            lines[0].starts_with("\u{feff}groupe;période;heures"),
+            "{csv}"
+        );
+        assert!(
+            lines.contains(
+                &"Client A;01/03/2026 – 31/03/2026;2,5;1,5;1;150,00;0,00;0,00;0,00;150,00"
+            ),
+            "{csv}"
+        );
+        assert!(
+            lines.contains(&"Client B;01/03/2026 – 31/03/2026;1,25;0;0;0,00;50,00;75,00;0,00;0,00"),
+            "{csv}"
+        );
+        // By person and by month over the quarter: April's 10 hours join in.
+        let html = c
+            .get(format!(
+                "{}/reports?period=custom&from=2026-03-01&to=2026-04-30&group=person&split=month",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(">13:45</a>"), "{html}");
+        // A reversed range is refused with its reason; staff may not see money.
+        let r = c
+            .get(format!("{}/reports?from=2026-03-31&to=2026-03-01", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("La fin doit suivre le début.")
+        );
+        let s = t.client();
+        t.login(&s, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let r = s.get(format!("{}/reports", t.url)).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        // The radar takes the same period picker.
+        let html = c
+            .get(format!("{}/radar?{q}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("01/03/2026 – 31/03/2026"), "{html}");
+        assert!(html.contains(">3:45</a>"), "{html}");
+    }
+}
