@@ -595,6 +595,49 @@ fn sum_rows(rows: &[MonthRow]) -> MonthRow {
     total
 }
 
+/// When a budget of hours runs out at the recent pace: the pace is the minutes logged from the
+/// first day of the month two months back through today (about three months), per day.
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct Runout {
+    /// The first day of the window the pace is measured on (`YYYYMMDD`).
+    pub since: i32,
+    /// Minutes per week at that pace.
+    pub pace_minutes_per_week: i64,
+    /// Budget minutes left (negative: overrun).
+    pub remaining_minutes: i64,
+    /// The day the budget runs out at that pace (`YYYYMMDD`); `None` when already used up or
+    /// when no time was logged in the window (no pace, no date).
+    pub date: Option<i32>,
+}
+
+/// The runout of `remaining` minutes at the pace of `recent` minutes logged over `[since, today]`.
+pub fn runout(
+    since: jiff::civil::Date,
+    today: jiff::civil::Date,
+    recent: i64,
+    remaining: i64,
+) -> Runout {
+    let days = i64::from((today - since).get_days()).max(0) + 1;
+    let date = if remaining <= 0 || recent <= 0 {
+        None
+    } else {
+        // Days left, rounded up: the budget is gone during that day.
+        let left = (i128::from(remaining) * i128::from(days) + i128::from(recent) - 1)
+            / i128::from(recent);
+        i64::try_from(left)
+            .ok()
+            .filter(|d| *d <= 36_500)
+            .and_then(|d| today.checked_add(jiff::Span::new().days(d)).ok())
+            .map(engagement::day_key)
+    };
+    Runout {
+        since: engagement::day_key(since),
+        pace_minutes_per_week: recent * 7 / days,
+        remaining_minutes: remaining,
+        date,
+    }
+}
+
 /// One project's radar.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ProjectRadar {
@@ -610,6 +653,8 @@ pub struct ProjectRadar {
     pub burn_money: Option<Decimal>,
     /// Hours (minutes) forecast at completion from the burn rate, when the project has dates.
     pub forecast_minutes: Option<i64>,
+    /// Without an end date: when the hours budget runs out at the recent pace.
+    pub runout: Option<Runout>,
     pub baseline_minutes: i64,
     pub outside_scope_minutes: i64,
     pub scope_creep: Option<Decimal>,
@@ -674,6 +719,22 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         }
         _ => None,
     };
+    let runout = match (p.ends_on, budget.minutes, day_from_key(today)) {
+        (None, Some(b), Some(t)) if !budget.monthly => {
+            let since = t
+                .first_of_month()
+                .checked_sub(jiff::Span::new().months(2))
+                .unwrap_or(t);
+            let from_month = i32::from(since.year()) * 100 + i32::from(since.month());
+            let recent: i64 = rows
+                .iter()
+                .filter(|r| r.month >= from_month)
+                .map(|r| r.minutes)
+                .sum();
+            Some(runout(since, t, recent, b - consumed_minutes))
+        }
+        _ => None,
+    };
     let baseline: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
     let unapproved_cr: i64 = changes
         .iter()
@@ -729,6 +790,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         burn_hours,
         burn_money,
         forecast_minutes,
+        runout,
         baseline_minutes: baseline,
         outside_scope_minutes: outside,
         scope_creep,
@@ -1044,5 +1106,31 @@ mod tests {
         assert_eq!(trailing(202612), (202606, 202609, 202612));
         assert_eq!(window12(202611), (202512, 202612));
         assert_eq!(window12(202612), (202601, 202701));
+    }
+}
+
+#[cfg(test)]
+mod runout_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn runout_at_the_recent_pace() {
+        // 60 hours in 90 days (1 Sept – 29 Nov): 40 min a day; 20 hours left → 30 days.
+        let r = runout(date(2026, 9, 1), date(2026, 11, 29), 3600, 1200);
+        assert_eq!(r.pace_minutes_per_week, 280);
+        assert_eq!(r.date, Some(20261229));
+        // Used up, or no recent work: no date.
+        assert_eq!(
+            runout(date(2026, 9, 1), date(2026, 11, 29), 3600, -60).date,
+            None
+        );
+        assert_eq!(
+            runout(date(2026, 9, 1), date(2026, 11, 29), 0, 600).date,
+            None
+        );
+        // A partial day left still runs out that day (rounded up).
+        let r = runout(date(2026, 11, 1), date(2026, 11, 10), 100, 1);
+        assert_eq!(r.date, Some(20261111));
     }
 }

@@ -158,3 +158,68 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
         assert!(html.contains(">3:45</a>"), "{html}");
     }
 }
+
+#[tokio::test]
+async fn a_project_without_end_date_says_when_its_budget_runs_out() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Rythme").await;
+        let cl = mesure_services::clients::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::clients::ClientForm {
+                name: "Client Rythme".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let p = mesure_services::projects::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::forms::ProjectForm {
+                client_id: cl.to_string(),
+                name: "Sans fin".into(),
+                billing_model: "time_materials".into(),
+                hourly_rate: Some("100".into()),
+                budget_hours: Some("100".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        // 7 hours logged today: the pace is 7 h over the days since the first of the month
+        // two months back; the page names the date, the window and the weekly pace.
+        let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
+            &t.app,
+            &a.owner.ctx,
+        ))
+        .unwrap();
+        crate::time::log(&t, &a.owner.ctx, p, &today.to_string(), 420).await;
+        let since = today
+            .first_of_month()
+            .checked_sub(jiff::Span::new().months(2))
+            .unwrap();
+        let days = i64::from((today - since).get_days()) + 1;
+        let left = (93 * 60 * days + 419) / 420;
+        let expected = today.checked_add(jiff::Span::new().days(left)).unwrap();
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let html = c
+            .get(format!("{}/projects/{p}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let want = format!(
+            "Budget épuisé vers le {} au rythme depuis le {}",
+            mesure_i18n::date(mesure_domain::Language::Fr, expected),
+            mesure_i18n::date(mesure_domain::Language::Fr, since)
+        );
+        assert!(html.contains(&want), "{want:?} in {html}");
+    }
+}

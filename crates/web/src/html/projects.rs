@@ -123,6 +123,29 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
     }
 }
 
+/// "Runs out around 14/02/2027 at the pace since 01/09/2026 (4:40 a week)".
+fn runout_text(lang: mesure_domain::Language, ro: &mesure_services::radar::Runout) -> String {
+    let args = |date: String| {
+        mesure_i18n::t_args(
+            lang,
+            "project-runout",
+            &[
+                ("date", mesure_i18n::Arg::Str(&date)),
+                ("since", mesure_i18n::Arg::Str(&fmt::day(lang, ro.since))),
+                (
+                    "pace",
+                    mesure_i18n::Arg::Str(&fmt::hours(lang, ro.pace_minutes_per_week)),
+                ),
+            ],
+        )
+    };
+    match ro.date {
+        Some(d) => args(fmt::day(lang, d)),
+        None if ro.remaining_minutes <= 0 => mesure_i18n::t(lang, "project-runout-spent"),
+        None => mesure_i18n::t(lang, "project-runout-no-pace"),
+    }
+}
+
 async fn client_names(
     s: &AppState,
     page: &Page,
@@ -556,12 +579,17 @@ async fn show_page(
         },
         Kpi {
             label: t("project-forecast"),
-            value: r
-                .forecast_minutes
-                .map(|m| fmt::hours(lang, m))
-                .unwrap_or_else(|| t("radar-no-data")),
+            value: match (&r.forecast_minutes, &r.runout) {
+                (Some(m), _) => fmt::hours(lang, *m),
+                (None, Some(ro)) => runout_text(lang, ro),
+                (None, None) if r.budget.minutes.is_none() => t("project-forecast-no-budget"),
+                (None, None) => t("radar-no-data"),
+            },
             link: None,
-            alarm: matches!((r.forecast_minutes, r.budget.minutes), (Some(fc), Some(b)) if fc > b),
+            alarm: matches!((r.forecast_minutes, r.budget.minutes), (Some(fc), Some(b)) if fc > b)
+                || r.runout
+                    .as_ref()
+                    .is_some_and(|ro| ro.remaining_minutes <= 0),
         },
         Kpi {
             label: t("project-scope-creep"),

@@ -150,7 +150,10 @@ fn bucket_label(lang: mesure_domain::Language, split: Split, from: jiff::civil::
         Split::Week => mesure_i18n::t_args(
             lang,
             "report-week-of",
-            &[("date", mesure_i18n::Arg::Str(&mesure_i18n::date(lang, from)))],
+            &[(
+                "date",
+                mesure_i18n::Arg::Str(&mesure_i18n::date(lang, from)),
+            )],
         ),
         Split::Month => fmt::month(lang, from.year() as i32 * 100 + i32::from(from.month())),
     }
