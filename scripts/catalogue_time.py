@@ -210,6 +210,8 @@ M = {
 "project-runout-spent": ("Budget d'heures déjà consommé", "Hours budget already used up"),
 "project-runout-no-pace": ("Aucune heure ces trois derniers mois : pas de date d'épuisement", "No hours in the last three months: no run-out date"),
 "project-forecast-no-budget": ("Pas de budget d'heures : rien à prévoir", "No hours budget: nothing to forecast"),
+"client-open-radar": ("Radar du client", "Client's radar"),
+"project-no-budget": ("pas de budget", "no budget"),
 "report-week-of": ("semaine du { $date }", "week of { $date }"),
 "report-title": ("Rapports", "Reports"),
 "report-group": ("Regrouper par", "Group by"),

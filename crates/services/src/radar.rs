@@ -874,6 +874,71 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
     })
 }
 
+/// One project on its client's hub: the period's figures and the budget consumed so far.
+#[derive(Clone, Debug)]
+pub struct HubProject {
+    pub project: ProjectRow,
+    /// Over the period.
+    pub figures: Figures2,
+    pub budget: Budget,
+    /// Consumed in the budget's period (all time, or this month for a monthly budget).
+    pub consumed_minutes: i64,
+    pub burn_hours: Option<Decimal>,
+}
+
+/// A client's projects with their figures over the months `[from, to)` and their budget burn.
+pub async fn client_hub(
+    app: &App,
+    ctx: &Ctx,
+    id: ClientId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<HubProject>> {
+    ctx.require(Action::ReadProjects)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let plist = projects::list(c, ws, Some(id.uuid()), false).await?;
+    let period: BTreeMap<Uuid, MonthRow> = totals::projects_between(c, ws, id.uuid(), from, to)
+        .await?
+        .into_iter()
+        .map(|r| (r.subject_id, r))
+        .collect();
+    let all_time: BTreeMap<Uuid, MonthRow> = totals::project_totals(c, ws, Some(id.uuid()))
+        .await?
+        .into_iter()
+        .map(|r| (r.subject_id, r))
+        .collect();
+    let now_month = today_month(app, ctx);
+    let mut out = Vec::with_capacity(plist.len());
+    for p in plist {
+        let deliverables = projects::deliverables(c, ws, p.id).await?;
+        let changes = projects::changes(c, ws, p.id).await?;
+        let budget = budget_of(&p, &deliverables, &changes);
+        let consumed_minutes = if budget.monthly {
+            totals::project_months(c, ws, p.id)
+                .await?
+                .iter()
+                .find(|r| r.month == now_month)
+                .map(|r| r.minutes)
+                .unwrap_or(0)
+        } else {
+            all_time.get(&p.id).map(|r| r.minutes).unwrap_or(0)
+        };
+        let burn_hours = budget
+            .minutes
+            .and_then(|b| kpi::budget_burn(Decimal::from(consumed_minutes), Decimal::from(b)));
+        out.push(HubProject {
+            figures: period.get(&p.id).map(figures_of).unwrap_or_default(),
+            budget,
+            consumed_minutes,
+            burn_hours,
+            project: p,
+        });
+    }
+    Ok(out)
+}
+
 /// A line of the radar's ranking: a client with its trailing-12-month figures.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct RankedClient {

@@ -196,6 +196,36 @@ pub async fn project_totals(
     fetch(c, &sql, &b).await
 }
 
+/// Per-project sums of one client over `[from, to)` months (the client's hub).
+pub async fn projects_between(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<Vec<MonthRow>> {
+    let sums: Vec<String> = FIG
+        .iter()
+        .chain(["revenue", "over_servicing"].iter())
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect();
+    let sql = format!(
+        "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM project_months WHERE workspace_id = $1 AND client_id = $2 AND month >= $3 AND month < $4 GROUP BY project_id",
+        sums.join(", ")
+    );
+    fetch(
+        c,
+        &sql,
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(client),
+            Bind::Int(i64::from(from)),
+            Bind::Int(i64::from(to)),
+        ],
+    )
+    .await
+}
+
 /// Per-client sums over `[from, to)` months (the radar's ranking and concentration).
 pub async fn clients_between(
     c: &mut Conn<'_>,

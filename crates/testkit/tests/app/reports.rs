@@ -223,3 +223,83 @@ async fn a_project_without_end_date_says_when_its_budget_runs_out() {
         assert!(html.contains(&want), "{want:?} in {html}");
     }
 }
+
+#[tokio::test]
+async fn the_client_page_is_the_clients_hub() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Moyeu").await;
+        let cl = mesure_services::clients::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::clients::ClientForm {
+                name: "Client Moyeu".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let p = mesure_services::projects::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::forms::ProjectForm {
+                client_id: cl.to_string(),
+                name: "Refonte".into(),
+                billing_model: "time_materials".into(),
+                hourly_rate: Some("100".into()),
+                budget_hours: Some("10".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        crate::time::log(&t, &a.owner.ctx, p, "2026-03-02", 450).await; // 7:30 of 10 h
+        crate::time::log(&t, &a.owner.ctx, p, "2025-12-02", 60).await; // another year
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let html = c
+            .get(format!(
+                "{}/clients/{cl}?period=custom&from=2026-01-01&to=2026-12-31",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"client-hub\""), "{html}");
+        assert!(
+            html.contains(">Refonte</a>") && html.contains(">7:30</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("85\u{a0}% · 10:00"),
+            "8:30 of 10 h consumed: {html}"
+        );
+        assert!(
+            html.contains("750,00\u{a0}€"),
+            "revenue of the period: {html}"
+        );
+        assert!(html.contains(&format!("/radar/clients/{cl}")));
+        // Staff see the hours and the budget, not the money.
+        let s = t.client();
+        t.login(&s, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let html = s
+            .get(format!(
+                "{}/clients/{cl}?period=custom&from=2026-01-01&to=2026-12-31",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"client-hub\""), "{html}");
+        assert!(html.contains(">7:30</a>"), "{html}");
+        assert!(!html.contains("750,00"), "staff see no money: {html}");
+    }
+}

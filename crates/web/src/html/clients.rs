@@ -308,13 +308,158 @@ struct ShowPage {
     history: Vec<super::audit_text::AuditLine>,
     can_write: bool,
     can_write_contacts: bool,
+    /// The client's hub: its projects over the period (when the reader may see projects).
+    hub: Option<Hub>,
+}
+
+/// A client's projects over a period: hours, budget burn and (for readers of the radar) money.
+pub struct Hub {
+    pub period: super::period::Period,
+    pub periods: Vec<(&'static str, String, bool)>,
+    pub period_label: String,
+    pub money: bool,
+    pub projects: Vec<HubLine>,
+    pub total: HubLine,
+}
+
+pub struct HubLine {
+    pub id: String,
+    pub name: String,
+    pub hours: String,
+    pub hours_link: String,
+    pub budget: String,
+    pub burn: String,
+    pub width: i64,
+    pub level: &'static str,
+    pub revenue: String,
+    pub margin: String,
+    pub over: String,
+    pub free: String,
+    pub written_off: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ShowQuery {
+    pub notice: Option<String>,
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+async fn hub(
+    s: &AppState,
+    page: &Page,
+    id: ClientId,
+    q: &ShowQuery,
+) -> Result<Option<Hub>, mesure_services::ServiceError> {
+    if !page.ctx.may(Action::ReadProjects) {
+        return Ok(None);
+    }
+    let lang = page.ctx.language;
+    let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
+        &s.app, &page.ctx,
+    ))
+    .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+    let period = super::period::Period::parse(
+        q.period.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+        today,
+        "this_year",
+    )
+    .map_err(|code| {
+        mesure_services::ServiceError::Invalid(mesure_domain::Invalid::one("from", code))
+    })?;
+    let (from, to) = period.months();
+    let rows = mesure_services::radar::client_hub(&s.app, &page.ctx, id, from, to).await?;
+    let money = page.ctx.may(Action::ViewRadar);
+    let cur = page.ctx.workspace_currency.code();
+    let m = |v: i64| {
+        if money {
+            super::fmt::money(lang, v, cur)
+        } else {
+            String::new()
+        }
+    };
+    let link = |p: Option<uuid::Uuid>| {
+        let filter = match p {
+            Some(p) => format!("&project_id={p}"),
+            None => format!("&client_id={}", id.uuid()),
+        };
+        format!(
+            "/time/entries?from={}&to={}{filter}",
+            period.from, period.to
+        )
+    };
+    let mut total = mesure_services::radar::Figures2::default();
+    let projects = rows
+        .iter()
+        .map(|h| {
+            let f = &h.figures;
+            total.minutes += f.minutes;
+            total.revenue += f.revenue;
+            total.margin += f.margin;
+            total.over_servicing += f.over_servicing;
+            total.free_value += f.free_value;
+            total.written_off_value += f.written_off_value;
+            HubLine {
+                id: h.project.id.to_string(),
+                name: h.project.name.clone(),
+                hours: super::fmt::hours(lang, f.minutes),
+                hours_link: link(Some(h.project.id)),
+                budget: h
+                    .budget
+                    .minutes
+                    .map(|b| super::fmt::hours(lang, b))
+                    .unwrap_or_default(),
+                burn: h
+                    .burn_hours
+                    .map(|b| super::fmt::pct(lang, Some(b)))
+                    .unwrap_or_default(),
+                width: super::fmt::bar_width(h.burn_hours),
+                level: match h.burn_hours {
+                    Some(b) if b >= rust_decimal::Decimal::ONE => "over",
+                    Some(b) if b >= rust_decimal::Decimal::new(8, 1) => "warn",
+                    _ => "",
+                },
+                revenue: m(f.revenue),
+                margin: m(f.margin),
+                over: m(f.over_servicing),
+                free: m(f.free_value),
+                written_off: m(f.written_off_value),
+            }
+        })
+        .collect();
+    let total = HubLine {
+        id: String::new(),
+        name: mesure_i18n::t(lang, "report-total"),
+        hours: super::fmt::hours(lang, total.minutes),
+        hours_link: link(None),
+        budget: String::new(),
+        burn: String::new(),
+        width: 0,
+        level: "",
+        revenue: m(total.revenue),
+        margin: m(total.margin),
+        over: m(total.over_servicing),
+        free: m(total.free_value),
+        written_off: m(total.written_off_value),
+    };
+    Ok(Some(Hub {
+        periods: period.options(lang),
+        period_label: period.label(lang),
+        period,
+        money,
+        projects,
+        total,
+    }))
 }
 
 pub async fn show(
     State(s): State<AppState>,
     page: Page,
     Path(id): Path<String>,
-    Query(p): Query<super::NoticeQuery>,
+    Query(p): Query<ShowQuery>,
 ) -> Response {
     let id = match parse_id(&page, &id, ClientId::parse) {
         Ok(id) => id,
@@ -357,10 +502,15 @@ pub async fn show(
         Ok(h) => h,
         Err(e) => return error_page(&page, e),
     };
+    let hub = match hub(&s, &page, id, &p).await {
+        Ok(h) => h,
+        Err(e) => return error_page(&page, e),
+    };
     render(&ShowPage {
         base,
         c,
         contacts,
+        hub,
         history,
         can_write: page.ctx.may(Action::WriteClients),
         can_write_contacts: page.ctx.may(Action::WriteContacts),
