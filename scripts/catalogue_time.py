@@ -212,6 +212,8 @@ M = {
 "project-forecast-no-budget": ("Pas de budget d'heures : rien à prévoir", "No hours budget: nothing to forecast"),
 "client-open-radar": ("Radar du client", "Client's radar"),
 "project-no-budget": ("pas de budget", "no budget"),
+"dashboard-my-week": ("Ma semaine", "My week"),
+"dashboard-logged": ("{ $logged } saisies sur { $capacity } disponibles", "{ $logged } logged of { $capacity } available"),
 "report-week-of": ("semaine du { $date }", "week of { $date }"),
 "report-title": ("Rapports", "Reports"),
 "report-group": ("Regrouper par", "Group by"),

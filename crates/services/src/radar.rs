@@ -912,22 +912,9 @@ pub async fn client_hub(
     let now_month = today_month(app, ctx);
     let mut out = Vec::with_capacity(plist.len());
     for p in plist {
-        let deliverables = projects::deliverables(c, ws, p.id).await?;
-        let changes = projects::changes(c, ws, p.id).await?;
-        let budget = budget_of(&p, &deliverables, &changes);
-        let consumed_minutes = if budget.monthly {
-            totals::project_months(c, ws, p.id)
-                .await?
-                .iter()
-                .find(|r| r.month == now_month)
-                .map(|r| r.minutes)
-                .unwrap_or(0)
-        } else {
-            all_time.get(&p.id).map(|r| r.minutes).unwrap_or(0)
-        };
-        let burn_hours = budget
-            .minutes
-            .and_then(|b| kpi::budget_burn(Decimal::from(consumed_minutes), Decimal::from(b)));
+        let all = all_time.get(&p.id).map(|r| r.minutes).unwrap_or(0);
+        let (budget, consumed_minutes, burn_hours) =
+            budget_status(c, ws, &p, all, now_month).await?;
         out.push(HubProject {
             figures: period.get(&p.id).map(figures_of).unwrap_or_default(),
             budget,
@@ -936,6 +923,78 @@ pub async fn client_hub(
             project: p,
         });
     }
+    Ok(out)
+}
+
+/// A project's budget, the minutes consumed in its period (all time, or this month for a monthly
+/// budget) and the burn of its hours.
+async fn budget_status(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    p: &ProjectRow,
+    all_time_minutes: i64,
+    now_month: i32,
+) -> Result<(Budget, i64, Option<Decimal>)> {
+    let deliverables = projects::deliverables(c, ws, p.id).await?;
+    let changes = projects::changes(c, ws, p.id).await?;
+    let budget = budget_of(p, &deliverables, &changes);
+    let consumed = if budget.monthly {
+        totals::project_months(c, ws, p.id)
+            .await?
+            .iter()
+            .find(|r| r.month == now_month)
+            .map(|r| r.minutes)
+            .unwrap_or(0)
+    } else {
+        all_time_minutes
+    };
+    let burn = budget
+        .minutes
+        .and_then(|b| kpi::budget_burn(Decimal::from(consumed), Decimal::from(b)));
+    Ok((budget, consumed, burn))
+}
+
+/// The budget status of the projects a person logged time on in the last four weeks.
+pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
+    ctx.require(Action::LogTime)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let today = crate::projects::today(app, ctx);
+    let since = day_from_key(today)
+        .and_then(|d| d.checked_sub(jiff::Span::new().days(28)).ok())
+        .map(engagement::day_key)
+        .unwrap_or(today);
+    let ids: Vec<(Uuid,)> = mesure_store::fetch(
+        c,
+        "SELECT DISTINCT project_id FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3",
+        &[
+            mesure_store::Bind::Uuid(ws.uuid()),
+            mesure_store::Bind::Uuid(ctx.user.uuid()),
+            mesure_store::Bind::Int(i64::from(since)),
+        ],
+    )
+    .await?;
+    let now_month = today_month(app, ctx);
+    let mut out = Vec::new();
+    for (id,) in ids.into_iter().take(20) {
+        let p = projects::get(c, ws, ProjectId::from_uuid(id)).await?;
+        let all = totals::project_months(c, ws, id)
+            .await?
+            .iter()
+            .map(|r| r.minutes)
+            .sum();
+        let (budget, consumed_minutes, burn_hours) =
+            budget_status(c, ws, &p, all, now_month).await?;
+        out.push(HubProject {
+            figures: Figures2::default(),
+            budget,
+            consumed_minutes,
+            burn_hours,
+            project: p,
+        });
+    }
+    out.sort_by(|a, b| a.project.name_key.cmp(&b.project.name_key));
     Ok(out)
 }
 

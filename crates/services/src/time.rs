@@ -582,6 +582,17 @@ pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRo
 }
 
 /// A page of entries and how many match the filters; staff see only their own.
+/// The caller's weekly capacity in minutes (set by a manager, else the default 35 hours).
+pub async fn weekly_capacity(app: &App, ctx: &Ctx) -> Result<i64> {
+    ctx.require(Action::LogTime)?;
+    let mut c = app.db.read().await?;
+    Ok(
+        store::capacity(&mut c.conn(), ctx.workspace, ctx.user.uuid())
+            .await?
+            .unwrap_or(crate::radar::DEFAULT_WEEKLY_MINUTES),
+    )
+}
+
 /// A page of entries, how many match the filters and their minutes; staff see only their own.
 pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryRow>, i64, i64)> {
     ctx.require(Action::LogTime)?;

@@ -303,3 +303,62 @@ async fn the_client_page_is_the_clients_hub() {
         assert!(!html.contains("750,00"), "staff see no money: {html}");
     }
 }
+
+#[tokio::test]
+async fn staff_see_their_own_week_on_the_dashboard() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Semaine").await;
+        let cl = mesure_services::clients::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::clients::ClientForm {
+                name: "Client Semaine".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Semaine", "time_materials").await;
+        let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
+            &t.app,
+            &a.staff.ctx,
+        ))
+        .unwrap();
+        crate::time::log(&t, &a.staff.ctx, p, &today.to_string(), 90).await;
+        mesure_services::time::start_timer(
+            &t.app,
+            &a.staff.ctx,
+            &mesure_services::time::TimerForm {
+                project_id: p.to_string(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let c = t.client();
+        t.login(&c, &a.staff.email, mesure_testkit::PASSWORD).await;
+        let html = c
+            .get(format!("{}/dashboard", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"my-week\""), "{html}");
+        assert!(
+            html.contains("1:30 saisies sur 35:00 disponibles"),
+            "{html}"
+        );
+        assert!(
+            html.contains("sur Projet Semaine"),
+            "the running timer: {html}"
+        );
+        assert!(
+            html.contains(&format!("href=\"/projects/{p}\">Projet Semaine</a>")),
+            "{html}"
+        );
+    }
+}

@@ -18,6 +18,105 @@ struct Dashboard {
     archived_clients: i64,
     recent: Vec<super::audit_text::AuditLine>,
     dead_jobs: Option<i64>,
+    week: Option<MyWeek>,
+}
+
+/// The reader's own week: logged against capacity, the running timer, their projects' budgets.
+pub struct MyWeek {
+    pub monday: String,
+    pub logged: String,
+    pub capacity: String,
+    pub width: i64,
+    pub timer: Option<String>,
+    /// (project id, name, burn, budget, bar width, level)
+    pub projects: Vec<(String, String, String, String, i64, &'static str)>,
+}
+
+async fn my_week(
+    s: &AppState,
+    page: &Page,
+) -> Result<Option<MyWeek>, mesure_services::ServiceError> {
+    use mesure_domain::engagement::{day_from_key, day_key, week_start};
+    if !page.ctx.may(Action::LogTime) {
+        return Ok(None);
+    }
+    let lang = page.ctx.language;
+    let today = mesure_services::projects::today(&s.app, &page.ctx);
+    let monday = week_start(day_from_key(today).unwrap_or_else(|| jiff::civil::date(2026, 1, 5)));
+    let next = monday
+        .checked_add(jiff::Span::new().days(7))
+        .unwrap_or(monday);
+    let (_, _, logged) = mesure_services::time::page(
+        &s.app,
+        &page.ctx,
+        mesure_store::time::EntryQuery {
+            user: Some(page.ctx.user.uuid()),
+            from: Some(day_key(monday)),
+            to: Some(day_key(next)),
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let capacity = mesure_services::time::weekly_capacity(&s.app, &page.ctx).await?;
+    let timer = mesure_services::time::timer(&s.app, &page.ctx).await?;
+    let projects = mesure_services::radar::my_projects(&s.app, &page.ctx).await?;
+    let ratio = (capacity > 0)
+        .then(|| rust_decimal::Decimal::from(logged) / rust_decimal::Decimal::from(capacity));
+    let names: std::collections::HashMap<uuid::Uuid, String> = projects
+        .iter()
+        .map(|p| (p.project.id, p.project.name.clone()))
+        .collect();
+    Ok(Some(MyWeek {
+        monday: monday.to_string(),
+        logged: super::fmt::hours(lang, logged),
+        capacity: super::fmt::hours(lang, capacity),
+        width: super::fmt::bar_width(ratio),
+        timer: timer.map(|tm| {
+            mesure_i18n::t_args(
+                lang,
+                "time-timer-running",
+                &[
+                    (
+                        "time",
+                        mesure_i18n::Arg::Str(&mesure_i18n::datetime(
+                            lang,
+                            mesure_store::ts(tm.started_at),
+                            &page.ctx.time_zone,
+                        )),
+                    ),
+                    (
+                        "project",
+                        mesure_i18n::Arg::Str(
+                            &names.get(&tm.project_id).cloned().unwrap_or_default(),
+                        ),
+                    ),
+                ],
+            )
+        }),
+        projects: projects
+            .iter()
+            .map(|h| {
+                (
+                    h.project.id.to_string(),
+                    h.project.name.clone(),
+                    h.burn_hours
+                        .map(|b| super::fmt::pct(lang, Some(b)))
+                        .unwrap_or_default(),
+                    h.budget
+                        .minutes
+                        .map(|b| super::fmt::hours(lang, b))
+                        .unwrap_or_default(),
+                    super::fmt::bar_width(h.burn_hours),
+                    match h.burn_hours {
+                        Some(b) if b >= rust_decimal::Decimal::ONE => "over",
+                        Some(b) if b >= rust_decimal::Decimal::new(8, 1) => "warn",
+                        _ => "",
+                    },
+                )
+            })
+            .collect(),
+    }))
 }
 
 pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQuery>) -> Response {
@@ -82,7 +181,12 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQ
                 Ok(r) => r,
                 Err(e) => return error_page(&page, e),
             };
+            let week = match my_week(&s, &page).await {
+                Ok(w) => w,
+                Err(e) => return error_page(&page, e),
+            };
             render(&Dashboard {
+                week,
                 base,
                 clients,
                 contacts,
