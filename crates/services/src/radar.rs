@@ -1006,9 +1006,10 @@ pub struct RankedClient {
     pub figures: Figures2,
     pub revenue_share: Option<Decimal>,
     pub trend: Option<TrendOut>,
-    /// Hours per month over the last twelve months (for the sparkline), oldest first.
-    pub monthly_minutes: Vec<i64>,
-    pub monthly_revenue: Vec<i64>,
+    /// Minutes and revenue per month of the period (for the sparkline), oldest first; `None`
+    /// for a month without data (no data, not zero).
+    pub monthly_minutes: Vec<Option<i64>>,
+    pub monthly_revenue: Vec<Option<i64>>,
 }
 
 /// The dashboard: clients ranked by over-servicing value (worst first), concentration.
@@ -1082,8 +1083,8 @@ pub async fn dashboard_between(
         while engagement::month_key(ym) < to {
             let k = engagement::month_key(ym);
             let row = ms.iter().find(|x| x.month == k);
-            series_min.push(row.map(|x| x.minutes).unwrap_or(0));
-            series_rev.push(row.map(|x| x.revenue).unwrap_or(0));
+            series_min.push(row.map(|x| x.minutes));
+            series_rev.push(row.map(|x| x.revenue));
             ym = ym.next();
         }
         clients_out.push(RankedClient {

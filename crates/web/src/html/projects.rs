@@ -667,20 +667,57 @@ async fn show_page(
             },
         ]);
     }
-    // The chart starts at zero before the first month.
-    let mut cumulative = vec![0];
-    let mut acc = 0;
-    for (_, m) in &r.months {
-        acc += m.minutes;
-        cumulative.push(acc);
+    // Every month from the first with work to now (at most three years), cumulated; a month
+    // without work keeps the line flat and has no marker.
+    let mut points = Vec::new();
+    if let Some((first, _)) = r.months.first() {
+        let now = mesure_domain::engagement::month_of(mesure_services::projects::today(
+            &s.app, &page.ctx,
+        ));
+        let last = r.months.last().map(|(m, _)| *m).unwrap_or(now).max(now);
+        let mut ym = mesure_domain::engagement::year_month(*first);
+        let mut acc = 0;
+        while mesure_domain::engagement::month_key(ym) <= last && points.len() < 36 {
+            let key = mesure_domain::engagement::month_key(ym);
+            let this = r
+                .months
+                .iter()
+                .find(|(m, _)| *m == key)
+                .map(|(_, f)| f.minutes);
+            acc += this.unwrap_or(0);
+            points.push(super::svg::BurnPoint {
+                label: fmt::month(lang, key),
+                cumulative: acc,
+                title: this.map(|m| {
+                    mesure_i18n::t_args(
+                        lang,
+                        "project-burn-point",
+                        &[
+                            ("month", mesure_i18n::Arg::Str(&fmt::month(lang, key))),
+                            ("hours", mesure_i18n::Arg::Str(&fmt::hours(lang, m))),
+                            ("total", mesure_i18n::Arg::Str(&fmt::hours(lang, acc))),
+                        ],
+                    )
+                }),
+            });
+            ym = ym.next();
+        }
     }
+    let budget_line = r.budget.minutes.filter(|_| !r.budget.monthly).map(|b| {
+        (
+            b,
+            mesure_i18n::t_args(
+                lang,
+                "project-burn-budget",
+                &[("hours", mesure_i18n::Arg::Str(&fmt::hours(lang, b)))],
+            ),
+        )
+    });
     let chart = super::svg::burn(
-        &cumulative,
-        if r.budget.monthly {
-            None
-        } else {
-            r.budget.minutes
-        },
+        &points,
+        budget_line,
+        &|m| fmt::hours(lang, m),
+        &t("project-burn-legend"),
         &t("project-burndown"),
     );
     let deliverables = r

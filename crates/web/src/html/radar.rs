@@ -390,8 +390,21 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     let cur = page.ctx.workspace_currency.code().to_string();
     let money = |m: i64| fmt::money(lang, m, &cur);
     let t = |k: &str| mesure_i18n::t(lang, k);
-    let mins: Vec<i64> = r.months.iter().map(|(_, f)| f.minutes).collect();
-    let revs: Vec<i64> = r.months.iter().map(|(_, f)| f.revenue).collect();
+    // Every month from the first with data to the last; a month without data is a gap.
+    let (mut mins, mut revs) = (Vec::new(), Vec::new());
+    if let (Some((first, _)), Some((last, _))) = (r.months.first(), r.months.last()) {
+        let mut ym = year_month(*first);
+        while month_key(ym) <= *last && mins.len() < 120 {
+            let f = r
+                .months
+                .iter()
+                .find(|(m, _)| *m == month_key(ym))
+                .map(|(_, f)| f);
+            mins.push(f.map(|f| f.minutes));
+            revs.push(f.map(|f| f.revenue));
+            ym = ym.next();
+        }
+    }
     let chart = super::svg::sparkline(
         &mins,
         &revs,

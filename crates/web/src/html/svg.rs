@@ -1,59 +1,142 @@
 //! Small hand-written SVG charts: a sparkline of two series and a cumulative burn chart against
 //! a budget line. Numbers in, markup out; styled by CSS classes.
 
-/// Points of a polyline fitting `values` into a `w`×`h` box (the top is `max`).
-fn points(values: &[i64], max: i64, w: f64, h: f64) -> String {
+/// Polylines of a series with gaps: each run of months with data is its own line (a month
+/// without data is a gap, not a zero); a lone month is a dot.
+fn runs(values: &[Option<i64>], max: i64, w: f64, h: f64, class: &str) -> String {
     let n = values.len().max(2) - 1;
     let max = max.max(1) as f64;
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let x = w * i as f64 / n as f64;
-            let y = h - (h * (*v).max(0) as f64 / max);
-            format!("{x:.1},{y:.1}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let at = |i: usize, v: i64| (w * i as f64 / n as f64, h - (h * v.max(0) as f64 / max));
+    let mut out = String::new();
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let flush = |run: &mut Vec<(f64, f64)>, out: &mut String| {
+        match run.as_slice() {
+            [] => {}
+            [(x, y)] => out.push_str(&format!(
+                "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"1.8\"/>"
+            )),
+            pts => out.push_str(&format!(
+                "<polyline class=\"{class}\" fill=\"none\" points=\"{}\"/>",
+                pts.iter()
+                    .map(|(x, y)| format!("{x:.1},{y:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+        }
+        run.clear();
+    };
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => run.push(at(i, *v)),
+            None => flush(&mut run, &mut out),
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
-/// Two series on their own scales (hours and revenue), for a trend at a glance.
-pub fn sparkline(a: &[i64], b: &[i64], label: &str) -> String {
+/// Two series on their own scales (hours and revenue), for a trend at a glance; months without
+/// data are gaps.
+pub fn sparkline(a: &[Option<i64>], b: &[Option<i64>], label: &str) -> String {
     let (w, h) = (120.0, 28.0);
-    let max_a = a.iter().copied().max().unwrap_or(0);
-    let max_b = b.iter().copied().max().unwrap_or(0);
+    let max_a = a.iter().flatten().copied().max().unwrap_or(0);
+    let max_b = b.iter().flatten().copied().max().unwrap_or(0);
     format!(
-        "<svg class=\"spark\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\"><polyline class=\"s-a\" fill=\"none\" points=\"{}\"/><polyline class=\"s-b\" fill=\"none\" points=\"{}\"/></svg>",
+        "<svg class=\"spark\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\">{}{}</svg>",
         escape(label),
-        points(a, max_a, w, h - 2.0),
-        points(b, max_b, w, h - 2.0)
+        runs(a, max_a, w, h - 2.0, "s-a"),
+        runs(b, max_b, w, h - 2.0, "s-b")
     )
 }
 
-/// Cumulative consumption month by month against a budget line (all in the same unit).
-pub fn burn(cumulative: &[i64], budget: Option<i64>, label: &str) -> String {
-    let (w, h) = (480.0, 140.0);
-    let top = cumulative
+/// One month of a burn chart: its axis label, the cumulative consumption at its end, and its
+/// hover text when work was logged that month (`None`: nothing logged, no marker).
+pub struct BurnPoint {
+    pub label: String,
+    pub cumulative: i64,
+    pub title: Option<String>,
+}
+
+/// Cumulative consumption month by month against a labelled budget line, with a value axis
+/// (`ticks`), month labels, a legend and each month's figures on hover.
+pub fn burn(
+    months: &[BurnPoint],
+    budget: Option<(i64, String)>,
+    ticks: &dyn Fn(i64) -> String,
+    legend: &str,
+    label: &str,
+) -> String {
+    let (left, top, plot_w, plot_h, bottom) = (56.0, 24.0, 600.0, 150.0, 28.0);
+    let (w, h) = (left + plot_w + 12.0, top + plot_h + bottom);
+    let highest = months
         .iter()
-        .copied()
-        .chain(budget)
+        .map(|m| m.cumulative)
+        .chain(budget.as_ref().map(|b| b.0))
         .max()
         .unwrap_or(0)
         .max(1);
-    let top = top + top / 10;
+    let top_value = highest + highest / 10;
+    let y = |v: i64| top + plot_h - plot_h * v.max(0) as f64 / top_value as f64;
+    let n = months.len().max(2) - 1;
+    let x = |i: usize| left + plot_w * i as f64 / n as f64;
     let mut out = format!(
-        "<svg class=\"burn\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\"><rect class=\"frame\" x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"none\"/>",
+        "<svg class=\"burn\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
         escape(label)
     );
-    if let Some(b) = budget {
-        let y = h - h * b as f64 / top as f64;
+    for i in 0..=4 {
+        let v = top_value * i / 4;
+        let yy = y(v);
         out.push_str(&format!(
-            "<line class=\"budget\" x1=\"0\" y1=\"{y:.1}\" x2=\"{w}\" y2=\"{y:.1}\"/>"
+            "<line class=\"grid\" x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left + plot_w,
+            left - 6.0,
+            yy + 4.0,
+            escape(&ticks(v))
         ));
     }
+    if let Some((b, text)) = &budget {
+        let yy = y(*b);
+        out.push_str(&format!(
+            "<line class=\"budget\" x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\"/><text class=\"budget-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left + plot_w,
+            left + plot_w,
+            yy - 4.0,
+            escape(text)
+        ));
+    }
+    let pts: Vec<String> = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("{:.1},{:.1}", x(i), y(m.cumulative)))
+        .collect();
     out.push_str(&format!(
-        "<polyline class=\"used\" fill=\"none\" points=\"{}\"/></svg>",
-        points(cumulative, top, w, h)
+        "<polyline class=\"used\" fill=\"none\" points=\"{}\"/>",
+        pts.join(" ")
+    ));
+    let every = (months.len() / 12).max(1);
+    for (i, m) in months.iter().enumerate() {
+        if let Some(t) = &m.title {
+            out.push_str(&format!(
+                "<circle class=\"point\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\"><title>{}</title></circle>",
+                x(i),
+                y(m.cumulative),
+                escape(t)
+            ));
+        }
+        if i % every == 0 {
+            out.push_str(&format!(
+                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                top + plot_h + 16.0,
+                escape(&m.label)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "<line class=\"used\" x1=\"{left}\" y1=\"10\" x2=\"{:.1}\" y2=\"10\"/><text class=\"legend\" x=\"{:.1}\" y=\"14\">{}</text></svg>",
+        left + 18.0,
+        left + 24.0,
+        escape(legend)
     ));
     out
 }
@@ -155,13 +238,42 @@ mod tests {
 
     #[test]
     fn charts_scale_into_their_box() {
-        assert_eq!(
-            points(&[0, 5, 10], 10, 100.0, 10.0),
-            "0.0,10.0 50.0,5.0 100.0,0.0"
-        );
-        let s = sparkline(&[1, 2], &[2, 1], "a<b");
+        let s = sparkline(&[Some(1), Some(2)], &[Some(2), Some(1)], "a<b");
         assert!(s.contains("aria-label=\"a&lt;b\"") && s.matches("<polyline").count() == 2);
-        let b = burn(&[10, 20], Some(40), "x");
-        assert!(b.contains("class=\"budget\""));
+        // A month without data splits the line: two runs, the lone month a dot.
+        let s = sparkline(&[Some(1), Some(2), None, Some(3)], &[None; 4], "x");
+        assert_eq!(s.matches("<polyline").count(), 1);
+        assert_eq!(s.matches("<circle").count(), 1);
+        let pts = [
+            BurnPoint {
+                label: "01/2026".into(),
+                cumulative: 10,
+                title: Some("10".into()),
+            },
+            BurnPoint {
+                label: "02/2026".into(),
+                cumulative: 10,
+                title: None,
+            },
+            BurnPoint {
+                label: "03/2026".into(),
+                cumulative: 20,
+                title: Some("20".into()),
+            },
+        ];
+        let b = burn(
+            &pts,
+            Some((40, "Budget 40".into())),
+            &|v| v.to_string(),
+            "used",
+            "x",
+        );
+        assert!(b.contains("class=\"budget\"") && b.contains(">Budget 40</text>"));
+        assert_eq!(
+            b.matches("<title>").count(),
+            2,
+            "hover only on months with work"
+        );
+        assert!(b.contains(">02/2026</text>"), "every month on the axis");
     }
 }
