@@ -40,6 +40,12 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     await page.goto(base + '/clients');
     assert.strictEqual(await page.locator('[data-testid=header-timer]').count(), 0);
 
+    // On a wide screen the week grid shows the whole week and no day buttons.
+    await page.goto(base + '/time');
+    assert.strictEqual(await page.locator('table.grid thead th[data-day]:visible').count(), 7);
+    assert.ok(!(await visible(page, '[data-day-pager]')));
+    assert.ok(!(await visible(page, '[data-testid=menu-toggle]')), 'no menu button on a wide screen');
+
     // Start a timer on /time; the header of another page shows its project and elapsed time,
     // links to /time, and its stop button stops it.
     await page.goto(base + '/time');
@@ -262,6 +268,36 @@ test('phone (390 px): folding menu, no sideways scroll, the week grid one day at
     assert.ok(await visible(page, '[data-testid=header-timer-stop]'));
     await noSideScroll('project page with a timer');
     await shot('ui-15-phone-timer.png');
+  } finally {
+    await browser.close();
+    server.proc.kill('SIGTERM');
+    fs.rmSync(server.dir, { recursive: true, force: true });
+  }
+});
+
+test('without JavaScript: the menu, every billing model and the whole week show', { timeout: 120000 }, async () => {
+  fs.mkdirSync(ART, { recursive: true });
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'fr-FR', javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15000);
+    const base = server.base;
+    await signIn(page, base);
+    await page.goto(base + '/projects/new');
+    assert.ok(await visible(page, '#main-nav a[href="/time"]'), 'the menu is shown');
+    assert.ok(!(await visible(page, '[data-testid=menu-toggle]')), 'no button that would do nothing');
+    for (const m of ['time_materials', 'fixed_fee', 'retainer']) {
+      assert.ok(await visible(page, `[data-testid=model-${m}] legend`), `${m} fields under their heading`);
+    }
+    await page.screenshot({ path: path.join(ART, 'ui-20-nojs-form.png'), fullPage: true });
+    await page.goto(base + '/time');
+    assert.strictEqual(await page.locator('table.grid thead th[data-day]:visible').count(), 7);
+    assert.ok(!(await visible(page, '[data-day-pager]')));
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `the time page is ${w} px wide (the grid scrolls inside its frame)`);
+    await page.screenshot({ path: path.join(ART, 'ui-21-nojs-week.png'), fullPage: true });
   } finally {
     await browser.close();
     server.proc.kill('SIGTERM');
