@@ -231,6 +231,10 @@ test('phone (390 px): folding menu, no sideways scroll, the week grid one day at
     await noSideScroll('project page');
     await assertClean(page);
     await shot('ui-12-phone-project.png');
+    // A client record too (its history table of changes wraps long values).
+    await page.goto(base + '/clients');
+    await page.goto(base + await page.getAttribute('main table a[href^="/clients/"]', 'href'));
+    await noSideScroll('client record');
 
     // The week grid: one day's column at a time with previous / next day buttons, opening on
     // today; typing in two days and saving sends both (every cell stays in the form).
