@@ -582,6 +582,13 @@ nav-projects = Projects
 nav-time = Time
 nav-radar = Radar
 nav-notifications = Alerts
+nav-unread = { $count ->
+    [one] one unread
+   *[other] { $count } unread
+}
+nav-menu = Menu
+timer-header = Running timer
+timer-header-stop = Stop the timer
 nav-import = Time import
 nav-approvals = Timesheet approval
 nav-rates = Rates
@@ -673,6 +680,9 @@ time-week-of = Week of { $date }
 time-prev-week = Previous week
 time-next-week = Next week
 time-this-week = This week
+time-prev-day = Previous day
+time-next-day = Next day
+time-day-shown = Day shown
 time-timer = Timer
 time-timer-running = Running since { $time } on { $project }
 time-start = Start
@@ -828,6 +838,9 @@ import-reason = Problem
 import-new = Would be created: { $list }
 radar-title = Over-servicing radar
 radar-intro = Clients receiving the most unpaid work, over the last twelve months.
+radar-clients = Clients
+radar-back-to-clients = All clients on the radar
+radar-client-record = Client record
 radar-client = Client
 radar-hours = Hours
 radar-revenue = Revenue

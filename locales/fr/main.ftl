@@ -582,6 +582,13 @@ nav-projects = Projets
 nav-time = Temps
 nav-radar = Radar
 nav-notifications = Alertes
+nav-unread = { $count ->
+    [one] une non lue
+   *[other] { $count } non lues
+}
+nav-menu = Menu
+timer-header = Chronomètre en cours
+timer-header-stop = Arrêter le chronomètre
 nav-import = Import de temps
 nav-approvals = Validation des feuilles de temps
 nav-rates = Taux
@@ -673,6 +680,9 @@ time-week-of = Semaine du { $date }
 time-prev-week = Semaine précédente
 time-next-week = Semaine suivante
 time-this-week = Cette semaine
+time-prev-day = Jour précédent
+time-next-day = Jour suivant
+time-day-shown = Jour affiché
 time-timer = Chronomètre
 time-timer-running = En cours depuis { $time } sur { $project }
 time-start = Démarrer
@@ -828,6 +838,9 @@ import-reason = Problème
 import-new = Seraient créés : { $list }
 radar-title = Radar de sur-service
 radar-intro = Les clients qui reçoivent le plus de travail non payé, sur les douze derniers mois.
+radar-clients = Clients
+radar-back-to-clients = Tous les clients du radar
+radar-client-record = Fiche client
 radar-client = Client
 radar-hours = Heures
 radar-revenue = Chiffre d'affaires

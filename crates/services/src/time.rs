@@ -916,6 +916,48 @@ pub async fn timer(app: &App, ctx: &Ctx) -> Result<Option<TimerRow>> {
     Ok(store::timer(&mut c.conn(), ctx.workspace, ctx.user.uuid()).await?)
 }
 
+/// A running timer as the page frame shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameTimer {
+    pub project_id: Uuid,
+    pub project: String,
+    pub started_at: i64,
+    /// Whole seconds elapsed when the page was built.
+    pub elapsed_seconds: i64,
+}
+
+/// What every page's frame shows a staff member: their running timer (with LogTime) and their
+/// unread alerts (with ViewDashboard). One statement; nothing at all for a client contact or a
+/// role with neither permission.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FrameStatus {
+    pub timer: Option<FrameTimer>,
+    pub unread_alerts: i64,
+}
+
+pub async fn frame_status(app: &App, ctx: &Ctx) -> Result<FrameStatus> {
+    let timers = ctx.may(Action::LogTime);
+    let alerts = ctx.may(Action::ViewDashboard);
+    if !ctx.principal.is_staff() || !(timers || alerts) {
+        return Ok(FrameStatus::default());
+    }
+    let mut c = app.db.read().await?;
+    let r = store::frame_status(&mut c.conn(), ctx.workspace, ctx.user.uuid()).await?;
+    let timer = match (r.timer_project_id, r.timer_started_at) {
+        (Some(project_id), Some(started_at)) if timers => Some(FrameTimer {
+            project_id,
+            project: r.timer_project.unwrap_or_default(),
+            started_at,
+            elapsed_seconds: ((app.now() - started_at) / 1_000_000).max(0),
+        }),
+        _ => None,
+    };
+    Ok(FrameStatus {
+        timer,
+        unread_alerts: if alerts { r.unread.max(0) } else { 0 },
+    })
+}
+
 /// A timer start as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct TimerForm {

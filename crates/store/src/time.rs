@@ -495,3 +495,27 @@ pub async fn set_leave(
     }
     Ok(())
 }
+
+/// What the page frame shows a staff member: their running timer (with its project's name) and
+/// how many of their notifications are unread, in one statement.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct FrameStatusRow {
+    pub unread: i64,
+    pub timer_project_id: Option<Uuid>,
+    pub timer_project: Option<String>,
+    pub timer_started_at: Option<i64>,
+}
+
+pub async fn frame_status(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<FrameStatusRow> {
+    let r: Vec<FrameStatusRow> = fetch(
+        c,
+        "SELECT CAST((SELECT COUNT(*) FROM notifications n WHERE n.workspace_id = $1 AND n.user_id = $2 AND n.read_at IS NULL) AS BIGINT) AS unread, \
+         t.project_id AS timer_project_id, p.name AS timer_project, t.started_at AS timer_started_at \
+         FROM (SELECT 1 AS one) x \
+         LEFT JOIN timers t ON t.workspace_id = $1 AND t.user_id = $2 \
+         LEFT JOIN projects p ON p.workspace_id = t.workspace_id AND p.id = t.project_id",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
+    )
+    .await?;
+    Ok(r.into_iter().next().unwrap_or_default())
+}

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mesure_domain::Language;
 use mesure_services::auth::{self, Resolved};
+use mesure_services::time::FrameStatus;
 use mesure_services::{Ctx, ServiceError};
 use mesure_store::users::UserRow;
 
@@ -72,6 +73,11 @@ pub struct Page {
     pub ctx: Ctx,
     pub csrf: String,
     pub user: UserRow,
+    /// The running timer and unread alerts the frame shows (empty for contacts).
+    pub frame: FrameStatus,
+    /// The path and query of a GET request (where a language switch comes back to); empty
+    /// for other methods.
+    pub path: String,
 }
 
 /// The answer when a page needs a login.
@@ -102,6 +108,35 @@ async fn resolve_session(parts: &Parts, state: &AppState) -> Option<Resolved> {
         .ok()
 }
 
+/// The page of a session: the person, and the frame's status (one query; a failure there is
+/// logged and leaves the frame without it rather than failing the page).
+async fn page_of(parts: &Parts, state: &AppState) -> Option<Page> {
+    let r = resolve_session(parts, state).await?;
+    let frame = match mesure_services::time::frame_status(&state.app, &r.ctx).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = %e, "frame status unavailable");
+            FrameStatus::default()
+        }
+    };
+    let path = if matches!(parts.method, Method::GET | Method::HEAD) {
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Some(Page {
+        ctx: r.ctx,
+        csrf: r.csrf.unwrap_or_default(),
+        user: r.user,
+        frame,
+        path,
+    })
+}
+
 impl FromRequestParts<AppState> for Page {
     type Rejection = LoginRequired;
     async fn from_request_parts(
@@ -113,14 +148,7 @@ impl FromRequestParts<AppState> for Page {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        let r = resolve_session(parts, state)
-            .await
-            .ok_or(LoginRequired(path))?;
-        Ok(Page {
-            ctx: r.ctx,
-            csrf: r.csrf.unwrap_or_default(),
-            user: r.user,
-        })
+        page_of(parts, state).await.ok_or(LoginRequired(path))
     }
 }
 
@@ -130,11 +158,7 @@ impl OptionalFromRequestParts<AppState> for Page {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(resolve_session(parts, state).await.map(|r| Page {
-            ctx: r.ctx,
-            csrf: r.csrf.unwrap_or_default(),
-            user: r.user,
-        }))
+        Ok(page_of(parts, state).await)
     }
 }
 

@@ -1561,3 +1561,122 @@ async fn one_entry_is_edited_through_its_form() {
         assert_eq!(r.status(), 409);
     }
 }
+
+/// The page frame (issue 7): the running timer in the header of every page with a stop button
+/// that works, the unread alerts counted in the navigation for those who see alerts, and an
+/// unknown address answered inside the frame for a signed-in person.
+#[tokio::test]
+async fn the_frame_shows_the_timer_the_unread_alerts_and_404s() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Cadre").await;
+        let cl = client(&t, &a.owner.ctx, "Client Cadre").await;
+        let (s, p) = post(&t, &a.owner.token, "/projects", json!({"client_id": cl.to_string(), "name": "Refonte cadre", "billing_model": "time_materials", "budget_hours": "1"})).await;
+        assert_eq!(s, 201, "{p}");
+        let pid = p["id"].as_str().unwrap().to_string();
+        let owner = t.client();
+        t.login(&owner, &a.owner.email, mesure_testkit::PASSWORD)
+            .await;
+        let page = |c: &reqwest::Client, path: &str| {
+            let r = c.get(format!("{}{path}", t.url)).send();
+            async move {
+                let r = r.await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (_, html) = page(&owner, "/clients").await;
+        assert!(
+            !html.contains("data-testid=\"header-timer\""),
+            "no timer yet"
+        );
+        assert!(!html.contains("data-testid=\"nav-count\""), "no alert yet");
+
+        // A running timer shows on every page, with its project, a link to /time and a stop
+        // button carrying the CSRF token.
+        let (s, _) = post(
+            &t,
+            &a.owner.token,
+            "/timer/start",
+            json!({"project_id": pid}),
+        )
+        .await;
+        assert_eq!(s, 200);
+        t.clock.advance_secs(3600 + 5 * 60);
+        for path in ["/clients", "/projects", "/dashboard", "/settings/profile"] {
+            let (status, html) = page(&owner, path).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(
+                html.contains("<span class=\"timer-project\">Refonte cadre</span>"),
+                "{path}: {html}"
+            );
+            assert!(html.contains("data-elapsed-seconds=\"3900\""), "{path}");
+            assert!(html.contains(">1:05</time>"), "{path}");
+            assert!(html.contains("<form method=\"post\" action=\"/time/timer/stop\""));
+        }
+        // Somebody else's timer is not shown to another person.
+        let staff = t.client();
+        t.login(&staff, &a.staff.email, mesure_testkit::PASSWORD)
+            .await;
+        let (_, html) = page(&staff, "/projects").await;
+        assert!(!html.contains("data-testid=\"header-timer\""));
+
+        // Alerts: an hour logged by the staff member crosses 80 % and 100 % of the budget; the
+        // owner (a recipient) sees two unread in the navigation, the staff member none.
+        log(&t, &a.staff.ctx, pid.parse().unwrap(), "2026-03-02", 60).await;
+        let (_, html) = page(&owner, "/projects").await;
+        assert!(
+            html.contains("data-testid=\"nav-count\">2</span><span class=\"visually-hidden\">, 2 non lues</span>"),
+            "{html}"
+        );
+        let (_, html) = page(&staff, "/projects").await;
+        assert!(!html.contains("data-testid=\"nav-count\""));
+
+        // The header's stop button logs the time (1 h 05 → an entry) and the timer is gone.
+        let csrf = t.csrf(&owner, "/clients").await;
+        let r = owner
+            .post(format!("{}/time/timer/stop", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/time?notice=timer-stopped");
+        let (_, html) = page(&owner, "/clients").await;
+        assert!(!html.contains("data-testid=\"header-timer\""));
+        // Reading the alerts clears the count.
+        let r = owner
+            .post(format!("{}/notifications/read", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, html) = page(&owner, "/projects").await;
+        assert!(!html.contains("data-testid=\"nav-count\""));
+
+        // 404 inside the frame for a signed-in person (unknown address, missing record), the
+        // standalone page for a visitor.
+        for path in [
+            "/nowhere",
+            "/projects/00000000-0000-7000-8000-000000000000",
+            "/clients/not-an-id",
+        ] {
+            let (status, html) = page(&owner, path).await;
+            assert_eq!(status, 404, "{path}");
+            assert!(html.contains("id=\"main-nav\""), "{path}: {html}");
+            assert!(html.contains("<h1>Introuvable</h1>"), "{path}");
+        }
+        let (_, html) = page(&owner, "/nowhere?x=1").await;
+        assert!(
+            html.contains("name=\"back\" value=\"/nowhere?x=1\""),
+            "the language switch comes back to the same address"
+        );
+        let (status, html) = page(&t.client(), "/nowhere").await;
+        assert_eq!(status, 404);
+        assert!(!html.contains("id=\"main-nav\"") && html.contains("Introuvable"));
+        // The JSON API keeps answering without an HTML frame.
+        let (status, html) = page(&owner, "/api/v1/nowhere").await;
+        assert_eq!(status, 404);
+        assert!(!html.contains("id=\"main-nav\""));
+    }
+}

@@ -160,6 +160,19 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: String,
     pub active: bool,
+    /// A count shown after the label (unread alerts), with its words for screen readers.
+    pub count: Option<(String, String)>,
+}
+
+/// The running timer in the page header.
+pub struct HeaderTimer {
+    pub project: String,
+    /// When it started (RFC 3339) and the seconds elapsed when the page was built, for the
+    /// script that keeps the elapsed time ticking.
+    pub started_iso: String,
+    pub elapsed_seconds: i64,
+    /// The elapsed time as h:mm, as rendered.
+    pub elapsed: String,
 }
 
 /// What every page's frame needs: language, the person, navigation, CSRF token, a notice.
@@ -175,6 +188,7 @@ pub struct Base {
     pub path: String,
     pub time_zone: String,
     pub signed_in: bool,
+    pub timer: Option<HeaderTimer>,
 }
 
 impl Base {
@@ -189,6 +203,7 @@ impl Base {
                     href,
                     label: t(lang, key),
                     active: href == active,
+                    count: None,
                 });
             }
         };
@@ -258,6 +273,25 @@ impl Base {
             Action::ReadJobs,
             &mut settings_nav,
         );
+        let unread = page.frame.unread_alerts;
+        if unread > 0
+            && let Some(item) = nav.iter_mut().find(|i| i.href == "/notifications")
+        {
+            item.count = Some((
+                mesure_i18n::count(lang, unread),
+                t_args(lang, "nav-unread", &[("count", Arg::Num(unread))]),
+            ));
+        }
+        let timer = page.frame.timer.as_ref().map(|tm| HeaderTimer {
+            project: tm.project.clone(),
+            started_iso: mesure_store::ts(tm.started_at).to_string(),
+            elapsed_seconds: tm.elapsed_seconds,
+            elapsed: format!(
+                "{}:{:02}",
+                tm.elapsed_seconds / 3600,
+                (tm.elapsed_seconds % 3600) / 60
+            ),
+        });
         Base {
             lang,
             title: t(lang, title_key),
@@ -270,6 +304,7 @@ impl Base {
             path: path.to_string(),
             time_zone: ctx.time_zone.clone(),
             signed_in: true,
+            timer,
         }
     }
 
@@ -287,6 +322,7 @@ impl Base {
             path: "/login".into(),
             time_zone: "Europe/Paris".into(),
             signed_in: false,
+            timer: None,
         }
     }
 
@@ -482,20 +518,31 @@ pub fn error_page(page: &Page, err: ServiceError) -> Response {
         .filter(|_| status == StatusCode::INTERNAL_SERVER_ERROR)
         .map(|r| t_args(ctx.language, "err-request-id", &[("id", Arg::Str(r))]));
     let tpl = MessagePage {
-        base: Base::new(page, title, "", ""),
+        base: Base::new(page, title, "", &page.path),
         message: t(ctx.language, &msg),
         detail,
     };
     render_status(status, &tpl)
 }
 
-pub async fn not_found(headers: axum::http::HeaderMap) -> Response {
-    let lang = crate::session::visitor_language(&headers);
-    (
-        StatusCode::NOT_FOUND,
-        Html(simple_page(lang, "err-not-found", "err-not-found-detail")),
-    )
-        .into_response()
+/// The answer to an unknown address: inside the normal frame for a signed-in person (their
+/// navigation stays), a standalone page for a visitor.
+pub async fn not_found(
+    page: Option<Page>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    match page {
+        Some(p) if !uri.path().starts_with("/api/") => error_page(&p, ServiceError::NotFound),
+        _ => {
+            let lang = crate::session::visitor_language(&headers);
+            (
+                StatusCode::NOT_FOUND,
+                Html(simple_page(lang, "err-not-found", "err-not-found-detail")),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Redirect after a successful POST, with a notice key.

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::engagement::{month_key, month_of, year_month};
-use mesure_domain::{ClientId, Language};
+use mesure_domain::{Action, ClientId, Language};
 use mesure_services::projects::{self, RateForm};
 use mesure_services::radar::{self, Figures2};
 use mesure_services::{ServiceError, users};
@@ -375,6 +375,8 @@ struct ClientPage {
     projects: Vec<(String, String, String, String, String, String)>,
     months: Vec<(String, Vec<String>)>,
     chart: String,
+    /// Whether the reader may open the client's record (a separate page from this radar view).
+    client_record: bool,
 }
 
 pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
@@ -438,6 +440,7 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     let mut base = Base::new(&page, "radar-title", "/radar", "/radar");
     base.title = r.client_name.clone();
     render(&ClientPage {
+        client_record: page.ctx.may(Action::ReadClients),
         base,
         id: r.client_id.to_string(),
         line,

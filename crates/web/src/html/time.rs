@@ -61,6 +61,8 @@ struct WeekPage {
     base: Base,
     week: String,
     week_label: String,
+    /// The day the grid opens on where one day shows at a time (today in this week, else Monday).
+    today_index: usize,
     prev: String,
     next: String,
     days: Vec<(String, String)>,
@@ -355,8 +357,9 @@ async fn week_page_with(
         .collect();
     let week_total = fmt::hours(lang, day_totals.iter().sum());
     let manager = page.ctx.may(Action::ManageTime);
+    let today = projects::today(&s.app, &page.ctx);
+    let today_index = days.iter().position(|d| day_key(*d) == today).unwrap_or(0);
     if values.get("date").is_empty() {
-        let today = projects::today(&s.app, &page.ctx);
         let d = if today >= from && today < to {
             today
         } else {
@@ -388,6 +391,7 @@ async fn week_page_with(
             base,
             week: monday.to_string(),
             week_label,
+            today_index,
             prev: monday
                 .checked_sub(jiff::Span::new().days(7))
                 .map(|d| d.to_string())
