@@ -224,6 +224,10 @@ M = {
 "project-burn-point": ("{ $month } : { $hours } saisies, { $total } au total", "{ $month }: { $hours } logged, { $total } in all"),
 "project-burn-budget": ("Budget { $hours }", "Budget { $hours }"),
 "project-burn-legend": ("Heures consommées (cumul)", "Hours used (cumulative)"),
+"report-col-client": ("Client", "Client"),
+"report-col-project": ("Projet", "Project"),
+"report-col-person": ("Personne", "Person"),
+"report-col-deliverable": ("Livrable", "Deliverable"),
 "report-week-of": ("semaine du { $date }", "week of { $date }"),
 "report-title": ("Rapports", "Reports"),
 "report-group": ("Regrouper par", "Group by"),
@@ -343,7 +347,13 @@ M = {
 "radar-trend-flag": ("plus de travail, pas plus de CA", "more work, no more revenue"),
 "radar-share": ("Part du CA total", "Share of all revenue"),
 "radar-concentration": ("Concentration : trois premiers clients { $top3 }, HHI { $hhi }.", "Concentration: top three clients { $top3 }, HHI { $hhi }."),
-"radar-over-limit": ("{ $count } client(s) au-dessus de 20 % du chiffre d'affaires.", "{ $count } client(s) above 20% of revenue."),
+"radar-over-limit": ("""{ $count ->
+        [one] Un client au-dessus de 20 % du chiffre d'affaires.
+       *[other] { $count } clients au-dessus de 20 % du chiffre d'affaires.
+    }""", """{ $count ->
+        [one] One client above 20% of revenue.
+       *[other] { $count } clients above 20% of revenue.
+    }"""),
 "radar-people": ("Utilisation facturable (ce mois)", "Billable utilisation (this month)"),
 "radar-available": ("Disponible", "Available"),
 "radar-billable": ("Facturable", "Billable"),

@@ -756,6 +756,10 @@ dashboard-logged = { $logged } logged of { $capacity } available
 project-burn-point = { $month }: { $hours } logged, { $total } in all
 project-burn-budget = Budget { $hours }
 project-burn-legend = Hours used (cumulative)
+report-col-client = Client
+report-col-project = Project
+report-col-person = Person
+report-col-deliverable = Deliverable
 report-week-of = week of { $date }
 report-title = Reports
 report-group = Group by
@@ -855,7 +859,10 @@ radar-trend = Trend (12 months)
 radar-trend-flag = more work, no more revenue
 radar-share = Share of all revenue
 radar-concentration = Concentration: top three clients { $top3 }, HHI { $hhi }.
-radar-over-limit = { $count } client(s) above 20% of revenue.
+radar-over-limit = { $count ->
+        [one] One client above 20% of revenue.
+       *[other] { $count } clients above 20% of revenue.
+    }
 radar-people = Billable utilisation (this month)
 radar-available = Available
 radar-billable = Billable

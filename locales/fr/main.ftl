@@ -756,6 +756,10 @@ dashboard-logged = { $logged } saisies sur { $capacity } disponibles
 project-burn-point = { $month } : { $hours } saisies, { $total } au total
 project-burn-budget = Budget { $hours }
 project-burn-legend = Heures consommées (cumul)
+report-col-client = Client
+report-col-project = Projet
+report-col-person = Personne
+report-col-deliverable = Livrable
 report-week-of = semaine du { $date }
 report-title = Rapports
 report-group = Regrouper par
@@ -855,7 +859,10 @@ radar-trend = Tendance (12 mois)
 radar-trend-flag = plus de travail, pas plus de CA
 radar-share = Part du CA total
 radar-concentration = Concentration : trois premiers clients { $top3 }, HHI { $hhi }.
-radar-over-limit = { $count } client(s) au-dessus de 20 % du chiffre d'affaires.
+radar-over-limit = { $count ->
+        [one] Un client au-dessus de 20 % du chiffre d'affaires.
+       *[other] { $count } clients au-dessus de 20 % du chiffre d'affaires.
+    }
 radar-people = Utilisation facturable (ce mois)
 radar-available = Disponible
 radar-billable = Facturable

@@ -50,6 +50,7 @@ struct ReportPage {
     period_label: String,
     group: &'static str,
     group_label: String,
+    group_column: String,
     groups: Vec<(&'static str, String)>,
     split: &'static str,
     split_label: String,
@@ -260,6 +261,7 @@ fn view(page: &Page, r: &Report) -> (Line, Vec<Line>, Vec<Line>, String) {
             &t(lang, "report-series-billable"),
             &t(lang, "report-series-other"),
         ),
+        60,
         &|m| fmt::hours(lang, m),
         &t(lang, "report-chart-label"),
     );
@@ -310,6 +312,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<ReportQ
             period,
             group: group.as_str(),
             group_label: t(lang, &format!("report-group-{}", group.as_str())),
+            group_column: t(lang, &format!("report-col-{}", group.as_str())),
             split_label: t(lang, &format!("report-split-{}", split.as_str())),
             groups: GroupBy::ALL
                 .iter()

@@ -154,6 +154,7 @@ pub struct Bar {
 pub fn stacked_bars(
     bars: &[Bar],
     legend: (&str, &str),
+    unit: i64,
     ticks: &dyn Fn(i64) -> String,
     label: &str,
 ) -> String {
@@ -164,15 +165,21 @@ pub fn stacked_bars(
         .max()
         .unwrap_or(0)
         .max(1);
-    // A round top: 1, 2 or 5 times a power of ten above the highest bar.
+    // A round top in whole units (hours for minutes): 1, 2 or 5 times a power of ten units,
+    // times four so that the four grid lines fall on whole units too.
+    let unit = unit.max(1);
+    let in_units = (max + unit - 1) / unit;
     let mut step = 1i64;
-    while step * 10 < max {
+    while step * 10 < in_units {
         step *= 10;
     }
-    let top_value = [step, step * 2, step * 5, step * 10]
+    let top_units = [step, step * 2, step * 4, step * 5, step * 10, step * 20]
         .into_iter()
-        .find(|v| *v >= max)
-        .unwrap_or(step * 10);
+        .map(|v| if v % 4 == 0 { v } else { v * 4 })
+        .filter(|v| *v >= in_units)
+        .min()
+        .unwrap_or(step * 40);
+    let top_value = top_units * unit;
     let (w, h) = (left + plot_w + 8.0, top + plot_h + bottom);
     let y = |v: i64| top + plot_h - plot_h * v as f64 / top_value as f64;
     let mut out = format!(
@@ -275,5 +282,29 @@ mod tests {
             "hover only on months with work"
         );
         assert!(b.contains(">02/2026</text>"), "every month on the axis");
+        // Bars: grid lines on whole hours (2,000 min → a 40-hour top, a line every 10 hours).
+        let bars = [
+            Bar {
+                label: "a".into(),
+                title: "A".into(),
+                values: Some((1500, 500)),
+            },
+            Bar {
+                label: "b".into(),
+                title: "B".into(),
+                values: None,
+            },
+        ];
+        let c = stacked_bars(&bars, ("x", "y"), 60, &|m| (m / 60).to_string(), "l");
+        for tick in [
+            ">0</text>",
+            ">10</text>",
+            ">20</text>",
+            ">30</text>",
+            ">40</text>",
+        ] {
+            assert!(c.contains(tick), "{tick} in {c}");
+        }
+        assert_eq!(c.matches("<title>").count(), 1, "no bar for a gap");
     }
 }
