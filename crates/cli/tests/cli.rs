@@ -207,7 +207,7 @@ fn administer_then_serve_and_stop_gracefully() {
     // check and backup.
     let o = mesure(&dir, &["check"]);
     assert!(o.status.success());
-    assert!(stdout(&o).contains("integrity: ok") && stdout(&o).contains("schema version: 2"));
+    assert!(stdout(&o).contains("integrity: ok") && stdout(&o).contains("schema version: 3"));
     let backup = dir.join("copy.db");
     let o = mesure(&dir, &["backup", "--out", backup.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -327,12 +327,12 @@ fn migrate_reports_the_version() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o).trim(),
-        "schema version 2 (2 migration(s) applied)"
+        "schema version 3 (3 migration(s) applied)"
     );
     let o = mesure(&dir, &["migrate"]);
     assert_eq!(
         stdout(&o).trim(),
-        "schema version 2 (0 migration(s) applied)"
+        "schema version 3 (0 migration(s) applied)"
     );
 }
 

@@ -124,6 +124,10 @@ pub struct Figures {
     pub free_value: i64,
     pub written_off_value: i64,
     pub cost: i64,
+    /// Non-billable work outside the approved scope (neither a deliverable nor a change request,
+    /// not free, not written off): delivered and never billed.
+    pub unbilled_scope_minutes: i64,
+    pub unbilled_scope_value: i64,
 }
 
 impl Figures {
@@ -140,6 +144,8 @@ impl Figures {
         self.free_value += sign * o.free_value;
         self.written_off_value += sign * o.written_off_value;
         self.cost += sign * o.cost;
+        self.unbilled_scope_minutes += sign * o.unbilled_scope_minutes;
+        self.unbilled_scope_value += sign * o.unbilled_scope_value;
     }
     pub fn is_zero(&self) -> bool {
         *self == Figures::default()
@@ -178,6 +184,10 @@ pub fn contribution(e: &EntryFacts) -> Figures {
         f.unplanned_minutes = e.minutes;
         if !free && !e.written_off {
             f.unplanned_value = value;
+            if !e.billable {
+                f.unbilled_scope_minutes = e.minutes;
+                f.unbilled_scope_value = value;
+            }
         }
     }
     f
@@ -223,8 +233,10 @@ pub struct FixedEvents {
 ///   the billable overrun per the rollover rule at the project rate; with the debt rule the
 ///   overrun is owed, not billed, and the change in owed hours is over-servicing.
 ///
-/// Free and written-off value is over-servicing under every model. Months with no work but
-/// with revenue (a milestone, a retainer fee) appear in the result.
+/// Free and written-off value is over-servicing under every model, and so is non-billable work
+/// outside the approved scope under time & materials and retainers (under a fixed fee it is in the
+/// unplanned value already). Months with no work but with revenue (a milestone, a retainer fee)
+/// appear in the result.
 pub fn earned(
     terms: &Terms,
     months: &BTreeMap<i32, Figures>,
@@ -233,7 +245,11 @@ pub fn earned(
 ) -> BTreeMap<i32, Earned> {
     let mut out: BTreeMap<i32, Earned> = BTreeMap::new();
     for (m, f) in months {
-        out.entry(*m).or_default().over_servicing += f.free_value + f.written_off_value;
+        let unbilled = match terms.model {
+            BillingModel::FixedFee => 0,
+            BillingModel::TimeMaterials | BillingModel::Retainer => f.unbilled_scope_value,
+        };
+        out.entry(*m).or_default().over_servicing += f.free_value + f.written_off_value + unbilled;
     }
     match terms.model {
         BillingModel::TimeMaterials => {

@@ -539,10 +539,13 @@ pub struct Figures2 {
     pub unplanned_minutes: i64,
     pub free_minutes: i64,
     pub written_off_minutes: i64,
+    /// Non-billable work outside the approved scope.
+    pub unbilled_scope_minutes: i64,
     pub value: i64,
     pub billable_value: i64,
     pub free_value: i64,
     pub written_off_value: i64,
+    pub unbilled_scope_value: i64,
     pub revenue: i64,
     pub cost: i64,
     pub margin: i64,
@@ -565,10 +568,12 @@ pub fn figures_of(m: &MonthRow) -> Figures2 {
         unplanned_minutes: m.unplanned_minutes,
         free_minutes: m.free_minutes,
         written_off_minutes: m.written_off_minutes,
+        unbilled_scope_minutes: m.unbilled_scope_minutes,
         value: m.value,
         billable_value: m.billable_value,
         free_value: m.free_value,
         written_off_value: m.written_off_value,
+        unbilled_scope_value: m.unbilled_scope_value,
         revenue: m.revenue,
         cost: m.cost,
         margin: m.revenue - m.cost,
@@ -677,12 +682,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
     let rows = totals::project_months(c, ws, p.id).await?;
     let deliverables = projects::deliverables(c, ws, p.id).await?;
     let changes = projects::changes(c, ws, p.id).await?;
-    let by_deliverable: Vec<(Uuid, i64)> = mesure_store::fetch(
-        c,
-        "SELECT deliverable_id, CAST(SUM(minutes) AS BIGINT) FROM time_entries WHERE workspace_id = $1 AND project_id = $2 AND deliverable_id IS NOT NULL GROUP BY deliverable_id",
-        &[mesure_store::Bind::Uuid(ws.uuid()), mesure_store::Bind::Uuid(p.id)],
-    )
-    .await?;
+    let by_deliverable = projects::deliverable_minutes(c, ws, p.id).await?;
     drop(conn);
     let total = sum_rows(&rows);
     let budget = budget_of(&p, &deliverables, &changes);

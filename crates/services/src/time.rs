@@ -77,6 +77,9 @@ pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
     if let Some(cr) = e.change_request_id {
         projects::add_change_minutes(c, ws, cr, sign * e.minutes).await?;
     }
+    if let Some(d) = e.deliverable_id {
+        projects::add_deliverable_minutes(c, ws, d, sign * e.minutes).await?;
+    }
     Ok(())
 }
 
@@ -90,6 +93,9 @@ async fn apply_people(c: &mut Conn<'_>, e: &EntryRow) -> Result<Figures> {
     store::add_day_minutes(c, ws, e.user_id, e.work_date, e.minutes).await?;
     if let Some(cr) = e.change_request_id {
         projects::add_change_minutes(c, ws, cr, e.minutes).await?;
+    }
+    if let Some(d) = e.deliverable_id {
+        projects::add_deliverable_minutes(c, ws, d, e.minutes).await?;
     }
     Ok(f)
 }

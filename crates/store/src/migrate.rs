@@ -15,6 +15,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0002_time.sql"),
         include_str!("../../../migrations/postgres/0002_time.sql"),
     ),
+    (
+        3,
+        "scope_totals",
+        include_str!("../../../migrations/sqlite/0003_scope_totals.sql"),
+        include_str!("../../../migrations/postgres/0003_scope_totals.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

@@ -429,6 +429,57 @@ pub async fn change(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<Chang
     fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
 }
 
+/// Adds minutes to a deliverable's running total (every time-entry write keeps it).
+pub async fn add_deliverable_minutes(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: Uuid,
+    delta: i64,
+) -> Result<()> {
+    exec(
+        c,
+        "UPDATE deliverables SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Recounts the running totals of the given deliverables from their entries (after bulk writes).
+pub async fn recount_deliverables(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<()> {
+    for chunk in ids.chunks(200) {
+        let mut b = vec![Bind::Uuid(ws.uuid())];
+        b.extend(chunk.iter().map(|id| Bind::Uuid(*id)));
+        let list = (2..=b.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        exec(
+            c,
+            &format!(
+                "UPDATE deliverables SET logged_minutes = COALESCE((SELECT CAST(SUM(t.minutes) AS BIGINT) FROM time_entries t WHERE t.workspace_id = deliverables.workspace_id AND t.deliverable_id = deliverables.id), 0) WHERE workspace_id = $1 AND id IN ({list})"
+            ),
+            &b,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Minutes logged per deliverable of a project (the running totals).
+pub async fn deliverable_minutes(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    project: Uuid,
+) -> Result<Vec<(Uuid, i64)>> {
+    fetch(
+        c,
+        "SELECT id, logged_minutes FROM deliverables WHERE workspace_id = $1 AND project_id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)],
+    )
+    .await
+}
+
 pub async fn add_change_minutes(
     c: &mut Conn<'_>,
     ws: WorkspaceId,

@@ -6,7 +6,7 @@ use mesure_domain::engagement::Figures;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-const FIG: [&str; 12] = [
+const FIG: [&str; 14] = [
     "minutes",
     "billable_minutes",
     "billed_minutes",
@@ -19,9 +19,11 @@ const FIG: [&str; 12] = [
     "free_value",
     "written_off_value",
     "cost",
+    "unbilled_scope_minutes",
+    "unbilled_scope_value",
 ];
 
-fn fig_values(f: &Figures) -> [i64; 12] {
+fn fig_values(f: &Figures) -> [i64; 14] {
     [
         f.minutes,
         f.billable_minutes,
@@ -35,6 +37,8 @@ fn fig_values(f: &Figures) -> [i64; 12] {
         f.free_value,
         f.written_off_value,
         f.cost,
+        f.unbilled_scope_minutes,
+        f.unbilled_scope_value,
     ]
 }
 
@@ -55,6 +59,8 @@ pub struct MonthRow {
     pub free_value: i64,
     pub written_off_value: i64,
     pub cost: i64,
+    pub unbilled_scope_minutes: i64,
+    pub unbilled_scope_value: i64,
     pub revenue: i64,
     pub over_servicing: i64,
 }
@@ -74,6 +80,8 @@ impl MonthRow {
             free_value: self.free_value,
             written_off_value: self.written_off_value,
             cost: self.cost,
+            unbilled_scope_minutes: self.unbilled_scope_minutes,
+            unbilled_scope_value: self.unbilled_scope_value,
         }
     }
     /// Adds another month's figures (roll-ups).
@@ -106,6 +114,8 @@ impl MonthRow {
             free_value: f.free_value,
             written_off_value: f.written_off_value,
             cost: f.cost,
+            unbilled_scope_minutes: f.unbilled_scope_minutes,
+            unbilled_scope_value: f.unbilled_scope_value,
             revenue: 0,
             over_servicing: 0,
         }

@@ -362,3 +362,126 @@ async fn staff_see_their_own_week_on_the_dashboard() {
         );
     }
 }
+
+#[tokio::test]
+async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Composantes").await;
+        let cl = mesure_services::clients::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::clients::ClientForm {
+                name: "Client Composantes".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let p = project(&t, &a.owner.ctx, cl, "Régie", "time_materials").await;
+        let bare = project(&t, &a.owner.ctx, cl, "Sans livrable", "time_materials").await;
+        let d = mesure_services::projects::add_deliverable(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::ProjectId::from_uuid(p),
+            &mesure_domain::forms::DeliverableForm {
+                name: "Maquettes".into(),
+                estimate_hours: "10".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let log = |project: uuid::Uuid,
+                   deliverable: Option<uuid::Uuid>,
+                   minutes: i64,
+                   billable: bool,
+                   free: bool| {
+            let (app, ctx) = (t.app.clone(), a.owner.ctx.clone());
+            async move {
+                mesure_services::time::log(
+                    &app,
+                    &ctx,
+                    &mesure_domain::forms::EntryForm {
+                        project_id: project.to_string(),
+                        deliverable_id: deliverable.map(|d| d.to_string()),
+                        date: "2026-03-02".into(),
+                        duration: format!("{minutes}m"),
+                        billable: Some(billable.to_string()),
+                        scope: free.then(|| "free".into()),
+                        free_reason: free.then(|| "strategic".into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        log(p, Some(d), 120, true, false).await; // in scope, billed
+        log(p, None, 60, false, false).await; // outside the scope, never billed: 100.00
+        log(p, None, 30, true, true).await; // free: 50.00
+        log(bare, None, 90, true, false).await;
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let html = c
+            .get(format!("{}/projects/{p}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let text = html.replace("&#38;", "&");
+        for expected in [
+            "dont offert",
+            "50,00\u{a0}€",
+            "dont hors périmètre non facturé",
+            "100,00\u{a0}€",
+            "150,00\u{a0}€", // over-servicing: 50 free + 100 unbilled outside the scope
+            "kind=unbilled_scope",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in {text}");
+        }
+        // The deliverable's logged time is its running total.
+        assert!(text.contains("2:00"), "{text}");
+        // Without deliverables there is no baseline to be outside of.
+        let html = c
+            .get(format!("{}/projects/{bare}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("pas de périmètre de référence (aucun livrable)"),
+            "{html}"
+        );
+        // The client's radar lists the components too.
+        let html = c
+            .get(format!("{}/radar/clients/{cl}", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"over-components\""), "{html}");
+        assert!(html.contains("dont hors périmètre non facturé"), "{html}");
+        // The entries behind the component.
+        let entries = c
+            .get(format!(
+                "{}/time/entries?project_id={p}&kind=unbilled_scope",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(entries.contains("1 saisie ·"), "{entries}");
+    }
+}

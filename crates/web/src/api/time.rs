@@ -144,7 +144,8 @@ pub struct EntryFilters {
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD` (excluded)
     pub to: Option<String>,
-    /// `billable`, `non_billable`, `free`, `written_off`, `unplanned`, `change_request`
+    /// `billable`, `non_billable`, `free`, `written_off`, `unplanned`, `change_request`,
+    /// `unbilled_scope` (non-billable work outside the approved scope)
     pub kind: Option<String>,
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
@@ -180,6 +181,7 @@ pub fn entry_query(c: &ApiCaller, f: &EntryFilters) -> Result<EntryQuery, ApiErr
             "written_off",
             "unplanned",
             "change_request",
+            "unbilled_scope",
         ]
         .contains(&k.as_str())
     {

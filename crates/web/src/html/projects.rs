@@ -123,6 +123,18 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
     }
 }
 
+/// Over-servicing beyond what the contract bills, apart from free work, write-offs and unbilled
+/// out-of-scope work: a cap passed, a retainer's overrun carried as debt, a fixed fee's unplanned
+/// billable work.
+fn over_contract(model: &str, f: &mesure_services::radar::Figures2) -> i64 {
+    let unbilled = if model == "fixed_fee" {
+        0
+    } else {
+        f.unbilled_scope_value
+    };
+    f.over_servicing - f.free_value - f.written_off_value - unbilled
+}
+
 /// "Runs out around 14/02/2027 at the pace since 01/09/2026 (4:40 a week)".
 fn runout_text(lang: mesure_domain::Language, ro: &mesure_services::radar::Runout) -> String {
     let args = |date: String| {
@@ -601,7 +613,12 @@ async fn show_page(
         },
         Kpi {
             label: t("project-outside-scope"),
-            value: fmt::hours(lang, r.outside_scope_minutes),
+            // Without deliverables there is no baseline: every hour would be "outside" it.
+            value: if r.baseline_minutes == 0 {
+                t("project-no-baseline")
+            } else {
+                fmt::hours(lang, r.outside_scope_minutes)
+            },
             link: entries("unplanned"),
             alarm: false,
         },
@@ -664,6 +681,34 @@ async fn show_page(
                 value: money(f.over_servicing),
                 link: None,
                 alarm: f.over_servicing > 0,
+            },
+            Kpi {
+                label: t("radar-over-free"),
+                value: money(f.free_value),
+                link: entries("free"),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-over-written-off"),
+                value: money(f.written_off_value),
+                link: entries("written_off"),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-over-unbilled-scope"),
+                value: if r.baseline_minutes == 0 {
+                    t("project-no-baseline")
+                } else {
+                    money(f.unbilled_scope_value)
+                },
+                link: entries("unbilled_scope"),
+                alarm: false,
+            },
+            Kpi {
+                label: t("radar-over-contract"),
+                value: money(over_contract(&r.project.billing_model, f)),
+                link: None,
+                alarm: false,
             },
         ]);
     }

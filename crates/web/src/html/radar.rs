@@ -377,6 +377,8 @@ struct ClientPage {
     chart: String,
     /// Whether the reader may open the client's record (a separate page from this radar view).
     client_record: bool,
+    /// Over-servicing by component: (label, value, entries link or empty).
+    components: Vec<(String, String, String)>,
 }
 
 pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
@@ -439,7 +441,38 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     );
     let mut base = Base::new(&page, "radar-title", "/radar", "/radar");
     base.title = r.client_name.clone();
+    let tot = &r.totals;
+    let unbilled: i64 = r
+        .projects
+        .iter()
+        .filter(|(p, _)| p.billing_model != "fixed_fee")
+        .map(|(_, f)| f.unbilled_scope_value)
+        .sum();
+    let cid = r.client_id;
+    let components = vec![
+        (
+            t("radar-over-free"),
+            money(tot.free_value),
+            format!("/time/entries?client_id={cid}&kind=free"),
+        ),
+        (
+            t("radar-over-written-off"),
+            money(tot.written_off_value),
+            format!("/time/entries?client_id={cid}&kind=written_off"),
+        ),
+        (
+            t("radar-over-unbilled-scope"),
+            money(unbilled),
+            format!("/time/entries?client_id={cid}&kind=unbilled_scope"),
+        ),
+        (
+            t("radar-over-contract"),
+            money(tot.over_servicing - tot.free_value - tot.written_off_value - unbilled),
+            String::new(),
+        ),
+    ];
     render(&ClientPage {
+        components,
         client_record: page.ctx.may(Action::ReadClients),
         base,
         id: r.client_id.to_string(),
