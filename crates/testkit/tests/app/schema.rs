@@ -109,3 +109,136 @@ async fn health_readiness_and_metrics() {
         }
     }
 }
+
+/// Migration 3's backfill rebuilds the running totals that live writes keep: after erasing them
+/// (as a version-2 database lacks them), its UPDATE statements give back the same figures.
+#[tokio::test]
+async fn migration_3_backfills_the_running_totals_live_writes_keep() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Migration").await;
+        let cl = mesure_services::clients::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::clients::ClientForm {
+                name: "Client Migration".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let p = crate::time::project(&t, &a.owner.ctx, cl, "Régie", "time_materials").await;
+        let f = crate::time::project(&t, &a.owner.ctx, cl, "Forfait", "fixed_fee").await;
+        let d = mesure_services::projects::add_deliverable(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::ProjectId::from_uuid(p),
+            &mesure_domain::forms::DeliverableForm {
+                name: "Lot 1".into(),
+                estimate_hours: "10".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        for (project, deliverable, date, minutes, billable) in [
+            (p, Some(d), "2026-03-02", 120, true),
+            (p, None, "2026-03-03", 60, false),
+            (p, None, "2026-04-01", 45, false),
+            (f, None, "2026-03-04", 30, false),
+        ] {
+            mesure_services::time::log(
+                &t.app,
+                &a.owner.ctx,
+                &mesure_domain::forms::EntryForm {
+                    project_id: project.to_string(),
+                    deliverable_id: deliverable.map(|d| d.to_string()),
+                    date: date.into(),
+                    duration: format!("{minutes}m"),
+                    billable: Some(billable.to_string()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let snapshot = || async {
+            let mut c = t.app.db.read().await.unwrap();
+            let months: Vec<(i64, i64, i64)> = mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT unbilled_scope_minutes, unbilled_scope_value, over_servicing FROM project_months ORDER BY month, unbilled_scope_value, over_servicing",
+                &[],
+            )
+            .await
+            .unwrap();
+            let clients: Vec<(i64, i64, i64)> = mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT unbilled_scope_minutes, unbilled_scope_value, over_servicing FROM client_months ORDER BY month",
+                &[],
+            )
+            .await
+            .unwrap();
+            let deliverables: Vec<(i64,)> = mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT logged_minutes FROM deliverables",
+                &[],
+            )
+            .await
+            .unwrap();
+            (months, clients, deliverables)
+        };
+        let live = snapshot().await;
+        assert!(
+            live.0.iter().any(|m| m.1 == 10_000),
+            "60 min at 100.00: {:?}",
+            live.0
+        );
+        assert_eq!(live.2, vec![(120,)]);
+        // Erase what version 2 did not have, as it had it.
+        {
+            let mut tx = t.app.db.begin().await.unwrap();
+            for sql in [
+                "UPDATE deliverables SET logged_minutes = 0",
+                "UPDATE client_months SET over_servicing = over_servicing - COALESCE((SELECT CAST(SUM(m.unbilled_scope_value) AS BIGINT) FROM project_months m JOIN projects p ON p.workspace_id = m.workspace_id AND p.id = m.project_id WHERE m.workspace_id = client_months.workspace_id AND m.client_id = client_months.client_id AND m.month = client_months.month AND p.billing_model IN ('time_materials', 'retainer')), 0)",
+                "UPDATE project_months SET over_servicing = over_servicing - unbilled_scope_value WHERE project_id IN (SELECT id FROM projects WHERE billing_model IN ('time_materials', 'retainer'))",
+                "UPDATE project_months SET unbilled_scope_minutes = 0, unbilled_scope_value = 0",
+                "UPDATE client_months SET unbilled_scope_minutes = 0, unbilled_scope_value = 0",
+            ] {
+                mesure_store::exec(&mut tx.conn(), sql, &[]).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        assert_ne!(snapshot().await, live);
+        // Migration 3's UPDATE statements, as written for this backend.
+        let (_, _, lite, pg) = mesure_store::migrate::MIGRATIONS
+            .iter()
+            .find(|m| m.0 == 3)
+            .unwrap();
+        let script = if matches!(backend, mesure_testkit::Backend::Sqlite) {
+            lite
+        } else {
+            pg
+        };
+        let mut tx = t.app.db.begin().await.unwrap();
+        for stmt in script.split(';') {
+            let stmt: String = stmt
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            if stmt.trim_start().starts_with("UPDATE") {
+                mesure_store::exec(&mut tx.conn(), &stmt, &[])
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        assert_eq!(
+            snapshot().await,
+            live,
+            "the backfill equals the live totals"
+        );
+    }
+}
