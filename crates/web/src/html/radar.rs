@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mesure_domain::engagement::{month_key, month_of, year_month};
+use mesure_domain::engagement::{month_key, year_month};
 use mesure_domain::{Action, ClientId, Language};
 use mesure_services::projects::{self, RateForm};
 use mesure_services::radar::{self, Figures2};
@@ -792,17 +792,25 @@ pub async fn set_leave(State(s): State<AppState>, page: Page, body: Bytes) -> Re
     }
 }
 
-/// Billable utilisation of the current month as CSV.
-pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response {
-    let this = month_of(projects::today(&s.app, &page.ctx));
-    let next = month_key(year_month(this).next());
+/// Billable utilisation over the radar's period (default: the last twelve months) as CSV.
+pub async fn utilisation_csv(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<RadarQuery>,
+) -> Response {
+    let period = match radar_period(&s, &page, &q) {
+        Ok(p) => p,
+        Err(e) => return error_page(&page, e),
+    };
+    let (this, next) = period.months();
+    let label = period.label(page.ctx.language);
     match radar::utilisation(&s.app, &page.ctx, this, next).await {
         Ok(rows) => {
             let mut w = mesure_services::csv_out::writer_for(page.ctx.language);
             let _ = w.header(&[
                 "user_id",
                 "person",
-                "month",
+                "period",
                 "minutes",
                 "billable_minutes",
                 "available_minutes",
@@ -817,7 +825,7 @@ pub async fn utilisation_csv(State(s): State<AppState>, page: Page) -> Response 
                 let _ = w.write_record([
                     r.user_id.to_string(),
                     r.name,
-                    format!("{}-{:02}", this / 100, this % 100),
+                    label.clone(),
                     r.minutes.to_string(),
                     r.billable_minutes.to_string(),
                     r.available_minutes.to_string(),
