@@ -501,7 +501,13 @@ async fn import(a: ImportArgs) -> Result<()> {
     };
     let r = import::import(&app, &ctx, &bytes, &opts)
         .await
-        .map_err(service_error)?;
+        .map_err(|e| match e {
+            mesure_services::ServiceError::Forbidden => anyhow::anyhow!(
+                "{} may not manage time in workspace {ws}: import as an owner or a manager",
+                ctx.label
+            ),
+            e => service_error(e),
+        })?;
     let num = |n: u64| Arg::Num(i64::try_from(n).unwrap_or(i64::MAX));
     let mut out = std::io::stdout().lock();
     let summary = if !r.errors.is_empty() {

@@ -610,6 +610,30 @@ fn import_reports_then_refuses_the_same_file() {
         "--allow-duplicates",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // A staff member may not import for others.
+    let o = mesure_strict(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "sam@import.example",
+            "--name",
+            "Sam Staff",
+            "--role",
+            "staff",
+            "--workspace",
+            &ws,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["--as", "sam@import.example", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Sam Staff may not manage time"),
+        "{}",
+        stderr(&o)
+    );
     // A forced format the file does not match.
     let o = run(&["--format", "kimai"]);
     assert_eq!(o.status.code(), Some(1));
