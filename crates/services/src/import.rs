@@ -202,6 +202,8 @@ struct State<'a> {
     day_deltas: HashMap<(Uuid, i32), i64>,
     /// Entries seen: 0 for one already in the workspace, else the file line that made it.
     seen: HashMap<Fingerprint, u64, BuildHasherDefault<PassThrough>>,
+    /// E-mails found unusable, asked about once.
+    unusable_emails: HashSet<String>,
     /// The header of the e-mail column (or the person's), for problems with an e-mail.
     email_column: String,
     window: DateWindow,
@@ -336,10 +338,12 @@ impl State<'_> {
                 if let Some(e) = &given {
                     // An address of another workspace (or of a client contact) is refused in the
                     // words used for a malformed one: the import must not tell which exist.
-                    let usable = is_email(e)
+                    let usable = !self.unusable_emails.contains(e)
+                        && is_email(e)
                         && e.chars().count() <= 254
                         && mesure_store::users::find_by_email(c, e).await?.is_none();
                     if !usable {
+                        self.unusable_emails.insert(e.clone());
                         let msg = mesure_i18n::t(self.lang, "import-error-email-unusable");
                         let column = self.email_column.clone();
                         self.problem(row.line, &column, msg, e);
@@ -348,10 +352,10 @@ impl State<'_> {
                 }
                 let name = nfc(row.person.trim()).chars().take(200).collect::<String>();
                 let email = given.unwrap_or_else(|| {
-                    let local: String = row
-                        .person
+                    let local: String = name
                         .to_lowercase()
                         .chars()
+                        .take(40)
                         .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '.' })
                         .collect();
                     format!(
@@ -896,6 +900,7 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         person_months: HashMap::new(),
         day_deltas: HashMap::new(),
         seen: HashMap::default(),
+        unusable_emails: HashSet::new(),
         email_column: reader.email_column().to_owned(),
         window,
         now: app.now(),

@@ -1730,16 +1730,20 @@ async fn imports_do_not_reveal_other_workspaces_addresses() {
             "date,person,email,client,project,minutes\n\
              2026-03-02,Quelqu'un,{},Acme,Web,60\n\
              2026-03-02,Personne,pas-une-adresse@,Acme,Web,60\n\
-             2026-03-02,Nouvelle,nouvelle@exemple.fr,Acme,Web,60\n",
-            b.staff.email.to_uppercase()
+             2026-03-02,Nouvelle,nouvelle@exemple.fr,Acme,Web,60\n\
+             2026-03-03,Quelqu'un,{},Acme,Web,30\n",
+            b.staff.email.to_uppercase(),
+            b.staff.email
         );
         for query in ["create_missing=true&dry_run=true", "create_missing=true"] {
             let (s, r, _) = send_csv(&t, &tok, query, file.clone().into_bytes()).await;
             assert_eq!(s, 422, "{query}: {r}");
             let errs = r["errors"].as_array().unwrap();
-            assert_eq!(errs.len(), 2, "{r}");
+            assert_eq!(errs.len(), 3, "{r}");
             assert_eq!(errs[0]["line"], 2);
             assert_eq!(errs[1]["line"], 3);
+            assert_eq!(errs[2]["line"], 5);
+            assert_eq!(errs[2]["message"], errs[0]["message"]);
             assert_eq!(errs[0]["column"], "email");
             assert_eq!(
                 errs[0]["message"], errs[1]["message"],
