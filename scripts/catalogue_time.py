@@ -226,7 +226,7 @@ M = {
 "approvals-hours": ("Heures", "Hours"),
 # import
 "import-title": ("Importer du temps", "Import time"),
-"import-help": ("Fichiers CSV exportés de Harvest, Toggl Track ou Kimai, ou au format générique de Mesure (date, person, client, project, deliverable, minutes, note, billable). Un fichier avec une seule ligne fausse n'importe rien.", "CSV files exported from Harvest, Toggl Track or Kimai, or in Mesure's generic layout (date, person, client, project, deliverable, minutes, note, billable). A file with one bad row imports nothing."),
+"import-help": ("Fichiers CSV exportés de Harvest, Toggl Track ou Kimai, ou au format générique de Mesure (date, person, client, project, deliverable, minutes, note, billable). Un fichier avec une seule ligne fausse n'importe rien ; les lignes déjà présentes (même personne, jour, projet, minutes et note) non plus, sauf si vous cochez « importer quand même ». Dates acceptées : de 2000 à un an après aujourd'hui.", "CSV files exported from Harvest, Toggl Track or Kimai, or in Mesure's generic layout (date, person, client, project, deliverable, minutes, note, billable). A file with one bad row imports nothing; so do rows that already exist (same person, day, project, minutes and note), unless you tick “import them anyway”. Dates from 2000 to a year after today."),
 "import-file": ("Fichier CSV", "CSV file"),
 "import-format": ("Format", "Format"),
 "import-format-auto": ("détection automatique", "detect automatically"),

@@ -1947,3 +1947,50 @@ async fn the_import_form_reports_duplicates_and_imports_them_when_asked() {
         assert_eq!(count(&t, "time_entries").await, 2);
     }
 }
+
+/// The import tells its progress by phase (what the CLI shows on a terminal).
+#[tokio::test]
+async fn the_import_tells_its_progress() {
+    use mesure_services::import::{Options, Phase, Progress, import};
+    use std::sync::{Arc, Mutex};
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Progrès").await;
+        let mut csv = GENERIC.to_string();
+        // 50 people over 28 days: about 18 rows and at most 15 hours a person a day.
+        for i in 0..25_000 {
+            csv.push_str(&format!(
+                "2026-03-{:02},P{},Acme,Web,,{},Travail {i},yes\n",
+                1 + (i / 50) % 28,
+                i % 50,
+                1 + i % 50
+            ));
+        }
+        let told: Arc<Mutex<Vec<(Phase, u64)>>> = Arc::default();
+        let sink = told.clone();
+        let opts = Options {
+            create_missing: true,
+            progress: Progress::new(move |phase, rows| sink.lock().unwrap().push((phase, rows))),
+            ..Options::default()
+        };
+        let r = import(&t.app, &a.owner.ctx, csv.as_bytes(), &opts)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.rows, r.error_count),
+            (25_000, 0),
+            "{:?}",
+            r.errors.first()
+        );
+        assert_eq!(
+            *told.lock().unwrap(),
+            [
+                (Phase::Checking, 10_000),
+                (Phase::Checking, 20_000),
+                (Phase::Checking, 25_000),
+                (Phase::Writing, 25_000),
+                (Phase::Done, 25_000),
+            ]
+        );
+    }
+}
