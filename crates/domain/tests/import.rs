@@ -741,3 +741,40 @@ fn every_message_key_is_in_both_catalogues() {
         }
     }
 }
+
+/// A Toggl export cut off in its last row, and a Kimai file whose description holds an unquoted
+/// comma: the rows of the wrong shape are refused by line with both counts, never read with
+/// missing or shifted cells.
+#[test]
+fn rows_of_the_wrong_shape_are_refused() {
+    let o = read("toggl_truncated.csv");
+    assert_eq!(o.format, Format::Toggl);
+    assert_eq!(o.rows.len(), 3);
+    assert_eq!(
+        o.errors,
+        [err(
+            5,
+            "",
+            Reason::FieldCount {
+                found: 10,
+                expected: 14
+            },
+            ""
+        )]
+    );
+    let o = read("kimai_extra_field.csv");
+    assert_eq!(o.format, Format::Kimai);
+    assert_eq!(o.rows.len(), 3);
+    assert_eq!(
+        o.errors,
+        [err(
+            5,
+            "",
+            Reason::FieldCount {
+                found: 15,
+                expected: 14
+            },
+            ""
+        )]
+    );
+}

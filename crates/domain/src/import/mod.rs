@@ -696,17 +696,20 @@ impl<R: Read> Reader<R> {
             }
         };
         // Names quoted in messages are cut short: a "header" may be a whole file of one line.
-        let headers: Vec<String> = headers.iter().map(|h| excerpt(h, EXCERPT_CHARS)).collect();
+        let quoted =
+            |h: &[String]| -> Vec<String> { h.iter().map(|h| excerpt(h, EXCERPT_CHARS)).collect() };
         let (spec, layout, columns) = choose(&headers, forced).map_err(|e| match e {
-            FileError::UnknownFormat { mut headers } => {
-                if headers.len() > MAX_QUOTED_HEADERS {
-                    headers.truncate(MAX_QUOTED_HEADERS);
+            FileError::UnknownFormat { headers } => {
+                let more = headers.len() > MAX_QUOTED_HEADERS;
+                let mut headers = quoted(headers.get(..MAX_QUOTED_HEADERS).unwrap_or(&headers));
+                if more {
                     headers.push("…".into());
                 }
                 FileError::UnknownFormat { headers }
             }
             other => other,
         })?;
+        let headers = quoted(&headers);
         let day_first = match spec.slashed {
             Slashed::DayFirst => true,
             Slashed::Locale => layout.french() || delimiter == b';',

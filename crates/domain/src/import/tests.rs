@@ -402,3 +402,18 @@ fn errors_quote_values_cut_short() {
         other => panic!("an error expected, got {other:?}"),
     }
 }
+
+#[test]
+fn unknown_formats_quote_every_header_when_there_are_few() {
+    let line = (0..30)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    match Reader::new(line.as_bytes(), None) {
+        Err(FileError::UnknownFormat { headers }) => {
+            assert_eq!(headers.len(), 30);
+            assert_eq!(headers[29], "c29");
+        }
+        _ => panic!("unknown format expected"),
+    }
+}
