@@ -4,7 +4,15 @@
 #   import-error-missing-columns  $format   Harvest, Toggl, Kimai or Mesure
 #                                 $columns  the missing columns' names, joined with ", "
 #   import-error-csv              $line     line number; $message  the CSV reader's message
-# The row messages take no variable: the caller shows the line and the column beside them.
+#   import-error-field-count      $found    fields in the row; $expected  fields in the header
+#   import-error-date-window      $from, $to  the first and last accepted dates, formatted
+#   import-error-duplicate-in-file  $line   the earlier line of the same entry
+#   import-errors-truncated       $listed   problems listed; $count  every problem
+#   import-duplicates(-allowed)   $count    duplicate rows; $lines  their line numbers
+#   import-progress-*             $rows     rows read so far
+#   import-report-error(-value)   $line; $column  ", column" or empty; $message; $value  the cut value
+# The other row messages take no variable: the caller shows the line, the column and the
+# refused value (cut to 40 characters) beside them.
 M = {
 "import-error-missing-value": ("Valeur manquante.", "Missing value."),
 "import-error-bad-date": ("Date illisible ou inexistante (par exemple 2026-03-02).", "Unreadable or impossible date (for example 2026-03-02)."),
@@ -18,4 +26,25 @@ M = {
 "import-error-unknown-format": ("Format non reconnu : ce fichier ne ressemble ni à un export Harvest, Toggl ou Kimai, ni au format de Mesure. Colonnes trouvées : { $headers }.", "Unknown format: this file looks like neither a Harvest, Toggl or Kimai export nor Mesure's format. Columns found: { $headers }."),
 "import-error-missing-columns": ("Fichier { $format } incomplet : il manque { $columns }.", "Incomplete { $format } file: missing { $columns }."),
 "import-error-csv": ("Fichier CSV illisible à la ligne { $line } : { $message }", "Unreadable CSV file at line { $line }: { $message }"),
+"import-error-field-count": ("{ $found } champs, alors que l'en-tête en a { $expected }.", "{ $found } fields, the header has { $expected }."),
+"import-error-date-window": ("Date hors de la période acceptée, du { $from } au { $to }.", "Date outside the accepted period, { $from } to { $to }."),
+"import-error-email-unusable": ("Cette adresse e-mail ne peut pas être utilisée.", "This e-mail address cannot be used."),
+"import-error-duplicate-existing": ("Cette saisie existe déjà (même personne, jour, projet, minutes et note).", "This entry already exists (same person, day, project, minutes and note)."),
+"import-error-duplicate-in-file": ("Même saisie que la ligne { $line } de ce fichier.", "Same entry as line { $line } of this file."),
+"import-value": ("Valeur", "Value"),
+"import-errors-truncated": ("Seuls les { $listed } premiers problèmes sont listés, sur { $count }.", "Only the first { $listed } of { $count } problems are listed."),
+"import-duplicates": ("{ $count ->\n    [one] Une ligne existe déjà\n   *[other] { $count } lignes existent déjà\n} (même personne, jour, projet, minutes et note) : { $lines }.", "{ $count ->\n    [one] One row already exists\n   *[other] { $count } rows already exist\n} (same person, day, project, minutes and note): { $lines }."),
+"import-duplicates-hint": ("Cochez « importer quand même » pour les importer.", "Tick “import them anyway” to import them."),
+"import-duplicates-hint-cli": ("Ajoutez --allow-duplicates pour les importer quand même.", "Add --allow-duplicates to import them anyway."),
+"import-duplicates-allowed": ("{ $count ->\n    [one] Une ligne en double, acceptée (importer quand même)\n   *[other] { $count } lignes en double, acceptées (importer quand même)\n} : { $lines }.", "{ $count ->\n    [one] One duplicate row, accepted (import them anyway)\n   *[other] { $count } duplicate rows, accepted (import them anyway)\n}: { $lines }."),
+"import-allow-duplicates": ("Importer quand même les lignes qui existent déjà", "Import them anyway: rows that already exist"),
+"import-progress-checking": ("Lecture et vérification… { $rows } lignes", "Reading and checking… { $rows } rows"),
+"import-progress-writing": ("Écriture… { $rows } lignes", "Writing… { $rows } rows"),
+"import-progress-done": ("Terminé : { $rows } lignes lues", "Done: { $rows } rows read"),
+"import-report-rows": ("Saisies : { $rows } ({ $minutes } minutes), lignes à zéro ignorées : { $skipped }", "Entries: { $rows } ({ $minutes } minutes), zero-minute rows skipped: { $skipped }"),
+"import-report-new-people": ("Nouvelles personnes : { $list }", "New people: { $list }"),
+"import-report-new-clients": ("Nouveaux clients : { $list }", "New clients: { $list }"),
+"import-report-new-projects": ("Nouveaux projets : { $list }", "New projects: { $list }"),
+"import-report-error": ("ligne { $line }{ $column } : { $message }", "line { $line }{ $column }: { $message }"),
+"import-report-error-value": ("ligne { $line }{ $column } : { $message } (« { $value } »)", "line { $line }{ $column }: { $message } (“{ $value }”)"),
 }

@@ -187,6 +187,7 @@ async fn time_import(args: &[String]) -> Result<()> {
             create_missing: true,
             dry_run: false,
             file_name: file.clone(),
+            ..Default::default()
         },
     )
     .await

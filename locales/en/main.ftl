@@ -527,6 +527,33 @@ import-error-empty = The file is empty.
 import-error-unknown-format = Unknown format: this file looks like neither a Harvest, Toggl or Kimai export nor Mesure's format. Columns found: { $headers }.
 import-error-missing-columns = Incomplete { $format } file: missing { $columns }.
 import-error-csv = Unreadable CSV file at line { $line }: { $message }
+import-error-field-count = { $found } fields, the header has { $expected }.
+import-error-date-window = Date outside the accepted period, { $from } to { $to }.
+import-error-email-unusable = This e-mail address cannot be used.
+import-error-duplicate-existing = This entry already exists (same person, day, project, minutes and note).
+import-error-duplicate-in-file = Same entry as line { $line } of this file.
+import-value = Value
+import-errors-truncated = Only the first { $listed } of { $count } problems are listed.
+import-duplicates = { $count ->
+    [one] One row already exists
+   *[other] { $count } rows already exist
+} (same person, day, project, minutes and note): { $lines }.
+import-duplicates-hint = Tick “import them anyway” to import them.
+import-duplicates-hint-cli = Add --allow-duplicates to import them anyway.
+import-duplicates-allowed = { $count ->
+    [one] One duplicate row, accepted (import them anyway)
+   *[other] { $count } duplicate rows, accepted (import them anyway)
+}: { $lines }.
+import-allow-duplicates = Import them anyway: rows that already exist
+import-progress-checking = Reading and checking… { $rows } rows
+import-progress-writing = Writing… { $rows } rows
+import-progress-done = Done: { $rows } rows read
+import-report-rows = Entries: { $rows } ({ $minutes } minutes), zero-minute rows skipped: { $skipped }
+import-report-new-people = New people: { $list }
+import-report-new-clients = New clients: { $list }
+import-report-new-projects = New projects: { $list }
+import-report-error = line { $line }{ $column }: { $message }
+import-report-error-value = line { $line }{ $column }: { $message } (“{ $value }”)
 err-end-before-start = The end must come after the start.
 err-amount = Invalid amount (for example 1250.50).
 err-hours = Invalid number of hours (for example 7.5).
@@ -551,6 +578,7 @@ err-not-free = This time is not free work.
 err-free-approved = This free work is already approved.
 err-week-approved = This week is already approved.
 err-week-not-approved = This week is not approved.
+err-date-window = Date outside the accepted period, { $from } to { $to }.
 import-error-unknown-person = Unknown person: { $name } (tick “create what is missing”).
 import-error-unknown-client = Unknown client: { $name } (tick “create what is missing”).
 import-error-unknown-project = Unknown project: { $name } (tick “create what is missing”).
@@ -832,7 +860,7 @@ approvals-approve = Approve the week
 approvals-reopen = Reopen
 approvals-hours = Hours
 import-title = Import time
-import-help = CSV files exported from Harvest, Toggl Track or Kimai, or in Mesure's generic layout (date, person, client, project, deliverable, minutes, note, billable). A file with one bad row imports nothing.
+import-help = CSV files exported from Harvest, Toggl Track or Kimai, or in Mesure's generic layout (date, person, client, project, deliverable, minutes, note, billable). A file with one bad row imports nothing; so do rows that already exist (same person, day, project, minutes and note), unless you tick “import them anyway”. Dates from 2000 to a year after today.
 import-file = CSV file
 import-format = Format
 import-format-auto = detect automatically
@@ -841,7 +869,10 @@ import-dry-run = Dry run (write nothing)
 import-run = Import
 import-done = { $rows } entries imported ({ $format }), { $skipped } zero-minute rows skipped.
 import-dry = Dry run: { $rows } entries would be imported ({ $format }), { $skipped } zero-minute rows skipped. Nothing was written.
-import-failed = Nothing was imported: { $count } problems to fix.
+import-failed = Nothing was imported: { $count ->
+    [one] one problem to fix.
+   *[other] { $count } problems to fix.
+}
 import-line = Line
 import-column = Column
 import-reason = Problem

@@ -527,6 +527,33 @@ import-error-empty = Le fichier est vide.
 import-error-unknown-format = Format non reconnu : ce fichier ne ressemble ni à un export Harvest, Toggl ou Kimai, ni au format de Mesure. Colonnes trouvées : { $headers }.
 import-error-missing-columns = Fichier { $format } incomplet : il manque { $columns }.
 import-error-csv = Fichier CSV illisible à la ligne { $line } : { $message }
+import-error-field-count = { $found } champs, alors que l'en-tête en a { $expected }.
+import-error-date-window = Date hors de la période acceptée, du { $from } au { $to }.
+import-error-email-unusable = Cette adresse e-mail ne peut pas être utilisée.
+import-error-duplicate-existing = Cette saisie existe déjà (même personne, jour, projet, minutes et note).
+import-error-duplicate-in-file = Même saisie que la ligne { $line } de ce fichier.
+import-value = Valeur
+import-errors-truncated = Seuls les { $listed } premiers problèmes sont listés, sur { $count }.
+import-duplicates = { $count ->
+    [one] Une ligne existe déjà
+   *[other] { $count } lignes existent déjà
+} (même personne, jour, projet, minutes et note) : { $lines }.
+import-duplicates-hint = Cochez « importer quand même » pour les importer.
+import-duplicates-hint-cli = Ajoutez --allow-duplicates pour les importer quand même.
+import-duplicates-allowed = { $count ->
+    [one] Une ligne en double, acceptée (importer quand même)
+   *[other] { $count } lignes en double, acceptées (importer quand même)
+} : { $lines }.
+import-allow-duplicates = Importer quand même les lignes qui existent déjà
+import-progress-checking = Lecture et vérification… { $rows } lignes
+import-progress-writing = Écriture… { $rows } lignes
+import-progress-done = Terminé : { $rows } lignes lues
+import-report-rows = Saisies : { $rows } ({ $minutes } minutes), lignes à zéro ignorées : { $skipped }
+import-report-new-people = Nouvelles personnes : { $list }
+import-report-new-clients = Nouveaux clients : { $list }
+import-report-new-projects = Nouveaux projets : { $list }
+import-report-error = ligne { $line }{ $column } : { $message }
+import-report-error-value = ligne { $line }{ $column } : { $message } (« { $value } »)
 err-end-before-start = La fin doit suivre le début.
 err-amount = Montant invalide (par exemple 1 250,50).
 err-hours = Nombre d'heures invalide (par exemple 7,5).
@@ -551,6 +578,7 @@ err-not-free = Ce temps n'est pas du travail offert.
 err-free-approved = Ce travail offert est déjà approuvé.
 err-week-approved = Cette semaine est déjà approuvée.
 err-week-not-approved = Cette semaine n'est pas approuvée.
+err-date-window = Date hors de la période acceptée, du { $from } au { $to }.
 import-error-unknown-person = Personne inconnue : { $name } (cochez « créer ce qui manque »).
 import-error-unknown-client = Client inconnu : { $name } (cochez « créer ce qui manque »).
 import-error-unknown-project = Projet inconnu : { $name } (cochez « créer ce qui manque »).
@@ -832,7 +860,7 @@ approvals-approve = Approuver la semaine
 approvals-reopen = Rouvrir
 approvals-hours = Heures
 import-title = Importer du temps
-import-help = Fichiers CSV exportés de Harvest, Toggl Track ou Kimai, ou au format générique de Mesure (date, person, client, project, deliverable, minutes, note, billable). Un fichier avec une seule ligne fausse n'importe rien.
+import-help = Fichiers CSV exportés de Harvest, Toggl Track ou Kimai, ou au format générique de Mesure (date, person, client, project, deliverable, minutes, note, billable). Un fichier avec une seule ligne fausse n'importe rien ; les lignes déjà présentes (même personne, jour, projet, minutes et note) non plus, sauf si vous cochez « importer quand même ». Dates acceptées : de 2000 à un an après aujourd'hui.
 import-file = Fichier CSV
 import-format = Format
 import-format-auto = détection automatique
@@ -841,7 +869,10 @@ import-dry-run = Essai à blanc (ne rien écrire)
 import-run = Importer
 import-done = { $rows } saisies importées ({ $format }), { $skipped } lignes à zéro ignorées.
 import-dry = Essai à blanc : { $rows } saisies seraient importées ({ $format }), { $skipped } lignes à zéro ignorées. Rien n'a été écrit.
-import-failed = Rien n'a été importé : { $count } problèmes à corriger.
+import-failed = Rien n'a été importé : { $count ->
+    [one] un problème à corriger.
+   *[other] { $count } problèmes à corriger.
+}
 import-line = Ligne
 import-column = Colonne
 import-reason = Problème

@@ -1,4 +1,4 @@
-//! The `mesure` binary: serve, demo, migrate, workspace, user, token, backup, check.
+//! The `mesure` binary: serve, demo, migrate, workspace, user, token, import, backup, check.
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, Result, bail};
@@ -41,6 +41,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Import time entries from a CSV file: a Harvest, Toggl Track or Kimai export, or Mesure's
+    /// generic format. Any bad row (or duplicate, unless allowed) imports nothing.
+    Import(ImportArgs),
     /// Write a consistent copy of a live SQLite database (use pg_dump for PostgreSQL).
     Backup {
         #[command(flatten)]
@@ -114,6 +117,51 @@ struct ServeArgs {
     /// Do not run the background job worker in this process.
     #[arg(long, env = "MESURE_NO_WORKER", default_value_t = false)]
     no_worker: bool,
+}
+
+/// The layouts `mesure import` reads (docs/import.md).
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Harvest: the time import layout or the detailed time report export.
+    Harvest,
+    /// Toggl Track: the detailed report CSV export.
+    Toggl,
+    /// Kimai: the timesheet export or the importer plugin's layout.
+    Kimai,
+    /// Mesure's own format (date, person, client, project, deliverable, minutes, note, billable),
+    /// also what Mesure's time export writes.
+    Generic,
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "Formats: Harvest, Toggl Track and Kimai CSV exports, and Mesure's generic     format; detected from the header row unless --format says which. Every row is checked first:     a bad row, or a row already in the workspace (same person, day, project, minutes and note),     imports nothing and is listed with its line. Exits with status 1 when nothing was imported     because of errors."
+)]
+struct ImportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The CSV file.
+    file: PathBuf,
+    /// The workspace id; may be left out when there is exactly one workspace.
+    #[arg(long, env = "MESURE_WORKSPACE")]
+    workspace: Option<String>,
+    /// The file's format; detected from the header row when left out.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Check every row and report, writing nothing.
+    #[arg(long, default_value_t = false)]
+    dry_run: bool,
+    /// Create the people, clients and projects that match nothing (else their rows are errors).
+    #[arg(long, default_value_t = false)]
+    create_missing: bool,
+    /// Import rows that already exist in the workspace (same person, day, project, minutes and
+    /// note) or repeat an earlier row of the file (else they are errors).
+    #[arg(long, default_value_t = false)]
+    allow_duplicates: bool,
+    /// Import as this staff user, who must be allowed to manage time; default: the workspace's
+    /// first owner.
+    #[arg(long = "as", value_name = "EMAIL")]
+    as_user: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -382,6 +430,170 @@ fn service_error(e: mesure_services::ServiceError) -> anyhow::Error {
     }
 }
 
+/// `mesure import`: the report on standard output, progress on standard error when it is a
+/// terminal; an error (exit status 1) when nothing was imported because of problems.
+async fn import(a: ImportArgs) -> Result<()> {
+    use mesure_i18n::{Arg, t_args};
+    use mesure_services::import::{self, Phase, Progress};
+    use std::io::{IsTerminal, Write};
+    let bytes =
+        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let pool = open(&a.db).await?;
+    let ws = pick_workspace(&pool, a.workspace.as_deref()).await?;
+    let app = app(
+        pool,
+        &a.db,
+        None,
+        "mesure@localhost.localdomain",
+        "http://127.0.0.1:8080",
+    )?;
+    let ctx = mesure_services::auth::cli_ctx(&app, ws, a.as_user.as_deref())
+        .await
+        .map_err(|e| match (e, &a.as_user) {
+            (mesure_services::ServiceError::NotFound, Some(email)) => {
+                anyhow::anyhow!("no active staff user {email} in workspace {ws}")
+            }
+            (mesure_services::ServiceError::NotFound, None) => anyhow::anyhow!(
+                "workspace {ws} has no active owner: say who imports with --as EMAIL"
+            ),
+            (e, _) => service_error(e),
+        })?;
+    let lang = ctx.language;
+    let tty = std::io::stderr().is_terminal();
+    let progress = if tty {
+        Progress::new(move |phase, rows| {
+            let key = match phase {
+                Phase::Checking => "import-progress-checking",
+                Phase::Writing => "import-progress-writing",
+                Phase::Done => "import-progress-done",
+            };
+            let rows = i64::try_from(rows).unwrap_or(i64::MAX);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r{}\x1b[K",
+                t_args(lang, key, &[("rows", Arg::Num(rows))])
+            );
+            if phase == Phase::Done {
+                let _ = writeln!(err);
+            }
+            let _ = err.flush();
+        })
+    } else {
+        Progress::default()
+    };
+    let opts = import::Options {
+        format: a.format.map(|f| match f {
+            FormatArg::Harvest => mesure_domain::import::Format::Harvest,
+            FormatArg::Toggl => mesure_domain::import::Format::Toggl,
+            FormatArg::Kimai => mesure_domain::import::Format::Kimai,
+            FormatArg::Generic => mesure_domain::import::Format::Generic,
+        }),
+        create_missing: a.create_missing,
+        dry_run: a.dry_run,
+        allow_duplicates: a.allow_duplicates,
+        file_name: a
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "import.csv".into()),
+        progress,
+    };
+    let r = import::import(&app, &ctx, &bytes, &opts)
+        .await
+        .map_err(|e| match e {
+            mesure_services::ServiceError::Forbidden => anyhow::anyhow!(
+                "{} may not manage time in workspace {ws}: import as an owner or a manager",
+                ctx.label
+            ),
+            e => service_error(e),
+        })?;
+    let num = |n: u64| Arg::Num(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut out = std::io::stdout().lock();
+    let summary = if !r.errors.is_empty() {
+        t_args(lang, "import-failed", &[("count", num(r.error_count))])
+    } else {
+        let key = if r.dry_run {
+            "import-dry"
+        } else {
+            "import-done"
+        };
+        t_args(
+            lang,
+            key,
+            &[
+                ("rows", num(r.rows)),
+                ("format", Arg::Str(&r.format)),
+                ("skipped", num(r.skipped_zero)),
+            ],
+        )
+    };
+    writeln!(out, "{summary}")?;
+    if r.errors.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            t_args(
+                lang,
+                "import-report-rows",
+                &[
+                    ("rows", num(r.rows)),
+                    ("minutes", Arg::Num(r.minutes)),
+                    ("skipped", num(r.skipped_zero)),
+                ],
+            )
+        )?;
+    }
+    for (key, list) in [
+        ("import-report-new-people", &r.new_people),
+        ("import-report-new-clients", &r.new_clients),
+        ("import-report-new-projects", &r.new_projects),
+    ] {
+        if !list.is_empty() {
+            let list = list.join(", ");
+            writeln!(out, "{}", t_args(lang, key, &[("list", Arg::Str(&list))]))?;
+        }
+    }
+    if r.duplicates > 0 {
+        let mut text = import::duplicates_message(lang, &r);
+        if !r.allow_duplicates {
+            text.push(' ');
+            text.push_str(&mesure_i18n::t(lang, "import-duplicates-hint-cli"));
+        }
+        writeln!(out, "{text}")?;
+    }
+    for e in &r.errors {
+        let column = if e.column.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", e.column)
+        };
+        let mut args = vec![
+            ("line", num(e.line)),
+            ("column", Arg::Str(&column)),
+            ("message", Arg::Str(&e.message)),
+        ];
+        let key = if e.value.is_empty() {
+            "import-report-error"
+        } else {
+            args.push(("value", Arg::Str(&e.value)));
+            "import-report-error-value"
+        };
+        writeln!(out, "  {}", t_args(lang, key, &args))?;
+    }
+    if r.errors_truncated {
+        writeln!(out, "{}", import::truncated_message(lang, &r))?;
+    }
+    out.flush()?;
+    if !r.errors.is_empty() {
+        bail!(
+            "{}",
+            t_args(lang, "import-failed", &[("count", num(r.error_count))])
+        );
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(a) => serve(a, false).await,
@@ -462,6 +674,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Import(a) => import(a).await,
         Command::Token(TokenCmd::Create { db, email, name }) => {
             let pool = open(&db).await?;
             let app = app(

@@ -456,3 +456,197 @@ fn stop(server: &mut std::process::Child) {
         .unwrap();
     let _ = server.wait();
 }
+
+fn mesure_strict(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("MESURE_DATA_DIR", dir)
+        .env("MESURE_I18N_STRICT", "1")
+        .env_remove("MESURE_DATABASE_URL")
+        .env_remove("MESURE_WORKSPACE")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn import_help_names_the_formats() {
+    let o = Command::new(BIN)
+        .args(["import", "--help"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let h = stdout(&o);
+    for word in [
+        "harvest",
+        "toggl",
+        "kimai",
+        "generic",
+        "Harvest",
+        "Toggl Track",
+        "Kimai",
+        "--workspace",
+        "--dry-run",
+        "--create-missing",
+        "--allow-duplicates",
+        "--as <EMAIL>",
+        "--format",
+    ] {
+        assert!(h.contains(word), "import --help names {word}: {h}");
+    }
+}
+
+#[test]
+fn import_reports_then_refuses_the_same_file() {
+    let dir = temp_dir();
+    let o = mesure_strict(&dir, &["workspace", "add", "--name", "Agence Import"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ws = stdout(&o).trim().to_string();
+    let o = mesure_strict(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "olga@import.example",
+            "--name",
+            "Olga Owner",
+            "--role",
+            "owner",
+            "--workspace",
+            &ws,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = dir.join("heures.csv");
+    std::fs::write(
+        &file,
+        "date,person,client,project,deliverable,minutes,note,billable\n\
+         2026-03-02,Ana Silva,Acme,Site,,90,Maquettes,yes\n\
+         2026-03-02,Olga Owner,Acme,Site,,30,Revue,no\n\
+         2026-03-03,Ana Silva,Globex,App,,0,Minuteur,yes\n\
+         2026-03-04,Ana Silva,Globex,App,,45,Correctifs,yes\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let base = ["import", path, "--workspace", ws.as_str()];
+    let run = |extra: &[&str]| {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        mesure_strict(&dir, &args)
+    };
+
+    // Unknown names without --create-missing: every row listed by line, exit status 1.
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("ligne 2, person") && out.contains("Ana Silva"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("Rien n'a été importé"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !stderr(&o).contains('\r'),
+        "no progress line off a terminal"
+    );
+
+    // The import: three entries, one zero-minute row skipped, what was created.
+    let o = run(&["--create-missing"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("3 saisies importées (generic)"), "{out}");
+    assert!(
+        out.contains("165 minutes") && out.contains("ignorées : 1"),
+        "{out}"
+    );
+    assert!(out.contains("Nouvelles personnes : Ana Silva"), "{out}");
+    assert!(out.contains("Nouveaux clients : Acme, Globex"), "{out}");
+    assert!(
+        out.contains("Nouveaux projets : Acme / Site, Globex / App"),
+        "{out}"
+    );
+
+    // The same file again, dry run: the three rows are reported as already there.
+    let o = run(&["--create-missing", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("3 lignes existent déjà"), "{out}");
+    assert!(
+        out.contains(": 2, 3, 5. Ajoutez --allow-duplicates"),
+        "{out}"
+    );
+    assert!(out.contains("ligne 5 : Cette saisie existe déjà"), "{out}");
+    // ... and the real run is refused: nothing written.
+    let o = run(&["--create-missing"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("3 lignes existent déjà"));
+    // Asked to, the dry run goes through, saying what it would import anyway.
+    let o = run(&["--create-missing", "--dry-run", "--allow-duplicates"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Essai à blanc : 3 saisies seraient importées"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 lignes en double, acceptées (importer quand même) : 2, 3, 5."),
+        "{out}"
+    );
+
+    // Acting as someone else: a staff user of the workspace, or an error.
+    let o = run(&["--as", "nobody@import.example", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no active staff user nobody@import.example"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "--as",
+        "olga@import.example",
+        "--dry-run",
+        "--allow-duplicates",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A staff member may not import for others.
+    let o = mesure_strict(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "sam@import.example",
+            "--name",
+            "Sam Staff",
+            "--role",
+            "staff",
+            "--workspace",
+            &ws,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["--as", "sam@import.example", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Sam Staff may not manage time"),
+        "{}",
+        stderr(&o)
+    );
+    // A forced format the file does not match.
+    let o = run(&["--format", "kimai"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("Fichier kimai incomplet"),
+        "{}",
+        stdout(&o)
+    );
+    // A missing file.
+    let o = mesure_strict(
+        &dir,
+        &["import", "/nonexistent/heures.csv", "--workspace", &ws],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read /nonexistent/heures.csv"));
+}

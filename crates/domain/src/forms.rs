@@ -4,8 +4,8 @@ use crate::engagement::{
     BillingModel, ChangeStatus, DeliverableStatus, FixedRevenue, FreeReason, RolloverKind, Scope,
     day_key, parse_thresholds,
 };
-use crate::time::{MAX_DAY_MINUTES, Minutes, Rounding};
-use crate::validate::Checker;
+use crate::time::{DateWindow, MAX_DAY_MINUTES, Minutes, Rounding};
+use crate::validate::{Checker, FieldArg};
 use crate::{Currency, Invalid};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -285,6 +285,14 @@ impl ProjectForm {
     }
 }
 
+/// Adds `err-date-window` on `field` when the day key `day` is outside `window`.
+pub fn check_window(c: &mut Checker, field: &str, day: i32, window: DateWindow) {
+    let (from, to) = (day_key(window.from), day_key(window.to));
+    if day < from || day > to {
+        c.add_arg(field, "err-date-window", FieldArg::Dates { from, to });
+    }
+}
+
 /// A time entry as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct EntryForm {
@@ -332,7 +340,9 @@ fn opt_id(c: &mut Checker, field: &str, v: &Option<String>) -> Option<uuid::Uuid
 }
 
 impl EntryForm {
-    pub fn parse(&self) -> Result<EntryInput, Invalid> {
+    /// The entry, checked; `today` is the workspace's date, for the window of accepted dates
+    /// ([`DateWindow`]: 2000-01-01 to a year ahead).
+    pub fn parse(&self, today: jiff::civil::Date) -> Result<EntryInput, Invalid> {
         let mut c = Checker::new();
         let user_id = opt_id(&mut c, "user_id", &self.user_id);
         let project_id = uuid::Uuid::parse_str(self.project_id.trim()).ok();
@@ -344,6 +354,9 @@ impl EntryForm {
         let date = parse_day(&self.date);
         if date.is_none() {
             c.add("date", "err-date");
+        }
+        if let Some(d) = date {
+            check_window(&mut c, "date", d, DateWindow::on(today));
         }
         let minutes = match parse_duration(&self.duration) {
             None if self.duration.trim().starts_with('-') => {
@@ -573,16 +586,45 @@ mod tests {
             duration: "0".into(),
             ..EntryForm::default()
         };
-        let e = f.parse().unwrap_err();
+        let today = jiff::civil::date(2026, 11, 27);
+        let e = f.parse(today).unwrap_err();
         assert_eq!(e.0[0].code, "err-duration-positive");
         f.duration = "25:00".into();
-        assert_eq!(f.parse().unwrap_err().0[0].code, "err-duration-day");
+        assert_eq!(f.parse(today).unwrap_err().0[0].code, "err-duration-day");
         f.duration = "1:00".into();
         f.scope = Some("free".into());
-        assert_eq!(f.parse().unwrap_err().0[0].code, "err-free-reason");
+        assert_eq!(f.parse(today).unwrap_err().0[0].code, "err-free-reason");
         f.free_reason = Some("goodwill".into());
-        let ok = f.parse().unwrap();
+        let ok = f.parse(today).unwrap();
         assert!(!ok.billable && ok.scope == Scope::Free && ok.minutes == 60);
         assert_eq!(ok.date, 20261124);
+    }
+
+    #[test]
+    fn entry_dates_stay_in_the_window() {
+        let today = jiff::civil::date(2026, 11, 27);
+        let mut f = EntryForm {
+            project_id: uuid::Uuid::nil().to_string(),
+            date: "0001-03-02".into(),
+            duration: "1:00".into(),
+            ..EntryForm::default()
+        };
+        let window = Some(FieldArg::Dates {
+            from: 20000101,
+            to: 20271127,
+        });
+        for bad in ["0001-03-02", "1999-12-31", "2027-11-28", "01/01/9999"] {
+            f.date = bad.into();
+            let e = f.parse(today).unwrap_err();
+            assert_eq!(
+                (e.0[0].code, e.0[0].arg),
+                ("err-date-window", window),
+                "{bad}"
+            );
+        }
+        for good in ["2000-01-01", "2027-11-27", "27/11/2026"] {
+            f.date = good.into();
+            assert!(f.parse(today).is_ok(), "{good}");
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod people;
 pub mod permissions;
 pub mod radar;
 pub mod retainer;
+pub mod text;
 pub mod time;
 pub mod validate;
 
@@ -18,4 +19,4 @@ pub use ids::*;
 pub use money::{Currency, Money};
 pub use people::{ContactRole, Language, Role};
 pub use permissions::{Action, Principal};
-pub use validate::{FieldError, Invalid};
+pub use validate::{FieldArg, FieldError, Invalid};

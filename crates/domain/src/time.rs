@@ -5,6 +5,36 @@ use serde::{Deserialize, Serialize};
 /// Most minutes one entry (or one person's day) may hold.
 pub const MAX_DAY_MINUTES: i64 = 24 * 60;
 
+/// The dates a time entry may carry: from 2000-01-01 to one year after today, both included.
+/// Older or later dates are typing mistakes (year 1, 20026) that would otherwise land in
+/// reports and on the radar as months nobody can see or fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateWindow {
+    pub from: jiff::civil::Date,
+    pub to: jiff::civil::Date,
+}
+
+impl DateWindow {
+    /// The first date Mesure takes.
+    pub const FIRST: jiff::civil::Date = jiff::civil::date(2000, 1, 1);
+
+    /// The window on `today` (in the workspace's time zone): a year ahead, 29 February going
+    /// to 28 February.
+    pub fn on(today: jiff::civil::Date) -> DateWindow {
+        let to = today
+            .checked_add(jiff::Span::new().years(1))
+            .unwrap_or(jiff::civil::Date::MAX);
+        DateWindow {
+            from: DateWindow::FIRST,
+            to,
+        }
+    }
+
+    pub fn contains(&self, d: jiff::civil::Date) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
 /// A duration in whole minutes. Raw time is always kept in minutes; rounding is a billing view.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -180,5 +210,23 @@ mod tests {
         }
         assert_eq!(Rounding::parse("up10"), None);
         assert_eq!(Minutes(90).hours(), rust_decimal::Decimal::new(15, 1));
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::DateWindow;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_window_runs_from_2000_to_a_year_ahead() {
+        let w = DateWindow::on(date(2026, 11, 27));
+        assert_eq!((w.from, w.to), (date(2000, 1, 1), date(2027, 11, 27)));
+        assert!(w.contains(date(2000, 1, 1)));
+        assert!(w.contains(date(2027, 11, 27)));
+        assert!(!w.contains(date(1999, 12, 31)));
+        assert!(!w.contains(date(2027, 11, 28)));
+        assert!(!w.contains(date(1, 3, 1)));
+        assert_eq!(DateWindow::on(date(2028, 2, 29)).to, date(2029, 2, 28));
     }
 }

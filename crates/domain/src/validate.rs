@@ -7,8 +7,17 @@ use serde::Serialize;
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,
-    /// A number the message needs (a maximum length), if any.
-    pub arg: Option<i64>,
+    /// What the message needs besides the field, if anything.
+    pub arg: Option<FieldArg>,
+}
+
+/// The value a field error's message quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum FieldArg {
+    /// A maximum (a length): the message's `$max`.
+    Max(i64),
+    /// The accepted dates, `YYYYMMDD` day keys: the message's `$from` and `$to`.
+    Dates { from: i32, to: i32 },
 }
 
 /// A rejected input: one or more invalid fields.
@@ -50,7 +59,8 @@ impl Checker {
             arg: None,
         });
     }
-    fn add_arg(&mut self, field: &str, code: &'static str, arg: i64) {
+    /// A field error whose message quotes `arg`.
+    pub fn add_arg(&mut self, field: &str, code: &'static str, arg: FieldArg) {
         self.errors.push(FieldError {
             field: field.to_string(),
             code,
@@ -78,7 +88,7 @@ impl Checker {
             self.add_arg(
                 field,
                 "err-too-long",
-                i64::try_from(max).unwrap_or(i64::MAX),
+                FieldArg::Max(i64::try_from(max).unwrap_or(i64::MAX)),
             );
         } else if v
             .chars()
@@ -277,6 +287,6 @@ mod tests {
                 ("email", "err-email")
             ]
         );
-        assert_eq!(errs[1].arg, Some(10));
+        assert_eq!(errs[1].arg, Some(FieldArg::Max(10)));
     }
 }

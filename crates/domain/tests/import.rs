@@ -68,11 +68,12 @@ fn row(
     }
 }
 
-fn err(line: u64, column: &str, reason: Reason) -> RowError {
+fn err(line: u64, column: &str, reason: Reason, value: &str) -> RowError {
     RowError {
         line,
         column: column.into(),
         reason,
+        value: value.into(),
     }
 }
 
@@ -661,19 +662,19 @@ fn bad_rows_are_all_reported() {
     assert_eq!(
         o.errors,
         [
-            err(3, "date", Reason::BadDate),
-            err(4, "person", Reason::MissingValue),
-            err(4, "project", Reason::MissingValue),
-            err(4, "minutes", Reason::NegativeDuration),
-            err(4, "billable", Reason::BadBoolean),
-            err(5, "minutes", Reason::TooLong),
-            err(6, "hours", Reason::ConflictingDurations),
-            err(7, "minutes", Reason::MissingValue),
-            err(8, "client", Reason::MissingValue),
-            err(8, "minutes", Reason::BadDuration),
+            err(3, "date", Reason::BadDate, "2026-02-30"),
+            err(4, "person", Reason::MissingValue, ""),
+            err(4, "project", Reason::MissingValue, ""),
+            err(4, "minutes", Reason::NegativeDuration, "-30"),
+            err(4, "billable", Reason::BadBoolean, "perhaps"),
+            err(5, "minutes", Reason::TooLong, "1500"),
+            err(6, "hours", Reason::ConflictingDurations, "0.5"),
+            err(7, "minutes", Reason::MissingValue, ""),
+            err(8, "client", Reason::MissingValue, ""),
+            err(8, "minutes", Reason::BadDuration, "1h30"),
             // the note spans lines 11 and 12
-            err(11, "billable", Reason::BadBoolean),
-            err(14, "date", Reason::BadDate),
+            err(11, "billable", Reason::BadBoolean, "maybe"),
+            err(14, "date", Reason::BadDate, "tomorrow"),
         ]
     );
 }
@@ -690,7 +691,7 @@ fn forced_format_and_kimai_ambiguity_without_times() {
         .collect();
     assert_eq!(
         items[0],
-        Item::Errors(vec![err(2, "Duration", Reason::AmbiguousDuration)])
+        Item::Errors(vec![err(2, "Duration", Reason::AmbiguousDuration, "2")])
     );
     assert!(matches!(&items[1], Item::Row(r) if r.minutes == Minutes::new(60)));
 }
@@ -707,6 +708,12 @@ fn every_message_key_is_in_both_catalogues() {
         Reason::BadBoolean.key(),
         Reason::ConflictingDurations.key(),
         Reason::AmbiguousDuration.key(),
+        Reason::FieldCount {
+            found: 1,
+            expected: 2,
+        }
+        .key(),
+        Reason::DateOutOfWindow.key(),
         FileError::Empty.key(),
         FileError::UnknownFormat { headers: vec![] }.key(),
         FileError::MissingColumns {
@@ -733,4 +740,41 @@ fn every_message_key_is_in_both_catalogues() {
             );
         }
     }
+}
+
+/// A Toggl export cut off in its last row, and a Kimai file whose description holds an unquoted
+/// comma: the rows of the wrong shape are refused by line with both counts, never read with
+/// missing or shifted cells.
+#[test]
+fn rows_of_the_wrong_shape_are_refused() {
+    let o = read("toggl_truncated.csv");
+    assert_eq!(o.format, Format::Toggl);
+    assert_eq!(o.rows.len(), 3);
+    assert_eq!(
+        o.errors,
+        [err(
+            5,
+            "",
+            Reason::FieldCount {
+                found: 10,
+                expected: 14
+            },
+            ""
+        )]
+    );
+    let o = read("kimai_extra_field.csv");
+    assert_eq!(o.format, Format::Kimai);
+    assert_eq!(o.rows.len(), 3);
+    assert_eq!(
+        o.errors,
+        [err(
+            5,
+            "",
+            Reason::FieldCount {
+                found: 15,
+                expected: 14
+            },
+            ""
+        )]
+    );
 }

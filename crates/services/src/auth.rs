@@ -169,6 +169,36 @@ fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
     })
 }
 
+/// The context of a staff user acting from the command line in workspace `ws`: the active
+/// staff user with e-mail `email`, or else the workspace's first owner (the oldest active one).
+/// `NotFound` when there is no such user in this workspace.
+pub async fn cli_ctx(app: &App, ws: WorkspaceId, email: Option<&str>) -> Result<Ctx> {
+    let mut c = app.db.read().await?;
+    let w = mesure_store::workspaces::get(&mut c.conn(), ws).await?;
+    let user = match email {
+        Some(e) => users::find_by_email(&mut c.conn(), e)
+            .await?
+            .filter(|u| u.workspace_id == ws.uuid() && u.kind == "staff" && u.active),
+        None => users::list_staff(&mut c.conn(), ws)
+            .await?
+            .into_iter()
+            .filter(|u| u.active && u.role == "owner")
+            .min_by_key(|u| (u.created_at, u.id)),
+    }
+    .ok_or(ServiceError::NotFound)?;
+    let id = IdentityRow {
+        user,
+        ws_name: w.name,
+        ws_time_zone: w.time_zone,
+        ws_language: w.language,
+        ws_currency: w.currency,
+        token_id: None,
+        token_last_used_at: None,
+        csrf_token: None,
+    };
+    ctx_for(&id, None)
+}
+
 /// The identity behind a session cookie's token (one query).
 pub async fn from_session(app: &App, token: &str, request_id: Option<String>) -> Result<Resolved> {
     let id = {

@@ -21,7 +21,7 @@ fn fill(row: &mut ClientRow, form: &ClientForm, d: &(Currency, Language, String)
         language: d.1,
         time_zone: &d.2,
     })?;
-    row.name_key = input.name.to_lowercase();
+    row.name_key = mesure_domain::text::name_key(&input.name);
     row.search_key = search_key(&[
         Some(&input.name),
         input.legal_name.as_deref(),

@@ -2,21 +2,31 @@
 //! names, archived projects, locked weeks, 24-hour days) in one streaming pass inside one
 //! transaction; any bad row rolls the whole file back and every bad row is reported. A dry run
 //! always rolls back. Aggregates are summed in memory and written once at the end.
+//!
+//! Rows already in the workspace (same person, day, project, minutes and note), or repeated
+//! within the file, are duplicates: reported (count and lines), and refused like any bad row
+//! unless the caller asks to import them anyway. The check holds one 128-bit fingerprint per
+//! entry of the months the file touches, loaded with one indexed query per person and month.
+//! Names (people, clients, projects) match after Unicode NFC and case folding.
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::clients::search_key;
 use mesure_domain::engagement::{
     EntryFacts, Figures, Scope, contribution, day_key, month_of, week_start,
 };
-use mesure_domain::import::{FileError, Format, Item, Reader, Row};
-use mesure_domain::time::{MAX_DAY_MINUTES, Rounding};
+use mesure_domain::import::{EXCERPT_CHARS, FileError, Format, Item, Reader, Reason, Row};
+use mesure_domain::text::{excerpt, name_key, nfc};
+use mesure_domain::time::{DateWindow, MAX_DAY_MINUTES, Rounding};
+use mesure_domain::validate::is_email;
 use mesure_domain::{Action, ClientId, EntryId, ImportId, Language, ProjectId, UserId};
 use mesure_store::clients::ClientRow;
 use mesure_store::projects::{self, CostRow, ProjectRow, RateRow};
 use mesure_store::time::{self as store, EntryRow};
 use mesure_store::users::UserRow;
 use mesure_store::{Bind, Conn, Tx, exec, fetch, totals};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use uuid::Uuid;
 
 /// How to import.
@@ -26,8 +36,52 @@ pub struct Options {
     /// Create people, clients and projects that match nothing (else such rows are errors).
     pub create_missing: bool,
     pub dry_run: bool,
+    /// Import rows that are already in the workspace, or repeated in the file (else they are
+    /// errors and nothing is written).
+    pub allow_duplicates: bool,
     pub file_name: String,
+    /// Told how far the import is (the CLI's progress line on a terminal).
+    pub progress: Progress,
 }
+
+/// Where an import is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and checking rows (the count is of records read so far).
+    Checking,
+    /// Writing the entries and totals (the count is of entries).
+    Writing,
+    /// Finished (the count is of records read).
+    Done,
+}
+
+/// A callback told of the import's progress, every few thousand rows; none by default.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(Phase, u64) + Send + Sync>>);
+
+impl Progress {
+    pub fn new(f: impl Fn(Phase, u64) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+    fn tell(&self, phase: Phase, rows: u64) {
+        if let Some(f) = &self.0 {
+            f(phase, rows);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(..)"
+        } else {
+            "Progress(none)"
+        })
+    }
+}
+
+/// How often progress is told, in records.
+const PROGRESS_EVERY: u64 = 10_000;
 
 /// One refused cell or row, with its message in the reader's language.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -35,6 +89,8 @@ pub struct RowProblem {
     pub line: u64,
     pub column: String,
     pub message: String,
+    /// The refused value as written, cut to 40 characters with `…`; empty when there is none.
+    pub value: String,
 }
 
 /// What an import did (or, on a dry run or a failure, would have done).
@@ -47,14 +103,65 @@ pub struct Report {
     pub new_people: Vec<String>,
     pub new_clients: Vec<String>,
     pub new_projects: Vec<String>,
+    /// The first [`MAX_LISTED`] problems, in file order.
     pub errors: Vec<RowProblem>,
+    /// Every problem, listed or not.
+    pub error_count: u64,
+    /// True when `errors` does not list them all.
+    pub errors_truncated: bool,
+    /// Rows already in the workspace or repeated in the file (refused unless allowed).
+    pub duplicates: u64,
+    /// Their lines, the first [`MAX_LISTED`].
+    pub duplicate_lines: Vec<u64>,
+    /// Duplicates were allowed (imported anyway).
+    pub allow_duplicates: bool,
     /// True when the entries were written.
     pub imported: bool,
     pub dry_run: bool,
 }
 
-/// At most this many problems are listed (the count is exact).
-pub const MAX_LISTED: usize = 1000;
+/// At most this many problems (and duplicate lines) are listed; the counts are exact.
+pub const MAX_LISTED: usize = 200;
+
+/// A 128-bit fingerprint of an entry's person, day, project, minutes and note.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Fingerprint(u64, u64);
+
+impl Hash for Fingerprint {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0);
+    }
+}
+
+/// The fingerprint is already a hash: the map uses its first half as is.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Two SipHash values (fixed keys, so stable within a run), seeded apart, of the entry's facts;
+/// the note is compared trimmed and in NFC.
+fn fingerprint(person: Uuid, day: i32, project: Uuid, minutes: i64, note: &str) -> Fingerprint {
+    let note = nfc(note.trim());
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        (seed, person, day, project, minutes, note.as_ref()).hash(&mut h);
+        h.finish()
+    };
+    Fingerprint(half(1), half(2))
+}
 
 struct Person {
     id: Uuid,
@@ -62,6 +169,10 @@ struct Person {
     costs: Vec<CostRow>,
     locked_weeks: HashSet<i32>,
     days: HashMap<i32, i64>,
+    /// Made by this import: nothing of theirs to compare with.
+    fresh: bool,
+    /// Months whose entries are in `State::seen`.
+    loaded_months: HashSet<i32>,
 }
 
 struct Proj {
@@ -89,11 +200,18 @@ struct State<'a> {
     pending_projects: Vec<ProjectRow>,
     person_months: HashMap<(Uuid, i32), (i64, i64)>,
     day_deltas: HashMap<(Uuid, i32), i64>,
+    /// Entries seen: 0 for one already in the workspace, else the file line that made it.
+    seen: HashMap<Fingerprint, u64, BuildHasherDefault<PassThrough>>,
+    /// E-mails found unusable, asked about once.
+    unusable_emails: HashSet<String>,
+    /// The header of the e-mail column (or the person's), for problems with an e-mail.
+    email_column: String,
+    window: DateWindow,
     now: i64,
 }
 
 fn key(s: &str) -> String {
-    s.trim().to_lowercase()
+    name_key(s)
 }
 
 impl State<'_> {
@@ -108,39 +226,100 @@ impl State<'_> {
         Ok(())
     }
 
-    fn problem(&mut self, line: u64, column: &str, message: String) {
+    fn problem(&mut self, line: u64, column: &str, message: String, value: &str) {
         self.problems += 1;
         if self.report.errors.len() < MAX_LISTED {
             self.report.errors.push(RowProblem {
                 line,
                 column: column.to_string(),
                 message,
+                value: excerpt(value, EXCERPT_CHARS),
             });
         }
+    }
+
+    /// The message of a parser's reason, in the reader's language.
+    fn reason_message(&self, reason: Reason) -> String {
+        use mesure_i18n::Arg;
+        match reason {
+            Reason::FieldCount { found, expected } => mesure_i18n::t_args(
+                self.lang,
+                reason.key(),
+                &[
+                    ("found", Arg::Num(i64::try_from(found).unwrap_or(i64::MAX))),
+                    (
+                        "expected",
+                        Arg::Num(i64::try_from(expected).unwrap_or(i64::MAX)),
+                    ),
+                ],
+            ),
+            Reason::DateOutOfWindow => {
+                let from = mesure_i18n::date(self.lang, self.window.from);
+                let to = mesure_i18n::date(self.lang, self.window.to);
+                mesure_i18n::t_args(
+                    self.lang,
+                    reason.key(),
+                    &[("from", Arg::Str(&from)), ("to", Arg::Str(&to))],
+                )
+            }
+            other => mesure_i18n::t(self.lang, other.key()),
+        }
+    }
+
+    /// Loads the fingerprints of one person's entries of one month (once).
+    async fn load_month(&mut self, c: &mut Conn<'_>, person: Uuid, day: i32) -> Result<()> {
+        let month = day / 100;
+        let Some(p) = self.people.get_mut(&person) else {
+            return Ok(());
+        };
+        if p.fresh || !p.loaded_months.insert(month) {
+            return Ok(());
+        }
+        let rows: Vec<(i32, Uuid, i64, String)> = fetch(
+            c,
+            "SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4",
+            &[
+                Bind::Uuid(self.ctx.workspace.uuid()),
+                Bind::Uuid(person),
+                Bind::Int(i64::from(month) * 100),
+                Bind::Int(i64::from(month) * 100 + 100),
+            ],
+        )
+        .await?;
+        for (d, project, minutes, note) in rows {
+            self.seen
+                .entry(fingerprint(person, d, project, minutes, &note))
+                .or_insert(0);
+        }
+        Ok(())
     }
 
     async fn load(&mut self, c: &mut Conn<'_>) -> Result<()> {
         let ws = self.ctx.workspace;
         for u in mesure_store::users::list_staff(c, ws).await? {
-            self.people_by_key.insert(key(&u.name), u.id);
+            self.people_by_key.entry(key(&u.name)).or_insert(u.id);
             self.people_by_key.insert(key(&u.email), u.id);
         }
+        // Keys are made here from the names, so that names stored before keys were normalised
+        // (NFD from a Mac, odd spacing) match too; the oldest wins a tie.
         let rows: Vec<(Uuid, String)> = fetch(
             c,
-            "SELECT id, name_key FROM clients WHERE workspace_id = $1",
+            "SELECT id, name FROM clients WHERE workspace_id = $1 ORDER BY created_at, id",
             &[Bind::Uuid(ws.uuid())],
         )
         .await?;
-        self.clients_by_key
-            .extend(rows.into_iter().map(|(id, k)| (k, id)));
+        for (id, name) in rows {
+            self.clients_by_key.entry(key(&name)).or_insert(id);
+        }
         let rows: Vec<(Uuid, Uuid, String)> = fetch(
             c,
-            "SELECT id, client_id, name_key FROM projects WHERE workspace_id = $1",
+            "SELECT id, client_id, name FROM projects WHERE workspace_id = $1 ORDER BY created_at, id",
             &[Bind::Uuid(ws.uuid())],
         )
         .await?;
-        self.projects_by_key
-            .extend(rows.into_iter().map(|(id, cl, k)| ((cl, k), id)));
+        for (id, cl, name) in rows {
+            self.projects_by_key.entry((cl, key(&name))).or_insert(id);
+        }
         Ok(())
     }
 
@@ -155,33 +334,48 @@ impl State<'_> {
             Some(id) => id,
             None if self.opts.create_missing => {
                 let id = UserId::new().uuid();
-                let email = row
-                    .person_email
-                    .clone()
-                    .map(|e| e.to_lowercase())
-                    .unwrap_or_else(|| {
-                        let local: String = row
-                            .person
-                            .to_lowercase()
+                let given = row.person_email.as_deref().map(|e| e.trim().to_lowercase());
+                if let Some(e) = &given {
+                    // An address of another workspace (or of a client contact) is refused in the
+                    // words used for a malformed one: the import must not tell which exist.
+                    let usable = !self.unusable_emails.contains(e)
+                        && is_email(e)
+                        && e.chars().count() <= 254
+                        && mesure_store::users::find_by_email(c, e).await?.is_none();
+                    if !usable {
+                        self.unusable_emails.insert(e.clone());
+                        let msg = mesure_i18n::t(self.lang, "import-error-email-unusable");
+                        let column = self.email_column.clone();
+                        self.problem(row.line, &column, msg, e);
+                        return Ok(None);
+                    }
+                }
+                let name = nfc(row.person.trim()).chars().take(200).collect::<String>();
+                let email = given.unwrap_or_else(|| {
+                    let local: String = mesure_domain::text::ascii_local(&name)
+                        .chars()
+                        .take(40)
+                        .collect();
+                    let local = if local.trim_matches('.').is_empty() {
+                        "person".to_string()
+                    } else {
+                        local.trim_matches('.').to_string()
+                    };
+                    format!(
+                        "{local}.{}@import.invalid",
+                        id.simple()
+                            .to_string()
                             .chars()
-                            .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '.' })
-                            .collect();
-                        format!(
-                            "{}.{}@import.invalid",
-                            local.trim_matches('.'),
-                            id.simple()
-                                .to_string()
-                                .chars()
-                                .rev()
-                                .take(10)
-                                .collect::<String>()
-                        )
-                    });
+                            .rev()
+                            .take(10)
+                            .collect::<String>()
+                    )
+                });
                 let u = UserRow {
                     workspace_id: self.ctx.workspace.uuid(),
                     id,
                     email,
-                    name: row.person.clone(),
+                    name: name.clone(),
                     kind: "staff".into(),
                     role: "staff".into(),
                     client_id: None,
@@ -201,7 +395,7 @@ impl State<'_> {
                         }
                         other => other.into(),
                     })?;
-                self.report.new_people.push(row.person.clone());
+                self.report.new_people.push(name);
                 self.people_by_key.insert(key(&row.person), id);
                 self.people_by_key.insert(key(&u.email), id);
                 // A new person has no rates, locked weeks or logged days yet.
@@ -213,6 +407,8 @@ impl State<'_> {
                         costs: Vec::new(),
                         locked_weeks: HashSet::new(),
                         days: HashMap::new(),
+                        fresh: true,
+                        loaded_months: HashSet::new(),
                     },
                 );
                 id
@@ -221,9 +417,12 @@ impl State<'_> {
                 let msg = mesure_i18n::t_args(
                     self.lang,
                     "import-error-unknown-person",
-                    &[("name", mesure_i18n::Arg::Str(&row.person))],
+                    &[(
+                        "name",
+                        mesure_i18n::Arg::Str(&excerpt(&row.person, EXCERPT_CHARS)),
+                    )],
                 );
-                self.problem(row.line, "person", msg);
+                self.problem(row.line, "person", msg, &row.person);
                 return Ok(None);
             }
         };
@@ -246,6 +445,8 @@ impl State<'_> {
                     costs,
                     locked_weeks: weeks.into_iter().map(|w| w.0).collect(),
                     days: days.into_iter().collect(),
+                    fresh: false,
+                    loaded_months: HashSet::new(),
                 },
             );
         }
@@ -260,12 +461,15 @@ impl State<'_> {
             let msg = mesure_i18n::t_args(
                 self.lang,
                 "import-error-unknown-client",
-                &[("name", mesure_i18n::Arg::Str(&row.client))],
+                &[(
+                    "name",
+                    mesure_i18n::Arg::Str(&excerpt(&row.client, EXCERPT_CHARS)),
+                )],
             );
-            self.problem(row.line, "client", msg);
+            self.problem(row.line, "client", msg, &row.client);
             return Ok(None);
         }
-        let name: String = row.client.trim().chars().take(200).collect();
+        let name: String = nfc(row.client.trim()).chars().take(200).collect();
         let cl = ClientRow {
             workspace_id: self.ctx.workspace.uuid(),
             id: ClientId::new().uuid(),
@@ -298,7 +502,7 @@ impl State<'_> {
         let id = match self.projects_by_key.get(&pk) {
             Some(id) => *id,
             None if self.opts.create_missing => {
-                let name: String = row.project.trim().chars().take(200).collect();
+                let name: String = nfc(row.project.trim()).chars().take(200).collect();
                 let p = ProjectRow {
                     workspace_id: self.ctx.workspace.uuid(),
                     id: ProjectId::new().uuid(),
@@ -349,9 +553,10 @@ impl State<'_> {
                         deliverables: HashMap::new(),
                     },
                 );
+                let client_name = nfc(row.client.trim()).chars().take(200).collect::<String>();
                 self.report
                     .new_projects
-                    .push(format!("{} / {}", row.client.trim(), name));
+                    .push(format!("{client_name} / {name}"));
                 self.projects_by_key.insert(pk, p.id);
                 p.id
             }
@@ -359,9 +564,12 @@ impl State<'_> {
                 let msg = mesure_i18n::t_args(
                     self.lang,
                     "import-error-unknown-project",
-                    &[("name", mesure_i18n::Arg::Str(&row.project))],
+                    &[(
+                        "name",
+                        mesure_i18n::Arg::Str(&excerpt(&row.project, EXCERPT_CHARS)),
+                    )],
                 );
-                self.problem(row.line, "project", msg);
+                self.problem(row.line, "project", msg, &row.project);
                 return Ok(None);
             }
         };
@@ -383,7 +591,7 @@ impl State<'_> {
             let deliverables = projects::deliverables(c, ws, id)
                 .await?
                 .into_iter()
-                .map(|d| (d.name_key, d.id))
+                .map(|d| (key(&d.name), d.id))
                 .collect();
             self.projects.insert(
                 id,
@@ -414,31 +622,20 @@ impl State<'_> {
         };
         if proj.row.archived_at.is_some() {
             let msg = mesure_i18n::t(self.lang, "err-project-archived");
-            self.problem(row.line, "project", msg);
+            self.problem(row.line, "project", msg, &row.project);
             return Ok(());
         }
-        let Some(p) = self.people.get_mut(&person) else {
-            return Ok(());
-        };
-        if p.locked_weeks.contains(&day_key(week_start(row.date))) {
+        let date_text = row.date.to_string();
+        let locked = self
+            .people
+            .get(&person)
+            .is_none_or(|p| p.locked_weeks.contains(&day_key(week_start(row.date))));
+        if locked {
             let msg = mesure_i18n::t(self.lang, "err-week-locked");
-            self.problem(row.line, "date", msg);
+            self.problem(row.line, "date", msg, &date_text);
             return Ok(());
         }
-        let total = p.days.entry(day).or_insert(0);
-        if *total + minutes > MAX_DAY_MINUTES {
-            let msg = mesure_i18n::t(self.lang, "err-day-over-24h");
-            self.problem(row.line, "date", msg);
-            return Ok(());
-        }
-        *total += minutes;
-        let rate = crate::time::rate_at(&p.rates, &proj.row, day);
-        let cost = crate::time::cost_at(&p.costs, day);
-        let pid = p.id;
-        if self.problems > 0 {
-            // The file will be rolled back: keep checking, stop building entries.
-            return Ok(());
-        }
+        // The entry as it would be stored: a task that is no deliverable goes into the note.
         let deliverable = row
             .task
             .as_deref()
@@ -453,19 +650,73 @@ impl State<'_> {
             }
             _ => row.note.clone(),
         };
-        let billed = proj.rounding.apply(row.minutes).get();
+        let note: String = nfc(&note).chars().take(2000).collect();
+        let (client_id, rounding) = (proj.row.client_id, proj.rounding);
+        // Duplicates: an entry of the workspace, or an earlier row of this file.
+        self.load_month(c, person, day).await?;
+        let fp = fingerprint(person, day, project, minutes, &note);
+        let earlier = match self.seen.entry(fp) {
+            Entry::Occupied(o) => Some(*o.get()),
+            Entry::Vacant(v) => {
+                v.insert(row.line);
+                None
+            }
+        };
+        if let Some(earlier) = earlier {
+            self.report.duplicates += 1;
+            if self.report.duplicate_lines.len() < MAX_LISTED {
+                self.report.duplicate_lines.push(row.line);
+            }
+            if !self.opts.allow_duplicates {
+                let msg = if earlier == 0 {
+                    mesure_i18n::t(self.lang, "import-error-duplicate-existing")
+                } else {
+                    mesure_i18n::t_args(
+                        self.lang,
+                        "import-error-duplicate-in-file",
+                        &[(
+                            "line",
+                            mesure_i18n::Arg::Num(i64::try_from(earlier).unwrap_or(0)),
+                        )],
+                    )
+                };
+                self.problem(row.line, "", msg, "");
+                return Ok(());
+            }
+        }
+        let Some(proj) = self.projects.get(&project) else {
+            return Ok(());
+        };
+        let Some(p) = self.people.get_mut(&person) else {
+            return Ok(());
+        };
+        let total = p.days.entry(day).or_insert(0);
+        if *total + minutes > MAX_DAY_MINUTES {
+            let msg = mesure_i18n::t(self.lang, "err-day-over-24h");
+            self.problem(row.line, "date", msg, &date_text);
+            return Ok(());
+        }
+        *total += minutes;
+        let rate = crate::time::rate_at(&p.rates, &proj.row, day);
+        let cost = crate::time::cost_at(&p.costs, day);
+        let pid = p.id;
+        if self.problems > 0 {
+            // The file will be rolled back: keep checking, stop building entries.
+            return Ok(());
+        }
+        let billed = rounding.apply(row.minutes).get();
         let e = EntryRow {
             workspace_id: self.ctx.workspace.uuid(),
             id: EntryId::new().uuid(),
             user_id: pid,
             project_id: project,
-            client_id: proj.row.client_id,
+            client_id,
             deliverable_id: deliverable,
             change_request_id: None,
             work_date: day,
             minutes,
             billed_minutes: billed,
-            note: note.chars().take(2000).collect(),
+            note,
             billable: row.billable,
             scope: "in_scope".into(),
             free_reason: None,
@@ -498,7 +749,7 @@ impl State<'_> {
         let slot = self
             .project_months
             .entry((project, month))
-            .or_insert((proj.row.client_id, Figures::default()));
+            .or_insert((client_id, Figures::default()));
         slot.1.add(&f, 1);
         let pm = self.person_months.entry((pid, month)).or_insert((0, 0));
         pm.0 += f.minutes;
@@ -512,6 +763,56 @@ impl State<'_> {
         }
         Ok(())
     }
+}
+
+/// The line numbers of a list, `…` when it is cut.
+fn lines_text(lines: &[u64], total: u64) -> String {
+    let mut text = lines
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if total > lines.len() as u64 {
+        text.push_str(", …");
+    }
+    text
+}
+
+/// "3 rows already exist (…): 2, 5, 9." or, when allowed, "3 duplicate rows, imported anyway".
+pub fn duplicates_message(lang: Language, r: &Report) -> String {
+    use mesure_i18n::Arg;
+    let key = if r.allow_duplicates {
+        "import-duplicates-allowed"
+    } else {
+        "import-duplicates"
+    };
+    mesure_i18n::t_args(
+        lang,
+        key,
+        &[
+            ("count", Arg::Num(i64::try_from(r.duplicates).unwrap_or(0))),
+            (
+                "lines",
+                Arg::Str(&lines_text(&r.duplicate_lines, r.duplicates)),
+            ),
+        ],
+    )
+}
+
+/// "Only the first 200 of 5,000 problems are listed."
+pub fn truncated_message(lang: Language, r: &Report) -> String {
+    use mesure_i18n::Arg;
+    mesure_i18n::t_args(
+        lang,
+        "import-errors-truncated",
+        &[
+            (
+                "listed",
+                Arg::Num(i64::try_from(r.errors.len()).unwrap_or(0)),
+            ),
+            ("count", Arg::Num(i64::try_from(r.error_count).unwrap_or(0))),
+        ],
+    )
 }
 
 fn file_problem(lang: Language, e: &FileError) -> RowProblem {
@@ -549,6 +850,7 @@ fn file_problem(lang: Language, e: &FileError) -> RowProblem {
         line,
         column: String::new(),
         message,
+        value: String::new(),
     }
 }
 
@@ -557,11 +859,14 @@ fn file_problem(lang: Language, e: &FileError) -> RowProblem {
 pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Result<Report> {
     ctx.require(Action::ManageTime)?;
     let lang = ctx.language;
+    let today = crate::time::today_date(app, ctx);
+    let window = DateWindow::on(today);
     let mut reader = match Reader::new(bytes, opts.format) {
-        Ok(r) => r,
+        Ok(r) => r.with_date_window(window),
         Err(e) => {
             return Ok(Report {
                 errors: vec![file_problem(lang, &e)],
+                error_count: 1,
                 dry_run: opts.dry_run,
                 ..Report::default()
             });
@@ -585,6 +890,7 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         report: Report {
             format: reader.format().as_str().into(),
             dry_run: opts.dry_run,
+            allow_duplicates: opts.allow_duplicates,
             ..Report::default()
         },
         problems: 0,
@@ -595,27 +901,39 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         pending_projects: Vec::new(),
         person_months: HashMap::new(),
         day_deltas: HashMap::new(),
+        seen: HashMap::default(),
+        unusable_emails: HashSet::new(),
+        email_column: reader.email_column().to_owned(),
+        window,
         now: app.now(),
     };
     st.load(&mut tx.conn()).await?;
     let t0 = std::time::Instant::now();
+    let mut read = 0u64;
     while let Some(item) = reader.next_item() {
+        read += 1;
+        if read.is_multiple_of(PROGRESS_EVERY) {
+            opts.progress.tell(Phase::Checking, read);
+        }
         match item {
             Ok(Item::Row(row)) => st.row(&mut tx.conn(), row).await?,
             Ok(Item::SkippedZero { .. }) => st.report.skipped_zero += 1,
             Ok(Item::Errors(errs)) => {
                 for e in errs {
-                    let msg = mesure_i18n::t(lang, e.reason.key());
-                    st.problem(e.line, &e.column, msg);
+                    let msg = st.reason_message(e.reason);
+                    st.problem(e.line, &e.column, msg, &e.value);
                 }
             }
             Err(e) => {
                 let p = file_problem(lang, &e);
-                st.problem(p.line, &p.column, p.message);
+                st.problem(p.line, &p.column, p.message, "");
                 break;
             }
         }
     }
+    opts.progress.tell(Phase::Checking, read);
+    st.report.error_count = st.problems;
+    st.report.errors_truncated = st.problems > st.report.errors.len() as u64;
     if st.problems > 0 || opts.dry_run {
         // Dropping the transaction rolls it back: nothing of the file is kept.
         drop(tx);
@@ -624,8 +942,10 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
             report.rows = 0;
             report.minutes = 0;
         }
+        opts.progress.tell(Phase::Done, read);
         return Ok(report);
     }
+    opts.progress.tell(Phase::Writing, st.report.rows);
     tracing::debug!(phase = "rows", elapsed = ?t0.elapsed(), "import");
     let c = &mut tx.conn();
     st.flush(c).await?;
@@ -674,6 +994,7 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         exec(&mut tx.conn(), "PRAGMA optimize", &[]).await?;
     }
     tx.commit().await?;
+    opts.progress.tell(Phase::Done, read);
     st.report.imported = true;
     Ok(st.report)
 }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 fn fill(row: &mut ProjectRow, i: ProjectInput) {
     row.client_id = i.client_id;
-    row.name_key = i.name.to_lowercase();
+    row.name_key = mesure_domain::text::name_key(&i.name);
     row.name = i.name;
     row.manager_id = i.manager_id;
     row.starts_on = i.starts_on;
@@ -288,7 +288,7 @@ pub async fn add_deliverable(
         workspace_id: ctx.workspace.uuid(),
         id: DeliverableId::new().uuid(),
         project_id: project.uuid(),
-        name_key: input.name.to_lowercase(),
+        name_key: mesure_domain::text::name_key(&input.name),
         name: input.name,
         estimate_minutes: input.estimate_minutes,
         owner_id: input.owner_id,
@@ -330,7 +330,7 @@ pub async fn update_deliverable(
     let before = projects::deliverable(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
     check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
     let mut after = before.clone();
-    after.name_key = input.name.to_lowercase();
+    after.name_key = mesure_domain::text::name_key(&input.name);
     after.name = input.name;
     after.estimate_minutes = input.estimate_minutes;
     after.owner_id = input.owner_id;

@@ -16,6 +16,12 @@ use mesure_store::{Conn, totals, users};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
+/// Today in the workspace's time zone (the clock is the app's).
+pub fn today_date(app: &App, ctx: &Ctx) -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get(&ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    mesure_store::ts(app.now()).to_zoned(tz).date()
+}
+
 /// The billing rate of a person on a project at a date: their rate on this project, else the
 /// project's own rate (an override), else their workspace-wide rate, else zero.
 pub fn rate_at(rates: &[RateRow], p: &ProjectRow, day: i32) -> i64 {
@@ -213,7 +219,7 @@ async fn prepare(
 /// Logs one entry.
 pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
     ctx.require(Action::LogTime)?;
-    let input = form.parse()?;
+    let input = form.parse(today_date(app, ctx))?;
     // Everything that does not race is read before the write lock; the week's lock and the day's
     // total are checked again inside the transaction.
     let row = {
@@ -305,7 +311,7 @@ pub async fn update(
     version: Option<i32>,
 ) -> Result<EntryRow> {
     ctx.require(Action::LogTime)?;
-    let input = form.parse()?;
+    let input = form.parse(today_date(app, ctx))?;
     let mut tx = app.db.begin().await?;
     let after = update_in(&mut tx.conn(), app, ctx, id, input, version).await?;
     tx.commit().await?;
@@ -513,7 +519,7 @@ pub async fn save_week(
             ..EntryForm::default()
         };
         let result = match here.as_slice() {
-            [] => match form(None, None).parse() {
+            [] => match form(None, None).parse(today_date(app, ctx)) {
                 Ok(input) => match prepare(&mut tx.conn(), app, ctx, &input, None).await {
                     Ok(row) => insert_prepared(&mut tx.conn(), app, ctx, &row)
                         .await
@@ -529,7 +535,9 @@ pub async fn save_week(
             [one] if one.scope != "in_scope" || one.write_off_reason.is_some() => {
                 Err(ServiceError::Conflict("err-grid-not-editable"))
             }
-            [one] => match form(Some(one.note.clone()), Some(one.billable.to_string())).parse() {
+            [one] => match form(Some(one.note.clone()), Some(one.billable.to_string()))
+                .parse(today_date(app, ctx))
+            {
                 Ok(input) => update_in(
                     &mut tx.conn(),
                     app,
@@ -1178,7 +1186,16 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
         users::list_staff(&mut c.conn(), ctx.workspace)
             .await?
             .into_iter()
-            .map(|u| (u.id, u.email))
+            // A person made by an import without an address has a placeholder one: the name
+            // identifies them better (and reads back into an import).
+            .map(|u| {
+                let who = if u.email.ends_with("@import.invalid") {
+                    u.name
+                } else {
+                    u.email
+                };
+                (u.id, who)
+            })
             .collect();
     let projects_list = projects::list(&mut c.conn(), ctx.workspace, None, true).await?;
     let pnames: std::collections::HashMap<Uuid, (Uuid, String)> = projects_list

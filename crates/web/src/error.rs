@@ -1,7 +1,7 @@
 //! One mapping from service errors to HTTP: RFC 9457 problem+json for the API, pages for the UI.
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mesure_domain::{FieldError, Invalid, Language};
+use mesure_domain::{FieldArg, FieldError, Invalid, Language};
 use mesure_i18n::{Arg, t, t_args};
 use mesure_services::ServiceError;
 use serde::Serialize;
@@ -31,7 +31,19 @@ pub struct Problem {
 /// Translates one field error.
 pub fn field_message(lang: Language, e: &FieldError) -> String {
     match e.arg {
-        Some(n) => t_args(lang, e.code, &[("max", Arg::Num(n))]),
+        Some(FieldArg::Max(n)) => t_args(lang, e.code, &[("max", Arg::Num(n))]),
+        Some(FieldArg::Dates { from, to }) => {
+            let day = |k: i32| {
+                mesure_domain::engagement::day_from_key(k)
+                    .map(|d| mesure_i18n::date(lang, d))
+                    .unwrap_or_else(|| k.to_string())
+            };
+            t_args(
+                lang,
+                e.code,
+                &[("from", Arg::Str(&day(from))), ("to", Arg::Str(&day(to)))],
+            )
+        }
         None => t(lang, e.code),
     }
 }

@@ -16,11 +16,17 @@
 //!   numbers are physical lines, the header being line 1;
 //! * a duration of zero minutes skips the row whatever else it holds; otherwise the duration
 //!   must be 1 minute to 24 hours, seconds rounded to the nearest minute, halves up;
-//! * client and project must be filled; task and note may be empty; billable defaults to yes.
+//! * client and project must be filled; task and note may be empty; billable defaults to yes;
+//! * every row has as many fields as the header (a truncated or shifted row is an error, not a
+//!   row read with empty or wrong cells);
+//! * with a [`DateWindow`] (the service always gives one), a date outside it is an error;
+//! * errors quote the offending value cut to [`EXCERPT_CHARS`] characters, never the whole
+//!   input (a file of one 50 MB line must not come back whole in a report).
 use std::borrow::Cow;
 use std::io::{self, Read};
 
-use crate::time::Minutes;
+use crate::text::excerpt;
+use crate::time::{DateWindow, Minutes};
 
 mod generic;
 mod harvest;
@@ -107,6 +113,14 @@ pub enum Reason {
     /// Kimai: a whole number from 1 to 24 (hours in Kimai's export, seconds for its importer)
     /// with no `From`/`To` times to tell which.
     AmbiguousDuration,
+    /// The row has `found` fields where the header has `expected` (a truncated export, a
+    /// delimiter inside an unquoted cell).
+    FieldCount {
+        found: usize,
+        expected: usize,
+    },
+    /// A date before 2000-01-01 or more than a year after today ([`DateWindow`]).
+    DateOutOfWindow,
 }
 
 impl Reason {
@@ -121,6 +135,8 @@ impl Reason {
             Reason::BadBoolean => "import-error-bad-boolean",
             Reason::ConflictingDurations => "import-error-conflicting-durations",
             Reason::AmbiguousDuration => "import-error-ambiguous-duration",
+            Reason::FieldCount { .. } => "import-error-field-count",
+            Reason::DateOutOfWindow => "import-error-date-window",
         }
     }
 }
@@ -129,10 +145,20 @@ impl Reason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowError {
     pub line: u64,
-    /// The column's header as written in the file (trimmed).
+    /// The column's header as written in the file (trimmed, cut to [`EXCERPT_CHARS`]); empty
+    /// for an error of the whole row ([`Reason::FieldCount`]).
     pub column: String,
     pub reason: Reason,
+    /// The refused cell as written, cut to [`EXCERPT_CHARS`] characters with `…`; empty for a
+    /// missing value.
+    pub value: String,
 }
+
+/// How many characters of a refused value (or a header) an error quotes.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// How many of the header's names an [`FileError::UnknownFormat`] quotes.
+const MAX_QUOTED_HEADERS: usize = 30;
 
 /// What one record of the file gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -619,7 +645,7 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
 fn csv_error(e: &csv::Error, line: u64) -> FileError {
     FileError::Csv {
         line: e.position().map_or(line, csv::Position::line),
-        message: e.to_string(),
+        message: excerpt(&e.to_string(), 200),
     }
 }
 
@@ -633,6 +659,7 @@ pub struct Reader<R> {
     /// The header row as written (trimmed), for error messages.
     headers: Vec<String>,
     day_first: bool,
+    window: Option<DateWindow>,
     done: bool,
 }
 
@@ -668,7 +695,21 @@ impl<R: Read> Reader<R> {
                 Err(e) => return Err(csv_error(&e, csv.position().line())),
             }
         };
-        let (spec, layout, columns) = choose(&headers, forced)?;
+        // Names quoted in messages are cut short: a "header" may be a whole file of one line.
+        let quoted =
+            |h: &[String]| -> Vec<String> { h.iter().map(|h| excerpt(h, EXCERPT_CHARS)).collect() };
+        let (spec, layout, columns) = choose(&headers, forced).map_err(|e| match e {
+            FileError::UnknownFormat { headers } => {
+                let more = headers.len() > MAX_QUOTED_HEADERS;
+                let mut headers = quoted(headers.get(..MAX_QUOTED_HEADERS).unwrap_or(&headers));
+                if more {
+                    headers.push("…".into());
+                }
+                FileError::UnknownFormat { headers }
+            }
+            other => other,
+        })?;
+        let headers = quoted(&headers);
         let day_first = match spec.slashed {
             Slashed::DayFirst => true,
             Slashed::Locale => layout.french() || delimiter == b';',
@@ -681,13 +722,30 @@ impl<R: Read> Reader<R> {
             columns,
             headers,
             day_first,
+            window: None,
             done: false,
         })
+    }
+
+    /// Refuses dates outside `window` ([`Reason::DateOutOfWindow`]).
+    pub fn with_date_window(mut self, window: DateWindow) -> Reader<R> {
+        self.window = Some(window);
+        self
     }
 
     /// The detected (or forced) format.
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// The header, as written, of the column a row's e-mail comes from: the e-mail column,
+    /// else the first person column.
+    pub fn email_column(&self) -> &str {
+        self.columns
+            .email
+            .or_else(|| self.columns.person.first().copied())
+            .and_then(|i| self.headers.get(i))
+            .map_or("", String::as_str)
     }
 
     /// The next record, `None` at the end of the file (or after a [`FileError::Csv`]).
@@ -723,6 +781,15 @@ impl<R: Read> Reader<R> {
                 .saturating_sub(1)
                 .saturating_sub(u64::try_from(inside).unwrap_or(u64::MAX))
                 .max(1);
+            let (found, expected) = (self.record.len(), self.headers.len());
+            if found != expected {
+                return Some(Ok(Item::Errors(vec![RowError {
+                    line,
+                    column: String::new(),
+                    reason: Reason::FieldCount { found, expected },
+                    value: String::new(),
+                }])));
+            }
             return Some(Ok(self.item(line)));
         }
     }
@@ -855,11 +922,17 @@ impl<R: Read> Reader<R> {
                 errors.push((c.date, Reason::MissingValue));
                 None
             } else {
-                let d = parse::date(&v, self.day_first);
-                if d.is_none() {
-                    errors.push((c.date, Reason::BadDate));
+                match parse::date(&v, self.day_first) {
+                    None => {
+                        errors.push((c.date, Reason::BadDate));
+                        None
+                    }
+                    Some(d) if self.window.is_some_and(|w| !w.contains(d)) => {
+                        errors.push((c.date, Reason::DateOutOfWindow));
+                        None
+                    }
+                    d => d,
                 }
-                d
             }
         };
         let person = self.person(&mut errors);
@@ -910,6 +983,7 @@ impl<R: Read> Reader<R> {
                             line,
                             column: self.column(idx),
                             reason,
+                            value: excerpt(&self.cell(idx), EXCERPT_CHARS),
                         })
                         .collect(),
                 )

@@ -22,11 +22,12 @@ fn rows(items: &[Item]) -> Vec<&Row> {
         .collect()
 }
 
-fn err(line: u64, column: &str, reason: Reason) -> RowError {
+fn err(line: u64, column: &str, reason: Reason, value: &str) -> RowError {
     RowError {
         line,
         column: column.to_owned(),
         reason,
+        value: value.to_owned(),
     }
 }
 
@@ -193,15 +194,15 @@ fn generic_duration_columns() {
     assert_eq!(minutes(&items[2]), 61);
     assert_eq!(
         items[3],
-        Item::Errors(vec![err(5, "hours", Reason::ConflictingDurations)])
+        Item::Errors(vec![err(5, "hours", Reason::ConflictingDurations, "0.5")])
     );
     assert_eq!(
         items[4],
-        Item::Errors(vec![err(6, "minutes", Reason::MissingValue)])
+        Item::Errors(vec![err(6, "minutes", Reason::MissingValue, "")])
     );
     assert_eq!(
         items[5],
-        Item::Errors(vec![err(7, "minutes", Reason::TooLong)])
+        Item::Errors(vec![err(7, "minutes", Reason::TooLong, "1441")])
     );
     assert_eq!(minutes(&items[6]), 1440);
     assert_eq!(items[7], Item::SkippedZero { line: 9 });
@@ -222,17 +223,21 @@ fn short_rows_and_every_error_in_column_order() {
         items,
         [
             Item::Errors(vec![
-                err(2, "date", Reason::BadDate),
-                err(2, "person", Reason::MissingValue),
-                err(2, "project", Reason::MissingValue),
-                err(2, "minutes", Reason::NegativeDuration),
-                err(2, "billable", Reason::BadBoolean),
+                err(2, "date", Reason::BadDate, "2026-02-30"),
+                err(2, "person", Reason::MissingValue, ""),
+                err(2, "project", Reason::MissingValue, ""),
+                err(2, "minutes", Reason::NegativeDuration, "-15"),
+                err(2, "billable", Reason::BadBoolean, "perhaps"),
             ]),
-            Item::Errors(vec![
-                err(3, "client", Reason::MissingValue),
-                err(3, "project", Reason::MissingValue),
-                err(3, "minutes", Reason::MissingValue),
-            ]),
+            Item::Errors(vec![err(
+                3,
+                "",
+                Reason::FieldCount {
+                    found: 2,
+                    expected: 8
+                },
+                ""
+            )]),
         ]
     );
 }
@@ -248,6 +253,11 @@ fn keys_are_distinct() {
         Reason::BadBoolean,
         Reason::ConflictingDurations,
         Reason::AmbiguousDuration,
+        Reason::FieldCount {
+            found: 1,
+            expected: 2,
+        },
+        Reason::DateOutOfWindow,
     ];
     let mut keys: Vec<&str> = reasons.iter().map(Reason::key).collect();
     keys.extend(
@@ -271,4 +281,139 @@ fn keys_are_distinct() {
     keys.dedup();
     assert_eq!(keys.len(), n);
     assert!(keys.iter().all(|k| k.starts_with("import-error-")));
+}
+
+#[test]
+fn rows_must_have_as_many_fields_as_the_header() {
+    // A Toggl export cut short in its last row, and a Kimai row with one field too many (an
+    // unquoted comma in the description): both refused, naming the line and both counts.
+    let toggl = "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration\n\
+                 Ana Silva,ana@example.com,Acme,Web,,Mockups,Yes,2026-03-02,09:00:00,2026-03-02,10:30:00,01:30:00\n\
+                 Ana Silva,ana@example.com,Acme,Web,,Mockups,Yes,2026-03-03,09:00:00,2026-03\n\
+                 \n\
+                 ,,,,,,,,,,,\n\
+                 \n";
+    let (format, items) = read_all(toggl.as_bytes(), None);
+    assert_eq!(format, Format::Toggl);
+    assert_eq!(rows(&items).len(), 1);
+    assert_eq!(
+        items[1],
+        Item::Errors(vec![err(
+            3,
+            "",
+            Reason::FieldCount {
+                found: 10,
+                expected: 12
+            },
+            ""
+        )])
+    );
+    assert_eq!(items.len(), 2, "trailing empty rows are still skipped");
+
+    let kimai = "Date,From,To,Duration,User,Customer,Project,Activity,Description\n\
+                 2026-03-02,09:00,10:30,5400,ana,Acme,Web,Design,Mockups\n\
+                 2026-03-02,10:30,11:00,1800,ana,Acme,Web,Design,Fix login, again\n";
+    let (format, items) = read_all(kimai.as_bytes(), None);
+    assert_eq!(format, Format::Kimai);
+    assert!(matches!(items[0], Item::Row(_)));
+    assert_eq!(
+        items[1],
+        Item::Errors(vec![err(
+            3,
+            "",
+            Reason::FieldCount {
+                found: 10,
+                expected: 9
+            },
+            ""
+        )])
+    );
+    // A zero-minute row of the wrong shape is an error too: it cannot be read safely.
+    let data =
+        format!("{GENERIC_HEADER}\n2026-03-02,Ana,Acme,Web,,0,,\n2026-03-02,Ana,Acme,Web,,0\n");
+    let (_, items) = read_all(data.as_bytes(), None);
+    assert_eq!(items[0], Item::SkippedZero { line: 2 });
+    assert!(matches!(&items[1], Item::Errors(e) if e[0].line == 3));
+}
+
+#[test]
+fn dates_outside_the_window_are_refused() {
+    let data = format!(
+        "{GENERIC_HEADER}\n\
+         0001-03-02,Ana,Acme,Web,,30,,\n\
+         1999-12-31,Ana,Acme,Web,,30,,\n\
+         2000-01-01,Ana,Acme,Web,,30,,\n\
+         2027-11-27,Ana,Acme,Web,,30,,\n\
+         2027-11-28,Ana,Acme,Web,,30,,\n\
+         28/11/2027,Ana,Acme,Web,,0,,\n"
+    );
+    let window = DateWindow::on(jiff::civil::date(2026, 11, 27));
+    let items: Vec<Item> = Reader::new(data.as_bytes(), None)
+        .unwrap()
+        .with_date_window(window)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        items[0],
+        Item::Errors(vec![err(2, "date", Reason::DateOutOfWindow, "0001-03-02")])
+    );
+    assert_eq!(
+        items[1],
+        Item::Errors(vec![err(3, "date", Reason::DateOutOfWindow, "1999-12-31")])
+    );
+    assert!(matches!(items[2], Item::Row(_)));
+    assert!(matches!(items[3], Item::Row(_)));
+    assert_eq!(
+        items[4],
+        Item::Errors(vec![err(6, "date", Reason::DateOutOfWindow, "2027-11-28")])
+    );
+    // zero minutes still skip the row whatever its date
+    assert_eq!(items[5], Item::SkippedZero { line: 7 });
+    // Without a window (the parser alone), any real date is read.
+    let (_, items) = read_all(data.as_bytes(), None);
+    assert_eq!(rows(&items).len(), 5);
+}
+
+#[test]
+fn errors_quote_values_cut_short() {
+    // A few megabytes on one line: the header row is all there is, and the error quotes a
+    // handful of short names, not the file.
+    let line = "x".repeat(1000) + &",y".repeat(1_500_000);
+    match Reader::new(line.as_bytes(), None) {
+        Err(FileError::UnknownFormat { headers }) => {
+            assert_eq!(headers.len(), 31);
+            assert_eq!(headers[0].chars().count(), 41);
+            assert!(headers[0].ends_with('…'));
+            assert_eq!(headers[30], "…");
+            assert!(headers.iter().map(String::len).sum::<usize>() < 2000);
+        }
+        Err(e) => panic!("unknown format expected, got {e:?}"),
+        Ok(_) => panic!("unknown format expected"),
+    }
+    // A huge cell is quoted by its first 40 characters.
+    let huge = "9".repeat(3_000_000);
+    let data = format!("{GENERIC_HEADER}\n2026-03-02,Ana,Acme,Web,,{huge}x,,\n");
+    let (_, items) = read_all(data.as_bytes(), None);
+    match &items[0] {
+        Item::Errors(e) => {
+            assert_eq!(e[0].reason, Reason::BadDuration);
+            assert_eq!(e[0].value, format!("{}…", "9".repeat(40)));
+        }
+        other => panic!("an error expected, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_formats_quote_every_header_when_there_are_few() {
+    let line = (0..30)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    match Reader::new(line.as_bytes(), None) {
+        Err(FileError::UnknownFormat { headers }) => {
+            assert_eq!(headers.len(), 30);
+            assert_eq!(headers[29], "c29");
+        }
+        _ => panic!("unknown format expected"),
+    }
 }

@@ -295,7 +295,12 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
     let fresh_entry = |free: bool| async move {
         let form = mesure_domain::forms::EntryForm {
             project_id: f.project_a.clone(),
-            date: nth_day(n + 5000),
+            // A day of its own, before the days `nth_day` gives the other bodies (and after
+            // 2000: earlier dates are refused).
+            date: jiff::civil::date(2005, 1, 1)
+                .checked_add(jiff::Span::new().days(i64::try_from(n).unwrap()))
+                .unwrap()
+                .to_string(),
             duration: "30".into(),
             scope: free.then(|| "free".into()),
             free_reason: free.then(|| "goodwill".into()),

@@ -614,6 +614,18 @@ async fn imports_take_real_exports_or_nothing() {
             (Some(6), Some(722), Some(true))
         );
         assert_eq!(count(&t, "time_entries").await, 6);
+        // Toggl's first row is Harvest's first row (Ana Silva, 2 March, Website Redesign,
+        // 90 min, "[Design] Homepage mockups"): a duplicate, refused unless allowed.
+        let (s, r) = send("toggl.csv", "create_missing=true").await;
+        assert_eq!(s, 422, "{r}");
+        assert_eq!(
+            (r["duplicates"].as_u64(), r["error_count"].as_u64()),
+            (Some(1), Some(1)),
+            "{r}"
+        );
+        assert_eq!(r["duplicate_lines"], json!([2]));
+        assert_eq!(r["errors"][0]["line"], 2);
+        assert_eq!(count(&t, "time_entries").await, 6);
         // Toggl (English and French), Kimai, generic: zero-minute rows are skipped and counted.
         for (file, format, rows) in [
             ("toggl.csv", "toggl", 5),
@@ -622,7 +634,7 @@ async fn imports_take_real_exports_or_nothing() {
             ("generic.csv", "generic", 5),
             ("harvest_report.csv", "harvest", 5),
         ] {
-            let (s, r) = send(file, "create_missing=true").await;
+            let (s, r) = send(file, "create_missing=true&allow_duplicates=true").await;
             assert_eq!(s, 200, "{file}: {r}");
             assert_eq!(r["format"], format, "{file}");
             assert_eq!(r["rows"], rows, "{file}");
@@ -723,6 +735,8 @@ async fn imports_take_real_exports_or_nothing() {
                 file.as_bytes(),
                 &mesure_services::import::Options {
                     create_missing: true,
+                    // The workspace holds entries imported twice on purpose above.
+                    allow_duplicates: true,
                     file_name: "time.csv".into(),
                     ..Default::default()
                 },
@@ -1678,5 +1692,472 @@ async fn the_frame_shows_the_timer_the_unread_alerts_and_404s() {
         let (status, html) = page(&owner, "/api/v1/nowhere").await;
         assert_eq!(status, 404);
         assert!(!html.contains("id=\"main-nav\""));
+    }
+}
+
+async fn send_csv(t: &TestApp, token: &str, query: &str, body: Vec<u8>) -> (u16, Value, usize) {
+    let r = t
+        .client()
+        .post(format!("{}?{query}", t.api("/time-imports")))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let len = text.len();
+    (s, serde_json::from_str(&text).unwrap_or(Value::Null), len)
+}
+
+const GENERIC: &str = "date,person,client,project,deliverable,minutes,note,billable\n";
+
+/// The same file imported again is refused, rows repeated within one file too, unless the
+/// caller says to import them anyway; the dry run reports them.
+#[tokio::test]
+async fn imports_refuse_duplicates_unless_allowed() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Doublons").await;
+        let tok = a.owner.token.clone();
+        let file = format!(
+            "{GENERIC}\
+             2026-03-02,Ana Silva,Acme,Web,,90,Maquettes,yes\n\
+             2026-03-02,Ana Silva,Acme,Web,,30,Maquettes,yes\n\
+             2026-03-03,Bruno Lefèvre,Acme,Web,,45,,no\n\
+             2026-03-04,Bruno Lefèvre,Globex,App,,60,Réunion,yes\n"
+        );
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", file.clone().into_bytes()).await;
+        assert_eq!(
+            (s, r["rows"].as_u64(), r["duplicates"].as_u64()),
+            (200, Some(4), Some(0)),
+            "{r}"
+        );
+        assert_eq!(count(&t, "time_entries").await, 4);
+        // A dry run of the same file: every row is already there, by line.
+        let (s, r, _) = send_csv(
+            &t,
+            &tok,
+            "create_missing=true&dry_run=true",
+            file.clone().into_bytes(),
+        )
+        .await;
+        assert_eq!(s, 422, "{r}");
+        assert_eq!(r["duplicates"], 4);
+        assert_eq!(r["duplicate_lines"], json!([2, 3, 4, 5]));
+        assert_eq!(r["error_count"], 4);
+        assert!(
+            r["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("existe déjà"),
+            "{r}"
+        );
+        // The real run refuses the file and writes nothing.
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", file.clone().into_bytes()).await;
+        assert_eq!((s, r["imported"].as_bool()), (422, Some(false)), "{r}");
+        assert_eq!(count(&t, "time_entries").await, 4);
+        // A changed note or duration is another entry; a repeated row within the file is a
+        // duplicate of its earlier line.
+        let other = format!(
+            "{GENERIC}\
+             2026-03-02,Ana Silva,Acme,Web,,90,Maquettes v2,yes\n\
+             2026-03-05,Ana Silva,Acme,Web,,15,Appel,yes\n\
+             2026-03-05,ana silva,ACME,web,,15,Appel ,yes\n"
+        );
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", other.clone().into_bytes()).await;
+        assert_eq!(s, 422, "{r}");
+        assert_eq!(
+            (r["duplicates"].as_u64(), r["duplicate_lines"].clone()),
+            (Some(1), json!([4]))
+        );
+        assert!(
+            r["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("ligne 3"),
+            "{r}"
+        );
+        // Asked to, they are imported, and still counted.
+        let (s, r, _) = send_csv(
+            &t,
+            &tok,
+            "create_missing=true&allow_duplicates=true",
+            file.clone().into_bytes(),
+        )
+        .await;
+        assert_eq!(
+            (s, r["rows"].as_u64(), r["duplicates"].as_u64()),
+            (200, Some(4), Some(4)),
+            "{r}"
+        );
+        assert_eq!(count(&t, "time_entries").await, 8);
+        let (s, r, _) = send_csv(
+            &t,
+            &tok,
+            "create_missing=true&allow_duplicates=true",
+            other.into_bytes(),
+        )
+        .await;
+        assert_eq!(
+            (s, r["rows"].as_u64(), r["duplicates"].as_u64()),
+            (200, Some(3), Some(1)),
+            "{r}"
+        );
+        assert_eq!(count(&t, "time_entries").await, 11);
+        // An entry typed by hand counts too.
+        let p: Vec<(uuid::Uuid,)> = {
+            let mut c = t.app.db.read().await.unwrap();
+            mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT id FROM projects WHERE name = 'App'",
+                &[],
+            )
+            .await
+            .unwrap()
+        };
+        let me = &a.owner;
+        log(&t, &me.ctx, p[0].0, "2026-03-10", 50).await;
+        let name: Vec<(String,)> = {
+            let mut c = t.app.db.read().await.unwrap();
+            mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT name FROM users WHERE id = $1",
+                &[mesure_store::Bind::Uuid(me.id)],
+            )
+            .await
+            .unwrap()
+        };
+        let typed = format!("{GENERIC}2026-03-10,{},Globex,App,,50,,yes\n", name[0].0);
+        let (s, r, _) = send_csv(&t, &tok, "dry_run=true", typed.into_bytes()).await;
+        assert_eq!((s, r["duplicates"].as_u64()), (422, Some(1)), "{r}");
+    }
+}
+
+/// A Mac export (NFD) and different case match the names already there.
+#[tokio::test]
+async fn imports_match_names_after_nfc_and_case_folding() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Unicode").await;
+        let tok = a.owner.token.clone();
+        let nfc =
+            format!("{GENERIC}2026-03-02,Léa Étienne,Société Générale,Refonte été,,60,,yes\n");
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", nfc.into_bytes()).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["new_people"], json!(["Léa Étienne"]));
+        let (users, clients, projects) = (
+            count(&t, "users").await,
+            count(&t, "clients").await,
+            count(&t, "projects").await,
+        );
+        let nfd = format!(
+            "{GENERIC}2026-03-03,Le\u{301}a  E\u{301}TIENNE,SOCIE\u{301}TE\u{301} GE\u{301}NE\u{301}RALE,refonte e\u{301}te\u{301},,30,,yes\n"
+        );
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", nfd.into_bytes()).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (
+                r["new_people"].clone(),
+                r["new_clients"].clone(),
+                r["new_projects"].clone()
+            ),
+            (json!([]), json!([]), json!([])),
+            "{r}"
+        );
+        assert_eq!(
+            (
+                count(&t, "users").await,
+                count(&t, "clients").await,
+                count(&t, "projects").await
+            ),
+            (users, clients, projects)
+        );
+        // Names made by an import are stored composed (NFC).
+        let fresh = format!(
+            "{GENERIC}2026-03-04,Zoe\u{308} Ma\u{308}rtin,Cafe\u{301} Noir,Carte,,30,,yes\n"
+        );
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", fresh.into_bytes()).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["new_people"], json!(["Zoë Märtin"]));
+        assert_eq!(r["new_clients"], json!(["Café Noir"]));
+    }
+}
+
+/// An e-mail of another workspace is refused like a malformed one, row by row, dry run too.
+#[tokio::test]
+async fn imports_do_not_reveal_other_workspaces_addresses() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Une").await;
+        let b = t.tenant("Agence Deux").await;
+        let tok = a.owner.token.clone();
+        let file = format!(
+            "date,person,email,client,project,minutes\n\
+             2026-03-02,Quelqu'un,{},Acme,Web,60\n\
+             2026-03-02,Personne,pas-une-adresse@,Acme,Web,60\n\
+             2026-03-02,Nouvelle,nouvelle@exemple.fr,Acme,Web,60\n\
+             2026-03-03,Quelqu'un,{},Acme,Web,30\n",
+            b.staff.email.to_uppercase(),
+            b.staff.email
+        );
+        for query in ["create_missing=true&dry_run=true", "create_missing=true"] {
+            let (s, r, _) = send_csv(&t, &tok, query, file.clone().into_bytes()).await;
+            assert_eq!(s, 422, "{query}: {r}");
+            let errs = r["errors"].as_array().unwrap();
+            assert_eq!(errs.len(), 3, "{r}");
+            assert_eq!(errs[0]["line"], 2);
+            assert_eq!(errs[1]["line"], 3);
+            assert_eq!(errs[2]["line"], 5);
+            assert_eq!(errs[2]["message"], errs[0]["message"]);
+            assert_eq!(errs[0]["column"], "email");
+            assert_eq!(
+                errs[0]["message"], errs[1]["message"],
+                "same words for both"
+            );
+            assert_eq!(
+                errs[0]["message"],
+                "Cette adresse e-mail ne peut pas être utilisée."
+            );
+        }
+        assert_eq!(count(&t, "time_entries").await, 0);
+    }
+}
+
+/// Errors are counted, listed up to a cap, and quote values cut short; a huge single line or
+/// cell never comes back whole.
+#[tokio::test]
+async fn import_errors_are_counted_capped_and_short() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Erreurs").await;
+        let tok = a.owner.token.clone();
+        let mut bad = GENERIC.to_string();
+        for i in 0..500 {
+            bad.push_str(&format!("2026-03-02,Ana,Acme,Web,,{i}x,,yes\n"));
+        }
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", bad.into_bytes()).await;
+        assert_eq!(s, 422);
+        assert_eq!(r["error_count"], 500, "{}", r["error_count"]);
+        assert_eq!(r["errors"].as_array().unwrap().len(), 200);
+        assert_eq!(r["errors_truncated"], true);
+        assert_eq!(r["errors"][0]["value"], "0x");
+        // Wrong field counts name the line and both counts.
+        let short = format!(
+            "{GENERIC}2026-03-02,Ana,Acme,Web,,30\n2026-03-02,Ana,Acme,Web,,30,,yes,extra\n"
+        );
+        let (s, r, _) = send_csv(&t, &tok, "create_missing=true", short.into_bytes()).await;
+        assert_eq!(s, 422);
+        assert_eq!(
+            r["errors"][0]["message"],
+            "6 champs, alors que l'en-tête en a 8."
+        );
+        assert_eq!(
+            r["errors"][1]["message"],
+            "9 champs, alors que l'en-tête en a 8."
+        );
+        // A few megabytes on one line, no line break: a short answer.
+        let line = ",y".repeat(2_000_000).into_bytes();
+        let (s, r, len) = send_csv(&t, &tok, "", line).await;
+        assert_eq!(s, 422);
+        assert!(len < 4_000, "{len} bytes: {r}");
+        // A few megabytes in one cell.
+        let cell = format!(
+            "{GENERIC}2026-03-02,{},Acme,Web,,30,,yes\n",
+            "A".repeat(3_000_000)
+        );
+        let (s, r, len) = send_csv(&t, &tok, "", cell.into_bytes()).await;
+        assert_eq!(s, 422);
+        assert!(len < 4_000, "{len} bytes");
+        assert_eq!(r["errors"][0]["value"], format!("{}…", "A".repeat(40)));
+        assert_eq!(count(&t, "time_entries").await, 0);
+    }
+}
+
+/// Dates before 2000 or more than a year ahead are refused, naming the window: in imports and
+/// in the time-entry API.
+#[tokio::test]
+async fn dates_outside_the_window_are_refused_everywhere() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Calendrier").await;
+        let tok = a.owner.token.clone();
+        let cl = client(&t, &a.owner.ctx, "Client Calendrier").await;
+        let p = project(&t, &a.owner.ctx, cl, "Site", "time_materials").await;
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+            .date();
+        let limit = today.checked_add(jiff::Span::new().years(1)).unwrap();
+        let too_late = limit.tomorrow().unwrap();
+        for date in [
+            "0001-03-02".to_string(),
+            "1999-12-31".to_string(),
+            too_late.to_string(),
+        ] {
+            let (s, b) = post(
+                &t,
+                &tok,
+                "/time-entries",
+                json!({"project_id": p.to_string(), "date": date, "minutes": 30}),
+            )
+            .await;
+            assert_eq!((s, field(&b).as_str()), (422, "date"), "{date}: {b}");
+            let msg = b["errors"][0]["message"].as_str().unwrap();
+            assert!(msg.contains("01/01/2000"), "{msg}");
+        }
+        let (s, _) = post(
+            &t,
+            &tok,
+            "/time-entries",
+            json!({"project_id": p.to_string(), "date": "2000-01-01", "minutes": 30}),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let file =
+            format!("{GENERIC}0001-03-02,Ana,Acme,Web,,30,,yes\n{limit},Ana,Acme,Web,,30,,yes\n");
+        let (s, r, _) = send_csv(
+            &t,
+            &tok,
+            "create_missing=true&dry_run=true",
+            file.into_bytes(),
+        )
+        .await;
+        assert_eq!(s, 422, "{r}");
+        assert_eq!(r["error_count"], 1);
+        assert_eq!(
+            (
+                r["errors"][0]["line"].as_u64(),
+                r["errors"][0]["column"].as_str()
+            ),
+            (Some(2), Some("date"))
+        );
+        assert!(
+            r["errors"][0]["message"].as_str().unwrap().contains("2000"),
+            "{r}"
+        );
+        assert_eq!(r["errors"][0]["value"], "0001-03-02");
+    }
+}
+
+/// The import page: duplicates are named with the "import them anyway" box to tick, refused
+/// values shown cut short, and the box lets the same file in.
+#[tokio::test]
+async fn the_import_form_reports_duplicates_and_imports_them_when_asked() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Formulaire").await;
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let page = c
+            .get(format!("{}/time/import", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("name=\"allow_duplicates\""), "{page}");
+        let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+        let submit = |csv: String, boxes: &'static [&'static str]| {
+            let (c, csrf, url) = (c.clone(), csrf.clone(), format!("{}/time/import", t.url));
+            async move {
+                let b = "mesureboundary7d3f";
+                let mut body = String::new();
+                let mut field = |name: &str, value: &str| {
+                    body.push_str(&format!(
+                        "--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                    ));
+                };
+                field("_csrf", &csrf);
+                field("format", "");
+                for name in boxes {
+                    field(name, "1");
+                }
+                body.push_str(&format!(
+                    "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+                ));
+                let r = c
+                    .post(url)
+                    .header("content-type", format!("multipart/form-data; boundary={b}"))
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let csv = format!("{GENERIC}2026-03-02,Ana Silva,Acme,Web,,90,Maquettes,yes\n");
+        let (s, html) = submit(csv.clone(), &["create_missing"]).await;
+        assert_eq!(s, 200, "{html}");
+        assert_eq!(count(&t, "time_entries").await, 1);
+        // Again, with a bad value: both listed, the value cut short, nothing written.
+        let again = format!(
+            "{csv}2026-03-03,Ana Silva,Acme,Web,,{}x,,yes\n",
+            "9".repeat(500)
+        );
+        let (s, html) = submit(again.clone(), &["create_missing"]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains("data-testid=\"import-duplicates\""), "{html}");
+        assert!(html.contains("Une ligne existe déjà"), "{html}");
+        assert!(html.contains("Cochez « importer quand même »"), "{html}");
+        assert!(
+            html.contains(&format!("<td>{}…</td>", "9".repeat(40))),
+            "{html}"
+        );
+        assert!(!html.contains(&"9".repeat(41)));
+        assert_eq!(count(&t, "time_entries").await, 1);
+        // Ticked, the duplicate goes in.
+        let (s, html) = submit(csv, &["create_missing", "allow_duplicates"]).await;
+        assert_eq!(s, 200, "{html}");
+        assert!(html.contains("acceptée (importer quand même)"), "{html}");
+        assert_eq!(count(&t, "time_entries").await, 2);
+    }
+}
+
+/// The import tells its progress by phase (what the CLI shows on a terminal).
+#[tokio::test]
+async fn the_import_tells_its_progress() {
+    use mesure_services::import::{Options, Phase, Progress, import};
+    use std::sync::{Arc, Mutex};
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Progrès").await;
+        let mut csv = GENERIC.to_string();
+        // 50 people over 28 days: about 18 rows and at most 15 hours a person a day.
+        for i in 0..25_000 {
+            csv.push_str(&format!(
+                "2026-03-{:02},P{},Acme,Web,,{},Travail {i},yes\n",
+                1 + (i / 50) % 28,
+                i % 50,
+                1 + i % 50
+            ));
+        }
+        let told: Arc<Mutex<Vec<(Phase, u64)>>> = Arc::default();
+        let sink = told.clone();
+        let opts = Options {
+            create_missing: true,
+            progress: Progress::new(move |phase, rows| sink.lock().unwrap().push((phase, rows))),
+            ..Options::default()
+        };
+        let r = import(&t.app, &a.owner.ctx, csv.as_bytes(), &opts)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.rows, r.error_count),
+            (25_000, 0),
+            "{:?}",
+            r.errors.first()
+        );
+        assert_eq!(
+            *told.lock().unwrap(),
+            [
+                (Phase::Checking, 10_000),
+                (Phase::Checking, 20_000),
+                (Phase::Checking, 25_000),
+                (Phase::Writing, 25_000),
+                (Phase::Done, 25_000),
+            ]
+        );
     }
 }

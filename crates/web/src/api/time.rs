@@ -626,6 +626,9 @@ pub struct ImportParams {
     pub create_missing: Option<bool>,
     /// Check and report without writing anything
     pub dry_run: Option<bool>,
+    /// Import rows that already exist in the workspace (same person, day, project, minutes and
+    /// note) or repeat an earlier row of the file; without it they are errors
+    pub allow_duplicates: Option<bool>,
     pub file_name: Option<String>,
 }
 
@@ -639,7 +642,16 @@ pub struct ImportOut {
     pub new_people: Vec<String>,
     pub new_clients: Vec<String>,
     pub new_projects: Vec<String>,
+    /// The first 200 problems, in file order
     pub errors: Vec<ImportProblem>,
+    /// Every problem, listed or not
+    pub error_count: u64,
+    /// True when `errors` does not list them all
+    pub errors_truncated: bool,
+    /// Rows that already exist in the workspace or repeat an earlier row of the file
+    pub duplicates: u64,
+    /// Their line numbers (the first 200)
+    pub duplicate_lines: Vec<u64>,
     pub imported: bool,
     pub dry_run: bool,
 }
@@ -649,6 +661,8 @@ pub struct ImportProblem {
     pub line: u64,
     pub column: String,
     pub message: String,
+    /// The refused value as written, cut to 40 characters with `…`
+    pub value: String,
 }
 
 impl From<import::Report> for ImportOut {
@@ -668,8 +682,13 @@ impl From<import::Report> for ImportOut {
                     line: e.line,
                     column: e.column,
                     message: e.message,
+                    value: e.value,
                 })
                 .collect(),
+            error_count: r.error_count,
+            errors_truncated: r.errors_truncated,
+            duplicates: r.duplicates,
+            duplicate_lines: r.duplicate_lines,
             imported: r.imported,
             dry_run: r.dry_run,
         }
@@ -696,7 +715,9 @@ pub async fn import_csv(
         format,
         create_missing: p.create_missing.unwrap_or(false),
         dry_run: p.dry_run.unwrap_or(false),
+        allow_duplicates: p.allow_duplicates.unwrap_or(false),
         file_name: p.file_name.unwrap_or_else(|| "api.csv".into()),
+        ..import::Options::default()
     };
     let report = import::import(&s.app, &c.ctx, &body, &opts)
         .await

@@ -1175,6 +1175,10 @@ struct ImportPage {
     report: Option<import::Report>,
     summary: String,
     created: String,
+    /// Duplicates found, and whether they were imported anyway; empty when none.
+    duplicates: String,
+    /// "Only the first N of M problems are listed"; empty when all are.
+    truncated: String,
 }
 
 pub async fn import_form(page: Page) -> Response {
@@ -1202,10 +1206,7 @@ fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) 
                 mesure_i18n::t_args(
                     lang,
                     "import-failed",
-                    &[(
-                        "count",
-                        Arg::Num(i64::try_from(r.errors.len()).unwrap_or(0)),
-                    )],
+                    &[("count", Arg::Num(i64::try_from(r.error_count).unwrap_or(0)))],
                 )
             } else if r.dry_run {
                 mesure_i18n::t_args(
@@ -1251,6 +1252,16 @@ fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) 
             }
         })
         .unwrap_or_default();
+    let duplicates = report
+        .as_ref()
+        .filter(|r| r.duplicates > 0)
+        .map(|r| import::duplicates_message(lang, r))
+        .unwrap_or_default();
+    let truncated = report
+        .as_ref()
+        .filter(|r| r.errors_truncated)
+        .map(|r| import::truncated_message(lang, r))
+        .unwrap_or_default();
     render_status(
         status,
         &ImportPage {
@@ -1259,6 +1270,8 @@ fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) 
             report,
             summary,
             created,
+            duplicates,
+            truncated,
         },
     )
 }
@@ -1293,6 +1306,7 @@ pub async fn import_submit(
             "format" => opts.format = Format::parse(&value),
             "create_missing" => opts.create_missing = value == "1",
             "dry_run" => opts.dry_run = value == "1",
+            "allow_duplicates" => opts.allow_duplicates = value == "1",
             _ => {}
         }
     }
