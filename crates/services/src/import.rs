@@ -195,6 +195,8 @@ struct State<'a> {
     batch: Vec<EntryRow>,
     project_months: HashMap<(Uuid, i32), (Uuid, Figures)>,
     new_clients: HashSet<Uuid>,
+    /// Minutes written per deliverable (their running totals are raised once at the end).
+    deliverable_minutes: HashMap<Uuid, i64>,
     /// Clients and projects made by this file, written before the entries that need them.
     pending_clients: Vec<ClientRow>,
     pending_projects: Vec<ProjectRow>,
@@ -222,6 +224,11 @@ impl State<'_> {
         projects::insert_many(c, &self.pending_projects).await?;
         self.pending_projects.clear();
         store::insert_many(c, &self.batch).await?;
+        for e in &self.batch {
+            if let Some(d) = e.deliverable_id {
+                *self.deliverable_minutes.entry(d).or_default() += e.minutes;
+            }
+        }
         self.batch.clear();
         Ok(())
     }
@@ -872,7 +879,9 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
             });
         }
     };
-    let mut tx: Tx = app.db.begin().await?;
+    // A bulk transaction: on SQLite its connection (and the 1 GiB page cache set below) is closed
+    // after the commit instead of going back to the pool.
+    let mut tx: Tx = app.db.begin_bulk().await?;
     if matches!(app.db.backend(), mesure_store::Backend::Sqlite) {
         // A large file touches many pages: a bigger page cache (up to 1 GiB, allocated as used) keeps SQLite
         // from spilling and re-reading them through the file system.
@@ -897,6 +906,7 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         batch: Vec::with_capacity(1000),
         project_months: HashMap::new(),
         new_clients: HashSet::new(),
+        deliverable_minutes: HashMap::new(),
         pending_clients: Vec::new(),
         pending_projects: Vec::new(),
         person_months: HashMap::new(),
@@ -969,6 +979,9 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
         .map(|((u, d), m)| (*u, *d, *m))
         .collect();
     totals::add_days_many(c, ws, &days).await?;
+    for (d, minutes) in &st.deliverable_minutes {
+        projects::add_deliverable_minutes(c, ws, *d, *minutes).await?;
+    }
     let touched: Vec<Uuid> = st
         .project_months
         .keys()

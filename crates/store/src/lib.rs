@@ -114,6 +114,12 @@ pub enum Tx {
         Transaction<'static, Sqlite>,
         tokio::sync::OwnedMutexGuard<()>,
     ),
+    /// A bulk write on a connection taken out of the pool: closed after the commit (or dropped,
+    /// which rolls back), so whatever memory the bulk write made it hold goes with it.
+    SqliteBulk(
+        Box<sqlx::SqliteConnection>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Pg(Transaction<'static, Postgres>),
 }
 
@@ -121,12 +127,17 @@ impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t, _) => Conn::Sqlite(&mut *t),
+            Tx::SqliteBulk(c, _) => Conn::Sqlite(&mut **c),
             Tx::Pg(t) => Conn::Pg(&mut *t),
         }
     }
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t, _guard) => t.commit().await?,
+            Tx::SqliteBulk(mut c, _guard) => {
+                sqlx::query("COMMIT").execute(&mut *c).await?;
+                sqlx::Connection::close(*c).await?;
+            }
             Tx::Pg(t) => t.commit().await?,
         }
         Ok(())
@@ -199,6 +210,21 @@ impl Db {
             Db::Sqlite(p, lock) => {
                 let guard = lock.clone().lock_owned().await;
                 Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, guard)
+            }
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// A write transaction for bulk work (imports): on SQLite its connection leaves the pool and
+    /// is closed after the commit, giving back the large page cache such work sets; on
+    /// PostgreSQL an ordinary transaction.
+    pub async fn begin_bulk(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p, lock) => {
+                let guard = lock.clone().lock_owned().await;
+                let mut c = Box::new(p.acquire().await?.detach());
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *c).await?;
+                Tx::SqliteBulk(c, guard)
             }
             Db::Pg(p) => Tx::Pg(p.begin().await?),
         })

@@ -445,27 +445,6 @@ pub async fn add_deliverable_minutes(
     Ok(())
 }
 
-/// Recounts the running totals of the given deliverables from their entries (after bulk writes).
-pub async fn recount_deliverables(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<()> {
-    for chunk in ids.chunks(200) {
-        let mut b = vec![Bind::Uuid(ws.uuid())];
-        b.extend(chunk.iter().map(|id| Bind::Uuid(*id)));
-        let list = (2..=b.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        exec(
-            c,
-            &format!(
-                "UPDATE deliverables SET logged_minutes = COALESCE((SELECT CAST(SUM(t.minutes) AS BIGINT) FROM time_entries t WHERE t.workspace_id = deliverables.workspace_id AND t.deliverable_id = deliverables.id), 0) WHERE workspace_id = $1 AND id IN ({list})"
-            ),
-            &b,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
 /// Minutes logged per deliverable of a project (the running totals).
 pub async fn deliverable_minutes(
     c: &mut Conn<'_>,

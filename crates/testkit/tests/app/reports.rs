@@ -485,3 +485,67 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
         assert!(entries.contains("1 saisie ·"), "{entries}");
     }
 }
+
+#[tokio::test]
+async fn imported_time_counts_in_deliverable_totals_and_the_connection_is_given_back() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Livrables").await;
+        let cl = mesure_services::clients::create(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_domain::clients::ClientForm {
+                name: "Client Livrables".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Livrables", "time_materials").await;
+        let d = mesure_services::projects::add_deliverable(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::ProjectId::from_uuid(p),
+            &mesure_domain::forms::DeliverableForm {
+                name: "Maquettes".into(),
+                estimate_hours: "10".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        crate::time::log(&t, &a.owner.ctx, p, "2026-03-01", 15).await; // no deliverable
+        let csv = format!(
+            "date,person,client,project,deliverable,minutes,note,billable\n\
+             2026-03-02,{e},Client Livrables,Projet Livrables,Maquettes,90,Pages,yes\n\
+             2026-03-03,{e},Client Livrables,Projet Livrables,Maquettes,30,Retouches,yes\n",
+            e = a.owner.email
+        );
+        let report = mesure_services::import::import(
+            &t.app,
+            &a.owner.ctx,
+            csv.as_bytes(),
+            &mesure_services::import::Options {
+                file_name: "t.csv".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            report.errors.is_empty() && report.imported,
+            "{:?}",
+            report.errors
+        );
+        let mut c = t.app.db.read().await.unwrap();
+        let minutes = mesure_store::projects::deliverable_minutes(&mut c.conn(), a.ws, p)
+            .await
+            .unwrap();
+        assert_eq!(minutes, vec![(d, 120)]);
+        drop(c);
+        // The database still answers reads and writes after the bulk connection was closed.
+        crate::time::log(&t, &a.owner.ctx, p, "2026-03-04", 10).await;
+    }
+}
