@@ -127,7 +127,7 @@ impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t, _) => Conn::Sqlite(&mut *t),
-            Tx::SqliteBulk(c, _) => Conn::Sqlite(&mut **c),
+            Tx::SqliteBulk(c, _) => Conn::Sqlite(c),
             Tx::Pg(t) => Conn::Pg(&mut *t),
         }
     }
