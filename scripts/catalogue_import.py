@@ -41,7 +41,21 @@ M = {
 "import-progress-checking": ("Lecture et vérification… { $rows } lignes", "Reading and checking… { $rows } rows"),
 "import-progress-writing": ("Écriture… { $rows } lignes", "Writing… { $rows } rows"),
 "import-progress-done": ("Terminé : { $rows } lignes lues", "Done: { $rows } rows read"),
-"import-report-rows": ("Saisies : { $rows } ({ $minutes } minutes), lignes à zéro ignorées : { $skipped }", "Entries: { $rows } ({ $minutes } minutes), zero-minute rows skipped: { $skipped }"),
+"import-report-rows": ("""{ $rows ->
+        [one] Une saisie
+       *[other] { $rows } saisies
+    } ({ $minutes } minutes){ $skipped ->
+        [0] {""}
+        [one] , une ligne à zéro ignorée
+       *[other] , { $skipped } lignes à zéro ignorées
+    }""", """{ $rows ->
+        [one] One entry
+       *[other] { $rows } entries
+    } ({ $minutes } minutes){ $skipped ->
+        [0] {""}
+        [one] , one zero-minute row skipped
+       *[other] , { $skipped } zero-minute rows skipped
+    }"""),
 "import-report-new-people": ("Nouvelles personnes : { $list }", "New people: { $list }"),
 "import-report-new-clients": ("Nouveaux clients : { $list }", "New clients: { $list }"),
 "import-report-new-projects": ("Nouveaux projets : { $list }", "New projects: { $list }"),

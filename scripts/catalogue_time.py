@@ -327,8 +327,36 @@ M = {
 "import-create-missing": ("Créer les personnes, clients et projets qui manquent", "Create missing people, clients and projects"),
 "import-dry-run": ("Essai à blanc (ne rien écrire)", "Dry run (write nothing)"),
 "import-run": ("Importer", "Import"),
-"import-done": ("{ $rows } saisies importées ({ $format }), { $skipped } lignes à zéro ignorées.", "{ $rows } entries imported ({ $format }), { $skipped } zero-minute rows skipped."),
-"import-dry": ("Essai à blanc : { $rows } saisies seraient importées ({ $format }), { $skipped } lignes à zéro ignorées. Rien n'a été écrit.", "Dry run: { $rows } entries would be imported ({ $format }), { $skipped } zero-minute rows skipped. Nothing was written."),
+"import-done": ("""{ $rows ->
+        [one] Une saisie importée
+       *[other] { $rows } saisies importées
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , une ligne à zéro ignorée.
+       *[other] , { $skipped } lignes à zéro ignorées.
+    }""", """{ $rows ->
+        [one] One entry imported
+       *[other] { $rows } entries imported
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , one zero-minute row skipped.
+       *[other] , { $skipped } zero-minute rows skipped.
+    }"""),
+"import-dry": ("""Essai à blanc : { $rows ->
+        [one] une saisie serait importée
+       *[other] { $rows } saisies seraient importées
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , une ligne à zéro ignorée.
+       *[other] , { $skipped } lignes à zéro ignorées.
+    } Rien n'a été écrit.""", """Dry run: { $rows ->
+        [one] one entry would be imported
+       *[other] { $rows } entries would be imported
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , one zero-minute row skipped.
+       *[other] , { $skipped } zero-minute rows skipped.
+    } Nothing was written."""),
 "import-failed": ("Rien n'a été importé : { $count ->\n    [one] un problème à corriger.\n   *[other] { $count } problèmes à corriger.\n}", "Nothing was imported: { $count ->\n    [one] one problem to fix.\n   *[other] { $count } problems to fix.\n}"),
 "import-line": ("Ligne", "Line"),
 "import-column": ("Colonne", "Column"),

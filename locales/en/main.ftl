@@ -444,10 +444,10 @@ audit-status-done = done
 audit-status-accepted = accepted by the client
 audit-kind-staff = staff
 audit-kind-contact = client contact
-audit-format-harvest = Harvest
-audit-format-toggl = Toggl Track
-audit-format-kimai = Kimai
-audit-format-generic = Generic CSV
+format-name-harvest = Harvest
+format-name-toggl = Toggl Track
+format-name-kimai = Kimai
+format-name-generic = Generic CSV
 audit-tls-starttls = STARTTLS
 audit-tls-tls = TLS
 audit-tls-none = none
@@ -548,7 +548,14 @@ import-allow-duplicates = Import them anyway: rows that already exist
 import-progress-checking = Reading and checking… { $rows } rows
 import-progress-writing = Writing… { $rows } rows
 import-progress-done = Done: { $rows } rows read
-import-report-rows = Entries: { $rows } ({ $minutes } minutes), zero-minute rows skipped: { $skipped }
+import-report-rows = { $rows ->
+        [one] One entry
+       *[other] { $rows } entries
+    } ({ $minutes } minutes){ $skipped ->
+        [0] {""}
+        [one] , one zero-minute row skipped
+       *[other] , { $skipped } zero-minute rows skipped
+    }
 import-report-new-people = New people: { $list }
 import-report-new-clients = New clients: { $list }
 import-report-new-projects = New projects: { $list }
@@ -867,8 +874,22 @@ import-format-auto = detect automatically
 import-create-missing = Create missing people, clients and projects
 import-dry-run = Dry run (write nothing)
 import-run = Import
-import-done = { $rows } entries imported ({ $format }), { $skipped } zero-minute rows skipped.
-import-dry = Dry run: { $rows } entries would be imported ({ $format }), { $skipped } zero-minute rows skipped. Nothing was written.
+import-done = { $rows ->
+        [one] One entry imported
+       *[other] { $rows } entries imported
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , one zero-minute row skipped.
+       *[other] , { $skipped } zero-minute rows skipped.
+    }
+import-dry = Dry run: { $rows ->
+        [one] one entry would be imported
+       *[other] { $rows } entries would be imported
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , one zero-minute row skipped.
+       *[other] , { $skipped } zero-minute rows skipped.
+    } Nothing was written.
 import-failed = Nothing was imported: { $count ->
     [one] one problem to fix.
    *[other] { $count } problems to fix.

@@ -444,10 +444,10 @@ audit-status-done = terminé
 audit-status-accepted = accepté par le client
 audit-kind-staff = équipe
 audit-kind-contact = contact client
-audit-format-harvest = Harvest
-audit-format-toggl = Toggl Track
-audit-format-kimai = Kimai
-audit-format-generic = CSV générique
+format-name-harvest = Harvest
+format-name-toggl = Toggl Track
+format-name-kimai = Kimai
+format-name-generic = CSV générique
 audit-tls-starttls = STARTTLS
 audit-tls-tls = TLS
 audit-tls-none = aucun
@@ -548,7 +548,14 @@ import-allow-duplicates = Importer quand même les lignes qui existent déjà
 import-progress-checking = Lecture et vérification… { $rows } lignes
 import-progress-writing = Écriture… { $rows } lignes
 import-progress-done = Terminé : { $rows } lignes lues
-import-report-rows = Saisies : { $rows } ({ $minutes } minutes), lignes à zéro ignorées : { $skipped }
+import-report-rows = { $rows ->
+        [one] Une saisie
+       *[other] { $rows } saisies
+    } ({ $minutes } minutes){ $skipped ->
+        [0] {""}
+        [one] , une ligne à zéro ignorée
+       *[other] , { $skipped } lignes à zéro ignorées
+    }
 import-report-new-people = Nouvelles personnes : { $list }
 import-report-new-clients = Nouveaux clients : { $list }
 import-report-new-projects = Nouveaux projets : { $list }
@@ -867,8 +874,22 @@ import-format-auto = détection automatique
 import-create-missing = Créer les personnes, clients et projets qui manquent
 import-dry-run = Essai à blanc (ne rien écrire)
 import-run = Importer
-import-done = { $rows } saisies importées ({ $format }), { $skipped } lignes à zéro ignorées.
-import-dry = Essai à blanc : { $rows } saisies seraient importées ({ $format }), { $skipped } lignes à zéro ignorées. Rien n'a été écrit.
+import-done = { $rows ->
+        [one] Une saisie importée
+       *[other] { $rows } saisies importées
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , une ligne à zéro ignorée.
+       *[other] , { $skipped } lignes à zéro ignorées.
+    }
+import-dry = Essai à blanc : { $rows ->
+        [one] une saisie serait importée
+       *[other] { $rows } saisies seraient importées
+    } ({ $format }){ $skipped ->
+        [0] .
+        [one] , une ligne à zéro ignorée.
+       *[other] , { $skipped } lignes à zéro ignorées.
+    } Rien n'a été écrit.
 import-failed = Rien n'a été importé : { $count ->
     [one] un problème à corriger.
    *[other] { $count } problèmes à corriger.

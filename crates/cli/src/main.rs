@@ -523,7 +523,10 @@ async fn import(a: ImportArgs) -> Result<()> {
             key,
             &[
                 ("rows", num(r.rows)),
-                ("format", Arg::Str(&r.format)),
+                (
+                    "format",
+                    Arg::Str(&mesure_i18n::t(lang, &format!("format-name-{}", r.format))),
+                ),
                 ("skipped", num(r.skipped_zero)),
             ],
         )

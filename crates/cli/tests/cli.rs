@@ -556,9 +556,12 @@ fn import_reports_then_refuses_the_same_file() {
     let o = run(&["--create-missing"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("3 saisies importées (generic)"), "{out}");
     assert!(
-        out.contains("165 minutes") && out.contains("ignorées : 1"),
+        out.contains("3 saisies importées (CSV générique), une ligne à zéro ignorée."),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 saisies (165 minutes), une ligne à zéro ignorée"),
         "{out}"
     );
     assert!(out.contains("Nouvelles personnes : Ana Silva"), "{out}");

@@ -68,7 +68,7 @@ const ENUMS: &[(&str, &str)] = &[
     ("rounding", "rounding-"),
     ("status", "audit-status-"),
     ("kind", "audit-kind-"),
-    ("format", "audit-format-"),
+    ("format", "format-name-"),
     ("smtp_tls", "audit-tls-"),
     ("source", "audit-source-"),
     ("entity_type", "audit-entity-"),

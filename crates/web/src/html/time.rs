@@ -1191,17 +1191,24 @@ pub async fn import_form(page: Page) -> Response {
 fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) -> Response {
     let lang = page.ctx.language;
     let mut formats = vec![(String::new(), mesure_i18n::t(lang, "import-format-auto"))];
-    formats.extend(
-        Format::ALL
-            .iter()
-            .map(|f| (f.as_str().to_string(), f.as_str().to_string())),
-    );
+    formats.extend(Format::ALL.iter().map(|f| {
+        (
+            f.as_str().to_string(),
+            mesure_i18n::t(lang, &format!("format-name-{}", f.as_str())),
+        )
+    }));
     let summary = report
         .as_ref()
         .map(|r| {
             use mesure_i18n::Arg;
             let rows = i64::try_from(r.rows).unwrap_or(0);
             let skipped = i64::try_from(r.skipped_zero).unwrap_or(0);
+            // Named only when the import read the file (then its format is known).
+            let format_name = if r.errors.is_empty() {
+                mesure_i18n::t(lang, &format!("format-name-{}", r.format))
+            } else {
+                String::new()
+            };
             if !r.errors.is_empty() {
                 mesure_i18n::t_args(
                     lang,
@@ -1214,7 +1221,7 @@ fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) 
                     "import-dry",
                     &[
                         ("rows", Arg::Num(rows)),
-                        ("format", Arg::Str(&r.format)),
+                        ("format", Arg::Str(&format_name)),
                         ("skipped", Arg::Num(skipped)),
                     ],
                 )
@@ -1224,7 +1231,7 @@ fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) 
                     "import-done",
                     &[
                         ("rows", Arg::Num(rows)),
-                        ("format", Arg::Str(&r.format)),
+                        ("format", Arg::Str(&format_name)),
                         ("skipped", Arg::Num(skipped)),
                     ],
                 )
