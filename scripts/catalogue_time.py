@@ -215,6 +215,7 @@ M = {
 "period-custom": ("Dates choisies", "Chosen dates"),
 "err-period-too-long": ("Une période de dix ans au plus.", "A period of ten years at most."),
 "project-runout": ("Budget épuisé vers le { $date } au rythme depuis le { $since } ({ $pace } par semaine)", "Budget runs out around { $date } at the pace since { $since } ({ $pace } a week)"),
+"project-runout-spent-short": ("épuisé", "used up"),
 "project-runout-spent": ("Budget d'heures déjà consommé", "Hours budget already used up"),
 "project-runout-no-pace": ("Aucune heure ces trois derniers mois : pas de date d'épuisement", "No hours in the last three months: no run-out date"),
 "project-forecast-no-budget": ("Pas de budget d'heures : rien à prévoir", "No hours budget: nothing to forecast"),

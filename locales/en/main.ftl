@@ -781,6 +781,7 @@ period-last_12_months = The last twelve months
 period-custom = Chosen dates
 err-period-too-long = A period of ten years at most.
 project-runout = Budget runs out around { $date } at the pace since { $since } ({ $pace } a week)
+project-runout-spent-short = used up
 project-runout-spent = Hours budget already used up
 project-runout-no-pace = No hours in the last three months: no run-out date
 project-forecast-no-budget = No hours budget: nothing to forecast

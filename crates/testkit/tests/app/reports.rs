@@ -435,7 +435,6 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
             .unwrap();
         let text = html.replace("&#38;", "&");
         for expected in [
-            "dont offert",
             "50,00\u{a0}€",
             "dont hors périmètre non facturé",
             "100,00\u{a0}€",

@@ -446,6 +446,8 @@ pub struct Kpi {
     pub value: String,
     pub link: Option<String>,
     pub alarm: bool,
+    /// A short explanation under the caption (how a figure was made, why there is none).
+    pub note: String,
 }
 
 pub struct DelivLine {
@@ -588,13 +590,17 @@ async fn show_page(
             value: fmt::hours(lang, f.minutes),
             link: entries(""),
             alarm: false,
+            note: String::new(),
         },
         Kpi {
             label: t("project-forecast"),
             value: match (&r.forecast_minutes, &r.runout) {
                 (Some(m), _) => fmt::hours(lang, *m),
-                (None, Some(ro)) => runout_text(lang, ro),
-                (None, None) if r.budget.minutes.is_none() => t("project-forecast-no-budget"),
+                (None, Some(ro)) => match ro.date {
+                    Some(d) => fmt::day(lang, d),
+                    None if ro.remaining_minutes <= 0 => t("project-runout-spent-short"),
+                    None => t("radar-no-data"),
+                },
                 (None, None) => t("radar-no-data"),
             },
             link: None,
@@ -602,6 +608,11 @@ async fn show_page(
                 || r.runout
                     .as_ref()
                     .is_some_and(|ro| ro.remaining_minutes <= 0),
+            note: match (&r.forecast_minutes, &r.runout) {
+                (None, Some(ro)) => runout_text(lang, ro),
+                (None, None) if r.budget.minutes.is_none() => t("project-forecast-no-budget"),
+                _ => String::new(),
+            },
         },
         Kpi {
             label: t("project-scope-creep"),
@@ -610,23 +621,30 @@ async fn show_page(
             alarm: r
                 .scope_creep
                 .is_some_and(|x| x > rust_decimal::Decimal::new(1, 1)),
+            note: String::new(),
         },
         Kpi {
             label: t("project-outside-scope"),
             // Without deliverables there is no baseline: every hour would be "outside" it.
             value: if r.baseline_minutes == 0 {
-                t("project-no-baseline")
+                "—".to_string()
             } else {
                 fmt::hours(lang, r.outside_scope_minutes)
             },
             link: entries("unplanned"),
             alarm: false,
+            note: if r.baseline_minutes == 0 {
+                t("project-no-baseline")
+            } else {
+                String::new()
+            },
         },
         Kpi {
             label: t("project-baseline"),
             value: fmt::hours(lang, r.baseline_minutes),
             link: None,
             alarm: false,
+            note: String::new(),
         },
     ];
     if can_radar {
@@ -636,6 +654,7 @@ async fn show_page(
                 value: money(f.revenue),
                 link: entries("billable"),
                 alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-rate"),
@@ -645,70 +664,67 @@ async fn show_page(
                     .unwrap_or_else(|| t("radar-no-data")),
                 link: entries(""),
                 alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-realisation"),
                 value: fmt::pct(lang, f.realisation),
                 link: None,
                 alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-cost"),
                 value: money(f.cost),
                 link: entries(""),
                 alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-margin"),
                 value: money(f.margin),
                 link: None,
                 alarm: f.margin < 0,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-free"),
                 value: money(f.free_value),
                 link: entries("free"),
                 alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-written-off"),
                 value: money(f.written_off_value),
                 link: entries("written_off"),
                 alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-over"),
                 value: money(f.over_servicing),
                 link: None,
                 alarm: f.over_servicing > 0,
-            },
-            Kpi {
-                label: t("radar-over-free"),
-                value: money(f.free_value),
-                link: entries("free"),
-                alarm: false,
-            },
-            Kpi {
-                label: t("radar-over-written-off"),
-                value: money(f.written_off_value),
-                link: entries("written_off"),
-                alarm: false,
+                note: String::new(),
             },
             Kpi {
                 label: t("radar-over-unbilled-scope"),
-                value: if r.baseline_minutes == 0 {
-                    t("project-no-baseline")
-                } else {
-                    money(f.unbilled_scope_value)
-                },
+                value: money(f.unbilled_scope_value),
                 link: entries("unbilled_scope"),
                 alarm: false,
+                note: if r.baseline_minutes == 0 {
+                    t("project-no-baseline")
+                } else {
+                    String::new()
+                },
             },
             Kpi {
                 label: t("radar-over-contract"),
                 value: money(over_contract(&r.project.billing_model, f)),
                 link: None,
                 alarm: false,
+                note: String::new(),
             },
         ]);
     }
@@ -761,6 +777,7 @@ async fn show_page(
     let chart = super::svg::burn(
         &points,
         budget_line,
+        60,
         &|m| fmt::hours(lang, m),
         &t("project-burn-legend"),
         &t("project-burndown"),

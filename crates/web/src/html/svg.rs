@@ -62,6 +62,7 @@ pub struct BurnPoint {
 pub fn burn(
     months: &[BurnPoint],
     budget: Option<(i64, String)>,
+    unit: i64,
     ticks: &dyn Fn(i64) -> String,
     legend: &str,
     label: &str,
@@ -75,7 +76,7 @@ pub fn burn(
         .max()
         .unwrap_or(0)
         .max(1);
-    let top_value = highest + highest / 10;
+    let top_value = nice_top(highest + highest / 20, unit);
     let y = |v: i64| top + plot_h - plot_h * v.max(0) as f64 / top_value as f64;
     let n = months.len().max(2) - 1;
     let x = |i: usize| left + plot_w * i as f64 / n as f64;
@@ -141,6 +142,22 @@ pub fn burn(
     out
 }
 
+/// A round top for a value axis of four steps: whole `unit`s (hours for minutes) per step, the
+/// step 1, 2 or 5 times a power of ten, the top at or above `max`.
+fn nice_top(max: i64, unit: i64) -> i64 {
+    let unit = unit.max(1);
+    let in_units = ((max.max(1) + unit - 1) / unit).max(1);
+    let mut step = 1i64;
+    while step * 40 < in_units {
+        step *= 10;
+    }
+    let step = [step, step * 2, step * 5, step * 10]
+        .into_iter()
+        .find(|s| s * 4 >= in_units)
+        .unwrap_or(step * 10);
+    step * 4 * unit
+}
+
 /// One bar of a stacked bar chart: its axis label, its hover text, and its two stacked values
 /// (`None` draws nothing: a period without data is a gap, not a zero).
 pub struct Bar {
@@ -165,21 +182,7 @@ pub fn stacked_bars(
         .max()
         .unwrap_or(0)
         .max(1);
-    // A round top in whole units (hours for minutes): 1, 2 or 5 times a power of ten units,
-    // times four so that the four grid lines fall on whole units too.
-    let unit = unit.max(1);
-    let in_units = (max + unit - 1) / unit;
-    let mut step = 1i64;
-    while step * 10 < in_units {
-        step *= 10;
-    }
-    let top_units = [step, step * 2, step * 4, step * 5, step * 10, step * 20]
-        .into_iter()
-        .map(|v| if v % 4 == 0 { v } else { v * 4 })
-        .filter(|v| *v >= in_units)
-        .min()
-        .unwrap_or(step * 40);
-    let top_value = top_units * unit;
+    let top_value = nice_top(max, unit);
     let (w, h) = (left + plot_w + 8.0, top + plot_h + bottom);
     let y = |v: i64| top + plot_h - plot_h * v as f64 / top_value as f64;
     let mut out = format!(
@@ -271,6 +274,7 @@ mod tests {
         let b = burn(
             &pts,
             Some((40, "Budget 40".into())),
+            1,
             &|v| v.to_string(),
             "used",
             "x",
@@ -306,5 +310,8 @@ mod tests {
             assert!(c.contains(tick), "{tick} in {c}");
         }
         assert_eq!(c.matches("<title>").count(), 1, "no bar for a gap");
+        assert_eq!(nice_top(2000, 60), 2400, "33:20 → a 40-hour top");
+        assert_eq!(nice_top(101, 60), 240, "1:41 → 4 hours in steps of one");
+        assert_eq!(nice_top(9_000, 60), 12_000, "150 h → 200 h in steps of 50");
     }
 }
