@@ -16,25 +16,33 @@ port=18087
 base="http://127.0.0.1:$port"
 csv="$work/time.csv"
 target/release/mesure-bench csv "$csv" "$rows" 2000 10000 200
-export MESURE_DATA_DIR="$work/data"
-ws=$("$bin" workspace add --name "Agence Banc")
-echo "bench-password-2026" | "$bin" user add --email owner@bench.test --name "Owner Bench" --role owner --workspace "$ws" --password-stdin
-token=$("$bin" token create --email owner@bench.test)
-"$bin" serve --bind 127.0.0.1:$port --no-worker >"$work/serve.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-until curl -sf "$base/readyz" >/dev/null; do sleep 0.05; done
 rss() { awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status; }
-rss_before=$(rss)
-t0=$(date +%s%N)
-code=$(curl -s -o "$work/import.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
-  -H 'Content-Type: text/csv' --data-binary "@$csv" "$base/api/v1/time-imports?format=generic&create_missing=true&file_name=bench.csv")
-t1=$(date +%s%N)
-[ "$code" = 200 ] || { echo "import answered $code: $(head -c 400 "$work/import.json")"; exit 1; }
-rss_after=$(rss)
-sleep 5
-rss_later=$(rss)
-import_s=$(awk "BEGIN{printf \"%.1f\", ($t1-$t0)/1e9}")
+hwm() { awk '/VmHWM/{printf "%d", $2/1024}' /proc/$pid/status; }
+# Import once per page-cache size (a fresh data directory each), keep the last server running.
+sizes=${MESURE_BENCH_CACHES:-128}
+import_rows=""
+for mib in $sizes; do
+  [ -n "${pid:-}" ] && { kill -TERM $pid; wait $pid 2>/dev/null || true; }
+  export MESURE_DATA_DIR="$work/data-$mib"
+  ws=$("$bin" workspace add --name "Agence Banc")
+  echo "bench-password-2026" | "$bin" user add --email owner@bench.test --name "Owner Bench" --role owner --workspace "$ws" --password-stdin >/dev/null
+  token=$("$bin" token create --email owner@bench.test)
+  MESURE_IMPORT_CACHE_MIB=$mib "$bin" serve --bind 127.0.0.1:$port --no-worker >"$work/serve.log" 2>&1 &
+  pid=$!
+  until curl -sf "$base/readyz" >/dev/null; do sleep 0.05; done
+  rss_before=$(rss)
+  t0=$(date +%s%N)
+  code=$(curl -s -o "$work/import.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+    -H 'Content-Type: text/csv' --data-binary "@$csv" "$base/api/v1/time-imports?format=generic&create_missing=true&file_name=bench.csv")
+  t1=$(date +%s%N)
+  [ "$code" = 200 ] || { echo "import answered $code: $(head -c 400 "$work/import.json")"; exit 1; }
+  rss_after=$(rss)
+  sleep 5
+  rss_later=$(rss)
+  import_s=$(awk "BEGIN{printf \"%.1f\", ($t1-$t0)/1e9}")
+  import_rows="$import_rows\n| $mib MiB | $import_s s ($(( rows / ${import_s%.*} )) rows/s) | $rss_before MB | $(hwm) MB | $rss_after MB | $rss_later MB |"
+done
+trap 'kill -TERM $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 # A browser session for the HTML pages.
 jar="$work/cookies"
 csrf=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
@@ -66,12 +74,12 @@ api_count=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $token" "$base/a
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r). SQLite, release build, one \`mesure serve\`."
   echo "Data: generic CSV of $rows rows ($(du -m "$csv" | cut -f1) MB), 2,000 clients, 10,000 projects, 200 people."
   echo
-  echo "| measure | value |"
+  echo "| import page cache | POST /api/v1/time-imports | RSS before | peak RSS | RSS right after | RSS 5 s after |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  printf "%b\n" "${import_rows#\\n}"
+  echo
+  echo "| measure (after the last import) | value |"
   echo "| --- | --- |"
-  echo "| import through POST /api/v1/time-imports | $import_s s |"
-  echo "| server RSS before the import | $rss_before MB |"
-  echo "| server RSS right after the import | $rss_after MB |"
-  echo "| server RSS 5 s after the import | $rss_later MB |"
   echo "| GET /projects, first page of 100 (median of 9) | $projects_first ms (page says: $total) |"
   echo "| GET /projects, last page (median of 9) | $projects_last ms |"
   echo "| GET /api/v1/projects?limit=500, first page (median of 9) | $api_first ms (X-Total-Count $api_count) |"

@@ -879,13 +879,26 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
             });
         }
     };
-    // A bulk transaction: on SQLite its connection (and the 1 GiB page cache set below) is closed
-    // after the commit instead of going back to the pool.
+    // A bulk transaction: on SQLite its connection (and the page cache set below) is closed after
+    // the commit instead of going back to the pool.
     let mut tx: Tx = app.db.begin_bulk().await?;
     if matches!(app.db.backend(), mesure_store::Backend::Sqlite) {
-        // A large file touches many pages: a bigger page cache (up to 1 GiB, allocated as used) keeps SQLite
-        // from spilling and re-reading them through the file system.
-        exec(&mut tx.conn(), "PRAGMA cache_size = -1048576", &[]).await?;
+        // A large file touches many pages: a bigger page cache keeps SQLite from spilling and
+        // re-reading them, and reads go through a memory map (file pages the kernel takes back,
+        // not heap the process keeps). The cache is heap that the C allocator does not give back
+        // to the system after the import, so it stays moderate (MESURE_IMPORT_CACHE_MIB, 128).
+        let mib: i64 = std::env::var("MESURE_IMPORT_CACHE_MIB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|v| (2..=4096).contains(v))
+            .unwrap_or(128);
+        exec(
+            &mut tx.conn(),
+            &format!("PRAGMA cache_size = -{}", mib * 1024),
+            &[],
+        )
+        .await?;
+        exec(&mut tx.conn(), "PRAGMA mmap_size = 1073741824", &[]).await?;
     }
     let mut st = State {
         ctx,

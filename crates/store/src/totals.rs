@@ -206,6 +206,28 @@ pub async fn project_totals(
     fetch(c, &sql, &b).await
 }
 
+/// All-time minutes of the given projects (a page of the project list).
+pub async fn minutes_of_projects(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, i64)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(200) {
+        let mut b = vec![Bind::Uuid(ws.uuid())];
+        b.extend(chunk.iter().map(|id| Bind::Uuid(*id)));
+        let list = (2..=b.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT project_id, CAST(SUM(minutes) AS BIGINT) FROM project_months WHERE workspace_id = $1 AND project_id IN ({list}) GROUP BY project_id"
+        );
+        out.extend(fetch::<(Uuid, i64)>(c, &sql, &b).await?);
+    }
+    Ok(out)
+}
+
 /// Per-project sums of one client over `[from, to)` months (the client's hub).
 pub async fn projects_between(
     c: &mut Conn<'_>,

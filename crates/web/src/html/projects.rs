@@ -71,11 +71,12 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
             projects::page(&s.app, &page.ctx, None, archived, after.as_ref(), PAGE).await?;
         let names = client_names(&s, &page).await?;
         let mut c = s.app.db.read().await?;
+        // Only this page's projects: a workspace of 10,000 projects sums 100 of them.
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|p| p.id).collect();
         let totals: std::collections::HashMap<uuid::Uuid, i64> =
-            mesure_store::totals::project_totals(&mut c.conn(), page.ctx.workspace, None)
+            mesure_store::totals::minutes_of_projects(&mut c.conn(), page.ctx.workspace, &ids)
                 .await?
                 .into_iter()
-                .map(|t| (t.subject_id, t.minutes))
                 .collect();
         Ok::<_, ServiceError>((rows, total, names, totals))
     }
