@@ -225,6 +225,35 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
+    fn strict_mode_fails_on_a_missing_message_or_an_unfilled_placeholder() {
+        // Off (production): the key or the placeholder is shown, nothing breaks.
+        set_strict(false);
+        assert_eq!(t(Language::Fr, "no-such-message"), "no-such-message");
+        assert!(t(Language::En, "time-timer-running").contains("{$project}"));
+        set_strict(true);
+        let missing = std::panic::catch_unwind(|| t(Language::Fr, "no-such-message"));
+        assert!(missing.is_err(), "a missing message panics in strict mode");
+        let unfilled = std::panic::catch_unwind(|| {
+            t_args(
+                Language::En,
+                "time-timer-running",
+                &[("time", Arg::Str("9:00"))],
+            )
+        });
+        assert!(
+            unfilled.is_err(),
+            "an unfilled placeholder panics in strict mode"
+        );
+        let ok = t_args(
+            Language::En,
+            "time-timer-running",
+            &[("time", Arg::Str("9:00")), ("project", Arg::Str("Site"))],
+        );
+        assert_eq!(ok, "Running since 9:00 on Site");
+        set_strict(false);
+    }
+
+    #[test]
     fn both_catalogues_have_the_same_keys() {
         let fr = keys(Language::Fr);
         let en = keys(Language::En);
