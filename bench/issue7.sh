@@ -19,7 +19,7 @@ target/release/mesure-bench csv "$csv" "$rows" 2000 10000 200
 rss() { awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status; }
 hwm() { awk '/VmHWM/{printf "%d", $2/1024}' /proc/$pid/status; }
 # Import once per page-cache size (a fresh data directory each), keep the last server running.
-sizes=${MESURE_BENCH_CACHES:-128}
+sizes=${MESURE_BENCH_CACHES:-48}
 import_rows=""
 for mib in $sizes; do
   [ -n "${pid:-}" ] && { kill -TERM $pid; wait $pid 2>/dev/null || true; }
