@@ -9,7 +9,7 @@ C = {
 "job-title": "fonction", "contact-role": "rôle portail",
 "date": "date", "person": "personne", "project": "projet", "deliverable": "livrable",
 "minutes": "minutes", "note": "note", "billable": "facturable", "scope": "périmètre",
-"free-reason": "raison offert", "write-off-reason": "raison perte",
+"free-reason": "motif de gratuité", "write-off-reason": "motif de la perte",
 "billed-minutes": "minutes facturées", "value": "valeur", "locked": "verrouillé",
 "month": "mois", "hours": "heures", "revenue": "revenu", "cost": "coût", "margin": "marge",
 "free-value": "valeur offerte", "written-off-value": "valeur passée en perte",

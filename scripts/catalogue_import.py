@@ -26,7 +26,13 @@ M = {
 "import-error-unknown-format": ("Format non reconnu : ce fichier ne ressemble ni à un export Harvest, Toggl ou Kimai, ni au format de Mesure. Colonnes trouvées : { $headers }.", "Unknown format: this file looks like neither a Harvest, Toggl or Kimai export nor Mesure's format. Columns found: { $headers }."),
 "import-error-missing-columns": ("Fichier { $format } incomplet : il manque { $columns }.", "Incomplete { $format } file: missing { $columns }."),
 "import-error-csv": ("Fichier CSV illisible à la ligne { $line } : { $message }", "Unreadable CSV file at line { $line }: { $message }"),
-"import-error-field-count": ("{ $found } champs, alors que l'en-tête en a { $expected }.", "{ $found } fields, the header has { $expected }."),
+"import-error-field-count": ("""{ $found ->
+        [one] { $found } champ
+       *[other] { $found } champs
+    }, alors que l'en-tête en a { $expected }.""", """{ $found ->
+        [one] { $found } field
+       *[other] { $found } fields
+    }, the header has { $expected }."""),
 "import-error-date-window": ("Date hors de la période acceptée, du { $from } au { $to }.", "Date outside the accepted period, { $from } to { $to }."),
 "import-error-email-unusable": ("Cette adresse e-mail ne peut pas être utilisée.", "This e-mail address cannot be used."),
 "import-error-duplicate-existing": ("Cette saisie existe déjà (même personne, jour, projet, minutes et note).", "This entry already exists (same person, day, project, minutes and note)."),
@@ -42,6 +48,7 @@ M = {
 "import-progress-writing": ("Écriture… { $rows } lignes", "Writing… { $rows } rows"),
 "import-progress-done": ("Terminé : { $rows } lignes lues", "Done: { $rows } rows read"),
 "import-report-rows": ("""{ $rows ->
+        [0] Aucune saisie
         [one] Une saisie
        *[other] { $rows } saisies
     } ({ $minutes } minutes){ $skipped ->
@@ -49,6 +56,7 @@ M = {
         [one] , une ligne à zéro ignorée
        *[other] , { $skipped } lignes à zéro ignorées
     }""", """{ $rows ->
+        [0] No entry
         [one] One entry
        *[other] { $rows } entries
     } ({ $minutes } minutes){ $skipped ->

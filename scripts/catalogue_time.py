@@ -212,9 +212,10 @@ M = {
 "period-this_year": ("Cette année", "This year"),
 "period-last_year": ("L'année dernière", "Last year"),
 "period-last_12_months": ("Les douze derniers mois", "The last twelve months"),
+"period-whole-months": ("{ $period } — chiffres des mois entiers { $from } à { $to }", "{ $period } — figures of the whole months { $from } to { $to }"),
 "period-custom": ("Dates choisies", "Chosen dates"),
 "err-period-too-long": ("Une période de dix ans au plus.", "A period of ten years at most."),
-"project-runout": ("Budget épuisé vers le { $date } au rythme depuis le { $since } ({ $pace } par semaine)", "Budget runs out around { $date } at the pace since { $since } ({ $pace } a week)"),
+"project-runout": ("Épuisement prévu vers le { $date } au rythme depuis le { $since } ({ $pace } par semaine)", "Budget runs out around { $date } at the pace since { $since } ({ $pace } a week)"),
 "project-runout-spent-short": ("épuisé", "used up"),
 "project-runout-spent": ("Budget d'heures déjà consommé", "Hours budget already used up"),
 "project-runout-no-pace": ("Aucune heure ces trois derniers mois : pas de date d'épuisement", "No hours in the last three months: no run-out date"),
@@ -230,11 +231,13 @@ M = {
 "report-col-project": ("Projet", "Project"),
 "report-col-person": ("Personne", "Person"),
 "report-col-deliverable": ("Livrable", "Deliverable"),
+"time-kind-no_deliverable": ("sans livrable", "no deliverable"),
 "time-kind-unbilled_scope": ("hors périmètre non facturé", "unbilled, outside the scope"),
 "project-no-baseline": ("pas de périmètre de référence (aucun livrable)", "no scope baseline (no deliverables)"),
 "radar-over-free": ("dont offert", "of which free work"),
 "radar-over-written-off": ("dont passé en perte", "of which written off"),
 "radar-over-unbilled-scope": ("dont hors périmètre non facturé", "of which unbilled work outside the scope"),
+"radar-over-unbilled-scope-client": ("dont hors périmètre non facturé (régie et forfaits mensuels ; au forfait il est dans l'imprévu)", "of which unbilled work outside the scope (time & materials and retainers; under a fixed fee it is in the unplanned work)"),
 "radar-over-contract": ("dont au-delà du contrat (plafond, report, imprévu du forfait)", "of which beyond the contract (cap, rollover, fixed-fee unplanned)"),
 "report-week-of": ("semaine du { $date }", "week of { $date }"),
 "report-title": ("Rapports", "Reports"),
@@ -329,6 +332,7 @@ M = {
 "import-dry-run": ("Essai à blanc (ne rien écrire)", "Dry run (write nothing)"),
 "import-run": ("Importer", "Import"),
 "import-done": ("""{ $rows ->
+        [0] Aucune saisie importée
         [one] Une saisie importée
        *[other] { $rows } saisies importées
     } ({ $format }){ $skipped ->
@@ -336,6 +340,7 @@ M = {
         [one] , une ligne à zéro ignorée.
        *[other] , { $skipped } lignes à zéro ignorées.
     }""", """{ $rows ->
+        [0] No entry imported
         [one] One entry imported
        *[other] { $rows } entries imported
     } ({ $format }){ $skipped ->
@@ -344,6 +349,7 @@ M = {
        *[other] , { $skipped } zero-minute rows skipped.
     }"""),
 "import-dry": ("""Essai à blanc : { $rows ->
+        [0] aucune saisie ne serait importée
         [one] une saisie serait importée
        *[other] { $rows } saisies seraient importées
     } ({ $format }){ $skipped ->
@@ -351,6 +357,7 @@ M = {
         [one] , une ligne à zéro ignorée.
        *[other] , { $skipped } lignes à zéro ignorées.
     } Rien n'a été écrit.""", """Dry run: { $rows ->
+        [0] no entry would be imported
         [one] one entry would be imported
        *[other] { $rows } entries would be imported
     } ({ $format }){ $skipped ->

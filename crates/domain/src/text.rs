@@ -15,10 +15,6 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The key two names are compared by: trimmed, runs of white space made one space, Unicode
-/// canonical caseless matching (case folded after canonical decomposition, then composed
-/// again). `"Le\u{301}a  Dupont"`, `"LÉA DUPONT"` and `"léa dupont"` share a key; so do
-/// `"Straße"` and `"STRASSE"`. Accents still count (`Lea` is not `Léa`).
 /// An e-mail-safe local part from a name: accents dropped (`Chloé Dubois` → `chloe.dubois`),
 /// any other character a single dot, no leading, trailing or doubled dots.
 pub fn ascii_local(s: &str) -> String {
@@ -35,6 +31,10 @@ pub fn ascii_local(s: &str) -> String {
     out.trim_matches('.').to_string()
 }
 
+/// The key two names are compared by: trimmed, runs of white space made one space, Unicode
+/// canonical caseless matching (case folded after canonical decomposition, then composed
+/// again). `"Le\u{301}a  Dupont"`, `"LÉA DUPONT"` and `"léa dupont"` share a key; so do
+/// `"Straße"` and `"STRASSE"`. Accents still count (`Lea` is not `Léa`).
 pub fn name_key(s: &str) -> String {
     let mut folded = String::with_capacity(s.len());
     let mut space = false;

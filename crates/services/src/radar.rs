@@ -898,7 +898,8 @@ pub async fn client_hub(
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;
-    let plist = projects::list(c, ws, Some(id.uuid()), false).await?;
+    // Archived projects too: their hours of the period count in the client's total.
+    let plist = projects::list(c, ws, Some(id.uuid()), true).await?;
     let period: BTreeMap<Uuid, MonthRow> = totals::projects_between(c, ws, id.uuid(), from, to)
         .await?
         .into_iter()

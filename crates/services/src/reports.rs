@@ -127,7 +127,6 @@ pub async fn report(
         group,
         day_key(from),
         day_key(to),
-        None,
     )
     .await?;
     let ids: Vec<Uuid> = {

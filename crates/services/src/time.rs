@@ -528,13 +528,14 @@ pub async fn save_week(
                 },
                 Err(e) => Err(e.into()),
             },
-            [one] if m == 0 => delete_in(&mut tx.conn(), app, ctx, EntryId::from_uuid(one.id))
-                .await
-                .map(|()| done.deleted += 1),
-            // Free work and write-offs carry a reason: they change through the entry's own form.
+            // Free work and write-offs carry a reason: they change (or go) through the entry's
+            // own form, never through a grid cell.
             [one] if one.scope != "in_scope" || one.write_off_reason.is_some() => {
                 Err(ServiceError::Conflict("err-grid-not-editable"))
             }
+            [one] if m == 0 => delete_in(&mut tx.conn(), app, ctx, EntryId::from_uuid(one.id))
+                .await
+                .map(|()| done.deleted += 1),
             [one] => match form(Some(one.note.clone()), Some(one.billable.to_string()))
                 .parse(today_date(app, ctx))
             {
@@ -595,7 +596,6 @@ pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRo
     Ok(store::list(&mut c.conn(), ctx.workspace, &q).await?)
 }
 
-/// A page of entries and how many match the filters; staff see only their own.
 /// The caller's weekly capacity in minutes (set by a manager, else the default 35 hours).
 pub async fn weekly_capacity(app: &App, ctx: &Ctx) -> Result<i64> {
     ctx.require(Action::LogTime)?;
@@ -1218,8 +1218,10 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
     .await?
     .into_iter()
     .collect();
+    // Money (the value at the billing rate) only for those who may see it.
+    let money = ctx.may(Action::ViewRadar);
     let mut w = crate::csv_out::writer_for(ctx.language);
-    w.header(&[
+    let mut columns = vec![
         "date",
         "person",
         "client",
@@ -1232,9 +1234,12 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
         "free_reason",
         "write_off_reason",
         "billed_minutes",
-        "value",
-        "locked",
-    ])
+    ];
+    if money {
+        columns.push("value");
+    }
+    columns.push("locked");
+    w.header(&columns)
     .map_err(|e| ServiceError::Internal(e.to_string()))?;
     loop {
         let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
@@ -1253,7 +1258,7 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
                     .to_decimal_string(),
             );
             let (billable, locked) = (w.yes_no(e.billable), w.yes_no(e.locked));
-            w.write_record([
+            let mut record = vec![
                 date,
                 people.get(&e.user_id).cloned().unwrap_or_default(),
                 cnames.get(&client_id).cloned().unwrap_or_default(),
@@ -1266,9 +1271,12 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
                 e.free_reason.clone().unwrap_or_default(),
                 e.write_off_reason.clone().unwrap_or_default(),
                 e.billed_minutes.to_string(),
-                value,
-                locked,
-            ])
+            ];
+            if money {
+                record.push(value);
+            }
+            record.push(locked);
+            w.write_record(record)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         }
         match rows.last() {
@@ -1283,6 +1291,3 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
     .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
-pub fn csv_writer() -> crate::csv_out::SafeCsv {
-    crate::csv_out::writer()
-}

@@ -60,14 +60,13 @@ pub struct ReportRow {
     pub cost: i64,
 }
 
-/// Per group and day over `[from, to)`, optionally for one person.
+/// Per group and day over `[from, to)`.
 pub async fn by_day(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     group: GroupBy,
     from: i32,
     to: i32,
-    user: Option<Uuid>,
 ) -> Result<Vec<ReportRow>> {
     // Per-entry rounding half up, as `value_of`: (m · r · 2 + 60) / 120 on non-negative integers.
     const V: &str = "(billed_minutes * rate_minor * 2 + 60) / 120";
@@ -75,16 +74,11 @@ pub async fn by_day(
     const FREE: &str = "scope = 'free'";
     const OFF: &str = "scope <> 'free' AND write_off_reason IS NOT NULL";
     let col = group.column();
-    let mut b = vec![
+    let b = vec![
         Bind::Uuid(ws.uuid()),
         Bind::Int(i64::from(from)),
         Bind::Int(i64::from(to)),
     ];
-    let mut filter = String::new();
-    if let Some(u) = user {
-        b.push(Bind::Uuid(u));
-        filter.push_str(" AND user_id = $4");
-    }
     let sql = format!(
         "SELECT {col} AS key, work_date AS day, CAST(COUNT(*) AS BIGINT) AS entries, \
          CAST(SUM(minutes) AS BIGINT) AS minutes, \
@@ -95,7 +89,7 @@ pub async fn by_day(
          CAST(SUM(CASE WHEN {OFF} THEN minutes ELSE 0 END) AS BIGINT) AS written_off_minutes, \
          CAST(SUM(CASE WHEN {OFF} THEN {V} ELSE 0 END) AS BIGINT) AS written_off_value, \
          CAST(SUM((minutes * cost_minor * 2 + 60) / 120) AS BIGINT) AS cost \
-         FROM time_entries WHERE workspace_id = $1 AND work_date >= $2 AND work_date < $3{filter} \
+         FROM time_entries WHERE workspace_id = $1 AND work_date >= $2 AND work_date < $3 \
          GROUP BY {col}, work_date ORDER BY work_date"
     );
     fetch(c, &sql, &b).await

@@ -280,6 +280,7 @@ fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
             sql.push_str(" AND deliverable_id IS NULL AND change_request_id IS NULL")
         }
         Some("change_request") => sql.push_str(" AND change_request_id IS NOT NULL"),
+        Some("no_deliverable") => sql.push_str(" AND deliverable_id IS NULL"),
         Some("unbilled_scope") => sql.push_str(
             " AND deliverable_id IS NULL AND change_request_id IS NULL AND billable = FALSE AND scope <> 'free' AND write_off_reason IS NULL",
         ),

@@ -145,7 +145,7 @@ pub struct EntryFilters {
     /// Last day, `YYYY-MM-DD` (excluded)
     pub to: Option<String>,
     /// `billable`, `non_billable`, `free`, `written_off`, `unplanned`, `change_request`,
-    /// `unbilled_scope` (non-billable work outside the approved scope)
+    /// `unbilled_scope` (non-billable work outside the approved scope), `no_deliverable`
     pub kind: Option<String>,
     #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
@@ -182,6 +182,7 @@ pub fn entry_query(c: &ApiCaller, f: &EntryFilters) -> Result<EntryQuery, ApiErr
             "unplanned",
             "change_request",
             "unbilled_scope",
+            "no_deliverable",
         ]
         .contains(&k.as_str())
     {

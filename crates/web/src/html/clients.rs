@@ -447,7 +447,7 @@ async fn hub(
     };
     Ok(Some(Hub {
         periods: period.options(lang),
-        period_label: period.label(lang),
+        period_label: period.months_label(lang),
         period,
         money,
         projects,

@@ -59,20 +59,16 @@ async fn my_week(
     )
     .await?;
     let capacity = mesure_services::time::weekly_capacity(&s.app, &page.ctx).await?;
-    let timer = mesure_services::time::timer(&s.app, &page.ctx).await?;
     let projects = mesure_services::radar::my_projects(&s.app, &page.ctx).await?;
     let ratio = (capacity > 0)
         .then(|| rust_decimal::Decimal::from(logged) / rust_decimal::Decimal::from(capacity));
-    let names: std::collections::HashMap<uuid::Uuid, String> = projects
-        .iter()
-        .map(|p| (p.project.id, p.project.name.clone()))
-        .collect();
     Ok(Some(MyWeek {
         monday: monday.to_string(),
         logged: super::fmt::hours(lang, logged),
         capacity: super::fmt::hours(lang, capacity),
         width: super::fmt::bar_width(ratio),
-        timer: timer.map(|tm| {
+        // The frame already read the running timer with its project's name.
+        timer: page.frame.timer.as_ref().map(|tm| {
             mesure_i18n::t_args(
                 lang,
                 "time-timer-running",
@@ -87,9 +83,7 @@ async fn my_week(
                     ),
                     (
                         "project",
-                        mesure_i18n::Arg::Str(
-                            &names.get(&tm.project_id).cloned().unwrap_or_default(),
-                        ),
+                        mesure_i18n::Arg::Str(&tm.project),
                     ),
                 ],
             )

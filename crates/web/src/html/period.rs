@@ -143,6 +143,32 @@ impl Period {
             .map(|p| (*p, t(lang, &format!("period-{p}")), *p == self.name))
             .collect()
     }
+    /// The whole months covering the period: its first month's first day, and the first day
+    /// after its last month (views built on monthly running totals read these).
+    pub fn month_span(&self) -> (Date, Date) {
+        let last = self.last_day();
+        let end = last.first_of_month().checked_add(1.month()).unwrap_or(last);
+        (self.from.first_of_month(), end)
+    }
+    /// The label of what a monthly view shows: the period itself when it is whole months,
+    /// else the months covering it, said as such.
+    pub fn months_label(&self, lang: Language) -> String {
+        let (from, to) = self.month_span();
+        if (from, to) == (self.from, self.to) {
+            return self.label(lang);
+        }
+        let key = |d: Date| i32::from(d.year()) * 100 + i32::from(d.month());
+        let last = to.checked_sub(1.day()).unwrap_or(to);
+        mesure_i18n::t_args(
+            lang,
+            "period-whole-months",
+            &[
+                ("period", mesure_i18n::Arg::Str(&self.label(lang))),
+                ("from", mesure_i18n::Arg::Str(&super::fmt::month(lang, key(from)))),
+                ("to", mesure_i18n::Arg::Str(&super::fmt::month(lang, key(last)))),
+            ],
+        )
+    }
     /// Months `[from, to)` as `YYYYMM` keys covering the period.
     pub fn months(&self) -> (i32, i32) {
         let m = |d: Date| d.year() as i32 * 100 + i32::from(d.month());
@@ -186,7 +212,10 @@ mod tests {
         let p = Period::parse(Some("last_12_months"), None, None, today, "x").unwrap();
         assert_eq!((p.from, p.to), (date(2025, 12, 1), date(2026, 11, 28)));
         assert_eq!(p.months(), (202512, 202612));
+        let p = Period::parse(Some("last_week"), None, None, today, "x").unwrap();
+        assert_eq!(p.month_span(), (date(2026, 11, 1), date(2026, 12, 1)));
         let p = Period::parse(None, None, None, today, "this_year").unwrap();
+        assert_eq!(p.month_span(), (p.from, p.to));
         assert_eq!(p.months(), (202601, 202701));
     }
 }

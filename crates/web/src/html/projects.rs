@@ -737,8 +737,16 @@ async fn show_page(
             &s.app, &page.ctx,
         ));
         let last = r.months.last().map(|(m, _)| *m).unwrap_or(now).max(now);
-        let mut ym = mesure_domain::engagement::year_month(*first);
-        let mut acc = 0;
+        // At most the last 36 months, the line starting from what was logged before them.
+        let back = (last / 100) * 12 + (last % 100 - 1) - 35;
+        let start = (back / 12 * 100 + back % 12 + 1).max(*first);
+        let mut acc: i64 = r
+            .months
+            .iter()
+            .filter(|(m, _)| *m < start)
+            .map(|(_, f)| f.minutes)
+            .sum();
+        let mut ym = mesure_domain::engagement::year_month(start);
         while mesure_domain::engagement::month_key(ym) <= last && points.len() < 36 {
             let key = mesure_domain::engagement::month_key(ym);
             let this = r
@@ -1078,6 +1086,7 @@ pub async fn months_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
                 r.months.iter().map(|(m, f)| (*m, f)).collect();
             super::radar::months_csv_response(
                 page.ctx.language,
+                page.ctx.workspace_currency,
                 &format!("project-{}.csv", r.project.id),
                 &rows,
             )

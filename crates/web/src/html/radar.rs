@@ -214,7 +214,9 @@ pub async fn dashboard(
             width: fmt::bar_width(p.utilisation),
             link: format!(
                 "/time/entries?user_id={}&from={}&to={}&kind=billable",
-                p.user_id, period.from, period.to
+                p.user_id,
+                period.month_span().0,
+                period.month_span().1
             ),
         })
         .collect();
@@ -226,7 +228,7 @@ pub async fn dashboard(
     render(&DashboardPage {
         base: Base::new(&page, "radar-title", "/radar", "/radar").with_notice(q.notice.as_deref()),
         periods: period.options(lang),
-        period_label: period.label(lang),
+        period_label: period.months_label(lang),
         period,
         clients,
         total_hours: fmt::hours(lang, d.total.minutes),
@@ -269,6 +271,8 @@ pub async fn dashboard_csv(
                 "effective_rate",
                 "trend_flagged",
             ]);
+            let currency = page.ctx.workspace_currency;
+            let minor = |v: i64| Money::from_minor(v, currency).to_decimal_string();
             for c in &d.clients {
                 let f = &c.figures;
                 let d = |v: String| w.decimal(&v);
@@ -300,7 +304,7 @@ pub async fn dashboard_csv(
     }
 }
 
-use crate::api::projects::amount as minor;
+use mesure_domain::Money;
 
 fn csv_response(name: &str, w: mesure_services::csv_out::SafeCsv) -> Response {
     let body = w.into_inner().unwrap_or_default();
@@ -320,9 +324,11 @@ fn csv_response(name: &str, w: mesure_services::csv_out::SafeCsv) -> Response {
 /// Month-by-month figures as CSV (a project's or a client's).
 pub fn months_csv_response(
     lang: mesure_domain::Language,
+    currency: mesure_domain::Currency,
     name: &str,
     rows: &[(i32, &Figures2)],
 ) -> Response {
+    let minor = |v: i64| Money::from_minor(v, currency).to_decimal_string();
     let mut w = mesure_services::csv_out::writer_for(lang);
     let _ = w.header(&[
         "month",
@@ -461,7 +467,7 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
             format!("/time/entries?client_id={cid}&kind=written_off"),
         ),
         (
-            t("radar-over-unbilled-scope"),
+            t("radar-over-unbilled-scope-client"),
             money(unbilled),
             format!("/time/entries?client_id={cid}&kind=unbilled_scope"),
         ),
@@ -523,6 +529,7 @@ pub async fn client_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
             let rows: Vec<(i32, &Figures2)> = r.months.iter().map(|(m, f)| (*m, f)).collect();
             months_csv_response(
                 page.ctx.language,
+                page.ctx.workspace_currency,
                 &format!("client-{}.csv", r.client_id),
                 &rows,
             )
@@ -803,7 +810,7 @@ pub async fn utilisation_csv(
         Err(e) => return error_page(&page, e),
     };
     let (this, next) = period.months();
-    let label = period.label(page.ctx.language);
+    let label = period.months_label(page.ctx.language);
     match radar::utilisation(&s.app, &page.ctx, this, next).await {
         Ok(rows) => {
             let mut w = mesure_services::csv_out::writer_for(page.ctx.language);

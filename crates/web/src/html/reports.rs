@@ -141,6 +141,7 @@ fn entries_link(
         (GroupBy::Project, Some(k)) => format!("&project_id={k}"),
         (GroupBy::Person, Some(k)) => format!("&user_id={k}"),
         (GroupBy::Deliverable, Some(k)) => format!("&deliverable_id={k}"),
+        (GroupBy::Deliverable, None) => "&kind=no_deliverable".to_string(),
         _ => String::new(),
     };
     format!("/time/entries?from={from}&to={to}{filter}")
@@ -364,7 +365,9 @@ pub async fn csv(State(s): State<AppState>, page: Page, Query(q): Query<ReportQu
     ]);
     let none = t(lang, "report-no-deliverable");
     let hours = |m: i64| fmt::plain_hours(Some(m));
-    let money = |v: i64| crate::api::projects::amount(v);
+    let currency = page.ctx.workspace_currency;
+    let money =
+        |v: i64| mesure_domain::Money::from_minor(v, currency).to_decimal_string();
     for g in &r.groups {
         let s = &g.sums;
         let record = [
