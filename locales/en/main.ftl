@@ -527,7 +527,10 @@ import-error-empty = The file is empty.
 import-error-unknown-format = Unknown format: this file looks like neither a Harvest, Toggl or Kimai export nor Mesure's format. Columns found: { $headers }.
 import-error-missing-columns = Incomplete { $format } file: missing { $columns }.
 import-error-csv = Unreadable CSV file at line { $line }: { $message }
-import-error-field-count = { $found } fields, the header has { $expected }.
+import-error-field-count = { $found ->
+        [one] { $found } field
+       *[other] { $found } fields
+    }, the header has { $expected }.
 import-error-date-window = Date outside the accepted period, { $from } to { $to }.
 import-error-email-unusable = This e-mail address cannot be used.
 import-error-duplicate-existing = This entry already exists (same person, day, project, minutes and note).
@@ -549,6 +552,7 @@ import-progress-checking = Reading and checking… { $rows } rows
 import-progress-writing = Writing… { $rows } rows
 import-progress-done = Done: { $rows } rows read
 import-report-rows = { $rows ->
+        [0] No entry
         [one] One entry
        *[other] { $rows } entries
     } ({ $minutes } minutes){ $skipped ->
@@ -778,6 +782,7 @@ period-last_quarter = Last quarter
 period-this_year = This year
 period-last_year = Last year
 period-last_12_months = The last twelve months
+period-whole-months = { $period } — figures of the whole months { $from } to { $to }
 period-custom = Chosen dates
 err-period-too-long = A period of ten years at most.
 project-runout = Budget runs out around { $date } at the pace since { $since } ({ $pace } a week)
@@ -796,11 +801,13 @@ report-col-client = Client
 report-col-project = Project
 report-col-person = Person
 report-col-deliverable = Deliverable
+time-kind-no_deliverable = no deliverable
 time-kind-unbilled_scope = unbilled, outside the scope
 project-no-baseline = no scope baseline (no deliverables)
 radar-over-free = of which free work
 radar-over-written-off = of which written off
 radar-over-unbilled-scope = of which unbilled work outside the scope
+radar-over-unbilled-scope-client = of which unbilled work outside the scope (time & materials and retainers; under a fixed fee it is in the unplanned work)
 radar-over-contract = of which beyond the contract (cap, rollover, fixed-fee unplanned)
 report-week-of = week of { $date }
 report-title = Reports
@@ -876,6 +883,7 @@ import-create-missing = Create missing people, clients and projects
 import-dry-run = Dry run (write nothing)
 import-run = Import
 import-done = { $rows ->
+        [0] No entry imported
         [one] One entry imported
        *[other] { $rows } entries imported
     } ({ $format }){ $skipped ->
@@ -884,6 +892,7 @@ import-done = { $rows ->
        *[other] , { $skipped } zero-minute rows skipped.
     }
 import-dry = Dry run: { $rows ->
+        [0] no entry would be imported
         [one] one entry would be imported
        *[other] { $rows } entries would be imported
     } ({ $format }){ $skipped ->

@@ -483,8 +483,8 @@ csv-minutes = minutes
 csv-note = note
 csv-billable = facturable
 csv-scope = périmètre
-csv-free-reason = raison offert
-csv-write-off-reason = raison perte
+csv-free-reason = motif de gratuité
+csv-write-off-reason = motif de la perte
 csv-billed-minutes = minutes facturées
 csv-value = valeur
 csv-locked = verrouillé
@@ -527,7 +527,10 @@ import-error-empty = Le fichier est vide.
 import-error-unknown-format = Format non reconnu : ce fichier ne ressemble ni à un export Harvest, Toggl ou Kimai, ni au format de Mesure. Colonnes trouvées : { $headers }.
 import-error-missing-columns = Fichier { $format } incomplet : il manque { $columns }.
 import-error-csv = Fichier CSV illisible à la ligne { $line } : { $message }
-import-error-field-count = { $found } champs, alors que l'en-tête en a { $expected }.
+import-error-field-count = { $found ->
+        [one] { $found } champ
+       *[other] { $found } champs
+    }, alors que l'en-tête en a { $expected }.
 import-error-date-window = Date hors de la période acceptée, du { $from } au { $to }.
 import-error-email-unusable = Cette adresse e-mail ne peut pas être utilisée.
 import-error-duplicate-existing = Cette saisie existe déjà (même personne, jour, projet, minutes et note).
@@ -549,6 +552,7 @@ import-progress-checking = Lecture et vérification… { $rows } lignes
 import-progress-writing = Écriture… { $rows } lignes
 import-progress-done = Terminé : { $rows } lignes lues
 import-report-rows = { $rows ->
+        [0] Aucune saisie
         [one] Une saisie
        *[other] { $rows } saisies
     } ({ $minutes } minutes){ $skipped ->
@@ -778,9 +782,10 @@ period-last_quarter = Le trimestre dernier
 period-this_year = Cette année
 period-last_year = L'année dernière
 period-last_12_months = Les douze derniers mois
+period-whole-months = { $period } — chiffres des mois entiers { $from } à { $to }
 period-custom = Dates choisies
 err-period-too-long = Une période de dix ans au plus.
-project-runout = Budget épuisé vers le { $date } au rythme depuis le { $since } ({ $pace } par semaine)
+project-runout = Épuisement prévu vers le { $date } au rythme depuis le { $since } ({ $pace } par semaine)
 project-runout-spent-short = épuisé
 project-runout-spent = Budget d'heures déjà consommé
 project-runout-no-pace = Aucune heure ces trois derniers mois : pas de date d'épuisement
@@ -796,11 +801,13 @@ report-col-client = Client
 report-col-project = Projet
 report-col-person = Personne
 report-col-deliverable = Livrable
+time-kind-no_deliverable = sans livrable
 time-kind-unbilled_scope = hors périmètre non facturé
 project-no-baseline = pas de périmètre de référence (aucun livrable)
 radar-over-free = dont offert
 radar-over-written-off = dont passé en perte
 radar-over-unbilled-scope = dont hors périmètre non facturé
+radar-over-unbilled-scope-client = dont hors périmètre non facturé (régie et forfaits mensuels ; au forfait il est dans l'imprévu)
 radar-over-contract = dont au-delà du contrat (plafond, report, imprévu du forfait)
 report-week-of = semaine du { $date }
 report-title = Rapports
@@ -876,6 +883,7 @@ import-create-missing = Créer les personnes, clients et projets qui manquent
 import-dry-run = Essai à blanc (ne rien écrire)
 import-run = Importer
 import-done = { $rows ->
+        [0] Aucune saisie importée
         [one] Une saisie importée
        *[other] { $rows } saisies importées
     } ({ $format }){ $skipped ->
@@ -884,6 +892,7 @@ import-done = { $rows ->
        *[other] , { $skipped } lignes à zéro ignorées.
     }
 import-dry = Essai à blanc : { $rows ->
+        [0] aucune saisie ne serait importée
         [one] une saisie serait importée
        *[other] { $rows } saisies seraient importées
     } ({ $format }){ $skipped ->

@@ -1240,7 +1240,7 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
     }
     columns.push("locked");
     w.header(&columns)
-    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
     loop {
         let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
         for e in &rows {
@@ -1277,7 +1277,7 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
             }
             record.push(locked);
             w.write_record(record)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
         }
         match rows.last() {
             Some(last) if rows.len() as i64 == q.limit => q.after = Some(EntryCursor::of(last)),
@@ -1290,4 +1290,3 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
     )
     .map_err(|e| ServiceError::Internal(e.to_string()))
 }
-

@@ -156,6 +156,22 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
             .unwrap();
         assert!(html.contains("01/03/2026 – 31/03/2026"), "{html}");
         assert!(html.contains(">3:45</a>"), "{html}");
+        // A period that is not whole months says which months the radar's figures cover.
+        let html = c
+            .get(format!(
+                "{}/radar?period=custom&from=2026-03-02&to=2026-03-08",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("02/03/2026 – 08/03/2026 — chiffres des mois entiers 03/2026 à 03/2026"),
+            "{html}"
+        );
     }
 }
 
@@ -216,7 +232,7 @@ async fn a_project_without_end_date_says_when_its_budget_runs_out() {
             .await
             .unwrap();
         let want = format!(
-            "Budget épuisé vers le {} au rythme depuis le {}",
+            "Épuisement prévu vers le {} au rythme depuis le {}",
             mesure_i18n::date(mesure_domain::Language::Fr, expected),
             mesure_i18n::date(mesure_domain::Language::Fr, since)
         );

@@ -1215,6 +1215,9 @@ async fn the_week_grid_and_forms_log_time() {
             .unwrap();
         assert_eq!(csv.lines().count(), 2, "{csv}");
         assert!(csv.contains("Projet Grille") && csv.contains(";135;"));
+        // Staff see no money: the export has no value column for them.
+        let header = csv.lines().next().unwrap();
+        assert!(!header.contains("valeur"), "{header}");
     }
 }
 

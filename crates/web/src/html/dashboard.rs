@@ -81,10 +81,7 @@ async fn my_week(
                             &page.ctx.time_zone,
                         )),
                     ),
-                    (
-                        "project",
-                        mesure_i18n::Arg::Str(&tm.project),
-                    ),
+                    ("project", mesure_i18n::Arg::Str(&tm.project)),
                 ],
             )
         }),

@@ -164,8 +164,14 @@ impl Period {
             "period-whole-months",
             &[
                 ("period", mesure_i18n::Arg::Str(&self.label(lang))),
-                ("from", mesure_i18n::Arg::Str(&super::fmt::month(lang, key(from)))),
-                ("to", mesure_i18n::Arg::Str(&super::fmt::month(lang, key(last)))),
+                (
+                    "from",
+                    mesure_i18n::Arg::Str(&super::fmt::month(lang, key(from))),
+                ),
+                (
+                    "to",
+                    mesure_i18n::Arg::Str(&super::fmt::month(lang, key(last))),
+                ),
             ],
         )
     }

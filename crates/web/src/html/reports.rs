@@ -366,8 +366,7 @@ pub async fn csv(State(s): State<AppState>, page: Page, Query(q): Query<ReportQu
     let none = t(lang, "report-no-deliverable");
     let hours = |m: i64| fmt::plain_hours(Some(m));
     let currency = page.ctx.workspace_currency;
-    let money =
-        |v: i64| mesure_domain::Money::from_minor(v, currency).to_decimal_string();
+    let money = |v: i64| mesure_domain::Money::from_minor(v, currency).to_decimal_string();
     for g in &r.groups {
         let s = &g.sums;
         let record = [
