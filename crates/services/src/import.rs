@@ -282,15 +282,12 @@ impl State<'_> {
         if p.fresh || !p.loaded_months.insert(month) {
             return Ok(());
         }
-        let rows: Vec<(i32, Uuid, i64, String)> = fetch(
+        let rows = store::facts_between(
             c,
-            "SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4",
-            &[
-                Bind::Uuid(self.ctx.workspace.uuid()),
-                Bind::Uuid(person),
-                Bind::Int(i64::from(month) * 100),
-                Bind::Int(i64::from(month) * 100 + 100),
-            ],
+            self.ctx.workspace,
+            person,
+            month * 100,
+            month * 100 + 100,
         )
         .await?;
         for (d, project, minutes, note) in rows {

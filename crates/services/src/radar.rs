@@ -966,19 +966,10 @@ pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
         .and_then(|d| d.checked_sub(jiff::Span::new().days(28)).ok())
         .map(engagement::day_key)
         .unwrap_or(today);
-    let ids: Vec<(Uuid,)> = mesure_store::fetch(
-        c,
-        "SELECT DISTINCT project_id FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3",
-        &[
-            mesure_store::Bind::Uuid(ws.uuid()),
-            mesure_store::Bind::Uuid(ctx.user.uuid()),
-            mesure_store::Bind::Int(i64::from(since)),
-        ],
-    )
-    .await?;
+    let ids = mesure_store::time::recent_projects(c, ws, ctx.user.uuid(), since, 20).await?;
     let now_month = today_month(app, ctx);
     let mut out = Vec::new();
-    for (id,) in ids.into_iter().take(20) {
+    for id in ids {
         let p = projects::get(c, ws, ProjectId::from_uuid(id)).await?;
         let all = totals::project_months(c, ws, id)
             .await?

@@ -307,6 +307,53 @@ pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<V
     fetch(c, &sql, &b).await
 }
 
+/// The (day, project, minutes, note) of a person's entries over days `[from, to)` (an import's
+/// duplicate check).
+pub async fn facts_between(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<Vec<(i32, Uuid, i64, String)>> {
+    fetch(
+        c,
+        "SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4",
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(i64::from(from)),
+            Bind::Int(i64::from(to)),
+        ],
+    )
+    .await
+}
+
+/// The projects a person logged time on from day `since`, most recently worked first, at most
+/// `limit`.
+pub async fn recent_projects(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    since: i32,
+    limit: i64,
+) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid, i64)> = fetch(
+        c,
+        &format!(
+            "SELECT project_id, CAST(MAX(work_date) AS BIGINT) AS last_day FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 GROUP BY project_id ORDER BY last_day DESC, project_id LIMIT {}",
+            limit.clamp(1, 1000)
+        ),
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(i64::from(since)),
+        ],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// How many entries match the query's filters (the cursor and the limit aside), and their minutes.
 pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
     let (w, b) = filters(ws, q);

@@ -179,7 +179,7 @@ pub struct ProjectFilters {
 }
 
 /// A page cursor of projects: `name_key` and id, URL-safe.
-fn project_cursor(p: &ProjectRow) -> String {
+pub(crate) fn project_cursor(p: &ProjectRow) -> String {
     format!(
         "{}.{}",
         base64::Engine::encode(
@@ -190,7 +190,7 @@ fn project_cursor(p: &ProjectRow) -> String {
     )
 }
 
-fn parse_project_cursor(s: &str) -> Option<(String, uuid::Uuid)> {
+pub(crate) fn parse_project_cursor(s: &str) -> Option<(String, uuid::Uuid)> {
     let (k, id) = s.split_once('.')?;
     let key = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, k).ok()?;
     Some((

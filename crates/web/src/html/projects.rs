@@ -55,17 +55,10 @@ const PAGE: i64 = 100;
 pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQuery>) -> Response {
     let lang = page.ctx.language;
     let archived = q.archived.as_deref() == Some("1");
-    let after = q.after.as_deref().and_then(|a| {
-        let (id, key) = a.split_once('.')?;
-        Some((
-            String::from_utf8(
-                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key)
-                    .ok()?,
-            )
-            .ok()?,
-            uuid::Uuid::parse_str(id).ok()?,
-        ))
-    });
+    let after = q
+        .after
+        .as_deref()
+        .and_then(crate::api::projects::parse_project_cursor);
     let result = async {
         let (rows, total) =
             projects::page(&s.app, &page.ctx, None, archived, after.as_ref(), PAGE).await?;
@@ -86,16 +79,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
             let next = (rows.len() as i64 == PAGE)
                 .then(|| rows.last())
                 .flatten()
-                .map(|p| {
-                    format!(
-                        "{}.{}",
-                        p.id.simple(),
-                        base64::Engine::encode(
-                            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-                            p.name_key.as_bytes()
-                        )
-                    )
-                });
+                .map(crate::api::projects::project_cursor);
             let lines = rows
                 .into_iter()
                 .filter(|p| archived || p.archived_at.is_none())
