@@ -1218,6 +1218,14 @@ async fn the_week_grid_and_forms_log_time() {
         // Staff see no money: the export has no value column for them.
         let header = csv.lines().next().unwrap();
         assert!(!header.contains("valeur"), "{header}");
+        // Nor in the API: rates are absent for staff, present for the owner.
+        let mine = get(&t, &a.staff.token, "/time-entries").await;
+        assert!(
+            mine[0]["rate"].is_null() && mine[0]["cost_rate"].is_null(),
+            "{mine}"
+        );
+        let all = get(&t, &a.owner.token, "/time-entries").await;
+        assert_eq!(all[0]["rate"], "100.00", "{all}");
     }
 }
 

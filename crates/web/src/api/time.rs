@@ -40,9 +40,10 @@ pub struct EntryOut {
     pub write_off_reason: Option<String>,
     pub write_off_note: Option<String>,
     pub write_off_by: Option<String>,
-    /// Hourly billing rate and cost applied, decimal strings
-    pub rate: String,
-    pub cost_rate: String,
+    /// Hourly billing rate and cost applied, decimal strings; absent for readers who may not see
+    /// money (staff)
+    pub rate: Option<String>,
+    pub cost_rate: Option<String>,
     pub locked: bool,
     pub invoiced: bool,
     /// `manual`, `timer` or `import`
@@ -50,6 +51,22 @@ pub struct EntryOut {
     pub created_at: String,
     pub updated_at: String,
     pub version: i32,
+}
+
+/// An entry as its reader may see it: money only for those who may see the radar.
+trait Shown {
+    fn shown(self, c: &ApiCaller) -> EntryOut;
+}
+
+impl Shown for EntryRow {
+    fn shown(self, c: &ApiCaller) -> EntryOut {
+        let mut out = EntryOut::from(self);
+        if !c.ctx.may(Action::ViewRadar) {
+            out.rate = None;
+            out.cost_rate = None;
+        }
+        out
+    }
 }
 
 impl From<EntryRow> for EntryOut {
@@ -74,8 +91,8 @@ impl From<EntryRow> for EntryOut {
             write_off_reason: e.write_off_reason,
             write_off_note: e.write_off_note,
             write_off_by: e.write_off_by.map(|u| u.to_string()),
-            rate: a(e.rate_minor),
-            cost_rate: a(e.cost_minor),
+            rate: Some(a(e.rate_minor)),
+            cost_rate: Some(a(e.cost_minor)),
             locked: e.locked,
             invoiced: e.invoiced_at.is_some(),
             source: e.source,
@@ -253,7 +270,7 @@ pub async fn list(
     })
     .collect();
     query.push(("limit".into(), limit.to_string()));
-    let body: Vec<EntryOut> = rows.into_iter().map(EntryOut::from).collect();
+    let body: Vec<EntryOut> = rows.into_iter().map(|e| e.shown(&c)).collect();
     Ok(super::paged(
         body,
         total,
@@ -275,7 +292,7 @@ pub async fn create(
     let row = time::log(&s.app, &c.ctx, &body.form())
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(EntryOut::from(row))))
+    Ok((StatusCode::CREATED, Json(row.shown(&c))))
 }
 
 /// Read a time entry.
@@ -291,7 +308,7 @@ pub async fn get(
         time::get(&s.app, &c.ctx, id)
             .await
             .map_err(|e| err(&c, e))?
-            .into(),
+            .shown(&c),
     ))
 }
 
@@ -310,7 +327,7 @@ pub async fn update(
         time::update(&s.app, &c.ctx, id, &body.form(), body.version)
             .await
             .map_err(|e| err(&c, e))?
-            .into(),
+            .shown(&c),
     ))
 }
 
@@ -355,7 +372,7 @@ pub async fn write_off(
         time::write_off(&s.app, &c.ctx, id, &form)
             .await
             .map_err(|e| err(&c, e))?
-            .into(),
+            .shown(&c),
     ))
 }
 
@@ -372,7 +389,7 @@ pub async fn approve_free(
         time::approve_free(&s.app, &c.ctx, id)
             .await
             .map_err(|e| err(&c, e))?
-            .into(),
+            .shown(&c),
     ))
 }
 
@@ -456,7 +473,7 @@ pub async fn start_timer(
         .map_err(|e| err(&c, e))?;
     Ok(Json(TimerChange {
         timer: timer_out(Some(t)),
-        entry: e.map(EntryOut::from),
+        entry: e.map(|e| e.shown(&c)),
     }))
 }
 
@@ -472,7 +489,7 @@ pub async fn stop_timer(
         .map_err(|e| err(&c, e))?;
     Ok(Json(TimerChange {
         timer: timer_out(None),
-        entry: e.map(EntryOut::from),
+        entry: e.map(|e| e.shown(&c)),
     }))
 }
 
