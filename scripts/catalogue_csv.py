@@ -22,5 +22,7 @@ C = {
 "unplanned-minutes": "minutes hors périmètre", "free-minutes": "minutes offertes",
 "written-off-minutes": "minutes passées en perte", "user-id": "id personne",
 "available-minutes": "minutes disponibles",
+"at": "date et heure", "actor": "auteur", "entity-type": "type d'élément", "entity-id": "id de l'élément",
+"action": "action", "before": "avant", "after": "après", "request-id": "id de requête",
 }
 M = {f"csv-{k}": (fr, k.replace("-", "_")) for k, fr in C.items()}

@@ -170,8 +170,22 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
         .get("user")
         .and_then(|u| u.as_str())
         .and_then(|u| Uuid::parse_str(u).ok());
-    let mut out = crate::csv_out::writer();
-    let header = [
+    // The file speaks the language of the person who asked for it (French: `;`, BOM, French
+    // column names); entity and action stay codes, before/after the exact recorded JSON.
+    let lang = match user {
+        Some(u) => {
+            let mut conn = app.db.read().await?;
+            mesure_store::users::get(&mut conn.conn(), ws, mesure_domain::UserId::from_uuid(u))
+                .await
+                .ok()
+                .and_then(|r| r.language)
+                .and_then(|l| mesure_domain::Language::parse(&l))
+                .unwrap_or(mesure_domain::Language::Fr)
+        }
+        None => mesure_domain::Language::Fr,
+    };
+    let mut out = crate::csv_out::writer_for(lang);
+    out.header(&[
         "at",
         "actor",
         "entity_type",
@@ -180,9 +194,8 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
         "before",
         "after",
         "request_id",
-    ];
-    out.write_record(header)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    ])
+    .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut q = AuditQuery {
         entity_type: filter.entity_type.clone(),
         from: filter.from,
