@@ -314,6 +314,33 @@ impl TestApp {
         hidden(&page, "_csrf").expect("page has a CSRF field")
     }
 
+    /// The body of a GET of `path` (a page or a CSV) with the client's session, as text.
+    pub async fn text(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// A client organisation named `name`, created through the service; its id.
+    pub async fn client_named(&self, ctx: &mesure_services::Ctx, name: &str) -> uuid::Uuid {
+        mesure_services::clients::create(
+            &self.app,
+            ctx,
+            &mesure_domain::clients::ClientForm {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
     pub fn clock_now(&self) -> i64 {
         self.clock.now_us()
     }

@@ -31,17 +31,7 @@ async fn audit_entries_read_as_sentences_with_names_and_formatted_values() {
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Journal").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Journal".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Journal").await;
         let p = project(&t, &a.owner.ctx, cl, "Projet Journal", "time_materials").await;
         let e = log(&t, &a.staff.ctx, p, "2026-03-02", 90).await;
         mesure_services::time::write_off(
@@ -66,14 +56,7 @@ async fn audit_entries_read_as_sentences_with_names_and_formatted_values() {
         .unwrap();
         let c = t.client();
         t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
-        let html = c
-            .get(format!("{}/audit", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, "/audit").await;
         let text = visible(&html);
         for expected in [
             "a créé le projet « Projet Journal »",
@@ -112,31 +95,16 @@ async fn audit_entries_read_as_sentences_with_names_and_formatted_values() {
                 "filter option {value}"
             );
         }
-        let only = c
-            .get(format!(
-                "{}/audit?entity_type=time_entry&action=write_off",
-                t.url
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let only = t
+            .text(&c, "/audit?entity_type=time_entry&action=write_off")
+            .await;
         assert_eq!(visible(&only).matches("a passé en perte").count(), 1);
         assert!(!visible(&only).contains("a créé le projet"));
         // In English for an English reader.
         mesure_services::users::set_language(&t.app, &a.owner.ctx, mesure_domain::Language::En)
             .await
             .unwrap();
-        let en = c
-            .get(format!("{}/audit", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let en = t.text(&c, "/audit").await;
         let en = visible(&en);
         assert!(en.contains("created the project “Projet Journal”"), "{en}");
         assert!(en.contains("wrote off the time entry (1:30 by"), "{en}");

@@ -49,17 +49,7 @@ async fn lists_and_exports_page_past_every_old_cap() {
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Nombreuse").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Nombreux".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Nombreux").await;
         let p0 = project(&t, &a.owner.ctx, cl, "P0000", "time_materials").await;
         let e0 = log(&t, &a.owner.ctx, p0, "2026-03-02", 30).await;
         // 2,000 more projects and 1,000 more entries in one transaction (list tests, not radar).
@@ -160,25 +150,11 @@ async fn lists_and_exports_page_past_every_old_cap() {
         }
         assert_eq!(seen, 2001);
         // The entries list: the total of every match, pages of 100.
-        let html = c
-            .get(format!("{}/time/entries", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, "/time/entries").await;
         assert!(html.contains("1\u{202f}001 saisies"), "{html}");
         assert!(html.contains("data-testid=\"entries-next\""));
         // The CSV export streams every row, past the old 1,000.
-        let csv = c
-            .get(format!("{}/time.csv", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let csv = t.text(&c, "/time.csv").await;
         assert_eq!(csv.lines().count(), 1002, "header + 1,001 entries");
     }
 }

@@ -91,14 +91,7 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
             "{html}"
         );
         // The CSV: French dialect, one line per client, the same figures.
-        let csv = c
-            .get(format!("{}/reports.csv?{q}", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let csv = t.text(&c, &format!("/reports.csv?{q}")).await;
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 3, "{csv}");
         assert!(
@@ -116,17 +109,12 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
             "{csv}"
         );
         // By person and by month over the quarter: April's 10 hours join in.
-        let html = c
-            .get(format!(
-                "{}/reports?period=custom&from=2026-03-01&to=2026-04-30&group=person&split=month",
-                t.url
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t
+            .text(
+                &c,
+                "/reports?period=custom&from=2026-03-01&to=2026-04-30&group=person&split=month",
+            )
+            .await;
         assert!(html.contains(">13:45</a>"), "{html}");
         // A reversed range is refused with its reason; staff may not see money.
         let r = c
@@ -146,28 +134,13 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
         let r = s.get(format!("{}/reports", t.url)).send().await.unwrap();
         assert_eq!(r.status(), 403);
         // The radar takes the same period picker.
-        let html = c
-            .get(format!("{}/radar?{q}", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, &format!("/radar?{q}")).await;
         assert!(html.contains("01/03/2026 – 31/03/2026"), "{html}");
         assert!(html.contains(">3:45</a>"), "{html}");
         // A period that is not whole months says which months the radar's figures cover.
-        let html = c
-            .get(format!(
-                "{}/radar?period=custom&from=2026-03-02&to=2026-03-08",
-                t.url
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t
+            .text(&c, "/radar?period=custom&from=2026-03-02&to=2026-03-08")
+            .await;
         assert!(
             html.contains("02/03/2026 – 08/03/2026 — chiffres des mois entiers 03/2026 à 03/2026"),
             "{html}"
@@ -180,17 +153,7 @@ async fn a_project_without_end_date_says_when_its_budget_runs_out() {
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Rythme").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Rythme".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Rythme").await;
         let p = mesure_services::projects::create(
             &t.app,
             &a.owner.ctx,
@@ -223,14 +186,7 @@ async fn a_project_without_end_date_says_when_its_budget_runs_out() {
         let expected = today.checked_add(jiff::Span::new().days(left)).unwrap();
         let c = t.client();
         t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
-        let html = c
-            .get(format!("{}/projects/{p}", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, &format!("/projects/{p}")).await;
         let want = format!(
             "Épuisement prévu vers le {} au rythme depuis le {}",
             mesure_i18n::date(mesure_domain::Language::Fr, expected),
@@ -245,17 +201,7 @@ async fn the_client_page_is_the_clients_hub() {
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Moyeu").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Moyeu".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Moyeu").await;
         let p = mesure_services::projects::create(
             &t.app,
             &a.owner.ctx,
@@ -275,17 +221,12 @@ async fn the_client_page_is_the_clients_hub() {
         crate::time::log(&t, &a.owner.ctx, p, "2025-12-02", 60).await; // another year
         let c = t.client();
         t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
-        let html = c
-            .get(format!(
-                "{}/clients/{cl}?period=custom&from=2026-01-01&to=2026-12-31",
-                t.url
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t
+            .text(
+                &c,
+                &format!("/clients/{cl}?period=custom&from=2026-01-01&to=2026-12-31"),
+            )
+            .await;
         assert!(html.contains("data-testid=\"client-hub\""), "{html}");
         assert!(
             html.contains(">Refonte</a>") && html.contains(">7:30</a>"),
@@ -303,17 +244,12 @@ async fn the_client_page_is_the_clients_hub() {
         // Staff see the hours and the budget, not the money.
         let s = t.client();
         t.login(&s, &a.staff.email, mesure_testkit::PASSWORD).await;
-        let html = s
-            .get(format!(
-                "{}/clients/{cl}?period=custom&from=2026-01-01&to=2026-12-31",
-                t.url
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t
+            .text(
+                &s,
+                &format!("/clients/{cl}?period=custom&from=2026-01-01&to=2026-12-31"),
+            )
+            .await;
         assert!(html.contains("data-testid=\"client-hub\""), "{html}");
         assert!(html.contains(">7:30</a>"), "{html}");
         assert!(!html.contains("750,00"), "staff see no money: {html}");
@@ -325,17 +261,7 @@ async fn staff_see_their_own_week_on_the_dashboard() {
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Semaine").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Semaine".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Semaine").await;
         let p = project(&t, &a.owner.ctx, cl, "Projet Semaine", "time_materials").await;
         let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
             &t.app,
@@ -355,14 +281,7 @@ async fn staff_see_their_own_week_on_the_dashboard() {
         .unwrap();
         let c = t.client();
         t.login(&c, &a.staff.email, mesure_testkit::PASSWORD).await;
-        let html = c
-            .get(format!("{}/dashboard", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, "/dashboard").await;
         assert!(html.contains("data-testid=\"my-week\""), "{html}");
         assert!(
             html.contains("1:30 saisies sur 35:00 disponibles"),
@@ -384,17 +303,7 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Composantes").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Composantes".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Composantes").await;
         let p = project(&t, &a.owner.ctx, cl, "Régie", "time_materials").await;
         let bare = project(&t, &a.owner.ctx, cl, "Sans livrable", "time_materials").await;
         let d = mesure_services::projects::add_deliverable(
@@ -441,14 +350,7 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
         log(bare, None, 90, true, false).await;
         let c = t.client();
         t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
-        let html = c
-            .get(format!("{}/projects/{p}", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, &format!("/projects/{p}")).await;
         let text = html.replace("&#38;", "&");
         for expected in [
             "50,00\u{a0}€",
@@ -462,41 +364,22 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
         // The deliverable's logged time is its running total.
         assert!(text.contains("2:00"), "{text}");
         // Without deliverables there is no baseline to be outside of.
-        let html = c
-            .get(format!("{}/projects/{bare}", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, &format!("/projects/{bare}")).await;
         assert!(
             html.contains("pas de périmètre de référence (aucun livrable)"),
             "{html}"
         );
         // The client's radar lists the components too.
-        let html = c
-            .get(format!("{}/radar/clients/{cl}", t.url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = t.text(&c, &format!("/radar/clients/{cl}")).await;
         assert!(html.contains("data-testid=\"over-components\""), "{html}");
         assert!(html.contains("dont hors périmètre non facturé"), "{html}");
         // The entries behind the component.
-        let entries = c
-            .get(format!(
-                "{}/time/entries?project_id={p}&kind=unbilled_scope",
-                t.url
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let entries = t
+            .text(
+                &c,
+                &format!("/time/entries?project_id={p}&kind=unbilled_scope"),
+            )
+            .await;
         assert!(entries.contains("1 saisie ·"), "{entries}");
     }
 }
@@ -506,17 +389,7 @@ async fn imported_time_counts_in_deliverable_totals_and_the_connection_is_given_
     for backend in backends() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Livrables").await;
-        let cl = mesure_services::clients::create(
-            &t.app,
-            &a.owner.ctx,
-            &mesure_domain::clients::ClientForm {
-                name: "Client Livrables".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .id;
+        let cl = t.client_named(&a.owner.ctx, "Client Livrables").await;
         let p = project(&t, &a.owner.ctx, cl, "Projet Livrables", "time_materials").await;
         let d = mesure_services::projects::add_deliverable(
             &t.app,
