@@ -149,6 +149,15 @@ pub async fn add_person(
     add_person_many(c, ws, &[(user, month, minutes, billable)]).await
 }
 
+/// `CAST(SUM(col) AS BIGINT) AS col` for every figure, revenue and over-servicing, joined.
+fn sum_cols() -> String {
+    FIG.iter()
+        .chain(["revenue", "over_servicing"].iter())
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn month_cols(id_col: &str) -> String {
     format!(
         "{id_col} AS subject_id, month, {}, revenue, over_servicing",
@@ -188,15 +197,11 @@ pub async fn project_totals(
     ws: WorkspaceId,
     client: Option<Uuid>,
 ) -> Result<Vec<MonthRow>> {
-    let sums: Vec<String> = FIG
-        .iter()
-        .chain(["revenue", "over_servicing"].iter())
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect();
+    let sums = sum_cols();
     let mut b = vec![Bind::Uuid(ws.uuid())];
     let mut sql = format!(
         "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM project_months WHERE workspace_id = $1",
-        sums.join(", ")
+        sums
     );
     if let Some(cl) = client {
         b.push(Bind::Uuid(cl));
@@ -236,14 +241,10 @@ pub async fn projects_between(
     from: i32,
     to: i32,
 ) -> Result<Vec<MonthRow>> {
-    let sums: Vec<String> = FIG
-        .iter()
-        .chain(["revenue", "over_servicing"].iter())
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect();
+    let sums = sum_cols();
     let sql = format!(
         "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM project_months WHERE workspace_id = $1 AND client_id = $2 AND month >= $3 AND month < $4 GROUP BY project_id",
-        sums.join(", ")
+        sums
     );
     fetch(
         c,
@@ -265,14 +266,10 @@ pub async fn clients_between(
     from: i32,
     to: i32,
 ) -> Result<Vec<MonthRow>> {
-    let sums: Vec<String> = FIG
-        .iter()
-        .chain(["revenue", "over_servicing"].iter())
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect();
+    let sums = sum_cols();
     let sql = format!(
         "SELECT client_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 GROUP BY client_id",
-        sums.join(", ")
+        sums
     );
     fetch(
         c,

@@ -84,17 +84,7 @@ pub fn burn(
         "<svg class=\"burn\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
         escape(label)
     );
-    for i in 0..=4 {
-        let v = top_value * i / 4;
-        let yy = y(v);
-        out.push_str(&format!(
-            "<line class=\"grid\" x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            left + plot_w,
-            left - 6.0,
-            yy + 4.0,
-            escape(&ticks(v))
-        ));
-    }
+    out.push_str(&value_axis(top_value, left, plot_w, &y, ticks));
     if let Some((b, text)) = &budget {
         let yy = y(*b);
         out.push_str(&format!(
@@ -139,6 +129,29 @@ pub fn burn(
         left + 24.0,
         escape(legend)
     ));
+    out
+}
+
+/// Five horizontal grid lines from 0 to `top_value`, each labelled with `ticks` on the left.
+fn value_axis(
+    top_value: i64,
+    left: f64,
+    plot_w: f64,
+    y: &dyn Fn(i64) -> f64,
+    ticks: &dyn Fn(i64) -> String,
+) -> String {
+    let mut out = String::new();
+    for i in 0..=4 {
+        let v = top_value * i / 4;
+        let yy = y(v);
+        out.push_str(&format!(
+            "<line class=\"grid\" x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left + plot_w,
+            left - 6.0,
+            yy + 4.0,
+            escape(&ticks(v))
+        ));
+    }
     out
 }
 
@@ -189,17 +202,7 @@ pub fn stacked_bars(
         "<svg class=\"bars\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
         escape(label)
     );
-    for i in 0..=4 {
-        let v = top_value * i / 4;
-        let yy = y(v);
-        out.push_str(&format!(
-            "<line class=\"grid\" x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            left + plot_w,
-            left - 6.0,
-            yy + 4.0,
-            escape(&ticks(v))
-        ));
-    }
+    out.push_str(&value_axis(top_value, left, plot_w, &y, ticks));
     let n = bars.len().max(1) as f64;
     let slot = plot_w / n;
     let bw = (slot * 0.7).max(2.0);
