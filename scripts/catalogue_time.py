@@ -280,6 +280,7 @@ M = {
         [one] { $n } entry
        *[other] { $n } entries
     }"""),
+"err-client-has-projects": ("Ce client a des projets : archivez-le plutôt.", "This client has projects: archive it instead."),
 "err-rate-no-end": ("Un taux de facturation court jusqu'au suivant : pour le changer, ajoutez un nouveau taux à partir du jour du changement.", "A billing rate runs until the next one: to change it, add a new rate from the day it changes."),
 "err-date-outside-week": ("Ce jour n'est pas dans la semaine enregistrée.", "This day is not in the week being saved."),
 "time-duplicated-detail": ("""{ $count ->

@@ -852,6 +852,7 @@ time-entries-count = { $count ->
         [one] { $n } entry
        *[other] { $n } entries
     }
+err-client-has-projects = This client has projects: archive it instead.
 err-rate-no-end = A billing rate runs until the next one: to change it, add a new rate from the day it changes.
 err-date-outside-week = This day is not in the week being saved.
 time-duplicated-detail = { $count ->

@@ -852,6 +852,7 @@ time-entries-count = { $count ->
         [one] { $n } saisie
        *[other] { $n } saisies
     }
+err-client-has-projects = Ce client a des projets : archivez-le plutôt.
 err-rate-no-end = Un taux de facturation court jusqu'au suivant : pour le changer, ajoutez un nouveau taux à partir du jour du changement.
 err-date-outside-week = Ce jour n'est pas dans la semaine enregistrée.
 time-duplicated-detail = { $count ->

@@ -164,6 +164,19 @@ pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
     if contacts::count(&mut tx.conn(), ctx.workspace, &q).await? > 0 {
         return Err(ServiceError::Conflict("err-client-referenced"));
     }
+    // Projects (and through them time) refer to the client: a 409, not a foreign-key 500.
+    let (_, projects) = mesure_store::projects::page(
+        &mut tx.conn(),
+        ctx.workspace,
+        Some(id.uuid()),
+        true,
+        None,
+        1,
+    )
+    .await?;
+    if projects > 0 {
+        return Err(ServiceError::Conflict("err-client-has-projects"));
+    }
     clients::delete(&mut tx.conn(), ctx.workspace, id).await?;
     record::<_, ()>(
         &mut tx.conn(),

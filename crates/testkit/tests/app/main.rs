@@ -16,5 +16,6 @@ mod jobs_mail;
 mod lists;
 mod reports;
 mod schema;
+mod security;
 mod time;
 mod web;

@@ -40,10 +40,7 @@ pub struct NextQuery {
 
 /// Only same-site relative paths are followed after login.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => String::new(),
-    }
+    next.and_then(super::local_path).unwrap_or_default()
 }
 
 fn login_response(

@@ -310,6 +310,8 @@ struct ShowPage {
     can_write_contacts: bool,
     /// The client's hub: its projects over the period (when the reader may see projects).
     hub: Option<Hub>,
+    /// No contact and no project refer to it: it may be deleted.
+    deletable: bool,
 }
 
 /// A client's projects over a period: hours, budget burn and (for readers of the radar) money.
@@ -506,7 +508,9 @@ pub async fn show(
         Ok(h) => h,
         Err(e) => return error_page(&page, e),
     };
+    let deletable = contacts.is_empty() && hub.as_ref().is_none_or(|h| h.projects.is_empty());
     render(&ShowPage {
+        deletable,
         base,
         c,
         contacts,

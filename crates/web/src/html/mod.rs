@@ -546,6 +546,30 @@ pub async fn not_found(
 }
 
 /// Redirect after a successful POST, with a notice key.
+/// A same-origin path to send a browser back to, or `None`: it must start with one `/` followed
+/// by a non-empty first segment (or be `/` itself), hold no control character and no backslash
+/// (browsers drop tabs and read `\` as `/`, turning `/\t/evil.test` into `//evil.test`).
+/// Anything outside visible ASCII is percent-encoded, so the result is always a valid
+/// `Location` header.
+pub fn local_path(raw: &str) -> Option<String> {
+    if raw.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
+    }
+    let rest = raw.strip_prefix('/')?;
+    if rest.starts_with('/') {
+        return None;
+    }
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
+}
+
 pub fn see_other(to: &str, notice: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     axum::response::Redirect::to(&format!("{to}{sep}notice={notice}")).into_response()

@@ -444,21 +444,14 @@ async fn week_page_with(
 
 /// The list page a form came from (its `back` field, a local path), else the entry list.
 fn back_to_list(body: &[u8]) -> String {
-    let back = Values::from_body(body).get("back").to_string();
-    if back.starts_with('/') && !back.starts_with("//") {
-        back
-    } else {
-        "/time/entries".into()
-    }
+    super::local_path(Values::from_body(body).get("back")).unwrap_or_else(|| "/time/entries".into())
 }
 
+/// The week page a form came from (its `week` field, a day), else `default`.
 fn back_to_week(body: &[u8], default: &str) -> String {
-    let v = Values::from_body(body);
-    let w = v.get("week");
-    if w.is_empty() {
-        default.to_string()
-    } else {
-        format!("/time?week={w}")
+    match parse_day(Values::from_body(body).get("week")).and_then(day_from_key) {
+        Some(d) => format!("/time?week={d}"),
+        None => default.to_string(),
     }
 }
 

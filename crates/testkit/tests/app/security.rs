@@ -1,0 +1,145 @@
+//! Issue 8, first points: redirects only to this site's own paths (never another origin, never a
+//! 500 on control characters), and a client referred to by projects cannot be deleted (409).
+use crate::time::{log, project};
+use mesure_testkit::{backends, spawn_app};
+
+#[tokio::test]
+async fn redirects_stay_on_this_site_and_never_fail() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Redirections").await;
+        let bad = [
+            "/\t/evil.test",
+            "//evil.test",
+            "/\\evil.test",
+            "\\\\evil.test",
+            "https://evil.test/",
+            "/x\r\nSet-Cookie: a=1",
+            "/x\0",
+        ];
+        // After sign-in: a bad `next` lands on the dashboard.
+        for next in bad {
+            let c = t.client();
+            let page = t.text(&c, "/login").await;
+            let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+            let r = c
+                .post(format!("{}/login", t.url))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("email", a.owner.email.as_str()),
+                    ("password", mesure_testkit::PASSWORD),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303, "{next:?}");
+            assert_eq!(r.headers()["location"], "/dashboard", "{next:?}");
+        }
+        // A good one is kept, percent-encoded where it is not plain ASCII.
+        let c = t.client();
+        let page = t.text(&c, "/login").await;
+        let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/login", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", a.owner.email.as_str()),
+                ("password", mesure_testkit::PASSWORD),
+                ("next", "/clients?q=é"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/clients?q=%C3%A9");
+        // The language switch, signed in.
+        let csrf = t.csrf(&c, "/dashboard").await;
+        for back in bad {
+            let r = c
+                .post(format!("{}/lang", t.url))
+                .form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("back", back)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303, "{back:?}");
+            assert_eq!(r.headers()["location"], "/", "{back:?}");
+        }
+        // A write-off's way back, and a deleted entry's week.
+        let cl = t.client_named(&a.owner.ctx, "Client Retour").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Retour", "time_materials").await;
+        let e = log(&t, &a.owner.ctx, p, "2026-03-02", 60).await;
+        let r = c
+            .post(format!("{}/time/entries/{e}/write-off", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("reason", "goodwill"),
+                ("back", "/\\evil.test"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/time/entries"),
+            "{:?}",
+            r.headers()["location"]
+        );
+        let e2 = log(&t, &a.owner.ctx, p, "2026-03-03", 30).await;
+        let r = c
+            .post(format!("{}/time/entries/{e2}/delete", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("week", "2026-03-02\r\nX: y")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/time"),
+            "{:?}",
+            r.headers()["location"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_client_with_projects_is_not_deleted() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Suppression").await;
+        let cl = t.client_named(&a.owner.ctx, "Client Gardé").await;
+        project(&t, &a.owner.ctx, cl, "Projet", "fixed_fee").await;
+        let r = t
+            .client()
+            .delete(t.api(&format!("/clients/{cl}")))
+            .bearer_auth(&a.owner.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains("projects") || body.contains("projets"),
+            "{body}"
+        );
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        let csrf = t.csrf(&c, "/dashboard").await;
+        let r = c
+            .post(format!("{}/clients/{cl}/delete", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("Ce client a des projets"));
+        // Still there, and its page offers no delete button.
+        let page = t.text(&c, &format!("/clients/{cl}")).await;
+        assert!(page.contains("Client Gardé"));
+        assert!(!page.contains(&format!("/clients/{cl}/delete")));
+    }
+}
