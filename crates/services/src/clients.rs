@@ -194,18 +194,36 @@ pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
     Ok(())
 }
 
-/// A client, if the person may see it (a contact only their own organisation).
+/// A client's full record (the agency's: notes, segment, identifiers): staff only. Portal
+/// contacts see their organisation through [`own_organisation`].
 pub async fn get(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRow> {
-    let own_org = ctx.may(Action::ViewPortal) && ctx.client == Some(id);
-    if !(ctx.may(Action::ReadClients) || own_org) {
-        return Err(if ctx.may(Action::ViewPortal) {
-            ServiceError::NotFound
-        } else {
-            ServiceError::Forbidden
-        });
-    }
+    ctx.require(Action::ReadClients)?;
     let mut conn = app.db.read().await?;
     Ok(clients::get(&mut conn.conn(), ctx.workspace, id).await?)
+}
+
+/// What a portal contact sees of their own organisation: its names, address and currency —
+/// never the agency's notes, segment or identifiers.
+#[derive(Clone, Debug)]
+pub struct PortalOrganisation {
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub billing_address: Option<String>,
+    pub currency: String,
+}
+
+/// The caller's own organisation, for the portal.
+pub async fn own_organisation(app: &App, ctx: &Ctx) -> Result<PortalOrganisation> {
+    ctx.require(Action::ViewPortal)?;
+    let id = ctx.client.ok_or(ServiceError::NotFound)?;
+    let mut conn = app.db.read().await?;
+    let c = clients::get(&mut conn.conn(), ctx.workspace, id).await?;
+    Ok(PortalOrganisation {
+        name: c.name,
+        legal_name: c.legal_name,
+        billing_address: c.billing_address,
+        currency: c.currency,
+    })
 }
 
 /// A page of clients, whether more follow, and the total matching.

@@ -6,24 +6,20 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use mesure_domain::Action;
-use mesure_services::{ServiceError, clients};
-use mesure_store::clients::ClientRow;
+use mesure_services::clients;
 
 #[derive(Template)]
 #[template(path = "portal.html")]
 struct PortalPage {
     base: Base,
-    client: ClientRow,
+    client: clients::PortalOrganisation,
 }
 
 pub async fn home(State(s): State<AppState>, page: Page) -> Response {
     if let Err(e) = page.ctx.require(Action::ViewPortal) {
         return error_page(&page, e);
     }
-    let Some(client) = page.ctx.client else {
-        return error_page(&page, ServiceError::NotFound);
-    };
-    match clients::get(&s.app, &page.ctx, client).await {
+    match clients::own_organisation(&s.app, &page.ctx).await {
         Ok(client) => render(&PortalPage {
             base: Base::new(&page, "portal-title", "/portal", "/portal"),
             client,
