@@ -363,9 +363,7 @@ pub async fn update_deliverable(
 
 /// Today in the workspace's time zone, as stored.
 pub fn today(app: &App, ctx: &Ctx) -> i32 {
-    let ts = mesure_store::ts(app.now());
-    let tz = jiff::tz::TimeZone::get(&ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    day_key(ts.to_zoned(tz).date())
+    day_key(crate::time::today_date(app, ctx))
 }
 
 /// A milestone as typed.

@@ -725,7 +725,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
                 .first_of_month()
                 .checked_sub(jiff::Span::new().months(2))
                 .unwrap_or(t);
-            let from_month = i32::from(since.year()) * 100 + i32::from(since.month());
+            let from_month = month_of(engagement::day_key(since));
             let recent: i64 = rows
                 .iter()
                 .filter(|r| r.month >= from_month)

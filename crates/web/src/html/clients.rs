@@ -358,10 +358,7 @@ async fn hub(
         return Ok(None);
     }
     let lang = page.ctx.language;
-    let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
-        &s.app, &page.ctx,
-    ))
-    .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+    let today = mesure_services::time::today_date(&s.app, &page.ctx);
     let period = super::period::Period::parse(
         q.period.as_deref(),
         q.from.as_deref(),

@@ -36,13 +36,12 @@ async fn my_week(
     s: &AppState,
     page: &Page,
 ) -> Result<Option<MyWeek>, mesure_services::ServiceError> {
-    use mesure_domain::engagement::{day_from_key, day_key, week_start};
+    use mesure_domain::engagement::{day_key, week_start};
     if !page.ctx.may(Action::LogTime) {
         return Ok(None);
     }
     let lang = page.ctx.language;
-    let today = mesure_services::projects::today(&s.app, &page.ctx);
-    let monday = week_start(day_from_key(today).unwrap_or_else(|| jiff::civil::date(2026, 1, 5)));
+    let monday = week_start(mesure_services::time::today_date(&s.app, &page.ctx));
     let next = monday
         .checked_add(jiff::Span::new().days(7))
         .unwrap_or(monday);

@@ -4,7 +4,7 @@
 use jiff::ToSpan;
 use jiff::civil::Date;
 use mesure_domain::Language;
-use mesure_domain::engagement::{day_key, week_start};
+use mesure_domain::engagement::{day_key, month_of, week_start};
 use mesure_i18n::t;
 
 /// The named periods, in the order the picker offers them.
@@ -157,7 +157,7 @@ impl Period {
         if (from, to) == (self.from, self.to) {
             return self.label(lang);
         }
-        let key = |d: Date| i32::from(d.year()) * 100 + i32::from(d.month());
+        let key = |d: Date| month_of(day_key(d));
         let last = to.checked_sub(1.day()).unwrap_or(to);
         mesure_i18n::t_args(
             lang,
@@ -177,7 +177,7 @@ impl Period {
     }
     /// Months `[from, to)` as `YYYYMM` keys covering the period.
     pub fn months(&self) -> (i32, i32) {
-        let m = |d: Date| d.year() as i32 * 100 + i32::from(d.month());
+        let m = |d: Date| month_of(day_key(d));
         let last = self.last_day();
         let end = last.first_of_month().checked_add(1.month()).unwrap_or(last);
         (m(self.from), m(end))

@@ -119,8 +119,7 @@ fn radar_period(
     page: &Page,
     q: &RadarQuery,
 ) -> Result<super::period::Period, ServiceError> {
-    let today = mesure_domain::engagement::day_from_key(projects::today(&s.app, &page.ctx))
-        .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+    let today = mesure_services::time::today_date(&s.app, &page.ctx);
     super::period::Period::parse(
         q.period.as_deref(),
         q.from.as_deref(),

@@ -10,10 +10,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use mesure_domain::engagement::day_from_key;
 use mesure_i18n::t;
+use mesure_services::ServiceError;
 use mesure_services::reports::{self, GroupBy, Report, Split, Sums};
-use mesure_services::{ServiceError, projects};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -69,8 +68,7 @@ fn parse(
     page: &Page,
     q: &ReportQuery,
 ) -> Result<(Period, GroupBy, Split), &'static str> {
-    let today = day_from_key(projects::today(&s.app, &page.ctx))
-        .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+    let today = mesure_services::time::today_date(&s.app, &page.ctx);
     let period = Period::parse(
         q.period.as_deref(),
         q.from.as_deref(),
@@ -157,7 +155,10 @@ fn bucket_label(lang: mesure_domain::Language, split: Split, from: jiff::civil::
                 mesure_i18n::Arg::Str(&mesure_i18n::date(lang, from)),
             )],
         ),
-        Split::Month => fmt::month(lang, from.year() as i32 * 100 + i32::from(from.month())),
+        Split::Month => fmt::month(
+            lang,
+            mesure_domain::engagement::month_of(mesure_domain::engagement::day_key(from)),
+        ),
     }
 }
 
@@ -216,9 +217,10 @@ fn view(page: &Page, r: &Report) -> (Line, Vec<Line>, Vec<Line>, String) {
         .map(|b| {
             let label = match r.split {
                 Split::Week => fmt::weekday_day(lang, b.from),
-                Split::Month => {
-                    fmt::month(lang, b.from.year() as i32 * 100 + i32::from(b.from.month()))
-                }
+                Split::Month => fmt::month(
+                    lang,
+                    mesure_domain::engagement::month_of(mesure_domain::engagement::day_key(b.from)),
+                ),
             };
             Bar {
                 title: match &b.sums {
@@ -275,8 +277,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<ReportQ
     let (period, group, split, error) = match parse(&s, &page, &q) {
         Ok((p, g, sp)) => (p, g, sp, None),
         Err(code) => {
-            let today = day_from_key(projects::today(&s.app, &page.ctx))
-                .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+            let today = mesure_services::time::today_date(&s.app, &page.ctx);
             let p = Period::parse(Some("this_month"), None, None, today, "this_month").unwrap_or(
                 Period {
                     name: "this_month".into(),

@@ -937,7 +937,7 @@ pub async fn entries(
                     d.checked_sub(jiff::Span::new().days(1)).ok().map(day_key)
                 }))),
             );
-            let today_date = day_from_key(today).unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
+            let today_date = svc::today_date(&s.app, &page.ctx);
             let picked = super::period::Period {
                 name: q.period.clone().unwrap_or_else(|| "custom".into()),
                 from: today_date,
