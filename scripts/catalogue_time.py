@@ -3,6 +3,8 @@ M = {
 # validation and conflicts
 "err-end-before-start": ("La fin doit suivre le début.", "The end must come after the start."),
 "err-amount": ("Montant invalide (par exemple 1 250,50).", "Invalid amount (for example 1250.50)."),
+"err-amount-max": ("Montant trop élevé : au plus 10 000 000 000 dans la devise.", "Amount too large: at most 10,000,000,000 in the currency."),
+"err-rate-max": ("Taux trop élevé : au plus 100 000 par heure.", "Rate too high: at most 100,000 per hour."),
 "err-hours": ("Nombre d'heures invalide (par exemple 7,5).", "Invalid number of hours (for example 7.5)."),
 "err-months": ("Nombre de mois entre 1 et 24.", "A number of months from 1 to 24."),
 "err-thresholds": ("Seuils en pourcentage séparés par des virgules (par exemple 80, 100).", "Thresholds in percent separated by commas (for example 80, 100)."),

@@ -130,22 +130,55 @@ pub struct Figures {
     pub unbilled_scope_value: i64,
 }
 
+/// A sum that does not fit in 64 bits: refused, never wrapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("an aggregate does not fit in 64 bits")]
+pub struct Overflow;
+
 impl Figures {
-    pub fn add(&mut self, o: &Figures, sign: i64) {
-        self.minutes += sign * o.minutes;
-        self.billable_minutes += sign * o.billable_minutes;
-        self.billed_minutes += sign * o.billed_minutes;
-        self.value += sign * o.value;
-        self.unplanned_minutes += sign * o.unplanned_minutes;
-        self.free_minutes += sign * o.free_minutes;
-        self.written_off_minutes += sign * o.written_off_minutes;
-        self.billable_value += sign * o.billable_value;
-        self.unplanned_value += sign * o.unplanned_value;
-        self.free_value += sign * o.free_value;
-        self.written_off_value += sign * o.written_off_value;
-        self.cost += sign * o.cost;
-        self.unbilled_scope_minutes += sign * o.unbilled_scope_minutes;
-        self.unbilled_scope_value += sign * o.unbilled_scope_value;
+    fn fields_mut(&mut self) -> [&mut i64; 14] {
+        [
+            &mut self.minutes,
+            &mut self.billable_minutes,
+            &mut self.billed_minutes,
+            &mut self.value,
+            &mut self.unplanned_minutes,
+            &mut self.free_minutes,
+            &mut self.written_off_minutes,
+            &mut self.billable_value,
+            &mut self.unplanned_value,
+            &mut self.free_value,
+            &mut self.written_off_value,
+            &mut self.cost,
+            &mut self.unbilled_scope_minutes,
+            &mut self.unbilled_scope_value,
+        ]
+    }
+    /// Adds `sign` × `o` (`sign` is 1 or −1) with checked arithmetic; on overflow `self` is left
+    /// unchanged and the error says so.
+    pub fn add(&mut self, o: &Figures, sign: i64) -> Result<(), Overflow> {
+        let mut next = *self;
+        let mut other = *o;
+        for (a, b) in next.fields_mut().into_iter().zip(other.fields_mut()) {
+            *a = b
+                .checked_mul(sign)
+                .and_then(|b| a.checked_add(b))
+                .ok_or(Overflow)?;
+        }
+        *self = next;
+        Ok(())
+    }
+    /// Adds `sign` × `o` for a reader's total: a field that would overflow stays at the bound
+    /// (never wraps) and the answer is `Err`, for the caller to log.
+    pub fn add_saturating(&mut self, o: &Figures, sign: i64) -> Result<(), Overflow> {
+        let mut other = *o;
+        let mut over = false;
+        for (a, b) in self.fields_mut().into_iter().zip(other.fields_mut()) {
+            let b = b.saturating_mul(sign);
+            over |= a.checked_add(b).is_none();
+            *a = a.saturating_add(b);
+        }
+        if over { Err(Overflow) } else { Ok(()) }
     }
     pub fn is_zero(&self) -> bool {
         *self == Figures::default()
@@ -453,6 +486,85 @@ mod tests {
     use super::*;
     use crate::time::Rounding;
     use jiff::civil::date;
+
+    /// A small deterministic generator (xorshift64*), so the property test needs no crate.
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn upto(&mut self, max: i64) -> i64 {
+            // Half of the draws sit at the bound itself.
+            if self.next().is_multiple_of(2) {
+                max
+            } else {
+                i64::try_from(self.next() % (max.unsigned_abs() + 1)).unwrap()
+            }
+        }
+    }
+
+    #[test]
+    fn aggregates_at_the_bounds_are_exact_and_never_wrap() {
+        // The largest rate of the currency with the most minor digits, day-long entries.
+        let tnd = crate::Currency::parse("TND").unwrap();
+        let max_rate = crate::max_rate_minor(tnd);
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let mut total = Figures::default();
+        let (mut minutes, mut value, mut cost) = (0i128, 0i128, 0i128);
+        for i in 0..200_000 {
+            let m = g.upto(crate::time::MAX_DAY_MINUTES);
+            let e = EntryFacts {
+                minutes: m,
+                billable: i % 3 != 0,
+                scope: if i % 7 == 0 {
+                    Scope::Free
+                } else {
+                    Scope::InScope
+                },
+                has_deliverable: i % 2 == 0,
+                has_change_request: false,
+                written_off: i % 11 == 0,
+                billed_minutes: m,
+                rate_minor: g.upto(max_rate),
+                cost_minor: g.upto(max_rate),
+            };
+            let f = contribution(&e);
+            minutes += i128::from(e.minutes);
+            value += (i128::from(m) * i128::from(e.rate_minor) * 2 + 60).div_euclid(120);
+            cost += (i128::from(m) * i128::from(e.cost_minor) * 2 + 60).div_euclid(120);
+            total.add(&f, 1).unwrap();
+        }
+        assert_eq!(i128::from(total.minutes), minutes);
+        assert_eq!(i128::from(total.value), value);
+        assert_eq!(i128::from(total.cost), cost);
+        // Removing everything again leaves zero.
+        let copy = total;
+        total.add(&copy, -1).unwrap();
+        assert!(total.is_zero());
+    }
+
+    #[test]
+    fn an_overflowing_sum_is_refused_and_changes_nothing() {
+        let mut f = Figures {
+            value: i64::MAX - 1,
+            ..Figures::default()
+        };
+        let before = f;
+        let one = Figures {
+            minutes: 5,
+            value: 2,
+            ..Figures::default()
+        };
+        assert_eq!(f.add(&one, 1), Err(Overflow));
+        assert_eq!(f, before);
+        assert_eq!(f.add_saturating(&one, 1), Err(Overflow));
+        assert_eq!(f.value, i64::MAX);
+        assert_eq!(f.minutes, 5);
+        assert_eq!(value_of(i64::MAX, i64::MAX), i64::MAX);
+    }
 
     fn facts(minutes: i64) -> EntryFacts {
         EntryFacts {

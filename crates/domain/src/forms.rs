@@ -6,7 +6,7 @@ use crate::engagement::{
 };
 use crate::time::{DateWindow, MAX_DAY_MINUTES, Minutes, Rounding};
 use crate::validate::{Checker, FieldArg};
-use crate::{Currency, Invalid};
+use crate::{Currency, Invalid, max_amount_minor, max_rate_minor};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -28,14 +28,56 @@ pub fn parse_day(s: &str) -> Option<i32> {
     None
 }
 
-/// An amount in the currency's minor units: `1234.5`, `1 234,50`; never negative.
+/// An amount in the currency's minor units: `1234.5`, `1 234,50`; never negative, never above
+/// [`max_amount_minor`].
 pub fn parse_amount(s: &str, currency: Currency) -> Option<i64> {
+    parse_bounded(s, currency).filter(|m| *m <= max_amount_minor(currency))
+}
+
+/// Checks an amount field: `err-amount` when it is not an amount, `err-amount-max` above
+/// [`max_amount_minor`].
+pub fn amount_field(c: &mut Checker, field: &str, s: &str, currency: Currency) -> Option<i64> {
+    match parse_bounded(s, currency) {
+        None => {
+            c.add(field, "err-amount");
+            None
+        }
+        Some(m) if m > max_amount_minor(currency) => {
+            c.add(field, "err-amount-max");
+            None
+        }
+        Some(m) => Some(m),
+    }
+}
+
+/// Checks an hourly rate field: `err-amount` when it is not an amount, `err-rate-max` above
+/// [`max_rate_minor`] (100,000 per hour in the currency).
+pub fn rate_field(c: &mut Checker, field: &str, s: &str, currency: Currency) -> Option<i64> {
+    match parse_bounded(s, currency) {
+        None => {
+            c.add(field, "err-amount");
+            None
+        }
+        Some(m) if m > max_rate_minor(currency) => {
+            c.add(field, "err-rate-max");
+            None
+        }
+        Some(m) => Some(m),
+    }
+}
+
+/// A decimal amount in minor units, if it is one that fits; bounds are the callers'.
+fn parse_bounded(s: &str, currency: Currency) -> Option<i64> {
     let cleaned: String = s
         .trim()
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
         .map(|c| if c == ',' { '.' } else { c })
         .collect();
+    // Plain decimals only: no sign, no exponent (`1e3`), no underscores.
+    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
     let d: Decimal = cleaned.parse().ok()?;
     if d.is_sign_negative() || d.scale() > currency.minor_digits() {
         return None;
@@ -171,17 +213,12 @@ impl ProjectForm {
             c.add("billing_model", "err-choice");
         }
         let model = model.unwrap_or(BillingModel::TimeMaterials);
-        let amount = |c: &mut Checker, field: &str, v: &Option<String>| match blank(v) {
-            None => None,
-            Some(s) => {
-                let a = parse_amount(s, currency);
-                if a.is_none() {
-                    c.add(field, "err-amount");
-                }
-                a
-            }
+        let amount = |c: &mut Checker, field: &str, v: &Option<String>| {
+            blank(v).and_then(|s| amount_field(c, field, s, currency))
         };
-        let hourly_rate_minor = amount(&mut c, "hourly_rate", &self.hourly_rate).unwrap_or(0);
+        let hourly_rate_minor = blank(&self.hourly_rate)
+            .and_then(|s| rate_field(&mut c, "hourly_rate", s, currency))
+            .unwrap_or(0);
         let cap_minor = amount(&mut c, "cap", &self.cap);
         let fixed_price_minor = amount(&mut c, "fixed_price", &self.fixed_price);
         let retainer_fee_minor = amount(&mut c, "retainer_fee", &self.retainer_fee);
@@ -525,13 +562,7 @@ impl ChangeForm {
                 0
             }
         };
-        let price_minor = match parse_amount(&self.price, currency) {
-            Some(p) => p,
-            None => {
-                c.add("price", "err-amount");
-                0
-            }
-        };
+        let price_minor = amount_field(&mut c, "price", &self.price, currency).unwrap_or(0);
         let status = match blank(&self.status) {
             None => ChangeStatus::Draft,
             Some(s) => match ChangeStatus::parse(s) {
@@ -576,6 +607,25 @@ mod tests {
         assert_eq!(parse_amount("95", Currency::EUR), Some(9_500));
         assert_eq!(parse_amount("1.234", Currency::EUR), None);
         assert_eq!(parse_amount("-5", Currency::EUR), None);
+        // Bounds: ten billion in the currency, 100,000 an hour for a rate.
+        assert_eq!(
+            parse_amount("10000000000,00", Currency::EUR),
+            Some(1_000_000_000_000)
+        );
+        assert_eq!(parse_amount("10000000000.01", Currency::EUR), None);
+        assert_eq!(parse_amount("92233720368547758.07", Currency::EUR), None);
+        let mut c = Checker::new();
+        assert_eq!(
+            rate_field(&mut c, "r", "100000", Currency::EUR),
+            Some(10_000_000)
+        );
+        assert_eq!(rate_field(&mut c, "r", "100000.01", Currency::EUR), None);
+        assert_eq!(amount_field(&mut c, "a", "1e3", Currency::EUR), None);
+        let Err(Invalid(errs)) = c.finish() else {
+            panic!("expected errors")
+        };
+        let codes: Vec<_> = errs.iter().map(|e| e.code).collect();
+        assert_eq!(codes, vec!["err-rate-max", "err-amount"]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub mod time;
 pub mod validate;
 
 pub use ids::*;
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, max_amount_minor, max_rate_minor};
 pub use people::{ContactRole, Language, Role};
 pub use permissions::{Action, Principal};
 pub use validate::{FieldArg, FieldError, Invalid};

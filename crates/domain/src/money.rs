@@ -84,6 +84,19 @@ impl fmt::Display for Currency {
     }
 }
 
+/// The largest amount Mesure accepts anywhere (a price, a fee, a cap, a budget): ten billion
+/// in the currency (10¹² cents of a euro). With [`max_rate_minor`] and entries of at most a day,
+/// no sum of millions of entries can come near `i64::MAX`; aggregates still use checked
+/// arithmetic.
+pub fn max_amount_minor(currency: Currency) -> i64 {
+    10_000_000_000 * 10i64.pow(currency.minor_digits())
+}
+
+/// The largest hourly rate (billing or cost) in a currency: 100,000.00 per hour.
+pub fn max_rate_minor(currency: Currency) -> i64 {
+    100_000 * 10i64.pow(currency.minor_digits())
+}
+
 /// An amount in a currency. Stored as integer minor units, computed as `Decimal`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Money {

@@ -754,7 +754,11 @@ impl State<'_> {
             .project_months
             .entry((project, month))
             .or_insert((client_id, Figures::default()));
-        slot.1.add(&f, 1);
+        if slot.1.add(&f, 1).is_err() {
+            return Err(ServiceError::Internal(
+                "an import total overflowed 64 bits".into(),
+            ));
+        }
         let pm = self.person_months.entry((pid, month)).or_insert((0, 0));
         pm.0 += f.minutes;
         pm.1 += f.billable_minutes;

@@ -4,7 +4,7 @@ use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::engagement::{ChangeStatus, DeliverableStatus, day_key};
 use mesure_domain::forms::{
-    ChangeForm, DeliverableForm, ProjectForm, ProjectInput, parse_amount, parse_day,
+    ChangeForm, DeliverableForm, ProjectForm, ProjectInput, amount_field, parse_day, rate_field,
 };
 use mesure_domain::{
     Action, ChangeRequestId, ClientId, Currency, DeliverableId, Invalid, MilestoneId, ProjectId,
@@ -388,10 +388,7 @@ pub async fn add_milestone(
     let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
     let mut c = mesure_domain::validate::Checker::new();
     let name = c.required("name", &form.name, 200);
-    let amount = parse_amount(&form.amount, currency_of(&p));
-    if amount.is_none() {
-        c.add("amount", "err-amount");
-    }
+    let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p));
     let due = parse_day(&form.due_on);
     if due.is_none() {
         c.add("due_on", "err-date");
@@ -638,10 +635,7 @@ fn parse_rate(ctx: &Ctx, f: &RateForm) -> Result<RateInput> {
             p
         }
     };
-    let rate = parse_amount(&f.rate, ctx.workspace_currency);
-    if rate.is_none() {
-        c.add("rate", "err-amount");
-    }
+    let rate = rate_field(&mut c, "rate", &f.rate, ctx.workspace_currency);
     let from = parse_day(&f.valid_from);
     if from.is_none() {
         c.add("valid_from", "err-date");

@@ -216,8 +216,8 @@ async fn recompute_with(
         let mut pending: BTreeMap<i32, Figures> = BTreeMap::new();
         if ids.len() == 1 {
             for (m, f) in added {
-                months.entry(*m).or_default().add(f, 1);
-                pending.entry(*m).or_default().add(f, 1);
+                accumulate(months.entry(*m).or_default(), f);
+                accumulate(pending.entry(*m).or_default(), f);
             }
         }
         let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -298,7 +298,7 @@ async fn check_budget(
     } else {
         let mut f = Figures::default();
         for m in months.values() {
-            f.add(m, 1);
+            accumulate(&mut f, m);
         }
         f
     };
@@ -590,6 +590,14 @@ pub fn figures_of(m: &MonthRow) -> Figures2 {
 /// will sum invoice lines here).
 fn billed_value(_m: &MonthRow) -> Option<Decimal> {
     None
+}
+
+/// Adds `f` to a reader's total; an overflow (impossible within the input bounds) stays at the
+/// bound and is logged, so one bad row never takes the radar down.
+pub(crate) fn accumulate(acc: &mut Figures, f: &Figures) {
+    if acc.add_saturating(f, 1).is_err() {
+        tracing::error!("a radar total overflowed 64 bits; shown at its bound");
+    }
 }
 
 fn sum_rows(rows: &[MonthRow]) -> MonthRow {

@@ -62,18 +62,23 @@ pub struct Sums {
 }
 
 impl Sums {
+    /// Adds one row; sums stay at the 64-bit bound rather than wrap (unreachable within the
+    /// input bounds).
     fn add(&mut self, r: &ReportRow) {
-        self.entries += r.entries;
-        self.minutes += r.minutes;
-        self.billable_minutes += r.billable_minutes;
-        self.non_billable_minutes +=
-            r.minutes - r.billable_minutes - r.free_minutes - r.written_off_minutes;
-        self.billable_value += r.billable_value;
-        self.free_minutes += r.free_minutes;
-        self.free_value += r.free_value;
-        self.written_off_minutes += r.written_off_minutes;
-        self.written_off_value += r.written_off_value;
-        self.cost += r.cost;
+        let add = |a: &mut i64, b: i64| *a = a.saturating_add(b);
+        add(&mut self.entries, r.entries);
+        add(&mut self.minutes, r.minutes);
+        add(&mut self.billable_minutes, r.billable_minutes);
+        add(
+            &mut self.non_billable_minutes,
+            r.minutes - r.billable_minutes - r.free_minutes - r.written_off_minutes,
+        );
+        add(&mut self.billable_value, r.billable_value);
+        add(&mut self.free_minutes, r.free_minutes);
+        add(&mut self.free_value, r.free_value);
+        add(&mut self.written_off_minutes, r.written_off_minutes);
+        add(&mut self.written_off_value, r.written_off_value);
+        add(&mut self.cost, r.cost);
     }
     /// Billable amount less the cost of every hour worked.
     pub fn margin(&self) -> i64 {

@@ -67,7 +67,9 @@ pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
     let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
     let f = contribution(&facts(e));
     let mut delta = mesure_domain::engagement::Figures::default();
-    delta.add(&f, sign);
+    delta
+        .add(&f, sign)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let month = month_of(e.work_date);
     totals::add(c, ws, e.project_id, e.client_id, month, &delta, 0, 0).await?;
     totals::add_person(

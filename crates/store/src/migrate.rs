@@ -21,6 +21,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0003_scope_totals.sql"),
         include_str!("../../../migrations/postgres/0003_scope_totals.sql"),
     ),
+    (
+        4,
+        "integer_totals",
+        include_str!("../../../migrations/sqlite/0004_integer_totals.sql"),
+        include_str!("../../../migrations/postgres/0004_integer_totals.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

@@ -87,7 +87,9 @@ impl MonthRow {
     /// Adds another month's figures (roll-ups).
     pub fn add(&mut self, o: &MonthRow) {
         let mut f = self.figures();
-        f.add(&o.figures(), 1);
+        if f.add_saturating(&o.figures(), 1).is_err() {
+            tracing::error!("a month total overflowed 64 bits; shown at its bound");
+        }
         let (s, m, r, ov) = (
             self.subject_id,
             self.month,
@@ -95,8 +97,8 @@ impl MonthRow {
             self.over_servicing,
         );
         *self = MonthRow::from_figures(s, m, &f);
-        self.revenue = r + o.revenue;
-        self.over_servicing = ov + o.over_servicing;
+        self.revenue = r.saturating_add(o.revenue);
+        self.over_servicing = ov.saturating_add(o.over_servicing);
     }
     pub fn from_figures(subject_id: Uuid, month: i32, f: &Figures) -> MonthRow {
         MonthRow {
@@ -364,9 +366,14 @@ pub async fn add_many(c: &mut Conn<'_>, ws: WorkspaceId, deltas: &[MonthDelta]) 
     let mut per_client: BTreeMap<(Uuid, i32), (Figures, i64, i64)> = BTreeMap::new();
     for (_, cl, m, f, r, o) in deltas {
         let e = per_client.entry((*cl, *m)).or_default();
-        e.0.add(f, 1);
-        e.1 += r;
-        e.2 += o;
+        e.0.add(f, 1)
+            .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        e.1 =
+            e.1.checked_add(*r)
+                .ok_or_else(|| crate::StoreError::Corrupt("revenue overflow".into()))?;
+        e.2 =
+            e.2.checked_add(*o)
+                .ok_or_else(|| crate::StoreError::Corrupt("over-servicing overflow".into()))?;
     }
     let rows: Vec<crate::bulk::Row> = per_client
         .iter()

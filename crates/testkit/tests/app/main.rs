@@ -11,6 +11,7 @@ mod access;
 mod api_clients;
 mod audit;
 mod auth;
+mod bounds;
 mod csv_exports;
 mod jobs_mail;
 mod lists;
