@@ -37,29 +37,41 @@ pub fn parse_amount(s: &str, currency: Currency) -> Option<i64> {
 /// Checks an amount field: `err-amount` when it is not an amount, `err-amount-max` above
 /// [`max_amount_minor`].
 pub fn amount_field(c: &mut Checker, field: &str, s: &str, currency: Currency) -> Option<i64> {
-    match parse_bounded(s, currency) {
-        None => {
-            c.add(field, "err-amount");
-            None
-        }
-        Some(m) if m > max_amount_minor(currency) => {
-            c.add(field, "err-amount-max");
-            None
-        }
-        Some(m) => Some(m),
-    }
+    bounded_field(
+        c,
+        field,
+        s,
+        currency,
+        (max_amount_minor(currency), "err-amount-max"),
+    )
 }
 
 /// Checks an hourly rate field: `err-amount` when it is not an amount, `err-rate-max` above
 /// [`max_rate_minor`] (100,000 per hour in the currency).
 pub fn rate_field(c: &mut Checker, field: &str, s: &str, currency: Currency) -> Option<i64> {
+    bounded_field(
+        c,
+        field,
+        s,
+        currency,
+        (max_rate_minor(currency), "err-rate-max"),
+    )
+}
+
+fn bounded_field(
+    c: &mut Checker,
+    field: &str,
+    s: &str,
+    currency: Currency,
+    (max, code): (i64, &'static str),
+) -> Option<i64> {
     match parse_bounded(s, currency) {
         None => {
             c.add(field, "err-amount");
             None
         }
-        Some(m) if m > max_rate_minor(currency) => {
-            c.add(field, "err-rate-max");
+        Some(m) if m > max => {
+            c.add(field, code);
             None
         }
         Some(m) => Some(m),
