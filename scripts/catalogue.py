@@ -224,6 +224,7 @@ M = {
 "err-required": ("Ce champ est obligatoire.", "This field is required."),
 "err-too-long": ("{ $max ->\n    [one] Pas plus d'un caractère.\n   *[other] Pas plus de { $max } caractères.\n}", "{ $max ->\n    [one] At most one character.\n   *[other] At most { $max } characters.\n}"),
 "err-control-chars": ("Caractères de contrôle interdits.", "Control characters are not allowed."),
+"err-control-chars-in": ("Le champ « { $field } » contient des caractères de contrôle, qui sont refusés. Rien n’a été enregistré.", "The field “{ $field }” holds control characters, which are refused. Nothing was saved."),
 "err-email": ("Adresse e-mail invalide.", "Not a valid e-mail address."),
 "err-siren": ("SIREN invalide : 9 chiffres avec une clé correcte.", "Invalid SIREN: 9 digits with a valid check digit."),
 "err-vat": ("Numéro de TVA intracommunautaire invalide.", "Invalid EU VAT number."),

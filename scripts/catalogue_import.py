@@ -33,6 +33,7 @@ M = {
         [one] { $found } field
        *[other] { $found } fields
     }, the header has { $expected }."""),
+"import-error-control-chars": ("Caractères de contrôle (NUL, échappement…) refusés ; seuls tabulations et retours à la ligne sont admis.", "Control characters (NUL, escape …) are refused; only tabs and line breaks are allowed."),
 "import-error-date-window": ("Date hors de la période acceptée, du { $from } au { $to }.", "Date outside the accepted period, { $from } to { $to }."),
 "import-error-email-unusable": ("Cette adresse e-mail ne peut pas être utilisée.", "This e-mail address cannot be used."),
 "import-error-duplicate-existing": ("Cette saisie existe déjà (même personne, jour, projet, minutes et note).", "This entry already exists (same person, day, project, minutes and note)."),

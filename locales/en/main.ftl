@@ -214,6 +214,7 @@ err-too-long = { $max ->
    *[other] At most { $max } characters.
 }
 err-control-chars = Control characters are not allowed.
+err-control-chars-in = The field “{ $field }” holds control characters, which are refused. Nothing was saved.
 err-email = Not a valid e-mail address.
 err-siren = Invalid SIREN: 9 digits with a valid check digit.
 err-vat = Invalid EU VAT number.
@@ -539,6 +540,7 @@ import-error-field-count = { $found ->
         [one] { $found } field
        *[other] { $found } fields
     }, the header has { $expected }.
+import-error-control-chars = Control characters (NUL, escape …) are refused; only tabs and line breaks are allowed.
 import-error-date-window = Date outside the accepted period, { $from } to { $to }.
 import-error-email-unusable = This e-mail address cannot be used.
 import-error-duplicate-existing = This entry already exists (same person, day, project, minutes and note).

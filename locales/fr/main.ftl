@@ -214,6 +214,7 @@ err-too-long = { $max ->
    *[other] Pas plus de { $max } caractères.
 }
 err-control-chars = Caractères de contrôle interdits.
+err-control-chars-in = Le champ « { $field } » contient des caractères de contrôle, qui sont refusés. Rien n’a été enregistré.
 err-email = Adresse e-mail invalide.
 err-siren = SIREN invalide : 9 chiffres avec une clé correcte.
 err-vat = Numéro de TVA intracommunautaire invalide.
@@ -539,6 +540,7 @@ import-error-field-count = { $found ->
         [one] { $found } champ
        *[other] { $found } champs
     }, alors que l'en-tête en a { $expected }.
+import-error-control-chars = Caractères de contrôle (NUL, échappement…) refusés ; seuls tabulations et retours à la ligne sont admis.
 import-error-date-window = Date hors de la période acceptée, du { $from } au { $to }.
 import-error-email-unusable = Cette adresse e-mail ne peut pas être utilisée.
 import-error-duplicate-existing = Cette saisie existe déjà (même personne, jour, projet, minutes et note).

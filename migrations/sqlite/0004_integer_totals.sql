@@ -1,8 +1,8 @@
--- Issue 8: an integer column that overflows must fail, never turn into REAL. SQLite silently
--- stores `a + b` past 2^63 as a floating-point value; these triggers refuse any write that would
--- leave a non-integer in a running total or a money column, so the write fails and rolls back.
--- (PostgreSQL raises `bigint out of range` by itself.)
-
+-- Issue 8: an integer column that overflows must fail, never become a floating-point value.
+-- PostgreSQL raises `bigint out of range` by itself; SQLite stores `a + b` past 2^63 as REAL,
+-- so on SQLite each running total and money column gets a check before every write.
+SELECT 1;
+-- sqlite-only begin
 CREATE TRIGGER project_months_integers_insert BEFORE INSERT ON project_months
     WHEN typeof(NEW.minutes) <> 'integer' OR typeof(NEW.billable_minutes) <> 'integer' OR typeof(NEW.billed_minutes) <> 'integer' OR typeof(NEW.value) <> 'integer' OR typeof(NEW.unplanned_minutes) <> 'integer' OR typeof(NEW.free_minutes) <> 'integer' OR typeof(NEW.written_off_minutes) <> 'integer' OR typeof(NEW.billable_value) <> 'integer' OR typeof(NEW.unplanned_value) <> 'integer' OR typeof(NEW.free_value) <> 'integer' OR typeof(NEW.written_off_value) <> 'integer' OR typeof(NEW.cost) <> 'integer' OR typeof(NEW.unbilled_scope_minutes) <> 'integer' OR typeof(NEW.unbilled_scope_value) <> 'integer' OR typeof(NEW.revenue) <> 'integer' OR typeof(NEW.over_servicing) <> 'integer'
     BEGIN SELECT RAISE(ABORT, 'integer overflow in project_months'); END;
@@ -39,3 +39,4 @@ CREATE TRIGGER deliverables_integers_insert BEFORE INSERT ON deliverables
 CREATE TRIGGER deliverables_integers_update BEFORE UPDATE ON deliverables
     WHEN typeof(NEW.logged_minutes) <> 'integer'
     BEGIN SELECT RAISE(ABORT, 'integer overflow in deliverables'); END;
+-- sqlite-only end

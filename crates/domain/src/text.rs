@@ -5,6 +5,25 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+/// A character no text input may hold: C0 and C1 controls and DEL, except tab and line breaks
+/// (which notes keep).
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `s` with every forbidden control character shown as U+FFFD, for quoting a refused value.
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_forbidden_control(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// `s` in Unicode Normalization Form C (composed: `e` + U+0301 becomes `é`), borrowed when it
 /// already is (the common case: a quick check, no allocation).
 pub fn nfc(s: &str) -> Cow<'_, str> {

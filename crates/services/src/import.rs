@@ -1009,12 +1009,12 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
     tracing::debug!(phase = "recompute", elapsed = ?t0.elapsed(), "import");
     let id = ImportId::new().uuid();
     exec(c, "INSERT INTO imports (workspace_id, id, format, file_name, rows_imported, rows_skipped, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Text(st.report.format.clone()), Bind::Text(opts.file_name.chars().take(200).collect()),
+        Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Text(st.report.format.clone()), Bind::Text(file_label(&opts.file_name)),
         Bind::Int(i64::try_from(st.report.rows).unwrap_or(0)), Bind::Int(i64::try_from(st.report.skipped_zero).unwrap_or(0)),
         Bind::Uuid(ctx.user.uuid()), Bind::Int(st.now),
     ]).await?;
     record::<(), _>(c, ws, &ctx.actor(), st.now, "import", id, "create", None, Some(&serde_json::json!({
-        "format": st.report.format, "file_name": opts.file_name, "rows": st.report.rows, "skipped_zero": st.report.skipped_zero,
+        "format": st.report.format, "file_name": file_label(&opts.file_name), "rows": st.report.rows, "skipped_zero": st.report.skipped_zero,
         "new_people": st.report.new_people, "new_clients": st.report.new_clients, "new_projects": st.report.new_projects,
     }))).await?;
     if matches!(app.db.backend(), mesure_store::Backend::Sqlite) {
@@ -1025,4 +1025,13 @@ pub async fn import(app: &App, ctx: &Ctx, bytes: &[u8], opts: &Options) -> Resul
     opts.progress.tell(Phase::Done, read);
     st.report.imported = true;
     Ok(st.report)
+}
+
+/// The uploaded file's name as kept: at most 200 characters, no control characters (a browser
+/// sends what the file system allows).
+fn file_label(name: &str) -> String {
+    name.chars()
+        .filter(|c| !mesure_domain::text::is_forbidden_control(*c))
+        .take(200)
+        .collect()
 }

@@ -257,11 +257,15 @@ pub fn ts(us: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_microsecond(us).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+/// The longest search text used: longer searches are cut to it.
+pub const MAX_SEARCH_CHARS: usize = 500;
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern. The search text is cut to [`MAX_SEARCH_CHARS`] characters: SQLite refuses LIKE patterns over
+/// 50,000 bytes ("pattern too complex"), and no name is longer than the cut.
 pub fn like_pattern(q: &str) -> String {
-    let mut s = String::with_capacity(q.len() + 2);
+    let mut s = String::with_capacity(q.len().min(4 * MAX_SEARCH_CHARS) + 2);
     s.push('%');
-    for ch in q.to_lowercase().chars() {
+    for ch in q.to_lowercase().chars().take(MAX_SEARCH_CHARS) {
         if matches!(ch, '%' | '_' | '\\') {
             s.push('\\');
         }

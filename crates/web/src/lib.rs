@@ -6,6 +6,7 @@ pub mod api;
 pub mod cursor;
 pub mod error;
 pub mod html;
+pub mod input_guard;
 pub mod metrics;
 pub mod session;
 
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     let (api_routes, import_routes, _doc) = api::routes();
     let imports = import_routes
         .merge(html::import_routes())
+        .layer(axum::middleware::from_fn(input_guard::guard_query))
         .layer(DefaultBodyLimit::max(MAX_IMPORT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_IMPORT))
         .layer(TimeoutLayer::with_status_code(
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))
         .route("/assets/{file}", get(asset))
+        .layer(axum::middleware::from_fn(input_guard::guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(

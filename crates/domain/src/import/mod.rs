@@ -121,6 +121,8 @@ pub enum Reason {
     },
     /// A date before 2000-01-01 or more than a year after today ([`DateWindow`]).
     DateOutOfWindow,
+    /// A control character (NUL, escape …) other than tab and line breaks.
+    ControlChars,
 }
 
 impl Reason {
@@ -137,6 +139,7 @@ impl Reason {
             Reason::AmbiguousDuration => "import-error-ambiguous-duration",
             Reason::FieldCount { .. } => "import-error-field-count",
             Reason::DateOutOfWindow => "import-error-date-window",
+            Reason::ControlChars => "import-error-control-chars",
         }
     }
 }
@@ -905,6 +908,15 @@ impl<R: Read> Reader<R> {
     fn item(&self, line: u64) -> Item {
         let c = &self.columns;
         let mut errors: Vec<(usize, Reason)> = Vec::new();
+        for idx in 0..self.record.len() {
+            if self
+                .cell(idx)
+                .chars()
+                .any(crate::text::is_forbidden_control)
+            {
+                errors.push((idx, Reason::ControlChars));
+            }
+        }
         let minutes = match self.duration(&mut errors) {
             Some((0, _)) => return Item::SkippedZero { line },
             Some((m, idx)) => {
@@ -983,7 +995,7 @@ impl<R: Read> Reader<R> {
                             line,
                             column: self.column(idx),
                             reason,
-                            value: excerpt(&self.cell(idx), EXCERPT_CHARS),
+                            value: excerpt(&crate::text::visible(&self.cell(idx)), EXCERPT_CHARS),
                         })
                         .collect(),
                 )

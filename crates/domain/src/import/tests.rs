@@ -417,3 +417,31 @@ fn unknown_formats_quote_every_header_when_there_are_few() {
         _ => panic!("unknown format expected"),
     }
 }
+
+#[test]
+fn control_characters_are_refused_in_any_cell() {
+    let data = format!(
+        "{GENERIC_HEADER}\n2026-03-02,Léa,Client\u{0},Projet,,60,ok,yes\n2026-03-02,Léa,Client,Projet,,60,\"deux\nlignes\tet tab\",yes\n2026-03-02,Léa,Client,Projet,,60,esc\u{1b}[31m,yes\n"
+    );
+    let (_, items) = read_all(data.as_bytes(), None);
+    assert_eq!(
+        items[0],
+        Item::Errors(vec![err(
+            2,
+            "client",
+            Reason::ControlChars,
+            "Client\u{fffd}"
+        )])
+    );
+    assert_eq!(rows(&items).len(), 1);
+    assert_eq!(rows(&items)[0].note, "deux\nlignes\tet tab");
+    assert_eq!(
+        items[2],
+        Item::Errors(vec![err(
+            5,
+            "note",
+            Reason::ControlChars,
+            "esc\u{fffd}[31m"
+        )])
+    );
+}

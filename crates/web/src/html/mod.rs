@@ -473,6 +473,16 @@ pub fn simple_page(lang: Language, title_key: &str, message_key: &str) -> String
     tpl.render().unwrap_or_else(|_| t(lang, message_key))
 }
 
+/// A small standalone page with a message already written.
+pub fn message_page(lang: Language, title_key: &str, message: String) -> String {
+    let tpl = MessagePage {
+        base: Base::anonymous(lang, title_key),
+        message,
+        detail: None,
+    };
+    tpl.render().unwrap_or_default()
+}
+
 /// The error page for a failed use case on a signed-in page.
 pub fn error_page(page: &Page, err: ServiceError) -> Response {
     let ctx: &Ctx = &page.ctx;
