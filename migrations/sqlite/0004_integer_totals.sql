@@ -1,7 +1,8 @@
 -- Issue 8: an integer column that overflows must fail, never become a floating-point value.
 -- PostgreSQL raises `bigint out of range` by itself; SQLite stores `a + b` past 2^63 as REAL,
 -- so on SQLite each running total and money column gets a check before every write.
-SELECT 1;
+-- Issue 8: a revoked API token is deleted, never kept to come back; older revoked rows go.
+DELETE FROM api_tokens WHERE revoked_at IS NOT NULL;
 -- sqlite-only begin
 CREATE TRIGGER project_months_integers_insert BEFORE INSERT ON project_months
     WHEN typeof(NEW.minutes) <> 'integer' OR typeof(NEW.billable_minutes) <> 'integer' OR typeof(NEW.billed_minutes) <> 'integer' OR typeof(NEW.value) <> 'integer' OR typeof(NEW.unplanned_minutes) <> 'integer' OR typeof(NEW.free_minutes) <> 'integer' OR typeof(NEW.written_off_minutes) <> 'integer' OR typeof(NEW.billable_value) <> 'integer' OR typeof(NEW.unplanned_value) <> 'integer' OR typeof(NEW.free_value) <> 'integer' OR typeof(NEW.written_off_value) <> 'integer' OR typeof(NEW.cost) <> 'integer' OR typeof(NEW.unbilled_scope_minutes) <> 'integer' OR typeof(NEW.unbilled_scope_value) <> 'integer' OR typeof(NEW.revenue) <> 'integer' OR typeof(NEW.over_servicing) <> 'integer'

@@ -59,7 +59,11 @@ pub async fn login(app: &App, email: &str, password: &str, address: &str) -> Res
         if wait > 0 {
             return Err(ServiceError::Throttled(wait));
         }
-        users::find_by_email(&mut c, &email).await?
+        match users::find_by_email(&mut c, &email).await? {
+            // A portal login of an archived contact or organisation is as good as none.
+            Some(u) if !mesure_store::identity::login_allowed(&mut c, &u).await? => None,
+            u => u,
+        }
     };
     let ok = match user
         .as_ref()
@@ -307,7 +311,7 @@ pub async fn revoke_token(
 ) -> Result<()> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    tokens::revoke(&mut tx.conn(), ws, user, id, now).await?;
+    tokens::revoke(&mut tx.conn(), ws, user, id).await?;
     crate::audit::record::<(), ()>(
         &mut tx.conn(),
         ws,

@@ -98,6 +98,7 @@ pub async fn update(
     after.updated_at = app.now();
     contacts::update(&mut tx.conn(), &after, version.unwrap_or(before.version)).await?;
     after.version = before.version + 1;
+    follow_login(&mut tx.conn(), ctx, &before, &after).await?;
     record(
         &mut tx.conn(),
         ctx.workspace,
@@ -112,6 +113,49 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Keeps a contact's portal login in step with the contact: its e-mail (the login), its name and
+/// its portal role. A contact whose e-mail is removed loses the login, its sessions and tokens;
+/// a changed e-mail or role ends the sessions and tokens opened under the old ones.
+async fn follow_login(
+    c: &mut mesure_store::Conn<'_>,
+    ctx: &Ctx,
+    before: &ContactRow,
+    after: &ContactRow,
+) -> Result<()> {
+    let Some(login) = users::find_for_contact(c, ctx.workspace, after.id).await? else {
+        return Ok(());
+    };
+    let name = format!("{} {}", after.first_name, after.last_name);
+    let changed = before.email != after.email || before.contact_role != after.contact_role;
+    match &after.email {
+        None => {
+            users::set_active(c, ctx.workspace, UserId::from_uuid(login.id), false).await?;
+        }
+        Some(email) => {
+            let r = users::update_contact_login(
+                c,
+                ctx.workspace,
+                UserId::from_uuid(login.id),
+                email,
+                &name,
+                &after.contact_role,
+            )
+            .await;
+            if let Err(mesure_store::StoreError::Conflict(_)) = r {
+                // The address is another login's, maybe in another workspace: say no more than
+                // for any unusable address; the server log says which.
+                tracing::warn!(contact = %after.id, "portal e-mail already used by another login");
+                return Err(Invalid::one("email", "err-email-unusable").into());
+            }
+            r?;
+        }
+    }
+    if changed || after.email.is_none() {
+        sessions::end_credentials(c, ctx.workspace.uuid(), login.id).await?;
+    }
+    Ok(())
 }
 
 pub async fn set_archived(
@@ -145,7 +189,7 @@ pub async fn set_archived(
                 false,
             )
             .await?;
-            sessions::delete_for_user(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
+            sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
         }
     }
     let action = if archived { "archive" } else { "unarchive" };
@@ -273,6 +317,8 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
     }
     let user = match users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid()).await? {
         Some(existing) => {
+            // A re-granted login starts with no session and no token of its earlier grant.
+            sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), existing.id).await?;
             users::set_password(
                 &mut tx.conn(),
                 ctx.workspace,
@@ -341,7 +387,7 @@ pub async fn revoke_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<()> {
         false,
     )
     .await?;
-    sessions::delete_for_user(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
+    sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
     record::<(), ()>(
         &mut tx.conn(),
         ctx.workspace,

@@ -125,8 +125,11 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict(c) if c.contains("name_key") => {
                 ServiceError::Conflict("err-conflict-client-name")
             }
+            // Logins are global: the address may be another workspace's. Answer as for any
+            // unusable address (no cross-tenant enumeration); the server log says more.
             StoreError::Conflict(c) if c.contains("email") => {
-                ServiceError::Conflict("err-conflict-email")
+                tracing::warn!("an e-mail address already used by another login was refused");
+                ServiceError::Invalid(Invalid::one("email", "err-email-unusable"))
             }
             StoreError::Conflict(_) => ServiceError::Conflict("err-conflict"),
             other => ServiceError::Internal(other.to_string()),

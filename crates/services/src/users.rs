@@ -286,7 +286,7 @@ pub async fn reset_password(app: &App, token: &str, new: &str, confirm: &str) ->
     let user = users::get(&mut tx.conn(), ws, UserId::from_uuid(reset.user_id)).await?;
     users::set_password(&mut tx.conn(), ws, UserId::from_uuid(user.id), &hash).await?;
     mesure_store::resets::use_all(&mut tx.conn(), reset.workspace_id, user.id, now).await?;
-    sessions::delete_for_user(&mut tx.conn(), reset.workspace_id, user.id).await?;
+    sessions::end_credentials(&mut tx.conn(), reset.workspace_id, user.id).await?;
     let actor = crate::audit::Actor {
         id: Some(user.id),
         label: user.name.clone(),
@@ -410,7 +410,7 @@ pub async fn change_password(
     let hash = hash_password(new.to_string()).await?;
     let mut tx = app.db.begin().await?;
     users::set_password(&mut tx.conn(), ctx.workspace, ctx.user, &hash).await?;
-    sessions::delete_for_user(&mut tx.conn(), ctx.workspace.uuid(), ctx.user.uuid()).await?;
+    sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), ctx.user.uuid()).await?;
     record::<(), ()>(
         &mut tx.conn(),
         ctx.workspace,
@@ -472,7 +472,7 @@ pub async fn update_staff(
     }
     users::update_staff(&mut tx.conn(), ctx.workspace, id, &new_role, new_active).await?;
     if !new_active {
-        sessions::delete_for_user(&mut tx.conn(), ctx.workspace.uuid(), id.uuid()).await?;
+        sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), id.uuid()).await?;
     }
     let after = users::get(&mut tx.conn(), ctx.workspace, id).await?;
     record(

@@ -38,6 +38,14 @@ pub async fn delete_for_user(c: &mut Conn<'_>, ws: Uuid, user: Uuid) -> Result<(
     Ok(())
 }
 
+/// Ends every session and deletes every API token of a user: deactivation, a revoked portal, a
+/// password change or reset. A token deleted is gone for good (reactivation starts without any).
+pub async fn end_credentials(c: &mut Conn<'_>, ws: Uuid, user: Uuid) -> Result<()> {
+    delete_for_user(c, ws, user).await?;
+    on!(c, c => sqlx::query("DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2").bind(ws).bind(user).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn delete_expired(c: &mut Conn<'_>, now: i64) -> Result<u64> {
     Ok(
         on!(c, c => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?,

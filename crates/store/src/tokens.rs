@@ -46,15 +46,10 @@ pub async fn list_for_user(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Res
     )
 }
 
-pub async fn revoke(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    user: Uuid,
-    id: Uuid,
-    now: i64,
-) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE api_tokens SET revoked_at = $4 WHERE workspace_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL")
-        .bind(ws.uuid()).bind(user).bind(id).bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+/// Revocation deletes: a revoked token can never come back (the audit log keeps the event).
+pub async fn revoke(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, id: Uuid) -> Result<()> {
+    let n = on!(c, c => sqlx::query("DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 AND id = $3")
+        .bind(ws.uuid()).bind(user).bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {

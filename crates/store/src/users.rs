@@ -116,6 +116,20 @@ pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: b
     Ok(())
 }
 
+/// Follows a contact's changes on their portal login: e-mail, name and portal role.
+pub async fn update_contact_login(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    email: &str,
+    name: &str,
+    role: &str,
+) -> Result<()> {
+    on!(c, c => sqlx::query("UPDATE users SET email = $3, name = $4, role = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2 AND kind = 'contact'")
+        .bind(ws.uuid()).bind(id.uuid()).bind(email).bind(name).bind(role).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Changes a staff user's role and active flag.
 pub async fn update_staff(
     c: &mut Conn<'_>,

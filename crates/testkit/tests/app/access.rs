@@ -141,10 +141,13 @@ async fn fixture(t: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
+    // The portal contact belongs to an organisation the route walk never archives (archiving
+    // an organisation closes its contacts' portal).
+    let portal_client = t.client_named(&a.owner.ctx, "Client Portail A").await;
     let contact = mesure_services::contacts::create(
         &t.app,
         &a.owner.ctx,
-        ClientId::from_uuid(client.id),
+        ClientId::from_uuid(portal_client),
         &mesure_domain::clients::ContactForm {
             first_name: "Paul".into(),
             last_name: "Portail".into(),
