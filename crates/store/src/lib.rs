@@ -135,6 +135,8 @@ impl Tx {
         match self {
             Tx::Sqlite(t, _guard) => t.commit().await?,
             Tx::SqliteBulk(mut c, _guard) => {
+                // On failure the connection is dropped here, which closes it (and so rolls back
+                // whatever is left of the transaction): it never returns to the pool.
                 sqlx::query("COMMIT").execute(&mut *c).await?;
                 sqlx::Connection::close(*c).await?;
             }
@@ -164,6 +166,7 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                .after_release(|c, _| Box::pin(reusable(c)))
                 .connect_with(opts)
                 .await?;
             Ok(Db::Pg(pool))
@@ -184,6 +187,7 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|c, _| Box::pin(reusable(c)))
             .connect_with(opts)
             .await?;
         Ok(Db::Sqlite(pool, Arc::default()))
@@ -245,6 +249,22 @@ impl Db {
             Db::Pg(p) => p.close().await,
         }
     }
+}
+
+/// Whether a connection coming back to the pool may serve another request: whatever transaction
+/// it held must be over. Dropping a transaction only queues its rollback; the round trip here
+/// runs it. A connection still counted inside a transaction after that is closed, not pooled:
+/// that happens when a COMMIT or ROLLBACK fails — on a full disk SQLite has already rolled the
+/// transaction back, refuses the ROLLBACK sqlx then sends, and sqlx keeps counting the
+/// transaction, so every later `BEGIN` on that connection would fail ("begin_with at non-zero
+/// transaction depth") until a restart.
+async fn reusable<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool, sqlx::Error> {
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a connection left inside a failed transaction");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Now, in microseconds since the Unix epoch: the unit of every stored timestamp.
