@@ -109,6 +109,9 @@ pub enum ServiceError {
     Throttled(i64),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The storage cannot serve the request now (full disk, read-only, unreachable): 503.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<Invalid> for ServiceError {
@@ -129,6 +132,7 @@ impl From<StoreError> for ServiceError {
                 ServiceError::Conflict("err-conflict-email")
             }
             StoreError::Conflict(_) => ServiceError::Conflict("err-conflict"),
+            StoreError::Unavailable(e) => ServiceError::Unavailable(e.to_string()),
             other => ServiceError::Internal(other.to_string()),
         }
     }

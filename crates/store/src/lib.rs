@@ -43,6 +43,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Db(#[source] sqlx::Error),
+    /// The storage cannot serve the request now: disk full, read-only file or mount, I/O error,
+    /// the database unreachable or busy past the timeout. Worth retrying later (503), not a bug.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -65,7 +69,45 @@ impl From<sqlx::Error> for StoreError {
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
         }
+        if is_storage_fault(&e) {
+            return StoreError::Unavailable(e);
+        }
         StoreError::Db(e)
+    }
+}
+
+/// Whether an error comes from the storage rather than from the statement: the engine cannot
+/// write or be reached right now, and the same request may succeed later.
+pub fn is_storage_fault(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else {
+                return false;
+            };
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Primary result codes (the low byte of an extended code): BUSY (past the busy
+                // timeout), READONLY, IOERR, FULL, CANTOPEN.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 8 | 10 | 13 | 14))
+            } else {
+                // SQLSTATE: connection exceptions, insufficient resources (disk full, out of
+                // memory, too many connections), operator intervention (shutdown, cannot
+                // connect now), a read-only transaction (hot standby, read-only default),
+                // system I/O errors, a database that does not exist (dropped).
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P")
+                    || code == "25006"
+                    || code.starts_with("58")
+                    || code == "3D000"
+            }
+        }
+        _ => false,
     }
 }
 
