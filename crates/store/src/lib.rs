@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod clients;
 pub mod contacts;
 pub mod exports;
+pub mod health;
 pub mod identity;
 pub mod jobs;
 pub mod listing;
@@ -274,15 +275,6 @@ impl Db {
             }
             Db::Pg(p) => Tx::Pg(p.begin().await?),
         })
-    }
-
-    /// `SELECT 1`: is the database reachable?
-    pub async fn ping(&self) -> Result<()> {
-        match self {
-            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
-            Db::Pg(p) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
-        };
-        Ok(())
     }
 
     pub async fn close(&self) {

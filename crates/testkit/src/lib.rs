@@ -127,6 +127,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     let state = mesure_web::AppState {
         app: app.clone(),
         metrics: Arc::default(),
+        ready: Arc::default(),
         secure_cookies: false,
     };
     let router = mesure_web::router(state);
