@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod bounds;
 mod csv_exports;
+mod faults;
 mod jobs_mail;
 mod lists;
 mod reports;
