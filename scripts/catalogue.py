@@ -264,6 +264,8 @@ M = {
 "err-contact-archived": ("Ce contact est archivé.", "This contact is archived."),
 "err-internal": ("Erreur interne", "Internal error"),
 "err-internal-detail": ("Une erreur est survenue ; elle a été journalisée.", "Something went wrong; it has been logged."),
+"err-unavailable": ("Service momentanément indisponible", "Service temporarily unavailable"),
+"err-unavailable-detail": ("La base de données ne peut pas enregistrer pour le moment (disque plein, stockage en lecture seule ou injoignable). Rien n'a été enregistré : réessayez dans quelques minutes.", "The database cannot save anything right now (disk full, read-only or unreachable storage). Nothing was saved: try again in a few minutes."),
 "err-request-id": ("Référence : { $id }", "Reference: { $id }"),
 "err-csrf-title": ("Formulaire expiré", "Form expired"),
 "err-csrf": ("Le formulaire a expiré ou ne vient pas de Mesure : rechargez la page et recommencez.", "The form expired or did not come from Mesure: reload the page and try again."),

@@ -345,6 +345,7 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
     let state = mesure_web::AppState {
         app: app.clone(),
         metrics: Arc::default(),
+        ready: Arc::default(),
         secure_cookies: args.secure_cookies,
     };
     let router = mesure_web::router(state);

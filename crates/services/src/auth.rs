@@ -232,9 +232,15 @@ pub async fn from_token(app: &App, token: &str, request_id: Option<String>) -> R
     if let Some(token_id) = id.token_id
         && id.token_last_used_at.is_none_or(|t| t < now - 60_000_000)
     {
-        let mut tx = app.db.begin().await?;
-        tokens::touch(&mut tx.conn(), id.user.workspace_id, token_id, now).await?;
-        tx.commit().await?;
+        // Bookkeeping only: a database that cannot write (full, read-only) still serves reads.
+        let touched = async {
+            let mut tx = app.db.begin().await?;
+            tokens::touch(&mut tx.conn(), id.user.workspace_id, token_id, now).await?;
+            tx.commit().await
+        };
+        if let Err(e) = touched.await {
+            tracing::warn!(error = %e, "token last use not recorded");
+        }
     }
     Ok(Resolved {
         ctx,

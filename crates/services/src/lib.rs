@@ -109,6 +109,9 @@ pub enum ServiceError {
     Throttled(i64),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The storage cannot serve the request now (full disk, read-only, unreachable): 503.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<Invalid> for ServiceError {
@@ -132,6 +135,7 @@ impl From<StoreError> for ServiceError {
                 ServiceError::Invalid(Invalid::one("email", "err-email-unusable"))
             }
             StoreError::Conflict(_) => ServiceError::Conflict("err-conflict"),
+            StoreError::Unavailable(e) => ServiceError::Unavailable(e.to_string()),
             other => ServiceError::Internal(other.to_string()),
         }
     }

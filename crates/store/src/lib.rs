@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod clients;
 pub mod contacts;
 pub mod exports;
+pub mod health;
 pub mod identity;
 pub mod jobs;
 pub mod listing;
@@ -43,6 +44,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Db(#[source] sqlx::Error),
+    /// The storage cannot serve the request now: disk full, read-only file or mount, I/O error,
+    /// the database unreachable or busy past the timeout. Worth retrying later (503), not a bug.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -65,7 +70,45 @@ impl From<sqlx::Error> for StoreError {
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
         }
+        if is_storage_fault(&e) {
+            return StoreError::Unavailable(e);
+        }
         StoreError::Db(e)
+    }
+}
+
+/// Whether an error comes from the storage rather than from the statement: the engine cannot
+/// write or be reached right now, and the same request may succeed later.
+pub fn is_storage_fault(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else {
+                return false;
+            };
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Primary result codes (the low byte of an extended code): BUSY (past the busy
+                // timeout), READONLY, IOERR, FULL, CANTOPEN.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 8 | 10 | 13 | 14))
+            } else {
+                // SQLSTATE: connection exceptions, insufficient resources (disk full, out of
+                // memory, too many connections), operator intervention (shutdown, cannot
+                // connect now), a read-only transaction (hot standby, read-only default),
+                // system I/O errors, a database that does not exist (dropped).
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P")
+                    || code == "25006"
+                    || code.starts_with("58")
+                    || code == "3D000"
+            }
+        }
+        _ => false,
     }
 }
 
@@ -135,6 +178,8 @@ impl Tx {
         match self {
             Tx::Sqlite(t, _guard) => t.commit().await?,
             Tx::SqliteBulk(mut c, _guard) => {
+                // On failure the connection is dropped here, which closes it (and so rolls back
+                // whatever is left of the transaction): it never returns to the pool.
                 sqlx::query("COMMIT").execute(&mut *c).await?;
                 sqlx::Connection::close(*c).await?;
             }
@@ -164,6 +209,7 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                .after_release(|c, _| Box::pin(reusable(c)))
                 .connect_with(opts)
                 .await?;
             Ok(Db::Pg(pool))
@@ -184,6 +230,7 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|c, _| Box::pin(reusable(c)))
             .connect_with(opts)
             .await?;
         Ok(Db::Sqlite(pool, Arc::default()))
@@ -230,21 +277,28 @@ impl Db {
         })
     }
 
-    /// `SELECT 1`: is the database reachable?
-    pub async fn ping(&self) -> Result<()> {
-        match self {
-            Db::Sqlite(p, _) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
-            Db::Pg(p) => sqlx::query("SELECT 1").execute(p).await?.rows_affected(),
-        };
-        Ok(())
-    }
-
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p, _) => p.close().await,
             Db::Pg(p) => p.close().await,
         }
     }
+}
+
+/// Whether a connection coming back to the pool may serve another request: whatever transaction
+/// it held must be over. Dropping a transaction only queues its rollback; the round trip here
+/// runs it. A connection still counted inside a transaction after that is closed, not pooled:
+/// that happens when a COMMIT or ROLLBACK fails — on a full disk SQLite has already rolled the
+/// transaction back, refuses the ROLLBACK sqlx then sends, and sqlx keeps counting the
+/// transaction, so every later `BEGIN` on that connection would fail ("begin_with at non-zero
+/// transaction depth") until a restart.
+async fn reusable<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool, sqlx::Error> {
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a connection left inside a failed transaction");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Now, in microseconds since the Unix epoch: the unit of every stored timestamp.

@@ -27,6 +27,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0004_integer_totals.sql"),
         include_str!("../../../migrations/postgres/0004_integer_totals.sql"),
     ),
+    (
+        5,
+        "readiness_probe",
+        include_str!("../../../migrations/sqlite/0005_readiness_probe.sql"),
+        include_str!("../../../migrations/postgres/0005_readiness_probe.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.
@@ -83,6 +89,39 @@ pub async fn version(db: &Db) -> Result<i64> {
         Db::Sqlite(p, _) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
         Db::Pg(p) => sqlx::query_scalar::<_, i64>(q).fetch_one(p).await?,
     })
+}
+
+/// The versions of this binary's migrations that the database has not applied (all of them for
+/// an empty database). Versions applied by a newer binary do not count: an older process stays
+/// ready while a rolling upgrade migrates forward.
+pub async fn missing(db: &Db) -> Result<Vec<i64>> {
+    let exists = match db {
+        Db::Sqlite(p, _) => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        )
+        .fetch_one(p)
+        .await?
+        .gt(&0),
+        Db::Pg(p) => sqlx::query_scalar::<_, bool>(
+            "SELECT to_regclass('schema_migrations') IS NOT NULL",
+        )
+        .fetch_one(p)
+        .await?,
+    };
+    let applied: Vec<i64> = if !exists {
+        Vec::new()
+    } else {
+        let q = "SELECT version FROM schema_migrations";
+        match db {
+            Db::Sqlite(p, _) => sqlx::query_scalar(q).fetch_all(p).await?,
+            Db::Pg(p) => sqlx::query_scalar(q).fetch_all(p).await?,
+        }
+    };
+    Ok(MIGRATIONS
+        .iter()
+        .map(|m| m.0)
+        .filter(|v| !applied.contains(v))
+        .collect())
 }
 
 /// The user tables of the database, sorted.

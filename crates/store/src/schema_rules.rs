@@ -16,6 +16,7 @@ pub const GLOBAL_TABLES: &[&str] = &[
     "sessions",
     "login_throttle",
     "schema_migrations",
+    "readiness_probe",
 ];
 
 /// Returns the rule violations found in a PostgreSQL migration script.

@@ -58,17 +58,26 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<TestClock>,
     pub dir: PathBuf,
+    /// The database's URL (a SQLite file in `dir`, or the test's own PostgreSQL database).
+    pub db_url: String,
 }
 
 /// Options of `spawn_with`.
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone)]
 pub struct Options {
     /// Run the job worker in the background (off: tests call `run_jobs`).
     pub worker: bool,
+    /// The directory of the test's files and SQLite database (default: a new one under the
+    /// system's temporary directory), e.g. a small file system a fault test mounted.
+    pub dir: Option<PathBuf>,
+    /// Leave the new database empty, without the migrations.
+    pub unmigrated: bool,
 }
 
-pub async fn fresh_db(backend: Backend, dir: &std::path::Path) -> Db {
-    let url = match backend {
+/// A new empty database for a test: a SQLite file in `dir`, or a PostgreSQL database made from
+/// `MESURE_TEST_DATABASE_URL`. Its URL.
+pub async fn fresh_db_url(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
         Backend::Postgres => {
             let admin_url =
@@ -89,7 +98,12 @@ pub async fn fresh_db(backend: Backend, dir: &std::path::Path) -> Db {
                 .expect("database URL with a database name");
             format!("{base}/{name}")
         }
-    };
+    }
+}
+
+/// A new database for a test, migrated.
+pub async fn fresh_db(backend: Backend, dir: &std::path::Path) -> Db {
+    let url = fresh_db_url(backend, dir).await;
     let db = Db::connect(&url, 8).await.expect("connect");
     mesure_store::migrate::run(&db).await.expect("migrate");
     db
@@ -108,9 +122,15 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
             .try_init();
     }
-    let dir = std::env::temp_dir().join(format!("mesure-test-{}", uuid::Uuid::now_v7().simple()));
+    let dir = opts.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("mesure-test-{}", uuid::Uuid::now_v7().simple()))
+    });
     std::fs::create_dir_all(&dir).unwrap();
-    let db = fresh_db(backend, &dir).await;
+    let db_url = fresh_db_url(backend, &dir).await;
+    let db = Db::connect(&db_url, 8).await.expect("connect");
+    if !opts.unmigrated {
+        mesure_store::migrate::run(&db).await.expect("migrate");
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let url = format!("http://{addr}");
@@ -127,6 +147,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
     let state = mesure_web::AppState {
         app: app.clone(),
         metrics: Arc::default(),
+        ready: Arc::default(),
         secure_cookies: false,
     };
     let router = mesure_web::router(state);
@@ -153,6 +174,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         app,
         clock,
         dir,
+        db_url,
     }
 }
 

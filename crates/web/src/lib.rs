@@ -16,6 +16,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use mesure_services::App;
+use mesure_store::health::{self, Readiness};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -36,7 +37,19 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Set the `Secure` flag on cookies even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// The last readiness answer (`/readyz`).
+    pub ready: Arc<ReadyCache>,
 }
+
+/// The last readiness answer and when it was found: `/readyz` is polled and each check writes
+/// a row, so one check serves every poll for `READY_TTL` (concurrent polls wait for it).
+#[derive(Default)]
+pub struct ReadyCache(tokio::sync::Mutex<Option<(std::time::Instant, Readiness)>>);
+
+/// How long a readiness answer is reused.
+const READY_TTL: Duration = Duration::from_secs(1);
+/// Longer than this, the database counts as unreachable.
+const READY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
@@ -84,16 +97,34 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// 200 "ready" when the database answers, has every migration of this binary and accepts a
+/// write; else 503 with a short reason (see `mesure_store::health`).
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> impl IntoResponse {
-    match s.app.db.ping().await {
-        Ok(()) => (axum::http::StatusCode::OK, "ready"),
-        Err(e) => {
-            tracing::error!(error = %e, "readiness check failed");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unreachable",
-            )
+    let ready = {
+        let mut last = s.ready.0.lock().await;
+        match &*last {
+            Some((at, r)) if at.elapsed() < READY_TTL => r.clone(),
+            _ => {
+                let found = tokio::time::timeout(READY_TIMEOUT, health::readiness(&s.app.db))
+                    .await
+                    .unwrap_or(Readiness::Unreachable);
+                let r = match found {
+                    // The write probe was skipped: keep what the previous one found.
+                    Readiness::WriteBusy => match last.as_ref().map(|l| &l.1) {
+                        Some(Readiness::CannotWrite) => Readiness::CannotWrite,
+                        _ => Readiness::Ready,
+                    },
+                    other => other,
+                };
+                *last = Some((std::time::Instant::now(), r.clone()));
+                r
+            }
         }
+    };
+    if ready == Readiness::Ready {
+        (axum::http::StatusCode::OK, ready.reason())
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, ready.reason())
     }
 }
 

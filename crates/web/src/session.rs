@@ -101,17 +101,28 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-async fn resolve_session(parts: &Parts, state: &AppState) -> Option<Resolved> {
-    let token = cookie(&parts.headers, SESSION_COOKIE)?;
-    auth::from_session(&state.app, &token, request_id(&parts.headers))
-        .await
-        .ok()
+/// The session of a request: `None` without a valid one; an error only when the storage cannot
+/// answer (so a database outage is not mistaken for a signed-out visitor).
+async fn resolve_session(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<Resolved>, ServiceError> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    match auth::from_session(&state.app, &token, request_id(&parts.headers)).await {
+        Ok(r) => Ok(Some(r)),
+        Err(e @ ServiceError::Unavailable(_)) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The page of a session: the person, and the frame's status (one query; a failure there is
 /// logged and leaves the frame without it rather than failing the page).
-async fn page_of(parts: &Parts, state: &AppState) -> Option<Page> {
-    let r = resolve_session(parts, state).await?;
+async fn page_of(parts: &Parts, state: &AppState) -> Result<Option<Page>, ServiceError> {
+    let Some(r) = resolve_session(parts, state).await? else {
+        return Ok(None);
+    };
     let frame = match mesure_services::time::frame_status(&state.app, &r.ctx).await {
         Ok(f) => f,
         Err(e) => {
@@ -128,17 +139,26 @@ async fn page_of(parts: &Parts, state: &AppState) -> Option<Page> {
     } else {
         String::new()
     };
-    Some(Page {
+    Ok(Some(Page {
         ctx: r.ctx,
         csrf: r.csrf.unwrap_or_default(),
         user: r.user,
         frame,
         path,
-    })
+    }))
+}
+
+/// The answer when the session cannot be read because the storage is unavailable (503).
+fn unavailable_page(parts: &Parts, e: &ServiceError) -> Response {
+    crate::html::failure_page(
+        visitor_language(&parts.headers),
+        e,
+        request_id(&parts.headers).as_deref(),
+    )
 }
 
 impl FromRequestParts<AppState> for Page {
-    type Rejection = LoginRequired;
+    type Rejection = Response;
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
@@ -148,17 +168,23 @@ impl FromRequestParts<AppState> for Page {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        page_of(parts, state).await.ok_or(LoginRequired(path))
+        match page_of(parts, state).await {
+            Ok(Some(p)) => Ok(p),
+            Ok(None) => Err(LoginRequired(path).into_response()),
+            Err(e) => Err(unavailable_page(parts, &e)),
+        }
     }
 }
 
 impl OptionalFromRequestParts<AppState> for Page {
-    type Rejection = std::convert::Infallible;
+    type Rejection = Response;
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(page_of(parts, state).await)
+        page_of(parts, state)
+            .await
+            .map_err(|e| unavailable_page(parts, &e))
     }
 }
 
@@ -231,7 +257,10 @@ impl FromRequestParts<AppState> for ApiCaller {
             let token = value.strip_prefix("Bearer ").ok_or_else(unauthorized)?;
             let r = auth::from_token(&state.app, token, rid.clone())
                 .await
-                .map_err(|_| unauthorized())?;
+                .map_err(|e| match e {
+                    ServiceError::Unavailable(_) => ApiError::from_service(e, lang, rid.clone()),
+                    _ => unauthorized(),
+                })?;
             return Ok(ApiCaller {
                 ctx: r.ctx,
                 user: r.user,
@@ -239,6 +268,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         }
         let r = resolve_session(parts, state)
             .await
+            .map_err(|e| ApiError::from_service(e, lang, rid.clone()))?
             .ok_or_else(unauthorized)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {

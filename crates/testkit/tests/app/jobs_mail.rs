@@ -253,7 +253,14 @@ async fn failing_jobs_back_off_then_die_and_can_be_retried() {
 #[tokio::test]
 async fn the_audit_log_export_runs_as_a_job() {
     for backend in backends() {
-        let t = spawn_with(backend, Options { worker: true }).await;
+        let t = spawn_with(
+            backend,
+            Options {
+                worker: true,
+                ..Options::default()
+            },
+        )
+        .await;
         let ten = t.tenant("Agence Export").await;
         for i in 0..3 {
             t.client()

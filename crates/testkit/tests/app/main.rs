@@ -14,6 +14,7 @@ mod auth;
 mod bounds;
 mod credentials;
 mod csv_exports;
+mod faults;
 mod fuzz;
 mod jobs_mail;
 mod lists;

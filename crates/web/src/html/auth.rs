@@ -194,18 +194,7 @@ pub async fn login_submit(
                 None,
             )
         }
-        Err(e) => {
-            tracing::error!(error = %e, "login failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                axum::response::Html(super::simple_page(
-                    lang,
-                    "err-internal",
-                    "err-internal-detail",
-                )),
-            )
-                .into_response()
-        }
+        Err(e) => super::failure_page(lang, &e, crate::session::request_id(&headers).as_deref()),
     }
 }
 

@@ -483,6 +483,30 @@ pub fn message_page(lang: Language, title_key: &str, message: String) -> String 
     tpl.render().unwrap_or_default()
 }
 
+/// The standalone page for a use case that failed unexpectedly before anyone is signed in (login,
+/// password reset): 503 when the storage cannot serve now, else 500; logged, with the request id.
+pub fn failure_page(lang: Language, err: &ServiceError, request_id: Option<&str>) -> Response {
+    let (status, title, msg) = match err {
+        ServiceError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "err-unavailable",
+            "err-unavailable-detail",
+        ),
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "err-internal",
+            "err-internal-detail",
+        ),
+    };
+    tracing::error!(request_id = ?request_id, error = %err, "request failed");
+    let tpl = MessagePage {
+        base: Base::anonymous(lang, title),
+        message: t(lang, msg),
+        detail: request_id.map(|r| t_args(lang, "err-request-id", &[("id", Arg::Str(r))])),
+    };
+    render_status(status, &tpl)
+}
+
 /// The error page for a failed use case on a signed-in page.
 pub fn error_page(page: &Page, err: ServiceError) -> Response {
     let ctx: &Ctx = &page.ctx;
@@ -521,11 +545,19 @@ pub fn error_page(page: &Page, err: ServiceError) -> Response {
                 "err-internal-detail".to_string(),
             )
         }
+        ServiceError::Unavailable(cause) => {
+            tracing::error!(request_id = ?ctx.request_id, cause = %cause, "storage unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "err-unavailable",
+                "err-unavailable-detail".to_string(),
+            )
+        }
     };
     let detail = ctx
         .request_id
         .as_ref()
-        .filter(|_| status == StatusCode::INTERNAL_SERVER_ERROR)
+        .filter(|_| status.is_server_error())
         .map(|r| t_args(ctx.language, "err-request-id", &[("id", Arg::Str(r))]));
     let tpl = MessagePage {
         base: Base::new(page, title, "", &page.path),

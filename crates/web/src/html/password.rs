@@ -151,18 +151,7 @@ pub async fn forgot_submit(
                 false,
             )
         }
-        Err(e) => {
-            tracing::error!(error = %e, "password reset request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                axum::response::Html(super::simple_page(
-                    lang,
-                    "err-internal",
-                    "err-internal-detail",
-                )),
-            )
-                .into_response()
-        }
+        Err(e) => super::failure_page(lang, &e, crate::session::request_id(&headers).as_deref()),
     }
 }
 
@@ -245,17 +234,6 @@ pub async fn reset_submit(
             false,
             Errors::default(),
         ),
-        Err(e) => {
-            tracing::error!(error = %e, "password reset failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                axum::response::Html(super::simple_page(
-                    lang,
-                    "err-internal",
-                    "err-internal-detail",
-                )),
-            )
-                .into_response()
-        }
+        Err(e) => super::failure_page(lang, &e, crate::session::request_id(&headers).as_deref()),
     }
 }
