@@ -159,3 +159,72 @@ async fn a_client_with_projects_is_not_deleted() {
         assert!(!page.contains(&format!("/clients/{cl}/delete")));
     }
 }
+
+/// Point 9: staff see hours, never amounts, in the API as on their pages: project rates, prices,
+/// fees, budgets, milestone amounts, change-request prices, entry rates and their own cost.
+#[tokio::test]
+async fn staff_see_no_money_through_the_api() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Montants").await;
+        let cl = t.client_named(&a.owner.ctx, "Client Montants").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Montants", "retainer").await;
+        let get = |path: String, token: String| {
+            let c = t.client();
+            let url = t.api(&path);
+            async move {
+                let r = c.get(url).bearer_auth(token).send().await.unwrap();
+                assert_eq!(r.status(), 200, "{path}");
+                r.json::<serde_json::Value>().await.unwrap()
+            }
+        };
+        let owner = a.owner.token.clone();
+        let r = t
+            .client()
+            .post(t.api(&format!("/projects/{p}/milestones")))
+            .bearer_auth(&owner)
+            .json(&serde_json::json!({"name": "J", "amount": "1500", "due_on": "2026-05-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let r = t
+            .client()
+            .post(t.api(&format!("/projects/{p}/change-requests")))
+            .bearer_auth(&owner)
+            .json(&serde_json::json!({"title": "C", "extra_hours": "2", "price": "300", "status": "sent"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        log(&t, &a.staff.ctx, p, "2026-03-02", 60).await;
+        let path = format!("/projects/{p}");
+        let o = get(path.clone(), owner.clone()).await;
+        let s = get(path.clone(), a.staff.token.clone()).await;
+        for f in ["hourly_rate", "retainer_fee", "fixed_price"] {
+            assert!(!o[f].is_null(), "owner {path} {f}: {o}");
+            assert!(s[f].is_null(), "staff {path} {f}: {s}");
+        }
+        let list = get("/projects".into(), a.staff.token.clone()).await;
+        assert!(list["items"][0]["hourly_rate"].is_null(), "{list}");
+        let m = get(format!("/projects/{p}/milestones"), a.staff.token.clone()).await;
+        assert!(m[0]["amount"].is_null(), "{m}");
+        assert!(
+            !get(format!("/projects/{p}/milestones"), owner.clone()).await[0]["amount"].is_null()
+        );
+        let c = get(
+            format!("/projects/{p}/change-requests"),
+            a.staff.token.clone(),
+        )
+        .await;
+        assert!(c[0]["price"].is_null(), "{c}");
+        assert_eq!(c[0]["extra_hours"], "2.00");
+        let e = get("/time-entries".into(), a.staff.token.clone()).await;
+        assert!(
+            e["items"][0]["rate"].is_null() && e["items"][0]["cost_rate"].is_null(),
+            "{e}"
+        );
+        let body = serde_json::to_string(&list).unwrap();
+        assert!(!body.contains("100.00"), "{body}");
+    }
+}

@@ -26,8 +26,16 @@ pub fn amount(minor: i64) -> String {
     mesure_domain::Money::from_minor(minor, mesure_domain::Currency::EUR).to_decimal_string()
 }
 
-fn opt_amount(m: Option<i64>) -> Option<String> {
-    m.map(amount)
+/// Minor units as a decimal string in a currency (`JPY` has no decimals).
+fn amount_in(minor: i64, currency: &str) -> String {
+    let cur = mesure_domain::Currency::parse(currency).unwrap_or(mesure_domain::Currency::EUR);
+    mesure_domain::Money::from_minor(minor, cur).to_decimal_string()
+}
+
+/// Whether the caller may see money (prices, rates, fees): those who may see the radar. Staff
+/// see hours, never amounts, in the API as on their pages.
+pub(crate) fn sees_money(c: &ApiCaller) -> bool {
+    c.ctx.may(mesure_domain::Action::ViewRadar)
 }
 
 fn id_of<T>(c: &ApiCaller, s: &str, f: fn(&str) -> Option<T>) -> Result<T, ApiError> {
@@ -46,7 +54,8 @@ pub struct ProjectOut {
     pub currency: String,
     /// `time_materials`, `fixed_fee` or `retainer`
     pub billing_model: String,
-    pub hourly_rate: String,
+    /// Absent for readers without the right to see money (staff)
+    pub hourly_rate: Option<String>,
     pub cap: Option<String>,
     pub fixed_price: Option<String>,
     /// `milestones` or `deliverables`
@@ -72,6 +81,19 @@ fn hours(m: i64) -> String {
     format!("{}.{:02}", m / 60, (m % 60) * 100 / 60)
 }
 
+impl ProjectOut {
+    fn shown(mut self, c: &ApiCaller) -> Self {
+        if !sees_money(c) {
+            self.hourly_rate = None;
+            self.cap = None;
+            self.fixed_price = None;
+            self.retainer_fee = None;
+            self.budget_amount = None;
+        }
+        self
+    }
+}
+
 impl From<ProjectRow> for ProjectOut {
     fn from(p: ProjectRow) -> Self {
         ProjectOut {
@@ -81,18 +103,18 @@ impl From<ProjectRow> for ProjectOut {
             manager_id: p.manager_id.map(|m| m.to_string()),
             starts_on: day(p.starts_on),
             ends_on: day(p.ends_on),
-            currency: p.currency,
+            currency: p.currency.clone(),
             billing_model: p.billing_model,
-            hourly_rate: amount(p.hourly_rate_minor),
-            cap: opt_amount(p.cap_minor),
-            fixed_price: opt_amount(p.fixed_price_minor),
+            hourly_rate: Some(amount_in(p.hourly_rate_minor, &p.currency)),
+            cap: p.cap_minor.map(|m| amount_in(m, &p.currency)),
+            fixed_price: p.fixed_price_minor.map(|m| amount_in(m, &p.currency)),
             fixed_revenue: p.fixed_revenue,
-            retainer_fee: opt_amount(p.retainer_fee_minor),
+            retainer_fee: p.retainer_fee_minor.map(|m| amount_in(m, &p.currency)),
             retainer_hours: p.retainer_included_minutes.map(hours),
             rollover: p.rollover,
             rollover_months: p.rollover_months,
             budget_hours: p.budget_minutes.map(hours),
-            budget_amount: opt_amount(p.budget_minor),
+            budget_amount: p.budget_minor.map(|m| amount_in(m, &p.currency)),
             budget_monthly: p.budget_monthly,
             rounding: p.rounding,
             alert_thresholds: p.alert_thresholds,
@@ -235,7 +257,10 @@ pub async fn list(
     if archived {
         query.push(("archived".into(), "true".into()));
     }
-    let body: Vec<ProjectOut> = rows.into_iter().map(ProjectOut::from).collect();
+    let body: Vec<ProjectOut> = rows
+        .into_iter()
+        .map(|p| ProjectOut::from(p).shown(&c))
+        .collect();
     Ok(super::paged(body, total, next, "/api/v1/projects", query))
 }
 
@@ -251,7 +276,7 @@ pub async fn create(
     let row = projects::create(&s.app, &c.ctx, &body.form())
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(ProjectOut::from(row))))
+    Ok((StatusCode::CREATED, Json(ProjectOut::from(row).shown(&c))))
 }
 
 /// Read a project.
@@ -264,10 +289,12 @@ pub async fn get(
 ) -> Result<Json<ProjectOut>, ApiError> {
     let id = id_of(&c, &id, ProjectId::parse)?;
     Ok(Json(
-        projects::get(&s.app, &c.ctx, id)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
+        ProjectOut::from(
+            projects::get(&s.app, &c.ctx, id)
+                .await
+                .map_err(|e| err(&c, e))?,
+        )
+        .shown(&c),
     ))
 }
 
@@ -283,10 +310,12 @@ pub async fn update(
     super::check_version(body.version, c.ctx.language)?;
     let id = id_of(&c, &id, ProjectId::parse)?;
     Ok(Json(
-        projects::update(&s.app, &c.ctx, id, &body.form(), body.version)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
+        ProjectOut::from(
+            projects::update(&s.app, &c.ctx, id, &body.form(), body.version)
+                .await
+                .map_err(|e| err(&c, e))?,
+        )
+        .shown(&c),
     ))
 }
 
@@ -300,10 +329,12 @@ pub async fn archive(
 ) -> Result<Json<ProjectOut>, ApiError> {
     let id = id_of(&c, &id, ProjectId::parse)?;
     Ok(Json(
-        projects::set_archived(&s.app, &c.ctx, id, true)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
+        ProjectOut::from(
+            projects::set_archived(&s.app, &c.ctx, id, true)
+                .await
+                .map_err(|e| err(&c, e))?,
+        )
+        .shown(&c),
     ))
 }
 
@@ -317,10 +348,12 @@ pub async fn unarchive(
 ) -> Result<Json<ProjectOut>, ApiError> {
     let id = id_of(&c, &id, ProjectId::parse)?;
     Ok(Json(
-        projects::set_archived(&s.app, &c.ctx, id, false)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
+        ProjectOut::from(
+            projects::set_archived(&s.app, &c.ctx, id, false)
+                .await
+                .map_err(|e| err(&c, e))?,
+        )
+        .shown(&c),
     ))
 }
 
@@ -430,9 +463,19 @@ pub struct MilestoneOut {
     pub id: String,
     pub project_id: String,
     pub name: String,
-    pub amount: String,
+    /// Absent for readers without the right to see money (staff)
+    pub amount: Option<String>,
     pub due_on: Option<String>,
     pub reached_on: Option<String>,
+}
+
+impl MilestoneOut {
+    fn shown(mut self, c: &ApiCaller) -> Self {
+        if !sees_money(c) {
+            self.amount = None;
+        }
+        self
+    }
 }
 
 impl From<MilestoneRow> for MilestoneOut {
@@ -441,7 +484,7 @@ impl From<MilestoneRow> for MilestoneOut {
             id: m.id.to_string(),
             project_id: m.project_id.to_string(),
             name: m.name,
-            amount: amount(m.amount_minor),
+            amount: Some(amount(m.amount_minor)),
             due_on: day(Some(m.due_on)),
             reached_on: day(m.reached_on),
         }
@@ -470,7 +513,11 @@ pub async fn list_milestones(
     let rows = projects::milestones(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(rows.into_iter().map(MilestoneOut::from).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| MilestoneOut::from(m).shown(&c))
+            .collect(),
+    ))
 }
 
 /// Add a milestone.
@@ -491,7 +538,7 @@ pub async fn add_milestone(
     let row = projects::add_milestone(&s.app, &c.ctx, id, &form)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(MilestoneOut::from(row))))
+    Ok((StatusCode::CREATED, Json(MilestoneOut::from(row).shown(&c))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -524,7 +571,8 @@ pub struct ChangeOut {
     pub title: String,
     pub description: String,
     pub extra_hours: String,
-    pub price: String,
+    /// Absent for readers without the right to see money (staff)
+    pub price: Option<String>,
     /// `draft`, `sent`, `approved`, `rejected`
     pub status: String,
     pub decided_on: Option<String>,
@@ -532,6 +580,15 @@ pub struct ChangeOut {
     pub logged_hours: String,
     pub created_at: String,
     pub version: i32,
+}
+
+impl ChangeOut {
+    fn shown(mut self, c: &ApiCaller) -> Self {
+        if !sees_money(c) {
+            self.price = None;
+        }
+        self
+    }
 }
 
 impl From<ChangeRow> for ChangeOut {
@@ -542,7 +599,7 @@ impl From<ChangeRow> for ChangeOut {
             title: r.title,
             description: r.description,
             extra_hours: hours(r.extra_minutes),
-            price: amount(r.price_minor),
+            price: Some(amount(r.price_minor)),
             status: r.status,
             decided_on: day(r.decided_on),
             decided_by: r.decided_by.map(|d| d.to_string()),
@@ -577,7 +634,11 @@ pub async fn list_changes(
     let rows = projects::changes(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(rows.into_iter().map(ChangeOut::from).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ChangeOut::from(r).shown(&c))
+            .collect(),
+    ))
 }
 
 /// Propose a change request.
@@ -600,7 +661,7 @@ pub async fn add_change(
     let row = projects::add_change(&s.app, &c.ctx, id, &form)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(ChangeOut::from(row))))
+    Ok((StatusCode::CREATED, Json(ChangeOut::from(row).shown(&c))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -623,10 +684,12 @@ pub async fn decide(
     let to = ChangeStatus::parse(&body.status)
         .ok_or_else(|| super::bad_param(c.ctx.language, "status"))?;
     Ok(Json(
-        projects::decide_change(&s.app, &c.ctx, id, to)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
+        ChangeOut::from(
+            projects::decide_change(&s.app, &c.ctx, id, to)
+                .await
+                .map_err(|e| err(&c, e))?,
+        )
+        .shown(&c),
     ))
 }
 
