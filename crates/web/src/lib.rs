@@ -66,7 +66,10 @@ pub fn router(state: AppState) -> Router {
         ));
     let regular = Router::new()
         .merge(html::routes())
-        .merge(api_routes)
+        .merge(api_routes.route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            api::gate::gate,
+        )))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))

@@ -234,6 +234,7 @@ fn bad_request(lang: Language) -> Response {
 }
 
 /// The caller of an API route: a bearer token, or a session cookie with `X-CSRF-Token` on writes.
+#[derive(Clone)]
 pub struct ApiCaller {
     pub ctx: Ctx,
     pub user: UserRow,
@@ -245,6 +246,10 @@ impl FromRequestParts<AppState> for ApiCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Resolved once per request: the API gate (`api::gate`) may have done it already.
+        if let Some(c) = parts.extensions.get::<ApiCaller>() {
+            return Ok(c.clone());
+        }
         let lang = visitor_language(&parts.headers);
         let rid = request_id(&parts.headers);
         let unauthorized = || {

@@ -228,3 +228,30 @@ async fn staff_see_no_money_through_the_api() {
         assert!(!body.contains("100.00"), "{body}");
     }
 }
+
+/// Low: who may call a route is answered before the body is read — 401 without credentials,
+/// 403 without the right, never a 422 listing the body's fields.
+#[tokio::test]
+async fn authorization_is_answered_before_validation() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Ordre").await;
+        for (path, token, expected) in [
+            ("/projects", Some(a.staff.token.clone()), 403),
+            ("/clients", None, 401),
+            ("/rates", Some(a.staff.token.clone()), 403),
+            ("/projects", Some(a.manager.token.clone()), 422),
+        ] {
+            let mut r = t.client().post(t.api(path)).json(&serde_json::json!({}));
+            if let Some(tok) = &token {
+                r = r.bearer_auth(tok);
+            }
+            let r = r.send().await.unwrap();
+            assert_eq!(r.status(), expected, "{path}");
+            let body = r.text().await.unwrap();
+            if expected != 422 {
+                assert!(!body.contains("\"field\""), "{path}: {body}");
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! RFC 9457 problems, and the OpenAPI 3.1 document generated from the handlers.
 pub mod clients;
 pub mod contacts;
+pub mod gate;
 pub mod misc;
 pub mod projects;
 pub mod time;
