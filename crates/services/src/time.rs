@@ -291,10 +291,11 @@ async fn recheck(
     Ok(())
 }
 
-/// Refuses changes to invoiced entries, locked weeks and (for staff) other people's entries.
+/// Refuses changes to invoiced entries, locked weeks and (for staff) other people's entries,
+/// which do not exist for them: 404 as on reading, so no answer tells that an id exists.
 fn check_editable(ctx: &Ctx, e: &EntryRow) -> Result<()> {
-    if e.user_id != ctx.user.uuid() {
-        ctx.require(Action::ManageTime)?;
+    if e.user_id != ctx.user.uuid() && !ctx.may(Action::ManageTime) {
+        return Err(ServiceError::NotFound);
     }
     if e.invoiced_at.is_some() {
         return Err(ServiceError::Conflict("err-entry-invoiced"));

@@ -255,3 +255,47 @@ async fn authorization_is_answered_before_validation() {
         }
     }
 }
+
+/// Low: another person's entry does not exist for staff — 404 on reading, changing and deleting
+/// alike (no existence oracle).
+#[tokio::test]
+async fn another_persons_entry_is_not_found_whatever_the_method() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Oracle").await;
+        let cl = t.client_named(&a.owner.ctx, "Client Oracle").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Oracle", "time_materials").await;
+        let e = log(&t, &a.manager.ctx, p, "2026-03-02", 60).await;
+        let url = t.api(&format!("/time-entries/{e}"));
+        let c = t.client();
+        let body =
+            serde_json::json!({"project_id": p.to_string(), "date": "2026-03-02", "minutes": 30});
+        for r in [
+            c.get(&url)
+                .bearer_auth(&a.staff.token)
+                .send()
+                .await
+                .unwrap(),
+            c.put(&url)
+                .bearer_auth(&a.staff.token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+            c.delete(&url)
+                .bearer_auth(&a.staff.token)
+                .send()
+                .await
+                .unwrap(),
+        ] {
+            assert_eq!(r.status(), 404);
+        }
+        let r = c
+            .get(&url)
+            .bearer_auth(&a.manager.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+}
