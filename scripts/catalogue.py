@@ -224,6 +224,7 @@ M = {
 # errors
 "err-required": ("Ce champ est obligatoire.", "This field is required."),
 "err-too-long": ("{ $max ->\n    [one] Pas plus d'un caractère.\n   *[other] Pas plus de { $max } caractères.\n}", "{ $max ->\n    [one] At most one character.\n   *[other] At most { $max } characters.\n}"),
+"err-lookalike": ("Un mot mêle des lettres latines et cyrilliques ou grecques : c’est l’imitation d’un nom. Retapez-le.", "A word mixes Latin letters with Cyrillic or Greek ones: it imitates a name. Type it again."),
 "err-control-chars": ("Caractères de contrôle interdits.", "Control characters are not allowed."),
 "err-control-chars-in": ("Le champ « { $field } » contient des caractères de contrôle, qui sont refusés. Rien n’a été enregistré.", "The field “{ $field }” holds control characters, which are refused. Nothing was saved."),
 "err-email": ("Adresse e-mail invalide.", "Not a valid e-mail address."),
@@ -280,7 +281,7 @@ M = {
 "err-cursor": ("Curseur invalide.", "Invalid cursor."),
 "err-choice": ("Valeur non autorisée.", "Value not allowed."),
 "err-format": ("Format invalide.", "Invalid format."),
-"err-date": ("Date invalide (AAAA-MM-JJ).", "Invalid date (YYYY-MM-DD)."),
+"err-date": ("Date invalide (AAAA-MM-JJ, de 2000 à 2099).", "Invalid date (YYYY-MM-DD, 2000 to 2099)."),
 # mail
 "mail-welcome-subject": ("Bienvenue sur Mesure — { $workspace }", "Welcome to Mesure — { $workspace }"),
 "mail-welcome-text": ("Bonjour { $name },\n\n    Un compte a été créé pour vous dans l'espace « { $workspace } » de Mesure.\n    Identifiant : { $email }\n    Connectez-vous ici : { $url }", "Hello { $name },\n\n    An account was created for you in the “{ $workspace }” workspace of Mesure.\n    Login: { $email }\n    Sign in here: { $url }"),

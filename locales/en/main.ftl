@@ -214,6 +214,7 @@ err-too-long = { $max ->
     [one] At most one character.
    *[other] At most { $max } characters.
 }
+err-lookalike = A word mixes Latin letters with Cyrillic or Greek ones: it imitates a name. Type it again.
 err-control-chars = Control characters are not allowed.
 err-control-chars-in = The field “{ $field }” holds control characters, which are refused. Nothing was saved.
 err-email = Not a valid e-mail address.
@@ -270,7 +271,7 @@ err-limit = Between 1 and 200.
 err-cursor = Invalid cursor.
 err-choice = Value not allowed.
 err-format = Invalid format.
-err-date = Invalid date (YYYY-MM-DD).
+err-date = Invalid date (YYYY-MM-DD, 2000 to 2099).
 mail-welcome-subject = Welcome to Mesure — { $workspace }
 mail-welcome-text = Hello { $name },
 

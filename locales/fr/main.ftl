@@ -214,6 +214,7 @@ err-too-long = { $max ->
     [one] Pas plus d'un caractère.
    *[other] Pas plus de { $max } caractères.
 }
+err-lookalike = Un mot mêle des lettres latines et cyrilliques ou grecques : c’est l’imitation d’un nom. Retapez-le.
 err-control-chars = Caractères de contrôle interdits.
 err-control-chars-in = Le champ « { $field } » contient des caractères de contrôle, qui sont refusés. Rien n’a été enregistré.
 err-email = Adresse e-mail invalide.
@@ -270,7 +271,7 @@ err-limit = Entre 1 et 200.
 err-cursor = Curseur invalide.
 err-choice = Valeur non autorisée.
 err-format = Format invalide.
-err-date = Date invalide (AAAA-MM-JJ).
+err-date = Date invalide (AAAA-MM-JJ, de 2000 à 2099).
 mail-welcome-subject = Bienvenue sur Mesure — { $workspace }
 mail-welcome-text = Bonjour { $name },
 

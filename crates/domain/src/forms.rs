@@ -14,18 +14,33 @@ fn blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// A civil date `YYYY-MM-DD` (also `DD/MM/YYYY`) as stored `YYYYMMDD`.
+/// The last date any field takes; the first is [`DateWindow::FIRST`] (2000-01-01). Years such
+/// as 0000 or 9999 are typing mistakes, never plans.
+pub const LAST_DAY: jiff::civil::Date = jiff::civil::date(2099, 12, 31);
+
+/// A civil date `YYYY-MM-DD` (also `DD/MM/YYYY`) as stored `YYYYMMDD`, from 2000-01-01 to
+/// 2099-12-31 (time entries are narrower still: see [`DateWindow`]).
 pub fn parse_day(s: &str) -> Option<i32> {
+    let d = parse_civil(s)?;
+    (DateWindow::FIRST..=LAST_DAY)
+        .contains(&d)
+        .then(|| day_key(d))
+}
+
+/// Any civil date as typed, unbounded (a caller that reports its own window uses it).
+fn parse_civil(s: &str) -> Option<jiff::civil::Date> {
     let s = s.trim();
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        return Some(day_key(d));
-    }
-    let parts: Vec<&str> = s.split('/').collect();
-    if let [d, m, y] = parts.as_slice() {
-        let d = jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
-        return Some(day_key(d));
-    }
-    None
+    let d = match s.parse::<jiff::civil::Date>() {
+        Ok(d) => d,
+        Err(_) => {
+            let parts: Vec<&str> = s.split('/').collect();
+            let [d, m, y] = parts.as_slice() else {
+                return None;
+            };
+            jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?
+        }
+    };
+    Some(d)
 }
 
 /// An amount in the currency's minor units: `1234.5`, `1 234,50`; never negative, never above
@@ -400,7 +415,8 @@ impl EntryForm {
         }
         let deliverable_id = opt_id(&mut c, "deliverable_id", &self.deliverable_id);
         let change_request_id = opt_id(&mut c, "change_request_id", &self.change_request_id);
-        let date = parse_day(&self.date);
+        // Unbounded here: the entry's own window names its dates in the message.
+        let date = parse_civil(&self.date).map(day_key);
         if date.is_none() {
             c.add("date", "err-date");
         }

@@ -67,19 +67,29 @@ impl Checker {
             arg: Some(arg),
         });
     }
-    /// A required single-line text, trimmed, 1..=max characters.
+    /// A required single-line text (a name, a title), cleaned ([`clean`]) and trimmed,
+    /// 1..=max characters; a word mixing Latin with Cyrillic or Greek letters (a look-alike such
+    /// as "Dupаin" with a Cyrillic а) is refused.
     pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
-        let v = value.trim();
+        let v = clean(value);
+        let v = v.trim();
         if v.is_empty() {
             self.add(field, "err-required");
         } else {
             self.max_len(field, v, max);
+            if mixes_scripts(v) {
+                self.add(field, "err-lookalike");
+            }
         }
         v.to_string()
     }
-    /// An optional text, trimmed; empty becomes `None`.
+    /// An optional text, cleaned ([`clean`]) and trimmed; empty becomes `None`.
     pub fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let v = clean(value?);
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
         self.max_len(field, v, max);
         Some(v.to_string())
     }
@@ -123,6 +133,53 @@ impl Checker {
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
     }
+}
+
+/// A character that shows nothing yet changes a text: zero-width characters, bidirectional
+/// controls (an RLO turns "gpj.exe" around), soft hyphens.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Text as stored: invisible characters removed, no-break spaces made spaces, Unicode NFC.
+pub fn clean(s: &str) -> String {
+    let plain: String = s
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| match c {
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+            c => c,
+        })
+        .collect();
+    crate::text::nfc(&plain).into_owned()
+}
+
+/// Whether a word mixes Latin letters with Cyrillic or Greek ones: the look-alike of a real
+/// name ("Dupаin" with a Cyrillic а). Names written wholly in one script pass.
+pub fn mixes_scripts(s: &str) -> bool {
+    s.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
+        .any(|word| {
+            let latin = word.chars().any(|c| {
+                c.is_ascii_alphabetic()
+                    || ('\u{00C0}'..='\u{024F}').contains(&c)
+                    || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+            });
+            let other = word.chars().any(|c| {
+                ('\u{0370}'..='\u{03FF}').contains(&c)
+                    || ('\u{0400}'..='\u{052F}').contains(&c)
+                    || ('\u{1F00}'..='\u{1FFF}').contains(&c)
+            });
+            latin && other
+        })
 }
 
 /// A pragmatic e-mail check: one `@`, a non-empty local part, a dotted domain of valid labels.
@@ -259,6 +316,26 @@ mod tests {
         assert!(!is_vat_number("DE12345678"));
         assert!(!is_vat_number("ZZ123"));
         assert_eq!(compact("732 829 320"), "732829320");
+    }
+
+    #[test]
+    fn look_alikes_are_cleaned_or_refused() {
+        assert_eq!(clean("Dupain\u{200B}"), "Dupain");
+        assert_eq!(clean("\u{202E}Dupain"), "Dupain");
+        assert_eq!(clean("Boulangerie\u{00A0}Dupain"), "Boulangerie Dupain");
+        assert_eq!(clean("Le\u{301}a"), "Léa");
+        assert!(mixes_scripts("Dup\u{0430}in"));
+        assert!(mixes_scripts("\u{0410}gence Lumière"));
+        assert!(!mixes_scripts("Москва Ltd"));
+        assert!(!mixes_scripts("Ἀθῆναι"));
+        assert!(!mixes_scripts("Jean-Élodie d'Ornano"));
+        let mut c = Checker::new();
+        assert_eq!(c.required("name", " Dupain\u{200D} ", 10), "Dupain");
+        c.required("name", "Dup\u{0430}in", 10);
+        let Err(Invalid(errs)) = c.finish() else {
+            panic!("expected an error")
+        };
+        assert_eq!(errs[0].code, "err-lookalike");
     }
 
     #[test]

@@ -49,7 +49,7 @@ async fn check_refs(c: &mut Conn<'_>, ctx: &Ctx, i: &ProjectInput) -> Result<()>
         Err(e) => return Err(e.into()),
     }
     if let Some(m) = i.manager_id {
-        match users::get(c, ctx.workspace, UserId::from_uuid(m)).await {
+        match users::get_staff(c, ctx.workspace, UserId::from_uuid(m)).await {
             Ok(u) if u.kind == "staff" => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                 return Err(Invalid::one("manager_id", "err-not-found").into());
@@ -252,7 +252,7 @@ pub async fn deliverables(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Ve
 
 async fn check_owner(c: &mut Conn<'_>, ctx: &Ctx, owner: Option<Uuid>) -> Result<()> {
     if let Some(o) = owner {
-        match users::get(c, ctx.workspace, UserId::from_uuid(o)).await {
+        match users::get_staff(c, ctx.workspace, UserId::from_uuid(o)).await {
             Ok(u) if u.kind == "staff" => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                 return Err(Invalid::one("owner_id", "err-not-found").into());
@@ -667,7 +667,7 @@ fn parse_rate(ctx: &Ctx, f: &RateForm) -> Result<RateInput> {
 
 /// The person a rate is for must be a user of the workspace (else 422 on `user_id`).
 async fn check_person(c: &mut Conn<'_>, ctx: &Ctx, user: Uuid) -> Result<()> {
-    match users::get(c, ctx.workspace, UserId::from_uuid(user)).await {
+    match users::get_staff(c, ctx.workspace, UserId::from_uuid(user)).await {
         Ok(_) => Ok(()),
         Err(mesure_store::StoreError::NotFound) => {
             Err(Invalid::one("user_id", "err-not-found").into())

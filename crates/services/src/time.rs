@@ -138,7 +138,7 @@ async fn prepare(
     let user = input.user_id.unwrap_or(ctx.user.uuid());
     if user != ctx.user.uuid() {
         ctx.require(Action::ManageTime)?;
-        match users::get(c, ctx.workspace, UserId::from_uuid(user)).await {
+        match users::get_staff(c, ctx.workspace, UserId::from_uuid(user)).await {
             Ok(u) if u.kind == "staff" && u.active => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                 return Err(Invalid::one("user_id", "err-not-found").into());
@@ -437,7 +437,7 @@ pub async fn save_week(
     if user != ctx.user.uuid() {
         ctx.require(Action::ManageTime)?;
         let mut c = app.db.read().await?;
-        match users::get(&mut c.conn(), ctx.workspace, UserId::from_uuid(user)).await {
+        match users::get_staff(&mut c.conn(), ctx.workspace, UserId::from_uuid(user)).await {
             Ok(u) if u.kind == "staff" => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => return Err(ServiceError::NotFound),
             Err(e) => return Err(e.into()),
@@ -774,7 +774,7 @@ pub async fn set_week_approved(
         .and_then(week_bounds)
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
     let mut tx = app.db.begin().await?;
-    users::get(&mut tx.conn(), ctx.workspace, user).await?;
+    users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
     let existing = store::approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
     let n = if approved {
         if existing.is_some() {
@@ -1108,7 +1108,7 @@ pub async fn set_capacity(app: &App, ctx: &Ctx, user: UserId, hours: &str) -> Re
         .filter(|m| (0..=7 * MAX_DAY_MINUTES).contains(m))
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("weekly_hours", "err-hours")))?;
     let mut tx = app.db.begin().await?;
-    users::get(&mut tx.conn(), ctx.workspace, user).await?;
+    users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
     store::set_capacity(
         &mut tx.conn(),
         ctx.workspace,
@@ -1149,7 +1149,7 @@ pub async fn set_leave(app: &App, ctx: &Ctx, user: UserId, day: &str, hours: &st
     }
     c.finish()?;
     let mut tx = app.db.begin().await?;
-    users::get(&mut tx.conn(), ctx.workspace, user).await?;
+    users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
     store::set_leave(
         &mut tx.conn(),
         ctx.workspace,

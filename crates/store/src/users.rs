@@ -62,6 +62,17 @@ pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRo
         .ok_or(StoreError::NotFound)
 }
 
+/// A staff member of the workspace: a portal contact's login is not found here (rates, capacity,
+/// leave, time and project roles are for staff only).
+pub async fn get_staff(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRow> {
+    let u = get(c, ws, id).await?;
+    if u.kind == "staff" {
+        Ok(u)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 /// Staff users of a workspace, by name.
 pub async fn list_staff(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<UserRow>> {
     let sql = format!(

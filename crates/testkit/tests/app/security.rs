@@ -299,3 +299,154 @@ async fn another_persons_entry_is_not_found_whatever_the_method() {
         assert_eq!(r.status(), 200);
     }
 }
+
+/// Low: nothing personal is cached (`no-store` on pages, CSV and API), assets are; a signed-out
+/// language switch needs the login pages' CSRF token.
+#[tokio::test]
+async fn no_store_and_a_protected_signed_out_language_switch() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Cache").await;
+        let c = t.client();
+        t.login(&c, &a.owner.email, mesure_testkit::PASSWORD).await;
+        for path in ["/dashboard", "/clients.csv", "/time.csv", "/login"] {
+            let r = c.get(format!("{}{path}", t.url)).send().await.unwrap();
+            assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        }
+        let r = t
+            .client()
+            .get(t.api("/clients"))
+            .bearer_auth(&a.owner.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let r = c
+            .get(format!("{}/assets/mesure.css", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("max-age")
+        );
+        // Signed out: without the token, refused; with the login page's, switched.
+        let anon = t.client();
+        let r = anon
+            .post(format!("{}/lang", t.url))
+            .form(&[("lang", "en"), ("back", "/login")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let page = t.text(&anon, "/login").await;
+        let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+        let r = anon
+            .post(format!("{}/lang", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("back", "/login")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(t.text(&anon, "/login").await.contains("<html lang=\"en\""));
+    }
+}
+
+/// Low: staff-only records refuse a portal login's id; dates outside 2000–2099 are refused;
+/// invisible characters are dropped from names and look-alike words refused.
+#[tokio::test]
+async fn contacts_dates_and_look_alikes_are_refused() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Sosies").await;
+        let tok = a.owner.token.as_str();
+        let cl = t.client_named(&a.owner.ctx, "Boulangerie Dupain").await;
+        let contact = mesure_services::contacts::create(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::ClientId::from_uuid(cl),
+            &mesure_domain::clients::ContactForm {
+                first_name: "Anne".into(),
+                last_name: "Dupont".into(),
+                email: Some("anne@dupain.example.org".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let (login, _) = mesure_services::contacts::grant_portal(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::ContactId::from_uuid(contact.id),
+        )
+        .await
+        .unwrap();
+        let send = |m: reqwest::Method, path: String, body: serde_json::Value| {
+            let r = t
+                .client()
+                .request(m, t.api(&path))
+                .bearer_auth(tok)
+                .json(&body);
+            async move {
+                let r = r.send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (s, b) = send(
+            reqwest::Method::POST,
+            "/rates".into(),
+            serde_json::json!({"user_id": login.id.to_string(), "rate": "90", "valid_from": "2026-01-01"}),
+        )
+        .await;
+        assert_eq!(s, 422, "{b}");
+        let (s, _) = send(
+            reqwest::Method::PUT,
+            format!("/people/{}/capacity", login.id),
+            serde_json::json!({"weekly_hours": "35"}),
+        )
+        .await;
+        assert_eq!(s, 404);
+        let p = project(&t, &a.owner.ctx, cl, "Projet Dates", "fixed_fee").await;
+        for day in ["0000-01-01", "9999-12-31", "1999-12-31"] {
+            let (s, b) = send(
+                reqwest::Method::POST,
+                format!("/projects/{p}/milestones"),
+                serde_json::json!({"name": "J", "amount": "10", "due_on": day}),
+            )
+            .await;
+            assert_eq!(s, 422, "{day}: {b}");
+            let (s, _) = send(
+                reqwest::Method::PUT,
+                format!("/people/{}/leave", a.staff.id),
+                serde_json::json!({"day": day, "hours": "7"}),
+            )
+            .await;
+            assert_eq!(s, 422, "{day}");
+        }
+        // A Cyrillic а in the real name's place is refused; invisible characters are dropped,
+        // so a zero-width twin is the same name (409 as any duplicate).
+        let (s, b) = send(
+            reqwest::Method::POST,
+            "/clients".into(),
+            serde_json::json!({"name": "Boulangerie Dup\u{0430}in"}),
+        )
+        .await;
+        assert_eq!(s, 422, "{b}");
+        let (s, b) = send(
+            reqwest::Method::POST,
+            "/clients".into(),
+            serde_json::json!({"name": "Boulangerie\u{00A0}Dupain\u{200B}"}),
+        )
+        .await;
+        assert_eq!(s, 409, "{b}");
+        let (s, b) = send(
+            reqwest::Method::POST,
+            "/clients".into(),
+            serde_json::json!({"name": "\u{202E}Boulangerie Dupain"}),
+        )
+        .await;
+        assert_eq!(s, 409, "{b}");
+    }
+}

@@ -54,7 +54,9 @@ fn login_response(
 ) -> Response {
     let lang = visitor_language(headers);
     super::password::with_anon_csrf(headers, state, status, |login_csrf| {
-        let base = Base::anonymous(lang, "login-title").with_notice(notice);
+        let base = Base::anonymous(lang, "login-title")
+            .with_notice(notice)
+            .with_csrf(&login_csrf);
         render_status(
             status,
             &LoginPage {
@@ -226,7 +228,7 @@ pub struct LangForm {
     #[serde(default)]
     back: Option<String>,
     #[serde(rename = "_csrf", default)]
-    _csrf: String,
+    csrf: Option<String>,
 }
 
 /// Switches the language: saved on the user when signed in, and in a cookie in every case.
@@ -241,8 +243,16 @@ pub async fn switch_language(
             Ok(f) => f,
             Err(r) => return r,
         },
-        None => match serde_urlencoded::from_bytes(&body) {
-            Ok(f) => f,
+        None => match serde_urlencoded::from_bytes::<LangForm>(&body) {
+            // Signed out: the login pages' double-submit token.
+            Ok(f) => {
+                let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+                let sent = f.csrf.as_deref().unwrap_or("");
+                if expected.is_empty() || !constant_eq(&expected, sent) {
+                    return csrf_failed(visitor_language(&headers));
+                }
+                f
+            }
             Err(_) => return StatusCode::BAD_REQUEST.into_response(),
         },
     };

@@ -326,6 +326,12 @@ impl Base {
         }
     }
 
+    /// A signed-out page's CSRF token (the login cookie's), so its language switch is protected.
+    pub fn with_csrf(mut self, token: &str) -> Base {
+        self.csrf = token.to_string();
+        self
+    }
+
     /// Adds the notice named by `?notice=` when the catalogue has it.
     pub fn with_notice(mut self, notice: Option<&str>) -> Base {
         if let Some(n) = notice {

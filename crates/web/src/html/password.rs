@@ -77,7 +77,7 @@ fn forgot(
         render_status(
             StatusCode::OK,
             &ForgotPage {
-                base: Base::anonymous(lang, "forgot-title"),
+                base: Base::anonymous(lang, "forgot-title").with_csrf(&csrf),
                 csrf,
                 values,
                 errors,
@@ -168,7 +168,7 @@ fn reset(
         render_status(
             StatusCode::OK,
             &ResetPage {
-                base: Base::anonymous(lang, "reset-title"),
+                base: Base::anonymous(lang, "reset-title").with_csrf(&csrf),
                 csrf,
                 token,
                 valid,
