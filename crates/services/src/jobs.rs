@@ -132,7 +132,7 @@ async fn send_mail(
         text: field("text")?,
         html: field("html")?,
     };
-    mesure_mail::send(&transport, &msg)
+    mesure_mail::send(&transport, &msg, &mesure_mail::SendOptions::default())
         .await
         .map_err(|e| e.to_string())
 }
