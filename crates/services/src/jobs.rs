@@ -107,18 +107,23 @@ async fn send_mail(
             .await
             .map_err(|e| e.to_string())?
     };
-    let transport = match &w.smtp_host {
-        Some(host) => mesure_mail::Transport::Smtp(mesure_mail::SmtpSettings {
-            host: host.clone(),
-            port: w
-                .smtp_port
-                .and_then(|p| u16::try_from(p).ok())
-                .unwrap_or(587),
-            tls: w.smtp_tls.clone(),
-            username: w.smtp_username.clone(),
-            password: w.smtp_password.clone(),
-        }),
-        None => app.default_mail.clone(),
+    let policy = &app.mail_policy;
+    // A workspace's own relay only when the operator allows it; else the server's.
+    let (transport, destinations) = match &w.smtp_host {
+        Some(host) if policy.allow_workspace_smtp => (
+            mesure_mail::Transport::Smtp(mesure_mail::SmtpSettings {
+                host: host.clone(),
+                port: w
+                    .smtp_port
+                    .and_then(|p| u16::try_from(p).ok())
+                    .unwrap_or(587),
+                tls: w.smtp_tls.clone(),
+                username: w.smtp_username.clone(),
+                password: w.smtp_password.clone(),
+            }),
+            policy.workspace_destinations(),
+        ),
+        _ => (app.default_mail.clone(), mesure_mail::Destinations::Any),
     };
     let from = w
         .mail_from
@@ -132,7 +137,11 @@ async fn send_mail(
         text: field("text")?,
         html: field("html")?,
     };
-    mesure_mail::send(&transport, &msg, &mesure_mail::SendOptions::default())
+    let opts = mesure_mail::SendOptions {
+        limits: policy.limits,
+        destinations,
+    };
+    mesure_mail::send(&transport, &msg, &opts)
         .await
         .map_err(|e| e.to_string())
 }

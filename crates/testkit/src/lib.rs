@@ -65,6 +65,24 @@ pub struct TestApp {
 pub struct Options {
     /// Run the job worker in the background (off: tests call `run_jobs`).
     pub worker: bool,
+    /// The operator's mail policy (`serve --allow-workspace-smtp`, `--allow-private-smtp`,
+    /// `--smtp-timeout`); the default is the server's: no workspace SMTP, a 60 s bound.
+    pub mail: mesure_services::MailPolicy,
+}
+
+impl Options {
+    /// Workspaces may use their own SMTP server, on this machine too (the tests' SMTP server
+    /// listens on 127.0.0.1).
+    pub fn local_smtp() -> Options {
+        Options {
+            mail: mesure_services::MailPolicy {
+                allow_workspace_smtp: true,
+                allow_private_smtp: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
 }
 
 pub async fn fresh_db(backend: Backend, dir: &std::path::Path) -> Db {
@@ -123,6 +141,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         base_url: url.clone(),
         data_dir: dir.clone(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
+        mail_policy: opts.mail,
     };
     let state = mesure_web::AppState {
         app: app.clone(),

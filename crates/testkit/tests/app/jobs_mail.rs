@@ -1,7 +1,8 @@
 //! The job queue and e-mail: welcome mails delivered to a real SMTP server (aiosmtpd) in the
 //! recipient's language, retries with backoff until dead, and the audit-log export job.
-use mesure_domain::Role;
-use mesure_testkit::{Options, PASSWORD, backends, hidden, spawn_with};
+use mesure_domain::{Language, Role};
+use mesure_services::MailPolicy;
+use mesure_testkit::{Options, PASSWORD, TestApp, backends, hidden, spawn_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -105,7 +106,7 @@ fn received(maildir: &Path) -> Vec<Value> {
 #[tokio::test]
 async fn welcome_mails_reach_a_real_smtp_server_in_the_recipients_language() {
     for backend in backends() {
-        let t = spawn_with(backend, Options::default()).await;
+        let t = spawn_with(backend, Options::local_smtp()).await;
         let ten = t.tenant("Agence Mail").await;
         t.run_jobs().await; // the tenant's own welcome mails go to the file outbox
         let smtp = start_smtp(&t.dir).await;
@@ -171,7 +172,7 @@ async fn welcome_mails_reach_a_real_smtp_server_in_the_recipients_language() {
 #[tokio::test]
 async fn failing_jobs_back_off_then_die_and_can_be_retried() {
     for backend in backends() {
-        let t = spawn_with(backend, Options::default()).await;
+        let t = spawn_with(backend, Options::local_smtp()).await;
         let ten = t.tenant("Agence Panne").await;
         t.run_jobs().await;
         let closed = free_port();
@@ -253,7 +254,14 @@ async fn failing_jobs_back_off_then_die_and_can_be_retried() {
 #[tokio::test]
 async fn the_audit_log_export_runs_as_a_job() {
     for backend in backends() {
-        let t = spawn_with(backend, Options { worker: true }).await;
+        let t = spawn_with(
+            backend,
+            Options {
+                worker: true,
+                ..Default::default()
+            },
+        )
+        .await;
         let ten = t.tenant("Agence Export").await;
         for i in 0..3 {
             t.client()
@@ -318,5 +326,218 @@ async fn the_audit_log_export_runs_as_a_job() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
+    }
+}
+
+/// Points a workspace's mail at `host:port` (no TLS) through the API.
+async fn set_smtp(
+    t: &TestApp,
+    token: &str,
+    name: &str,
+    host: &str,
+    port: u16,
+) -> reqwest::Response {
+    t.client()
+        .put(t.api("/workspace"))
+        .bearer_auth(token)
+        .json(&json!({"name": name, "smtp_host": host, "smtp_port": port, "smtp_tls": "none"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn mail_jobs(t: &TestApp, ctx: &mesure_services::Ctx) -> Vec<mesure_store::jobs::JobRow> {
+    mesure_services::jobs::list(&t.app, ctx, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == "mail")
+        .collect()
+}
+
+#[tokio::test]
+async fn workspace_smtp_hosts_follow_the_operators_policy() {
+    for backend in backends() {
+        let put = async |t: &TestApp, token: &str, body: Value| {
+            let r = t
+                .client()
+                .put(t.api("/workspace"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        };
+        // By default the server's relay sends for every workspace: a host of its own is refused.
+        let t = spawn_with(backend, Options::default()).await;
+        let ten = t.tenant("Agence Regle").await;
+        let (status, p) = put(
+            &t,
+            &ten.owner.token,
+            json!({"name": "Agence Regle", "smtp_host": "smtp.example.org"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "smtp_host");
+        assert_eq!(
+            p["errors"][0]["message"],
+            mesure_i18n::t(Language::Fr, "err-smtp-not-allowed")
+        );
+        let (status, w) = put(
+            &t,
+            &ten.owner.token,
+            json!({"name": "Agence Regle", "mail_from": "bonjour@regle.example.org"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{w}");
+        assert_eq!(w["smtp_allowed"], false);
+        // The page hides the SMTP fields and says why.
+        let c = t.client();
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let page = t.text(&c, "/settings/workspace").await;
+        assert!(page.contains("id=\"smtp-disabled\""), "{page}");
+        assert!(!page.contains("name=\"smtp_host\""), "{page}");
+
+        // Workspace SMTP allowed, but not towards this machine or a private network.
+        let t = spawn_with(
+            backend,
+            Options {
+                mail: MailPolicy {
+                    allow_workspace_smtp: true,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await;
+        let ten = t.tenant("Agence Regle").await;
+        for host in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.5.4",
+            "192.168.1.20",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "[::1]",
+            "fd00::25",
+            "fe80::1",
+            "::ffff:192.168.1.1",
+            "localhost",
+        ] {
+            let (status, p) = put(
+                &t,
+                &ten.owner.token,
+                json!({"name": "Agence Regle", "smtp_host": host, "smtp_port": 25}),
+            )
+            .await;
+            assert_eq!(status, 422, "{host}: {p}");
+            assert_eq!(p["errors"][0]["field"], "smtp_host", "{host}");
+            assert_eq!(
+                p["errors"][0]["message"],
+                mesure_i18n::t(Language::Fr, "err-smtp-host-private"),
+                "{host}"
+            );
+        }
+        let (status, p) = put(
+            &t,
+            &ten.owner.token,
+            json!({"name": "Agence Regle", "smtp_host": "smtp.example.org:25"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(
+            p["errors"][0]["message"],
+            mesure_i18n::t(Language::Fr, "err-smtp-host")
+        );
+        for host in ["smtp.example.org", "8.8.8.8"] {
+            let (status, w) = put(
+                &t,
+                &ten.owner.token,
+                json!({"name": "Agence Regle", "smtp_host": host, "smtp_port": 587}),
+            )
+            .await;
+            assert_eq!(status, 200, "{host}: {w}");
+            assert_eq!(w["smtp_host"], host);
+            assert_eq!(w["smtp_allowed"], true);
+        }
+        // The settings page says the same.
+        let c = t.client();
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let csrf = t.csrf(&c, "/settings/workspace").await;
+        let r = c
+            .post(format!("{}/settings/workspace", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Agence Regle"),
+                ("smtp_host", "192.168.0.10"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&mesure_i18n::t(Language::Fr, "err-smtp-host-private")),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_worker_applies_the_operators_policy_to_stored_settings() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::local_smtp()).await;
+        let ten = t.tenant("Agence Stockee").await;
+        t.run_jobs().await;
+        let smtp = start_smtp(&t.dir).await;
+        let r = set_smtp(
+            &t,
+            &ten.owner.token,
+            "Agence Stockee",
+            "127.0.0.1",
+            smtp.port,
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        // Workspace SMTP turned off: the stored setting is ignored and the server's transport
+        // (the file outbox here) sends.
+        let mut off = t.app.clone();
+        off.mail_policy.allow_workspace_smtp = false;
+        t.person(ten.ws, "a@stockee.example.org", Role::Staff, None)
+            .await;
+        while mesure_services::jobs::run_once(&off).await.unwrap() {}
+        assert!(received(&smtp.maildir).is_empty());
+        let outbox: Vec<String> = std::fs::read_dir(t.dir.join("outbox"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        assert!(outbox.iter().any(|m| m.contains("a@stockee.example.org")));
+        // Private destinations turned off: a stored host that is, or resolves to, this machine is
+        // refused when sending, before any connection.
+        let mut public_only = t.app.clone();
+        public_only.mail_policy.allow_private_smtp = false;
+        for (i, host) in ["127.0.0.1", "localhost"].into_iter().enumerate() {
+            let r = set_smtp(&t, &ten.owner.token, "Agence Stockee", host, smtp.port).await;
+            assert_eq!(r.status(), 200);
+            t.person(
+                ten.ws,
+                &format!("b{i}@stockee.example.org"),
+                Role::Staff,
+                None,
+            )
+            .await;
+            assert!(mesure_services::jobs::run_once(&public_only).await.unwrap());
+            let failed = mail_jobs(&t, &ten.owner.ctx)
+                .await
+                .into_iter()
+                .filter(|j| j.last_error.is_some())
+                .count();
+            assert_eq!(failed, i + 1, "{host}");
+        }
+        assert!(received(&smtp.maildir).is_empty());
     }
 }

@@ -152,6 +152,8 @@ struct WorkspacePage {
     languages: Vec<(String, String)>,
     tls: Vec<(String, String)>,
     has_password: bool,
+    /// The operator lets workspaces use their own SMTP server (else the fields are hidden).
+    smtp_allowed: bool,
 }
 
 async fn workspace_page(
@@ -200,6 +202,7 @@ async fn workspace_page(
             languages: language_options(lang),
             tls,
             has_password: w.smtp_password.is_some(),
+            smtp_allowed: s.app.mail_policy.allow_workspace_smtp,
         },
     )
 }
