@@ -46,6 +46,7 @@ async fn main() -> Result<()> {
         data_dir: std::env::temp_dir(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
         mail_policy: mesure_services::MailPolicy::default(),
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     };
     let actor = Actor::system("bench");
     let w = mesure_services::workspaces::create(&app, "Bench Agency", &actor)
@@ -94,6 +95,7 @@ fn app_for(db: mesure_store::Db) -> App {
         data_dir: std::env::temp_dir(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
         mail_policy: mesure_services::MailPolicy::default(),
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     }
 }
 

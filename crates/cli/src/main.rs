@@ -117,6 +117,10 @@ struct ServeArgs {
     /// Do not run the background job worker in this process.
     #[arg(long, env = "MESURE_NO_WORKER", default_value_t = false)]
     no_worker: bool,
+    /// How many background jobs this process runs at once (never two of one workspace).
+    #[arg(long, env = "MESURE_JOB_CONCURRENCY", default_value_t = 4,
+        value_parser = clap::value_parser!(u16).range(1..=64))]
+    job_concurrency: u16,
     #[command(flatten)]
     mail_policy: MailPolicyArgs,
 }
@@ -315,6 +319,7 @@ fn app(
         data_dir: args.data_dir.clone(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
         mail_policy: MailPolicy::default(),
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     })
 }
 
@@ -350,6 +355,7 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
         &base_url,
     )?;
     app.mail_policy = args.mail_policy.policy();
+    app.job_concurrency = usize::from(args.job_concurrency);
     if demo {
         use mesure_services::demo::{DEMO_LOGINS, DEMO_PASSWORD, Seeded, seed};
         let seeded = seed(&app)

@@ -1,5 +1,6 @@
 //! The job queue's producer and worker: enqueue in the caller's transaction; the worker claims
-//! due jobs under a lease, runs them, and retries failures with exponential backoff until dead.
+//! due jobs under a lease, runs a few at once (never two of one workspace), and retries failures
+//! with exponential backoff until dead.
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::{Action, JobId, WorkspaceId};
 use mesure_store::jobs::{self, JobRow};
@@ -49,19 +50,33 @@ pub fn backoff_us(attempt: i32) -> i64 {
     (10_000_000i64.saturating_mul(2i64.saturating_pow(exp))).min(3_600_000_000)
 }
 
-/// Claims and runs one due job; returns whether there was one.
-pub async fn run_once(app: &App) -> Result<bool> {
-    let mut tx = app.db.begin().await?;
-    let job = jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?;
-    tx.commit().await?;
-    let Some(job) = job else { return Ok(false) };
+/// Claims one due job, retrying briefly when another worker was claiming one of the same
+/// workspace at the same moment.
+pub async fn claim(app: &App) -> Result<Option<JobRow>> {
+    for _ in 0..3 {
+        let mut tx = app.db.begin().await?;
+        let claimed = jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?;
+        tx.commit().await?;
+        match claimed {
+            jobs::Claimed::Job(job) => return Ok(Some(job)),
+            jobs::Claimed::Nothing => return Ok(None),
+            jobs::Claimed::Raced => tokio::task::yield_now().await,
+        }
+    }
+    Ok(None)
+}
+
+/// Runs a claimed job and records its outcome: done, or back in the queue after a backoff (dead
+/// after the last attempt).
+pub async fn run(app: &App, job: JobRow) -> Result<()> {
     let outcome = execute(app, &job).await;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     match outcome {
         Ok(()) => jobs::complete(&mut tx.conn(), job.workspace_id, job.id, now).await?,
         Err(e) => {
-            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
+            tracing::warn!(job = %job.id, workspace = %job.workspace_id, kind = %job.kind,
+                attempt = job.attempts, error = %e, "job failed");
             jobs::fail(
                 &mut tx.conn(),
                 &job,
@@ -73,6 +88,15 @@ pub async fn run_once(app: &App) -> Result<bool> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Claims and runs one due job; returns whether there was one.
+pub async fn run_once(app: &App) -> Result<bool> {
+    let Some(job) = claim(app).await? else {
+        return Ok(false);
+    };
+    run(app, job).await?;
     Ok(true)
 }
 
@@ -146,12 +170,17 @@ async fn send_mail(
         .map_err(|e| e.to_string())
 }
 
-/// Runs the worker until `stop` resolves: drains due jobs, then sleeps until notified or a second passes.
+/// Runs the worker until `stop` resolves: keeps up to `app.job_concurrency` jobs running at once
+/// (at most one per workspace, see `store::jobs::claim`), claiming more as slots free up, when
+/// notified, or every second. On stop it waits for the jobs it runs (a mail is bounded by
+/// `mail_policy.limits`).
 pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let slots = app.job_concurrency.max(1);
+    let mut running = tokio::task::JoinSet::new();
     let mut last_cleanup: Option<i64> = None;
     loop {
         if *stop.borrow() {
-            return;
+            break;
         }
         let now = app.now();
         if last_cleanup.is_none_or(|l| now - l > CLEANUP_EVERY_US) {
@@ -163,17 +192,35 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
                 tracing::warn!(error = %e, "radar sweep failed");
             }
         }
-        match run_once(&app).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "job worker"),
+        while running.len() < slots {
+            match claim(&app).await {
+                Ok(Some(job)) => {
+                    let a = app.clone();
+                    running.spawn(async move {
+                        if let Err(e) = run(&a, job).await {
+                            tracing::error!(error = %e, "job worker");
+                        }
+                    });
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "job worker");
+                    break;
+                }
+            }
         }
         tokio::select! {
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                if let Err(e) = done {
+                    tracing::error!(error = %e, "job task");
+                }
+            }
             _ = app.jobs_notify.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = stop.changed() => {}
         }
     }
+    while running.join_next().await.is_some() {}
 }
 
 /// How often the worker purges expired sessions and idle throttling counters.

@@ -52,6 +52,8 @@ pub struct App {
     pub jobs_notify: Arc<tokio::sync::Notify>,
     /// What the operator lets workspaces do with their own SMTP settings, and the time bounds.
     pub mail_policy: MailPolicy,
+    /// How many jobs the worker runs at once (never two of one workspace).
+    pub job_concurrency: usize,
 }
 
 /// The operator's mail policy (`serve --allow-workspace-smtp`, `--allow-private-smtp`,
@@ -78,6 +80,9 @@ impl MailPolicy {
         }
     }
 }
+
+/// Jobs the worker runs at once unless configured.
+pub const DEFAULT_JOB_CONCURRENCY: usize = 4;
 
 impl App {
     pub fn now(&self) -> i64 {

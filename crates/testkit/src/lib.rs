@@ -142,6 +142,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         data_dir: dir.clone(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
         mail_policy: opts.mail,
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     };
     let state = mesure_web::AppState {
         app: app.clone(),

@@ -6,7 +6,9 @@ use mesure_testkit::{Options, PASSWORD, TestApp, backends, hidden, spawn_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Python with aiosmtpd: `MESURE_TEST_PYTHON`, else the repository's `.venv`, else `python3`.
 fn python() -> PathBuf {
@@ -329,6 +331,33 @@ async fn the_audit_log_export_runs_as_a_job() {
     }
 }
 
+/// Workspaces may use their own SMTP server, on this machine too, and a delivery may take
+/// `secs` seconds at most.
+fn smtp_policy(secs: u64) -> MailPolicy {
+    MailPolicy {
+        allow_workspace_smtp: true,
+        allow_private_smtp: true,
+        limits: mesure_mail::Limits::within(Duration::from_secs(secs)),
+    }
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never says a word; its port and the
+/// number of connections it took.
+async fn silent_server() -> (u16, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    tokio::spawn(async move {
+        let mut held = vec![];
+        while let Ok((s, _)) = listener.accept().await {
+            c.fetch_add(1, Ordering::SeqCst);
+            held.push(s);
+        }
+    });
+    (port, count)
+}
+
 /// Points a workspace's mail at `host:port` (no TLS) through the API.
 async fn set_smtp(
     t: &TestApp,
@@ -353,6 +382,115 @@ async fn mail_jobs(t: &TestApp, ctx: &mesure_services::Ctx) -> Vec<mesure_store:
         .into_iter()
         .filter(|j| j.kind == "mail")
         .collect()
+}
+
+/// Polls `check` every 50 ms for up to `within`; returns whether it came true.
+async fn eventually<F: AsyncFnMut() -> bool>(within: Duration, mut check: F) -> bool {
+    let until = Instant::now() + within;
+    while Instant::now() < until {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    check().await
+}
+
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_silent_smtp_server_is_given_up_within_the_bound_and_stalls_no_other_workspace() {
+    const BOUND: u64 = 4;
+    for backend in backends() {
+        let t = spawn_with(
+            backend,
+            Options {
+                worker: true,
+                mail: smtp_policy(BOUND),
+            },
+        )
+        .await;
+        let mute = t.tenant("Agence Muette").await;
+        let live = t.tenant("Agence Vive").await;
+        // Their own welcome mails go to the file outbox first.
+        assert!(
+            eventually(Duration::from_secs(10), async || {
+                let mut all = mail_jobs(&t, &mute.owner.ctx).await;
+                all.extend(mail_jobs(&t, &live.owner.ctx).await);
+                all.iter().all(|j| j.status == "done")
+            })
+            .await
+        );
+        let (silent, connections) = silent_server().await;
+        let smtp = start_smtp(&t.dir).await;
+        let r = set_smtp(&t, &mute.owner.token, "Agence Muette", "127.0.0.1", silent).await;
+        assert_eq!(r.status(), 200);
+        let r = set_smtp(&t, &live.owner.token, "Agence Vive", "127.0.0.1", smtp.port).await;
+        assert_eq!(r.status(), 200);
+        for i in 0..3 {
+            t.person(
+                mute.ws,
+                &format!("p{i}@muette.example.org"),
+                Role::Staff,
+                None,
+            )
+            .await;
+        }
+        // The first of them hangs on the silent server.
+        assert!(
+            eventually(Duration::from_secs(10), async || {
+                connections.load(Ordering::SeqCst) >= 1
+            })
+            .await
+        );
+        let hung = Instant::now();
+        t.person(live.ws, "vive@vive.example.org", Role::Staff, None)
+            .await;
+        let new = smtp.maildir.join("new");
+        assert!(
+            eventually(Duration::from_secs(BOUND), async || files_in(&new) == 1).await,
+            "the other workspace's mail waited"
+        );
+        assert!(hung.elapsed() < Duration::from_secs(BOUND));
+        // Meanwhile the silent workspace holds one worker slot: one connection, one job running.
+        assert_eq!(connections.load(Ordering::SeqCst), 1);
+        let running = mail_jobs(&t, &mute.owner.ctx)
+            .await
+            .into_iter()
+            .filter(|j| j.status == "running")
+            .count();
+        assert_eq!(running, 1);
+        // The hanging delivery gives up within the bound.
+        assert!(
+            eventually(Duration::from_secs(BOUND + 5), async || {
+                mail_jobs(&t, &mute.owner.ctx)
+                    .await
+                    .iter()
+                    .any(|j| j.last_error.is_some())
+            })
+            .await
+        );
+        assert!(
+            hung.elapsed() < Duration::from_secs(BOUND + 2),
+            "gave up after {:?}",
+            hung.elapsed()
+        );
+        let failed: Vec<_> = mail_jobs(&t, &mute.owner.ctx)
+            .await
+            .into_iter()
+            .filter(|j| j.last_error.is_some())
+            .collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(
+            (failed[0].status.as_str(), failed[0].attempts),
+            ("queued", 1)
+        );
+        let got = received(&smtp.maildir);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["to"], "vive@vive.example.org");
+    }
 }
 
 #[tokio::test]
@@ -539,5 +677,68 @@ async fn the_worker_applies_the_operators_policy_to_stored_settings() {
             assert_eq!(failed, i + 1, "{host}");
         }
         assert!(received(&smtp.maildir).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn concurrent_claims_take_each_job_once_and_one_per_workspace() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::default()).await;
+        let one = t.tenant("Agence Une").await;
+        let two = t.tenant("Agence Deux").await;
+        t.run_jobs().await;
+        for ten in [&one, &two] {
+            let mut tx = t.app.db.begin().await.unwrap();
+            for i in 0..5 {
+                mesure_services::jobs::enqueue(
+                    &mut tx.conn(),
+                    &t.app,
+                    ten.ws,
+                    "mail",
+                    &json!({"to": format!("p{i}@example.org")}),
+                )
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        // Eight claimers at once, as several worker slots of several processes would be; none
+        // finishes its job, so each workspace must stay at one claimed job.
+        let mut claimers = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let app = t.app.clone();
+            claimers.spawn(async move {
+                let mut got = vec![];
+                for _ in 0..5 {
+                    if let Some(j) = mesure_services::jobs::claim(&app).await.unwrap() {
+                        got.push((j.workspace_id, j.id));
+                    }
+                }
+                got
+            });
+        }
+        let mut claimed = vec![];
+        while let Some(got) = claimers.join_next().await {
+            claimed.extend(got.unwrap());
+        }
+        claimed.sort();
+        assert_eq!(claimed.len(), 2, "{claimed:?}");
+        assert_eq!(claimed[0].0, one.ws.uuid().min(two.ws.uuid()));
+        assert_eq!(claimed[1].0, one.ws.uuid().max(two.ws.uuid()));
+        // Once a workspace's job is done, its next one can be claimed.
+        let (ws, id) = claimed[0];
+        let mut tx = t.app.db.begin().await.unwrap();
+        mesure_store::jobs::complete(&mut tx.conn(), ws, id, t.clock_now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let next = mesure_services::jobs::claim(&t.app).await.unwrap().unwrap();
+        assert_eq!(next.workspace_id, ws);
+        assert!(
+            mesure_services::jobs::claim(&t.app)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
