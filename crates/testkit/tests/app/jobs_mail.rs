@@ -191,9 +191,10 @@ async fn failing_jobs_back_off_then_die_and_can_be_retried() {
                 .await
                 .unwrap()
                 .into_iter()
-                .find(|j| j.kind == "mail" && j.last_error.is_some())
+                .find(|j| j.kind == "mail" && j.error.is_some())
                 .unwrap();
             assert_eq!(job.attempts, attempt);
+            assert_eq!(job.error, Some("job-error-mail"));
             if attempt < 5 {
                 assert_eq!(job.status, "queued");
                 let wait = (job.run_at - t.clock_now()) / 1_000_000;
@@ -219,6 +220,9 @@ async fn failing_jobs_back_off_then_die_and_can_be_retried() {
             .await
             .unwrap();
         assert!(page.contains("morte") && page.contains("/retry"), "{page}");
+        // The error shown is the generic one, never the network's answer.
+        assert!(page.contains(&generic_error(Language::Fr)), "{page}");
+        assert!(!page.contains(&closed.to_string()), "{page}");
         let dead: Vec<Value> = t
             .client()
             .get(t.api("/jobs?status=dead"))
@@ -331,6 +335,11 @@ async fn the_audit_log_export_runs_as_a_job() {
     }
 }
 
+/// The message a workspace sees for any failed delivery, in `lang`.
+fn generic_error(lang: Language) -> String {
+    mesure_i18n::t(lang, "job-error-mail")
+}
+
 /// Workspaces may use their own SMTP server, on this machine too, and a delivery may take
 /// `secs` seconds at most.
 fn smtp_policy(secs: u64) -> MailPolicy {
@@ -375,7 +384,7 @@ async fn set_smtp(
         .unwrap()
 }
 
-async fn mail_jobs(t: &TestApp, ctx: &mesure_services::Ctx) -> Vec<mesure_store::jobs::JobRow> {
+async fn mail_jobs(t: &TestApp, ctx: &mesure_services::Ctx) -> Vec<mesure_services::jobs::JobView> {
     mesure_services::jobs::list(&t.app, ctx, None)
         .await
         .unwrap()
@@ -462,13 +471,13 @@ async fn a_silent_smtp_server_is_given_up_within_the_bound_and_stalls_no_other_w
             .filter(|j| j.status == "running")
             .count();
         assert_eq!(running, 1);
-        // The hanging delivery gives up within the bound.
+        // The hanging delivery gives up within the bound, with the generic message.
         assert!(
             eventually(Duration::from_secs(BOUND + 5), async || {
                 mail_jobs(&t, &mute.owner.ctx)
                     .await
                     .iter()
-                    .any(|j| j.last_error.is_some())
+                    .any(|j| j.error.is_some())
             })
             .await
         );
@@ -480,9 +489,10 @@ async fn a_silent_smtp_server_is_given_up_within_the_bound_and_stalls_no_other_w
         let failed: Vec<_> = mail_jobs(&t, &mute.owner.ctx)
             .await
             .into_iter()
-            .filter(|j| j.last_error.is_some())
+            .filter(|j| j.error.is_some())
             .collect();
         assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].error, Some("job-error-mail"));
         assert_eq!(
             (failed[0].status.as_str(), failed[0].attempts),
             ("queued", 1)
@@ -490,6 +500,86 @@ async fn a_silent_smtp_server_is_given_up_within_the_bound_and_stalls_no_other_w
         let got = received(&smtp.maildir);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0]["to"], "vive@vive.example.org");
+    }
+}
+
+#[tokio::test]
+async fn closed_and_silent_ports_show_the_same_generic_error() {
+    for backend in backends() {
+        let t = spawn_with(
+            backend,
+            Options {
+                mail: smtp_policy(2),
+                ..Default::default()
+            },
+        )
+        .await;
+        let closed_ws = t.tenant("Agence Fermee").await;
+        let silent_ws = t.tenant("Agence Silencieuse").await;
+        t.run_jobs().await;
+        let (silent, _) = silent_server().await;
+        let closed = free_port();
+        let r = set_smtp(
+            &t,
+            &closed_ws.owner.token,
+            "Agence Fermee",
+            "127.0.0.1",
+            closed,
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        let r = set_smtp(
+            &t,
+            &silent_ws.owner.token,
+            "Agence Silencieuse",
+            "127.0.0.1",
+            silent,
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        t.person(closed_ws.ws, "a@fermee.example.org", Role::Staff, None)
+            .await;
+        t.person(silent_ws.ws, "b@silencieuse.example.org", Role::Staff, None)
+            .await;
+        let started = Instant::now();
+        assert_eq!(t.run_jobs().await, 2);
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{:?}",
+            started.elapsed()
+        );
+        let mut seen = vec![];
+        for (ten, port) in [(&closed_ws, closed), (&silent_ws, silent)] {
+            let jobs: Vec<Value> = t
+                .client()
+                .get(t.api("/jobs?status=queued"))
+                .bearer_auth(&ten.owner.token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(jobs.len(), 1, "{jobs:?}");
+            assert_eq!(jobs[0]["last_error_code"], "job-error-mail");
+            seen.push(jobs[0]["last_error"].as_str().unwrap().to_string());
+            let c = t.client();
+            t.login(&c, &ten.owner.email, PASSWORD).await;
+            let page = t.text(&c, "/settings/jobs").await;
+            assert!(page.contains(&generic_error(Language::Fr)), "{page}");
+            for leak in [
+                "refused",
+                "os error",
+                "timed out",
+                "no answer",
+                "Connection",
+                &format!(":{port}"),
+            ] {
+                assert!(!page.contains(leak), "{leak} in {page}");
+            }
+        }
+        assert_eq!(seen[0], seen[1]);
+        assert_eq!(seen[0], generic_error(Language::Fr));
     }
 }
 
@@ -672,7 +762,7 @@ async fn the_worker_applies_the_operators_policy_to_stored_settings() {
             let failed = mail_jobs(&t, &ten.owner.ctx)
                 .await
                 .into_iter()
-                .filter(|j| j.last_error.is_some())
+                .filter(|j| j.error == Some("job-error-mail"))
                 .count();
             assert_eq!(failed, i + 1, "{host}");
         }

@@ -363,7 +363,12 @@ pub struct JobOut {
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at: String,
+    /// Why the last attempt failed, in the caller's language: a generic message (the cause is in
+    /// the server's log only).
     pub last_error: Option<String>,
+    /// The same as a stable code: `job-error-mail`, `job-error-mail-address` or
+    /// `job-error-internal`.
+    pub last_error_code: Option<String>,
     pub created_at: String,
 }
 
@@ -400,7 +405,8 @@ pub async fn list_jobs(
                 attempts: j.attempts,
                 max_attempts: j.max_attempts,
                 run_at: rfc3339(j.run_at),
-                last_error: j.last_error,
+                last_error: j.error.map(|k| mesure_i18n::t(c.ctx.language, k)),
+                last_error_code: j.error.map(str::to_string),
                 created_at: rfc3339(j.created_at),
             })
             .collect(),

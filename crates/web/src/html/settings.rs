@@ -13,7 +13,6 @@ use mesure_domain::{Action, Role};
 use mesure_i18n::t;
 use mesure_services::workspaces::SettingsForm;
 use mesure_services::{ServiceError, auth, jobs, users, workspaces};
-use mesure_store::jobs::JobRow;
 use mesure_store::tokens::TokenRow;
 use mesure_store::users::UserRow;
 
@@ -527,7 +526,7 @@ pub async fn token_revoke(
 #[template(path = "settings_jobs.html")]
 struct JobsPage {
     base: Base,
-    jobs: Vec<JobRow>,
+    jobs: Vec<jobs::JobView>,
     counts: Vec<(String, i64)>,
     status: String,
     can_retry: bool,
