@@ -45,6 +45,8 @@ async fn main() -> Result<()> {
         base_url: "http://127.0.0.1".into(),
         data_dir: std::env::temp_dir(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
+        mail_policy: mesure_services::MailPolicy::default(),
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     };
     let actor = Actor::system("bench");
     let w = mesure_services::workspaces::create(&app, "Bench Agency", &actor)
@@ -92,6 +94,8 @@ fn app_for(db: mesure_store::Db) -> App {
         base_url: "http://127.0.0.1".into(),
         data_dir: std::env::temp_dir(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
+        mail_policy: mesure_services::MailPolicy::default(),
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     }
 }
 

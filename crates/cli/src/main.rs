@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use mesure_domain::WorkspaceId;
 use mesure_services::audit::Actor;
-use mesure_services::{App, SystemClock};
+use mesure_services::{App, MailPolicy, SystemClock};
 use mesure_store::{Db, migrate};
 use std::io::Read;
 use std::net::SocketAddr;
@@ -117,6 +117,40 @@ struct ServeArgs {
     /// Do not run the background job worker in this process.
     #[arg(long, env = "MESURE_NO_WORKER", default_value_t = false)]
     no_worker: bool,
+    /// How many background jobs this process runs at once (never two of one workspace).
+    #[arg(long, env = "MESURE_JOB_CONCURRENCY", default_value_t = 4,
+        value_parser = clap::value_parser!(u16).range(1..=64))]
+    job_concurrency: u16,
+    #[command(flatten)]
+    mail_policy: MailPolicyArgs,
+}
+
+/// What workspaces may do with SMTP settings of their own, and how long a delivery may take.
+#[derive(Args, Clone)]
+struct MailPolicyArgs {
+    /// Let workspaces send through an SMTP server of their own (workspace settings). Off: a new
+    /// SMTP host is refused, stored ones are ignored, and --mail-url sends every workspace's mail.
+    #[arg(long, env = "MESURE_ALLOW_WORKSPACE_SMTP", default_value_t = false)]
+    allow_workspace_smtp: bool,
+    /// Let a workspace's SMTP host be, or resolve to, a loopback, private (RFC 1918), link-local,
+    /// CGNAT, unique-local or unspecified address. The server's own --mail-url is always allowed.
+    #[arg(long, env = "MESURE_ALLOW_PRIVATE_SMTP", default_value_t = false)]
+    allow_private_smtp: bool,
+    /// Longest time one SMTP delivery may take, in seconds (connection, greeting and every
+    /// command included).
+    #[arg(long, env = "MESURE_SMTP_TIMEOUT", default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=60))]
+    smtp_timeout: u64,
+}
+
+impl MailPolicyArgs {
+    fn policy(&self) -> MailPolicy {
+        MailPolicy {
+            allow_workspace_smtp: self.allow_workspace_smtp,
+            allow_private_smtp: self.allow_private_smtp,
+            limits: mesure_mail::Limits::within(std::time::Duration::from_secs(self.smtp_timeout)),
+        }
+    }
 }
 
 /// The layouts `mesure import` reads (docs/import.md).
@@ -209,6 +243,9 @@ enum UserCmd {
         /// Public URL of the server, for the link in the welcome e-mail.
         #[arg(long, env = "MESURE_BASE_URL", default_value = "http://127.0.0.1:8080")]
         base_url: String,
+        /// The workspace SMTP policy for the welcome e-mail (as for `serve`).
+        #[command(flatten)]
+        mail_policy: MailPolicyArgs,
     },
 }
 
@@ -281,6 +318,8 @@ fn app(
         base_url: base_url.to_string(),
         data_dir: args.data_dir.clone(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
+        mail_policy: MailPolicy::default(),
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     })
 }
 
@@ -308,13 +347,15 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
         .base_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", args.bind));
-    let app = app(
+    let mut app = app(
         db,
         &args.db,
         args.mail_url.as_deref(),
         &args.mail_from,
         &base_url,
     )?;
+    app.mail_policy = args.mail_policy.policy();
+    app.job_concurrency = usize::from(args.job_concurrency);
     if demo {
         use mesure_services::demo::{DEMO_LOGINS, DEMO_PASSWORD, Seeded, seed};
         let seeded = seed(&app)
@@ -638,16 +679,18 @@ async fn run(cli: Cli) -> Result<()> {
             password_stdin,
             mail_url,
             base_url,
+            mail_policy,
         }) => {
             let pool = open(&db).await?;
             let ws = pick_workspace(&pool, workspace.as_deref()).await?;
-            let app = app(
+            let mut app = app(
                 pool,
                 &db,
                 mail_url.as_deref(),
                 "mesure@localhost.localdomain",
                 &base_url,
             )?;
+            app.mail_policy = mail_policy.policy();
             let password = if password_stdin {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s)?;

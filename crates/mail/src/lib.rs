@@ -1,10 +1,11 @@
 //! Outgoing e-mail: SMTP (plain, STARTTLS or TLS) through lettre, or a file outbox for development.
 #![forbid(unsafe_code)]
 
+pub mod destination;
+mod smtp;
+
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -114,12 +115,83 @@ pub enum MailError {
     Config(String),
     #[error("invalid address: {0}")]
     Address(String),
+    /// The host resolves to an address the sending policy refuses (loopback, private …).
+    #[error("destination refused: {0}")]
+    Refused(String),
+    /// A step, or the whole delivery, took longer than its bound.
+    #[error("timed out: {0}")]
+    Timeout(String),
     #[error("could not send: {0}")]
     Send(String),
 }
 
+/// How long one SMTP delivery may take. Every step has a bound of its own and the whole delivery
+/// (name resolution, connection, greeting, every command, QUIT) ends by `total` at the latest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Resolving the host name, and opening the TCP connection to one of its addresses.
+    pub connect: Duration,
+    /// The TLS handshake, the greeting and EHLO together; then each command (STARTTLS, AUTH,
+    /// MAIL, RCPT, DATA, the message body, QUIT) on its own.
+    pub command: Duration,
+    /// The whole delivery.
+    pub total: Duration,
+}
+
+/// The longest a delivery may ever take.
+pub const MAX_TOTAL: Duration = Duration::from_secs(60);
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::within(MAX_TOTAL)
+    }
+}
+
+impl Limits {
+    /// Default step bounds (10 s to connect, 30 s per command) cut to `total`, itself at most
+    /// [`MAX_TOTAL`].
+    pub fn within(total: Duration) -> Limits {
+        let total = total.min(MAX_TOTAL);
+        Limits {
+            connect: Duration::from_secs(10).min(total),
+            command: Duration::from_secs(30).min(total),
+            total,
+        }
+    }
+}
+
+/// Which addresses an SMTP host may resolve to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Destinations {
+    /// Any address: the operator's own relay.
+    Any,
+    /// Public unicast addresses only ([`destination::is_public`]); a host with any other address
+    /// among its DNS answers is refused.
+    PublicOnly,
+}
+
+/// How a message is sent: the time bounds and the addresses allowed.
+#[derive(Clone, Copy, Debug)]
+pub struct SendOptions {
+    pub limits: Limits,
+    pub destinations: Destinations,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions {
+            limits: Limits::default(),
+            destinations: Destinations::Any,
+        }
+    }
+}
+
 /// Sends one message; errors are worth a retry unless they are `Config` or `Address`.
-pub async fn send(transport: &Transport, msg: &Outgoing) -> Result<(), MailError> {
+pub async fn send(
+    transport: &Transport,
+    msg: &Outgoing,
+    opts: &SendOptions,
+) -> Result<(), MailError> {
     let address = msg
         .from
         .parse()
@@ -154,30 +226,7 @@ pub async fn send(transport: &Transport, msg: &Outgoing) -> Result<(), MailError
                 .await
                 .map_err(|e| MailError::Send(e.to_string()))?;
         }
-        Transport::Smtp(s) => {
-            let builder = match s.tls.as_str() {
-                "tls" | "starttls" => {
-                    let params = TlsParameters::new(s.host.clone())
-                        .map_err(|e| MailError::Config(e.to_string()))?;
-                    let tls = if s.tls == "tls" {
-                        Tls::Wrapper(params)
-                    } else {
-                        Tls::Required(params)
-                    };
-                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host).tls(tls)
-                }
-                _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-            };
-            let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(30)));
-            if let (Some(u), Some(p)) = (&s.username, &s.password) {
-                builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
-            }
-            builder
-                .build()
-                .send(email)
-                .await
-                .map_err(|e| MailError::Send(e.to_string()))?;
-        }
+        Transport::Smtp(s) => smtp::deliver(s, &email, opts).await?,
     }
     tracing::info!(to = %msg.to, subject = %msg.subject, "mail sent");
     Ok(())
@@ -235,10 +284,92 @@ mod display_name_tests {
                 html: "<p>Bonjour</p>".into(),
             };
             assert!(
-                send(&Transport::Outbox(dir.clone()), &msg).await.is_ok(),
+                send(
+                    &Transport::Outbox(dir.clone()),
+                    &msg,
+                    &SendOptions::default()
+                )
+                .await
+                .is_ok(),
                 "{name}"
             );
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn msg() -> Outgoing {
+        Outgoing {
+            from_name: None,
+            from: "agence@example.org".into(),
+            to: "client@example.org".into(),
+            subject: "Test".into(),
+            text: "Bonjour".into(),
+            html: "<p>Bonjour</p>".into(),
+        }
+    }
+
+    fn relay(port: u16) -> Transport {
+        Transport::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_greets_fails_within_the_bound() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        // Accepts and holds every connection, saying nothing.
+        tokio::spawn(async move {
+            let mut held = vec![];
+            while let Ok((s, _)) = listener.accept().await {
+                held.push(s);
+            }
+        });
+        let opts = SendOptions {
+            limits: Limits::within(Duration::from_millis(800)),
+            destinations: Destinations::Any,
+        };
+        let started = Instant::now();
+        let r = send(&relay(port), &msg(), &opts).await;
+        assert!(matches!(r, Err(MailError::Timeout(_))), "{r:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test]
+    async fn public_only_refuses_loopback_before_connecting() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let opts = SendOptions {
+            limits: Limits::within(Duration::from_secs(2)),
+            destinations: Destinations::PublicOnly,
+        };
+        for host in ["127.0.0.1", "localhost", "[::1]"] {
+            let t = Transport::parse(&format!("smtp://{host}:{port}?tls=none")).unwrap();
+            let r = send(&t, &msg(), &opts).await;
+            assert!(matches!(r, Err(MailError::Refused(_))), "{host}: {r:?}");
+        }
+        // Nothing reached the listener.
+        let accepted = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await;
+        assert!(accepted.is_err());
+    }
+
+    #[test]
+    fn limits_never_exceed_a_minute() {
+        let l = Limits::within(Duration::from_secs(600));
+        assert_eq!(l.total, MAX_TOTAL);
+        assert!(l.connect <= l.total && l.command <= l.total);
+        let l = Limits::within(Duration::from_secs(2));
+        assert_eq!(
+            (l.connect, l.command),
+            (Duration::from_secs(2), Duration::from_secs(2))
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! The job queue's producer and worker: enqueue in the caller's transaction; the worker claims
-//! due jobs under a lease, runs them, and retries failures with exponential backoff until dead.
+//! due jobs under a lease, runs a few at once (never two of one workspace), and retries failures
+//! with exponential backoff until dead. A failure shows the workspace a generic message (a
+//! catalogue key); its cause goes to the server log.
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::{Action, JobId, WorkspaceId};
 use mesure_store::jobs::{self, JobRow};
@@ -49,23 +51,73 @@ pub fn backoff_us(attempt: i32) -> i64 {
     (10_000_000i64.saturating_mul(2i64.saturating_pow(exp))).min(3_600_000_000)
 }
 
-/// Claims and runs one due job; returns whether there was one.
-pub async fn run_once(app: &App) -> Result<bool> {
-    let mut tx = app.db.begin().await?;
-    let job = jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?;
-    tx.commit().await?;
-    let Some(job) = job else { return Ok(false) };
+/// Why a job failed: what the workspace may see (a catalogue key) and what only the server log
+/// gets (the cause, which may name hosts, ports and network errors).
+#[derive(Debug)]
+pub struct Failure {
+    pub key: &'static str,
+    pub detail: String,
+}
+
+/// A mail job that could not be delivered, whatever the network said (refused, silent, not
+/// resolvable, not allowed, rejected): one message, so the error cannot probe a network.
+pub const ERR_MAIL: &str = "job-error-mail";
+/// A mail job whose sender or recipient address is unusable.
+pub const ERR_MAIL_ADDRESS: &str = "job-error-mail-address";
+/// Any other failure.
+pub const ERR_INTERNAL: &str = "job-error-internal";
+const PUBLIC_ERRORS: [&str; 3] = [ERR_MAIL, ERR_MAIL_ADDRESS, ERR_INTERNAL];
+
+impl Failure {
+    fn internal(detail: impl Into<String>) -> Failure {
+        Failure {
+            key: ERR_INTERNAL,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The catalogue key of a stored `last_error`: older rows held the cause itself, which is
+/// never shown; they read as an internal failure.
+pub fn public_error(stored: &str) -> &'static str {
+    PUBLIC_ERRORS
+        .iter()
+        .find(|k| **k == stored)
+        .copied()
+        .unwrap_or(ERR_INTERNAL)
+}
+
+/// Claims one due job, retrying briefly when another worker was claiming one of the same
+/// workspace at the same moment.
+pub async fn claim(app: &App) -> Result<Option<JobRow>> {
+    for _ in 0..3 {
+        let mut tx = app.db.begin().await?;
+        let claimed = jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?;
+        tx.commit().await?;
+        match claimed {
+            jobs::Claimed::Job(job) => return Ok(Some(job)),
+            jobs::Claimed::Nothing => return Ok(None),
+            jobs::Claimed::Raced => tokio::task::yield_now().await,
+        }
+    }
+    Ok(None)
+}
+
+/// Runs a claimed job and records its outcome: done, or back in the queue after a backoff (dead
+/// after the last attempt). The cause of a failure goes to the log only.
+pub async fn run(app: &App, job: JobRow) -> Result<()> {
     let outcome = execute(app, &job).await;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     match outcome {
         Ok(()) => jobs::complete(&mut tx.conn(), job.workspace_id, job.id, now).await?,
-        Err(e) => {
-            tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
+        Err(f) => {
+            tracing::warn!(job = %job.id, workspace = %job.workspace_id, kind = %job.kind,
+                attempt = job.attempts, error = %f.detail, shown = f.key, "job failed");
             jobs::fail(
                 &mut tx.conn(),
                 &job,
-                &e,
+                f.key,
                 now,
                 now + backoff_us(job.attempts),
             )
@@ -73,19 +125,28 @@ pub async fn run_once(app: &App) -> Result<bool> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Claims and runs one due job; returns whether there was one.
+pub async fn run_once(app: &App) -> Result<bool> {
+    let Some(job) = claim(app).await? else {
+        return Ok(false);
+    };
+    run(app, job).await?;
     Ok(true)
 }
 
-async fn execute(app: &App, job: &JobRow) -> std::result::Result<(), String> {
+async fn execute(app: &App, job: &JobRow) -> std::result::Result<(), Failure> {
     let ws = WorkspaceId::from_uuid(job.workspace_id);
-    let payload: serde_json::Value =
-        serde_json::from_str(&job.payload).map_err(|e| format!("bad payload: {e}"))?;
+    let payload: serde_json::Value = serde_json::from_str(&job.payload)
+        .map_err(|e| Failure::internal(format!("bad payload: {e}")))?;
     match job.kind.as_str() {
         "mail" => send_mail(app, ws, &payload).await,
         "audit_export" => crate::audit::run_export(app, ws, &payload)
             .await
-            .map_err(|e| e.to_string()),
-        other => Err(format!("unknown job kind {other}")),
+            .map_err(|e| Failure::internal(e.to_string())),
+        other => Err(Failure::internal(format!("unknown job kind {other}"))),
     }
 }
 
@@ -93,32 +154,41 @@ async fn send_mail(
     app: &App,
     ws: WorkspaceId,
     payload: &serde_json::Value,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Failure> {
     let field = |k: &str| {
         payload
             .get(k)
             .and_then(|v| v.as_str())
             .map(str::to_string)
-            .ok_or(format!("missing {k}"))
+            .ok_or_else(|| Failure::internal(format!("missing {k}")))
     };
     let w = {
-        let mut conn = app.db.read().await.map_err(|e| e.to_string())?;
+        let mut conn = app
+            .db
+            .read()
+            .await
+            .map_err(|e| Failure::internal(e.to_string()))?;
         workspaces::get(&mut conn.conn(), ws)
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| Failure::internal(e.to_string()))?
     };
-    let transport = match &w.smtp_host {
-        Some(host) => mesure_mail::Transport::Smtp(mesure_mail::SmtpSettings {
-            host: host.clone(),
-            port: w
-                .smtp_port
-                .and_then(|p| u16::try_from(p).ok())
-                .unwrap_or(587),
-            tls: w.smtp_tls.clone(),
-            username: w.smtp_username.clone(),
-            password: w.smtp_password.clone(),
-        }),
-        None => app.default_mail.clone(),
+    let policy = &app.mail_policy;
+    // A workspace's own relay only when the operator allows it; else the server's.
+    let (transport, destinations) = match &w.smtp_host {
+        Some(host) if policy.allow_workspace_smtp => (
+            mesure_mail::Transport::Smtp(mesure_mail::SmtpSettings {
+                host: host.clone(),
+                port: w
+                    .smtp_port
+                    .and_then(|p| u16::try_from(p).ok())
+                    .unwrap_or(587),
+                tls: w.smtp_tls.clone(),
+                username: w.smtp_username.clone(),
+                password: w.smtp_password.clone(),
+            }),
+            policy.workspace_destinations(),
+        ),
+        _ => (app.default_mail.clone(), mesure_mail::Destinations::Any),
     };
     let from = w
         .mail_from
@@ -132,17 +202,32 @@ async fn send_mail(
         text: field("text")?,
         html: field("html")?,
     };
-    mesure_mail::send(&transport, &msg)
+    let opts = mesure_mail::SendOptions {
+        limits: policy.limits,
+        destinations,
+    };
+    mesure_mail::send(&transport, &msg, &opts)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| Failure {
+            key: match e {
+                mesure_mail::MailError::Address(_) => ERR_MAIL_ADDRESS,
+                _ => ERR_MAIL,
+            },
+            detail: format!("{e} (via {transport:?})"),
+        })
 }
 
-/// Runs the worker until `stop` resolves: drains due jobs, then sleeps until notified or a second passes.
+/// Runs the worker until `stop` resolves: keeps up to `app.job_concurrency` jobs running at once
+/// (at most one per workspace, see `store::jobs::claim`), claiming more as slots free up, when
+/// notified, or every second. On stop it waits for the jobs it runs (a mail is bounded by
+/// `mail_policy.limits`).
 pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let slots = app.job_concurrency.max(1);
+    let mut running = tokio::task::JoinSet::new();
     let mut last_cleanup: Option<i64> = None;
     loop {
         if *stop.borrow() {
-            return;
+            break;
         }
         let now = app.now();
         if last_cleanup.is_none_or(|l| now - l > CLEANUP_EVERY_US) {
@@ -154,17 +239,35 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
                 tracing::warn!(error = %e, "radar sweep failed");
             }
         }
-        match run_once(&app).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "job worker"),
+        while running.len() < slots {
+            match claim(&app).await {
+                Ok(Some(job)) => {
+                    let a = app.clone();
+                    running.spawn(async move {
+                        if let Err(e) = run(&a, job).await {
+                            tracing::error!(error = %e, "job worker");
+                        }
+                    });
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "job worker");
+                    break;
+                }
+            }
         }
         tokio::select! {
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                if let Err(e) = done {
+                    tracing::error!(error = %e, "job task");
+                }
+            }
             _ = app.jobs_notify.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = stop.changed() => {}
         }
     }
+    while running.join_next().await.is_some() {}
 }
 
 /// How often the worker purges expired sessions and idle throttling counters.
@@ -181,10 +284,37 @@ pub async fn cleanup(app: &App) -> Result<u64> {
     Ok(sessions + counters)
 }
 
-pub async fn list(app: &App, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobRow>> {
+/// A job as the workspace sees it: `error` is the catalogue key of the last failure.
+#[derive(Clone, Debug)]
+pub struct JobView {
+    pub id: Uuid,
+    pub kind: String,
+    /// `queued`, `running`, `done` or `dead`
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: i64,
+    pub created_at: i64,
+    pub error: Option<&'static str>,
+}
+
+pub async fn list(app: &App, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobView>> {
     ctx.require(Action::ReadJobs)?;
     let mut conn = app.db.read().await?;
-    Ok(jobs::list(&mut conn.conn(), ctx.workspace, status, 200).await?)
+    let rows = jobs::list(&mut conn.conn(), ctx.workspace, status, 200).await?;
+    Ok(rows
+        .into_iter()
+        .map(|j| JobView {
+            id: j.id,
+            kind: j.kind,
+            status: j.status,
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            run_at: j.run_at,
+            created_at: j.created_at,
+            error: j.last_error.as_deref().map(public_error),
+        })
+        .collect())
 }
 
 pub async fn counts(app: &App, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
@@ -220,6 +350,16 @@ pub async fn retry(app: &App, ctx: &Ctx, id: Uuid) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_causes_are_never_shown() {
+        assert_eq!(public_error(ERR_MAIL), ERR_MAIL);
+        assert_eq!(public_error(ERR_MAIL_ADDRESS), ERR_MAIL_ADDRESS);
+        assert_eq!(
+            public_error("could not send: Connection refused (os error 111)"),
+            ERR_INTERNAL
+        );
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

@@ -50,7 +50,39 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Wakes the job worker when a job is enqueued in this process.
     pub jobs_notify: Arc<tokio::sync::Notify>,
+    /// What the operator lets workspaces do with their own SMTP settings, and the time bounds.
+    pub mail_policy: MailPolicy,
+    /// How many jobs the worker runs at once (never two of one workspace).
+    pub job_concurrency: usize,
 }
+
+/// The operator's mail policy (`serve --allow-workspace-smtp`, `--allow-private-smtp`,
+/// `--smtp-timeout`). The default refuses workspace SMTP hosts.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MailPolicy {
+    /// Workspaces may send through an SMTP server of their own; else their settings are refused
+    /// on input and ignored by the worker, and the server's transport is used.
+    pub allow_workspace_smtp: bool,
+    /// A workspace's SMTP host may be (or resolve to) a loopback, private, link-local, CGNAT,
+    /// unique-local or unspecified address. The server's own `--mail-url` is always allowed.
+    pub allow_private_smtp: bool,
+    /// Bounds of one SMTP delivery.
+    pub limits: mesure_mail::Limits,
+}
+
+impl MailPolicy {
+    /// The addresses a workspace's own SMTP host may lead to.
+    pub fn workspace_destinations(&self) -> mesure_mail::Destinations {
+        if self.allow_private_smtp {
+            mesure_mail::Destinations::Any
+        } else {
+            mesure_mail::Destinations::PublicOnly
+        }
+    }
+}
+
+/// Jobs the worker runs at once unless configured.
+pub const DEFAULT_JOB_CONCURRENCY: usize = 4;
 
 impl App {
     pub fn now(&self) -> i64 {

@@ -1,8 +1,9 @@
 //! Creating workspaces and editing their settings (name, currency, time zone, language, e-mail).
 use crate::audit::{Actor, record};
-use crate::{App, Ctx, Result};
+use crate::{App, Ctx, MailPolicy, Result};
 use mesure_domain::validate::{Checker, is_time_zone};
 use mesure_domain::{Action, Currency, Language, WorkspaceId};
+use mesure_mail::destination;
 use mesure_store::workspaces::{self, WorkspaceRow};
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +60,7 @@ fn audited(w: &WorkspaceRow) -> Audited<'_> {
     }
 }
 
-fn apply(form: &SettingsForm, w: &mut WorkspaceRow) -> Result<()> {
+fn apply(form: &SettingsForm, w: &mut WorkspaceRow, policy: &MailPolicy) -> Result<()> {
     let mut c = Checker::new();
     w.name = c.required("name", &form.name, 120);
     if let Some(code) = form.currency.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -87,7 +88,40 @@ fn apply(form: &SettingsForm, w: &mut WorkspaceRow) -> Result<()> {
         }
     }
     w.mail_from = c.optional_email("mail_from", form.mail_from.as_deref());
-    w.smtp_host = c.optional("smtp_host", form.smtp_host.as_deref(), 253);
+    let host = c.optional("smtp_host", form.smtp_host.as_deref(), 253);
+    if policy.allow_workspace_smtp {
+        apply_smtp(&mut c, form, host, policy, w);
+    } else if host.is_some() && host != w.smtp_host {
+        // The SMTP settings are the operator's: stored ones are kept (and ignored by the worker),
+        // a new host is refused.
+        c.add("smtp_host", "err-smtp-not-allowed");
+    }
+    c.finish()?;
+    Ok(())
+}
+
+/// The workspace's own SMTP settings, when the operator allows them. A host must be a DNS name or
+/// an IP address; unless private destinations are allowed, not a literal loopback, private,
+/// link-local, CGNAT, unique-local or unspecified address, nor `localhost` (names are checked
+/// again after resolution when mail is sent).
+fn apply_smtp(
+    c: &mut Checker,
+    form: &SettingsForm,
+    host: Option<String>,
+    policy: &MailPolicy,
+    w: &mut WorkspaceRow,
+) {
+    if let Some(h) = &host {
+        if !destination::is_host(h) {
+            c.add("smtp_host", "err-smtp-host");
+        } else if !policy.allow_private_smtp
+            && (destination::literal_ip(h).is_some_and(|ip| !destination::is_public(ip))
+                || destination::is_local_name(h))
+        {
+            c.add("smtp_host", "err-smtp-host-private");
+        }
+    }
+    w.smtp_host = host;
     w.smtp_port = match form
         .smtp_port
         .as_deref()
@@ -122,8 +156,6 @@ fn apply(form: &SettingsForm, w: &mut WorkspaceRow) -> Result<()> {
     if w.smtp_host.is_none() {
         w.smtp_password = None;
     }
-    c.finish()?;
-    Ok(())
 }
 
 /// Creates a workspace (command line, demo, tests).
@@ -150,6 +182,7 @@ pub async fn create(app: &App, name: &str, actor: &Actor) -> Result<WorkspaceRow
             ..Default::default()
         },
         &mut w,
+        &app.mail_policy,
     )?;
     let mut tx = app.db.begin().await?;
     workspaces::insert(&mut tx.conn(), &w).await?;
@@ -179,7 +212,7 @@ pub async fn update(app: &App, ctx: &Ctx, form: &SettingsForm) -> Result<Workspa
     let mut tx = app.db.begin().await?;
     let before = workspaces::get(&mut tx.conn(), ctx.workspace).await?;
     let mut after = before.clone();
-    apply(form, &mut after)?;
+    apply(form, &mut after, &app.mail_policy)?;
     workspaces::update(&mut tx.conn(), &after).await?;
     record(
         &mut tx.conn(),

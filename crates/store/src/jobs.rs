@@ -1,6 +1,7 @@
 //! The durable job queue: rows with a status, a due time and a lease. Enqueued in the transaction
-//! of the change that needs them; claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL and by the
-//! single worker on SQLite (whose write transactions are serialised anyway).
+//! of the change that needs them; claimed one at a time, at most one running job per workspace,
+//! with `FOR UPDATE SKIP LOCKED` on PostgreSQL (several processes) and inside SQLite's serialised
+//! write transactions.
 use crate::{Conn, Result, StoreError, on};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
@@ -35,10 +36,32 @@ pub async fn insert(c: &mut Conn<'_>, j: &JobRow) -> Result<()> {
     Ok(())
 }
 
-/// Claims the next due job (or one whose lease expired) for `lease_us`; call inside a transaction.
-pub async fn claim(c: &mut Conn<'_>, now: i64, lease_us: i64) -> Result<Option<JobRow>> {
+/// What a claim found.
+#[derive(Debug)]
+pub enum Claimed {
+    /// A job, now `running` under a lease.
+    Job(JobRow),
+    /// No job is due outside the workspaces that have one running.
+    Nothing,
+    /// Another worker was claiming a job of the same workspace at the same moment; try again.
+    Raced,
+}
+
+/// Claims the next due job (or one whose lease expired) for `lease_us`; call inside a
+/// transaction. Never two jobs of one workspace at once: a workspace with a job running under a
+/// live lease is skipped, so one tenant's slow jobs hold one worker slot, never the others'.
+///
+/// On PostgreSQL several processes claim at once: the job row is taken with
+/// `FOR UPDATE SKIP LOCKED` (no job is claimed twice), then the workspace's row with
+/// `FOR NO KEY UPDATE SKIP LOCKED` (held until commit, so two claimers of one workspace cannot
+/// pass together; foreign-key checks take weaker locks and are not blocked) and the workspace is
+/// checked again for a running job another claimer committed meanwhile. On SQLite write
+/// transactions are serialised, so the first check is enough.
+pub async fn claim(c: &mut Conn<'_>, now: i64, lease_us: i64) -> Result<Claimed> {
     let pick = format!(
-        "SELECT {COLS} FROM jobs WHERE (status = 'queued' AND run_at <= $1) OR (status = 'running' AND locked_until < $1) ORDER BY run_at, id LIMIT 1"
+        "SELECT {COLS} FROM jobs j WHERE ((j.status = 'queued' AND j.run_at <= $1) OR (j.status = 'running' AND j.locked_until < $1)) \
+         AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.workspace_id = j.workspace_id AND r.status = 'running' AND r.locked_until >= $1) \
+         ORDER BY j.run_at, j.id LIMIT 1"
     );
     let job = match c {
         Conn::Sqlite(c) => {
@@ -49,20 +72,45 @@ pub async fn claim(c: &mut Conn<'_>, now: i64, lease_us: i64) -> Result<Option<J
         }
         Conn::Pg(c) => {
             let sql = format!("{pick} FOR UPDATE SKIP LOCKED");
-            sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            let job = sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(now)
                 .fetch_optional(&mut **c)
-                .await?
+                .await?;
+            if let Some(j) = &job {
+                let locked: Option<(Uuid,)> = sqlx::query_as(
+                    "SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
+                )
+                .bind(j.workspace_id)
+                .fetch_optional(&mut **c)
+                .await?;
+                if locked.is_none() {
+                    return Ok(Claimed::Raced);
+                }
+                let busy: Option<(Uuid,)> = sqlx::query_as(
+                    "SELECT id FROM jobs WHERE workspace_id = $1 AND status = 'running' AND locked_until >= $2 AND id <> $3 LIMIT 1",
+                )
+                .bind(j.workspace_id)
+                .bind(now)
+                .bind(j.id)
+                .fetch_optional(&mut **c)
+                .await?;
+                if busy.is_some() {
+                    return Ok(Claimed::Raced);
+                }
+            }
+            job
         }
     };
-    let Some(mut job) = job else { return Ok(None) };
+    let Some(mut job) = job else {
+        return Ok(Claimed::Nothing);
+    };
     job.status = "running".into();
     job.attempts += 1;
     job.locked_until = Some(now + lease_us);
     on!(c, c => sqlx::query("UPDATE jobs SET status = 'running', attempts = $3, locked_until = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
         .bind(job.workspace_id).bind(job.id).bind(job.attempts).bind(job.locked_until).bind(now)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(Some(job))
+    Ok(Claimed::Job(job))
 }
 
 pub async fn complete(c: &mut Conn<'_>, ws: Uuid, id: Uuid, now: i64) -> Result<()> {
@@ -72,6 +120,7 @@ pub async fn complete(c: &mut Conn<'_>, ws: Uuid, id: Uuid, now: i64) -> Result<
 }
 
 /// Records a failure: back to the queue at `retry_at`, or `dead` when attempts are used up.
+/// `error` is what the workspace may see (a catalogue key), never the cause's detail.
 pub async fn fail(
     c: &mut Conn<'_>,
     job: &JobRow,

@@ -72,6 +72,24 @@ pub struct Options {
     pub dir: Option<PathBuf>,
     /// Leave the new database empty, without the migrations.
     pub unmigrated: bool,
+    /// The operator's mail policy (`serve --allow-workspace-smtp`, `--allow-private-smtp`,
+    /// `--smtp-timeout`); the default is the server's: no workspace SMTP, a 60 s bound.
+    pub mail: mesure_services::MailPolicy,
+}
+
+impl Options {
+    /// Workspaces may use their own SMTP server, on this machine too (the tests' SMTP server
+    /// listens on 127.0.0.1).
+    pub fn local_smtp() -> Options {
+        Options {
+            mail: mesure_services::MailPolicy {
+                allow_workspace_smtp: true,
+                allow_private_smtp: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
 }
 
 /// A new empty database for a test: a SQLite file in `dir`, or a PostgreSQL database made from
@@ -143,6 +161,8 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         base_url: url.clone(),
         data_dir: dir.clone(),
         jobs_notify: Arc::new(tokio::sync::Notify::new()),
+        mail_policy: opts.mail,
+        job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     };
     let state = mesure_web::AppState {
         app: app.clone(),

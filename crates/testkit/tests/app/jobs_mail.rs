@@ -1,11 +1,14 @@
 //! The job queue and e-mail: welcome mails delivered to a real SMTP server (aiosmtpd) in the
 //! recipient's language, retries with backoff until dead, and the audit-log export job.
-use mesure_domain::Role;
-use mesure_testkit::{Options, PASSWORD, backends, hidden, spawn_with};
+use mesure_domain::{Language, Role};
+use mesure_services::MailPolicy;
+use mesure_testkit::{Options, PASSWORD, TestApp, backends, hidden, spawn_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Python with aiosmtpd: `MESURE_TEST_PYTHON`, else the repository's `.venv`, else `python3`.
 fn python() -> PathBuf {
@@ -105,7 +108,7 @@ fn received(maildir: &Path) -> Vec<Value> {
 #[tokio::test]
 async fn welcome_mails_reach_a_real_smtp_server_in_the_recipients_language() {
     for backend in backends() {
-        let t = spawn_with(backend, Options::default()).await;
+        let t = spawn_with(backend, Options::local_smtp()).await;
         let ten = t.tenant("Agence Mail").await;
         t.run_jobs().await; // the tenant's own welcome mails go to the file outbox
         let smtp = start_smtp(&t.dir).await;
@@ -171,7 +174,7 @@ async fn welcome_mails_reach_a_real_smtp_server_in_the_recipients_language() {
 #[tokio::test]
 async fn failing_jobs_back_off_then_die_and_can_be_retried() {
     for backend in backends() {
-        let t = spawn_with(backend, Options::default()).await;
+        let t = spawn_with(backend, Options::local_smtp()).await;
         let ten = t.tenant("Agence Panne").await;
         t.run_jobs().await;
         let closed = free_port();
@@ -188,9 +191,10 @@ async fn failing_jobs_back_off_then_die_and_can_be_retried() {
                 .await
                 .unwrap()
                 .into_iter()
-                .find(|j| j.kind == "mail" && j.last_error.is_some())
+                .find(|j| j.kind == "mail" && j.error.is_some())
                 .unwrap();
             assert_eq!(job.attempts, attempt);
+            assert_eq!(job.error, Some("job-error-mail"));
             if attempt < 5 {
                 assert_eq!(job.status, "queued");
                 let wait = (job.run_at - t.clock_now()) / 1_000_000;
@@ -216,6 +220,9 @@ async fn failing_jobs_back_off_then_die_and_can_be_retried() {
             .await
             .unwrap();
         assert!(page.contains("morte") && page.contains("/retry"), "{page}");
+        // The error shown is the generic one, never the network's answer.
+        assert!(page.contains(&generic_error(Language::Fr)), "{page}");
+        assert!(!page.contains(&closed.to_string()), "{page}");
         let dead: Vec<Value> = t
             .client()
             .get(t.api("/jobs?status=dead"))
@@ -325,5 +332,504 @@ async fn the_audit_log_export_runs_as_a_job() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
+    }
+}
+
+/// The message a workspace sees for any failed delivery, in `lang`.
+fn generic_error(lang: Language) -> String {
+    mesure_i18n::t(lang, "job-error-mail")
+}
+
+/// Workspaces may use their own SMTP server, on this machine too, and a delivery may take
+/// `secs` seconds at most.
+fn smtp_policy(secs: u64) -> MailPolicy {
+    MailPolicy {
+        allow_workspace_smtp: true,
+        allow_private_smtp: true,
+        limits: mesure_mail::Limits::within(Duration::from_secs(secs)),
+    }
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never says a word; its port and the
+/// number of connections it took.
+async fn silent_server() -> (u16, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    tokio::spawn(async move {
+        let mut held = vec![];
+        while let Ok((s, _)) = listener.accept().await {
+            c.fetch_add(1, Ordering::SeqCst);
+            held.push(s);
+        }
+    });
+    (port, count)
+}
+
+/// Points a workspace's mail at `host:port` (no TLS) through the API.
+async fn set_smtp(
+    t: &TestApp,
+    token: &str,
+    name: &str,
+    host: &str,
+    port: u16,
+) -> reqwest::Response {
+    t.client()
+        .put(t.api("/workspace"))
+        .bearer_auth(token)
+        .json(&json!({"name": name, "smtp_host": host, "smtp_port": port, "smtp_tls": "none"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn mail_jobs(t: &TestApp, ctx: &mesure_services::Ctx) -> Vec<mesure_services::jobs::JobView> {
+    mesure_services::jobs::list(&t.app, ctx, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.kind == "mail")
+        .collect()
+}
+
+/// Polls `check` every 50 ms for up to `within`; returns whether it came true.
+async fn eventually<F: AsyncFnMut() -> bool>(within: Duration, mut check: F) -> bool {
+    let until = Instant::now() + within;
+    while Instant::now() < until {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    check().await
+}
+
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_silent_smtp_server_is_given_up_within_the_bound_and_stalls_no_other_workspace() {
+    const BOUND: u64 = 4;
+    for backend in backends() {
+        let t = spawn_with(
+            backend,
+            Options {
+                worker: true,
+                mail: smtp_policy(BOUND),
+                ..Options::default()
+            },
+        )
+        .await;
+        let mute = t.tenant("Agence Muette").await;
+        let live = t.tenant("Agence Vive").await;
+        // Their own welcome mails go to the file outbox first.
+        assert!(
+            eventually(Duration::from_secs(10), async || {
+                let mut all = mail_jobs(&t, &mute.owner.ctx).await;
+                all.extend(mail_jobs(&t, &live.owner.ctx).await);
+                all.iter().all(|j| j.status == "done")
+            })
+            .await
+        );
+        let (silent, connections) = silent_server().await;
+        let smtp = start_smtp(&t.dir).await;
+        let r = set_smtp(&t, &mute.owner.token, "Agence Muette", "127.0.0.1", silent).await;
+        assert_eq!(r.status(), 200);
+        let r = set_smtp(&t, &live.owner.token, "Agence Vive", "127.0.0.1", smtp.port).await;
+        assert_eq!(r.status(), 200);
+        for i in 0..3 {
+            t.person(
+                mute.ws,
+                &format!("p{i}@muette.example.org"),
+                Role::Staff,
+                None,
+            )
+            .await;
+        }
+        // The first of them hangs on the silent server.
+        assert!(
+            eventually(Duration::from_secs(10), async || {
+                connections.load(Ordering::SeqCst) >= 1
+            })
+            .await
+        );
+        let hung = Instant::now();
+        t.person(live.ws, "vive@vive.example.org", Role::Staff, None)
+            .await;
+        let new = smtp.maildir.join("new");
+        assert!(
+            eventually(Duration::from_secs(BOUND), async || files_in(&new) == 1).await,
+            "the other workspace's mail waited"
+        );
+        assert!(hung.elapsed() < Duration::from_secs(BOUND));
+        // Meanwhile the silent workspace holds one worker slot: one connection, one job running.
+        assert_eq!(connections.load(Ordering::SeqCst), 1);
+        let running = mail_jobs(&t, &mute.owner.ctx)
+            .await
+            .into_iter()
+            .filter(|j| j.status == "running")
+            .count();
+        assert_eq!(running, 1);
+        // The hanging delivery gives up within the bound, with the generic message.
+        assert!(
+            eventually(Duration::from_secs(BOUND + 5), async || {
+                mail_jobs(&t, &mute.owner.ctx)
+                    .await
+                    .iter()
+                    .any(|j| j.error.is_some())
+            })
+            .await
+        );
+        assert!(
+            hung.elapsed() < Duration::from_secs(BOUND + 2),
+            "gave up after {:?}",
+            hung.elapsed()
+        );
+        let failed: Vec<_> = mail_jobs(&t, &mute.owner.ctx)
+            .await
+            .into_iter()
+            .filter(|j| j.error.is_some())
+            .collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].error, Some("job-error-mail"));
+        assert_eq!(
+            (failed[0].status.as_str(), failed[0].attempts),
+            ("queued", 1)
+        );
+        let got = received(&smtp.maildir);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["to"], "vive@vive.example.org");
+    }
+}
+
+#[tokio::test]
+async fn closed_and_silent_ports_show_the_same_generic_error() {
+    for backend in backends() {
+        let t = spawn_with(
+            backend,
+            Options {
+                mail: smtp_policy(2),
+                ..Default::default()
+            },
+        )
+        .await;
+        let closed_ws = t.tenant("Agence Fermee").await;
+        let silent_ws = t.tenant("Agence Silencieuse").await;
+        t.run_jobs().await;
+        let (silent, _) = silent_server().await;
+        let closed = free_port();
+        let r = set_smtp(
+            &t,
+            &closed_ws.owner.token,
+            "Agence Fermee",
+            "127.0.0.1",
+            closed,
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        let r = set_smtp(
+            &t,
+            &silent_ws.owner.token,
+            "Agence Silencieuse",
+            "127.0.0.1",
+            silent,
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        t.person(closed_ws.ws, "a@fermee.example.org", Role::Staff, None)
+            .await;
+        t.person(silent_ws.ws, "b@silencieuse.example.org", Role::Staff, None)
+            .await;
+        let started = Instant::now();
+        assert_eq!(t.run_jobs().await, 2);
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{:?}",
+            started.elapsed()
+        );
+        let mut seen = vec![];
+        for (ten, port) in [(&closed_ws, closed), (&silent_ws, silent)] {
+            let jobs: Vec<Value> = t
+                .client()
+                .get(t.api("/jobs?status=queued"))
+                .bearer_auth(&ten.owner.token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(jobs.len(), 1, "{jobs:?}");
+            assert_eq!(jobs[0]["last_error_code"], "job-error-mail");
+            seen.push(jobs[0]["last_error"].as_str().unwrap().to_string());
+            let c = t.client();
+            t.login(&c, &ten.owner.email, PASSWORD).await;
+            let page = t.text(&c, "/settings/jobs").await;
+            assert!(page.contains(&generic_error(Language::Fr)), "{page}");
+            for leak in [
+                "refused",
+                "os error",
+                "timed out",
+                "no answer",
+                "Connection",
+                &format!(":{port}"),
+            ] {
+                assert!(!page.contains(leak), "{leak} in {page}");
+            }
+        }
+        assert_eq!(seen[0], seen[1]);
+        assert_eq!(seen[0], generic_error(Language::Fr));
+    }
+}
+
+#[tokio::test]
+async fn workspace_smtp_hosts_follow_the_operators_policy() {
+    for backend in backends() {
+        let put = async |t: &TestApp, token: &str, body: Value| {
+            let r = t
+                .client()
+                .put(t.api("/workspace"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        };
+        // By default the server's relay sends for every workspace: a host of its own is refused.
+        let t = spawn_with(backend, Options::default()).await;
+        let ten = t.tenant("Agence Regle").await;
+        let (status, p) = put(
+            &t,
+            &ten.owner.token,
+            json!({"name": "Agence Regle", "smtp_host": "smtp.example.org"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(p["errors"][0]["field"], "smtp_host");
+        assert_eq!(
+            p["errors"][0]["message"],
+            mesure_i18n::t(Language::Fr, "err-smtp-not-allowed")
+        );
+        let (status, w) = put(
+            &t,
+            &ten.owner.token,
+            json!({"name": "Agence Regle", "mail_from": "bonjour@regle.example.org"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{w}");
+        assert_eq!(w["smtp_allowed"], false);
+        // The page hides the SMTP fields and says why.
+        let c = t.client();
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let page = t.text(&c, "/settings/workspace").await;
+        assert!(page.contains("id=\"smtp-disabled\""), "{page}");
+        assert!(!page.contains("name=\"smtp_host\""), "{page}");
+
+        // Workspace SMTP allowed, but not towards this machine or a private network.
+        let t = spawn_with(
+            backend,
+            Options {
+                mail: MailPolicy {
+                    allow_workspace_smtp: true,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await;
+        let ten = t.tenant("Agence Regle").await;
+        for host in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.5.4",
+            "192.168.1.20",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "[::1]",
+            "fd00::25",
+            "fe80::1",
+            "::ffff:192.168.1.1",
+            "localhost",
+        ] {
+            let (status, p) = put(
+                &t,
+                &ten.owner.token,
+                json!({"name": "Agence Regle", "smtp_host": host, "smtp_port": 25}),
+            )
+            .await;
+            assert_eq!(status, 422, "{host}: {p}");
+            assert_eq!(p["errors"][0]["field"], "smtp_host", "{host}");
+            assert_eq!(
+                p["errors"][0]["message"],
+                mesure_i18n::t(Language::Fr, "err-smtp-host-private"),
+                "{host}"
+            );
+        }
+        let (status, p) = put(
+            &t,
+            &ten.owner.token,
+            json!({"name": "Agence Regle", "smtp_host": "smtp.example.org:25"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{p}");
+        assert_eq!(
+            p["errors"][0]["message"],
+            mesure_i18n::t(Language::Fr, "err-smtp-host")
+        );
+        for host in ["smtp.example.org", "8.8.8.8"] {
+            let (status, w) = put(
+                &t,
+                &ten.owner.token,
+                json!({"name": "Agence Regle", "smtp_host": host, "smtp_port": 587}),
+            )
+            .await;
+            assert_eq!(status, 200, "{host}: {w}");
+            assert_eq!(w["smtp_host"], host);
+            assert_eq!(w["smtp_allowed"], true);
+        }
+        // The settings page says the same.
+        let c = t.client();
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let csrf = t.csrf(&c, "/settings/workspace").await;
+        let r = c
+            .post(format!("{}/settings/workspace", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Agence Regle"),
+                ("smtp_host", "192.168.0.10"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&mesure_i18n::t(Language::Fr, "err-smtp-host-private")),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_worker_applies_the_operators_policy_to_stored_settings() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::local_smtp()).await;
+        let ten = t.tenant("Agence Stockee").await;
+        t.run_jobs().await;
+        let smtp = start_smtp(&t.dir).await;
+        let r = set_smtp(
+            &t,
+            &ten.owner.token,
+            "Agence Stockee",
+            "127.0.0.1",
+            smtp.port,
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        // Workspace SMTP turned off: the stored setting is ignored and the server's transport
+        // (the file outbox here) sends.
+        let mut off = t.app.clone();
+        off.mail_policy.allow_workspace_smtp = false;
+        t.person(ten.ws, "a@stockee.example.org", Role::Staff, None)
+            .await;
+        while mesure_services::jobs::run_once(&off).await.unwrap() {}
+        assert!(received(&smtp.maildir).is_empty());
+        let outbox: Vec<String> = std::fs::read_dir(t.dir.join("outbox"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        assert!(outbox.iter().any(|m| m.contains("a@stockee.example.org")));
+        // Private destinations turned off: a stored host that is, or resolves to, this machine is
+        // refused when sending, before any connection.
+        let mut public_only = t.app.clone();
+        public_only.mail_policy.allow_private_smtp = false;
+        for (i, host) in ["127.0.0.1", "localhost"].into_iter().enumerate() {
+            let r = set_smtp(&t, &ten.owner.token, "Agence Stockee", host, smtp.port).await;
+            assert_eq!(r.status(), 200);
+            t.person(
+                ten.ws,
+                &format!("b{i}@stockee.example.org"),
+                Role::Staff,
+                None,
+            )
+            .await;
+            assert!(mesure_services::jobs::run_once(&public_only).await.unwrap());
+            let failed = mail_jobs(&t, &ten.owner.ctx)
+                .await
+                .into_iter()
+                .filter(|j| j.error == Some("job-error-mail"))
+                .count();
+            assert_eq!(failed, i + 1, "{host}");
+        }
+        assert!(received(&smtp.maildir).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn concurrent_claims_take_each_job_once_and_one_per_workspace() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::default()).await;
+        let one = t.tenant("Agence Une").await;
+        let two = t.tenant("Agence Deux").await;
+        t.run_jobs().await;
+        for ten in [&one, &two] {
+            let mut tx = t.app.db.begin().await.unwrap();
+            for i in 0..5 {
+                mesure_services::jobs::enqueue(
+                    &mut tx.conn(),
+                    &t.app,
+                    ten.ws,
+                    "mail",
+                    &json!({"to": format!("p{i}@example.org")}),
+                )
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        // Eight claimers at once, as several worker slots of several processes would be; none
+        // finishes its job, so each workspace must stay at one claimed job.
+        let mut claimers = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let app = t.app.clone();
+            claimers.spawn(async move {
+                let mut got = vec![];
+                for _ in 0..5 {
+                    if let Some(j) = mesure_services::jobs::claim(&app).await.unwrap() {
+                        got.push((j.workspace_id, j.id));
+                    }
+                }
+                got
+            });
+        }
+        let mut claimed = vec![];
+        while let Some(got) = claimers.join_next().await {
+            claimed.extend(got.unwrap());
+        }
+        claimed.sort();
+        assert_eq!(claimed.len(), 2, "{claimed:?}");
+        assert_eq!(claimed[0].0, one.ws.uuid().min(two.ws.uuid()));
+        assert_eq!(claimed[1].0, one.ws.uuid().max(two.ws.uuid()));
+        // Once a workspace's job is done, its next one can be claimed.
+        let (ws, id) = claimed[0];
+        let mut tx = t.app.db.begin().await.unwrap();
+        mesure_store::jobs::complete(&mut tx.conn(), ws, id, t.clock_now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let next = mesure_services::jobs::claim(&t.app).await.unwrap().unwrap();
+        assert_eq!(next.workspace_id, ws);
+        assert!(
+            mesure_services::jobs::claim(&t.app)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -58,10 +58,13 @@ pub struct WorkspaceOut {
     pub smtp_tls: String,
     pub smtp_username: Option<String>,
     pub smtp_password_set: bool,
+    /// Whether this server lets workspaces send through their own SMTP server; when not, the
+    /// `smtp_*` settings are kept but unused (the server's relay sends) and a new host is refused.
+    pub smtp_allowed: bool,
 }
 
-impl From<mesure_store::workspaces::WorkspaceRow> for WorkspaceOut {
-    fn from(w: mesure_store::workspaces::WorkspaceRow) -> Self {
+impl WorkspaceOut {
+    fn new(w: mesure_store::workspaces::WorkspaceRow, smtp_allowed: bool) -> Self {
         WorkspaceOut {
             id: w.id.to_string(),
             name: w.name,
@@ -74,6 +77,7 @@ impl From<mesure_store::workspaces::WorkspaceRow> for WorkspaceOut {
             smtp_tls: w.smtp_tls,
             smtp_username: w.smtp_username,
             smtp_password_set: w.smtp_password.is_some(),
+            smtp_allowed,
         }
     }
 }
@@ -106,12 +110,13 @@ pub async fn get_workspace(
     c.ctx
         .require(Action::ViewDashboard)
         .map_err(|e| err(&c, e))?;
-    Ok(Json(
-        workspaces::get(&s.app, &c.ctx)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
-    ))
+    let w = workspaces::get(&s.app, &c.ctx)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(WorkspaceOut::new(
+        w,
+        s.app.mail_policy.allow_workspace_smtp,
+    )))
 }
 
 /// Change the workspace settings (owners).
@@ -134,12 +139,13 @@ pub async fn update_workspace(
         smtp_username: b.smtp_username,
         smtp_password: b.smtp_password,
     };
-    Ok(Json(
-        workspaces::update(&s.app, &c.ctx, &form)
-            .await
-            .map_err(|e| err(&c, e))?
-            .into(),
-    ))
+    let w = workspaces::update(&s.app, &c.ctx, &form)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(WorkspaceOut::new(
+        w,
+        s.app.mail_policy.allow_workspace_smtp,
+    )))
 }
 
 /// A staff user.
@@ -357,7 +363,12 @@ pub struct JobOut {
     pub attempts: i32,
     pub max_attempts: i32,
     pub run_at: String,
+    /// Why the last attempt failed, in the caller's language: a generic message (the cause is in
+    /// the server's log only).
     pub last_error: Option<String>,
+    /// The same as a stable code: `job-error-mail`, `job-error-mail-address` or
+    /// `job-error-internal`.
+    pub last_error_code: Option<String>,
     pub created_at: String,
 }
 
@@ -394,7 +405,8 @@ pub async fn list_jobs(
                 attempts: j.attempts,
                 max_attempts: j.max_attempts,
                 run_at: rfc3339(j.run_at),
-                last_error: j.last_error,
+                last_error: j.error.map(|k| mesure_i18n::t(c.ctx.language, k)),
+                last_error_code: j.error.map(str::to_string),
                 created_at: rfc3339(j.created_at),
             })
             .collect(),

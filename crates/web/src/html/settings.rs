@@ -13,7 +13,6 @@ use mesure_domain::{Action, Role};
 use mesure_i18n::t;
 use mesure_services::workspaces::SettingsForm;
 use mesure_services::{ServiceError, auth, jobs, users, workspaces};
-use mesure_store::jobs::JobRow;
 use mesure_store::tokens::TokenRow;
 use mesure_store::users::UserRow;
 
@@ -152,6 +151,8 @@ struct WorkspacePage {
     languages: Vec<(String, String)>,
     tls: Vec<(String, String)>,
     has_password: bool,
+    /// The operator lets workspaces use their own SMTP server (else the fields are hidden).
+    smtp_allowed: bool,
 }
 
 async fn workspace_page(
@@ -200,6 +201,7 @@ async fn workspace_page(
             languages: language_options(lang),
             tls,
             has_password: w.smtp_password.is_some(),
+            smtp_allowed: s.app.mail_policy.allow_workspace_smtp,
         },
     )
 }
@@ -524,7 +526,7 @@ pub async fn token_revoke(
 #[template(path = "settings_jobs.html")]
 struct JobsPage {
     base: Base,
-    jobs: Vec<JobRow>,
+    jobs: Vec<jobs::JobView>,
     counts: Vec<(String, i64)>,
     status: String,
     can_retry: bool,
