@@ -103,6 +103,7 @@ pub fn routes() -> (
         .routes(routes!(openapi_json))
         .split_for_parts();
     doc.merge(import_doc);
+    finish_document(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     let json: Arc<String> =
         Arc::new(serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into()));
@@ -112,6 +113,82 @@ pub fn routes() -> (
 
 #[derive(Clone)]
 struct OpenApiJson(Arc<String>);
+
+/// What every answer of a status means, for responses declared without a description (OpenAPI
+/// requires one on every response).
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "Success",
+        "201" => "Created",
+        "204" => "Done, no content",
+        "400" => "Malformed request (a problem document)",
+        "401" => "No valid session or bearer token (a problem document)",
+        "403" => "The caller may not do this (a problem document)",
+        "404" => "Not found in the caller's workspace (a problem document)",
+        "409" => "Conflicts with the current state (a problem document)",
+        "413" => "The body is too large (a problem document)",
+        "415" => "Unsupported content type (a problem document)",
+        "422" => "Invalid fields, each named in `errors` (a problem document)",
+        "429" => "Too many attempts (a problem document)",
+        "503" => "The storage cannot serve now; retry later (a problem document with `request_id`)",
+        _ => "See the problem document",
+    }
+}
+
+/// Makes the generated document what client generators need: an operation id per operation
+/// named `tag_function` (`clients_create`), unique; a description on every response; and the
+/// 503 every operation may answer when the storage fails.
+fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+    let problem = || {
+        ResponseBuilder::new()
+            .description(status_description("503"))
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        "Problem",
+                    ))))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.delete.as_mut(),
+            item.patch.as_mut(),
+        ];
+        for op in ops.into_iter().flatten() {
+            let tag = op
+                .tags
+                .as_ref()
+                .and_then(|t| t.first())
+                .cloned()
+                .unwrap_or_else(|| "api".into());
+            if let Some(id) = &op.operation_id
+                && !id.starts_with(&format!("{tag}_"))
+            {
+                op.operation_id = Some(format!("{tag}_{id}"));
+            }
+            for (status, r) in op.responses.responses.iter_mut() {
+                if let RefOr::T(resp) = r
+                    && resp.description.is_empty()
+                {
+                    resp.description = status_description(status).to_string();
+                }
+            }
+            if op.tags.as_ref().is_some_and(|t| t.iter().any(|t| t != "meta")) {
+                op.responses
+                    .responses
+                    .entry("503".into())
+                    .or_insert_with(|| RefOr::T(problem()));
+            }
+        }
+    }
+}
 
 /// The OpenAPI 3.1 document of this API.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
@@ -395,4 +472,30 @@ pub fn paged<T: serde::Serialize>(
         }
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_has_unique_operation_ids_and_described_responses() {
+        let (_, _, doc) = super::routes();
+        let json = serde_json::to_value(&doc).unwrap_or_default();
+        let mut ids = std::collections::BTreeSet::new();
+        for (path, ops) in json["paths"].as_object().into_iter().flatten() {
+            for (method, op) in ops.as_object().into_iter().flatten() {
+                let id = op["operationId"].as_str().unwrap_or_default().to_string();
+                assert!(
+                    ids.insert(id.clone()),
+                    "{method} {path}: operation id {id} is used twice"
+                );
+                for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                    assert!(
+                        r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                        "{method} {path} {status}: no description"
+                    );
+                }
+            }
+        }
+        assert!(ids.contains("clients_create") && ids.contains("contacts_create"));
+    }
 }
