@@ -258,6 +258,31 @@ async fn language_follows_user_setting_then_browser() {
     assert_eq!(r.headers()["location"], "/");
 }
 
+/// A refused login lists its errors in a summary (an alert) that links to each field.
+#[tokio::test]
+async fn a_refused_login_has_an_error_summary() {
+    let t = spawn_app(backends()[0]).await;
+    let ten = t.tenant("Agence Résumé").await;
+    let r = t
+        .login(&t.client(), &ten.owner.email, "wrong-password")
+        .await;
+    assert_eq!(r.status(), 401);
+    let body = r.text().await.unwrap();
+    let summary = body
+        .split("class=\"error-summary\" role=\"alert\"")
+        .nth(1)
+        .expect("an error summary");
+    let summary = summary.split("</div>").next().unwrap();
+    assert!(
+        summary.contains("Certains champs sont à corriger."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("<a href=\"#password\">E-mail ou mot de passe incorrect.</a>"),
+        "{summary}"
+    );
+}
+
 /// The reset link in the newest message of the development outbox.
 fn reset_link(outbox: &std::path::Path) -> Option<String> {
     let mut files: Vec<_> = std::fs::read_dir(outbox)
