@@ -75,8 +75,8 @@ pub fn visitor_language(headers: &HeaderMap) -> Language {
     browser_language(headers).unwrap_or_default()
 }
 
-/// A signed-in person who never chose a language follows the browser (as their profile page
-/// says), and the workspace's language when the browser names none Mesure speaks.
+/// A person signed in with a session who never chose a language follows the browser (as their
+/// profile page says), and the workspace's language when the browser names none Mesure speaks.
 fn follow_browser(r: &mut Resolved, headers: &HeaderMap) {
     let chosen = r.user.language.as_deref().and_then(Language::parse);
     if chosen.is_none() {
@@ -279,13 +279,14 @@ impl FromRequestParts<AppState> for ApiCaller {
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
             let value = auth.to_str().map_err(|_| unauthorized())?;
             let token = value.strip_prefix("Bearer ").ok_or_else(unauthorized)?;
-            let mut r = auth::from_token(&state.app, token, rid.clone())
+            // A token's caller is a program, not a browser: its Accept-Language is not a
+            // person's choice, so the user's language (else the workspace's) stays.
+            let r = auth::from_token(&state.app, token, rid.clone())
                 .await
                 .map_err(|e| match e {
                     ServiceError::Unavailable(_) => ApiError::from_service(e, lang, rid.clone()),
                     _ => unauthorized(),
                 })?;
-            follow_browser(&mut r, &parts.headers);
             return Ok(ApiCaller {
                 ctx: r.ctx,
                 user: r.user,
