@@ -139,3 +139,37 @@ function setupDayPager(table) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("table.grid[data-today]").forEach(setupDayPager);
 });
+
+// The heading a table sits under: the last one before it in the page.
+function headingBefore(el) {
+  for (var n = el; n && n !== document.body; n = n.parentElement) {
+    for (var p = n.previousElementSibling; p; p = p.previousElementSibling) {
+      if (/^H[1-6]$/.test(p.tagName)) return p;
+      var inner = p.querySelectorAll("h1, h2, h3, h4, h5, h6");
+      if (inner.length) return inner[inner.length - 1];
+    }
+  }
+  return null;
+}
+// A table wider than its frame scrolls sideways inside it (narrow screens): when nothing in it
+// can take the keyboard focus, the frame itself takes it (a region named by the table's
+// heading), so the arrow keys scroll it (WCAG 2.1.1). Checked again when the window changes size.
+function setupScrollers() {
+  document.querySelectorAll(".table-wrap").forEach(function (wrap, i) {
+    var over = wrap.scrollWidth > wrap.clientWidth + 1;
+    var focusable = wrap.querySelector("a[href], button, input, select, textarea, [tabindex]:not(.table-wrap)");
+    var heading = over && !focusable && headingBefore(wrap);
+    if (heading) {
+      if (!heading.id) heading.id = "table-heading-" + i;
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-labelledby", heading.id);
+    } else if (wrap.hasAttribute("tabindex")) {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-labelledby");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", setupScrollers);
+window.addEventListener("resize", setupScrollers);

@@ -1,12 +1,13 @@
 // Browser journey of issue 2 in Debian's headless Chromium: log in, create a client (after a
 // validation error shown next to its field) with a contact, find it by search, switch the UI to
-// English and back, log out. Screenshots land in e2e/artifacts/.
+// English and back, log out. Every page on the way shows only text and passes axe (WCAG A/AA).
+// Screenshots land in e2e/artifacts/.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ART, LOGIN, PASSWORD, startServer, launch } = require('./helpers');
+const { ART, LOGIN, PASSWORD, startServer, launch, assertClean, checkAndShoot } = require('./helpers');
 
 test('log in, create a client with a contact, search, switch language, log out', { timeout: 120000 }, async () => {
   fs.mkdirSync(ART, { recursive: true });
@@ -15,7 +16,7 @@ test('log in, create a client with a contact, search, switch language, log out',
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     page.setDefaultTimeout(15000);
-    const shot = name => page.screenshot({ path: path.join(ART, name), fullPage: true });
+    const shot = name => checkAndShoot(page, name);
     const base = server.base;
 
     // Log in.
@@ -52,6 +53,8 @@ test('log in, create a client with a contact, search, switch language, log out',
 
     // Add a contact to it.
     await page.click('a[href$="/contacts/new"]');
+    await page.waitForURL(/\/contacts\/new$/);
+    await assertClean(page, 'contact form');
     await page.fill('#f-first_name', 'Paul');
     await page.fill('#f-last_name', 'Verlaine');
     await page.fill('#f-email', 'paul@maison-verlaine.fr');
@@ -60,12 +63,14 @@ test('log in, create a client with a contact, search, switch language, log out',
     await page.click('button.primary');
     await page.waitForURL(/\/contacts\/[0-9a-f-]{36}\?notice=contact-created/);
     assert.match(await page.textContent('.notice'), /Contact créé/);
+    await assertClean(page, 'contact created');
     await page.click('text=Maison Verlaine');
     await page.waitForSelector('text=paul@maison-verlaine.fr');
     await shot('05-client-with-contact.png');
 
     // Find it by search.
     await page.goto(base + '/clients');
+    await assertClean(page, 'clients');
     await page.fill('#q', 'verlaine');
     await page.press('#q', 'Enter');
     await page.waitForFunction(() => document.querySelector('#results .count')?.textContent.trim() === '1 client');
@@ -87,10 +92,11 @@ test('log in, create a client with a contact, search, switch language, log out',
     await shot('07-english.png');
     await page.goto(base + '/dashboard');
     assert.ok(await page.isVisible('h1:has-text("Dashboard")'));
-    await page.screenshot({ path: path.join(ART, 'dashboard-en.png') });
+    await checkAndShoot(page, 'dashboard-en.png');
     await page.click('[data-testid=switch-language]');
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     assert.ok(await page.isVisible('h1:has-text("Tableau de bord")'));
+    await assertClean(page, 'dashboard');
 
     // Log out: back on the login page, and pages need a login again.
     await page.click('text=Se déconnecter');

@@ -1,12 +1,15 @@
 // Every page, both languages, every role: signs in as each demo login, visits every page the
-// navigation offers and the pages one link further (bounded), in French then in English, and
-// fails on a server error or on any raw text (placeholder, message id, snake_case value, UUID).
+// navigation offers and the pages one or two links further (one per kind of address, bounded:
+// records, their edit forms, new-record forms), in French then in English, and fails on a
+// server error, on any raw text (placeholder, message id, snake_case value, UUID) or on any
+// WCAG 2.0/2.1/2.2 A or AA violation axe-core finds. The signed-out pages (login, its
+// error, the forgotten password form) are checked the same way in both languages.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ART, PASSWORD, startServer, launch, leftovers } = require('./helpers');
+const { ART, PASSWORD, startServer, launch, leftovers, axeViolations, axeCount } = require('./helpers');
 
 const LOGINS = [
   ['owner', 'camille.martin@atelier-lumiere.fr'],
@@ -14,16 +17,53 @@ const LOGINS = [
   ['staff', 'lea.petit@atelier-lumiere.fr'],
   ['contact', 'anne.dupont@boulangerie-dupain.fr'],
 ];
-const SKIP = /\/logout|\.csv|\/exports\/|\/edit$|\/new$|^mailto:|#/;
-const PER_ROLE = 45;
+const SKIP = /\/logout|\.csv|\/exports\/|^mailto:|#/;
+const PER_ROLE = 60;
 
-test('every page in both languages for every role shows only text', { timeout: 600000 }, async () => {
+test('every page in both languages for every role shows only text and passes axe', { timeout: 600000 }, async () => {
   fs.mkdirSync(ART, { recursive: true });
   const server = await startServer();
   const browser = await launch();
   const problems = [];
   const visited = {};
+  // One line per page and rule (with how many elements), so a broken page does not drown the rest.
+  const check = async (page, where) => {
+    for (const f of await leftovers(page)) problems.push(`${where}: ${f}`);
+    const rules = {};
+    for (const v of await axeViolations(page)) {
+      const rule = v.split(':')[0];
+      if (!rules[rule]) rules[rule] = { n: 0, first: v };
+      rules[rule].n += 1;
+    }
+    for (const r of Object.values(rules)) problems.push(`${where}: ${r.n} × ${r.first}`);
+  };
   try {
+    // Signed out, in both languages: the login page, a refused login, the forgotten password.
+    {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(15000);
+      for (const lang of ['fr', 'en']) {
+        await page.goto(server.base + '/login');
+        if ((await page.getAttribute('html', 'lang')) !== lang) {
+          await page.click('[data-testid=switch-language]');
+          await page.waitForFunction(l => document.documentElement.lang === l, lang);
+        }
+        await check(page, `visitor ${lang} /login`);
+        await page.click('button[type=submit].primary');
+        await page.waitForSelector('.field-error');
+        if (!(await page.locator('.error-summary').count())) problems.push(`visitor ${lang} /login (refused): no error summary`);
+        await check(page, `visitor ${lang} /login (refused)`);
+        await page.goto(server.base + '/password/forgot');
+        await check(page, `visitor ${lang} /password/forgot`);
+        await page.click('button[type=submit].primary');
+        await page.waitForSelector('.field-error');
+        if (!(await page.locator('.error-summary').count())) problems.push(`visitor ${lang} /password/forgot (refused): no error summary`);
+        await check(page, `visitor ${lang} /password/forgot (refused)`);
+        visited[`visitor ${lang}`] = 4;
+      }
+      await ctx.close();
+    }
     for (const [role, email] of LOGINS) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await ctx.newPage();
@@ -49,14 +89,16 @@ test('every page in both languages for every role shows only text', { timeout: 6
           const res = await page.goto(server.base + href);
           const status = res ? res.status() : 0;
           if (status >= 500 || (status === 404 && nav.includes(href))) problems.push(`${role} ${lang} ${href}: HTTP ${status}`);
-          for (const f of await leftovers(page)) problems.push(`${role} ${lang} ${href}: ${f}`);
-          if (nav.includes(href)) {
+          await check(page, `${role} ${lang} ${href}`);
+          // From the navigation's pages and from the records they lead to (edit forms, new
+          // contacts, a time entry's form…); links out of the frame (`/assets`, `/api`) excluded.
+          if (nav.includes(href) || /[0-9a-f-]{36}/.test(href)) {
             const links = await page.$$eval('main a[href^="/"]', as => as.map(a => a.getAttribute('href')));
             // One detail page of each kind is enough: keep the first link per path shape.
             const shapes = new Set(queue.concat([...seen]).map(h => h.replace(/[0-9a-f-]{36}/g, ':id').split('?')[0]));
             for (const l of links) {
               const shape = l.replace(/[0-9a-f-]{36}/g, ':id').split('?')[0];
-              if (!shapes.has(shape)) { shapes.add(shape); queue.push(l); }
+              if (!shapes.has(shape) && !/^\/(assets|api)\//.test(l)) { shapes.add(shape); queue.push(l); }
             }
           }
         }
@@ -70,7 +112,7 @@ test('every page in both languages for every role shows only text', { timeout: 6
     server.proc.kill('SIGTERM');
     fs.rmSync(server.dir, { recursive: true, force: true });
   }
-  console.log('pages visited:', JSON.stringify(visited));
+  console.log('pages visited:', JSON.stringify(visited), '— axe runs:', axeCount());
   // The sweep must really have walked the application (not stopped at the login page).
   assert.ok(visited['owner fr'] >= 15 && visited['owner en'] >= 15, JSON.stringify(visited));
   assert.ok(visited['contact fr'] >= 2, JSON.stringify(visited));

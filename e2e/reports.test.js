@@ -1,6 +1,7 @@
 // Reports and the period picker in Debian's headless Chromium: the owner opens the reports,
 // picks a period and a grouping, the choice lands in the URL (bookmarkable), every figure links
-// to its entries, and the radar takes the same picker. Screenshots land in e2e/artifacts/.
+// to its entries, and the radar takes the same picker. Every page on the way shows only text and
+// passes axe (WCAG A/AA). Screenshots land in e2e/artifacts/.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -24,6 +25,7 @@ test('reports over a chosen period, grouped, bookmarkable; the radar takes the s
 
     await page.click('nav a[href="/reports"]');
     await page.waitForURL(/\/reports$/);
+    await assertClean(page, 'reports');
     await page.selectOption('#p-period', 'last_quarter');
     await page.selectOption('#r-group', 'project');
     await page.click('[data-testid=report-form] button[type=submit]');
@@ -48,6 +50,7 @@ test('reports over a chosen period, grouped, bookmarkable; the radar takes the s
 
     // The radar's period picker.
     await page.goto(base + '/radar');
+    await assertClean(page, 'radar');
     await page.selectOption('#p-period', 'this_year');
     await page.click('[data-testid=period-form] button[type=submit]');
     await page.waitForURL(/\/radar\?period=this_year/);

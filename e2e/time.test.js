@@ -1,13 +1,13 @@
 // Browser journey of issue 3 in Debian's headless Chromium: create a project with a 2-hour
 // budget, log time with the timer and with the weekly grid, watch the budget bar move, and get
-// the 80 % alert in the alert list. Screenshots land in e2e/artifacts/.
+// the 80 % alert in the alert list. Every page on the way shows only text and passes axe (WCAG
+// A/AA). Screenshots land in e2e/artifacts/.
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ART, LOGIN, PASSWORD, startServer, launch } = require('./helpers');
-const { assertClean } = require('./helpers');
+const { ART, LOGIN, PASSWORD, startServer, launch, assertClean, checkAndShoot } = require('./helpers');
 
 test('timer and weekly grid move the budget bar and raise the 80 % alert', { timeout: 180000 }, async () => {
   fs.mkdirSync(ART, { recursive: true });
@@ -16,7 +16,7 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     page.setDefaultTimeout(15000);
-    const shot = name => page.screenshot({ path: path.join(ART, name), fullPage: true });
+    const shot = name => checkAndShoot(page, name);
     const base = server.base;
     const bar = async () => Number(await page.getAttribute('[data-testid=budget-bar-hours] [role=progressbar]', 'aria-valuenow'));
 
@@ -28,6 +28,7 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
 
     // A time & materials project with a 2-hour budget.
     await page.goto(base + '/projects/new');
+    await assertClean(page, 'project form');
     await page.selectOption('#f-client_id', { label: 'Boulangerie Dupain' });
     await page.fill('#f-name', 'Audit SEO');
     await page.selectOption('#f-billing_model', 'time_materials');
@@ -42,6 +43,7 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
 
     // The timer: start, let it run past 30 seconds, stop; one minute is logged (half up).
     await page.goto(base + '/time');
+    await assertClean(page, 'time');
     await page.selectOption('#t-project', { label: 'Boulangerie Dupain — Audit SEO' });
     await page.fill('#t-note', 'Analyse des mots-clés');
     await page.click('[data-testid=timer-start]');
@@ -58,6 +60,7 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     assert.ok(await page.isVisible('text=Analyse des mots-clés'));
     await page.goto(projectUrl);
     assert.strictEqual(await bar(), 1, 'one minute of 120');
+    await assertClean(page, 'project after the timer');
 
     // The weekly grid: the timer's minute shows in today's cell of the project's row; make it
     // 1:41 and save with Enter. Then a second project row: nothing typed, nothing logged.

@@ -2,13 +2,14 @@
 // timer in the header of every page, the unread-alert count in the navigation, the 404 inside
 // the frame, the project form showing one billing model's fields, the per-client radar's links,
 // and on a 390 px wide phone: the folding menu, no sideways scroll on a project, the week grid
-// one day at a time. Screenshots land in e2e/artifacts/ (ui-*.png).
+// one day at a time. With JavaScript, every page on the way shows only text and passes axe (WCAG
+// A/AA), on the phone too. Screenshots land in e2e/artifacts/ (ui-*.png).
 const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ART, LOGIN, PASSWORD, startServer, launch, assertClean } = require('./helpers');
+const { ART, LOGIN, PASSWORD, startServer, launch, assertClean, checkAndShoot } = require('./helpers');
 
 async function signIn(page, base, email) {
   await page.goto(base + '/login');
@@ -32,13 +33,14 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15000);
-    const shot = name => page.screenshot({ path: path.join(ART, name), fullPage: true });
+    const shot = name => checkAndShoot(page, name);
     const base = server.base;
     await signIn(page, base);
 
     // No timer yet: no header timer.
     await page.goto(base + '/clients');
     assert.strictEqual(await page.locator('[data-testid=header-timer]').count(), 0);
+    await assertClean(page, 'clients');
 
     // On a wide screen the week grid shows the whole week and no day buttons.
     await page.goto(base + '/time');
@@ -64,6 +66,7 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     await shot('ui-01-header-timer.png');
     await page.goto(base + '/projects');
     assert.ok(await visible(page, '[data-testid=header-timer]'), 'on every page');
+    await assertClean(page, 'projects with a timer');
     await page.click('[data-testid=header-timer-stop]');
     // Stopped within 30 seconds: nothing logged, and the page says so.
     await page.waitForURL(/\/time\?notice=timer-nothing-logged/);
@@ -97,12 +100,14 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     await page.waitForSelector('.error-summary');
     assert.deepStrictEqual(await shown(), ['fixed_fee'], 'the refused form reopens on its model');
     assert.ok(await visible(page, '#f-fixed_price-error'));
+    await assertClean(page, 'refused project form');
     await page.fill('#f-fixed_price', '1500');
     await page.click('button.primary');
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}\?notice=project-saved/);
     const projectUrl = page.url().split('?')[0];
     await page.goto(projectUrl + '/edit');
     assert.deepStrictEqual(await shown(), ['fixed_fee'], 'editing opens on the saved model');
+    await assertClean(page, 'project edit form');
     assert.strictEqual(await page.inputValue('#f-retainer_fee'), '', 'the hidden retainer fee was not saved');
 
     // Unread alerts: an hour logged on the one-hour budget crosses 80 % and 100 %; the count in
@@ -120,6 +125,7 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     await assertClean(page);
     await shot('ui-05-alert-count.png');
     await page.goto(base + '/notifications');
+    await assertClean(page, 'notifications');
     await page.click('form[action="/notifications/read"] button');
     await page.waitForURL(/\/notifications/);
     assert.strictEqual(await navCount(page), 0, 'read alerts are not counted');
@@ -141,6 +147,7 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     assert.strictEqual(new URL(page.url()).pathname, '/no-such-page');
     assert.strictEqual((await page.textContent('main h1')).trim(), 'Not found');
+    await assertClean(page, '404 in English');
     await page.click('[data-testid=switch-language]');
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     // A visitor without a session gets the standalone page (no navigation to show).
@@ -148,6 +155,7 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     const res = await anon.goto(base + '/no-such-page');
     assert.strictEqual(res.status(), 404);
     assert.strictEqual(await anon.locator('nav#main-nav').count(), 0);
+    await assertClean(anon, 'standalone 404');
     await anon.close();
 
     // The per-client radar: a back link to the radar's client list, and the client's record
@@ -169,11 +177,13 @@ test('desktop: header timer, alert count, 404 in the frame, billing fields, rada
     await page.click('[data-testid=radar-client-record]');
     await page.waitForURL(new RegExp(`/clients/${clientId}$`));
     assert.strictEqual((await page.textContent('main h1')).trim(), clientName);
+    await assertClean(page, 'client record');
 
     // Staff without the radar see the timer too; a client contact sees neither timer nor count.
     const contact = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(contact, base, 'anne.dupont@boulangerie-dupain.fr');
     assert.strictEqual(await contact.locator('[data-testid=header-timer], [data-testid=nav-count]').count(), 0);
+    await assertClean(contact, 'portal');
     await contact.close();
   } finally {
     await browser.close();
@@ -190,7 +200,7 @@ test('phone (390 px): folding menu, no sideways scroll, the week grid one day at
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'fr-FR', hasTouch: true, isMobile: true });
     const page = await ctx.newPage();
     page.setDefaultTimeout(15000);
-    const shot = name => page.screenshot({ path: path.join(ART, name), fullPage: true });
+    const shot = name => checkAndShoot(page, name);
     const base = server.base;
     const noSideScroll = async what => {
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -235,6 +245,7 @@ test('phone (390 px): folding menu, no sideways scroll, the week grid one day at
     await page.goto(base + '/clients');
     await page.goto(base + await page.getAttribute('main table a[href^="/clients/"]', 'href'));
     await noSideScroll('client record');
+    await assertClean(page, 'client record on a phone');
 
     // The week grid: one day's column at a time with previous / next day buttons, opening on
     // today; typing in two days and saving sends both (every cell stays in the form).
@@ -262,7 +273,7 @@ test('phone (390 px): folding menu, no sideways scroll, the week grid one day at
     const saved = await page.$$eval('table.grid tbody tr', trs => trs.length);
     assert.ok(saved >= 4, 'the saved row is now a grid row');
     await noSideScroll('time page after saving');
-    await assertClean(page);
+    await assertClean(page, 'time page after saving on a phone');
 
     // The header timer fits on the phone too.
     await page.selectOption('#t-project', { index: 0 });

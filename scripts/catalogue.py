@@ -40,6 +40,8 @@ M = {
 "action-revoke": ("Révoquer", "Revoke"),
 "action-save": ("Enregistrer", "Save"),
 "action-search": ("Rechercher", "Search"),
+# the header of a table's column of buttons and links (read by screen readers, not shown)
+"col-actions": ("Actions", "Actions"),
 # login
 "login-title": ("Connexion", "Sign in"),
 "login-forgot": ("Mot de passe oublié ?", "Forgot your password?"),

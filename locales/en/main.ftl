@@ -33,6 +33,7 @@ action-retry = Retry
 action-revoke = Revoke
 action-save = Save
 action-search = Search
+col-actions = Actions
 login-title = Sign in
 login-forgot = Forgot your password?
 forgot-title = Forgotten password

@@ -33,6 +33,7 @@ action-retry = Relancer
 action-revoke = Révoquer
 action-save = Enregistrer
 action-search = Rechercher
+col-actions = Actions
 login-title = Connexion
 login-forgot = Mot de passe oublié ?
 forgot-title = Mot de passe oublié

@@ -13,6 +13,9 @@ use mesure_store::users::UserRow;
 
 pub const SESSION_COOKIE: &str = "mesure_session";
 pub const LANG_COOKIE: &str = "mesure_lang";
+/// A language chosen on a signed-out page (the login's switch), for the browser session: the
+/// next login saves it on the user, so the choice made before signing in is kept after.
+pub const LANG_CHOSEN_COOKIE: &str = "mesure_lang_chosen";
 pub const LOGIN_CSRF_COOKIE: &str = "mesure_login_csrf";
 
 /// The value of cookie `name`.
@@ -55,8 +58,8 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The language of an anonymous visitor: the language cookie, else Accept-Language, else French.
-pub fn visitor_language(headers: &HeaderMap) -> Language {
+/// The browser's language: the language cookie, else Accept-Language.
+pub fn browser_language(headers: &HeaderMap) -> Option<Language> {
     cookie(headers, LANG_COOKIE)
         .and_then(|l| Language::parse(&l))
         .or_else(|| {
@@ -65,7 +68,20 @@ pub fn visitor_language(headers: &HeaderMap) -> Language {
                 .and_then(|v| v.to_str().ok())
                 .and_then(Language::from_accept_language)
         })
-        .unwrap_or_default()
+}
+
+/// The language of an anonymous visitor: the browser's, else French.
+pub fn visitor_language(headers: &HeaderMap) -> Language {
+    browser_language(headers).unwrap_or_default()
+}
+
+/// A person signed in with a session who never chose a language follows the browser (as their
+/// profile page says), and the workspace's language when the browser names none Mesure speaks.
+fn follow_browser(r: &mut Resolved, headers: &HeaderMap) {
+    let chosen = r.user.language.as_deref().and_then(Language::parse);
+    if chosen.is_none() {
+        r.ctx.language = browser_language(headers).unwrap_or(r.ctx.workspace_language);
+    }
 }
 
 /// A signed-in person on an HTML page. Without a session, the page redirects to the login.
@@ -111,7 +127,10 @@ async fn resolve_session(
         return Ok(None);
     };
     match auth::from_session(&state.app, &token, request_id(&parts.headers)).await {
-        Ok(r) => Ok(Some(r)),
+        Ok(mut r) => {
+            follow_browser(&mut r, &parts.headers);
+            Ok(Some(r))
+        }
         Err(e @ ServiceError::Unavailable(_)) => Err(e),
         Err(_) => Ok(None),
     }
@@ -260,6 +279,8 @@ impl FromRequestParts<AppState> for ApiCaller {
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
             let value = auth.to_str().map_err(|_| unauthorized())?;
             let token = value.strip_prefix("Bearer ").ok_or_else(unauthorized)?;
+            // A token's caller is a program, not a browser: its Accept-Language is not a
+            // person's choice, so the user's language (else the workspace's) stays.
             let r = auth::from_token(&state.app, token, rid.clone())
                 .await
                 .map_err(|e| match e {

@@ -258,6 +258,139 @@ async fn language_follows_user_setting_then_browser() {
     assert_eq!(r.headers()["location"], "/");
 }
 
+/// A person who never chose a language follows the browser (cookie, then Accept-Language),
+/// then the workspace's; a language picked on the login page is kept after signing in, saved
+/// on the user, and only that browser session's pick counts.
+#[tokio::test]
+async fn a_language_chosen_before_signing_in_is_kept() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Langues").await;
+        // No language of their own: the browser's.
+        let c = t.client();
+        t.login(&c, &ten.staff.email, PASSWORD).await;
+        let en = c
+            .get(format!("{}/dashboard", t.url))
+            .header("accept-language", "en-GB,en;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(en.contains("<html lang=\"en\">"), "{backend:?}");
+        let ws = t.text(&c, "/dashboard").await;
+        assert!(ws.contains("<html lang=\"fr\">"), "else the workspace's");
+
+        // The owner saved French; on the login page they pick English and sign in.
+        let p = t
+            .person(
+                ten.ws,
+                "bilingue@langues.example.org",
+                mesure_domain::Role::Manager,
+                Some("fr"),
+            )
+            .await;
+        let c = t.client();
+        let page = t.text(&c, "/login").await;
+        let csrf = hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/lang", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("back", "/login")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let chosen = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|v| v.starts_with("mesure_lang_chosen=en"))
+            .expect("the pick is remembered for the browser session");
+        assert!(!chosen.contains("Max-Age"), "{chosen}");
+        let r = t.login(&c, &p.email, PASSWORD).await;
+        assert_eq!(r.status(), 303);
+        assert!(
+            r.headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("mesure_lang_chosen=;")),
+            "the pick is used once"
+        );
+        let page = c
+            .get(format!("{}/dashboard", t.url))
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("<html lang=\"en\">") && page.contains("Dashboard"));
+        // Saved on the user: another browser, French everywhere, still English.
+        let other = t.client();
+        t.login(&other, &p.email, PASSWORD).await;
+        let page = other
+            .get(format!("{}/dashboard", t.url))
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("<html lang=\"en\">"));
+        // Signing in without a pick keeps the saved language: the English language cookie the
+        // first browser keeps after signing out is not a pick for the next person.
+        let dash = t.text(&c, "/dashboard").await;
+        let csrf = hidden(&dash, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/logout", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(t.text(&c, "/login").await.contains("<html lang=\"en\">"));
+        t.login(&c, &ten.owner.email, PASSWORD).await;
+        let mut conn = t.app.db.read().await.unwrap();
+        let owner = mesure_store::users::get(
+            &mut conn.conn(),
+            ten.ws,
+            mesure_domain::UserId::from_uuid(ten.owner.id),
+        )
+        .await
+        .unwrap();
+        assert_eq!(owner.language, None, "nothing saved on the next person");
+    }
+}
+
+/// A refused login lists its errors in a summary (an alert) that links to each field.
+#[tokio::test]
+async fn a_refused_login_has_an_error_summary() {
+    let t = spawn_app(backends()[0]).await;
+    let ten = t.tenant("Agence Résumé").await;
+    let r = t
+        .login(&t.client(), &ten.owner.email, "wrong-password")
+        .await;
+    assert_eq!(r.status(), 401);
+    let body = r.text().await.unwrap();
+    let summary = body
+        .split("class=\"error-summary\" role=\"alert\"")
+        .nth(1)
+        .expect("an error summary");
+    let summary = summary.split("</div>").next().unwrap();
+    assert!(
+        summary.contains("Certains champs sont à corriger."),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("<a href=\"#password\">E-mail ou mot de passe incorrect.</a>"),
+        "{summary}"
+    );
+}
+
 /// The reset link in the newest message of the development outbox.
 fn reset_link(outbox: &std::path::Path) -> Option<String> {
     let mut files: Vec<_> = std::fs::read_dir(outbox)

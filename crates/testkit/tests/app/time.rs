@@ -1325,6 +1325,75 @@ async fn utilisation_counts_capacity_holidays_and_leave() {
     }
 }
 
+/// The rates page's four forms share no id (each label names and focuses its own field); a
+/// cost is added through its own `cost_…` fields, and a refused one marks only the cost form.
+#[tokio::test]
+async fn rates_page_forms_have_their_own_fields() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Taux").await;
+        let staff = a.staff.id.to_string();
+        let m = t.client();
+        t.login(&m, &a.manager.email, mesure_testkit::PASSWORD)
+            .await;
+        let page = t.text(&m, "/settings/rates").await;
+        let mut ids: Vec<&str> = page
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "an id used twice on the rates page");
+        for field in [
+            "f-user_id",
+            "f-rate",
+            "f-cost_user_id",
+            "f-cost_rate",
+            "f-cost_valid_from",
+        ] {
+            assert!(page.contains(&format!("<label for=\"{field}\"")), "{field}");
+        }
+        let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+        let r = m
+            .post(format!("{}/settings/costs", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("cost_user_id", staff.as_str()),
+                ("cost_rate", "cher"),
+                ("cost_valid_from", "2026-01-01"),
+                ("cost_valid_to", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{backend:?}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"f-cost_rate-error\""));
+        assert!(
+            !body.contains("id=\"f-rate-error\""),
+            "the billing form is untouched"
+        );
+        assert!(body.contains("name=\"cost_rate\" type=\"text\" value=\"cher\""));
+        let r = m
+            .post(format!("{}/settings/costs", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("cost_user_id", staff.as_str()),
+                ("cost_rate", "42"),
+                ("cost_valid_from", "2026-01-01"),
+                ("cost_valid_to", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let page = t.text(&m, "/settings/rates").await;
+        assert!(page.contains("42,00"), "the cost is listed");
+    }
+}
+
 #[tokio::test]
 async fn capacity_and_leave_forms() {
     for backend in backends() {

@@ -2,8 +2,8 @@
 use super::{Base, Errors, render_status};
 use crate::AppState;
 use crate::session::{
-    LANG_COOKIE, LOGIN_CSRF_COOKIE, Page, SESSION_COOKIE, constant_eq, cookie, csrf_failed,
-    is_https, set_cookie, visitor_language,
+    LANG_CHOSEN_COOKIE, LANG_COOKIE, LOGIN_CSRF_COOKIE, Page, SESSION_COOKIE, constant_eq, cookie,
+    csrf_failed, is_https, request_id, set_cookie, visitor_language,
 };
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
@@ -150,6 +150,10 @@ pub async fn login_submit(
     {
         Ok(done) => {
             let secure = is_https(&headers, &state);
+            let chosen = cookie(&headers, LANG_CHOSEN_COOKIE).and_then(|l| Language::parse(&l));
+            if let Some(lang) = chosen {
+                keep_chosen_language(&state, &done.token, lang, &headers).await;
+            }
             let to = if !next.is_empty() {
                 next
             } else if done.user.kind == "contact" {
@@ -164,6 +168,11 @@ pub async fn login_submit(
                 h.append(header::SET_COOKIE, v);
             }
             if let Ok(v) = set_cookie(LOGIN_CSRF_COOKIE, "", Some(0), secure).parse() {
+                h.append(header::SET_COOKIE, v);
+            }
+            if chosen.is_some()
+                && let Ok(v) = set_cookie(LANG_CHOSEN_COOKIE, "", Some(0), secure).parse()
+            {
                 h.append(header::SET_COOKIE, v);
             }
             res
@@ -197,6 +206,22 @@ pub async fn login_submit(
             )
         }
         Err(e) => super::failure_page(lang, &e, crate::session::request_id(&headers).as_deref()),
+    }
+}
+
+/// Saves on the user the language chosen on the login page before signing in (as the switch
+/// does when signed in). A failure leaves the saved language as it was: the login goes on.
+async fn keep_chosen_language(state: &AppState, token: &str, lang: Language, headers: &HeaderMap) {
+    let saved = async {
+        let r = auth::from_session(&state.app, token, request_id(headers)).await?;
+        if r.user.language.as_deref() != Some(lang.as_str()) {
+            users::set_language(&state.app, &r.ctx, lang).await?;
+        }
+        Ok::<_, ServiceError>(())
+    }
+    .await;
+    if let Err(e) = saved {
+        tracing::warn!(error = %e, "the language chosen before signing in was not saved");
     }
 }
 
@@ -264,13 +289,14 @@ pub async fn switch_language(
     }
     let back = safe_next(form.back.as_deref());
     let mut res = Redirect::to(if back.is_empty() { "/" } else { &back }).into_response();
-    if let Ok(v) = set_cookie(
-        LANG_COOKIE,
-        lang.as_str(),
-        Some(365 * 24 * 3600),
-        is_https(&headers, &state),
-    )
-    .parse()
+    let secure = is_https(&headers, &state);
+    if let Ok(v) = set_cookie(LANG_COOKIE, lang.as_str(), Some(365 * 24 * 3600), secure).parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    // Signed out, the choice is also remembered for this browser session: the next login
+    // keeps it (saved on the user) instead of the user's earlier setting.
+    if page.is_none()
+        && let Ok(v) = set_cookie(LANG_CHOSEN_COOKIE, lang.as_str(), None, secure).parse()
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }

@@ -707,8 +707,32 @@ pub async fn add_cost(State(s): State<AppState>, page: Page, body: Bytes) -> Res
     rate_submit(s, page, body, true).await
 }
 
+/// The cost form's fields, named `cost_…` so that the rates page's two forms share no id, label
+/// target, typed value or error.
+#[derive(serde::Deserialize)]
+struct CostForm {
+    #[serde(default)]
+    cost_user_id: String,
+    #[serde(default)]
+    cost_rate: String,
+    #[serde(default)]
+    cost_valid_from: String,
+    cost_valid_to: Option<String>,
+}
+
 async fn rate_submit(s: AppState, page: Page, body: Bytes, cost: bool) -> Response {
-    let form: RateForm = match page.form(&body) {
+    let form: Result<RateForm, Response> = if cost {
+        page.form::<CostForm>(&body).map(|f| RateForm {
+            user_id: f.cost_user_id,
+            project_id: None,
+            rate: f.cost_rate,
+            valid_from: f.cost_valid_from,
+            valid_to: f.cost_valid_to,
+        })
+    } else {
+        page.form(&body)
+    };
+    let form = match form {
         Ok(f) => f,
         Err(r) => return r,
     };
@@ -724,14 +748,17 @@ async fn rate_submit(s: AppState, page: Page, body: Bytes, cost: bool) -> Respon
     match r {
         Ok(()) => see_other("/settings/rates", "rate-saved"),
         Err(ServiceError::Invalid(inv)) => {
-            rates_page(
-                &s,
-                &page,
-                None,
-                Values::from_body(&body),
-                Errors::from_invalid(page.ctx.language, &inv),
-            )
-            .await
+            let mut errors = Errors::from_invalid(page.ctx.language, &inv);
+            if cost {
+                errors = Errors(
+                    errors
+                        .0
+                        .into_iter()
+                        .map(|(field, e)| (format!("cost_{field}"), e))
+                        .collect(),
+                );
+            }
+            rates_page(&s, &page, None, Values::from_body(&body), errors).await
         }
         Err(e) => error_page(&page, e),
     }
