@@ -180,7 +180,11 @@ fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
                     resp.description = status_description(status).to_string();
                 }
             }
-            if op.tags.as_ref().is_some_and(|t| t.iter().any(|t| t != "meta")) {
+            if op
+                .tags
+                .as_ref()
+                .is_some_and(|t| t.iter().any(|t| t != "meta"))
+            {
                 op.responses
                     .responses
                     .entry("503".into())
