@@ -4,6 +4,7 @@
 #   import-error-missing-columns  $format   Harvest, Toggl, Kimai or Mesure
 #                                 $columns  the missing columns' names, joined with ", "
 #   import-error-csv              $line     line number; $message  the CSV reader's message
+#   import-error-record-too-long  $line     the line the record began on
 #   import-error-field-count      $found    fields in the row; $expected  fields in the header
 #   import-error-date-window      $from, $to  the first and last accepted dates, formatted
 #   import-error-duplicate-in-file  $line   the earlier line of the same entry
@@ -26,6 +27,7 @@ M = {
 "import-error-unknown-format": ("Format non reconnu : ce fichier ne ressemble ni à un export Harvest, Toggl ou Kimai, ni au format de Mesure. Colonnes trouvées : { $headers }.", "Unknown format: this file looks like neither a Harvest, Toggl or Kimai export nor Mesure's format. Columns found: { $headers }."),
 "import-error-missing-columns": ("Fichier { $format } incomplet : il manque { $columns }.", "Incomplete { $format } file: missing { $columns }."),
 "import-error-csv": ("Fichier CSV illisible à la ligne { $line } : { $message }", "Unreadable CSV file at line { $line }: { $message }"),
+"import-error-record-too-long": ("Ligne { $line } : enregistrement de plus de 1 Mio, lecture arrêtée (ce fichier n'est pas un export de saisies de temps).", "Line { $line }: a record over 1 MiB, reading stopped (this file is not a time-entry export)."),
 "import-error-field-count": ("""{ $found ->
         [one] { $found } champ
        *[other] { $found } champs
@@ -37,6 +39,11 @@ M = {
 "import-error-date-window": ("Date hors de la période acceptée, du { $from } au { $to }.", "Date outside the accepted period, { $from } to { $to }."),
 "import-error-email-unusable": ("Cette adresse e-mail ne peut pas être utilisée.", "This e-mail address cannot be used."),
 "import-error-duplicate-existing": ("Cette saisie existe déjà (même personne, jour, projet, minutes et note).", "This entry already exists (same person, day, project, minutes and note)."),
+"import-error-rates-changed": ("Les taux de cette personne ont changé pendant l'import : importez le fichier à nouveau.", "This person's rates changed during the import: import the file again."),
+"err-import-running": ("Un import est déjà en cours dans cet espace : réessayez quand il sera terminé.", "An import is already running in this workspace: try again when it has finished."),
+"err-import-media-type": ("Type de contenu non pris en charge", "Unsupported content type"),
+"err-import-media-type-detail": ("Envoyez le fichier CSV tel quel (Content-Type: text/csv) ou dans un formulaire multipart/form-data (partie « file »).", "Send the CSV file as is (Content-Type: text/csv) or in a multipart/form-data form (part “file”)."),
+"err-import-no-file": ("Aucun fichier reçu : joignez le fichier CSV (partie « file »).", "No file received: attach the CSV file (part “file”)."),
 "import-error-duplicate-in-file": ("Même saisie que la ligne { $line } de ce fichier.", "Same entry as line { $line } of this file."),
 "import-value": ("Valeur", "Value"),
 "import-errors-truncated": ("Seuls les { $listed } premiers problèmes sont listés, sur { $count }.", "Only the first { $listed } of { $count } problems are listed."),

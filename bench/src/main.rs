@@ -180,12 +180,12 @@ async fn time_import(args: &[String]) -> Result<()> {
         request_id: None,
         client: None,
     };
-    let bytes = std::fs::read(file).context("read FILE")?;
+    let input = std::fs::File::open(file).context("read FILE")?;
     let started = Instant::now();
     let report = mesure_services::import::import(
         &app,
         &ctx,
-        &bytes,
+        input,
         &mesure_services::import::Options {
             format: None,
             create_missing: true,

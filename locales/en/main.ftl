@@ -549,6 +549,7 @@ import-error-empty = The file is empty.
 import-error-unknown-format = Unknown format: this file looks like neither a Harvest, Toggl or Kimai export nor Mesure's format. Columns found: { $headers }.
 import-error-missing-columns = Incomplete { $format } file: missing { $columns }.
 import-error-csv = Unreadable CSV file at line { $line }: { $message }
+import-error-record-too-long = Line { $line }: a record over 1 MiB, reading stopped (this file is not a time-entry export).
 import-error-field-count = { $found ->
         [one] { $found } field
        *[other] { $found } fields
@@ -557,6 +558,11 @@ import-error-control-chars = Control characters (NUL, escape …) are refused; o
 import-error-date-window = Date outside the accepted period, { $from } to { $to }.
 import-error-email-unusable = This e-mail address cannot be used.
 import-error-duplicate-existing = This entry already exists (same person, day, project, minutes and note).
+import-error-rates-changed = This person's rates changed during the import: import the file again.
+err-import-running = An import is already running in this workspace: try again when it has finished.
+err-import-media-type = Unsupported content type
+err-import-media-type-detail = Send the CSV file as is (Content-Type: text/csv) or in a multipart/form-data form (part “file”).
+err-import-no-file = No file received: attach the CSV file (part “file”).
 import-error-duplicate-in-file = Same entry as line { $line } of this file.
 import-value = Value
 import-errors-truncated = Only the first { $listed } of { $count } problems are listed.

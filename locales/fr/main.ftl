@@ -549,6 +549,7 @@ import-error-empty = Le fichier est vide.
 import-error-unknown-format = Format non reconnu : ce fichier ne ressemble ni à un export Harvest, Toggl ou Kimai, ni au format de Mesure. Colonnes trouvées : { $headers }.
 import-error-missing-columns = Fichier { $format } incomplet : il manque { $columns }.
 import-error-csv = Fichier CSV illisible à la ligne { $line } : { $message }
+import-error-record-too-long = Ligne { $line } : enregistrement de plus de 1 Mio, lecture arrêtée (ce fichier n'est pas un export de saisies de temps).
 import-error-field-count = { $found ->
         [one] { $found } champ
        *[other] { $found } champs
@@ -557,6 +558,11 @@ import-error-control-chars = Caractères de contrôle (NUL, échappement…) ref
 import-error-date-window = Date hors de la période acceptée, du { $from } au { $to }.
 import-error-email-unusable = Cette adresse e-mail ne peut pas être utilisée.
 import-error-duplicate-existing = Cette saisie existe déjà (même personne, jour, projet, minutes et note).
+import-error-rates-changed = Les taux de cette personne ont changé pendant l'import : importez le fichier à nouveau.
+err-import-running = Un import est déjà en cours dans cet espace : réessayez quand il sera terminé.
+err-import-media-type = Type de contenu non pris en charge
+err-import-media-type-detail = Envoyez le fichier CSV tel quel (Content-Type: text/csv) ou dans un formulaire multipart/form-data (partie « file »).
+err-import-no-file = Aucun fichier reçu : joignez le fichier CSV (partie « file »).
 import-error-duplicate-in-file = Même saisie que la ligne { $line } de ce fichier.
 import-value = Valeur
 import-errors-truncated = Seuls les { $listed } premiers problèmes sont listés, sur { $count }.

@@ -478,8 +478,9 @@ async fn import(a: ImportArgs) -> Result<()> {
     use mesure_i18n::{Arg, t_args};
     use mesure_services::import::{self, Phase, Progress};
     use std::io::{IsTerminal, Write};
-    let bytes =
-        std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    // Read as it is imported, never whole into memory.
+    let input = std::fs::File::open(&a.file)
+        .with_context(|| format!("cannot read {}", a.file.display()))?;
     let pool = open(&a.db).await?;
     let ws = pick_workspace(&pool, a.workspace.as_deref()).await?;
     let app = app(
@@ -541,7 +542,7 @@ async fn import(a: ImportArgs) -> Result<()> {
             .unwrap_or_else(|| "import.csv".into()),
         progress,
     };
-    let r = import::import(&app, &ctx, &bytes, &opts)
+    let r = import::import(&app, &ctx, input, &opts)
         .await
         .map_err(|e| match e {
             mesure_services::ServiceError::Forbidden => anyhow::anyhow!(

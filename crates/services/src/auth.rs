@@ -9,6 +9,7 @@ use mesure_store::sessions::SessionRow;
 use mesure_store::tokens::TokenRow;
 use mesure_store::users::UserRow;
 use mesure_store::{Conn, sessions, throttle, tokens, users};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// How long a session lasts.
@@ -232,21 +233,45 @@ pub async fn from_token(app: &App, token: &str, request_id: Option<String>) -> R
     if let Some(token_id) = id.token_id
         && id.token_last_used_at.is_none_or(|t| t < now - 60_000_000)
     {
-        // Bookkeeping only: a database that cannot write (full, read-only) still serves reads.
-        let touched = async {
-            let mut tx = app.db.begin().await?;
-            tokens::touch(&mut tx.conn(), id.user.workspace_id, token_id, now).await?;
-            tx.commit().await
-        };
-        if let Err(e) = touched.await {
-            tracing::warn!(error = %e, "token last use not recorded");
-        }
+        record_use(app, id.user.workspace_id, token_id, now);
     }
     Ok(Resolved {
         ctx,
         csrf: None,
         user: id.user,
     })
+}
+
+/// Tokens whose last use is being recorded by this process.
+static TOUCHING: std::sync::LazyLock<std::sync::Mutex<HashSet<Uuid>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Records a token's use in the background, at most once a minute (the identity query says
+/// when it was last recorded): the request never waits for the write lock, which an import or a
+/// burst of writes may hold. Bookkeeping only: a database that cannot write (full, read-only)
+/// still serves reads, and a burst of requests with one token records it once.
+fn record_use(app: &App, ws: Uuid, token: Uuid, now: i64) {
+    let Ok(mut busy) = TOUCHING.lock() else {
+        return;
+    };
+    if !busy.insert(token) {
+        return;
+    }
+    drop(busy);
+    let app = app.clone();
+    tokio::spawn(async move {
+        let touched = async {
+            let mut tx = app.db.begin().await?;
+            tokens::touch(&mut tx.conn(), ws, token, now).await?;
+            tx.commit().await
+        };
+        if let Err(e) = touched.await {
+            tracing::warn!(error = %e, "token last use not recorded");
+        }
+        if let Ok(mut busy) = TOUCHING.lock() {
+            busy.remove(&token);
+        }
+    });
 }
 
 /// A new token: the secret (shown once) and its row.

@@ -225,11 +225,19 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     let slots = app.job_concurrency.max(1);
     let mut running = tokio::task::JoinSet::new();
     let mut last_cleanup: Option<i64> = None;
+    let mut last_import_sweep: Option<i64> = None;
     loop {
         if *stop.borrow() {
             break;
         }
         let now = app.now();
+        if last_import_sweep.is_none_or(|l| now - l > IMPORT_SWEEP_EVERY_US) {
+            last_import_sweep = Some(now);
+            // Imports that failed, or whose process stopped, are deleted in short steps.
+            if let Err(e) = crate::import::sweep(&app).await {
+                tracing::warn!(error = %e, "import sweep failed");
+            }
+        }
         if last_cleanup.is_none_or(|l| now - l > CLEANUP_EVERY_US) {
             last_cleanup = Some(now);
             if let Err(e) = cleanup(&app).await {
@@ -269,6 +277,9 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     }
     while running.join_next().await.is_some() {}
 }
+
+/// How often the worker looks for abandoned imports.
+const IMPORT_SWEEP_EVERY_US: i64 = 60 * 1_000_000;
 
 /// How often the worker purges expired sessions and idle throttling counters.
 const CLEANUP_EVERY_US: i64 = 10 * 60 * 1_000_000;

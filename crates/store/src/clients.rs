@@ -1,4 +1,5 @@
 //! Client organisations.
+use crate::imports::visible;
 use crate::listing::{self, Listed, Table};
 use crate::{
     ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
@@ -65,16 +66,24 @@ pub fn binds(r: &ClientRow) -> Vec<Bind> {
     ]
 }
 
-/// Inserts many clients in multi-row statements (imports).
-pub async fn insert_many(c: &mut Conn<'_>, rows: &[ClientRow]) -> Result<()> {
-    let b: Vec<Vec<Bind>> = rows.iter().map(binds).collect();
-    crate::bulk::insert_rows(c, "clients", COLS, &b).await
+/// Inserts many clients in multi-row statements (imports). `import`: the import that creates
+/// them, hidden until it is published (`imports::visible`).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[ClientRow], import: Option<Uuid>) -> Result<()> {
+    let b: Vec<Vec<Bind>> = rows
+        .iter()
+        .map(|r| {
+            let mut b = binds(r);
+            b.push(Bind::OptUuid(import));
+            b
+        })
+        .collect();
+    crate::bulk::insert_rows(c, "clients", &format!("{COLS}, import_id"), &b).await
 }
 
 /// Inserts one client (the same statement text and parameter types as a one-row `insert_many`,
 /// which PostgreSQL's statement cache requires).
 pub async fn insert(c: &mut Conn<'_>, r: &ClientRow) -> Result<()> {
-    insert_many(c, std::slice::from_ref(r)).await
+    insert_many(c, std::slice::from_ref(r), None).await
 }
 
 /// Saves every editable field; fails with `Conflict("version")` when the row changed meanwhile.
@@ -108,7 +117,10 @@ pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<(
 pub async fn names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
     crate::fetch(
         c,
-        "SELECT id, name FROM clients WHERE workspace_id = $1 ORDER BY name_key, id",
+        &format!(
+            "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY name_key, id",
+            visible("import_id")
+        ),
         &[Bind::Uuid(ws.uuid())],
     )
     .await
@@ -127,7 +139,11 @@ pub struct ListQuery {
 
 fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
     binds.push(Bind::Uuid(ws.uuid()));
-    let mut sql = format!(" WHERE workspace_id = $1{}", q.archive.sql());
+    let mut sql = format!(
+        " WHERE workspace_id = $1{} AND {}",
+        q.archive.sql(),
+        visible("import_id")
+    );
     if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         binds.push(Bind::Text(like_pattern(s)));
         sql.push_str(&format!(

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod exports;
 pub mod health;
 pub mod identity;
+pub mod imports;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
@@ -157,12 +158,6 @@ pub enum Tx {
         Transaction<'static, Sqlite>,
         tokio::sync::OwnedMutexGuard<()>,
     ),
-    /// A bulk write on a connection taken out of the pool: closed after the commit (or dropped,
-    /// which rolls back), so whatever memory the bulk write made it hold goes with it.
-    SqliteBulk(
-        Box<sqlx::SqliteConnection>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
     Pg(Transaction<'static, Postgres>),
 }
 
@@ -170,20 +165,90 @@ impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t, _) => Conn::Sqlite(&mut *t),
-            Tx::SqliteBulk(c, _) => Conn::Sqlite(c),
             Tx::Pg(t) => Conn::Pg(&mut *t),
         }
     }
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t, _guard) => t.commit().await?,
-            Tx::SqliteBulk(mut c, _guard) => {
-                // On failure the connection is dropped here, which closes it (and so rolls back
-                // whatever is left of the transaction): it never returns to the pool.
-                sqlx::query("COMMIT").execute(&mut *c).await?;
-                sqlx::Connection::close(*c).await?;
-            }
             Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A connection of its own for a long piece of work (an import): it reads outside any
+/// transaction and writes in short transactions of its own ([`Dedicated::begin`]), so the rest
+/// of the process keeps its pool and, on SQLite, takes the write lock between two of them. On
+/// SQLite the connection leaves the pool and is closed at the end, giving back the large page
+/// cache such work sets; on PostgreSQL it is an ordinary pooled connection.
+pub enum Dedicated {
+    Sqlite(Box<SqliteConnection>, Arc<tokio::sync::Mutex<()>>),
+    Pg(PoolConnection<Postgres>),
+}
+
+/// A short write transaction on a [`Dedicated`] connection; on SQLite it holds the process's
+/// write lock until it ends. Dropping it rolls back.
+pub enum DedicatedTx<'a> {
+    Sqlite(Transaction<'a, Sqlite>, tokio::sync::OwnedMutexGuard<()>),
+    Pg(Transaction<'a, Postgres>),
+}
+
+impl Dedicated {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Dedicated::Sqlite(c, _) => Conn::Sqlite(&mut *c),
+            Dedicated::Pg(c) => Conn::Pg(&mut *c),
+        }
+    }
+
+    /// A write transaction (`BEGIN IMMEDIATE` on SQLite, after the process's write lock).
+    pub async fn begin(&mut self) -> Result<DedicatedTx<'_>> {
+        Ok(match self {
+            Dedicated::Sqlite(c, lock) => {
+                let guard = lock.clone().lock_owned().await;
+                let t = sqlx::Connection::begin_with(&mut **c, "BEGIN IMMEDIATE").await?;
+                DedicatedTx::Sqlite(t, guard)
+            }
+            Dedicated::Pg(c) => DedicatedTx::Pg(sqlx::Connection::begin(&mut **c).await?),
+        })
+    }
+
+    /// On SQLite, copies what the write-ahead log holds into the database file (a passive
+    /// checkpoint: it waits for no one and no one waits for it), outside the write lock. Long
+    /// work turns the connection's automatic checkpoints off and calls this every few
+    /// transactions, so that the copy and its sync are not done while other writers wait.
+    pub async fn checkpoint(&mut self) -> Result<()> {
+        if let Dedicated::Sqlite(c, _) = self {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Closes a SQLite connection (its memory goes with it); a PostgreSQL one goes back to the
+    /// pool.
+    pub async fn close(self) {
+        if let Dedicated::Sqlite(c, _) = self
+            && let Err(e) = sqlx::Connection::close(*c).await
+        {
+            tracing::warn!(error = %e, "closing a dedicated connection");
+        }
+    }
+}
+
+impl DedicatedTx<'_> {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            DedicatedTx::Sqlite(t, _) => Conn::Sqlite(&mut *t),
+            DedicatedTx::Pg(t) => Conn::Pg(&mut *t),
+        }
+    }
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            DedicatedTx::Sqlite(t, _guard) => t.commit().await?,
+            DedicatedTx::Pg(t) => t.commit().await?,
         }
         Ok(())
     }
@@ -262,18 +327,13 @@ impl Db {
         })
     }
 
-    /// A write transaction for bulk work (imports): on SQLite its connection leaves the pool and
-    /// is closed after the commit, giving back the large page cache such work sets; on
-    /// PostgreSQL an ordinary transaction.
-    pub async fn begin_bulk(&self) -> Result<Tx> {
+    /// A connection of its own for long work (imports), see [`Dedicated`].
+    pub async fn dedicated(&self) -> Result<Dedicated> {
         Ok(match self {
             Db::Sqlite(p, lock) => {
-                let guard = lock.clone().lock_owned().await;
-                let mut c = Box::new(p.acquire().await?.detach());
-                sqlx::query("BEGIN IMMEDIATE").execute(&mut *c).await?;
-                Tx::SqliteBulk(c, guard)
+                Dedicated::Sqlite(Box::new(p.acquire().await?.detach()), lock.clone())
             }
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+            Db::Pg(p) => Dedicated::Pg(p.acquire().await?),
         })
     }
 

@@ -33,6 +33,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0005_readiness_probe.sql"),
         include_str!("../../../migrations/postgres/0005_readiness_probe.sql"),
     ),
+    (
+        6,
+        "pending_imports",
+        include_str!("../../../migrations/sqlite/0006_pending_imports.sql"),
+        include_str!("../../../migrations/postgres/0006_pending_imports.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

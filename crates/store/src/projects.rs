@@ -1,4 +1,5 @@
 //! Projects and their scope: deliverables, milestones, change requests, rate cards and cost rates.
+use crate::imports::visible;
 use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one};
 use mesure_domain::{ProjectId, WorkspaceId};
 use uuid::Uuid;
@@ -79,10 +80,22 @@ fn placeholders(n: usize) -> String {
         .join(", ")
 }
 
-/// Inserts many projects in multi-row statements (imports).
-pub async fn insert_many(c: &mut Conn<'_>, rows: &[ProjectRow]) -> Result<()> {
-    let b: Vec<Vec<Bind>> = rows.iter().map(binds).collect();
-    crate::bulk::insert_rows(c, "projects", COLS, &b).await
+/// Inserts many projects in multi-row statements (imports). `import`: the import that creates
+/// them, hidden until it is published (`imports::visible`).
+pub async fn insert_many(
+    c: &mut Conn<'_>,
+    rows: &[ProjectRow],
+    import: Option<Uuid>,
+) -> Result<()> {
+    let b: Vec<Vec<Bind>> = rows
+        .iter()
+        .map(|r| {
+            let mut b = binds(r);
+            b.push(Bind::OptUuid(import));
+            b
+        })
+        .collect();
+    crate::bulk::insert_rows(c, "projects", &format!("{COLS}, import_id"), &b).await
 }
 
 pub async fn insert(c: &mut Conn<'_>, r: &ProjectRow) -> Result<()> {
@@ -129,7 +142,10 @@ pub async fn list(
     archived: bool,
 ) -> Result<Vec<ProjectRow>> {
     let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut sql = format!("SELECT {COLS} FROM projects WHERE workspace_id = $1");
+    let mut sql = format!(
+        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND {}",
+        visible("import_id")
+    );
     if let Some(cl) = client {
         b.push(Bind::Uuid(cl));
         sql.push_str(" AND client_id = $2");
@@ -152,7 +168,7 @@ pub async fn page(
     limit: i64,
 ) -> Result<(Vec<ProjectRow>, i64)> {
     let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut filter = String::from(" WHERE workspace_id = $1");
+    let mut filter = format!(" WHERE workspace_id = $1 AND {}", visible("import_id"));
     if let Some(cl) = client {
         b.push(Bind::Uuid(cl));
         filter.push_str(&format!(" AND client_id = ${}", b.len()));
@@ -191,7 +207,8 @@ pub async fn find_by_name(
     name_key: &str,
 ) -> Result<Option<ProjectRow>> {
     let sql = format!(
-        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND client_id = $2 AND name_key = $3"
+        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND client_id = $2 AND name_key = $3 AND {}",
+        visible("import_id")
     );
     match fetch_one(
         c,
@@ -532,7 +549,10 @@ pub async fn all_costs(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<CostRow>
 
 /// Every project of the workspace, archived or not (batch recomputation).
 pub async fn all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ProjectRow>> {
-    let sql = format!("SELECT {COLS} FROM projects WHERE workspace_id = $1");
+    let sql = format!(
+        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND {}",
+        visible("import_id")
+    );
     fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
 }
 

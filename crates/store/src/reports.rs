@@ -89,8 +89,9 @@ pub async fn by_day(
          CAST(SUM(CASE WHEN {OFF} THEN minutes ELSE 0 END) AS BIGINT) AS written_off_minutes, \
          CAST(SUM(CASE WHEN {OFF} THEN {V} ELSE 0 END) AS BIGINT) AS written_off_value, \
          CAST(SUM((minutes * cost_minor * 2 + 60) / 120) AS BIGINT) AS cost \
-         FROM time_entries WHERE workspace_id = $1 AND work_date >= $2 AND work_date < $3 \
-         GROUP BY {col}, work_date ORDER BY work_date"
+         FROM time_entries WHERE workspace_id = $1 AND work_date >= $2 AND work_date < $3 AND {} \
+         GROUP BY {col}, work_date ORDER BY work_date",
+        crate::imports::visible("import_id")
     );
     fetch(c, &sql, &b).await
 }

@@ -1,4 +1,5 @@
 //! Time entries, running timers, week approvals, capacity and leave.
+use crate::imports::visible;
 use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
@@ -86,8 +87,9 @@ pub async fn insert(c: &mut Conn<'_>, r: &EntryRow) -> Result<()> {
 }
 
 /// Inserts many entries at once (imports): multi-row statements on SQLite, one array per column
-/// on PostgreSQL.
-pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow]) -> Result<()> {
+/// on PostgreSQL. `import`: the import that makes them, whose rows stay hidden until it is
+/// published (`imports::visible`).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow], import: Option<Uuid>) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -95,14 +97,21 @@ pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow]) -> Result<()> {
         Conn::Sqlite(_) => {
             // Anonymous `?` parameters: SQLite looks numbered ones up in a list, which makes
             // binding thousands of them quadratic.
-            const PER: usize = 27;
+            const PER: usize = 28;
             let row = format!("({})", vec!["?"; PER].join(", "));
             for chunk in rows.chunks(1000) {
                 let sql = format!(
-                    "INSERT INTO time_entries ({COLS}) VALUES {}",
+                    "INSERT INTO time_entries ({COLS}, import_id) VALUES {}",
                     vec![row.as_str(); chunk.len()].join(", ")
                 );
-                let b: Vec<Bind> = chunk.iter().flat_map(binds).collect();
+                let b: Vec<Bind> = chunk
+                    .iter()
+                    .flat_map(|r| {
+                        let mut b = binds(r);
+                        b.push(Bind::OptUuid(import));
+                        b
+                    })
+                    .collect();
                 exec(c, &sql, &b).await?;
             }
         }
@@ -116,7 +125,7 @@ pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow]) -> Result<()> {
             let otext = |f: fn(&EntryRow) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
             let boolean = |f: fn(&EntryRow) -> bool| rows.iter().map(f).collect::<Vec<_>>();
             let sql = format!(
-                "INSERT INTO time_entries ({COLS}) SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::bigint[], $21::bigint[], $22::bool[], $23::bigint[], $24::text[], $25::bigint[], $26::bigint[], $27::int[])"
+                "INSERT INTO time_entries ({COLS}, import_id) SELECT u.*, $28::uuid FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::bigint[], $21::bigint[], $22::bool[], $23::bigint[], $24::text[], $25::bigint[], $26::bigint[], $27::int[]) AS u"
             );
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(uuid(|r| r.workspace_id))
@@ -146,6 +155,7 @@ pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow]) -> Result<()> {
                 .bind(int(|r| r.created_at))
                 .bind(int(|r| r.updated_at))
                 .bind(rows.iter().map(|r| r.version).collect::<Vec<i32>>())
+                .bind(import)
                 .execute(&mut **conn)
                 .await?;
         }
@@ -164,9 +174,10 @@ pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Re
         .collect();
     b.push(Bind::Int(i64::from(expected_version)));
     let sql = format!(
-        "UPDATE time_entries SET {}, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = ${} AND invoiced_at IS NULL",
+        "UPDATE time_entries SET {}, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = ${} AND invoiced_at IS NULL AND {}",
         sets.join(", "),
-        b.len()
+        b.len(),
+        visible("import_id")
     );
     if exec(c, &sql, &b).await? == 0 {
         return Err(StoreError::Conflict("version".into()));
@@ -177,7 +188,7 @@ pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Re
 pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
     let n = exec(
         c,
-        "DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE",
+        &format!("DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND {}", visible("import_id")),
         &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
     )
     .await?;
@@ -188,7 +199,10 @@ pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<EntryRow> {
-    let sql = format!("SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id = $2");
+    let sql = format!(
+        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id = $2 AND {}",
+        visible("import_id")
+    );
     fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
 }
 
@@ -246,7 +260,7 @@ impl EntryCursor {
 
 fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
     let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut sql = String::from(" WHERE workspace_id = $1");
+    let mut sql = format!(" WHERE workspace_id = $1 AND {}", visible("import_id"));
     let add = |b: &mut Vec<Bind>, sql: &mut String, col: &str, op: &str, v: Bind| {
         b.push(v);
         sql.push_str(&format!(" AND {col} {op} ${}", b.len()));
@@ -318,7 +332,7 @@ pub async fn facts_between(
 ) -> Result<Vec<(i32, Uuid, i64, String)>> {
     fetch(
         c,
-        "SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4",
+        &format!("SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")),
         &[
             Bind::Uuid(ws.uuid()),
             Bind::Uuid(user),
@@ -341,7 +355,8 @@ pub async fn recent_projects(
     let rows: Vec<(Uuid, i64)> = fetch(
         c,
         &format!(
-            "SELECT project_id, CAST(MAX(work_date) AS BIGINT) AS last_day FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 GROUP BY project_id ORDER BY last_day DESC, project_id LIMIT {}",
+            "SELECT project_id, CAST(MAX(work_date) AS BIGINT) AS last_day FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND {} GROUP BY project_id ORDER BY last_day DESC, project_id LIMIT {}",
+            visible("import_id"),
             limit.clamp(1, 1000)
         ),
         &[
@@ -398,7 +413,7 @@ pub async fn set_locked(
     to: i32,
     locked: bool,
 ) -> Result<u64> {
-    exec(c, "UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4", &[
+    exec(c, &format!("UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")), &[
         Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)), Bind::Bool(locked),
     ]).await
 }

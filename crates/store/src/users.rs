@@ -37,13 +37,19 @@ impl std::fmt::Debug for UserRow {
 const COLS: &str = "workspace_id, id, email, name, kind, role, client_id, contact_id, password_hash, language, active, created_at, updated_at";
 
 pub async fn insert(c: &mut Conn<'_>, u: &UserRow) -> Result<()> {
+    insert_for_import(c, u, None).await
+}
+
+/// Inserts a user; `import`: the import that creates them, hidden until it is published
+/// (`imports::visible`).
+pub async fn insert_for_import(c: &mut Conn<'_>, u: &UserRow, import: Option<Uuid>) -> Result<()> {
     let sql = format!(
-        "INSERT INTO users ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        "INSERT INTO users ({COLS}, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     );
     on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(u.workspace_id).bind(u.id).bind(&u.email).bind(&u.name).bind(&u.kind).bind(&u.role)
         .bind(u.client_id).bind(u.contact_id).bind(&u.password_hash).bind(&u.language).bind(u.active)
-        .bind(u.created_at).bind(u.updated_at)
+        .bind(u.created_at).bind(u.updated_at).bind(import)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -73,10 +79,11 @@ pub async fn get_staff(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<
     }
 }
 
-/// Staff users of a workspace, by name.
+/// Staff users of a workspace, by name (not those of an import still running).
 pub async fn list_staff(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<UserRow>> {
     let sql = format!(
-        "SELECT {COLS} FROM users WHERE workspace_id = $1 AND kind = 'staff' ORDER BY name, id"
+        "SELECT {COLS} FROM users WHERE workspace_id = $1 AND kind = 'staff' AND {} ORDER BY name, id",
+        crate::imports::visible("import_id")
     );
     Ok(
         on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).fetch_all(&mut **c).await)?,

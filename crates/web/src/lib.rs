@@ -9,6 +9,7 @@ pub mod html;
 pub mod input_guard;
 pub mod metrics;
 pub mod session;
+pub mod upload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

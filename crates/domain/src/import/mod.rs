@@ -190,6 +190,10 @@ pub enum FileError {
     },
     #[error("unreadable CSV at line {line}: {message}")]
     Csv { line: u64, message: String },
+    /// A record longer than [`MAX_RECORD_BYTES`] (a file of one endless line, an endless quoted
+    /// cell): not read further, so that it is never held in memory whole.
+    #[error("the record at line {line} is longer than {MAX_RECORD_BYTES} bytes")]
+    RecordTooLong { line: u64 },
 }
 
 impl FileError {
@@ -200,6 +204,7 @@ impl FileError {
             FileError::UnknownFormat { .. } => "import-error-unknown-format",
             FileError::MissingColumns { .. } => "import-error-missing-columns",
             FileError::Csv { .. } => "import-error-csv",
+            FileError::RecordTooLong { .. } => "import-error-record-too-long",
         }
     }
 }
@@ -536,6 +541,10 @@ fn choose(
 /// How much of the file is read to find the header line and its delimiter.
 const SNIFF_LIMIT: usize = 64 * 1024;
 
+/// The longest record read (1 MiB): a time entry takes a few hundred bytes, and the CSV reader
+/// holds a whole record in memory.
+pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
+
 /// Reads the start of the file: at least its first line (or `SNIFF_LIMIT` bytes), BOM dropped.
 fn read_prefix<R: Read>(input: &mut R) -> io::Result<Vec<u8>> {
     let mut buf = Vec::with_capacity(8 * 1024);
@@ -586,7 +595,8 @@ fn sniff_delimiter(prefix: &[u8]) -> u8 {
 
 /// The caller's input behind the already-read prefix, with a final `\n` added so that every
 /// record ends with one (which is what makes line numbers exact), and lone CRs turned into LFs
-/// for files with classic Mac line ends.
+/// for files with classic Mac line ends. It follows the records as the CSV reader splits them
+/// ([`Records`]) and fails a record longer than [`MAX_RECORD_BYTES`].
 struct Input<R> {
     prefix: Vec<u8>,
     at: usize,
@@ -594,6 +604,76 @@ struct Input<R> {
     inner_done: bool,
     tail_done: bool,
     cr_only: bool,
+    records: Records,
+}
+
+/// Where the CSV reader is in its records, by the same rules (`"` opens a quoted cell only as
+/// its first byte, `""` inside is a quote, line breaks inside quotes belong to the cell), so that
+/// a record's length is known while it is read.
+struct Records {
+    delimiter: u8,
+    state: Field,
+    /// Bytes of the current record so far.
+    bytes: usize,
+    /// The line the input is on, and the one the current record began on.
+    line: u64,
+    start: u64,
+    /// Set when a record grew past the limit: the line it began on.
+    too_long: Option<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Start,
+    Plain,
+    Quoted,
+    /// A `"` inside a quoted cell: the end of the quotes, or the first half of `""`.
+    QuoteInQuoted,
+}
+
+impl Records {
+    fn new(delimiter: u8) -> Records {
+        Records {
+            delimiter,
+            state: Field::Start,
+            bytes: 0,
+            line: 1,
+            start: 1,
+            too_long: None,
+        }
+    }
+
+    /// Follows `bytes`; false once a record is too long.
+    fn follow(&mut self, bytes: &[u8]) -> bool {
+        for &b in bytes {
+            if self.bytes == 0 {
+                self.start = self.line;
+            }
+            self.bytes += 1;
+            if b == b'\n' {
+                self.line += 1;
+            }
+            let end_of_field = b == self.delimiter;
+            let end_of_record = b == b'\n';
+            self.state = match (self.state, b) {
+                (Field::Quoted, b'"') => Field::QuoteInQuoted,
+                (Field::Quoted, _) => Field::Quoted,
+                (Field::QuoteInQuoted, b'"') => Field::Quoted,
+                (Field::Start, b'"') => Field::Quoted,
+                _ if end_of_field => Field::Start,
+                _ if end_of_record => {
+                    self.bytes = 0;
+                    Field::Start
+                }
+                _ => Field::Plain,
+            };
+            if self.bytes > MAX_RECORD_BYTES {
+                self.too_long = Some(self.start);
+                return false;
+            }
+        }
+        true
+    }
 }
 
 impl<R: Read> Input<R> {
@@ -627,6 +707,12 @@ impl<R: Read> Input<R> {
 
 impl<R: Read> Read for Input<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.records.too_long.is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "record too long",
+            ));
+        }
         let n = self.read_raw(buf)?;
         if self.cr_only {
             for b in buf.iter_mut().take(n) {
@@ -634,6 +720,12 @@ impl<R: Read> Read for Input<R> {
                     *b = b'\n';
                 }
             }
+        }
+        if !self.records.follow(buf.get(..n).unwrap_or_default()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "record too long",
+            ));
         }
         Ok(n)
     }
@@ -645,9 +737,14 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
         .all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
 }
 
-fn csv_error(e: &csv::Error, line: u64) -> FileError {
+fn csv_error<R: Read>(e: &csv::Error, csv: &csv::Reader<Input<R>>) -> FileError {
+    if let Some(line) = csv.get_ref().records.too_long {
+        return FileError::RecordTooLong { line };
+    }
     FileError::Csv {
-        line: e.position().map_or(line, csv::Position::line),
+        line: e
+            .position()
+            .map_or(csv.position().line(), csv::Position::line),
         message: excerpt(&e.to_string(), 200),
     }
 }
@@ -688,6 +785,7 @@ impl<R: Read> Reader<R> {
                 inner_done: false,
                 tail_done: false,
                 cr_only,
+                records: Records::new(delimiter),
             });
         let mut record = csv::ByteRecord::new();
         let headers: Vec<String> = loop {
@@ -695,7 +793,7 @@ impl<R: Read> Reader<R> {
                 Ok(false) => return Err(FileError::Empty),
                 Ok(true) if is_blank(&record) => {}
                 Ok(true) => break record.iter().map(|f| parse::text(f).into_owned()).collect(),
-                Err(e) => return Err(csv_error(&e, csv.position().line())),
+                Err(e) => return Err(csv_error(&e, &csv)),
             }
         };
         // Names quoted in messages are cut short: a "header" may be a whole file of one line.
@@ -765,7 +863,7 @@ impl<R: Read> Reader<R> {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(csv_error(&e, self.csv.position().line())));
+                    return Some(Err(csv_error(&e, &self.csv)));
                 }
             }
             if is_blank(&self.record) {

@@ -149,6 +149,68 @@ fn file_errors() {
     );
 }
 
+/// A record is never held whole past 1 MiB: a file of one endless line, or an endless quoted
+/// cell, stops there with the line it began on; quotes inside plain cells and long quoted cells
+/// with line breaks under the limit read as before.
+#[test]
+fn records_are_cut_at_one_mebibyte() {
+    /// Counts what the reader takes, to show it stopped near the limit.
+    struct Counted<'a>(&'a [u8], usize);
+    impl Read for Counted<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1 += n;
+            Ok(n)
+        }
+    }
+    let endless = vec![b'x'; 50 * 1024 * 1024];
+    let mut input = Counted(&endless, 0);
+    match Reader::new(&mut input, None) {
+        Err(e @ FileError::RecordTooLong { .. }) => {
+            assert_eq!(e, FileError::RecordTooLong { line: 1 });
+            assert_eq!(e.key(), "import-error-record-too-long");
+        }
+        Err(other) => panic!("record too long expected, got {other:?}"),
+        Ok(_) => panic!("record too long expected"),
+    }
+    assert!(input.1 < 2 * MAX_RECORD_BYTES, "read {} bytes", input.1);
+    // A quoted cell that never ends, after a good row: the row, then the error at its line.
+    let mut file = format!(
+        "{GENERIC_HEADER}\n2026-03-02,Ana,Acme,Web,,30,ok,yes\n2026-03-03,Ana,Acme,Web,,30,\""
+    );
+    file.push_str(&"a\n".repeat(MAX_RECORD_BYTES));
+    let mut reader = Reader::new(file.as_bytes(), None).unwrap();
+    assert!(matches!(reader.next_item(), Some(Ok(Item::Row(_)))));
+    assert_eq!(
+        reader.next_item(),
+        Some(Err(FileError::RecordTooLong { line: 3 }))
+    );
+    assert_eq!(reader.next_item(), None);
+    // Quotes inside plain cells (27" screen) and doubled quotes inside quoted cells do not open
+    // anything: 30,000 rows after them (more than 1 MiB) read fine, and so does a quoted note of
+    // 900 KiB over many lines.
+    let mut file = format!(
+        "{GENERIC_HEADER}\n2026-03-02,Ana,Acme,Web,,30,Écran 27\" posé,yes\n2026-03-02,Ana,Acme,Web,,30,\"dit \"\"oui\"\"\",yes\n"
+    );
+    for k in 0..30_000 {
+        file.push_str(&format!(
+            "2026-03-04,Ana,Acme,Web,,{},Note {k},yes\n",
+            1 + k % 60
+        ));
+    }
+    file.push_str(&format!(
+        "2026-03-05,Ana,Acme,Web,,30,\"{}\",yes\n",
+        "ligne\n".repeat(150_000)
+    ));
+    assert!(file.len() > 2 * MAX_RECORD_BYTES);
+    let (_, items) = read_all(file.as_bytes(), None);
+    let rows = rows(&items);
+    assert_eq!(rows.len(), 30_003);
+    assert_eq!(rows[0].note, "Écran 27\" posé");
+    assert_eq!(rows[1].note, "dit \"oui\"");
+    assert_eq!(rows[30_002].line, 30_004);
+}
+
 #[test]
 fn io_error_is_a_csv_error() {
     struct Failing(usize);
@@ -272,6 +334,7 @@ fn keys_are_distinct() {
                 line: 1,
                 message: String::new(),
             },
+            FileError::RecordTooLong { line: 1 },
         ]
         .iter()
         .map(FileError::key),
@@ -376,9 +439,10 @@ fn dates_outside_the_window_are_refused() {
 
 #[test]
 fn errors_quote_values_cut_short() {
-    // A few megabytes on one line: the header row is all there is, and the error quotes a
-    // handful of short names, not the file.
-    let line = "x".repeat(1000) + &",y".repeat(1_500_000);
+    // Most of a megabyte on one line: the header row is all there is, and the error quotes a
+    // handful of short names, not the file (past a megabyte the record is refused whole:
+    // `records_are_cut_at_one_mebibyte`).
+    let line = "x".repeat(1000) + &",y".repeat(500_000);
     match Reader::new(line.as_bytes(), None) {
         Err(FileError::UnknownFormat { headers }) => {
             assert_eq!(headers.len(), 31);
@@ -391,7 +455,7 @@ fn errors_quote_values_cut_short() {
         Ok(_) => panic!("unknown format expected"),
     }
     // A huge cell is quoted by its first 40 characters.
-    let huge = "9".repeat(3_000_000);
+    let huge = "9".repeat(1_000_000);
     let data = format!("{GENERIC_HEADER}\n2026-03-02,Ana,Acme,Web,,{huge}x,,\n");
     let (_, items) = read_all(data.as_bytes(), None);
     match &items[0] {

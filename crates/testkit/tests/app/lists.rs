@@ -72,7 +72,7 @@ async fn lists_and_exports_page_past_every_old_cap() {
                 })
                 .collect();
             for chunk in rows.chunks(200) {
-                mesure_store::projects::insert_many(&mut tx.conn(), chunk)
+                mesure_store::projects::insert_many(&mut tx.conn(), chunk, None)
                     .await
                     .unwrap();
             }
@@ -89,7 +89,7 @@ async fn lists_and_exports_page_past_every_old_cap() {
                 })
                 .collect();
             for chunk in entries.chunks(200) {
-                mesure_store::time::insert_many(&mut tx.conn(), chunk)
+                mesure_store::time::insert_many(&mut tx.conn(), chunk, None)
                     .await
                     .unwrap();
             }

@@ -16,6 +16,7 @@ mod credentials;
 mod csv_exports;
 mod faults;
 mod fuzz;
+mod imports;
 mod jobs_mail;
 mod lists;
 mod reports;

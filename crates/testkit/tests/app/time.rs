@@ -2042,7 +2042,16 @@ async fn import_errors_are_counted_capped_and_short() {
         let (s, r, len) = send_csv(&t, &tok, "", line).await;
         assert_eq!(s, 422);
         assert!(len < 4_000, "{len} bytes: {r}");
-        // A few megabytes in one cell.
+        // Most of a megabyte in one cell: quoted by its first 40 characters.
+        let cell = format!(
+            "{GENERIC}2026-03-02,{},Acme,Web,,30,,yes\n",
+            "A".repeat(900_000)
+        );
+        let (s, r, len) = send_csv(&t, &tok, "", cell.into_bytes()).await;
+        assert_eq!(s, 422);
+        assert!(len < 4_000, "{len} bytes");
+        assert_eq!(r["errors"][0]["value"], format!("{}…", "A".repeat(40)));
+        // A few megabytes in one cell: the record is refused whole, by its line, unread.
         let cell = format!(
             "{GENERIC}2026-03-02,{},Acme,Web,,30,,yes\n",
             "A".repeat(3_000_000)
@@ -2050,7 +2059,14 @@ async fn import_errors_are_counted_capped_and_short() {
         let (s, r, len) = send_csv(&t, &tok, "", cell.into_bytes()).await;
         assert_eq!(s, 422);
         assert!(len < 4_000, "{len} bytes");
-        assert_eq!(r["errors"][0]["value"], format!("{}…", "A".repeat(40)));
+        assert_eq!(r["errors"][0]["line"], 2, "{r}");
+        assert!(
+            r["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("plus de 1 Mio"),
+            "{r}"
+        );
         assert_eq!(count(&t, "time_entries").await, 0);
     }
 }
@@ -2139,8 +2155,13 @@ async fn the_import_form_reports_duplicates_and_imports_them_when_asked() {
             .unwrap();
         assert!(page.contains("name=\"allow_duplicates\""), "{page}");
         let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+        assert!(
+            page.contains(&format!("action=\"/time/import?_csrf={csrf}\"")),
+            "{page}"
+        );
         let submit = |csv: String, boxes: &'static [&'static str]| {
-            let (c, csrf, url) = (c.clone(), csrf.clone(), format!("{}/time/import", t.url));
+            // The token travels in the form's address, checked before the body is read.
+            let (c, url) = (c.clone(), format!("{}/time/import?_csrf={csrf}", t.url));
             async move {
                 let b = "mesureboundary7d3f";
                 let mut body = String::new();
@@ -2149,7 +2170,6 @@ async fn the_import_form_reports_duplicates_and_imports_them_when_asked() {
                         "--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
                     ));
                 };
-                field("_csrf", &csrf);
                 field("format", "");
                 for name in boxes {
                     field(name, "1");

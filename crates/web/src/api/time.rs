@@ -713,31 +713,107 @@ impl From<import::Report> for ImportOut {
     }
 }
 
-/// Import time from a CSV body (`text/csv`): Harvest, Toggl Track, Kimai or generic. Any bad row
-/// rejects the whole file (422 with every bad row: line, column, reason) and writes nothing.
-#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 422, description = "Every bad row (nothing written), or a bad query parameter", content((ImportOut = "application/json"), (Problem = "application/problem+json")))))]
+/// Import time from a CSV file: the body itself (`text/csv`) or the `file` part of a
+/// `multipart/form-data` body; Harvest, Toggl Track, Kimai or generic. Any bad row rejects the
+/// whole file (422 with every bad row: line, column, reason) and writes nothing. The caller, the
+/// CSRF token of a session and the permission are checked before any of the body is read; the
+/// body goes to a temporary file (at most 512 MiB, else 413), never into memory. Other requests
+/// are served while it runs: its rows appear all at once when it is published.
+#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(content((String = "text/csv"), (String = "multipart/form-data"))),
+    responses((status = 200, body = ImportOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, description = "Another import is running in the workspace", body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, description = "Every bad row (nothing written), or a bad query parameter", content((ImportOut = "application/json"), (Problem = "application/problem+json")))))]
 pub async fn import_csv(
     State(s): State<AppState>,
     c: ApiCaller,
     ApiQuery(p): ApiQuery<ImportParams>,
-    body: axum::body::Bytes,
+    request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
+    use crate::upload::{self, SpoolError};
+    // Everything that can refuse the request is decided from its head.
+    c.ctx.require(Action::ManageTime).map_err(|e| err(&c, e))?;
+    let lang = c.ctx.language;
     let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
-        Some(f) => {
-            Some(Format::parse(f).ok_or_else(|| super::bad_param(c.ctx.language, "format"))?)
-        }
+        Some(f) => Some(Format::parse(f).ok_or_else(|| super::bad_param(lang, "format"))?),
         None => None,
+    };
+    let essence = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let problem = |status: StatusCode, key: &str| {
+        let mut e = ApiError::new(status, lang, key);
+        e.problem.request_id = c.ctx.request_id.clone();
+        e
+    };
+    let spool_error = |e: SpoolError| match e {
+        SpoolError::TooLarge => problem(StatusCode::PAYLOAD_TOO_LARGE, "err-too-large"),
+        SpoolError::Body(why) => {
+            let mut e = problem(StatusCode::BAD_REQUEST, "err-bad-request");
+            e.problem.detail = Some(why);
+            e
+        }
+        SpoolError::Io(io) => err(&c, ServiceError::Unavailable(format!("upload: {io}"))),
+    };
+    let dir = upload::upload_dir(&s.app);
+    let cap = crate::MAX_IMPORT as u64;
+    let (file, part_name) = match essence.as_str() {
+        "text/csv" => (
+            upload::spool_body(request.into_body(), &dir, cap)
+                .await
+                .map_err(spool_error)?,
+            None,
+        ),
+        "multipart/form-data" => {
+            use axum::extract::FromRequest;
+            let mut form = axum::extract::Multipart::from_request(request, &())
+                .await
+                .map_err(|e| spool_error(SpoolError::Body(e.body_text())))?;
+            let mut found = None;
+            while let Some(mut field) = form
+                .next_field()
+                .await
+                .map_err(|e| spool_error(upload::multipart_error(e)))?
+            {
+                if found.is_none() && field.name() == Some("file") {
+                    let name = field.file_name().map(str::to_string);
+                    let f = upload::spool_field(&mut field, &dir, cap)
+                        .await
+                        .map_err(spool_error)?;
+                    found = Some((f, name));
+                } else {
+                    upload::skip_field(&mut field).await.map_err(spool_error)?;
+                }
+            }
+            let Some((f, name)) = found else {
+                let mut e = problem(StatusCode::UNPROCESSABLE_ENTITY, "err-validation");
+                e.problem.errors = vec![crate::error::FieldProblem {
+                    field: "file".into(),
+                    message: mesure_i18n::t(lang, "err-import-no-file"),
+                }];
+                return Err(e);
+            };
+            (f, name)
+        }
+        _ => {
+            let mut e = problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "err-import-media-type");
+            e.problem.detail = Some(mesure_i18n::t(lang, "err-import-media-type-detail"));
+            return Err(e);
+        }
     };
     let opts = import::Options {
         format,
         create_missing: p.create_missing.unwrap_or(false),
         dry_run: p.dry_run.unwrap_or(false),
         allow_duplicates: p.allow_duplicates.unwrap_or(false),
-        file_name: p.file_name.unwrap_or_else(|| "api.csv".into()),
+        file_name: p
+            .file_name
+            .or(part_name)
+            .unwrap_or_else(|| "api.csv".into()),
         ..import::Options::default()
     };
-    let report = import::import(&s.app, &c.ctx, &body, &opts)
+    let report = upload::run_import(&s.app, &c.ctx, file, opts)
         .await
         .map_err(|e| err(&c, e))?;
     let status = if report.errors.is_empty() {

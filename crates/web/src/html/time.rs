@@ -1276,33 +1276,83 @@ fn import_page(page: &Page, report: Option<import::Report>, status: StatusCode) 
     )
 }
 
-/// The import form posts multipart data: the file, the format, and two check boxes.
+/// The import form posts multipart data: the file, the format, and the check boxes. The CSRF
+/// token travels in the form's address (`?_csrf=`) or an `X-CSRF-Token` header, so that it and
+/// the permission are checked before any of the body is read; the file then streams to a
+/// temporary file (at most 512 MiB, else 413), never into memory.
 pub async fn import_submit(
     State(s): State<AppState>,
     page: Page,
-    mut multipart: axum::extract::Multipart,
+    request: axum::extract::Request,
 ) -> Response {
-    let mut csrf = String::new();
+    use crate::upload::{self, SpoolError};
+    use axum::extract::FromRequest;
+    #[derive(serde::Deserialize)]
+    struct Token {
+        #[serde(rename = "_csrf", default)]
+        csrf: String,
+    }
+    let lang = page.ctx.language;
+    let from_query = request
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Token>(q).ok())
+        .map(|t| t.csrf)
+        .filter(|t| !t.is_empty());
+    let from_header = request
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let csrf = from_query.or(from_header).unwrap_or_default();
+    if csrf.is_empty() || !crate::session::constant_eq(&csrf, &page.csrf) {
+        return crate::session::csrf_failed(lang);
+    }
+    if let Err(e) = page.ctx.require(Action::ManageTime) {
+        return error_page(&page, e);
+    }
+    let refused = |e: SpoolError| -> Response {
+        match e {
+            SpoolError::TooLarge => {
+                let html = super::simple_page(lang, "err-bad-request", "err-too-large");
+                (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(html)).into_response()
+            }
+            SpoolError::Body(_) => {
+                let html = super::simple_page(lang, "err-bad-request", "err-bad-request-detail");
+                (StatusCode::BAD_REQUEST, axum::response::Html(html)).into_response()
+            }
+            SpoolError::Io(io) => {
+                error_page(&page, ServiceError::Unavailable(format!("upload: {io}")))
+            }
+        }
+    };
+    let mut multipart = match axum::extract::Multipart::from_request(request, &()).await {
+        Ok(m) => m,
+        Err(e) => return refused(SpoolError::Body(e.body_text())),
+    };
+    let dir = upload::upload_dir(&s.app);
     let mut opts = import::Options::default();
-    let mut data = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
+    let mut file = None;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return refused(upload::multipart_error(e)),
+        };
         let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
+        if name == "file" && file.is_none() {
             opts.file_name = field.file_name().unwrap_or("import.csv").to_string();
-            match field.bytes().await {
-                Ok(b) => data = b.to_vec(),
-                Err(_) => {
-                    let lang = page.ctx.language;
-                    let html = super::simple_page(lang, "err-bad-request", "err-too-large");
-                    return (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(html))
-                        .into_response();
-                }
+            match upload::spool_field(&mut field, &dir, crate::MAX_IMPORT as u64).await {
+                Ok(f) => file = Some(f),
+                Err(e) => return refused(e),
             }
             continue;
         }
-        let value = field.text().await.unwrap_or_default();
+        let value = match upload::small_field(&mut field, 100).await {
+            Ok(v) => v,
+            Err(e) => return refused(e),
+        };
         match name.as_str() {
-            "_csrf" => csrf = value,
             "format" => opts.format = Format::parse(&value),
             "create_missing" => opts.create_missing = value == "1",
             "dry_run" => opts.dry_run = value == "1",
@@ -1310,10 +1360,12 @@ pub async fn import_submit(
             _ => {}
         }
     }
-    if csrf.is_empty() || !crate::session::constant_eq(&csrf, &page.csrf) {
-        return crate::session::csrf_failed(page.ctx.language);
-    }
-    match import::import(&s.app, &page.ctx, &data, &opts).await {
+    let done = match file {
+        Some(file) => upload::run_import(&s.app, &page.ctx, file, opts).await,
+        // No file part: the import says the file is empty.
+        None => import::import(&s.app, &page.ctx, &b""[..], &opts).await,
+    };
+    match done {
         Ok(r) => {
             let status = if r.errors.is_empty() {
                 StatusCode::OK
