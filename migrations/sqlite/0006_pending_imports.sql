@@ -13,3 +13,8 @@ CREATE INDEX time_entries_import ON time_entries (workspace_id, import_id) WHERE
 ALTER TABLE users ADD COLUMN import_id BLOB;
 ALTER TABLE clients ADD COLUMN import_id BLOB;
 ALTER TABLE projects ADD COLUMN import_id BLOB;
+-- A person an import makes without an e-mail address has none (an empty one), not a made-up
+-- undeliverable address: the address must be unique only when there is one.
+UPDATE users SET email = '' WHERE email LIKE '%@import.invalid';
+DROP INDEX users_email_key;
+CREATE UNIQUE INDEX users_email_key ON users (email) WHERE email <> '';

@@ -601,7 +601,9 @@ impl State<'_> {
         let ws = self.ctx.workspace;
         for u in mesure_store::users::list_staff(c, ws).await? {
             self.people_by_key.entry(key(&u.name)).or_insert(u.id);
-            self.people_by_key.insert(key(&u.email), u.id);
+            if !u.email.is_empty() {
+                self.people_by_key.insert(key(&u.email), u.id);
+            }
         }
         // Keys are made here from the names, so that names stored before keys were normalised
         // (NFD from a Mac, odd spacing) match too; the oldest wins a tie.
@@ -660,26 +662,9 @@ impl State<'_> {
                     }
                 }
                 let name = nfc(row.person.trim()).chars().take(200).collect::<String>();
-                let email = given.unwrap_or_else(|| {
-                    let local: String = mesure_domain::text::ascii_local(&name)
-                        .chars()
-                        .take(40)
-                        .collect();
-                    let local = if local.trim_matches('.').is_empty() {
-                        "person".to_string()
-                    } else {
-                        local.trim_matches('.').to_string()
-                    };
-                    format!(
-                        "{local}.{}@import.invalid",
-                        id.simple()
-                            .to_string()
-                            .chars()
-                            .rev()
-                            .take(10)
-                            .collect::<String>()
-                    )
-                });
+                // No address in the file: the person has none (not a made-up one); they get
+                // one, and a password, before they can sign in.
+                let email = given.unwrap_or_default();
                 let u = UserRow {
                     workspace_id: self.ctx.workspace.uuid(),
                     id,
@@ -700,7 +685,9 @@ impl State<'_> {
                 self.pending_users.push(u.clone());
                 self.report.new_people.push(name);
                 self.people_by_key.insert(key(&row.person), id);
-                self.people_by_key.insert(key(&u.email), id);
+                if !u.email.is_empty() {
+                    self.people_by_key.insert(key(&u.email), id);
+                }
                 // A new person has no rates, locked weeks or logged days yet.
                 self.people.insert(
                     id,

@@ -1189,14 +1189,10 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
         users::list_staff(&mut c.conn(), ctx.workspace)
             .await?
             .into_iter()
-            // A person made by an import without an address has a placeholder one: the name
-            // identifies them better (and reads back into an import).
+            // A person made by an import without an address has none: the name identifies them
+            // (and reads back into an import).
             .map(|u| {
-                let who = if u.email.ends_with("@import.invalid") {
-                    u.name
-                } else {
-                    u.email
-                };
+                let who = if u.email.is_empty() { u.name } else { u.email };
                 (u.id, who)
             })
             .collect();

@@ -141,6 +141,10 @@ pub(crate) async fn queue_user_mail(
     url: &str,
     extra: &[(&str, Arg<'_>)],
 ) -> Result<()> {
+    // A person made by an import without an address gets no mail (the in-app notification stays).
+    if user.email.is_empty() {
+        return Ok(());
+    }
     let w = workspaces::get(c, ws).await?;
     let lang = user
         .language

@@ -812,3 +812,58 @@ async fn a_published_import_has_its_projects_revenue() {
         );
     }
 }
+
+/// People an import makes without an e-mail have none (not a made-up address): two of them in
+/// one workspace, no address found for them, no sign-in, named by their name in the export, and
+/// matched again by name in the next import.
+#[tokio::test]
+async fn imported_people_without_an_address_have_none() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Sans Adresse").await;
+        let ws = a.ws.uuid();
+        let csv = format!(
+            "{GENERIC}{d},Zoé Sans Courriel,Acme,Web,,90,Maquettes,yes\n{d},Yann Sans Courriel,Acme,Web,,30,Relecture,yes\n",
+            d = day(3)
+        );
+        let (s, r) = post_csv(&t, &a.owner.token, "create_missing=true", csv)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{backend:?}: {r}");
+        assert_eq!(r["new_people"].as_array().map(Vec::len), Some(2), "{r}");
+        let empty = scalar(
+            &t,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND email = ''",
+            ws,
+        )
+        .await;
+        assert_eq!(empty, 2, "{backend:?}: imported people keep no address");
+        let invalid = scalar(
+            &t,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND email LIKE '%invalid%'",
+            ws,
+        )
+        .await;
+        assert_eq!(invalid, 0);
+        // No address signs in as them.
+        let c = t.client();
+        let r = t.login(&c, "", PASSWORD).await;
+        assert_ne!(r.status(), 303, "{backend:?}: an empty address signed in");
+        // The export names them.
+        let c = t.client();
+        t.login(&c, &a.owner.email, PASSWORD).await;
+        let export = t.text(&c, "/time.csv").await;
+        assert!(export.contains("Zoé Sans Courriel"), "{export}");
+        assert!(export.contains("Yann Sans Courriel"), "{export}");
+        // The next import finds them by name.
+        let csv = format!(
+            "{GENERIC}{},Zoé Sans Courriel,Acme,Web,,45,Suite,yes\n",
+            day(4)
+        );
+        let (s, r) = post_csv(&t, &a.owner.token, "create_missing=true", csv)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{backend:?}: {r}");
+        assert_eq!(r["new_people"].as_array().map(Vec::len), Some(0), "{r}");
+    }
+}
