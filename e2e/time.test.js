@@ -65,7 +65,8 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     // The weekly grid: the timer's minute shows in today's cell of the project's row; make it
     // 1:41 and save with Enter. Then a second project row: nothing typed, nothing logged.
     await page.goto(base + '/time');
-    const day = (new Date().getDay() + 6) % 7;
+    // Today as the workspace sees it (its time zone, not this machine's).
+    const day = Number(await page.getAttribute('table.grid', 'data-today'));
     const cell = `[data-testid=grid-cell-0-${day}]`;
     assert.strictEqual(await page.inputValue(cell), '0:01');
     assert.match(await page.textContent('table.grid tbody tr:first-child th'), /Audit SEO/);

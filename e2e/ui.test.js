@@ -252,7 +252,8 @@ test('phone (390 px): folding menu, no sideways scroll, the week grid one day at
     await page.goto(base + '/time');
     await noSideScroll('time page');
     const days = await page.$$eval('table.grid thead th[data-day]', ths => ths.map(t => t.textContent.trim()));
-    const today = (new Date().getDay() + 6) % 7;
+    // Today as the workspace sees it (its time zone, not this machine's).
+    const today = Number(await page.getAttribute('table.grid', 'data-today'));
     const shownDays = () => page.$$eval('table.grid thead th[data-day]', ths => ths.filter(t => t.offsetParent !== null).map(t => t.textContent.trim()));
     assert.deepStrictEqual(await shownDays(), [days[today]]);
     assert.strictEqual((await page.textContent('[data-testid=grid-day-label]')).trim(), days[today]);
