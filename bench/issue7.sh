@@ -4,14 +4,16 @@
 # resident memory is read before, right after and 5 s after the import (target: under 150 MB once
 # it has finished); then, with those 10,000 projects, the /projects page (first and last page) and
 # GET /api/v1/projects (first page, and every page followed to the end) are timed (medians of 9).
-# Usage: bench/issue7.sh [ROWS] (default 2000000). Needs curl.
+# Usage: [MESURE_BIN=…] [MESURE_BENCH_CACHES="24 48"] bench/issue7.sh [ROWS] (default 2000000). Needs curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-2000000}
-cargo build --release -q -p mesure -p mesure-bench
-bin=$PWD/target/release/mesure
+cargo build --release -q -p mesure-bench
+# MESURE_BIN: another build of `mesure` to measure (e.g. an older commit's, for a ratio in one run).
+[ -n "${MESURE_BIN:-}" ] || cargo build --release -q -p mesure
+bin=${MESURE_BIN:-$PWD/target/release/mesure}
 work=$(mktemp -d)
-out=bench/results/issue7-latest.md
+out=${MESURE_BENCH_OUT:-bench/results/issue7-latest.md}
 port=18087
 base="http://127.0.0.1:$port"
 csv="$work/time.csv"
@@ -19,7 +21,7 @@ target/release/mesure-bench csv "$csv" "$rows" 2000 10000 200
 rss() { awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status; }
 hwm() { awk '/VmHWM/{printf "%d", $2/1024}' /proc/$pid/status; }
 # Import once per page-cache size (a fresh data directory each), keep the last server running.
-sizes=${MESURE_BENCH_CACHES:-48}
+sizes=${MESURE_BENCH_CACHES:-24}
 import_rows=""
 for mib in $sizes; do
   [ -n "${pid:-}" ] && { kill -TERM $pid; wait $pid 2>/dev/null || true; }

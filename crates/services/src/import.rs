@@ -109,6 +109,8 @@ pub const CHUNK_ROWS: usize = 500;
 const MAX_CHUNK_ROWS: usize = 20_000;
 /// …this, and shrinking when it holds it for longer.
 const CHUNK_HOLD: std::time::Duration = std::time::Duration::from_millis(250);
+/// Project months added per statement when an import is published.
+const PUBLISH_STEP: usize = 5000;
 /// Entries of a failed import deleted per transaction.
 const DELETE_ROWS: i64 = 2000;
 /// A running import says it is alive at least this often…
@@ -1353,6 +1355,7 @@ async fn run<R: std::io::Read + Send>(
     opts.progress.tell(Phase::Writing, st.report.rows);
     tracing::debug!(phase = "rows", elapsed = ?t0.elapsed(), "import");
     st.flush(db).await?;
+    st.batch = Vec::new();
     let Some(id) = st.run else {
         return Ok(false);
     };
@@ -1380,12 +1383,28 @@ async fn run<R: std::io::Read + Send>(
             ),
             other => other.into(),
         })?;
-    let deltas: Vec<totals::MonthDelta> = st
-        .project_months
-        .iter()
-        .map(|((project, month), (client, f))| (*project, *client, *month, *f, 0, 0))
+    // What the checks needed is dropped before the aggregates are written.
+    st.seen = Seen::default();
+    st.project_lines = HashMap::new();
+    st.person_lines = HashMap::new();
+    // The months in steps, so the statements' rows stay a few megabytes.
+    let project_months = std::mem::take(&mut st.project_months);
+    let touched: Vec<Uuid> = project_months
+        .keys()
+        .map(|k| k.0)
+        .collect::<HashSet<_>>()
+        .into_iter()
         .collect();
+    let mut deltas: Vec<totals::MonthDelta> = Vec::with_capacity(PUBLISH_STEP);
+    for ((project, month), (client, f)) in project_months {
+        deltas.push((project, client, month, f, 0, 0));
+        if deltas.len() == PUBLISH_STEP {
+            totals::add_many(c, ws, &deltas).await?;
+            deltas.clear();
+        }
+    }
     totals::add_many(c, ws, &deltas).await?;
+    drop(deltas);
     tracing::debug!(phase = "months", elapsed = ?t1.elapsed(), "import publish");
     let people: Vec<(Uuid, i32, i64, i64)> = st
         .person_months
@@ -1402,13 +1421,6 @@ async fn run<R: std::io::Read + Send>(
     for (d, minutes) in &st.deliverable_minutes {
         projects::add_deliverable_minutes(c, ws, *d, *minutes).await?;
     }
-    let touched: Vec<Uuid> = st
-        .project_months
-        .keys()
-        .map(|k| k.0)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
     tracing::debug!(phase = "days", elapsed = ?t1.elapsed(), "import publish");
     crate::radar::recompute_set(c, app, ctx, &touched).await?;
     tracing::debug!(phase = "recompute", elapsed = ?t1.elapsed(), "import publish");

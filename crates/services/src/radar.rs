@@ -87,7 +87,8 @@ fn today_month(app: &App, ctx: &Ctx) -> i32 {
 /// writes the differences into the project and client months; then checks its budget alerts and
 /// its client's trend.
 pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) -> Result<()> {
-    recompute_with(c, app, ctx, &[project], true, &[]).await
+    recompute_with(c, app, ctx, &[project], true, &[]).await?;
+    Ok(())
 }
 
 /// After a time entry's write: `added` is the entry's contribution to its month, not yet in the
@@ -108,7 +109,8 @@ pub async fn recompute_after_entry(
         .iter()
         .map(|d| month_of(*d))
         .any(|m| m >= from && m < to);
-    recompute_with(c, app, ctx, &[project], trend, added).await
+    recompute_with(c, app, ctx, &[project], trend, added).await?;
+    Ok(())
 }
 
 /// What one recomputation reads: the projects with their months, scope and milestones.
@@ -165,18 +167,28 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
         .into_iter()
         .filter(|p| wanted.contains(&p.id))
         .collect();
-    for r in totals::all_project_months(c, ws).await? {
-        if wanted.contains(&r.subject_id) {
-            l.months.entry(r.subject_id).or_default().push(r);
+    // The months of the id range the sorted ids span (ids between them are skipped).
+    if let (Some(lo), Some(hi)) = (wanted.first(), wanted.last()) {
+        for r in totals::project_months_between(c, ws, *lo, *hi).await? {
+            if wanted.contains(&r.subject_id) {
+                l.months.entry(r.subject_id).or_default().push(r);
+            }
         }
     }
     for d in projects::all_deliverables(c, ws).await? {
-        l.deliverables.entry(d.project_id).or_default().push(d);
+        if wanted.contains(&d.project_id) {
+            l.deliverables.entry(d.project_id).or_default().push(d);
+        }
     }
     for ch in projects::all_changes(c, ws).await? {
-        l.changes.entry(ch.project_id).or_default().push(ch);
+        if wanted.contains(&ch.project_id) {
+            l.changes.entry(ch.project_id).or_default().push(ch);
+        }
     }
     for m in projects::all_milestones(c, ws).await? {
+        if !wanted.contains(&m.project_id) {
+            continue;
+        }
         if let Some(r) = m.reached_on {
             l.milestones
                 .entry(m.project_id)
@@ -188,12 +200,30 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
 }
 
 /// Recomputes a set of projects (one after a write, thousands after an import).
+/// Projects are taken in steps of [`RECOMPUTE_STEP`] in id order, so what one step reads stays
+/// small whatever the set's size; each touched client's trend is checked once, at the end.
 pub async fn recompute_set(c: &mut Conn<'_>, app: &App, ctx: &Ctx, ids: &[Uuid]) -> Result<()> {
-    recompute_with(c, app, ctx, ids, true, &[]).await
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut clients = BTreeSet::new();
+    for step in ids.chunks(RECOMPUTE_STEP) {
+        clients.extend(recompute_with(c, app, ctx, step, false, &[]).await?);
+    }
+    let now_month = today_month(app, ctx);
+    for client in clients {
+        check_trend(c, app, ctx.workspace, client, now_month).await?;
+    }
+    Ok(())
 }
 
+/// Projects recomputed per step of [`recompute_set`] (an import touches thousands: the months
+/// of one step are a few megabytes, those of 10,000 projects twenty).
+const RECOMPUTE_STEP: usize = 1000;
+
 /// `added`: figures of a single project not yet written to its months (see
-/// `recompute_after_entry`); empty otherwise.
+/// `recompute_after_entry`); empty otherwise. `ids` are sorted when there are many. The clients
+/// of the projects (their trends are checked here when `trends`).
 async fn recompute_with(
     c: &mut Conn<'_>,
     app: &App,
@@ -201,7 +231,7 @@ async fn recompute_with(
     ids: &[Uuid],
     trends: bool,
     added: &[(i32, Figures)],
-) -> Result<()> {
+) -> Result<BTreeSet<Uuid>> {
     let ws = ctx.workspace;
     let now_month = today_month(app, ctx);
     let l = load(c, ws, ids).await?;
@@ -269,11 +299,11 @@ async fn recompute_with(
     }
     totals::add_many(c, ws, &deltas).await?;
     if trends {
-        for client in clients_touched {
-            check_trend(c, app, ws, client, now_month).await?;
+        for client in &clients_touched {
+            check_trend(c, app, ws, *client, now_month).await?;
         }
     }
-    Ok(())
+    Ok(clients_touched)
 }
 
 /// Budget alerts of one project, on its figures as they now stand: a mark per threshold crossed,

@@ -435,11 +435,22 @@ pub async fn add_days_many(
     .await
 }
 
-/// Every month of every project of the workspace (batch recomputation).
-pub async fn all_project_months(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<MonthRow>> {
+/// Every month of the projects whose ids lie between `lo` and `hi` (both included), by project
+/// then month: a bounded slice of a workspace's months (ids compare as bytes on both engines).
+pub async fn project_months_between(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    lo: Uuid,
+    hi: Uuid,
+) -> Result<Vec<MonthRow>> {
     let sql = format!(
-        "SELECT {} FROM project_months WHERE workspace_id = $1 ORDER BY project_id, month",
+        "SELECT {} FROM project_months WHERE workspace_id = $1 AND project_id >= $2 AND project_id <= $3 ORDER BY project_id, month",
         month_cols("project_id")
     );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    fetch(
+        c,
+        &sql,
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(lo), Bind::Uuid(hi)],
+    )
+    .await
 }

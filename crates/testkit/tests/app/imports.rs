@@ -763,8 +763,8 @@ async fn the_import_api_takes_csv_or_a_multipart_file() {
 }
 
 /// The publishing step recomputes the radar of the projects the import creates — more than the
-/// twenty read one by one, so in the workspace-wide pass — while they are still hidden from
-/// everyone else: their revenue is there at once.
+/// twenty read one by one and more than one step of a thousand — while they are still hidden
+/// from everyone else: their revenue is there at once.
 #[tokio::test]
 async fn a_published_import_has_its_projects_revenue() {
     for backend in backends() {
@@ -779,20 +779,23 @@ async fn a_published_import_has_its_projects_revenue() {
             .await
             .unwrap();
         assert_eq!(r.status(), 201);
+        // More projects than one recomputation step takes (1,000), so every step must count;
+        // 21 hours a day over the last hundred days.
+        let (rows, projects) = (2100, 1050);
         let mut csv = GENERIC.to_string();
-        for k in 0..60 {
+        for k in 0..rows {
             csv.push_str(&format!(
-                "{},{},Client Revenu,Projet {:02},,60,Travail {k},yes\n",
-                day(1 + k % 20),
+                "{},{},Client Revenu,Projet {:04},,60,Travail {k},yes\n",
+                day(1 + k % 100),
                 a.staff.email,
-                k % 30
+                k % projects
             ));
         }
         let (s, r) = post_csv(&t, &a.owner.token, "create_missing=true", csv)
             .await
             .unwrap();
         assert_eq!(s, 200, "{backend:?}: {r}");
-        assert_eq!(r["new_projects"].as_array().unwrap().len(), 30);
+        assert_eq!(r["new_projects"].as_array().unwrap().len(), projects);
         let radar = t
             .client()
             .get(t.api("/radar"))
@@ -803,11 +806,15 @@ async fn a_published_import_has_its_projects_revenue() {
             .json::<Value>()
             .await
             .unwrap();
-        // Sixty hours at 120 an hour, in minor units: billable, and earned on time and materials.
-        assert_eq!(radar["total"]["billable_value"], 60 * 120 * 100, "{radar}");
+        // 2,100 hours at 120 an hour, in minor units: billable, and earned on time and materials.
+        assert_eq!(
+            radar["total"]["billable_value"],
+            rows * 120 * 100,
+            "{radar}"
+        );
         assert_eq!(
             radar["total"]["revenue"],
-            60 * 120 * 100,
+            rows * 120 * 100,
             "{backend:?}: {radar}"
         );
     }
