@@ -21,14 +21,19 @@ function freePort() {
   });
 }
 
-async function startServer() {
+// The instant every journey's server starts on (a Wednesday, 10:30 in Paris, mid-month), so no
+// journey depends on the machine's date or weekday; `advanceClock` moves it forward.
+const CLOCK = '2027-03-17T09:30:00Z';
+
+async function startServer({ clock = CLOCK } = {}) {
   assert.ok(fs.existsSync(BIN), `mesure binary not found at ${BIN} (build it, or set MESURE_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesure-e2e-'));
   const port = await freePort();
   // MESURE_I18N_STRICT: a missing message or an unfilled placeholder answers 500 instead of a raw key.
+  // MESURE_TEST_CLOCK: the server's clock starts at `clock` and POST /test/clock moves it.
   const proc = spawn(BIN, ['demo', '--data-dir', dir, '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MESURE_I18N_STRICT: '1' },
+    env: { ...process.env, MESURE_I18N_STRICT: '1', MESURE_TEST_CLOCK: clock },
   });
   let log = '';
   proc.stderr.on('data', d => { log += d; });
@@ -40,6 +45,14 @@ async function startServer() {
   return { proc, dir, base: `http://127.0.0.1:${port}` };
 }
 
+
+// Moves the server's clock forward by `seconds` (instead of waiting for them); its new time.
+async function advanceClock(server, seconds) {
+  const r = await fetch(`${server.base}/test/clock?advance=${seconds}`, { method: 'POST' });
+  const now = await r.text();
+  assert.strictEqual(r.status, 200, now);
+  return now;
+}
 
 function launch() {
   return chromium.launch({
@@ -146,4 +159,4 @@ async function checkAndShoot(page, name) {
   await page.screenshot({ path: path.join(ART, name), fullPage: true });
 }
 
-module.exports = { BIN, ART, LOGIN, PASSWORD, freePort, startServer, launch, leftovers, assertClean, axeViolations, assertAccessible, axeCount, checkAndShoot };
+module.exports = { BIN, ART, LOGIN, PASSWORD, CLOCK, freePort, startServer, advanceClock, launch, leftovers, assertClean, axeViolations, assertAccessible, axeCount, checkAndShoot };

@@ -7,7 +7,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ART, LOGIN, PASSWORD, startServer, launch, assertClean, checkAndShoot } = require('./helpers');
+const { ART, LOGIN, PASSWORD, startServer, advanceClock, launch, assertClean, checkAndShoot } = require('./helpers');
 
 test('timer and weekly grid move the budget bar and raise the 80 % alert', { timeout: 180000 }, async () => {
   fs.mkdirSync(ART, { recursive: true });
@@ -41,7 +41,8 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     assert.strictEqual(await bar(), 0);
     await shot('10-project-new.png');
 
-    // The timer: start, let it run past 30 seconds, stop; one minute is logged (half up).
+    // The timer: start, let it run past 30 seconds (the server's clock is moved, not waited
+    // for), stop; one minute is logged (half up).
     await page.goto(base + '/time');
     await assertClean(page, 'time');
     await page.selectOption('#t-project', { label: 'Boulangerie Dupain — Audit SEO' });
@@ -54,7 +55,7 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     await assertClean(page);
     await page.waitForFunction(() => /0:00:0[2-9]/.test(document.querySelector('time[data-elapsed]')?.textContent || ''));
     await shot('11-timer-running.png');
-    await page.waitForTimeout(31000);
+    await advanceClock(server, 31);
     await page.click('[data-testid=timer-stop]');
     await page.waitForURL(/notice=timer-stopped/);
     assert.ok(await page.isVisible('text=Analyse des mots-clés'));

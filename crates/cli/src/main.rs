@@ -339,6 +339,22 @@ fn init_logs(format: LogFormat) {
     }
 }
 
+/// `MESURE_TEST_CLOCK=<RFC 3339 instant>`: the server's clock starts at that instant and
+/// `POST /test/clock` moves it (browser journeys only: anyone could move the clock). Unset: the
+/// system's clock and no such route.
+fn test_clock() -> Result<Option<Arc<mesure_services::ShiftedClock>>> {
+    let Ok(at) = std::env::var("MESURE_TEST_CLOCK") else {
+        return Ok(None);
+    };
+    let at: jiff::Timestamp = at
+        .parse()
+        .with_context(|| format!("MESURE_TEST_CLOCK={at:?} is not an RFC 3339 instant"))?;
+    tracing::warn!(%at, "test clock: the clock starts at MESURE_TEST_CLOCK and POST /test/clock moves it; never in production");
+    Ok(Some(Arc::new(mesure_services::ShiftedClock::starting_at(
+        at,
+    ))))
+}
+
 async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
     init_logs(args.log_format);
     let started = Instant::now();
@@ -356,6 +372,10 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
     )?;
     app.mail_policy = args.mail_policy.policy();
     app.job_concurrency = usize::from(args.job_concurrency);
+    let test_clock = test_clock()?;
+    if let Some(clock) = &test_clock {
+        app.clock = clock.clone();
+    }
     if demo {
         use mesure_services::demo::{DEMO_LOGINS, DEMO_PASSWORD, Seeded, seed};
         let seeded = seed(&app)
@@ -388,6 +408,7 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
         metrics: Arc::default(),
         ready: Arc::default(),
         secure_cookies: args.secure_cookies,
+        test_clock,
     };
     let router = mesure_web::router(state);
     tracing::info!(addr = %args.bind, backend = ?app.db.backend(), ready_ms = started.elapsed().as_millis() as u64, "listening");

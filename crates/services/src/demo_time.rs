@@ -162,6 +162,8 @@ pub async fn seed(
     };
     let mut free_done = false;
     let mut write_off: Option<Uuid> = None;
+    // The first time-and-materials project, where everyone logs this week's Monday.
+    let mut week_project: Option<Uuid> = None;
     for plan in PLANS {
         let Some((_, client)) = clients.iter().find(|(n, _)| n == plan.client) else {
             continue;
@@ -178,6 +180,9 @@ pub async fn seed(
         (plan.extra)(&mut form);
         let p = crate::projects::create(app, ctx, &form).await?;
         let pid = ProjectId::from_uuid(p.id);
+        if plan.model == "time_materials" && week_project.is_none() {
+            week_project = Some(p.id);
+        }
         let mut deliverables = Vec::new();
         for (name, hours, status) in plan.deliverables {
             let d = crate::projects::add_deliverable(
@@ -312,6 +317,21 @@ pub async fn seed(
                     Err(e) => return Err(e),
                 }
             }
+        }
+    }
+    // Everyone has logged time this week, whatever day the demo starts on: the week grid a demo
+    // login opens has a saved row.
+    if let Some(project) = week_project {
+        for (user, _, _) in people {
+            let entry = EntryForm {
+                user_id: Some(user.to_string()),
+                project_id: project.to_string(),
+                date: week_start(today_d).to_string(),
+                duration: "2h".into(),
+                note: Some("Réunion de suivi".into()),
+                ..Default::default()
+            };
+            crate::time::log(app, ctx, &entry).await?;
         }
     }
     if let Some(e) = write_off {

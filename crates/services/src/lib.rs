@@ -37,6 +37,43 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system's time shifted by an offset that can be set and moved forward: the tests' clock,
+/// and the server's when started with `MESURE_TEST_CLOCK` (the browser journeys stand on a
+/// chosen date and skip waits). It keeps running from where it was put.
+#[derive(Default)]
+pub struct ShiftedClock {
+    offset_us: std::sync::atomic::AtomicI64,
+}
+
+impl ShiftedClock {
+    /// A clock that reads `at` now and runs on from there.
+    pub fn starting_at(at: jiff::Timestamp) -> ShiftedClock {
+        let c = ShiftedClock::default();
+        c.set(at);
+        c
+    }
+    /// Puts the clock at `at` (it runs on from there).
+    pub fn set(&self, at: jiff::Timestamp) {
+        let offset = at.as_microsecond().saturating_sub(mesure_store::now_us());
+        self.offset_us
+            .store(offset, std::sync::atomic::Ordering::SeqCst);
+    }
+    /// Moves the clock forward by `s` seconds.
+    pub fn advance_secs(&self, s: i64) {
+        self.offset_us.fetch_add(
+            s.saturating_mul(1_000_000),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now_us(&self) -> i64 {
+        mesure_store::now_us()
+            .saturating_add(self.offset_us.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// Everything a use case needs: the database, the clock, the mail settings.
 #[derive(Clone)]
 pub struct App {
@@ -174,3 +211,21 @@ impl From<StoreError> for ServiceError {
 }
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod clock_tests {
+    use super::{Clock, ShiftedClock};
+
+    #[test]
+    fn a_shifted_clock_stands_where_it_is_put_and_moves_forward() {
+        let at: jiff::Timestamp = "2027-03-17T09:30:00Z".parse().unwrap();
+        let c = ShiftedClock::starting_at(at);
+        let d = c.now_us() - at.as_microsecond();
+        assert!((0..5_000_000).contains(&d), "{d}");
+        c.advance_secs(31);
+        let d = c.now_us() - at.as_microsecond();
+        assert!((31_000_000..36_000_000).contains(&d), "{d}");
+        c.set("2020-02-29T12:00:00Z".parse().unwrap());
+        assert!(c.now_us() < at.as_microsecond());
+    }
+}

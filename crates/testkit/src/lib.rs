@@ -16,7 +16,6 @@ use mesure_store::Db;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The engines a test runs on: SQLite always, PostgreSQL when `MESURE_TEST_DATABASE_URL` is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,23 +32,8 @@ pub fn backends() -> Vec<Backend> {
     b
 }
 
-/// System time plus an offset tests can move forward.
-#[derive(Default)]
-pub struct TestClock {
-    offset_us: AtomicI64,
-}
-
-impl TestClock {
-    pub fn advance_secs(&self, s: i64) {
-        self.offset_us.fetch_add(s * 1_000_000, Ordering::SeqCst);
-    }
-}
-
-impl Clock for TestClock {
-    fn now_us(&self) -> i64 {
-        mesure_store::now_us() + self.offset_us.load(Ordering::SeqCst)
-    }
-}
+/// The tests' clock: `set` puts it on any instant, `advance_secs` moves it forward.
+pub type TestClock = mesure_services::ShiftedClock;
 
 pub struct TestApp {
     pub backend: Backend,
@@ -169,6 +153,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         metrics: Arc::default(),
         ready: Arc::default(),
         secure_cookies: false,
+        test_clock: None,
     };
     let router = mesure_web::router(state);
     tokio::spawn(async move {

@@ -9,6 +9,7 @@ pub mod html;
 pub mod input_guard;
 pub mod metrics;
 pub mod session;
+pub mod test_clock;
 pub mod upload;
 
 use axum::Router;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The last readiness answer (`/readyz`).
     pub ready: Arc<ReadyCache>,
+    /// The clock `POST /test/clock` moves, when the server runs with `MESURE_TEST_CLOCK`.
+    pub test_clock: Option<Arc<mesure_services::ShiftedClock>>,
 }
 
 /// The last readiness answer and when it was found: `/readyz` is polled and each check writes
@@ -82,6 +85,10 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ));
+    let regular = match state.test_clock.clone() {
+        Some(clock) => regular.merge(test_clock::routes(clock)),
+        None => regular,
+    };
     Router::new()
         .merge(regular)
         .merge(imports)

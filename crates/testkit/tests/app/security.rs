@@ -450,3 +450,24 @@ async fn contacts_dates_and_look_alikes_are_refused() {
         assert_eq!(s, 409, "{b}");
     }
 }
+
+/// The clock-moving route of the browser journeys exists only on a server started with
+/// `MESURE_TEST_CLOCK`: a server as run in production answers 404 and its clock stays put.
+#[tokio::test]
+async fn the_test_clock_route_is_absent_from_a_normal_server() {
+    let t = spawn_app(mesure_testkit::Backend::Sqlite).await;
+    let before = t.app.now();
+    for q in ["advance=86400", "at=2030-01-01T00:00:00Z"] {
+        let r = t
+            .client()
+            .post(format!("{}/test/clock?{q}", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{q}");
+    }
+    assert!(
+        t.app.now() - before < 60 * 1_000_000,
+        "the clock did not move"
+    );
+}
