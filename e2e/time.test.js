@@ -71,11 +71,18 @@ test('timer and weekly grid move the budget bar and raise the 80 % alert', { tim
     const cell = `[data-testid=grid-cell-0-${day}]`;
     assert.strictEqual(await page.inputValue(cell), '0:01');
     assert.match(await page.textContent('table.grid tbody tr:first-child th'), /Audit SEO/);
+    // The week's total grows by the 1:40 added (the demo's own hours of the week stay).
+    const minutes = async () => {
+      const m = (await page.textContent('[data-testid=week-total]')).match(/(\d+):(\d\d)/);
+      assert.ok(m, 'the week total reads h:mm');
+      return Number(m[1]) * 60 + Number(m[2]);
+    };
+    const before = await minutes();
     await page.fill(cell, '1:41');
     await page.keyboard.press('Enter');
     await page.waitForURL(/notice=week-saved/);
     assert.strictEqual(await page.inputValue(cell), '1:41');
-    assert.match(await page.textContent('[data-testid=week-total]'), /1:41/);
+    assert.strictEqual(await minutes(), before + 100);
     await shot('12-grid-saved.png');
 
     // A bad cell refuses the whole save: the typed values stay, the bad cell is marked and
