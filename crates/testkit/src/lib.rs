@@ -384,3 +384,19 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_string())
 }
+
+/// The `Set-Cookie` header of the session cookie a response sets (with its attributes).
+pub fn session_set_cookie(r: &reqwest::Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("mesure_session="))
+        .expect("a session cookie")
+}
+
+/// The session cookie a response sets, as a `Cookie` header value (`mesure_session=…`).
+pub fn session_cookie(r: &reqwest::Response) -> String {
+    let set = session_set_cookie(r);
+    set.split(';').next().unwrap_or_default().to_string()
+}

@@ -18,13 +18,7 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
         let r = t.login(&c, &ten.owner.email, PASSWORD).await;
         assert_eq!(r.status(), 303, "{backend:?}");
         assert_eq!(r.headers()["location"], "/dashboard");
-        let cookie = r
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .find(|v| v.starts_with("mesure_session="))
-            .unwrap();
+        let cookie = mesure_testkit::session_set_cookie(&r);
         assert!(
             cookie.contains("HttpOnly")
                 && cookie.contains("SameSite=Lax")
@@ -82,13 +76,7 @@ async fn secure_cookie_behind_https() {
         .send()
         .await
         .unwrap();
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|v| v.starts_with("mesure_session="))
-        .unwrap();
+    let cookie = mesure_testkit::session_set_cookie(&r);
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 

@@ -556,31 +556,11 @@ async fn uploads_are_refused_before_they_are_read() {
         let a = t.tenant("Agence Envois").await;
         let c = t.client();
         let login = t.login(&c, &a.owner.email, PASSWORD).await;
-        let cookie = login
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .find(|v| v.starts_with("mesure_session="))
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let cookie = mesure_testkit::session_cookie(&login);
         let csrf = t.csrf(&c, "/time/import").await;
         let staff = t.client();
         let staff_login = t.login(&staff, &a.staff.email, PASSWORD).await;
-        let staff_cookie = staff_login
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap())
-            .find(|v| v.starts_with("mesure_session="))
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        let staff_cookie = mesure_testkit::session_cookie(&staff_login);
         let staff_csrf = t.csrf(&staff, "/time").await;
         let api = "POST /api/v1/time-imports?create_missing=true HTTP/1.1";
         let csv = "Content-Type: text/csv";
