@@ -54,10 +54,10 @@ async fn main() -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let ws = WorkspaceId::from_uuid(w.id);
     let email = format!("owner-{}@bench.example.org", uuid::Uuid::now_v7().simple());
-    let owner = mesure_services::users::add(
+    let owner = mesure_services::people::users::add(
         &app,
         ws,
-        &mesure_services::users::NewUser {
+        &mesure_services::people::users::NewUser {
             email,
             name: "Bench Owner".into(),
             role: "owner".into(),
@@ -153,10 +153,10 @@ async fn time_import(args: &[String]) -> Result<()> {
     let ws = WorkspaceId::from_uuid(w.id);
     let email = format!("owner-{}@bench.example.org", uuid::Uuid::now_v7().simple());
     let password = "bench-password-2026";
-    let owner = mesure_services::users::add(
+    let owner = mesure_services::people::users::add(
         &app,
         ws,
-        &mesure_services::users::NewUser {
+        &mesure_services::people::users::NewUser {
             email: email.clone(),
             name: "Bench Owner".into(),
             role: "owner".into(),
@@ -182,11 +182,11 @@ async fn time_import(args: &[String]) -> Result<()> {
     };
     let input = std::fs::File::open(file).context("read FILE")?;
     let started = Instant::now();
-    let report = mesure_services::import::import(
+    let report = mesure_services::time::import::import(
         &app,
         &ctx,
         input,
-        &mesure_services::import::Options {
+        &mesure_services::time::import::Options {
             format: None,
             create_missing: true,
             dry_run: false,
@@ -270,11 +270,11 @@ fn parse_speed(args: &[String]) -> Result<()> {
     let mut rows = 0u64;
     for _ in 0..3 {
         let started = Instant::now();
-        let mut reader = mesure_domain::import::Reader::new(data.as_slice(), None)
+        let mut reader = mesure_domain::time::import::Reader::new(data.as_slice(), None)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         rows = 0;
         while let Some(item) = reader.next_item() {
-            if let Ok(mesure_domain::import::Item::Row(_)) = item {
+            if let Ok(mesure_domain::time::import::Item::Row(_)) = item {
                 rows += 1;
             }
         }

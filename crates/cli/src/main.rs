@@ -497,7 +497,7 @@ fn service_error(e: mesure_services::ServiceError) -> anyhow::Error {
 /// terminal; an error (exit status 1) when nothing was imported because of problems.
 async fn import(a: ImportArgs) -> Result<()> {
     use mesure_i18n::{Arg, t_args};
-    use mesure_services::import::{self, Phase, Progress};
+    use mesure_services::time::import::{self, Phase, Progress};
     use std::io::{IsTerminal, Write};
     // Read as it is imported, never whole into memory.
     let input = std::fs::File::open(&a.file)
@@ -548,10 +548,10 @@ async fn import(a: ImportArgs) -> Result<()> {
     };
     let opts = import::Options {
         format: a.format.map(|f| match f {
-            FormatArg::Harvest => mesure_domain::import::Format::Harvest,
-            FormatArg::Toggl => mesure_domain::import::Format::Toggl,
-            FormatArg::Kimai => mesure_domain::import::Format::Kimai,
-            FormatArg::Generic => mesure_domain::import::Format::Generic,
+            FormatArg::Harvest => mesure_domain::time::import::Format::Harvest,
+            FormatArg::Toggl => mesure_domain::time::import::Format::Toggl,
+            FormatArg::Kimai => mesure_domain::time::import::Format::Kimai,
+            FormatArg::Generic => mesure_domain::time::import::Format::Generic,
         }),
         create_missing: a.create_missing,
         dry_run: a.dry_run,
@@ -725,16 +725,17 @@ async fn run(cli: Cli) -> Result<()> {
                 RoleArg::Manager => "manager",
                 RoleArg::Staff => "staff",
             };
-            let input = mesure_services::users::NewUser {
+            let input = mesure_services::people::users::NewUser {
                 email,
                 name,
                 role: role.into(),
                 language,
                 password,
             };
-            let added = mesure_services::users::add(&app, ws, &input, &Actor::system("cli"))
-                .await
-                .map_err(service_error)?;
+            let added =
+                mesure_services::people::users::add(&app, ws, &input, &Actor::system("cli"))
+                    .await
+                    .map_err(service_error)?;
             // Deliver the welcome e-mail now when nothing else runs the queue.
             while mesure_services::jobs::run_once(&app).await.unwrap_or(false) {}
             eprintln!("user {} added to workspace {ws}", added.user.email);
@@ -753,7 +754,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "mesure@localhost.localdomain",
                 "http://127.0.0.1:8080",
             )?;
-            let user = mesure_services::users::find_by_email(&app, &email)
+            let user = mesure_services::people::users::find_by_email(&app, &email)
                 .await
                 .map_err(|_| anyhow::anyhow!("no user {email}"))?;
             let t = mesure_services::auth::create_token(
@@ -777,7 +778,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "mesure@localhost.localdomain",
                 "http://127.0.0.1:8080",
             )?;
-            let user = mesure_services::users::find_by_email(&app, &email)
+            let user = mesure_services::people::users::find_by_email(&app, &email)
                 .await
                 .map_err(|_| anyhow::anyhow!("no user {email}"))?;
             let ws = WorkspaceId::from_uuid(user.workspace_id);
@@ -785,7 +786,7 @@ async fn run(cli: Cli) -> Result<()> {
                 (Some(i), _) => vec![uuid::Uuid::parse_str(&i).context("--id is not a token id")?],
                 (None, true) => {
                     let mut conn = app.db.read().await?;
-                    mesure_store::tokens::list_for_user(&mut conn.conn(), ws, user.id)
+                    mesure_store::auth::tokens::list_for_user(&mut conn.conn(), ws, user.id)
                         .await?
                         .into_iter()
                         .filter(|t| t.revoked_at.is_none())

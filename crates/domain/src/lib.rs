@@ -2,15 +2,13 @@
 #![forbid(unsafe_code)]
 
 pub mod clients;
-pub mod engagement;
 pub mod forms;
 pub mod ids;
-pub mod import;
 pub mod money;
 pub mod people;
 pub mod permissions;
+pub mod projects;
 pub mod radar;
-pub mod retainer;
 pub mod text;
 pub mod time;
 pub mod validate;

@@ -6,8 +6,8 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-use mesure_domain::import::{Format, Item, Reader, Reason, Row, RowError};
 use mesure_domain::time::Minutes;
+use mesure_domain::time::import::{Format, Item, Reader, Reason, Row, RowError};
 
 struct Outcome {
     format: Format,
@@ -698,7 +698,7 @@ fn forced_format_and_kimai_ambiguity_without_times() {
 
 #[test]
 fn every_message_key_is_in_both_catalogues() {
-    use mesure_domain::import::FileError;
+    use mesure_domain::time::import::FileError;
     let keys = [
         Reason::MissingValue.key(),
         Reason::BadDate.key(),

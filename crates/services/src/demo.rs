@@ -1,6 +1,6 @@
 //! Demo data: a believable French agency, and bulk data for benchmarks.
 use crate::audit::Actor;
-use crate::users::NewUser;
+use crate::people::users::NewUser;
 use crate::{App, Ctx, Result};
 use mesure_domain::clients::{ClientForm, ContactForm};
 use mesure_domain::{ClientId, Language, Principal, Role, UserId, WorkspaceId};
@@ -169,7 +169,10 @@ fn staff_ctx(ws: WorkspaceId, user: UserId, label: &str) -> Ctx {
 
 /// Seeds the demo agency unless it exists (then nothing is touched).
 pub async fn seed(app: &App) -> Result<Seeded> {
-    if crate::users::find_by_email(app, DEMO_OWNER).await.is_ok() {
+    if crate::people::users::find_by_email(app, DEMO_OWNER)
+        .await
+        .is_ok()
+    {
         return Ok(Seeded::AlreadyThere);
     }
     let system = Actor::system("demo");
@@ -184,7 +187,7 @@ pub async fn seed(app: &App) -> Result<Seeded> {
     let mut owner = None;
     let mut ids = Vec::new();
     for (email, name, role) in people {
-        let added = crate::users::add(
+        let added = crate::people::users::add(
             app,
             ws,
             &NewUser {
@@ -232,7 +235,7 @@ pub async fn seed(app: &App) -> Result<Seeded> {
                     _ => '-',
                 })
                 .collect();
-            crate::contacts::create(
+            crate::clients::contacts::create(
                 app,
                 &ctx,
                 ClientId::from_uuid(client.id),
@@ -271,23 +274,26 @@ pub async fn seed(app: &App) -> Result<Seeded> {
 
 /// Gives [`DEMO_CONTACT`] a portal login with the demo password.
 async fn portal_login(app: &App, ctx: &Ctx) -> Result<()> {
-    let query = mesure_store::contacts::ListQuery {
+    let query = mesure_store::clients::contacts::ListQuery {
         search: Some(DEMO_CONTACT.into()),
         limit: 10,
         ..Default::default()
     };
-    let contact = crate::contacts::list(app, ctx, &query)
+    let contact = crate::clients::contacts::list(app, ctx, &query)
         .await?
         .0
         .into_iter()
         .find(|c| c.email.as_deref() == Some(DEMO_CONTACT))
         .ok_or_else(|| crate::ServiceError::Internal("demo contact missing".into()))?;
-    let (user, _) =
-        crate::contacts::grant_portal(app, ctx, mesure_domain::ContactId::from_uuid(contact.id))
-            .await?;
+    let (user, _) = crate::clients::contacts::grant_portal(
+        app,
+        ctx,
+        mesure_domain::ContactId::from_uuid(contact.id),
+    )
+    .await?;
     let hash = crate::secrets::hash_password(DEMO_PASSWORD.to_string()).await?;
     let mut conn = app.db.begin().await?;
-    mesure_store::users::set_password(
+    mesure_store::people::users::set_password(
         &mut conn.conn(),
         ctx.workspace,
         UserId::from_uuid(user.id),
@@ -313,7 +319,7 @@ fn ascii(s: &str) -> String {
 /// Bulk data for benchmarks: `clients` clients with `contacts` contacts spread over them, in one transaction.
 pub async fn seed_bulk(app: &App, ws: WorkspaceId, clients: usize, contacts: usize) -> Result<()> {
     use mesure_store::clients::ClientRow;
-    use mesure_store::contacts::ContactRow;
+    use mesure_store::clients::contacts::ContactRow;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let mut ids = Vec::with_capacity(clients);
@@ -372,7 +378,7 @@ pub async fn seed_bulk(app: &App, ws: WorkspaceId, clients: usize, contacts: usi
             updated_at: now,
             version: 1,
         };
-        mesure_store::contacts::insert(&mut tx.conn(), &row).await?;
+        mesure_store::clients::contacts::insert(&mut tx.conn(), &row).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -2,8 +2,9 @@
 //! time with free work, a write-off, change requests and approved weeks, so that the radar of the
 //! demo agency tells a story (a fixed fee drifting out of scope, a retainer in debt).
 use crate::{App, Ctx, Result};
-use mesure_domain::engagement::{ChangeStatus, day_from_key, day_key, week_start};
-use mesure_domain::forms::{ChangeForm, DeliverableForm, EntryForm, ProjectForm};
+use mesure_domain::projects::engagement::{ChangeStatus, day_from_key, day_key, week_start};
+use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
+use mesure_domain::time::forms::EntryForm;
 use mesure_domain::{ChangeRequestId, EntryId, ProjectId, UserId};
 use uuid::Uuid;
 
@@ -140,7 +141,7 @@ pub async fn seed(
             },
         )
         .await?;
-        crate::projects::add_cost(
+        crate::people::costs::add_cost(
             app,
             ctx,
             &crate::projects::RateForm {

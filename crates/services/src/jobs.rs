@@ -234,7 +234,7 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         if last_import_sweep.is_none_or(|l| now - l > IMPORT_SWEEP_EVERY_US) {
             last_import_sweep = Some(now);
             // Imports that failed, or whose process stopped, are deleted in short steps.
-            if let Err(e) = crate::import::sweep(&app).await {
+            if let Err(e) = crate::time::import::sweep(&app).await {
                 tracing::warn!(error = %e, "import sweep failed");
             }
         }
@@ -288,9 +288,10 @@ const CLEANUP_EVERY_US: i64 = 10 * 60 * 1_000_000;
 pub async fn cleanup(app: &App) -> Result<u64> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let sessions = mesure_store::sessions::delete_expired(&mut tx.conn(), now).await?;
+    let sessions = mesure_store::auth::sessions::delete_expired(&mut tx.conn(), now).await?;
     let counters =
-        mesure_store::throttle::delete_idle(&mut tx.conn(), now - 24 * 3600 * 1_000_000).await?;
+        mesure_store::auth::throttle::delete_idle(&mut tx.conn(), now - 24 * 3600 * 1_000_000)
+            .await?;
     tx.commit().await?;
     Ok(sessions + counters)
 }

@@ -5,18 +5,17 @@
 pub mod audit;
 pub mod auth;
 pub mod clients;
-pub mod contacts;
 pub mod csv_out;
 pub mod demo;
 pub mod demo_time;
-pub mod import;
 pub mod jobs;
+pub mod notifications;
+pub mod people;
 pub mod projects;
 pub mod radar;
 pub mod reports;
 pub mod secrets;
 pub mod time;
-pub mod users;
 pub mod workspaces;
 
 use mesure_domain::{Action, Invalid, Language, Principal, UserId, WorkspaceId};

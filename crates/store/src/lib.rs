@@ -2,28 +2,20 @@
 //! and the repository functions of every module. SQL is written once and run on both engines.
 #![forbid(unsafe_code)]
 
-pub mod alerts;
 pub mod audit;
-pub mod bulk;
+pub mod auth;
 pub mod clients;
-pub mod contacts;
-pub mod exports;
 pub mod health;
-pub mod identity;
-pub mod imports;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;
+pub mod notifications;
+pub mod people;
 pub mod projects;
+pub mod radar;
 pub mod reports;
-pub mod resets;
 pub mod schema_rules;
-pub mod sessions;
-pub mod throttle;
 pub mod time;
-pub mod tokens;
-pub mod totals;
-pub mod users;
 pub mod workspaces;
 
 use sqlx::pool::PoolConnection;
@@ -34,6 +26,11 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// An optional civil day (`YYYYMMDD`) as a bind value.
+pub(crate) fn opt_day(d: Option<i32>) -> Bind {
+    Bind::OptInt(d.map(i64::from))
+}
 
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]

@@ -253,10 +253,10 @@ impl TestApp {
         role: Role,
         language: Option<&str>,
     ) -> Person {
-        let added = mesure_services::users::add(
+        let added = mesure_services::people::users::add(
             &self.app,
             ws,
-            &mesure_services::users::NewUser {
+            &mesure_services::people::users::NewUser {
                 email: email.into(),
                 name: format!("{} {}", role.as_str(), email),
                 role: role.as_str().into(),

@@ -34,7 +34,7 @@ pub fn field_message(lang: Language, e: &FieldError) -> String {
         Some(FieldArg::Max(n)) => t_args(lang, e.code, &[("max", Arg::Num(n))]),
         Some(FieldArg::Dates { from, to }) => {
             let day = |k: i32| {
-                mesure_domain::engagement::day_from_key(k)
+                mesure_domain::projects::engagement::day_from_key(k)
                     .map(|d| mesure_i18n::date(lang, d))
                     .unwrap_or_else(|| k.to_string())
             };

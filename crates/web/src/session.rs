@@ -9,7 +9,7 @@ use mesure_domain::Language;
 use mesure_services::auth::{self, Resolved};
 use mesure_services::time::FrameStatus;
 use mesure_services::{Ctx, ServiceError};
-use mesure_store::users::UserRow;
+use mesure_store::people::users::UserRow;
 
 pub const SESSION_COOKIE: &str = "mesure_session";
 pub const LANG_COOKIE: &str = "mesure_lang";

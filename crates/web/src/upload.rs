@@ -6,7 +6,7 @@
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::Field;
 use http_body_util::BodyExt;
-use mesure_services::import::{self, Options, Report};
+use mesure_services::time::import::{self, Options, Report};
 use mesure_services::{App, Ctx, ServiceError};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
@@ -46,7 +46,7 @@ pub enum SpoolError {
     Io(std::io::Error),
 }
 
-pub use mesure_services::import::upload_dir;
+pub use mesure_services::time::import::upload_dir;
 
 /// A new empty temporary file in `dir`.
 async fn create(dir: &Path) -> Result<(tokio::fs::File, Spooled), SpoolError> {

@@ -144,7 +144,7 @@ async fn fixture(t: &TestApp) -> Fixture {
     // The portal contact belongs to an organisation the route walk never archives (archiving
     // an organisation closes its contacts' portal).
     let portal_client = t.client_named(&a.owner.ctx, "Client Portail A").await;
-    let contact = mesure_services::contacts::create(
+    let contact = mesure_services::clients::contacts::create(
         &t.app,
         &a.owner.ctx,
         ClientId::from_uuid(portal_client),
@@ -158,7 +158,7 @@ async fn fixture(t: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    let target = mesure_services::contacts::create(
+    let target = mesure_services::clients::contacts::create(
         &t.app,
         &a.owner.ctx,
         ClientId::from_uuid(client.id),
@@ -170,7 +170,7 @@ async fn fixture(t: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    let (login, _password) = mesure_services::contacts::grant_portal(
+    let (login, _password) = mesure_services::clients::contacts::grant_portal(
         &t.app,
         &a.owner.ctx,
         ContactId::from_uuid(contact.id),
@@ -192,7 +192,7 @@ async fn fixture(t: &TestApp) -> Fixture {
         &t.app,
         &a.owner.ctx,
         pid,
-        &mesure_domain::forms::DeliverableForm {
+        &mesure_domain::projects::forms::DeliverableForm {
             name: "Design".into(),
             estimate_hours: "10".into(),
             ..Default::default()
@@ -296,7 +296,7 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
 /// The id standing for `{id}` in a path: fixtures, or a fresh entity for routes that consume it.
 async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) -> String {
     let fresh_entry = |free: bool| async move {
-        let form = mesure_domain::forms::EntryForm {
+        let form = mesure_domain::time::forms::EntryForm {
             project_id: f.project_a.clone(),
             // A day of its own, before the days `nth_day` gives the other bodies (and after
             // 2000: earlier dates are refused).
@@ -345,7 +345,7 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
                 &t.app,
                 &f.owner_ctx,
                 ProjectId::parse(&f.project_a).unwrap(),
-                &mesure_domain::forms::ChangeForm {
+                &mesure_domain::projects::forms::ChangeForm {
                     title: format!("CR fresh {n}"),
                     extra_hours: "1".into(),
                     price: "100".into(),
@@ -661,7 +661,7 @@ async fn a_contact_sees_only_their_portal() {
         )
         .await
         .unwrap();
-        let contact = mesure_services::contacts::create(
+        let contact = mesure_services::clients::contacts::create(
             &t.app,
             &a.owner.ctx,
             ClientId::from_uuid(mine.id),
@@ -674,7 +674,7 @@ async fn a_contact_sees_only_their_portal() {
         )
         .await
         .unwrap();
-        let (_, password) = mesure_services::contacts::grant_portal(
+        let (_, password) = mesure_services::clients::contacts::grant_portal(
             &t.app,
             &a.owner.ctx,
             ContactId::from_uuid(contact.id),
@@ -715,7 +715,7 @@ async fn a_contact_sees_only_their_portal() {
             );
         }
         // Archiving the contact closes the portal at once.
-        mesure_services::contacts::set_archived(
+        mesure_services::clients::contacts::set_archived(
             &t.app,
             &a.owner.ctx,
             ContactId::from_uuid(contact.id),

@@ -101,9 +101,13 @@ async fn audit_entries_read_as_sentences_with_names_and_formatted_values() {
         assert_eq!(visible(&only).matches("a passé en perte").count(), 1);
         assert!(!visible(&only).contains("a créé le projet"));
         // In English for an English reader.
-        mesure_services::users::set_language(&t.app, &a.owner.ctx, mesure_domain::Language::En)
-            .await
-            .unwrap();
+        mesure_services::people::users::set_language(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::Language::En,
+        )
+        .await
+        .unwrap();
         let en = t.text(&c, "/audit").await;
         let en = visible(&en);
         assert!(en.contains("created the project “Projet Journal”"), "{en}");

@@ -343,7 +343,7 @@ async fn a_language_chosen_before_signing_in_is_kept() {
         assert!(t.text(&c, "/login").await.contains("<html lang=\"en\">"));
         t.login(&c, &ten.owner.email, PASSWORD).await;
         let mut conn = t.app.db.read().await.unwrap();
-        let owner = mesure_store::users::get(
+        let owner = mesure_store::people::users::get(
             &mut conn.conn(),
             ten.ws,
             mesure_domain::UserId::from_uuid(ten.owner.id),

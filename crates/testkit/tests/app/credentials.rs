@@ -55,7 +55,7 @@ async fn revoked_credentials_never_come_back() {
         // A password change ends the person's tokens.
         let second = token_for(&t, a.ws, a.manager.id).await;
         assert_eq!(status(&t, &second).await, 200);
-        mesure_services::users::change_password(
+        mesure_services::people::users::change_password(
             &t.app,
             &a.manager.ctx,
             PASSWORD,
@@ -92,7 +92,7 @@ async fn revoked_credentials_never_come_back() {
         assert!(left.iter().all(|k| k.id != third.row.id));
         // A contact's token revoked with the portal stays dead when the portal is re-granted.
         let cl = t.client_named(&a.owner.ctx, "Client Portail").await;
-        let contact = mesure_services::contacts::create(
+        let contact = mesure_services::clients::contacts::create(
             &t.app,
             &a.owner.ctx,
             ClientId::from_uuid(cl),
@@ -106,16 +106,17 @@ async fn revoked_credentials_never_come_back() {
         .await
         .unwrap();
         let cid = ContactId::from_uuid(contact.id);
-        let (login, _) = mesure_services::contacts::grant_portal(&t.app, &a.owner.ctx, cid)
-            .await
-            .unwrap();
+        let (login, _) =
+            mesure_services::clients::contacts::grant_portal(&t.app, &a.owner.ctx, cid)
+                .await
+                .unwrap();
         let ctoken = token_for(&t, a.ws, login.id).await;
         assert_eq!(status(&t, &ctoken).await, 200);
-        mesure_services::contacts::revoke_portal(&t.app, &a.owner.ctx, cid)
+        mesure_services::clients::contacts::revoke_portal(&t.app, &a.owner.ctx, cid)
             .await
             .unwrap();
         assert_eq!(status(&t, &ctoken).await, 401);
-        mesure_services::contacts::grant_portal(&t.app, &a.owner.ctx, cid)
+        mesure_services::clients::contacts::grant_portal(&t.app, &a.owner.ctx, cid)
             .await
             .unwrap();
         assert_eq!(status(&t, &ctoken).await, 401);
@@ -135,7 +136,7 @@ async fn a_portal_login_follows_its_contact() {
             contact_role: Some(role.into()),
             ..Default::default()
         };
-        let contact = mesure_services::contacts::create(
+        let contact = mesure_services::clients::contacts::create(
             &t.app,
             &a.owner.ctx,
             ClientId::from_uuid(cl),
@@ -144,14 +145,15 @@ async fn a_portal_login_follows_its_contact() {
         .await
         .unwrap();
         let cid = ContactId::from_uuid(contact.id);
-        let (login, password) = mesure_services::contacts::grant_portal(&t.app, &a.owner.ctx, cid)
-            .await
-            .unwrap();
+        let (login, password) =
+            mesure_services::clients::contacts::grant_portal(&t.app, &a.owner.ctx, cid)
+                .await
+                .unwrap();
         assert!(signs_in(&t, "paul@ancien.example.org", &password).await);
         let ctoken = token_for(&t, a.ws, login.id).await;
         // New e-mail and role: the old address no longer signs in, the new one does with the
         // new role, and what was opened under the old ones is closed.
-        mesure_services::contacts::update(
+        mesure_services::clients::contacts::update(
             &t.app,
             &a.owner.ctx,
             cid,
@@ -163,14 +165,14 @@ async fn a_portal_login_follows_its_contact() {
         assert!(!signs_in(&t, "paul@ancien.example.org", &password).await);
         assert!(signs_in(&t, "paul@nouveau.example.org", &password).await);
         assert_eq!(status(&t, &ctoken).await, 401);
-        let login = mesure_services::contacts::portal_login(&t.app, &a.owner.ctx, cid)
+        let login = mesure_services::clients::contacts::portal_login(&t.app, &a.owner.ctx, cid)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(login.role, "billing");
         assert_eq!(login.email, "paul@nouveau.example.org");
         // Another login's address cannot be taken, and says no more than "unusable".
-        let e = mesure_services::contacts::update(
+        let e = mesure_services::clients::contacts::update(
             &t.app,
             &a.owner.ctx,
             cid,

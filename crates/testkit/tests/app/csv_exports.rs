@@ -37,7 +37,7 @@ async fn every_export_neutralises_formulas() {
         .await
         .unwrap()
         .id;
-        mesure_services::contacts::create(
+        mesure_services::clients::contacts::create(
             &t.app,
             &a.owner.ctx,
             mesure_domain::ClientId::from_uuid(cl),
@@ -50,7 +50,7 @@ async fn every_export_neutralises_formulas() {
         .await
         .unwrap();
         let p = project(&t, &a.owner.ctx, cl, EVIL, "time_materials").await;
-        let form = mesure_domain::forms::EntryForm {
+        let form = mesure_domain::time::forms::EntryForm {
             project_id: p.to_string(),
             date: "2026-03-02".into(),
             duration: "90m".into(),

@@ -351,11 +351,14 @@ async fn a_failed_or_abandoned_import_leaves_nothing() {
             .await
             .unwrap();
         assert_eq!(s, 409, "{backend:?}: {r}");
-        assert_eq!(mesure_services::import::sweep(&t.app).await.unwrap(), 0);
+        assert_eq!(
+            mesure_services::time::import::sweep(&t.app).await.unwrap(),
+            0
+        );
         assert!(import_traces(&t, ws).await > 3000);
         // Silent for longer than the heartbeat allows: a new import takes its place (the dead
         // one is discarded in the background)…
-        set_running(t.clock_now() - mesure_services::import::STALE_US - 1).await;
+        set_running(t.clock_now() - mesure_services::time::import::STALE_US - 1).await;
         let one = format!("{GENERIC}{},Ana Silva,Acme,Web,,90,Seule,yes\n", day(2));
         let (s, r) = post_csv(&t, &a.owner.token, "create_missing=true", one)
             .await
@@ -370,8 +373,11 @@ async fn a_failed_or_abandoned_import_leaves_nothing() {
         assert_eq!(entries_seen(&t, &a.owner.token).await, 1);
         assert_eq!(clients_seen(&t, &a.owner.token).await, 1);
         // …and the worker's sweep deletes one found silent.
-        set_running(t.clock_now() - mesure_services::import::STALE_US - 1).await;
-        assert_eq!(mesure_services::import::sweep(&t.app).await.unwrap(), 1);
+        set_running(t.clock_now() - mesure_services::time::import::STALE_US - 1).await;
+        assert_eq!(
+            mesure_services::time::import::sweep(&t.app).await.unwrap(),
+            1
+        );
         assert_eq!(import_traces(&t, ws).await, 0, "{backend:?}: traces left");
         assert_eq!(
             scalar(

@@ -23,7 +23,7 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
         let pa = project(&t, &a.owner.ctx, ca, "Projet A", "time_materials").await;
         let pb = project(&t, &a.owner.ctx, cb, "Projet B", "time_materials").await;
         let entry = |p: uuid::Uuid, date: &str, minutes: i64, billable: bool, free: bool| {
-            mesure_domain::forms::EntryForm {
+            mesure_domain::time::forms::EntryForm {
                 project_id: p.to_string(),
                 date: date.into(),
                 duration: format!("{minutes}m"),
@@ -33,7 +33,7 @@ async fn a_report_over_a_custom_period_matches_hand_computed_figures() {
                 ..Default::default()
             }
         };
-        let log = |f: mesure_domain::forms::EntryForm| {
+        let log = |f: mesure_domain::time::forms::EntryForm| {
             let (app, ctx) = (t.app.clone(), a.owner.ctx.clone());
             async move { mesure_services::time::log(&app, &ctx, &f).await.unwrap().id }
         };
@@ -157,7 +157,7 @@ async fn a_project_without_end_date_says_when_its_budget_runs_out() {
         let p = mesure_services::projects::create(
             &t.app,
             &a.owner.ctx,
-            &mesure_domain::forms::ProjectForm {
+            &mesure_domain::projects::forms::ProjectForm {
                 client_id: cl.to_string(),
                 name: "Sans fin".into(),
                 billing_model: "time_materials".into(),
@@ -171,10 +171,9 @@ async fn a_project_without_end_date_says_when_its_budget_runs_out() {
         .id;
         // 7 hours logged today: the pace is 7 h over the days since the first of the month
         // two months back; the page names the date, the window and the weekly pace.
-        let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
-            &t.app,
-            &a.owner.ctx,
-        ))
+        let today = mesure_domain::projects::engagement::day_from_key(
+            mesure_services::projects::today(&t.app, &a.owner.ctx),
+        )
         .unwrap();
         crate::time::log(&t, &a.owner.ctx, p, &today.to_string(), 420).await;
         let since = today
@@ -205,7 +204,7 @@ async fn the_client_page_is_the_clients_hub() {
         let p = mesure_services::projects::create(
             &t.app,
             &a.owner.ctx,
-            &mesure_domain::forms::ProjectForm {
+            &mesure_domain::projects::forms::ProjectForm {
                 client_id: cl.to_string(),
                 name: "Refonte".into(),
                 billing_model: "time_materials".into(),
@@ -263,10 +262,9 @@ async fn staff_see_their_own_week_on_the_dashboard() {
         let a = t.tenant("Agence Semaine").await;
         let cl = t.client_named(&a.owner.ctx, "Client Semaine").await;
         let p = project(&t, &a.owner.ctx, cl, "Projet Semaine", "time_materials").await;
-        let today = mesure_domain::engagement::day_from_key(mesure_services::projects::today(
-            &t.app,
-            &a.staff.ctx,
-        ))
+        let today = mesure_domain::projects::engagement::day_from_key(
+            mesure_services::projects::today(&t.app, &a.staff.ctx),
+        )
         .unwrap();
         crate::time::log(&t, &a.staff.ctx, p, &today.to_string(), 90).await;
         mesure_services::time::start_timer(
@@ -310,7 +308,7 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
             &t.app,
             &a.owner.ctx,
             mesure_domain::ProjectId::from_uuid(p),
-            &mesure_domain::forms::DeliverableForm {
+            &mesure_domain::projects::forms::DeliverableForm {
                 name: "Maquettes".into(),
                 estimate_hours: "10".into(),
                 ..Default::default()
@@ -329,7 +327,7 @@ async fn over_servicing_shows_each_component_and_no_baseline_says_so() {
                 mesure_services::time::log(
                     &app,
                     &ctx,
-                    &mesure_domain::forms::EntryForm {
+                    &mesure_domain::time::forms::EntryForm {
                         project_id: project.to_string(),
                         deliverable_id: deliverable.map(|d| d.to_string()),
                         date: "2026-03-02".into(),
@@ -395,7 +393,7 @@ async fn imported_time_counts_in_deliverable_totals_and_the_connection_is_given_
             &t.app,
             &a.owner.ctx,
             mesure_domain::ProjectId::from_uuid(p),
-            &mesure_domain::forms::DeliverableForm {
+            &mesure_domain::projects::forms::DeliverableForm {
                 name: "Maquettes".into(),
                 estimate_hours: "10".into(),
                 ..Default::default()
@@ -411,11 +409,11 @@ async fn imported_time_counts_in_deliverable_totals_and_the_connection_is_given_
              2026-03-03,{e},Client Livrables,Projet Livrables,Maquettes,30,Retouches,yes\n",
             e = a.owner.email
         );
-        let report = mesure_services::import::import(
+        let report = mesure_services::time::import::import(
             &t.app,
             &a.owner.ctx,
             csv.as_bytes(),
-            &mesure_services::import::Options {
+            &mesure_services::time::import::Options {
                 file_name: "t.csv".into(),
                 ..Default::default()
             },

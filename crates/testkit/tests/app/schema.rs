@@ -134,7 +134,7 @@ async fn migration_3_backfills_the_running_totals_live_writes_keep() {
             &t.app,
             &a.owner.ctx,
             mesure_domain::ProjectId::from_uuid(p),
-            &mesure_domain::forms::DeliverableForm {
+            &mesure_domain::projects::forms::DeliverableForm {
                 name: "Lot 1".into(),
                 estimate_hours: "10".into(),
                 ..Default::default()
@@ -152,7 +152,7 @@ async fn migration_3_backfills_the_running_totals_live_writes_keep() {
             mesure_services::time::log(
                 &t.app,
                 &a.owner.ctx,
-                &mesure_domain::forms::EntryForm {
+                &mesure_domain::time::forms::EntryForm {
                     project_id: project.to_string(),
                     deliverable_id: deliverable.map(|d| d.to_string()),
                     date: date.into(),

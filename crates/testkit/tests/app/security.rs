@@ -363,7 +363,7 @@ async fn contacts_dates_and_look_alikes_are_refused() {
         let a = t.tenant("Agence Sosies").await;
         let tok = a.owner.token.as_str();
         let cl = t.client_named(&a.owner.ctx, "Boulangerie Dupain").await;
-        let contact = mesure_services::contacts::create(
+        let contact = mesure_services::clients::contacts::create(
             &t.app,
             &a.owner.ctx,
             mesure_domain::ClientId::from_uuid(cl),
@@ -376,7 +376,7 @@ async fn contacts_dates_and_look_alikes_are_refused() {
         )
         .await
         .unwrap();
-        let (login, _) = mesure_services::contacts::grant_portal(
+        let (login, _) = mesure_services::clients::contacts::grant_portal(
             &t.app,
             &a.owner.ctx,
             mesure_domain::ContactId::from_uuid(contact.id),

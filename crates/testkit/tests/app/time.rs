@@ -13,7 +13,7 @@ pub async fn project(
     name: &str,
     model: &str,
 ) -> uuid::Uuid {
-    let form = mesure_domain::forms::ProjectForm {
+    let form = mesure_domain::projects::forms::ProjectForm {
         client_id: client.to_string(),
         name: name.into(),
         billing_model: model.into(),
@@ -37,7 +37,7 @@ pub async fn log(
     date: &str,
     minutes: i64,
 ) -> uuid::Uuid {
-    let form = mesure_domain::forms::EntryForm {
+    let form = mesure_domain::time::forms::EntryForm {
         project_id: project.to_string(),
         date: date.into(),
         duration: format!("{minutes}m"),
@@ -708,9 +708,13 @@ async fn imports_take_real_exports_or_nothing() {
             .map(|l| l.split(';').nth(5).unwrap().parse::<i64>().unwrap())
             .sum();
         // An English reader gets `,`, English ids and decimal points.
-        mesure_services::users::set_language(&t.app, &a.owner.ctx, mesure_domain::Language::En)
-            .await
-            .unwrap();
+        mesure_services::people::users::set_language(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::Language::En,
+        )
+        .await
+        .unwrap();
         let en = c
             .get(format!("{}/time.csv", t.url))
             .send()
@@ -729,11 +733,11 @@ async fn imports_take_real_exports_or_nothing() {
         for (file, lang) in [(&csv, "fr"), (&en, "en")] {
             let b = t.tenant(&format!("Agence Retour {lang}")).await;
             let file = file.replace('@', &format!("@{lang}."));
-            let report = mesure_services::import::import(
+            let report = mesure_services::time::import::import(
                 &t.app,
                 &b.owner.ctx,
                 file.as_bytes(),
-                &mesure_services::import::Options {
+                &mesure_services::time::import::Options {
                     create_missing: true,
                     // The workspace holds entries imported twice on purpose above.
                     allow_duplicates: true,
@@ -1157,7 +1161,7 @@ async fn the_week_grid_and_forms_log_time() {
         let today = jiff::Zoned::now()
             .with_time_zone(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
             .date();
-        let monday = mesure_domain::engagement::week_start(today);
+        let monday = mesure_domain::projects::engagement::week_start(today);
         let last = monday.checked_sub(jiff::Span::new().days(7)).unwrap();
         for d in 0..7 {
             let day = last.checked_add(jiff::Span::new().days(d)).unwrap();
@@ -1443,7 +1447,7 @@ async fn capacity_and_leave_forms() {
             .unwrap();
         assert_eq!(r.status(), 403);
         let mut c = t.app.db.read().await.unwrap();
-        let weekly = mesure_store::time::capacity(&mut c.conn(), a.ws, a.staff.id)
+        let weekly = mesure_store::people::availability::capacity(&mut c.conn(), a.ws, a.staff.id)
             .await
             .unwrap();
         assert_eq!(weekly, Some(30 * 60));
@@ -2218,7 +2222,7 @@ async fn the_import_form_reports_duplicates_and_imports_them_when_asked() {
 /// The import tells its progress by phase (what the CLI shows on a terminal).
 #[tokio::test]
 async fn the_import_tells_its_progress() {
-    use mesure_services::import::{Options, Phase, Progress, import};
+    use mesure_services::time::import::{Options, Phase, Progress, import};
     use std::sync::{Arc, Mutex};
     for backend in backends() {
         let t = spawn_app(backend).await;

@@ -1,6 +1,7 @@
 //! `/api/v1/clients`: list, create, read, replace, delete, archive, unarchive.
 use super::{ApiJson, ApiQuery, PageParams, page_params, rfc3339};
 use crate::AppState;
+use crate::api::err;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
@@ -119,10 +120,6 @@ pub struct ClientFilters {
     pub sort: Option<super::SortParam>,
     pub status: Option<super::StatusParam>,
     pub segment: Option<String>,
-}
-
-pub fn err(c: &ApiCaller, e: ServiceError) -> ApiError {
-    ApiError::from_service(e, c.ctx.language, c.ctx.request_id.clone())
 }
 
 pub fn parse_client_id(c: &ApiCaller, id: &str) -> Result<ClientId, ApiError> {

@@ -1,7 +1,8 @@
 //! `/api/v1/contacts` and `/api/v1/clients/{id}/contacts`.
-use super::clients::{err, parse_client_id};
+use super::clients::parse_client_id;
 use super::{ApiJson, ApiQuery, PageParams, page_params, rfc3339};
 use crate::AppState;
+use crate::api::err;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
@@ -10,8 +11,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use mesure_domain::clients::ContactForm;
 use mesure_domain::{ClientId, ContactId};
-use mesure_services::{ServiceError, contacts};
-use mesure_store::contacts::{ContactRow, ListQuery};
+use mesure_services::{ServiceError, clients::contacts};
+use mesure_store::clients::contacts::{ContactRow, ListQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -1,14 +1,14 @@
 //! `/api/v1/me`, `/workspace`, `/users`, `/audit`, `/jobs`.
 use super::ApiQuery;
-use super::clients::err;
 use super::{ApiJson, rfc3339};
 use crate::AppState;
+use crate::api::err;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::State;
 use mesure_domain::{Action, Principal};
-use mesure_services::{audit, jobs, users, workspaces};
+use mesure_services::{audit, jobs, people::users, workspaces};
 use mesure_store::audit::AuditQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -9,12 +9,14 @@ pub mod time;
 
 use crate::AppState;
 use crate::error::{ApiError, FieldProblem, Problem};
-use crate::session::visitor_language;
+use crate::session::{ApiCaller, visitor_language};
 use axum::Json;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use mesure_domain::projects::engagement::day_from_key;
 use mesure_i18n::t;
+use mesure_services::ServiceError;
 use std::sync::Arc;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -476,6 +478,21 @@ pub fn paged<T: serde::Serialize>(
         }
     }
     res
+}
+
+/// The problem document of a failed use case, in the caller's language.
+pub fn err(c: &ApiCaller, e: ServiceError) -> ApiError {
+    ApiError::from_service(e, c.ctx.language, c.ctx.request_id.clone())
+}
+
+/// A stored civil day as `YYYY-MM-DD`.
+pub fn day(d: Option<i32>) -> Option<String> {
+    d.and_then(day_from_key).map(|d| d.to_string())
+}
+
+/// Minor units as a decimal string with two places (`"1250.00"`).
+pub fn amount(minor: i64) -> String {
+    mesure_domain::Money::from_minor(minor, mesure_domain::Currency::EUR).to_decimal_string()
 }
 
 #[cfg(test)]

@@ -1,30 +1,21 @@
 //! `/api/v1/projects` and their scope: deliverables, milestones, change requests; rate cards.
 use super::{ApiJson, ApiQuery, rfc3339};
 use crate::AppState;
-use crate::api::clients::err;
+use crate::api::{amount, day, err};
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mesure_domain::engagement::{ChangeStatus, day_from_key};
-use mesure_domain::forms::{ChangeForm, DeliverableForm, ProjectForm};
+use mesure_domain::projects::engagement::ChangeStatus;
+use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
 use mesure_domain::{ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
 use mesure_services::projects::{self, MilestoneForm, RateForm};
 use mesure_services::{ServiceError, radar};
 use mesure_store::projects::{ChangeRow, DeliverableRow, MilestoneRow, ProjectRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-pub fn day(d: Option<i32>) -> Option<String> {
-    d.and_then(day_from_key).map(|d| d.to_string())
-}
-
-/// Minor units as a decimal string with two places (`"1250.00"`).
-pub fn amount(minor: i64) -> String {
-    mesure_domain::Money::from_minor(minor, mesure_domain::Currency::EUR).to_decimal_string()
-}
 
 /// Minor units as a decimal string in a currency (`JPY` has no decimals).
 fn amount_in(minor: i64, currency: &str) -> String {
@@ -796,7 +787,7 @@ pub async fn add_cost(
     c: ApiCaller,
     ApiJson(body): ApiJson<RateBody>,
 ) -> Result<StatusCode, ApiError> {
-    projects::add_cost(&s.app, &c.ctx, &body.form())
+    mesure_services::people::costs::add_cost(&s.app, &c.ctx, &body.form())
         .await
         .map_err(|e| err(&c, e))?;
     Ok(StatusCode::CREATED)

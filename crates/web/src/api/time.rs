@@ -1,19 +1,20 @@
 //! `/api/v1/time-entries`, the timer, timesheet approval, time import, the radar and alerts.
-use super::projects::day;
 use super::{ApiJson, ApiQuery, rfc3339};
 use crate::AppState;
-use crate::api::clients::err;
+use crate::api::day;
+use crate::api::err;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use mesure_domain::forms::{EntryForm, parse_day};
-use mesure_domain::import::Format;
+use mesure_domain::forms::parse_day;
+use mesure_domain::time::forms::EntryForm;
+use mesure_domain::time::import::Format;
 use mesure_domain::{Action, ClientId, EntryId, UserId};
 use mesure_services::time::{self, ReasonForm, TimerForm};
-use mesure_services::{ServiceError, import, radar};
+use mesure_services::{ServiceError, radar, time::import};
 use mesure_store::time::{EntryQuery, EntryRow, TimerRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -71,7 +72,7 @@ impl Shown for EntryRow {
 
 impl From<EntryRow> for EntryOut {
     fn from(e: EntryRow) -> Self {
-        let a = super::projects::amount;
+        let a = crate::api::amount;
         EntryOut {
             id: e.id.to_string(),
             user_id: e.user_id.to_string(),
@@ -551,7 +552,7 @@ pub async fn save_week(
     };
     let monday = parse_day(&week)
         .and_then(time::week_bounds)
-        .and_then(|(from, _)| mesure_domain::engagement::day_from_key(from))
+        .and_then(|(from, _)| mesure_domain::projects::engagement::day_from_key(from))
         .ok_or_else(|| {
             err(
                 &c,
@@ -563,7 +564,7 @@ pub async fn save_week(
     for (i, cell) in body.cells.iter().enumerate() {
         let key = format!("cells[{i}]");
         let offset = parse_day(&cell.date)
-            .and_then(mesure_domain::engagement::day_from_key)
+            .and_then(mesure_domain::projects::engagement::day_from_key)
             .and_then(|d| monday.until(d).ok())
             .map(|span| i64::from(span.get_days()))
             .filter(|d| (0..7).contains(d));
@@ -881,14 +882,16 @@ pub async fn utilisation(
     ApiQuery(r): ApiQuery<MonthRange>,
 ) -> Result<Json<UtilisationOut>, ApiError> {
     let lang = c.ctx.language;
-    let this =
-        mesure_domain::engagement::month_of(mesure_services::projects::today(&s.app, &c.ctx));
+    let this = mesure_domain::projects::engagement::month_of(mesure_services::projects::today(
+        &s.app, &c.ctx,
+    ));
     let from = match r.from.as_deref().filter(|s| !s.is_empty()) {
         Some(m) => parse_month(m).ok_or_else(|| super::bad_param(lang, "from"))?,
         None => this,
     };
-    let next =
-        mesure_domain::engagement::month_key(mesure_domain::engagement::year_month(from).next());
+    let next = mesure_domain::projects::engagement::month_key(
+        mesure_domain::projects::engagement::year_month(from).next(),
+    );
     let to = match r.to.as_deref().filter(|s| !s.is_empty()) {
         Some(m) => parse_month(m)
             .filter(|t| *t > from)
@@ -970,7 +973,7 @@ pub async fn notifications(
     State(s): State<AppState>,
     c: ApiCaller,
 ) -> Result<Json<NotificationList>, ApiError> {
-    let (rows, unread) = radar::notifications(&s.app, &c.ctx)
+    let (rows, unread) = mesure_services::notifications::notifications(&s.app, &c.ctx)
         .await
         .map_err(|e| err(&c, e))?;
     let lang = c.ctx.language;
@@ -998,7 +1001,7 @@ pub async fn notifications(
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "radar",
     responses((status = 204, description = "Marked"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn mark_read(State(s): State<AppState>, c: ApiCaller) -> Result<StatusCode, ApiError> {
-    radar::mark_read(&s.app, &c.ctx)
+    mesure_services::notifications::mark_read(&s.app, &c.ctx)
         .await
         .map_err(|e| err(&c, e))?;
     Ok(StatusCode::NO_CONTENT)
@@ -1021,7 +1024,7 @@ pub async fn set_capacity(
     ApiJson(body): ApiJson<CapacityBody>,
 ) -> Result<StatusCode, ApiError> {
     let user = UserId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
-    time::set_capacity(&s.app, &c.ctx, user, &body.weekly_hours)
+    mesure_services::people::availability::set_capacity(&s.app, &c.ctx, user, &body.weekly_hours)
         .await
         .map_err(|e| err(&c, e))?;
     Ok(StatusCode::NO_CONTENT)
@@ -1046,7 +1049,7 @@ pub async fn set_leave(
     ApiJson(body): ApiJson<LeaveBody>,
 ) -> Result<StatusCode, ApiError> {
     let user = UserId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
-    time::set_leave(&s.app, &c.ctx, user, &body.day, &body.hours)
+    mesure_services::people::availability::set_leave(&s.app, &c.ctx, user, &body.day, &body.hours)
         .await
         .map_err(|e| err(&c, e))?;
     Ok(StatusCode::NO_CONTENT)

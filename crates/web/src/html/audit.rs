@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use mesure_services::audit::{self, ACTIONS, ENTITIES, ExportFilter};
 use mesure_store::audit::AuditQuery;
-use mesure_store::exports::ExportRow;
+use mesure_store::audit::exports::ExportRow;
 
 #[derive(serde::Deserialize, Default)]
 pub struct Params {
@@ -84,7 +84,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(p): Query<Params>
         p.from.clone().unwrap_or_default(),
         p.to.clone().unwrap_or_default(),
     );
-    let query_string = super::clients::qs(&[
+    let query_string = crate::html::qs(&[
         ("entity_type", &et),
         ("action", &ac),
         ("from", &fr),
@@ -151,7 +151,7 @@ pub async fn download(State(s): State<AppState>, page: Page, Path(id): Path<Stri
         return error_page(&page, mesure_services::ServiceError::NotFound);
     };
     match audit::get_export(&s.app, &page.ctx, id).await {
-        Ok(e) => super::clients::csv_response(&e.file_name, e.content),
+        Ok(e) => crate::html::csv_response(&e.file_name, e.content),
         Err(e) => error_page(&page, e),
     }
 }

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mesure_domain::{Action, Language};
 use mesure_i18n::{Arg, t, t_args};
-use mesure_services::{ServiceError, auth, users};
+use mesure_services::{ServiceError, auth, people::users};
 use std::net::SocketAddr;
 
 pub async fn home(page: Option<Page>) -> Response {

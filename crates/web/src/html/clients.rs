@@ -5,18 +5,19 @@ use super::{
 };
 use crate::AppState;
 use crate::cursor;
+use crate::html::{csv_response, qs};
 use crate::session::Page;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use mesure_domain::clients::ClientForm;
 use mesure_domain::{Action, ClientId};
-use mesure_services::{ServiceError, audit, clients, contacts};
+use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::ArchiveFilter;
 use mesure_store::audit::AuditQuery;
+use mesure_store::clients::contacts::ContactRow;
 use mesure_store::clients::{ClientRow, ListQuery};
-use mesure_store::contacts::ContactRow;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -74,15 +75,6 @@ impl ListPage {
             "none"
         }
     }
-}
-
-pub fn qs(pairs: &[(&str, &str)]) -> String {
-    let kept: Vec<(&str, &str)> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .copied()
-        .collect();
-    serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
 pub async fn list(State(s): State<AppState>, page: Page, Query(p): Query<ListParams>) -> Response {
@@ -155,20 +147,6 @@ pub async fn export(
         Ok(body) => csv_response("clients.csv", body),
         Err(e) => error_page(&page, e),
     }
-}
-
-pub fn csv_response(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 #[derive(Template)]
@@ -471,7 +449,7 @@ pub async fn show(
         Ok(c) => c,
         Err(e) => return error_page(&page, e),
     };
-    let cq = mesure_store::contacts::ListQuery {
+    let cq = mesure_store::clients::contacts::ListQuery {
         client: Some(id),
         archive: ArchiveFilter::All,
         limit: 200,

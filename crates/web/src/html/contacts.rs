@@ -1,10 +1,11 @@
 //! Contact pages: list with search, detail with portal access, forms, CSV.
-use super::clients::{PAGE_SIZE, csv_response, qs};
+use super::clients::PAGE_SIZE;
 use super::{
     Base, Errors, Values, error_page, language_options, parse_id, render, render_status, see_other,
 };
 use crate::AppState;
 use crate::cursor;
+use crate::html::{csv_response, qs};
 use crate::session::Page;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,11 +14,11 @@ use axum::response::Response;
 use mesure_domain::clients::ContactForm;
 use mesure_domain::{Action, ClientId, ContactId, ContactRole};
 use mesure_i18n::t;
-use mesure_services::{ServiceError, audit, clients, contacts};
+use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::audit::AuditQuery;
 use mesure_store::clients::ClientRow;
-use mesure_store::contacts::{ContactRow, ListQuery};
-use mesure_store::users::UserRow;
+use mesure_store::clients::contacts::{ContactRow, ListQuery};
+use mesure_store::people::users::UserRow;
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListParams {

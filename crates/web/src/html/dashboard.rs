@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::Action;
-use mesure_services::{audit, clients, contacts, jobs};
+use mesure_services::{audit, clients, clients::contacts, jobs};
 use mesure_store::audit::AuditQuery;
 
 #[derive(Template)]
@@ -36,7 +36,7 @@ async fn my_week(
     s: &AppState,
     page: &Page,
 ) -> Result<Option<MyWeek>, mesure_services::ServiceError> {
-    use mesure_domain::engagement::{day_key, week_start};
+    use mesure_domain::projects::engagement::{day_key, week_start};
     if !page.ctx.may(Action::LogTime) {
         return Ok(None);
     }
@@ -57,7 +57,8 @@ async fn my_week(
         },
     )
     .await?;
-    let capacity = mesure_services::time::weekly_capacity(&s.app, &page.ctx).await?;
+    let capacity =
+        mesure_services::people::availability::weekly_capacity(&s.app, &page.ctx).await?;
     let projects = mesure_services::radar::my_projects(&s.app, &page.ctx).await?;
     let ratio = (capacity > 0)
         .then(|| rust_decimal::Decimal::from(logged) / rust_decimal::Decimal::from(capacity));
@@ -128,7 +129,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQ
         let (_, _, n_contacts) = contacts::list(
             &s.app,
             &page.ctx,
-            &mesure_store::contacts::ListQuery {
+            &mesure_store::clients::contacts::ListQuery {
                 limit: 1,
                 ..Default::default()
             },

@@ -79,21 +79,21 @@ pub fn weekday_day(lang: Language, d: jiff::civil::Date) -> String {
 
 /// A stored day `YYYYMMDD` for the language.
 pub fn day(lang: Language, d: i32) -> String {
-    mesure_domain::engagement::day_from_key(d)
+    mesure_domain::projects::engagement::day_from_key(d)
         .map(|d| mesure_i18n::date(lang, d))
         .unwrap_or_default()
 }
 
 /// A stored day as `YYYY-MM-DD` (form values and links).
 pub fn iso(d: Option<i32>) -> String {
-    d.and_then(mesure_domain::engagement::day_from_key)
+    d.and_then(mesure_domain::projects::engagement::day_from_key)
         .map(|d| d.to_string())
         .unwrap_or_default()
 }
 
 /// Minor units as an editable decimal (`1250.50`).
 pub fn plain_amount(m: Option<i64>) -> String {
-    m.map(crate::api::projects::amount).unwrap_or_default()
+    m.map(crate::api::amount).unwrap_or_default()
 }
 
 /// Minutes as editable decimal hours (`7.5`).

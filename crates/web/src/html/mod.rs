@@ -23,7 +23,7 @@ use crate::error::field_message;
 use crate::session::Page;
 use askama::Template;
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use mesure_domain::{Action, Invalid, Language, Money};
@@ -677,4 +677,28 @@ pub fn currency_options() -> Vec<(String, String)> {
     mesure_domain::Currency::all()
         .map(|c| (c.code().to_string(), c.code().to_string()))
         .collect()
+}
+
+pub fn qs(pairs: &[(&str, &str)]) -> String {
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .copied()
+        .collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+/// A CSV download named `name`.
+pub fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesure_i18n::{Arg, t_args};
-use mesure_services::{ServiceError, users};
+use mesure_services::{ServiceError, people::users};
 use std::net::SocketAddr;
 
 #[derive(Template)]

@@ -4,7 +4,7 @@
 use jiff::ToSpan;
 use jiff::civil::Date;
 use mesure_domain::Language;
-use mesure_domain::engagement::{day_key, month_of, week_start};
+use mesure_domain::projects::engagement::{day_key, month_of, week_start};
 use mesure_i18n::t;
 
 /// The named periods, in the order the picker offers them.

@@ -11,11 +11,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mesure_domain::engagement::ChangeStatus;
-use mesure_domain::forms::{ChangeForm, DeliverableForm, ProjectForm};
+use mesure_domain::projects::engagement::ChangeStatus;
+use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
 use mesure_domain::{Action, ChangeRequestId, DeliverableId, MilestoneId, ProjectId};
 use mesure_services::projects::{self, MilestoneForm};
-use mesure_services::{ServiceError, radar, users};
+use mesure_services::{ServiceError, people::users, radar};
 use mesure_store::projects::ProjectRow;
 use serde::Deserialize;
 
@@ -67,10 +67,14 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
         // Only this page's projects: a workspace of 10,000 projects sums 100 of them.
         let ids: Vec<uuid::Uuid> = rows.iter().map(|p| p.id).collect();
         let totals: std::collections::HashMap<uuid::Uuid, i64> =
-            mesure_store::totals::minutes_of_projects(&mut c.conn(), page.ctx.workspace, &ids)
-                .await?
-                .into_iter()
-                .collect();
+            mesure_store::radar::totals::minutes_of_projects(
+                &mut c.conn(),
+                page.ctx.workspace,
+                &ids,
+            )
+            .await?
+            .into_iter()
+            .collect();
         Ok::<_, ServiceError>((rows, total, names, totals))
     }
     .await;
@@ -717,7 +721,7 @@ async fn show_page(
     // without work keeps the line flat and has no marker.
     let mut points = Vec::new();
     if let Some((first, _)) = r.months.first() {
-        let now = mesure_domain::engagement::month_of(mesure_services::projects::today(
+        let now = mesure_domain::projects::engagement::month_of(mesure_services::projects::today(
             &s.app, &page.ctx,
         ));
         let last = r.months.last().map(|(m, _)| *m).unwrap_or(now).max(now);
@@ -730,9 +734,9 @@ async fn show_page(
             .filter(|(m, _)| *m < start)
             .map(|(_, f)| f.minutes)
             .sum();
-        let mut ym = mesure_domain::engagement::year_month(start);
-        while mesure_domain::engagement::month_key(ym) <= last && points.len() < 36 {
-            let key = mesure_domain::engagement::month_key(ym);
+        let mut ym = mesure_domain::projects::engagement::year_month(start);
+        while mesure_domain::projects::engagement::month_key(ym) <= last && points.len() < 36 {
+            let key = mesure_domain::projects::engagement::month_key(ym);
             let this = r
                 .months
                 .iter()

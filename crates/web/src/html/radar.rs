@@ -11,12 +11,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mesure_domain::engagement::{month_key, year_month};
+use mesure_domain::projects::engagement::{month_key, year_month};
 use mesure_domain::{Action, ClientId, Language};
 use mesure_services::projects::{self, RateForm};
 use mesure_services::radar::{self, Figures2};
-use mesure_services::{ServiceError, users};
-use mesure_store::alerts::NotificationRow;
+use mesure_services::{ServiceError, people::users};
+use mesure_store::notifications::alerts::NotificationRow;
 
 /// The sentence of an alert in the reader's language.
 pub fn notification_text(lang: Language, n: &NotificationRow) -> String {
@@ -145,7 +145,7 @@ pub async fn dashboard(
     let result = async {
         let d = radar::dashboard_between(&s.app, &page.ctx, this, next, 25).await?;
         let u = radar::utilisation(&s.app, &page.ctx, this, next).await?;
-        let (alerts, _) = radar::notifications(&s.app, &page.ctx).await?;
+        let (alerts, _) = mesure_services::notifications::notifications(&s.app, &page.ctx).await?;
         Ok::<_, ServiceError>((d, u, alerts))
     }
     .await;
@@ -551,7 +551,7 @@ pub async fn notifications(
     Query(q): Query<NoticeQuery>,
 ) -> Response {
     let lang = page.ctx.language;
-    match radar::notifications(&s.app, &page.ctx).await {
+    match mesure_services::notifications::notifications(&s.app, &page.ctx).await {
         Ok((rows, unread)) => render(&NotificationsPage {
             base: Base::new(
                 &page,
@@ -585,7 +585,7 @@ pub async fn notifications_read(State(s): State<AppState>, page: Page, body: Byt
     if let Err(r) = page.form::<Vec<(String, String)>>(&body) {
         return r;
     }
-    match radar::mark_read(&s.app, &page.ctx).await {
+    match mesure_services::notifications::mark_read(&s.app, &page.ctx).await {
         Ok(_) => see_other("/notifications", "alerts-read"),
         Err(e) => error_page(&page, e),
     }
@@ -737,7 +737,7 @@ async fn rate_submit(s: AppState, page: Page, body: Bytes, cost: bool) -> Respon
         Err(r) => return r,
     };
     let r = if cost {
-        projects::add_cost(&s.app, &page.ctx, &form)
+        mesure_services::people::costs::add_cost(&s.app, &page.ctx, &form)
             .await
             .map(|_| ())
     } else {
@@ -785,7 +785,14 @@ pub async fn set_capacity(State(s): State<AppState>, page: Page, body: Bytes) ->
     let Some(user) = mesure_domain::UserId::parse(&f.capacity_user_id) else {
         return error_page(&page, ServiceError::NotFound);
     };
-    match mesure_services::time::set_capacity(&s.app, &page.ctx, user, &f.weekly_hours).await {
+    match mesure_services::people::availability::set_capacity(
+        &s.app,
+        &page.ctx,
+        user,
+        &f.weekly_hours,
+    )
+    .await
+    {
         Ok(()) => see_other("/settings/rates", "capacity-saved"),
         Err(ServiceError::Invalid(inv)) => {
             rates_page(
@@ -809,7 +816,11 @@ pub async fn set_leave(State(s): State<AppState>, page: Page, body: Bytes) -> Re
     let Some(user) = mesure_domain::UserId::parse(&f.leave_user_id) else {
         return error_page(&page, ServiceError::NotFound);
     };
-    match mesure_services::time::set_leave(&s.app, &page.ctx, user, &f.day, &f.hours).await {
+    match mesure_services::people::availability::set_leave(
+        &s.app, &page.ctx, user, &f.day, &f.hours,
+    )
+    .await
+    {
         Ok(()) => see_other("/settings/rates", "leave-saved"),
         Err(ServiceError::Invalid(inv)) => {
             rates_page(

@@ -157,7 +157,9 @@ fn bucket_label(lang: mesure_domain::Language, split: Split, from: jiff::civil::
         ),
         Split::Month => fmt::month(
             lang,
-            mesure_domain::engagement::month_of(mesure_domain::engagement::day_key(from)),
+            mesure_domain::projects::engagement::month_of(
+                mesure_domain::projects::engagement::day_key(from),
+            ),
         ),
     }
 }
@@ -219,7 +221,9 @@ fn view(page: &Page, r: &Report) -> (Line, Vec<Line>, Vec<Line>, String) {
                 Split::Week => fmt::weekday_day(lang, b.from),
                 Split::Month => fmt::month(
                     lang,
-                    mesure_domain::engagement::month_of(mesure_domain::engagement::day_key(b.from)),
+                    mesure_domain::projects::engagement::month_of(
+                        mesure_domain::projects::engagement::day_key(b.from),
+                    ),
                 ),
             };
             Bar {

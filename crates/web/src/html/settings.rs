@@ -12,9 +12,9 @@ use axum::response::Response;
 use mesure_domain::{Action, Role};
 use mesure_i18n::t;
 use mesure_services::workspaces::SettingsForm;
-use mesure_services::{ServiceError, auth, jobs, users, workspaces};
-use mesure_store::tokens::TokenRow;
-use mesure_store::users::UserRow;
+use mesure_services::{ServiceError, auth, jobs, people::users, workspaces};
+use mesure_store::auth::tokens::TokenRow;
+use mesure_store::people::users::UserRow;
 
 #[derive(Template)]
 #[template(path = "settings_profile.html")]

@@ -1,0 +1,1275 @@
+//! The over-servicing radar: earned revenue recomputed on every write, budget and client alerts
+//! (once per crossing), and the KPI views per project, client and person, read from the running
+//! aggregates.
+use crate::{App, Ctx, Result};
+use mesure_domain::projects::engagement::{
+    self, BillingModel, Earned, Figures, FixedEvents, FixedRevenue, RolloverKind, Terms,
+    day_from_key, month_of, parse_thresholds,
+};
+use mesure_domain::projects::retainer::{MonthBalance, MonthUse};
+use mesure_domain::radar::{self as kpi, Trend};
+use mesure_domain::time::Minutes;
+use mesure_domain::{Action, ClientId, Language, NotificationId, ProjectId, UserId, WorkspaceId};
+use mesure_i18n::Arg;
+use mesure_store::notifications::alerts::{self, NotificationRow};
+use mesure_store::projects::{self, ChangeRow, DeliverableRow, ProjectRow};
+use mesure_store::radar::totals::{self, MonthRow};
+use mesure_store::{Conn, clients, people::users};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+pub fn terms_of(p: &ProjectRow) -> Terms {
+    Terms {
+        model: BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials),
+        hourly_rate_minor: p.hourly_rate_minor,
+        cap_minor: p.cap_minor,
+        fixed_price_minor: p.fixed_price_minor.unwrap_or(0),
+        fixed_revenue: FixedRevenue::parse(&p.fixed_revenue).unwrap_or(FixedRevenue::Milestones),
+        retainer_fee_minor: p.retainer_fee_minor.unwrap_or(0),
+        retainer_included_minutes: p.retainer_included_minutes.unwrap_or(0),
+        rollover: engagement::rollover(
+            RolloverKind::parse(&p.rollover).unwrap_or(RolloverKind::None),
+            p.rollover_months,
+        ),
+        start_month: p.starts_on.map(month_of),
+        end_month: p.ends_on.map(month_of),
+    }
+}
+
+/// A project's budget after approved change requests: hours and money, whole-project or monthly.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct Budget {
+    pub minutes: Option<i64>,
+    pub money: Option<i64>,
+    pub monthly: bool,
+}
+
+/// The budget: as set on the project, else from its billing model (fixed fee: the deliverables'
+/// estimates and the price; retainer: the included hours and the fee, monthly; time & materials:
+/// the cap), plus every approved change request's hours and price.
+pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[ChangeRow]) -> Budget {
+    let model = BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+    let approved: Vec<&ChangeRow> = changes.iter().filter(|c| c.status == "approved").collect();
+    let extra_min: i64 = approved.iter().map(|c| c.extra_minutes).sum();
+    let extra_money: i64 = approved.iter().map(|c| c.price_minor).sum();
+    let estimates: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
+    let minutes = p.budget_minutes.or(match model {
+        BillingModel::FixedFee if estimates > 0 => Some(estimates),
+        BillingModel::Retainer => p.retainer_included_minutes,
+        _ => None,
+    });
+    let money = p.budget_minor.or(match model {
+        BillingModel::FixedFee => p.fixed_price_minor,
+        BillingModel::Retainer => p.retainer_fee_minor,
+        BillingModel::TimeMaterials => p.cap_minor,
+    });
+    let monthly = p.budget_monthly
+        || (model == BillingModel::Retainer
+            && p.budget_minutes.is_none()
+            && p.budget_minor.is_none());
+    Budget {
+        minutes: minutes
+            .map(|m| m + if monthly { 0 } else { extra_min })
+            .filter(|m| *m > 0),
+        money: money
+            .map(|m| m + if monthly { 0 } else { extra_money })
+            .filter(|m| *m > 0),
+        monthly,
+    }
+}
+
+fn today_month(app: &App, ctx: &Ctx) -> i32 {
+    month_of(crate::projects::today(app, ctx))
+}
+
+/// Recomputes a project's earned revenue and over-servicing per month from its billing model and
+/// writes the differences into the project and client months; then checks its budget alerts and
+/// its client's trend.
+pub async fn recompute(c: &mut Conn<'_>, app: &App, ctx: &Ctx, project: Uuid) -> Result<()> {
+    recompute_with(c, app, ctx, &[project], true, &[]).await?;
+    Ok(())
+}
+
+/// After a time entry's write: `added` is the entry's contribution to its month, not yet in the
+/// stored months; it is written together with the revenue it changes (one upsert per table).
+/// The client's trend only moves when the entry's month lies in the trend's windows (the six
+/// complete months before the current one), so it is checked then only.
+pub async fn recompute_after_entry(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    project: Uuid,
+    days: &[i32],
+    added: &[(i32, Figures)],
+) -> Result<()> {
+    let now = today_month(app, ctx);
+    let (from, _, to) = trailing(now);
+    let trend = days
+        .iter()
+        .map(|d| month_of(*d))
+        .any(|m| m >= from && m < to);
+    recompute_with(c, app, ctx, &[project], trend, added).await?;
+    Ok(())
+}
+
+/// What one recomputation reads: the projects with their months, scope and milestones.
+struct Loaded {
+    projects: Vec<ProjectRow>,
+    months: BTreeMap<Uuid, Vec<MonthRow>>,
+    deliverables: BTreeMap<Uuid, Vec<DeliverableRow>>,
+    changes: BTreeMap<Uuid, Vec<ChangeRow>>,
+    milestones: BTreeMap<Uuid, Vec<(i64, i32)>>,
+}
+
+/// Few projects are read one by one; many (an import) in a handful of workspace-wide queries.
+async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded> {
+    let mut l = Loaded {
+        projects: Vec::new(),
+        months: BTreeMap::new(),
+        deliverables: BTreeMap::new(),
+        changes: BTreeMap::new(),
+        milestones: BTreeMap::new(),
+    };
+    if ids.len() <= 20 {
+        for id in ids {
+            let p = projects::get(c, ws, ProjectId::from_uuid(*id)).await?;
+            l.months
+                .insert(*id, totals::project_months(c, ws, *id).await?);
+            // Scope and milestones are read only when the model or a budget needs them.
+            let model =
+                BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+            let budgeted = p.budget_minutes.is_some()
+                || p.budget_minor.is_some()
+                || model != BillingModel::TimeMaterials
+                || p.cap_minor.is_some();
+            if model == BillingModel::FixedFee {
+                l.deliverables
+                    .insert(*id, projects::deliverables(c, ws, *id).await?);
+                let ms = projects::milestones(c, ws, *id).await?;
+                l.milestones.insert(
+                    *id,
+                    ms.into_iter()
+                        .filter_map(|m| m.reached_on.map(|r| (m.amount_minor, month_of(r))))
+                        .collect(),
+                );
+            }
+            if budgeted {
+                l.changes.insert(*id, projects::changes(c, ws, *id).await?);
+            }
+            l.projects.push(p);
+        }
+        return Ok(l);
+    }
+    let wanted: BTreeSet<Uuid> = ids.iter().copied().collect();
+    l.projects = projects::all(c, ws)
+        .await?
+        .into_iter()
+        .filter(|p| wanted.contains(&p.id))
+        .collect();
+    // The months of the id range the sorted ids span (ids between them are skipped).
+    if let (Some(lo), Some(hi)) = (wanted.first(), wanted.last()) {
+        for r in totals::project_months_between(c, ws, *lo, *hi).await? {
+            if wanted.contains(&r.subject_id) {
+                l.months.entry(r.subject_id).or_default().push(r);
+            }
+        }
+    }
+    for d in projects::all_deliverables(c, ws).await? {
+        if wanted.contains(&d.project_id) {
+            l.deliverables.entry(d.project_id).or_default().push(d);
+        }
+    }
+    for ch in projects::all_changes(c, ws).await? {
+        if wanted.contains(&ch.project_id) {
+            l.changes.entry(ch.project_id).or_default().push(ch);
+        }
+    }
+    for m in projects::all_milestones(c, ws).await? {
+        if !wanted.contains(&m.project_id) {
+            continue;
+        }
+        if let Some(r) = m.reached_on {
+            l.milestones
+                .entry(m.project_id)
+                .or_default()
+                .push((m.amount_minor, month_of(r)));
+        }
+    }
+    Ok(l)
+}
+
+/// Recomputes a set of projects (one after a write, thousands after an import).
+/// Projects are taken in steps of [`RECOMPUTE_STEP`] in id order, so what one step reads stays
+/// small whatever the set's size; each touched client's trend is checked once, at the end.
+pub async fn recompute_set(c: &mut Conn<'_>, app: &App, ctx: &Ctx, ids: &[Uuid]) -> Result<()> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut clients = BTreeSet::new();
+    for step in ids.chunks(RECOMPUTE_STEP) {
+        clients.extend(recompute_with(c, app, ctx, step, false, &[]).await?);
+    }
+    let now_month = today_month(app, ctx);
+    for client in clients {
+        check_trend(c, app, ctx.workspace, client, now_month).await?;
+    }
+    Ok(())
+}
+
+/// Projects recomputed per step of [`recompute_set`] (an import touches thousands: the months
+/// of one step are a few megabytes, those of 10,000 projects twenty).
+const RECOMPUTE_STEP: usize = 1000;
+
+/// `added`: figures of a single project not yet written to its months (see
+/// `recompute_after_entry`); empty otherwise. `ids` are sorted when there are many. The clients
+/// of the projects (their trends are checked here when `trends`).
+async fn recompute_with(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    ids: &[Uuid],
+    trends: bool,
+    added: &[(i32, Figures)],
+) -> Result<BTreeSet<Uuid>> {
+    let ws = ctx.workspace;
+    let now_month = today_month(app, ctx);
+    let l = load(c, ws, ids).await?;
+    let mut deltas: Vec<totals::MonthDelta> = Vec::new();
+    let mut clients_touched = BTreeSet::new();
+    let none = Vec::new();
+    for p in &l.projects {
+        clients_touched.insert(p.client_id);
+        let rows = l.months.get(&p.id).unwrap_or(&none);
+        let mut months: BTreeMap<i32, Figures> =
+            rows.iter().map(|r| (r.month, r.figures())).collect();
+        let mut pending: BTreeMap<i32, Figures> = BTreeMap::new();
+        if ids.len() == 1 {
+            for (m, f) in added {
+                accumulate(months.entry(*m).or_default(), f);
+                accumulate(pending.entry(*m).or_default(), f);
+            }
+        }
+        let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let changes = l.changes.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let terms = terms_of(p);
+        let mut fixed = FixedEvents::default();
+        if terms.model == BillingModel::FixedFee {
+            fixed.milestones = l.milestones.get(&p.id).cloned().unwrap_or_default();
+            fixed.deliverables = deliverables
+                .iter()
+                .map(|d| (d.estimate_minutes, d.accepted_on.map(month_of)))
+                .collect();
+        }
+        let earned = engagement::earned(&terms, &months, &fixed, now_month);
+        let old: BTreeMap<i32, Earned> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.month,
+                    Earned {
+                        revenue: r.revenue,
+                        over_servicing: r.over_servicing,
+                    },
+                )
+            })
+            .collect();
+        let keys: BTreeSet<i32> = old
+            .keys()
+            .chain(earned.keys())
+            .chain(pending.keys())
+            .copied()
+            .collect();
+        for m in keys {
+            let n = earned.get(&m).copied().unwrap_or_default();
+            let o = old.get(&m).copied().unwrap_or_default();
+            let f = pending.get(&m).copied().unwrap_or_default();
+            if n != o || !f.is_zero() {
+                deltas.push((
+                    p.id,
+                    p.client_id,
+                    m,
+                    f,
+                    n.revenue - o.revenue,
+                    n.over_servicing - o.over_servicing,
+                ));
+            }
+        }
+        check_budget(c, app, ws, p, &months, deliverables, changes, now_month).await?;
+    }
+    totals::add_many(c, ws, &deltas).await?;
+    if trends {
+        for client in &clients_touched {
+            check_trend(c, app, ws, *client, now_month).await?;
+        }
+    }
+    Ok(clients_touched)
+}
+
+/// Budget alerts of one project, on its figures as they now stand: a mark per threshold crossed,
+/// an alert when the mark is new, the mark removed when the figure falls back below.
+#[allow(clippy::too_many_arguments)]
+async fn check_budget(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    p: &ProjectRow,
+    months: &BTreeMap<i32, Figures>,
+    deliverables: &[DeliverableRow],
+    changes: &[ChangeRow],
+    now_month: i32,
+) -> Result<()> {
+    let budget = budget_of(p, deliverables, changes);
+    if budget.minutes.is_none() && budget.money.is_none() {
+        return Ok(());
+    }
+    let consumed = if budget.monthly {
+        months.get(&now_month).copied().unwrap_or_default()
+    } else {
+        let mut f = Figures::default();
+        for m in months.values() {
+            accumulate(&mut f, m);
+        }
+        f
+    };
+    let period = if budget.monthly { now_month } else { 0 };
+    let thresholds = parse_thresholds(&p.alert_thresholds).unwrap_or_else(|| vec![80, 100]);
+    for (kind, used, total) in [
+        ("budget_hours", consumed.minutes, budget.minutes),
+        ("budget_money", consumed.value, budget.money),
+    ] {
+        let Some(total) = total else { continue };
+        let pct =
+            i64::try_from(i128::from(used) * 100 / i128::from(total.max(1))).unwrap_or(i64::MAX);
+        for t in &thresholds {
+            if pct >= i64::from(*t) {
+                if alerts::mark(c, ws, p.id, kind, *t, period, app.now()).await? {
+                    let link = format!("/projects/{}", p.id);
+                    notify(
+                        c,
+                        app,
+                        ws,
+                        p.manager_id,
+                        kind,
+                        "project",
+                        p.id,
+                        &p.name,
+                        *t,
+                        &link,
+                    )
+                    .await?;
+                }
+            } else {
+                alerts::unmark(c, ws, p.id, kind, *t, period).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The three calendar months before `month` (excluded) and the three before those.
+fn trailing(month: i32) -> (i32, i32, i32) {
+    let back = |m: i32, n: i32| {
+        let total = (m / 100) * 12 + (m % 100 - 1) - n;
+        (total / 12) * 100 + total % 12 + 1
+    };
+    (back(month, 6), back(month, 3), month)
+}
+
+/// The client's work-vs-revenue trend over the two trailing three-month windows before `month`.
+pub fn trend_of(months: &[MonthRow], month: i32) -> Option<Trend> {
+    let (a, b, end) = trailing(month);
+    let sum = |from: i32, to: i32| {
+        months
+            .iter()
+            .filter(|r| r.month >= from && r.month < to)
+            .fold((0i64, 0i64), |acc, r| {
+                (acc.0 + r.minutes, acc.1 + r.revenue)
+            })
+    };
+    let (h0, r0) = sum(a, b);
+    let (h1, r1) = sum(b, end);
+    kpi::work_vs_revenue(
+        Minutes::new(h0),
+        Minutes::new(h1),
+        Decimal::new(r0, 2),
+        Decimal::new(r1, 2),
+    )
+}
+
+/// Fires the work-outgrows-revenue alert of a client once per crossing. The windows are the
+/// complete months before the current one, so the alert is decided once a month.
+async fn check_trend(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    client: Uuid,
+    month: i32,
+) -> Result<()> {
+    let rows = totals::client_months(c, ws, client).await?;
+    let flagged = trend_of(&rows, month).is_some_and(|t| t.flagged);
+    if flagged {
+        if alerts::mark(c, ws, client, "work_vs_revenue", 15, month, app.now()).await? {
+            let cl = clients::get(c, ws, ClientId::from_uuid(client)).await?;
+            notify(
+                c,
+                app,
+                ws,
+                None,
+                "work_vs_revenue",
+                "client",
+                client,
+                &cl.name,
+                15,
+                &format!("/clients/{client}"),
+            )
+            .await?;
+        }
+    } else {
+        alerts::unmark(c, ws, client, "work_vs_revenue", 15, month).await?;
+    }
+    Ok(())
+}
+
+/// The radar's twelve months: `[from, to)` ending with the month of `month` included.
+pub fn window12(month: i32) -> (i32, i32) {
+    let to = engagement::month_key(engagement::year_month(month).next());
+    (to - 100, to)
+}
+
+/// Checks revenue concentration over the radar's twelve months for every client of a workspace
+/// (run by the worker): a client above 20 % fires once, until it falls back below.
+pub async fn check_concentration(app: &App, ws: WorkspaceId, month: i32) -> Result<usize> {
+    let mut tx = app.db.begin().await?;
+    let (from12, to) = window12(month);
+    let rows = totals::clients_between(&mut tx.conn(), ws, from12, to).await?;
+    let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 2)).collect();
+    let mut fired = 0;
+    if let Some(conc) = kpi::concentration(&revenues) {
+        for (r, share) in rows.iter().zip(conc.shares.iter()) {
+            let pct = i32::try_from((share * Decimal::from(100)).trunc().mantissa()).unwrap_or(0);
+            if *share > kpi::concentration_limit() {
+                if alerts::mark(
+                    &mut tx.conn(),
+                    ws,
+                    r.subject_id,
+                    "concentration",
+                    20,
+                    0,
+                    app.now(),
+                )
+                .await?
+                {
+                    let cl =
+                        clients::get(&mut tx.conn(), ws, ClientId::from_uuid(r.subject_id)).await?;
+                    notify(
+                        &mut tx.conn(),
+                        app,
+                        ws,
+                        None,
+                        "concentration",
+                        "client",
+                        r.subject_id,
+                        &cl.name,
+                        pct,
+                        &format!("/clients/{}", r.subject_id),
+                    )
+                    .await?;
+                    fired += 1;
+                }
+            } else {
+                alerts::unmark(&mut tx.conn(), ws, r.subject_id, "concentration", 20, 0).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(fired)
+}
+
+/// Writes a notification for each recipient (the project's manager, and every active owner) and
+/// queues an e-mail to each, in their language.
+#[allow(clippy::too_many_arguments)]
+async fn notify(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    manager: Option<Uuid>,
+    kind: &str,
+    subject_type: &str,
+    subject: Uuid,
+    label: &str,
+    figure: i32,
+    link: &str,
+) -> Result<()> {
+    let staff = users::list_staff(c, ws).await?;
+    let recipients: Vec<_> = staff
+        .into_iter()
+        .filter(|u| u.active && (u.role == "owner" || Some(u.id) == manager))
+        .collect();
+    let url = format!("{}{}", app.base_url.trim_end_matches('/'), link);
+    for u in recipients {
+        alerts::notify(
+            c,
+            &NotificationRow {
+                workspace_id: ws.uuid(),
+                id: NotificationId::new().uuid(),
+                user_id: u.id,
+                kind: kind.into(),
+                subject_type: subject_type.into(),
+                subject_id: subject,
+                subject_label: label.into(),
+                figure,
+                link: link.into(),
+                created_at: app.now(),
+                read_at: None,
+            },
+        )
+        .await?;
+        crate::people::users::queue_user_mail(
+            c,
+            app,
+            ws,
+            &u,
+            &format!("mail-alert-{}", kind.replace('_', "-")),
+            &url,
+            &[
+                ("subject", Arg::Str(label)),
+                ("figure", Arg::Num(i64::from(figure))),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every radar figure of one subject (a project, or a client rolled up). Money in minor units;
+/// ratios as decimals (0.8 = 80 %); `None` is "no data".
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Figures2 {
+    pub minutes: i64,
+    pub billable_minutes: i64,
+    pub billed_minutes: i64,
+    pub unplanned_minutes: i64,
+    pub free_minutes: i64,
+    pub written_off_minutes: i64,
+    /// Non-billable work outside the approved scope.
+    pub unbilled_scope_minutes: i64,
+    pub value: i64,
+    pub billable_value: i64,
+    pub free_value: i64,
+    pub written_off_value: i64,
+    pub unbilled_scope_value: i64,
+    pub revenue: i64,
+    pub cost: i64,
+    pub margin: i64,
+    pub over_servicing: i64,
+    pub over_servicing_share: Option<Decimal>,
+    pub effective_rate: Option<i64>,
+    /// Billed ÷ billable value: no data until invoices exist.
+    pub realisation: Option<Decimal>,
+}
+
+pub fn figures_of(m: &MonthRow) -> Figures2 {
+    let revenue = Decimal::new(m.revenue, 0);
+    let (_, share) = kpi::over_servicing(Decimal::new(m.over_servicing, 0), revenue);
+    let rate = kpi::effective_billable_rate(revenue, Minutes::new(m.minutes))
+        .and_then(|r| i64::try_from(r.round()).ok());
+    Figures2 {
+        minutes: m.minutes,
+        billable_minutes: m.billable_minutes,
+        billed_minutes: m.billed_minutes,
+        unplanned_minutes: m.unplanned_minutes,
+        free_minutes: m.free_minutes,
+        written_off_minutes: m.written_off_minutes,
+        unbilled_scope_minutes: m.unbilled_scope_minutes,
+        value: m.value,
+        billable_value: m.billable_value,
+        free_value: m.free_value,
+        written_off_value: m.written_off_value,
+        unbilled_scope_value: m.unbilled_scope_value,
+        revenue: m.revenue,
+        cost: m.cost,
+        margin: m.revenue - m.cost,
+        over_servicing: m.over_servicing,
+        over_servicing_share: share,
+        effective_rate: rate,
+        // The invoicing module supplies billed value; until then realisation is no data.
+        realisation: billed_value(m)
+            .and_then(|b| kpi::realisation(b, Decimal::new(m.billable_value, 0))),
+    }
+}
+
+/// Value billed on invoices: none exist yet, so there is no billed figure (the invoicing module
+/// will sum invoice lines here).
+fn billed_value(_m: &MonthRow) -> Option<Decimal> {
+    None
+}
+
+/// Adds `f` to a reader's total; an overflow (impossible within the input bounds) stays at the
+/// bound and is logged, so one bad row never takes the radar down.
+pub(crate) fn accumulate(acc: &mut Figures, f: &Figures) {
+    if acc.add_saturating(f, 1).is_err() {
+        tracing::error!("a radar total overflowed 64 bits; shown at its bound");
+    }
+}
+
+fn sum_rows(rows: &[MonthRow]) -> MonthRow {
+    let mut total = MonthRow::default();
+    for r in rows {
+        total.add(r);
+    }
+    total
+}
+
+/// When a budget of hours runs out at the recent pace: the pace is the minutes logged from the
+/// first day of the month two months back through today (about three months), per day.
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct Runout {
+    /// The first day of the window the pace is measured on (`YYYYMMDD`).
+    pub since: i32,
+    /// Minutes per week at that pace.
+    pub pace_minutes_per_week: i64,
+    /// Budget minutes left (negative: overrun).
+    pub remaining_minutes: i64,
+    /// The day the budget runs out at that pace (`YYYYMMDD`); `None` when already used up or
+    /// when no time was logged in the window (no pace, no date).
+    pub date: Option<i32>,
+}
+
+/// The runout of `remaining` minutes at the pace of `recent` minutes logged over `[since, today]`.
+pub fn runout(
+    since: jiff::civil::Date,
+    today: jiff::civil::Date,
+    recent: i64,
+    remaining: i64,
+) -> Runout {
+    let days = i64::from((today - since).get_days()).max(0) + 1;
+    let date = if remaining <= 0 || recent <= 0 {
+        None
+    } else {
+        // Days left, rounded up: the budget is gone during that day.
+        let left = (i128::from(remaining) * i128::from(days) + i128::from(recent) - 1)
+            / i128::from(recent);
+        i64::try_from(left)
+            .ok()
+            .filter(|d| *d <= 36_500)
+            .and_then(|d| today.checked_add(jiff::Span::new().days(d)).ok())
+            .map(engagement::day_key)
+    };
+    Runout {
+        since: engagement::day_key(since),
+        pace_minutes_per_week: recent * 7 / days,
+        remaining_minutes: remaining,
+        date,
+    }
+}
+
+/// One project's radar.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProjectRadar {
+    pub project: ProjectRow,
+    pub client_name: String,
+    pub totals: Figures2,
+    pub months: Vec<(i32, Figures2)>,
+    pub budget: Budget,
+    /// Consumed in the budget's period (all time, or this month for a monthly budget).
+    pub consumed_minutes: i64,
+    pub consumed_value: i64,
+    pub burn_hours: Option<Decimal>,
+    pub burn_money: Option<Decimal>,
+    /// Hours (minutes) forecast at completion from the burn rate, when the project has dates.
+    pub forecast_minutes: Option<i64>,
+    /// Without an end date: when the hours budget runs out at the recent pace.
+    pub runout: Option<Runout>,
+    pub baseline_minutes: i64,
+    pub outside_scope_minutes: i64,
+    pub scope_creep: Option<Decimal>,
+    pub retainer: Vec<(i32, MonthBalance)>,
+    pub deliverables: Vec<DeliverableRow>,
+    pub changes: Vec<ChangeRow>,
+    /// Minutes logged per deliverable.
+    pub deliverable_minutes: BTreeMap<Uuid, i64>,
+}
+
+pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar> {
+    ctx.require(Action::ReadProjects)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let p = projects::get(c, ws, id).await?;
+    let client_name = clients::get(c, ws, ClientId::from_uuid(p.client_id))
+        .await?
+        .name;
+    let rows = totals::project_months(c, ws, p.id).await?;
+    let deliverables = projects::deliverables(c, ws, p.id).await?;
+    let changes = projects::changes(c, ws, p.id).await?;
+    let by_deliverable = projects::deliverable_minutes(c, ws, p.id).await?;
+    drop(conn);
+    let total = sum_rows(&rows);
+    let budget = budget_of(&p, &deliverables, &changes);
+    let now_month = today_month(app, ctx);
+    let (consumed_minutes, consumed_value) = if budget.monthly {
+        rows.iter()
+            .find(|r| r.month == now_month)
+            .map(|r| (r.minutes, r.value))
+            .unwrap_or((0, 0))
+    } else {
+        (total.minutes, total.value)
+    };
+    let burn_hours = budget
+        .minutes
+        .and_then(|b| kpi::budget_burn(Decimal::from(consumed_minutes), Decimal::from(b)));
+    let burn_money = budget
+        .money
+        .and_then(|b| kpi::budget_burn(Decimal::from(consumed_value), Decimal::from(b)));
+    let today = crate::projects::today(app, ctx);
+    let forecast_minutes = match (
+        p.starts_on.and_then(day_from_key),
+        p.ends_on.and_then(day_from_key),
+        day_from_key(today),
+    ) {
+        (Some(s), Some(e), Some(t)) if !budget.monthly => {
+            let elapsed = (t.min(e) - s).get_days();
+            let span = (e - s).get_days() + 1;
+            kpi::forecast_at_completion(
+                Decimal::from(total.minutes),
+                Decimal::from(elapsed + 1),
+                Decimal::from(span),
+            )
+            .and_then(|f| i64::try_from(f.round()).ok())
+        }
+        _ => None,
+    };
+    let runout = match (p.ends_on, budget.minutes, day_from_key(today)) {
+        (None, Some(b), Some(t)) if !budget.monthly => {
+            let since = t
+                .first_of_month()
+                .checked_sub(jiff::Span::new().months(2))
+                .unwrap_or(t);
+            let from_month = month_of(engagement::day_key(since));
+            let recent: i64 = rows
+                .iter()
+                .filter(|r| r.month >= from_month)
+                .map(|r| r.minutes)
+                .sum();
+            Some(runout(since, t, recent, b - consumed_minutes))
+        }
+        _ => None,
+    };
+    let baseline: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
+    let unapproved_cr: i64 = changes
+        .iter()
+        .filter(|c| c.status != "approved")
+        .map(|c| c.logged_minutes)
+        .sum();
+    let outside = total.unplanned_minutes + unapproved_cr;
+    let scope_creep = kpi::scope_creep_index(Minutes::new(outside), Minutes::new(baseline));
+    let terms = terms_of(&p);
+    let mut retainer = Vec::new();
+    if terms.model == BillingModel::Retainer
+        && let Some(first) = terms
+            .start_month
+            .into_iter()
+            .chain(rows.first().map(|r| r.month))
+            .min()
+    {
+        let last = rows
+            .last()
+            .map(|r| r.month)
+            .unwrap_or(now_month)
+            .max(now_month.min(terms.end_month.unwrap_or(now_month)));
+        let mut uses = Vec::new();
+        let mut ym = engagement::year_month(first);
+        while engagement::month_key(ym) <= last && uses.len() < 1200 {
+            let used = rows
+                .iter()
+                .find(|r| r.month == engagement::month_key(ym))
+                .map(|r| r.billed_minutes)
+                .unwrap_or(0);
+            uses.push(MonthUse {
+                month: ym,
+                included: Minutes::new(terms.retainer_included_minutes),
+                used: Minutes::new(used),
+            });
+            ym = ym.next();
+        }
+        if let Ok(b) = mesure_domain::projects::retainer::balances(terms.rollover, &uses) {
+            retainer = uses
+                .iter()
+                .map(|u| engagement::month_key(u.month))
+                .zip(b)
+                .collect();
+        }
+    }
+    Ok(ProjectRadar {
+        client_name,
+        totals: figures_of(&total),
+        months: rows.iter().map(|r| (r.month, figures_of(r))).collect(),
+        budget,
+        consumed_minutes,
+        consumed_value,
+        burn_hours,
+        burn_money,
+        forecast_minutes,
+        runout,
+        baseline_minutes: baseline,
+        outside_scope_minutes: outside,
+        scope_creep,
+        retainer,
+        deliverables,
+        changes,
+        deliverable_minutes: by_deliverable.into_iter().collect(),
+        project: p,
+    })
+}
+
+/// One client's radar: its projects and months rolled up, its trend and its revenue share.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ClientRadar {
+    pub client_id: Uuid,
+    pub client_name: String,
+    pub totals: Figures2,
+    pub months: Vec<(i32, Figures2)>,
+    pub projects: Vec<(ProjectRow, Figures2)>,
+    pub trend: Option<TrendOut>,
+    /// Share of the workspace's trailing-12-month revenue.
+    pub revenue_share: Option<Decimal>,
+}
+
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct TrendOut {
+    pub hours_change: Decimal,
+    pub revenue_change: Option<Decimal>,
+    pub flagged: bool,
+}
+
+impl From<Trend> for TrendOut {
+    fn from(t: Trend) -> Self {
+        TrendOut {
+            hours_change: t.hours_change,
+            revenue_change: t.revenue_change,
+            flagged: t.flagged,
+        }
+    }
+}
+
+pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
+    ctx.require(Action::ViewRadar)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let cl = clients::get(c, ws, id).await?;
+    let rows = totals::client_months(c, ws, id.uuid()).await?;
+    let plist = projects::list(c, ws, Some(id.uuid()), true).await?;
+    let ptotals = totals::project_totals(c, ws, Some(id.uuid())).await?;
+    let now_month = today_month(app, ctx);
+    let (from12, to12) = window12(now_month);
+    let mine: i64 = rows
+        .iter()
+        .filter(|r| r.month >= from12 && r.month < to12)
+        .map(|r| r.revenue)
+        .sum();
+    let all: Vec<(i64,)> = mesure_store::fetch(
+        c,
+        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3",
+        &[mesure_store::Bind::Uuid(ws.uuid()), mesure_store::Bind::Int(i64::from(from12)), mesure_store::Bind::Int(i64::from(to12))],
+    )
+    .await?;
+    let all = all.first().map(|x| x.0).unwrap_or(0);
+    let by_project: BTreeMap<Uuid, MonthRow> =
+        ptotals.into_iter().map(|r| (r.subject_id, r)).collect();
+    Ok(ClientRadar {
+        client_id: cl.id,
+        client_name: cl.name,
+        totals: figures_of(&sum_rows(&rows)),
+        months: rows.iter().map(|r| (r.month, figures_of(r))).collect(),
+        projects: plist
+            .into_iter()
+            .map(|p| {
+                let f = by_project.get(&p.id).map(figures_of).unwrap_or_default();
+                (p, f)
+            })
+            .collect(),
+        trend: trend_of(&rows, now_month).map(TrendOut::from),
+        revenue_share: (all > 0).then(|| Decimal::from(mine) / Decimal::from(all)),
+    })
+}
+
+/// One project on its client's hub: the period's figures and the budget consumed so far.
+#[derive(Clone, Debug)]
+pub struct HubProject {
+    pub project: ProjectRow,
+    /// Over the period.
+    pub figures: Figures2,
+    pub budget: Budget,
+    /// Consumed in the budget's period (all time, or this month for a monthly budget).
+    pub consumed_minutes: i64,
+    pub burn_hours: Option<Decimal>,
+}
+
+/// A client's projects with their figures over the months `[from, to)` and their budget burn.
+pub async fn client_hub(
+    app: &App,
+    ctx: &Ctx,
+    id: ClientId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<HubProject>> {
+    ctx.require(Action::ReadProjects)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    // Archived projects too: their hours of the period count in the client's total.
+    let plist = projects::list(c, ws, Some(id.uuid()), true).await?;
+    let period: BTreeMap<Uuid, MonthRow> = totals::projects_between(c, ws, id.uuid(), from, to)
+        .await?
+        .into_iter()
+        .map(|r| (r.subject_id, r))
+        .collect();
+    let all_time: BTreeMap<Uuid, MonthRow> = totals::project_totals(c, ws, Some(id.uuid()))
+        .await?
+        .into_iter()
+        .map(|r| (r.subject_id, r))
+        .collect();
+    let now_month = today_month(app, ctx);
+    let mut out = Vec::with_capacity(plist.len());
+    for p in plist {
+        let all = all_time.get(&p.id).map(|r| r.minutes).unwrap_or(0);
+        let (budget, consumed_minutes, burn_hours) =
+            budget_status(c, ws, &p, all, now_month).await?;
+        out.push(HubProject {
+            figures: period.get(&p.id).map(figures_of).unwrap_or_default(),
+            budget,
+            consumed_minutes,
+            burn_hours,
+            project: p,
+        });
+    }
+    Ok(out)
+}
+
+/// A project's budget, the minutes consumed in its period (all time, or this month for a monthly
+/// budget) and the burn of its hours.
+async fn budget_status(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    p: &ProjectRow,
+    all_time_minutes: i64,
+    now_month: i32,
+) -> Result<(Budget, i64, Option<Decimal>)> {
+    let deliverables = projects::deliverables(c, ws, p.id).await?;
+    let changes = projects::changes(c, ws, p.id).await?;
+    let budget = budget_of(p, &deliverables, &changes);
+    let consumed = if budget.monthly {
+        totals::project_months(c, ws, p.id)
+            .await?
+            .iter()
+            .find(|r| r.month == now_month)
+            .map(|r| r.minutes)
+            .unwrap_or(0)
+    } else {
+        all_time_minutes
+    };
+    let burn = budget
+        .minutes
+        .and_then(|b| kpi::budget_burn(Decimal::from(consumed), Decimal::from(b)));
+    Ok((budget, consumed, burn))
+}
+
+/// The budget status of the projects a person logged time on in the last four weeks.
+pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
+    ctx.require(Action::LogTime)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let today = crate::projects::today(app, ctx);
+    let since = day_from_key(today)
+        .and_then(|d| d.checked_sub(jiff::Span::new().days(28)).ok())
+        .map(engagement::day_key)
+        .unwrap_or(today);
+    let ids = mesure_store::time::recent_projects(c, ws, ctx.user.uuid(), since, 20).await?;
+    let now_month = today_month(app, ctx);
+    let mut out = Vec::new();
+    for id in ids {
+        let p = projects::get(c, ws, ProjectId::from_uuid(id)).await?;
+        let all = totals::project_months(c, ws, id)
+            .await?
+            .iter()
+            .map(|r| r.minutes)
+            .sum();
+        let (budget, consumed_minutes, burn_hours) =
+            budget_status(c, ws, &p, all, now_month).await?;
+        out.push(HubProject {
+            figures: Figures2::default(),
+            budget,
+            consumed_minutes,
+            burn_hours,
+            project: p,
+        });
+    }
+    out.sort_by(|a, b| a.project.name_key.cmp(&b.project.name_key));
+    Ok(out)
+}
+
+/// A line of the radar's ranking: a client with its trailing-12-month figures.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RankedClient {
+    pub client_id: Uuid,
+    pub client_name: String,
+    pub figures: Figures2,
+    pub revenue_share: Option<Decimal>,
+    pub trend: Option<TrendOut>,
+    /// Minutes and revenue per month of the period (for the sparkline), oldest first; `None`
+    /// for a month without data (no data, not zero).
+    pub monthly_minutes: Vec<Option<i64>>,
+    pub monthly_revenue: Vec<Option<i64>>,
+}
+
+/// The dashboard: clients ranked by over-servicing value (worst first), concentration.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Dashboard {
+    pub from_month: i32,
+    pub to_month: i32,
+    pub clients: Vec<RankedClient>,
+    pub total: Figures2,
+    pub top3_share: Option<Decimal>,
+    pub hhi: Option<Decimal>,
+    pub clients_over_limit: usize,
+}
+
+pub async fn dashboard(app: &App, ctx: &Ctx, limit: usize) -> Result<Dashboard> {
+    // Trailing twelve months including the current one.
+    let (from, to) = window12(today_month(app, ctx));
+    dashboard_between(app, ctx, from, to, limit).await
+}
+
+/// The radar over the months `[from, to)` (`YYYYMM`): clients ranked by over-servicing with their
+/// monthly series, concentration over the same months. Trends stay trailing three months.
+pub async fn dashboard_between(
+    app: &App,
+    ctx: &Ctx,
+    from: i32,
+    to: i32,
+    limit: usize,
+) -> Result<Dashboard> {
+    ctx.require(Action::ViewRadar)?;
+    if to <= from || engagement::year_month(from) > engagement::year_month(to) {
+        return Err(mesure_domain::Invalid::one("to", "err-end-before-start").into());
+    }
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let now_month = today_month(app, ctx);
+    let rows = totals::clients_between(c, ws, from, to).await?;
+    let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 0)).collect();
+    let conc = kpi::concentration(&revenues);
+    let mut ranked: Vec<(usize, &MonthRow)> = rows.iter().enumerate().collect();
+    ranked.sort_by(|x, y| {
+        y.1.over_servicing
+            .cmp(&x.1.over_servicing)
+            .then(y.1.minutes.cmp(&x.1.minutes))
+    });
+    let top: Vec<(usize, &MonthRow)> = ranked.into_iter().take(limit).collect();
+    let ids: Vec<Uuid> = top.iter().map(|(_, r)| r.subject_id).collect();
+    let months = totals::months_of_clients(c, ws, &ids, from, to).await?;
+    let mut names: BTreeMap<Uuid, String> = BTreeMap::new();
+    if !ids.is_empty() {
+        let mut b = vec![mesure_store::Bind::Uuid(ws.uuid())];
+        let mut ph = Vec::new();
+        for id in &ids {
+            b.push(mesure_store::Bind::Uuid(*id));
+            ph.push(format!("${}", b.len()));
+        }
+        let sql = format!(
+            "SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})",
+            ph.join(", ")
+        );
+        let found: Vec<(Uuid, String)> = mesure_store::fetch(c, &sql, &b).await?;
+        names.extend(found);
+    }
+    let mut clients_out = Vec::new();
+    for (i, r) in top {
+        let ms = months.get(&r.subject_id).cloned().unwrap_or_default();
+        let mut series_min = Vec::new();
+        let mut series_rev = Vec::new();
+        let mut ym = engagement::year_month(from);
+        while engagement::month_key(ym) < to {
+            let k = engagement::month_key(ym);
+            let row = ms.iter().find(|x| x.month == k);
+            series_min.push(row.map(|x| x.minutes));
+            series_rev.push(row.map(|x| x.revenue));
+            ym = ym.next();
+        }
+        clients_out.push(RankedClient {
+            client_id: r.subject_id,
+            client_name: names.get(&r.subject_id).cloned().unwrap_or_default(),
+            figures: figures_of(r),
+            revenue_share: conc.as_ref().and_then(|c| c.shares.get(i).copied()),
+            trend: trend_of(&ms, now_month).map(TrendOut::from),
+            monthly_minutes: series_min,
+            monthly_revenue: series_rev,
+        });
+    }
+    let over = conc
+        .as_ref()
+        .map(|c| {
+            c.shares
+                .iter()
+                .filter(|s| **s > kpi::concentration_limit())
+                .count()
+        })
+        .unwrap_or(0);
+    Ok(Dashboard {
+        from_month: from,
+        to_month: to,
+        clients: clients_out,
+        total: figures_of(&sum_rows(&rows)),
+        top3_share: conc.as_ref().map(|c| c.top3),
+        hhi: conc.as_ref().map(|c| c.hhi),
+        clients_over_limit: over,
+    })
+}
+
+/// Billable utilisation of each person over `[from, to)` months.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Utilisation {
+    pub user_id: Uuid,
+    pub name: String,
+    pub minutes: i64,
+    pub billable_minutes: i64,
+    pub available_minutes: i64,
+    pub utilisation: Option<Decimal>,
+}
+
+/// Default weekly capacity when none is set: 35 hours (the French legal week).
+pub const DEFAULT_WEEKLY_MINUTES: i64 = 35 * 60;
+
+pub async fn utilisation(
+    app: &App,
+    ctx: &Ctx,
+    from_month: i32,
+    to_month: i32,
+) -> Result<Vec<Utilisation>> {
+    ctx.require(Action::ViewRadar)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let ws = ctx.workspace;
+    let staff = users::list_staff(c, ws).await?;
+    let rows = totals::person_months(c, ws, from_month, to_month).await?;
+    let from_day = from_month * 100 + 1;
+    let to_day = to_month * 100 + 1;
+    let (Some(fd), Some(td)) = (day_from_key(from_day), day_from_key(to_day)) else {
+        return Ok(Vec::new());
+    };
+    let mut holidays = Vec::new();
+    for y in fd.year()..=td.year() {
+        holidays.extend(engagement::french_holidays(y));
+    }
+    let mut out = Vec::new();
+    for u in staff.into_iter().filter(|u| u.active) {
+        let weekly = mesure_store::people::availability::capacity(c, ws, u.id)
+            .await?
+            .unwrap_or(DEFAULT_WEEKLY_MINUTES);
+        let leave: BTreeMap<i32, i64> =
+            mesure_store::people::availability::leave(c, ws, u.id, from_day, to_day)
+                .await?
+                .into_iter()
+                .collect();
+        let available = engagement::available_minutes(weekly, fd, td, &holidays, &leave);
+        let (m, b) = rows
+            .iter()
+            .filter(|r| r.0 == u.id)
+            .fold((0, 0), |acc, r| (acc.0 + r.2, acc.1 + r.3));
+        out.push(Utilisation {
+            user_id: u.id,
+            name: u.name,
+            minutes: m,
+            billable_minutes: b,
+            available_minutes: available,
+            utilisation: kpi::billable_utilisation(Minutes::new(b), Minutes::new(available)),
+        });
+    }
+    Ok(out)
+}
+
+/// The periodic radar pass of every workspace (run by the worker): retainer projects are
+/// recomputed so that a new month's fee is earned without waiting for a write, and revenue
+/// concentration is checked. Answers the alerts fired.
+pub async fn sweep(app: &App) -> Result<usize> {
+    let list = {
+        let mut c = app.db.read().await?;
+        mesure_store::workspaces::list(&mut c.conn()).await?
+    };
+    let mut fired = 0;
+    for w in list {
+        let ctx = Ctx {
+            workspace: WorkspaceId::from_uuid(w.id),
+            user: UserId::from_uuid(Uuid::nil()),
+            principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
+            label: "radar".into(),
+            language: Language::parse(&w.language).unwrap_or_default(),
+            time_zone: w.time_zone.clone(),
+            workspace_name: w.name.clone(),
+            workspace_currency: mesure_domain::Currency::parse(&w.currency)
+                .unwrap_or(mesure_domain::Currency::EUR),
+            workspace_language: Language::parse(&w.language).unwrap_or_default(),
+            request_id: None,
+            client: None,
+        };
+        let retainers: Vec<(Uuid,)> = {
+            let mut c = app.db.read().await?;
+            mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL",
+                &[mesure_store::Bind::Uuid(w.id)],
+            )
+            .await?
+        };
+        for (p,) in retainers {
+            let mut tx = app.db.begin().await?;
+            recompute(&mut tx.conn(), app, &ctx, p).await?;
+            tx.commit().await?;
+        }
+        fired += check_concentration(app, ctx.workspace, today_month(app, &ctx)).await?;
+    }
+    Ok(fired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_windows_cross_year_ends() {
+        assert_eq!(trailing(202602), (202508, 202511, 202602));
+        assert_eq!(trailing(202612), (202606, 202609, 202612));
+        assert_eq!(window12(202611), (202512, 202612));
+        assert_eq!(window12(202612), (202601, 202701));
+    }
+}
+
+#[cfg(test)]
+mod runout_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn runout_at_the_recent_pace() {
+        // 60 hours in 90 days (1 Sept – 29 Nov): 40 min a day; 20 hours left → 30 days.
+        let r = runout(date(2026, 9, 1), date(2026, 11, 29), 3600, 1200);
+        assert_eq!(r.pace_minutes_per_week, 280);
+        assert_eq!(r.date, Some(20261229));
+        // Used up, or no recent work: no date.
+        assert_eq!(
+            runout(date(2026, 9, 1), date(2026, 11, 29), 3600, -60).date,
+            None
+        );
+        assert_eq!(
+            runout(date(2026, 9, 1), date(2026, 11, 29), 0, 600).date,
+            None
+        );
+        // A partial day left still runs out that day (rounded up).
+        let r = runout(date(2026, 11, 1), date(2026, 11, 10), 100, 1);
+        assert_eq!(r.date, Some(20261111));
+    }
+}

@@ -1,0 +1,241 @@
+//! Client organisations.
+pub mod contacts;
+use crate::listing::{self, Listed, Table};
+use crate::time::imports::visible;
+use crate::{
+    ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
+    on,
+};
+use mesure_domain::{ClientId, WorkspaceId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct ClientRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub name: String,
+    pub name_key: String,
+    pub search_key: String,
+    pub legal_name: Option<String>,
+    pub siren: Option<String>,
+    pub vat_number: Option<String>,
+    pub billing_address: Option<String>,
+    pub currency: String,
+    pub language: String,
+    pub time_zone: String,
+    pub segment: Option<String>,
+    pub notes: Option<String>,
+    pub archived_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i32,
+}
+
+impl ClientRow {
+    pub fn cursor(&self, sort: Sort) -> Cursor {
+        let key = match sort {
+            Sort::NameAsc | Sort::NameDesc => CursorKey::Text(self.name_key.clone()),
+            Sort::CreatedAsc | Sort::CreatedDesc => CursorKey::Int(self.created_at),
+        };
+        Cursor { key, id: self.id }
+    }
+}
+
+const COLS: &str = "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version";
+
+/// The binds of a row in `COLS` order (bulk inserts).
+pub fn binds(r: &ClientRow) -> Vec<Bind> {
+    vec![
+        Bind::Uuid(r.workspace_id),
+        Bind::Uuid(r.id),
+        Bind::Text(r.name.clone()),
+        Bind::Text(r.name_key.clone()),
+        Bind::Text(r.search_key.clone()),
+        Bind::OptText(r.legal_name.clone()),
+        Bind::OptText(r.siren.clone()),
+        Bind::OptText(r.vat_number.clone()),
+        Bind::OptText(r.billing_address.clone()),
+        Bind::Text(r.currency.clone()),
+        Bind::Text(r.language.clone()),
+        Bind::Text(r.time_zone.clone()),
+        Bind::OptText(r.segment.clone()),
+        Bind::OptText(r.notes.clone()),
+        Bind::OptInt(r.archived_at),
+        Bind::Int(r.created_at),
+        Bind::Int(r.updated_at),
+        Bind::Int(i64::from(r.version)),
+    ]
+}
+
+/// Inserts many clients in multi-row statements (imports). `import`: the import that creates
+/// them, hidden until it is published (`imports::visible`).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[ClientRow], import: Option<Uuid>) -> Result<()> {
+    let b: Vec<Vec<Bind>> = rows
+        .iter()
+        .map(|r| {
+            let mut b = binds(r);
+            b.push(Bind::OptUuid(import));
+            b
+        })
+        .collect();
+    crate::time::bulk::insert_rows(c, "clients", &format!("{COLS}, import_id"), &b).await
+}
+
+/// Inserts one client (the same statement text and parameter types as a one-row `insert_many`,
+/// which PostgreSQL's statement cache requires).
+pub async fn insert(c: &mut Conn<'_>, r: &ClientRow) -> Result<()> {
+    insert_many(c, std::slice::from_ref(r), None).await
+}
+
+/// Saves every editable field; fails with `Conflict("version")` when the row changed meanwhile.
+pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> Result<()> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17")
+        .bind(r.workspace_id).bind(r.id).bind(&r.name).bind(&r.name_key).bind(&r.search_key)
+        .bind(&r.legal_name).bind(&r.siren).bind(&r.vat_number).bind(&r.billing_address)
+        .bind(&r.currency).bind(&r.language).bind(&r.time_zone).bind(&r.segment).bind(&r.notes)
+        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::Conflict("version".into()))
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<ClientRow> {
+    let sql = format!("SELECT {COLS} FROM clients WHERE workspace_id = $1 AND id = $2");
+    on!(c, c => sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<()> {
+    on!(c, c => sqlx::query("DELETE FROM clients WHERE workspace_id = $1 AND id = $2").bind(ws.uuid()).bind(id.uuid()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Every client's id and name, by name.
+pub async fn names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
+    crate::fetch(
+        c,
+        &format!(
+            "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY name_key, id",
+            visible("import_id")
+        ),
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub archive: ArchiveFilter,
+    pub segment: Option<String>,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+}
+
+fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
+    binds.push(Bind::Uuid(ws.uuid()));
+    let mut sql = format!(
+        " WHERE workspace_id = $1{} AND {}",
+        q.archive.sql(),
+        visible("import_id")
+    );
+    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        binds.push(Bind::Text(like_pattern(s)));
+        sql.push_str(&format!(
+            " AND search_key LIKE ${} ESCAPE '\\'",
+            binds.len()
+        ));
+    }
+    if let Some(seg) = q.segment.as_deref().filter(|s| !s.is_empty()) {
+        binds.push(Bind::Text(seg.to_string()));
+        sql.push_str(&format!(" AND segment = ${}", binds.len()));
+    }
+    sql
+}
+
+/// A page, whether more follow, and (when asked) the number matching the filters. On SQLite the
+const TABLE: Table<'static> = Table {
+    name: "clients",
+    cols: COLS,
+    uuid_cols: &["workspace_id", "id"],
+    text_col: "name_key",
+};
+
+impl Listed for ClientRow {
+    fn text_key(&self) -> &str {
+        &self.name_key
+    }
+    fn created_at(&self) -> i64 {
+        self.created_at
+    }
+    fn row_id(&self) -> Uuid {
+        self.id
+    }
+}
+
+async fn page(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+    with_count: bool,
+) -> Result<(Vec<ClientRow>, bool, Option<i64>)> {
+    let mut binds = Vec::new();
+    let where_sql = filters(ws, q, &mut binds);
+    listing::page(
+        c,
+        &TABLE,
+        &where_sql,
+        binds,
+        q.sort,
+        q.after.as_ref(),
+        q.limit,
+        with_count,
+    )
+    .await
+}
+
+/// A page and whether more follow.
+pub async fn list(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+) -> Result<(Vec<ClientRow>, bool)> {
+    let (rows, more, _) = page(c, ws, q, false).await?;
+    Ok((rows, more))
+}
+
+/// A page, whether more follow, and how many match the filters.
+pub async fn list_counted(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &ListQuery,
+) -> Result<(Vec<ClientRow>, bool, i64)> {
+    let (rows, more, total) = page(c, ws, q, true).await?;
+    Ok((rows, more, total.unwrap_or(0)))
+}
+
+/// How many clients match the filters (ignoring the cursor).
+pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i64> {
+    let mut binds = Vec::new();
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM clients{}",
+        filters(ws, q, &mut binds)
+    );
+    Ok(
+        on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
+    )
+}
+
+/// The distinct segments in use, for filters and suggestions.
+pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> {
+    Ok(
+        on!(c, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment")
+        .bind(ws.uuid()).fetch_all(&mut **c).await)?,
+    )
+}

@@ -1,0 +1,2 @@
+//! Queries of the alert marks and the notifications they raise.
+pub mod alerts;

@@ -1,0 +1,178 @@
+//! Users: staff (owner, manager, staff) and client contacts with a portal login.
+use crate::{Conn, Result, StoreError, now_us, on};
+use mesure_domain::{UserId, WorkspaceId};
+use uuid::Uuid;
+
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// `staff` or `contact`
+    pub kind: String,
+    /// A staff role, or a contact role for contacts.
+    pub role: String,
+    pub client_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub password_hash: Option<String>,
+    pub language: Option<String>,
+    pub active: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("kind", &self.kind)
+            .field("role", &self.role)
+            .field("password_hash", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+const COLS: &str = "workspace_id, id, email, name, kind, role, client_id, contact_id, password_hash, language, active, created_at, updated_at";
+
+pub async fn insert(c: &mut Conn<'_>, u: &UserRow) -> Result<()> {
+    insert_for_import(c, u, None).await
+}
+
+/// Inserts a user; `import`: the import that creates them, hidden until it is published
+/// (`imports::visible`).
+pub async fn insert_for_import(c: &mut Conn<'_>, u: &UserRow, import: Option<Uuid>) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO users ({COLS}, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
+    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(u.workspace_id).bind(u.id).bind(&u.email).bind(&u.name).bind(&u.kind).bind(&u.role)
+        .bind(u.client_id).bind(u.contact_id).bind(&u.password_hash).bind(&u.language).bind(u.active)
+        .bind(u.created_at).bind(u.updated_at).bind(import)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Finds a login by e-mail across workspaces (the e-mail is the global login key).
+pub async fn find_by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<UserRow>> {
+    // People made by an import without an address have an empty one: no address finds them.
+    if email.trim().is_empty() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {COLS} FROM users WHERE email = $1");
+    Ok(
+        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(email.trim().to_lowercase()).fetch_optional(&mut **c).await)?,
+    )
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRow> {
+    let sql = format!("SELECT {COLS} FROM users WHERE workspace_id = $1 AND id = $2");
+    on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A staff member of the workspace: a portal contact's login is not found here (rates, capacity,
+/// leave, time and project roles are for staff only).
+pub async fn get_staff(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRow> {
+    let u = get(c, ws, id).await?;
+    if u.kind == "staff" {
+        Ok(u)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Staff users of a workspace, by name (not those of an import still running).
+pub async fn list_staff(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<UserRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM users WHERE workspace_id = $1 AND kind = 'staff' AND {} ORDER BY name, id",
+        crate::time::imports::visible("import_id")
+    );
+    Ok(
+        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).fetch_all(&mut **c).await)?,
+    )
+}
+
+/// The portal login of a contact, if any.
+pub async fn find_for_contact(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    contact: Uuid,
+) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE workspace_id = $1 AND contact_id = $2");
+    Ok(
+        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(contact).fetch_optional(&mut **c).await)?,
+    )
+}
+
+pub async fn set_password(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, hash: &str) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE users SET password_hash = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
+        .bind(ws.uuid()).bind(id.uuid()).bind(hash).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn update_profile(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    name: &str,
+    language: Option<&str>,
+) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE users SET name = $3, language = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
+        .bind(ws.uuid()).bind(id.uuid()).bind(name).bind(language).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: bool) -> Result<()> {
+    on!(c, c => sqlx::query("UPDATE users SET active = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
+        .bind(ws.uuid()).bind(id.uuid()).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Follows a contact's changes on their portal login: e-mail, name and portal role.
+pub async fn update_contact_login(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    email: &str,
+    name: &str,
+    role: &str,
+) -> Result<()> {
+    on!(c, c => sqlx::query("UPDATE users SET email = $3, name = $4, role = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2 AND kind = 'contact'")
+        .bind(ws.uuid()).bind(id.uuid()).bind(email).bind(name).bind(role).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Changes a staff user's role and active flag.
+pub async fn update_staff(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    role: &str,
+    active: bool,
+) -> Result<()> {
+    let n = on!(c, c => sqlx::query("UPDATE users SET role = $3, active = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff'")
+        .bind(ws.uuid()).bind(id.uuid()).bind(role).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Active owners of a workspace.
+pub async fn count_active_owners(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i64> {
+    Ok(
+        on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND kind = 'staff' AND role = 'owner' AND active")
+        .bind(ws.uuid()).fetch_one(&mut **c).await)?,
+    )
+}

@@ -1,0 +1,2 @@
+//! Queries of the over-servicing radar: the running aggregates it reads.
+pub mod totals;

@@ -1,0 +1,528 @@
+//! Time entries, running timers and week approvals.
+pub mod bulk;
+pub mod imports;
+use crate::time::imports::visible;
+use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one};
+use mesure_domain::WorkspaceId;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct EntryRow {
+    pub workspace_id: Uuid,
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub project_id: Uuid,
+    pub client_id: Uuid,
+    pub deliverable_id: Option<Uuid>,
+    pub change_request_id: Option<Uuid>,
+    pub work_date: i32,
+    pub minutes: i64,
+    pub billed_minutes: i64,
+    pub note: String,
+    pub billable: bool,
+    pub scope: String,
+    pub free_reason: Option<String>,
+    pub free_note: Option<String>,
+    pub free_approved_by: Option<Uuid>,
+    pub write_off_reason: Option<String>,
+    pub write_off_note: Option<String>,
+    pub write_off_by: Option<Uuid>,
+    pub rate_minor: i64,
+    pub cost_minor: i64,
+    pub locked: bool,
+    pub invoiced_at: Option<i64>,
+    pub source: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i32,
+}
+
+pub const COLS: &str = "workspace_id, id, user_id, project_id, client_id, deliverable_id, change_request_id, work_date, minutes, billed_minutes, note, billable, scope, free_reason, free_note, free_approved_by, write_off_reason, write_off_note, write_off_by, rate_minor, cost_minor, locked, invoiced_at, source, created_at, updated_at, version";
+
+pub fn binds(r: &EntryRow) -> Vec<Bind> {
+    vec![
+        Bind::Uuid(r.workspace_id),
+        Bind::Uuid(r.id),
+        Bind::Uuid(r.user_id),
+        Bind::Uuid(r.project_id),
+        Bind::Uuid(r.client_id),
+        Bind::OptUuid(r.deliverable_id),
+        Bind::OptUuid(r.change_request_id),
+        Bind::Int(i64::from(r.work_date)),
+        Bind::Int(r.minutes),
+        Bind::Int(r.billed_minutes),
+        Bind::Text(r.note.clone()),
+        Bind::Bool(r.billable),
+        Bind::Text(r.scope.clone()),
+        Bind::OptText(r.free_reason.clone()),
+        Bind::OptText(r.free_note.clone()),
+        Bind::OptUuid(r.free_approved_by),
+        Bind::OptText(r.write_off_reason.clone()),
+        Bind::OptText(r.write_off_note.clone()),
+        Bind::OptUuid(r.write_off_by),
+        Bind::Int(r.rate_minor),
+        Bind::Int(r.cost_minor),
+        Bind::Bool(r.locked),
+        Bind::OptInt(r.invoiced_at),
+        Bind::Text(r.source.clone()),
+        Bind::Int(r.created_at),
+        Bind::Int(r.updated_at),
+        Bind::Int(i64::from(r.version)),
+    ]
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub async fn insert(c: &mut Conn<'_>, r: &EntryRow) -> Result<()> {
+    let b = binds(r);
+    let sql = format!(
+        "INSERT INTO time_entries ({COLS}) VALUES ({})",
+        placeholders(1, b.len())
+    );
+    exec(c, &sql, &b).await?;
+    Ok(())
+}
+
+/// Inserts many entries at once (imports): multi-row statements on SQLite, one array per column
+/// on PostgreSQL. `import`: the import that makes them, whose rows stay hidden until it is
+/// published (`imports::visible`).
+pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow], import: Option<Uuid>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match c {
+        Conn::Sqlite(_) => {
+            // Anonymous `?` parameters: SQLite looks numbered ones up in a list, which makes
+            // binding thousands of them quadratic.
+            const PER: usize = 28;
+            let row = format!("({})", vec!["?"; PER].join(", "));
+            for chunk in rows.chunks(1000) {
+                let sql = format!(
+                    "INSERT INTO time_entries ({COLS}, import_id) VALUES {}",
+                    vec![row.as_str(); chunk.len()].join(", ")
+                );
+                let b: Vec<Bind> = chunk
+                    .iter()
+                    .flat_map(|r| {
+                        let mut b = binds(r);
+                        b.push(Bind::OptUuid(import));
+                        b
+                    })
+                    .collect();
+                exec(c, &sql, &b).await?;
+            }
+        }
+        Conn::Pg(conn) => {
+            let uuid = |f: fn(&EntryRow) -> uuid::Uuid| rows.iter().map(f).collect::<Vec<_>>();
+            let ouuid =
+                |f: fn(&EntryRow) -> Option<uuid::Uuid>| rows.iter().map(f).collect::<Vec<_>>();
+            let int = |f: fn(&EntryRow) -> i64| rows.iter().map(f).collect::<Vec<_>>();
+            let oint = |f: fn(&EntryRow) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
+            let text = |f: fn(&EntryRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
+            let otext = |f: fn(&EntryRow) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+            let boolean = |f: fn(&EntryRow) -> bool| rows.iter().map(f).collect::<Vec<_>>();
+            let sql = format!(
+                "INSERT INTO time_entries ({COLS}, import_id) SELECT u.*, $28::uuid FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::bigint[], $21::bigint[], $22::bool[], $23::bigint[], $24::text[], $25::bigint[], $26::bigint[], $27::int[]) AS u"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(uuid(|r| r.workspace_id))
+                .bind(uuid(|r| r.id))
+                .bind(uuid(|r| r.user_id))
+                .bind(uuid(|r| r.project_id))
+                .bind(uuid(|r| r.client_id))
+                .bind(ouuid(|r| r.deliverable_id))
+                .bind(ouuid(|r| r.change_request_id))
+                .bind(rows.iter().map(|r| r.work_date).collect::<Vec<i32>>())
+                .bind(int(|r| r.minutes))
+                .bind(int(|r| r.billed_minutes))
+                .bind(text(|r| r.note.clone()))
+                .bind(boolean(|r| r.billable))
+                .bind(text(|r| r.scope.clone()))
+                .bind(otext(|r| r.free_reason.clone()))
+                .bind(otext(|r| r.free_note.clone()))
+                .bind(ouuid(|r| r.free_approved_by))
+                .bind(otext(|r| r.write_off_reason.clone()))
+                .bind(otext(|r| r.write_off_note.clone()))
+                .bind(ouuid(|r| r.write_off_by))
+                .bind(int(|r| r.rate_minor))
+                .bind(int(|r| r.cost_minor))
+                .bind(boolean(|r| r.locked))
+                .bind(oint(|r| r.invoiced_at))
+                .bind(text(|r| r.source.clone()))
+                .bind(int(|r| r.created_at))
+                .bind(int(|r| r.updated_at))
+                .bind(rows.iter().map(|r| r.version).collect::<Vec<i32>>())
+                .bind(import)
+                .execute(&mut **conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Saves every field of an entry; `Conflict("version")` when it changed meanwhile.
+pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Result<()> {
+    let mut b = binds(r);
+    let sets: Vec<String> = COLS
+        .split(", ")
+        .enumerate()
+        .filter(|(_, col)| !matches!(*col, "workspace_id" | "id" | "created_at" | "version"))
+        .map(|(i, col)| format!("{col} = ${}", i + 1))
+        .collect();
+    b.push(Bind::Int(i64::from(expected_version)));
+    let sql = format!(
+        "UPDATE time_entries SET {}, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = ${} AND invoiced_at IS NULL AND {}",
+        sets.join(", "),
+        b.len(),
+        visible("import_id")
+    );
+    if exec(c, &sql, &b).await? == 0 {
+        return Err(StoreError::Conflict("version".into()));
+    }
+    Ok(())
+}
+
+pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
+    let n = exec(
+        c,
+        &format!("DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND {}", visible("import_id")),
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
+    )
+    .await?;
+    if n == 0 {
+        return Err(StoreError::Conflict("locked".into()));
+    }
+    Ok(())
+}
+
+pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<EntryRow> {
+    let sql = format!(
+        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id = $2 AND {}",
+        visible("import_id")
+    );
+    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct EntryQuery {
+    pub user: Option<Uuid>,
+    pub project: Option<Uuid>,
+    pub client: Option<Uuid>,
+    pub deliverable: Option<Uuid>,
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+    /// `billable`, `free`, `written_off`, `unplanned`, `change_request`.
+    pub kind: Option<String>,
+    /// Keyset cursor: entries strictly after this one in the list's order (newest first).
+    pub after: Option<EntryCursor>,
+    pub limit: i64,
+}
+
+/// The position of an entry in lists (newest day first, then newest written, then id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryCursor {
+    pub work_date: i32,
+    pub created_at: i64,
+    pub id: Uuid,
+}
+
+impl EntryCursor {
+    pub fn of(e: &EntryRow) -> EntryCursor {
+        EntryCursor {
+            work_date: e.work_date,
+            created_at: e.created_at,
+            id: e.id,
+        }
+    }
+    /// `DATE_CREATED_ID`, as links carry it.
+    pub fn encode(&self) -> String {
+        format!(
+            "{}_{}_{}",
+            self.work_date,
+            self.created_at,
+            self.id.simple()
+        )
+    }
+    pub fn decode(s: &str) -> Option<EntryCursor> {
+        let mut it = s.split('_');
+        let c = EntryCursor {
+            work_date: it.next()?.parse().ok()?,
+            created_at: it.next()?.parse().ok()?,
+            id: Uuid::parse_str(it.next()?).ok()?,
+        };
+        it.next().is_none().then_some(c)
+    }
+}
+
+fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
+    let mut b = vec![Bind::Uuid(ws.uuid())];
+    let mut sql = format!(" WHERE workspace_id = $1 AND {}", visible("import_id"));
+    let add = |b: &mut Vec<Bind>, sql: &mut String, col: &str, op: &str, v: Bind| {
+        b.push(v);
+        sql.push_str(&format!(" AND {col} {op} ${}", b.len()));
+    };
+    if let Some(u) = q.user {
+        add(&mut b, &mut sql, "user_id", "=", Bind::Uuid(u));
+    }
+    if let Some(p) = q.project {
+        add(&mut b, &mut sql, "project_id", "=", Bind::Uuid(p));
+    }
+    if let Some(cl) = q.client {
+        add(&mut b, &mut sql, "client_id", "=", Bind::Uuid(cl));
+    }
+    if let Some(d) = q.deliverable {
+        add(&mut b, &mut sql, "deliverable_id", "=", Bind::Uuid(d));
+    }
+    if let Some(f) = q.from {
+        add(&mut b, &mut sql, "work_date", ">=", Bind::Int(i64::from(f)));
+    }
+    if let Some(t) = q.to {
+        add(&mut b, &mut sql, "work_date", "<", Bind::Int(i64::from(t)));
+    }
+    match q.kind.as_deref() {
+        Some("billable") => {
+            sql.push_str(" AND billable = TRUE AND scope <> 'free' AND write_off_reason IS NULL")
+        }
+        Some("non_billable") => sql.push_str(" AND billable = FALSE AND scope <> 'free'"),
+        Some("free") => sql.push_str(" AND scope = 'free'"),
+        Some("written_off") => sql.push_str(" AND write_off_reason IS NOT NULL"),
+        Some("unplanned") => {
+            sql.push_str(" AND deliverable_id IS NULL AND change_request_id IS NULL")
+        }
+        Some("change_request") => sql.push_str(" AND change_request_id IS NOT NULL"),
+        Some("no_deliverable") => sql.push_str(" AND deliverable_id IS NULL"),
+        Some("unbilled_scope") => sql.push_str(
+            " AND deliverable_id IS NULL AND change_request_id IS NULL AND billable = FALSE AND scope <> 'free' AND write_off_reason IS NULL",
+        ),
+        _ => {}
+    }
+    (sql, b)
+}
+
+pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<Vec<EntryRow>> {
+    let (mut w, mut b) = filters(ws, q);
+    if let Some(k) = q.after {
+        b.push(Bind::Int(i64::from(k.work_date)));
+        b.push(Bind::Int(k.created_at));
+        b.push(Bind::Uuid(k.id));
+        let (d, t, i) = (b.len() - 2, b.len() - 1, b.len());
+        w.push_str(&format!(
+            " AND (work_date < ${d} OR (work_date = ${d} AND (created_at < ${t} OR (created_at = ${t} AND id < ${i}))))"
+        ));
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM time_entries{w} ORDER BY work_date DESC, created_at DESC, id DESC LIMIT {}",
+        q.limit.clamp(1, 100_000)
+    );
+    fetch(c, &sql, &b).await
+}
+
+/// The (day, project, minutes, note) of a person's entries over days `[from, to)` (an import's
+/// duplicate check).
+pub async fn facts_between(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<Vec<(i32, Uuid, i64, String)>> {
+    fetch(
+        c,
+        &format!("SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")),
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(i64::from(from)),
+            Bind::Int(i64::from(to)),
+        ],
+    )
+    .await
+}
+
+/// The projects a person logged time on from day `since`, most recently worked first, at most
+/// `limit`.
+pub async fn recent_projects(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    since: i32,
+    limit: i64,
+) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid, i64)> = fetch(
+        c,
+        &format!(
+            "SELECT project_id, CAST(MAX(work_date) AS BIGINT) AS last_day FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND {} GROUP BY project_id ORDER BY last_day DESC, project_id LIMIT {}",
+            visible("import_id"),
+            limit.clamp(1, 1000)
+        ),
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(i64::from(since)),
+        ],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// How many entries match the query's filters (the cursor and the limit aside), and their minutes.
+pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
+    let (w, b) = filters(ws, q);
+    fetch_one(
+        c,
+        &format!("SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries{w}"),
+        &b,
+    )
+    .await
+}
+
+/// In one query: whether the person's week is approved, and the minutes logged that day.
+pub async fn lock_and_day(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    week: i32,
+    day: i32,
+) -> Result<(bool, i64)> {
+    let r: (i64, i64) = fetch_one(c, "SELECT CAST((SELECT COUNT(*) FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3) AS BIGINT), CAST(COALESCE((SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $4), 0) AS BIGINT)", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week)), Bind::Int(i64::from(day)),
+    ]).await?;
+    Ok((r.0 > 0, r.1))
+}
+
+pub async fn add_day_minutes(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    day: i32,
+    delta: i64,
+) -> Result<()> {
+    crate::radar::totals::add_days_many(c, ws, &[(user, day, delta)]).await
+}
+
+/// Locks (or unlocks) a person's entries of one week.
+pub async fn set_locked(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    from: i32,
+    to: i32,
+    locked: bool,
+) -> Result<u64> {
+    exec(c, &format!("UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")), &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)), Bind::Bool(locked),
+    ]).await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct ApprovalRow {
+    pub workspace_id: Uuid,
+    pub user_id: Uuid,
+    pub week_start: i32,
+    pub approved_by: Uuid,
+    pub approved_at: i64,
+}
+
+pub async fn approval(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    week: i32,
+) -> Result<Option<ApprovalRow>> {
+    let r: Vec<ApprovalRow> = fetch(c, "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week)),
+    ]).await?;
+    Ok(r.into_iter().next())
+}
+
+pub async fn approvals(c: &mut Conn<'_>, ws: WorkspaceId, week: i32) -> Result<Vec<ApprovalRow>> {
+    fetch(c, "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND week_start = $2", &[
+        Bind::Uuid(ws.uuid()), Bind::Int(i64::from(week)),
+    ]).await
+}
+
+pub async fn insert_approval(c: &mut Conn<'_>, r: &ApprovalRow) -> Result<()> {
+    exec(c, "INSERT INTO timesheet_approvals (workspace_id, user_id, week_start, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5)", &[
+        Bind::Uuid(r.workspace_id), Bind::Uuid(r.user_id), Bind::Int(i64::from(r.week_start)), Bind::Uuid(r.approved_by), Bind::Int(r.approved_at),
+    ]).await?;
+    Ok(())
+}
+
+pub async fn delete_approval(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    week: i32,
+) -> Result<u64> {
+    exec(
+        c,
+        "DELETE FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week))],
+    )
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct TimerRow {
+    pub workspace_id: Uuid,
+    pub user_id: Uuid,
+    pub project_id: Uuid,
+    pub deliverable_id: Option<Uuid>,
+    pub note: String,
+    pub billable: bool,
+    pub started_at: i64,
+}
+
+pub async fn timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Option<TimerRow>> {
+    let r: Vec<TimerRow> = fetch(c, "SELECT workspace_id, user_id, project_id, deliverable_id, note, billable, started_at FROM timers WHERE workspace_id = $1 AND user_id = $2", &[
+        Bind::Uuid(ws.uuid()), Bind::Uuid(user),
+    ]).await?;
+    Ok(r.into_iter().next())
+}
+
+pub async fn start_timer(c: &mut Conn<'_>, r: &TimerRow) -> Result<()> {
+    exec(c, "INSERT INTO timers (workspace_id, user_id, project_id, deliverable_id, note, billable, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", &[
+        Bind::Uuid(r.workspace_id), Bind::Uuid(r.user_id), Bind::Uuid(r.project_id), Bind::OptUuid(r.deliverable_id),
+        Bind::Text(r.note.clone()), Bind::Bool(r.billable), Bind::Int(r.started_at),
+    ]).await?;
+    Ok(())
+}
+
+pub async fn delete_timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<u64> {
+    exec(
+        c,
+        "DELETE FROM timers WHERE workspace_id = $1 AND user_id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
+    )
+    .await
+}
+
+/// What the page frame shows a staff member: their running timer (with its project's name) and
+/// how many of their notifications are unread, in one statement.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct FrameStatusRow {
+    pub unread: i64,
+    pub timer_project_id: Option<Uuid>,
+    pub timer_project: Option<String>,
+    pub timer_started_at: Option<i64>,
+}
+
+pub async fn frame_status(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<FrameStatusRow> {
+    let r: Vec<FrameStatusRow> = fetch(
+        c,
+        "SELECT CAST((SELECT COUNT(*) FROM notifications n WHERE n.workspace_id = $1 AND n.user_id = $2 AND n.read_at IS NULL) AS BIGINT) AS unread, \
+         t.project_id AS timer_project_id, p.name AS timer_project, t.started_at AS timer_started_at \
+         FROM (SELECT 1 AS one) x \
+         LEFT JOIN timers t ON t.workspace_id = $1 AND t.user_id = $2 \
+         LEFT JOIN projects p ON p.workspace_id = t.workspace_id AND p.id = t.project_id",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
+    )
+    .await?;
+    Ok(r.into_iter().next().unwrap_or_default())
+}
