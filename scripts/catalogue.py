@@ -1,323 +1,55 @@
 #!/usr/bin/env python3
-"""Source of the French and English Fluent catalogues: run it to rewrite locales/{fr,en}/main.ftl.
-Keeping both languages side by side makes a missing translation impossible to overlook."""
-import os
+"""Writes the Fluent catalogues: one per product module and language, locales/{fr,en}/<module>.ftl,
+from scripts/catalogue/<module>.py. Each of those holds a dict M of key -> (French, English):
+keeping both languages side by side makes a missing translation impossible to overlook.
 
-M = {
-# navigation and frame
-"skip-to-content": ("Aller au contenu", "Skip to content"),
-"nav-label": ("Navigation principale", "Main navigation"),
-"nav-dashboard": ("Tableau de bord", "Dashboard"),
-"nav-clients": ("Clients", "Clients"),
-"nav-contacts": ("Contacts", "Contacts"),
-"nav-audit": ("Journal d'audit", "Audit log"),
-"nav-portal": ("Mon espace client", "My client space"),
-"nav-settings": ("Réglages", "Settings"),
-"nav-profile": ("Mon profil", "My profile"),
-"nav-workspace": ("Espace de travail", "Workspace"),
-"nav-users": ("Utilisateurs", "Users"),
-"nav-tokens": ("Jetons d'API", "API tokens"),
-"nav-jobs": ("Tâches de fond", "Background jobs"),
-# actions
-"action-add": ("Ajouter", "Add"),
-"action-archive": ("Archiver", "Archive"),
-"action-unarchive": ("Désarchiver", "Restore"),
-"action-back-home": ("Retour à l'accueil", "Back to the start page"),
-"action-cancel": ("Annuler", "Cancel"),
-"action-change-password": ("Changer le mot de passe", "Change password"),
-"action-create-token": ("Créer un jeton", "Create token"),
-"action-delete": ("Supprimer", "Delete"),
-"action-edit": ("Modifier", "Edit"),
-"action-export-csv": ("Exporter en CSV", "Export CSV"),
-"action-filter": ("Filtrer", "Filter"),
-"action-login": ("Se connecter", "Sign in"),
-"action-logout": ("Se déconnecter", "Sign out"),
-"action-open": ("Ouvrir", "Open"),
-"action-portal-grant": ("Donner l'accès au portail", "Give portal access"),
-"action-portal-reset": ("Nouveau mot de passe", "New password"),
-"action-portal-revoke": ("Retirer l'accès", "Revoke access"),
-"action-retry": ("Relancer", "Retry"),
-"action-revoke": ("Révoquer", "Revoke"),
-"action-save": ("Enregistrer", "Save"),
-"action-search": ("Rechercher", "Search"),
-# the header of a table's column of buttons and links (read by screen readers, not shown)
-"col-actions": ("Actions", "Actions"),
-# login
-"login-title": ("Connexion", "Sign in"),
-"login-forgot": ("Mot de passe oublié ?", "Forgot your password?"),
-"forgot-title": ("Mot de passe oublié", "Forgotten password"),
-"forgot-intro": ("Indiquez votre adresse e-mail : nous vous enverrons un lien valable une heure pour choisir un nouveau mot de passe.", "Enter your e-mail address: we will send you a link, valid for one hour, to choose a new password."),
-"forgot-sent": ("Si un compte existe pour cette adresse, un lien vient de lui être envoyé. Il est valable une heure.", "If an account exists for this address, a link has just been sent to it. It is valid for one hour."),
-"action-send-link": ("Recevoir un lien", "Send me a link"),
-"action-back-login": ("Retour à la connexion", "Back to sign in"),
-"reset-title": ("Nouveau mot de passe", "New password"),
-"reset-invalid": ("Ce lien n'est plus valable (déjà utilisé ou expiré). Demandez-en un nouveau.", "This link no longer works (already used or expired). Ask for a new one."),
-"login-intro": ("Connectez-vous avec votre adresse e-mail et votre mot de passe.", "Sign in with your e-mail address and password."),
-# dashboard
-"dashboard-title": ("Tableau de bord", "Dashboard"),
-"dashboard-active-clients": ("clients actifs", "active clients"),
-"dashboard-contacts": ("contacts", "contacts"),
-"dashboard-archived-clients": ("clients archivés", "archived clients"),
-"dashboard-dead-jobs": ("tâches en échec", "failed jobs"),
-"dashboard-recent": ("Activité récente", "Recent activity"),
-"dashboard-all-activity": ("Tout le journal d'audit", "The whole audit log"),
-# clients
-"clients-title": ("Clients", "Clients"),
-"clients-count": ("{ $count ->\n    [one] { $count } client\n   *[other] { $count } clients\n}", "{ $count ->\n    [one] { $count } client\n   *[other] { $count } clients\n}"),
-"clients-empty": ("Aucun client ne correspond.", "No client matches."),
-"clients-search-placeholder": ("Nom, raison sociale, SIREN, TVA, segment…", "Name, legal name, SIREN, VAT, segment…"),
-"client-title": ("Client", "Client"),
-"client-new-title": ("Nouveau client", "New client"),
-"client-edit-title": ("Modifier le client", "Edit client"),
-"client-section-identity": ("Identité", "Identity"),
-"client-section-billing": ("Facturation", "Billing"),
-"confirm-delete-client": ("Supprimer définitivement ce client ?", "Delete this client for good?"),
-"badge-archived": ("archivé", "archived"),
-# contacts
-"contacts-title": ("Contacts", "Contacts"),
-"contacts-count": ("{ $count ->\n    [one] { $count } contact\n   *[other] { $count } contacts\n}", "{ $count ->\n    [one] { $count } contact\n   *[other] { $count } contacts\n}"),
-"contacts-empty": ("Aucun contact.", "No contact."),
-"contacts-search-placeholder": ("Nom, e-mail, téléphone, fonction…", "Name, e-mail, phone, job title…"),
-"contact-title": ("Contact", "Contact"),
-"contact-of-client": ("Contact du client « { $client } ».", "Contact of the client “{ $client }”."),
-"contact-new-title": ("Nouveau contact", "New contact"),
-"contact-edit-title": ("Modifier le contact", "Edit contact"),
-# fields
-"field-name": ("Nom", "Name"),
-"field-legal-name": ("Raison sociale", "Legal name"),
-"field-siren": ("SIREN", "SIREN"),
-"field-vat-number": ("N° de TVA intracommunautaire", "VAT number"),
-"field-billing-address": ("Adresse de facturation", "Billing address"),
-"field-currency": ("Devise", "Currency"),
-"field-language": ("Langue", "Language"),
-"field-time-zone": ("Fuseau horaire", "Time zone"),
-"field-segment": ("Segment", "Segment"),
-"field-notes": ("Notes", "Notes"),
-"field-created": ("Créé le", "Created"),
-"field-client": ("Client", "Client"),
-"field-first-name": ("Prénom", "First name"),
-"field-last-name": ("Nom", "Last name"),
-"field-email": ("E-mail", "E-mail"),
-"field-phone": ("Téléphone", "Phone"),
-"field-job-title": ("Fonction", "Job title"),
-"field-contact-role": ("Rôle dans le portail", "Portal role"),
-"field-password": ("Mot de passe", "Password"),
-"field-current-password": ("Mot de passe actuel", "Current password"),
-"field-new-password": ("Nouveau mot de passe", "New password"),
-"field-confirm-password": ("Confirmer le mot de passe", "Confirm password"),
-"field-role": ("Rôle", "Role"),
-"field-status": ("État", "Status"),
-"field-token-name": ("Nom du jeton", "Token name"),
-"field-mail-from": ("Adresse d'expéditeur", "Sender address"),
-"field-smtp-host": ("Serveur SMTP", "SMTP server"),
-"field-smtp-port": ("Port SMTP", "SMTP port"),
-"field-smtp-tls": ("Chiffrement", "Encryption"),
-"field-smtp-username": ("Identifiant SMTP", "SMTP username"),
-"field-smtp-password": ("Mot de passe SMTP", "SMTP password"),
-"field-archived-at": ("Archivé le", "Archived"),
-"field-kind": ("Type", "Kind"),
-"field-active": ("Actif", "Active"),
-"field-address": ("Adresse", "Address"),
-"field-prefix": ("Préfixe", "Prefix"),
-"field-user-id": ("Utilisateur", "User"),
-"field-entity-type": ("Type d'objet", "Entity type"),
-"field-from": ("Du", "From"),
-"field-to": ("Au", "To"),
-# filters and pages
-"filter-status": ("État", "Status"),
-"filter-active": ("Actifs", "Active"),
-"filter-archived": ("Archivés", "Archived"),
-"filter-all": ("Tous", "All"),
-"pager-label": ("Pages", "Pages"),
-"pager-first": ("Première page", "First page"),
-"pager-next": ("Page suivante", "Next page"),
-"form-has-errors": ("Certains champs sont à corriger.", "Some fields need correcting."),
-# history and audit
-"history-title": ("Historique", "History"),
-"history-field": ("Champ", "Field"),
-"history-before": ("Avant", "Before"),
-"history-after": ("Après", "After"),
-"audit-title": ("Journal d'audit", "Audit log"),
-"audit-entity": ("Objet", "Entity"),
-"audit-action": ("Action", "Action"),
-"audit-from": ("Du", "From"),
-"audit-to": ("Au (inclus)", "To (included)"),
-"audit-empty": ("Aucune entrée pour ces filtres.", "No entry for these filters."),
-"audit-export": ("Exporter en CSV (tâche de fond)", "Export as CSV (background job)"),
-"audit-exports": ("Exports prêts", "Ready exports"),
-# roles and languages
-"role-owner": ("Propriétaire", "Owner"),
-"role-manager": ("Responsable", "Manager"),
-"role-staff": ("Collaborateur", "Staff"),
-"role-billing": ("Facturation", "Billing"),
-"role-project": ("Projet", "Project"),
-"role-viewer": ("Lecture", "Viewer"),
-"language-fr": ("Français", "French"),
-"language-en": ("Anglais", "English"),
-"language-browser": ("Celle du navigateur", "The browser's"),
-# portal
-"portal-title": ("Espace client", "Client space"),
-"portal-welcome": ("Bonjour { $name }", "Hello { $name }"),
-"portal-intro": ("Votre espace client chez { $workspace }.", "Your client space at { $workspace }."),
-"portal-access-title": ("Accès au portail client", "Client portal access"),
-"portal-active": ("Accès actif, identifiant { $email }.", "Access active, login { $email }."),
-"portal-none": ("Ce contact n'a pas d'accès au portail.", "This contact has no portal access."),
-"portal-revoked": ("L'accès au portail a été retiré.", "Portal access was revoked."),
-"portal-password-once": ("Mot de passe à transmettre (il ne sera plus affiché) :", "Password to hand over (it will not be shown again):"),
-# settings
-"profile-title": ("Mon profil", "My profile"),
-"password-title": ("Mot de passe", "Password"),
-"password-rule": ("Au moins 10 caractères.", "At least 10 characters."),
-"password-ends-credentials": ("Changer le mot de passe ferme vos autres sessions et supprime vos jetons d’API : créez-en de nouveaux ensuite.", "Changing the password signs out your other sessions and deletes your API tokens: create new ones afterwards."),
-"workspace-title": ("Espace de travail", "Workspace"),
-"workspace-general": ("Général", "General"),
-"workspace-mail": ("Envoi des e-mails", "Sending e-mail"),
-"workspace-mail-help": ("Laissez le serveur vide pour utiliser celui du serveur Mesure.", "Leave the server empty to use the Mesure server's own."),
-"workspace-password-kept": ("Un mot de passe est enregistré ; laissez le champ vide pour le garder.", "A password is stored; leave the field empty to keep it."),
-"workspace-smtp-disabled": ("Les e-mails de cet espace partent par le serveur d'envoi de Mesure : l'administrateur de ce serveur n'autorise pas un serveur SMTP propre à chaque espace.", "This workspace's e-mail goes out through Mesure's own mail relay: the server's administrator does not allow workspaces an SMTP server of their own."),
-"smtp-tls-starttls": ("STARTTLS", "STARTTLS"),
-"smtp-tls-tls": ("TLS direct", "Implicit TLS"),
-"smtp-tls-none": ("Aucun (réseau local uniquement)", "None (local network only)"),
-"users-you": ("vous", "you"),
-"users-title": ("Utilisateurs", "Users"),
-"users-add": ("Ajouter un utilisateur", "Add a user"),
-"users-add-help": ("Un mot de passe est généré et affiché une fois ; un e-mail de bienvenue est envoyé.", "A password is generated and shown once; a welcome e-mail is sent."),
-"users-created": ("Utilisateur { $email } créé. Mot de passe à transmettre (il ne sera plus affiché) :", "User { $email } created. Password to hand over (it will not be shown again):"),
-"status-active": ("actif", "active"),
-"status-inactive": ("inactif", "inactive"),
-"status-revoked": ("révoqué", "revoked"),
-"tokens-title": ("Jetons d'API", "API tokens"),
-"tokens-help": ("Un jeton donne accès à l'API avec vos droits : « Authorization: Bearer JETON ».", "A token gives access to the API with your rights: “Authorization: Bearer TOKEN”."),
-"tokens-shown-once": ("Copiez ce jeton maintenant, il ne sera plus affiché :", "Copy this token now, it will not be shown again:"),
-"tokens-empty": ("Aucun jeton.", "No token."),
-"tokens-prefix": ("Début", "Starts with"),
-"tokens-last-used": ("Dernier usage", "Last used"),
-"jobs-title": ("Tâches de fond", "Background jobs"),
-"jobs-help": ("E-mails, exports et alertes passent par cette file ; une tâche en échec est retentée avec un délai croissant, puis marquée morte.", "E-mails, exports and alerts go through this queue; a failing job is retried with a growing delay, then marked dead."),
-"jobs-empty": ("Aucune tâche.", "No job."),
-"jobs-kind": ("Type", "Kind"),
-"jobs-attempts": ("Essais", "Attempts"),
-"jobs-last-error": ("Dernière erreur", "Last error"),
-"job-error-mail": ("Impossible de joindre le serveur de mail ; le détail est dans le journal du serveur.", "Could not reach the mail server; the details are in the server log."),
-"job-error-mail-address": ("Adresse d'expéditeur ou de destinataire inutilisable.", "The sender or recipient address is not usable."),
-"job-error-internal": ("La tâche a échoué ; le détail est dans le journal du serveur.", "The job failed; the details are in the server log."),
-"job-status-queued": ("en attente", "queued"),
-"job-status-running": ("en cours", "running"),
-"job-status-done": ("terminée", "done"),
-"job-status-dead": ("morte", "dead"),
-"job-kind-mail": ("e-mail", "e-mail"),
-"job-kind-audit_export": ("export du journal d'audit", "audit-log export"),
-# notices
-"notice-client-created": ("Client créé.", "Client created."),
-"notice-client-saved": ("Client enregistré.", "Client saved."),
-"notice-client-archived": ("Client archivé.", "Client archived."),
-"notice-client-unarchived": ("Client désarchivé.", "Client restored."),
-"notice-client-deleted": ("Client supprimé.", "Client deleted."),
-"notice-contact-created": ("Contact créé.", "Contact created."),
-"notice-contact-saved": ("Contact enregistré.", "Contact saved."),
-"notice-contact-archived": ("Contact archivé ; son accès au portail est fermé.", "Contact archived; their portal access is closed."),
-"notice-contact-unarchived": ("Contact désarchivé.", "Contact restored."),
-"notice-portal-granted": ("Accès au portail donné.", "Portal access given."),
-"notice-portal-needs-email": ("Ajoutez d'abord une adresse e-mail à ce contact.", "Add an e-mail address to this contact first."),
-"notice-portal-revoked": ("Accès au portail retiré.", "Portal access revoked."),
-"notice-export-queued": ("Export demandé : il apparaîtra ci-dessous dans quelques secondes.", "Export requested: it will appear below in a few seconds."),
-"notice-profile-saved": ("Profil enregistré.", "Profile saved."),
-"notice-password-changed": ("Mot de passe changé : reconnectez-vous.", "Password changed: sign in again."),
-"notice-workspace-saved": ("Réglages enregistrés.", "Settings saved."),
-"notice-token-revoked": ("Jeton révoqué.", "Token revoked."),
-"notice-job-retried": ("Tâche relancée.", "Job queued again."),
-"notice-logged-out": ("Vous êtes déconnecté.", "You are signed out."),
-# errors
-"err-required": ("Ce champ est obligatoire.", "This field is required."),
-"err-too-long": ("{ $max ->\n    [one] Pas plus d'un caractère.\n   *[other] Pas plus de { $max } caractères.\n}", "{ $max ->\n    [one] At most one character.\n   *[other] At most { $max } characters.\n}"),
-"err-lookalike": ("Un mot mêle des lettres latines et cyrilliques ou grecques : c’est l’imitation d’un nom. Retapez-le.", "A word mixes Latin letters with Cyrillic or Greek ones: it imitates a name. Type it again."),
-"err-control-chars": ("Caractères de contrôle interdits.", "Control characters are not allowed."),
-"err-control-chars-in": ("Le champ « { $field } » contient des caractères de contrôle, qui sont refusés. Rien n’a été enregistré.", "The field “{ $field }” holds control characters, which are refused. Nothing was saved."),
-"err-email": ("Adresse e-mail invalide.", "Not a valid e-mail address."),
-"err-siren": ("SIREN invalide : 9 chiffres avec une clé correcte.", "Invalid SIREN: 9 digits with a valid check digit."),
-"err-vat": ("Numéro de TVA intracommunautaire invalide.", "Invalid EU VAT number."),
-"err-vat-siren-mismatch": ("Ce numéro de TVA ne correspond pas au SIREN.", "This VAT number does not match the SIREN."),
-"err-currency": ("Code de devise ISO 4217 inconnu (ex. EUR).", "Unknown ISO 4217 currency code (e.g. EUR)."),
-"err-language": ("Langue inconnue : fr ou en.", "Unknown language: fr or en."),
-"err-time-zone": ("Fuseau horaire IANA inconnu (ex. Europe/Paris).", "Unknown IANA time zone (e.g. Europe/Paris)."),
-"err-phone": ("Numéro de téléphone invalide.", "Not a valid phone number."),
-"err-contact-role": ("Rôle inconnu : billing, project ou viewer.", "Unknown role: billing, project or viewer."),
-"err-role": ("Rôle inconnu : owner, manager ou staff.", "Unknown role: owner, manager or staff."),
-"err-port": ("Port invalide (1 à 65535).", "Invalid port (1 to 65535)."),
-"err-smtp-tls": ("Mode inconnu : none, starttls ou tls.", "Unknown mode: none, starttls or tls."),
-"err-smtp-host": ("Serveur invalide : un nom DNS ou une adresse IP, sans port.", "Invalid server: a DNS name or an IP address, without a port."),
-"err-smtp-host-private": ("Adresse locale ou privée refusée : indiquez un serveur SMTP joignable sur Internet.", "Local or private address refused: give an SMTP server reachable on the Internet."),
-"err-smtp-not-allowed": ("Ce serveur Mesure n'autorise pas de serveur SMTP propre à un espace : les e-mails partent par le sien.", "This Mesure server does not allow a workspace its own SMTP server: e-mail goes out through the server's."),
-"err-password-short": ("Au moins 10 caractères.", "At least 10 characters."),
-"err-password-wrong": ("Mot de passe actuel incorrect.", "The current password is wrong."),
-"err-password-mismatch": ("Les deux mots de passe diffèrent.", "The two passwords differ."),
-"err-portal-needs-email": ("Le contact doit avoir une adresse e-mail.", "The contact needs an e-mail address."),
-"err-login-failed": ("E-mail ou mot de passe incorrect.", "Wrong e-mail or password."),
-"err-throttled": ("Trop de tentatives", "Too many attempts"),
-"err-throttled-detail": ("Trop de tentatives : réessayez dans { $seconds } s.", "Too many attempts: try again in { $seconds } s."),
-"err-validation": ("Données invalides", "Invalid data"),
-"err-not-found": ("Introuvable", "Not found"),
-"err-not-found-detail": ("Cette page ou cet objet n'existe pas, ou vous n'y avez pas accès.", "This page or item does not exist, or you have no access to it."),
-"err-forbidden": ("Accès refusé", "Forbidden"),
-"err-forbidden-detail": ("Votre rôle ne permet pas cette action.", "Your role does not allow this."),
-"err-unauthorized": ("Authentification requise", "Authentication required"),
-"err-unauthorized-detail": ("Connectez-vous ou fournissez un jeton d'API valide.", "Sign in or send a valid API token."),
-"err-conflict": ("Conflit", "Conflict"),
-"err-conflict-client-name": ("Un client porte déjà ce nom.", "A client already has this name."),
-"err-conflict-email": ("Cette adresse e-mail est déjà utilisée.", "This e-mail address is already in use."),
-"err-email-unusable": ("Cette adresse e-mail ne peut pas servir d’identifiant ici ; choisissez-en une autre.", "This e-mail address cannot be used as a login here; choose another one."),
-"err-stale": ("Quelqu'un a modifié cet objet entre-temps : rechargez la page.", "Someone changed this item meanwhile: reload the page."),
-"err-client-referenced": ("Ce client a des contacts : archivez-le plutôt.", "This client has contacts: archive it instead."),
-"err-self-demote": ("Vous ne pouvez pas changer votre propre rôle ni vous désactiver.", "You cannot change your own role or deactivate yourself."),
-"err-last-owner": ("L'espace doit garder au moins un propriétaire actif.", "The workspace must keep at least one active owner."),
-"notice-user-saved": ("Utilisateur enregistré.", "User saved."),
-"err-contact-archived": ("Ce contact est archivé.", "This contact is archived."),
-"err-internal": ("Erreur interne", "Internal error"),
-"err-internal-detail": ("Une erreur est survenue ; elle a été journalisée.", "Something went wrong; it has been logged."),
-"err-unavailable": ("Service momentanément indisponible", "Service temporarily unavailable"),
-"err-unavailable-detail": ("La base de données ne peut pas enregistrer pour le moment (disque plein, stockage en lecture seule ou injoignable). Rien n'a été enregistré : réessayez dans quelques minutes.", "The database cannot save anything right now (disk full, read-only or unreachable storage). Nothing was saved: try again in a few minutes."),
-"err-request-id": ("Référence : { $id }", "Reference: { $id }"),
-"err-csrf-title": ("Formulaire expiré", "Form expired"),
-"err-csrf": ("Le formulaire a expiré ou ne vient pas de Mesure : rechargez la page et recommencez.", "The form expired or did not come from Mesure: reload the page and try again."),
-"err-bad-request": ("Requête invalide", "Bad request"),
-"err-bad-request-detail": ("La requête n'a pas pu être lue.", "The request could not be read."),
-"err-json-content-type": ("Corps JSON attendu (Content-Type: application/json)", "JSON body expected (Content-Type: application/json)"),
-"err-json-syntax": ("JSON mal formé", "Malformed JSON"),
-"err-json-type": ("Type de valeur incorrect.", "Wrong value type."),
-"err-unknown-field": ("Champ inconnu.", "Unknown field."),
-"err-too-large": ("Requête trop volumineuse", "Request too large"),
-"err-limit": ("Entre 1 et 200.", "Between 1 and 200."),
-"err-cursor": ("Curseur invalide.", "Invalid cursor."),
-"err-choice": ("Valeur non autorisée.", "Value not allowed."),
-"err-format": ("Format invalide.", "Invalid format."),
-"err-date": ("Date invalide (AAAA-MM-JJ, de 2000 à 2099).", "Invalid date (YYYY-MM-DD, 2000 to 2099)."),
-# mail
-"mail-welcome-subject": ("Bienvenue sur Mesure — { $workspace }", "Welcome to Mesure — { $workspace }"),
-"mail-welcome-text": ("Bonjour { $name },\n\n    Un compte a été créé pour vous dans l'espace « { $workspace } » de Mesure.\n    Identifiant : { $email }\n    Connectez-vous ici : { $url }", "Hello { $name },\n\n    An account was created for you in the “{ $workspace }” workspace of Mesure.\n    Login: { $email }\n    Sign in here: { $url }"),
-"mail-reset-subject": ("Mesure — nouveau mot de passe pour { $workspace }", "Mesure — new password for { $workspace }"),
-"mail-reset-text": ("Bonjour { $name },\n\n    Quelqu'un (vous, sans doute) a demandé à changer le mot de passe du compte { $email }.\n    Ce lien est valable une heure : { $url }\n    Si ce n'était pas vous, ignorez ce message : votre mot de passe ne change pas.", "Hello { $name },\n\n    Someone (probably you) asked to change the password of the account { $email }.\n    This link works for one hour: { $url }\n    If it was not you, ignore this message: your password stays as it is."),
-"mail-reset-button": ("Choisir un nouveau mot de passe", "Choose a new password"),
-"mail-welcome-button": ("Se connecter", "Sign in"),
-}
-
-# Each module may keep its strings in scripts/catalogue_<module>.py (a dict named M); they are
-# merged here in file-name order, and a key defined twice is an error.
+A key defined in two modules is refused; a .ftl file no module writes any more is deleted, so
+removing a module's source removes its catalogues. crates/i18n embeds every .ftl it finds."""
 import glob
 import importlib.util
+import os
+import sys
 
+LANGS = ["fr", "en"]
 here = os.path.dirname(os.path.abspath(__file__))
-for path in sorted(glob.glob(os.path.join(here, "catalogue_*.py"))):
-    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+sources = os.path.join(here, "catalogue")
+root = os.path.join(here, "..", "locales")
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location("catalogue_" + os.path.basename(path)[:-3], path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    for k, v in mod.M.items():
-        if k in M:
-            raise SystemExit(f"{path}: key {k} already defined")
-        M[k] = v
+    return mod.M
 
-root = os.path.join(here, "..", "locales")
-for i, lang in enumerate(["fr", "en"]):
-    with open(os.path.join(root, lang, "main.ftl"), "w", encoding="utf-8") as f:
-        f.write("# Generated by scripts/catalogue.py: edit there, then run it.\n")
-        for k, v in M.items():
-            f.write(f"{k} = {v[i]}\n")
+
+modules = {}  # module name -> M
+owner = {}  # key -> module name
+errors = []
+for path in sorted(glob.glob(os.path.join(sources, "*.py"))):
+    name = os.path.basename(path)[:-3]
+    m = load(path)
+    for k, v in m.items():
+        if k in owner:
+            errors.append(f"key {k} is defined in scripts/catalogue/{owner[k]}.py and in {name}.py")
+        elif not (isinstance(v, tuple) and len(v) == len(LANGS) and all(isinstance(s, str) for s in v)):
+            errors.append(f"scripts/catalogue/{name}.py: {k} is not a (French, English) pair")
+        else:
+            owner[k] = name
+    modules[name] = m
+if errors:
+    sys.exit("\n".join(errors))
+if not modules:
+    sys.exit(f"no catalogue source in {sources}")
+
+for i, lang in enumerate(LANGS):
+    folder = os.path.join(root, lang)
+    os.makedirs(folder, exist_ok=True)
+    for name, m in modules.items():
+        with open(os.path.join(folder, f"{name}.ftl"), "w", encoding="utf-8") as f:
+            f.write(f"# Generated by scripts/catalogue.py from scripts/catalogue/{name}.py: edit there, then run it.\n")
+            for k, v in m.items():
+                f.write(f"{k} = {v[i]}\n")
+    for stale in glob.glob(os.path.join(folder, "*.ftl")):
+        if os.path.basename(stale)[:-4] not in modules:
+            os.remove(stale)

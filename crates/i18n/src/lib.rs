@@ -1,5 +1,5 @@
-//! Translation catalogues (Fluent, French and English, embedded in the binary) and locale-aware
-//! formatting of numbers, money and dates.
+//! Translation catalogues (Fluent, French and English, one per product module, embedded in the
+//! binary) and locale-aware formatting of numbers, money and dates.
 #![forbid(unsafe_code)]
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -10,27 +10,40 @@ use mesure_domain::{Language, Money};
 use rust_decimal::Decimal;
 use std::sync::LazyLock;
 
-const FR: &str = include_str!("../../../locales/fr/main.ftl");
-const EN: &str = include_str!("../../../locales/en/main.ftl");
+// `CATALOGUES`: every language folder of `locales/` with its `.ftl` files, one per product
+// module, as (module, Fluent source) sorted by module. Written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
+
+/// The catalogues of `lang`: (module, Fluent source), sorted by module.
+fn sources(lang: Language) -> &'static [(&'static str, &'static str)] {
+    CATALOGUES
+        .iter()
+        .find(|(code, _)| *code == lang.as_str())
+        .map(|(_, files)| *files)
+        .unwrap_or(&[])
+}
 
 struct Catalogs {
     fr: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, src: &'static str) -> FluentBundle<FluentResource> {
-    let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
+fn bundle(lang: Language) -> FluentBundle<FluentResource> {
+    let id: unic_langid::LanguageIdentifier = lang.as_str().parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     b.set_use_isolating(false);
-    // A catalogue that does not parse is caught by the catalogue tests; keep what parsed.
-    let res = FluentResource::try_new(src.to_string()).unwrap_or_else(|(res, _)| res);
-    let _ = b.add_resource(res);
+    // A catalogue that does not parse, or a key in two catalogues, is caught by the catalogue
+    // tests; keep what parsed, and the first catalogue's message of a key defined twice.
+    for (_, src) in sources(lang) {
+        let res = FluentResource::try_new((*src).to_string()).unwrap_or_else(|(res, _)| res);
+        let _ = b.add_resource(res);
+    }
     b
 }
 
 static CATALOGS: LazyLock<Catalogs> = LazyLock::new(|| Catalogs {
-    fr: bundle("fr", FR),
-    en: bundle("en", EN),
+    fr: bundle(Language::Fr),
+    en: bundle(Language::En),
 });
 
 fn pick(lang: Language) -> &'static FluentBundle<FluentResource> {
@@ -106,16 +119,19 @@ pub fn has(lang: Language, key: &str) -> bool {
     pick(lang).has_message(key)
 }
 
-/// Message ids of a catalogue source, for the completeness test.
-pub fn keys(lang: Language) -> Vec<String> {
-    let src = match lang {
-        Language::Fr => FR,
-        Language::En => EN,
-    };
-    let mut k: Vec<String> = src
-        .lines()
+/// Message ids of one Fluent source, in file order.
+fn message_ids(src: &str) -> Vec<String> {
+    src.lines()
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
         .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+/// Message ids of every catalogue of a language, sorted, for the completeness tests.
+pub fn keys(lang: Language) -> Vec<String> {
+    let mut k: Vec<String> = sources(lang)
+        .iter()
+        .flat_map(|(_, src)| message_ids(src))
         .collect();
     k.sort();
     k
@@ -253,24 +269,89 @@ mod tests {
         set_strict(false);
     }
 
-    #[test]
-    fn both_catalogues_have_the_same_keys() {
-        let fr = keys(Language::Fr);
-        let en = keys(Language::En);
-        let missing_en: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();
-        let missing_fr: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
-        assert!(missing_en.is_empty(), "missing in English: {missing_en:?}");
-        assert!(missing_fr.is_empty(), "missing in French: {missing_fr:?}");
-        assert!(fr.len() > 50);
+    /// What is wrong with one language's catalogues: a file that does not parse, a key defined
+    /// in two files (a key belongs to one module's catalogue).
+    fn problems(lang: &str, files: &[(&str, &str)]) -> Vec<String> {
+        let mut out = vec![];
+        let mut b = FluentBundle::new_concurrent(vec![lang.parse().unwrap_or_default()]);
+        for (name, src) in files {
+            let res = FluentResource::try_new((*src).to_string()).unwrap_or_else(|(res, errs)| {
+                out.push(format!("{lang}/{name}.ftl does not parse: {errs:?}"));
+                res
+            });
+            if let Err(errs) = b.add_resource(res) {
+                for e in errs {
+                    out.push(format!(
+                        "{lang}/{name}.ftl: {e} (defined in an earlier file)"
+                    ));
+                }
+            }
+        }
+        out
     }
 
     #[test]
-    fn catalogues_parse() {
-        for src in [FR, EN] {
-            if let Err((_, errs)) = FluentResource::try_new(src.to_string()) {
-                panic!("catalogue errors: {errs:?}");
-            }
+    fn catalogues_parse_and_no_key_is_in_two_of_them() {
+        assert!(!CATALOGUES.is_empty());
+        for (lang, files) in CATALOGUES {
+            let errs = problems(lang, files);
+            assert!(errs.is_empty(), "catalogue errors: {errs:#?}");
         }
+    }
+
+    #[test]
+    fn a_catalogue_that_does_not_parse_or_repeats_a_key_is_reported() {
+        let errs = problems(
+            "fr",
+            &[
+                ("a", "one = un\n"),
+                ("b", "one = encore un\n"),
+                ("c", "two = { $n\n"),
+            ],
+        );
+        assert_eq!(errs.len(), 2, "{errs:#?}");
+        assert!(errs[0].starts_with("fr/b.ftl") && errs[0].contains("\"one\""));
+        assert!(errs[1].starts_with("fr/c.ftl does not parse"));
+        assert!(problems("fr", &[("a", "one = un\n"), ("b", "two = deux\n")]).is_empty());
+    }
+
+    #[test]
+    fn both_languages_have_the_same_catalogues_with_the_same_keys() {
+        let langs: Vec<&str> = CATALOGUES.iter().map(|(l, _)| *l).collect();
+        let mut expected: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
+        expected.sort();
+        assert_eq!(langs, expected, "locales/ has one folder per language");
+        let module_keys = |lang: Language| -> Vec<(&str, Vec<String>)> {
+            sources(lang)
+                .iter()
+                .map(|(name, src)| {
+                    let mut k = message_ids(src);
+                    k.sort();
+                    (*name, k)
+                })
+                .collect()
+        };
+        let fr = module_keys(Language::Fr);
+        let en = module_keys(Language::En);
+        fn names<'a>(c: &[(&'a str, Vec<String>)]) -> Vec<&'a str> {
+            c.iter().map(|(n, _)| *n).collect()
+        }
+        assert_eq!(names(&fr), names(&en), "the same catalogues in fr/ and en/");
+        assert!(names(&fr).contains(&"common"));
+        for ((name, fr), (_, en)) in fr.iter().zip(&en) {
+            let missing_en: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();
+            let missing_fr: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
+            assert!(
+                missing_en.is_empty(),
+                "missing in en/{name}.ftl: {missing_en:?}"
+            );
+            assert!(
+                missing_fr.is_empty(),
+                "missing in fr/{name}.ftl: {missing_fr:?}"
+            );
+        }
+        assert_eq!(keys(Language::Fr), keys(Language::En));
+        assert!(keys(Language::Fr).len() > 50);
     }
 
     #[test]

@@ -1,6 +1,25 @@
-"""Strings of the audit log: one sentence per action, one phrase per entity, labels of every
-recorded field and of the enum values they hold (French first, then English)."""
+"""The audit log: one sentence per action, one phrase per entity, labels of every recorded field
+and of the enum values they hold, the history tables and the export (French first, then
+English)."""
 M = {
+# navigation
+"nav-audit": ("Journal d'audit", "Audit log"),
+# history and audit
+"history-title": ("Historique", "History"),
+"history-field": ("Champ", "Field"),
+"history-before": ("Avant", "Before"),
+"history-after": ("Après", "After"),
+"audit-title": ("Journal d'audit", "Audit log"),
+"audit-entity": ("Objet", "Entity"),
+"audit-action": ("Action", "Action"),
+"audit-from": ("Du", "From"),
+"audit-to": ("Au (inclus)", "To (included)"),
+"audit-empty": ("Aucune entrée pour ces filtres.", "No entry for these filters."),
+"audit-export": ("Exporter en CSV (tâche de fond)", "Export as CSV (background job)"),
+"audit-exports": ("Exports prêts", "Ready exports"),
+# notices
+"notice-export-queued": ("Export demandé : il apparaîtra ci-dessous dans quelques secondes.", "Export requested: it will appear below in a few seconds."),
+# deleted items, yes and no, names of time entries and timesheets
 "audit-unknown": ("(élément supprimé)", "(deleted item)"),
 "audit-yes": ("oui", "yes"),
 "audit-no": ("non", "no"),
@@ -170,10 +189,6 @@ M = {
 "audit-status-accepted": ("accepté par le client", "accepted by the client"),
 "audit-kind-staff": ("équipe", "staff"),
 "audit-kind-contact": ("contact client", "client contact"),
-"format-name-harvest": ("Harvest", "Harvest"),
-"format-name-toggl": ("Toggl Track", "Toggl Track"),
-"format-name-kimai": ("Kimai", "Kimai"),
-"format-name-generic": ("CSV générique", "Generic CSV"),
 "audit-tls-starttls": ("STARTTLS", "STARTTLS"),
 "audit-tls-tls": ("TLS", "TLS"),
 "audit-tls-none": ("aucun", "none"),

@@ -1,0 +1,62 @@
+"""Clients, their contacts and the contacts' access to the client portal (French first, then
+English)."""
+M = {
+# navigation
+"nav-clients": ("Clients", "Clients"),
+"nav-contacts": ("Contacts", "Contacts"),
+# actions
+"action-portal-grant": ("Donner l'accès au portail", "Give portal access"),
+"action-portal-reset": ("Nouveau mot de passe", "New password"),
+"action-portal-revoke": ("Retirer l'accès", "Revoke access"),
+"action-search": ("Rechercher", "Search"),
+# clients
+"clients-title": ("Clients", "Clients"),
+"clients-count": ("{ $count ->\n    [one] { $count } client\n   *[other] { $count } clients\n}", "{ $count ->\n    [one] { $count } client\n   *[other] { $count } clients\n}"),
+"clients-empty": ("Aucun client ne correspond.", "No client matches."),
+"clients-search-placeholder": ("Nom, raison sociale, SIREN, TVA, segment…", "Name, legal name, SIREN, VAT, segment…"),
+"client-title": ("Client", "Client"),
+"client-new-title": ("Nouveau client", "New client"),
+"client-edit-title": ("Modifier le client", "Edit client"),
+"client-section-identity": ("Identité", "Identity"),
+"client-section-billing": ("Facturation", "Billing"),
+"confirm-delete-client": ("Supprimer définitivement ce client ?", "Delete this client for good?"),
+"client-open-radar": ("Radar du client", "Client's radar"),
+# contacts
+"contacts-title": ("Contacts", "Contacts"),
+"contacts-count": ("{ $count ->\n    [one] { $count } contact\n   *[other] { $count } contacts\n}", "{ $count ->\n    [one] { $count } contact\n   *[other] { $count } contacts\n}"),
+"contacts-empty": ("Aucun contact.", "No contact."),
+"contacts-search-placeholder": ("Nom, e-mail, téléphone, fonction…", "Name, e-mail, phone, job title…"),
+"contact-title": ("Contact", "Contact"),
+"contact-of-client": ("Contact du client « { $client } ».", "Contact of the client “{ $client }”."),
+"contact-new-title": ("Nouveau contact", "New contact"),
+"contact-edit-title": ("Modifier le contact", "Edit contact"),
+# portal access of contacts
+"portal-access-title": ("Accès au portail client", "Client portal access"),
+"portal-active": ("Accès actif, identifiant { $email }.", "Access active, login { $email }."),
+"portal-none": ("Ce contact n'a pas d'accès au portail.", "This contact has no portal access."),
+"portal-revoked": ("L'accès au portail a été retiré.", "Portal access was revoked."),
+"portal-password-once": ("Mot de passe à transmettre (il ne sera plus affiché) :", "Password to hand over (it will not be shown again):"),
+# notices
+"notice-client-created": ("Client créé.", "Client created."),
+"notice-client-saved": ("Client enregistré.", "Client saved."),
+"notice-client-archived": ("Client archivé.", "Client archived."),
+"notice-client-unarchived": ("Client désarchivé.", "Client restored."),
+"notice-client-deleted": ("Client supprimé.", "Client deleted."),
+"notice-contact-created": ("Contact créé.", "Contact created."),
+"notice-contact-saved": ("Contact enregistré.", "Contact saved."),
+"notice-contact-archived": ("Contact archivé ; son accès au portail est fermé.", "Contact archived; their portal access is closed."),
+"notice-contact-unarchived": ("Contact désarchivé.", "Contact restored."),
+"notice-portal-granted": ("Accès au portail donné.", "Portal access given."),
+"notice-portal-needs-email": ("Ajoutez d'abord une adresse e-mail à ce contact.", "Add an e-mail address to this contact first."),
+"notice-portal-revoked": ("Accès au portail retiré.", "Portal access revoked."),
+# errors
+"err-siren": ("SIREN invalide : 9 chiffres avec une clé correcte.", "Invalid SIREN: 9 digits with a valid check digit."),
+"err-vat": ("Numéro de TVA intracommunautaire invalide.", "Invalid EU VAT number."),
+"err-vat-siren-mismatch": ("Ce numéro de TVA ne correspond pas au SIREN.", "This VAT number does not match the SIREN."),
+"err-phone": ("Numéro de téléphone invalide.", "Not a valid phone number."),
+"err-contact-role": ("Rôle inconnu : billing, project ou viewer.", "Unknown role: billing, project or viewer."),
+"err-portal-needs-email": ("Le contact doit avoir une adresse e-mail.", "The contact needs an e-mail address."),
+"err-client-referenced": ("Ce client a des contacts : archivez-le plutôt.", "This client has contacts: archive it instead."),
+"err-contact-archived": ("Ce contact est archivé.", "This contact is archived."),
+"err-client-has-projects": ("Ce client a des projets : archivez-le plutôt.", "This client has projects: archive it instead."),
+}
