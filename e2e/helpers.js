@@ -61,8 +61,11 @@ function launch() {
   });
 }
 
-// Every message id of the catalogue: one of them in a page's text is a raw key shown to a reader.
-const KEYS = new Set(fs.readFileSync(path.join(__dirname, '..', 'locales', 'en', 'main.ftl'), 'utf8')
+// Every message id of the catalogues (one per module): one of them in a page's text is a raw key
+// shown to a reader.
+const LOCALES_EN = path.join(__dirname, '..', 'locales', 'en');
+const KEYS = new Set(fs.readdirSync(LOCALES_EN).filter(f => f.endsWith('.ftl'))
+  .map(f => fs.readFileSync(path.join(LOCALES_EN, f), 'utf8')).join('\n')
   .split('\n').map(l => l.match(/^([a-z][a-z0-9_-]*) =/)).filter(Boolean).map(m => m[1]));
 
 /// What in the visible text of a page is not text for a reader: Fluent placeholders, raw message
