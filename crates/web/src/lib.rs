@@ -2,15 +2,30 @@
 //! OpenAPI document, health and metrics endpoints, and the static assets.
 #![forbid(unsafe_code)]
 
+// Shared by every module: the page frame and helpers, the API kit, sessions, errors, guards.
 pub mod api;
 pub mod cursor;
 pub mod error;
 pub mod html;
 pub mod input_guard;
 pub mod metrics;
+pub mod modules;
 pub mod session;
 pub mod test_clock;
-pub mod upload;
+
+// One folder per product module (see `modules::MODULES`).
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod dashboard;
+pub mod notifications;
+pub mod people;
+pub mod portal;
+pub mod projects;
+pub mod radar;
+pub mod reports;
+pub mod settings;
+pub mod time;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -60,7 +75,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let (api_routes, import_routes, _doc) = api::routes();
     let imports = import_routes
-        .merge(html::import_routes())
+        .merge(html::upload_routes())
         .layer(axum::middleware::from_fn(input_guard::guard_query))
         .layer(DefaultBodyLimit::max(MAX_IMPORT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_IMPORT))

@@ -1,11 +1,6 @@
 //! The JSON API under `/api/v1`: snake_case bodies, RFC 3339 times, cursor pagination,
 //! RFC 9457 problems, and the OpenAPI 3.1 document generated from the handlers.
-pub mod clients;
-pub mod contacts;
 pub mod gate;
-pub mod misc;
-pub mod projects;
-pub mod time;
 
 use crate::AppState;
 use crate::error::{ApiError, FieldProblem, Problem};
@@ -50,58 +45,16 @@ pub fn routes() -> (
     axum::Router<AppState>,
     utoipa::openapi::OpenApi,
 ) {
-    let (imports, import_doc) = OpenApiRouter::new()
-        .routes(routes!(time::import_csv))
+    let modules = crate::modules::MODULES;
+    let (imports, import_doc) = modules
+        .iter()
+        .fold(OpenApiRouter::new(), |r, m| r.merge((m.upload_api)()))
         .split_for_parts();
-    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(misc::me))
-        .routes(routes!(misc::get_workspace, misc::update_workspace))
-        .routes(routes!(misc::list_users))
-        .routes(routes!(misc::update_user))
-        .routes(routes!(misc::list_audit))
-        .routes(routes!(misc::list_jobs))
-        .routes(routes!(clients::list, clients::create))
-        .routes(routes!(clients::get, clients::update, clients::delete))
-        .routes(routes!(clients::archive))
-        .routes(routes!(clients::unarchive))
-        .routes(routes!(contacts::list_for_client, contacts::create))
-        .routes(routes!(contacts::list))
-        .routes(routes!(contacts::get, contacts::update))
-        .routes(routes!(contacts::archive))
-        .routes(routes!(contacts::unarchive))
-        .routes(routes!(projects::list, projects::create))
-        .routes(routes!(projects::get, projects::update))
-        .routes(routes!(projects::archive))
-        .routes(routes!(projects::unarchive))
-        .routes(routes!(
-            projects::list_deliverables,
-            projects::add_deliverable
-        ))
-        .routes(routes!(projects::update_deliverable))
-        .routes(routes!(projects::list_milestones, projects::add_milestone))
-        .routes(routes!(projects::set_reached))
-        .routes(routes!(projects::list_changes, projects::add_change))
-        .routes(routes!(projects::decide))
-        .routes(routes!(projects::list_rates, projects::add_rate))
-        .routes(routes!(projects::add_cost))
-        .routes(routes!(projects::project_radar))
-        .routes(routes!(time::list, time::create))
-        .routes(routes!(time::get, time::update, time::delete))
-        .routes(routes!(time::write_off))
-        .routes(routes!(time::approve_free))
-        .routes(routes!(time::get_timer))
-        .routes(routes!(time::start_timer))
-        .routes(routes!(time::stop_timer))
-        .routes(routes!(time::save_week))
-        .routes(routes!(time::approve_week))
-        .routes(routes!(time::reopen_week))
-        .routes(routes!(time::dashboard))
-        .routes(routes!(time::client_radar))
-        .routes(routes!(time::utilisation))
-        .routes(routes!(time::set_capacity))
-        .routes(routes!(time::set_leave))
-        .routes(routes!(time::notifications))
-        .routes(routes!(time::mark_read))
+    let (router, mut doc) = modules
+        .iter()
+        .fold(OpenApiRouter::with_openapi(ApiDoc::openapi()), |r, m| {
+            r.merge((m.api)())
+        })
         .routes(routes!(openapi_json))
         .split_for_parts();
     doc.merge(import_doc);
@@ -483,6 +436,11 @@ pub fn paged<T: serde::Serialize>(
 /// The problem document of a failed use case, in the caller's language.
 pub fn err(c: &ApiCaller, e: ServiceError) -> ApiError {
     ApiError::from_service(e, c.ctx.language, c.ctx.request_id.clone())
+}
+
+/// A path id of the caller's workspace, or the 404 problem.
+pub fn id_of<T>(c: &ApiCaller, s: &str, f: fn(&str) -> Option<T>) -> Result<T, ApiError> {
+    f(s).ok_or_else(|| err(c, ServiceError::NotFound))
 }
 
 /// A stored civil day as `YYYY-MM-DD`.

@@ -1,158 +1,33 @@
 //! The server-rendered web UI: the page frame shared by every screen, and the routes.
-pub mod audit;
-pub mod audit_text;
-pub mod auth;
-pub mod clients;
-pub mod contacts;
-pub mod dashboard;
 pub mod fmt;
-pub mod password;
 pub mod period;
-pub mod portal;
-pub mod projects;
-pub mod radar;
-pub mod reports;
-pub mod settings;
 pub mod svg;
-pub mod time;
-
-pub use radar::notification_text;
 
 use crate::AppState;
 use crate::error::field_message;
+use crate::modules::Menu;
 use crate::session::Page;
 use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use mesure_domain::{Action, Invalid, Language, Money};
+use mesure_domain::{Invalid, Language, Money};
 use mesure_i18n::{Arg, t, t_args};
 use mesure_services::{Ctx, ServiceError};
 use std::collections::HashMap;
 
+/// Every module's pages.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(auth::home))
-        .route("/login", get(auth::login_page).post(auth::login_submit))
-        .route("/logout", post(auth::logout))
-        .route(
-            "/password/forgot",
-            get(password::forgot_page).post(password::forgot_submit),
-        )
-        .route(
-            "/password/reset/{token}",
-            get(password::reset_page).post(password::reset_submit),
-        )
-        .route("/lang", post(auth::switch_language))
-        .route("/dashboard", get(dashboard::page))
-        .route("/clients", get(clients::list).post(clients::create))
-        .route("/clients.csv", get(clients::export))
-        .route("/clients/new", get(clients::new_form))
-        .route("/clients/{id}", get(clients::show).post(clients::update))
-        .route("/clients/{id}/edit", get(clients::edit_form))
-        .route("/clients/{id}/archive", post(clients::archive))
-        .route("/clients/{id}/unarchive", post(clients::unarchive))
-        .route("/clients/{id}/delete", post(clients::delete))
-        .route("/clients/{id}/contacts/new", get(contacts::new_form))
-        .route("/clients/{id}/contacts", post(contacts::create))
-        .route("/contacts", get(contacts::list))
-        .route("/contacts.csv", get(contacts::export))
-        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
-        .route("/contacts/{id}/edit", get(contacts::edit_form))
-        .route("/contacts/{id}/archive", post(contacts::archive))
-        .route("/contacts/{id}/unarchive", post(contacts::unarchive))
-        .route("/contacts/{id}/portal", post(contacts::grant_portal))
-        .route(
-            "/contacts/{id}/portal/revoke",
-            post(contacts::revoke_portal),
-        )
-        .route("/audit", get(audit::page))
-        .route("/audit/export", post(audit::export))
-        .route("/exports/{id}", get(audit::download))
-        .route(
-            "/settings/profile",
-            get(settings::profile).post(settings::profile_save),
-        )
-        .route("/settings/password", post(settings::password_save))
-        .route(
-            "/settings/workspace",
-            get(settings::workspace).post(settings::workspace_save),
-        )
-        .route(
-            "/settings/users",
-            get(settings::users).post(settings::user_add),
-        )
-        .route("/settings/users/{id}", post(settings::user_update))
-        .route(
-            "/settings/tokens",
-            get(settings::tokens).post(settings::token_create),
-        )
-        .route("/settings/tokens/{id}/revoke", post(settings::token_revoke))
-        .route("/settings/jobs", get(settings::jobs))
-        .route("/settings/jobs/{id}/retry", post(settings::job_retry))
-        .route("/portal", get(portal::home))
-        .route("/projects", get(projects::list).post(projects::create))
-        .route("/projects/new", get(projects::new_form))
-        .route("/projects/{id}", get(projects::show).post(projects::update))
-        .route("/projects/{id}/edit", get(projects::edit_form))
-        .route("/projects/{id}/archive", post(projects::archive))
-        .route("/projects/{id}/unarchive", post(projects::unarchive))
-        .route("/projects/{id}/months.csv", get(projects::months_csv))
-        .route(
-            "/projects/{id}/deliverables",
-            post(projects::add_deliverable),
-        )
-        .route(
-            "/projects/{id}/deliverables/{did}",
-            post(projects::update_deliverable),
-        )
-        .route("/projects/{id}/changes", post(projects::add_change))
-        .route(
-            "/projects/{id}/changes/{cid}",
-            post(projects::decide_change),
-        )
-        .route("/projects/{id}/milestones", post(projects::add_milestone))
-        .route(
-            "/projects/{id}/milestones/{mid}",
-            post(projects::milestone_reached),
-        )
-        .route("/time", get(time::week))
-        .route("/time.csv", get(time::export))
-        .route("/time/entries", get(time::entries).post(time::log))
-        .route("/time/entries/{id}", post(time::update_entry))
-        .route("/time/entries/{id}/edit", get(time::edit_entry))
-        .route("/time/entries/{id}/delete", post(time::delete_entry))
-        .route("/time/entries/{id}/write-off", post(time::write_off))
-        .route("/time/entries/{id}/approve-free", post(time::approve_free))
-        .route("/time/timer/start", post(time::timer_start))
-        .route("/time/timer/stop", post(time::timer_stop))
-        .route("/time/grid", post(time::grid_save))
-        .route("/time/duplicate", post(time::duplicate))
-        .route("/time/approvals", get(time::approvals))
-        .route("/time/approvals/{user}/{week}/approve", post(time::approve))
-        .route("/time/approvals/{user}/{week}/reopen", post(time::reopen))
-        .route("/radar", get(radar::dashboard))
-        .route("/radar.csv", get(radar::dashboard_csv))
-        .route("/reports", get(reports::page))
-        .route("/reports.csv", get(reports::csv))
-        .route("/radar/utilisation.csv", get(radar::utilisation_csv))
-        .route("/radar/clients/{id}", get(radar::client))
-        .route("/radar/clients/{id}/months.csv", get(radar::client_csv))
-        .route("/notifications", get(radar::notifications))
-        .route("/notifications/read", post(radar::notifications_read))
-        .route("/settings/rates", get(radar::rates).post(radar::add_rate))
-        .route("/settings/costs", post(radar::add_cost))
-        .route("/settings/capacity", post(radar::set_capacity))
-        .route("/settings/leave", post(radar::set_leave))
+    crate::modules::MODULES
+        .iter()
+        .fold(Router::new(), |r, m| r.merge((m.pages)()))
 }
 
-/// Pages that take large uploads (time import), mounted with a larger body limit.
-pub fn import_routes() -> Router<AppState> {
-    Router::new().route(
-        "/time/import",
-        get(time::import_form).post(time::import_submit),
-    )
+/// Every module's pages that take large uploads, mounted with a larger body limit.
+pub fn upload_routes() -> Router<AppState> {
+    crate::modules::MODULES
+        .iter()
+        .fold(Router::new(), |r, m| r.merge((m.upload_pages)()))
 }
 
 /// One link of the navigation.
@@ -196,83 +71,20 @@ impl Base {
     pub fn new(page: &Page, title_key: &str, active: &str, path: &str) -> Base {
         let ctx = &page.ctx;
         let lang = ctx.language;
-        let mut nav = Vec::new();
-        let add = |href: &'static str, key: &str, action: Action, list: &mut Vec<NavItem>| {
-            if ctx.may(action) {
-                list.push(NavItem {
-                    href,
-                    label: t(lang, key),
-                    active: href == active,
+        let items = |which: Menu| -> Vec<NavItem> {
+            crate::modules::menu(which)
+                .into_iter()
+                .filter(|e| ctx.may(e.action))
+                .map(|e| NavItem {
+                    href: e.href,
+                    label: t(lang, e.key),
+                    active: e.href == active,
                     count: None,
-                });
-            }
+                })
+                .collect()
         };
-        // Modules not built yet are absent; each later module adds its entry here.
-        add(
-            "/dashboard",
-            "nav-dashboard",
-            Action::ViewDashboard,
-            &mut nav,
-        );
-        add("/radar", "nav-radar", Action::ViewRadar, &mut nav);
-        add("/time", "nav-time", Action::LogTime, &mut nav);
-        add("/time/entries", "nav-entries", Action::LogTime, &mut nav);
-        add("/reports", "nav-reports", Action::ViewRadar, &mut nav);
-        add("/projects", "nav-projects", Action::ReadProjects, &mut nav);
-        add("/clients", "nav-clients", Action::ReadClients, &mut nav);
-        add("/contacts", "nav-contacts", Action::ReadContacts, &mut nav);
-        add(
-            "/time/approvals",
-            "nav-approvals",
-            Action::ManageTime,
-            &mut nav,
-        );
-        add("/time/import", "nav-import", Action::ManageTime, &mut nav);
-        add(
-            "/notifications",
-            "nav-notifications",
-            Action::ViewDashboard,
-            &mut nav,
-        );
-        add("/audit", "nav-audit", Action::ReadAudit, &mut nav);
-        add("/portal", "nav-portal", Action::ViewPortal, &mut nav);
-        let mut settings_nav = Vec::new();
-        add(
-            "/settings/profile",
-            "nav-profile",
-            Action::ManageOwnAccount,
-            &mut settings_nav,
-        );
-        add(
-            "/settings/workspace",
-            "nav-workspace",
-            Action::ManageWorkspace,
-            &mut settings_nav,
-        );
-        add(
-            "/settings/users",
-            "nav-users",
-            Action::ReadUsers,
-            &mut settings_nav,
-        );
-        add(
-            "/settings/tokens",
-            "nav-tokens",
-            Action::ManageOwnAccount,
-            &mut settings_nav,
-        );
-        add(
-            "/settings/rates",
-            "nav-rates",
-            Action::WriteProjects,
-            &mut settings_nav,
-        );
-        add(
-            "/settings/jobs",
-            "nav-jobs",
-            Action::ReadJobs,
-            &mut settings_nav,
-        );
+        let mut nav = items(Menu::Main);
+        let settings_nav = items(Menu::Settings);
         let unread = page.frame.unread_alerts;
         if unread > 0
             && let Some(item) = nav.iter_mut().find(|i| i.href == "/notifications")

@@ -1,0 +1,38 @@
+//! The reader's alerts: the page, the API, and their sentences.
+pub mod api;
+pub mod pages;
+
+use crate::AppState;
+use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use axum::Router;
+use axum::routing::{get, post};
+use mesure_domain::Action;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub const MODULE: Module = Module {
+    name: "notifications",
+    pages,
+    upload_pages: no_pages,
+    api: api_routes,
+    upload_api: no_api,
+    nav: &[NavEntry {
+        href: "/notifications",
+        key: "nav-notifications",
+        action: Action::ViewDashboard,
+        menu: Menu::Main,
+        order: 110,
+    }],
+};
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/notifications", get(pages::notifications))
+        .route("/notifications/read", post(pages::notifications_read))
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::notifications))
+        .routes(routes!(api::mark_read))
+}

@@ -1,0 +1,51 @@
+//! The workspace's settings and its background jobs.
+pub mod api;
+pub mod pages;
+
+use crate::AppState;
+use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use axum::Router;
+use axum::routing::{get, post};
+use mesure_domain::Action;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub const MODULE: Module = Module {
+    name: "settings",
+    pages,
+    upload_pages: no_pages,
+    api: api_routes,
+    upload_api: no_api,
+    nav: &[
+        NavEntry {
+            href: "/settings/workspace",
+            key: "nav-workspace",
+            action: Action::ManageWorkspace,
+            menu: Menu::Settings,
+            order: 20,
+        },
+        NavEntry {
+            href: "/settings/jobs",
+            key: "nav-jobs",
+            action: Action::ReadJobs,
+            menu: Menu::Settings,
+            order: 60,
+        },
+    ],
+};
+
+fn pages() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/settings/workspace",
+            get(pages::workspace).post(pages::workspace_save),
+        )
+        .route("/settings/jobs", get(pages::jobs))
+        .route("/settings/jobs/{id}/retry", post(pages::job_retry))
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::get_workspace, api::update_workspace))
+        .routes(routes!(api::list_jobs))
+}
