@@ -183,3 +183,4 @@ audit-tls-none = none
 audit-source-manual = manual
 audit-source-timer = timer
 audit-source-import = import
+job-kind-audit_export = audit-log export

@@ -26,7 +26,6 @@ job-status-running = running
 job-status-done = done
 job-status-dead = dead
 job-kind-mail = e-mail
-job-kind-audit_export = audit-log export
 notice-workspace-saved = Settings saved.
 notice-job-retried = Job queued again.
 err-port = Invalid port (1 to 65535).

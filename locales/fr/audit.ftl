@@ -183,3 +183,4 @@ audit-tls-none = aucun
 audit-source-manual = saisie
 audit-source-timer = minuteur
 audit-source-import = import
+job-kind-audit_export = export du journal d'audit

@@ -26,7 +26,6 @@ job-status-running = en cours
 job-status-done = terminée
 job-status-dead = morte
 job-kind-mail = e-mail
-job-kind-audit_export = export du journal d'audit
 notice-workspace-saved = Réglages enregistrés.
 notice-job-retried = Tâche relancée.
 err-port = Port invalide (1 à 65535).

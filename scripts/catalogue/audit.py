@@ -195,4 +195,6 @@ M = {
 "audit-source-manual": ("saisie", "manual"),
 "audit-source-timer": ("minuteur", "timer"),
 "audit-source-import": ("import", "import"),
+# the audit export job, as the jobs page names it
+"job-kind-audit_export": ("export du journal d'audit", "audit-log export"),
 }

@@ -32,7 +32,6 @@ M = {
 "job-status-done": ("terminée", "done"),
 "job-status-dead": ("morte", "dead"),
 "job-kind-mail": ("e-mail", "e-mail"),
-"job-kind-audit_export": ("export du journal d'audit", "audit-log export"),
 # notices
 "notice-workspace-saved": ("Réglages enregistrés.", "Settings saved."),
 "notice-job-retried": ("Tâche relancée.", "Job queued again."),

@@ -3,7 +3,8 @@
 //! with exponential backoff until dead. A failure shows the workspace a generic message (a
 //! catalogue key); its cause goes to the server log.
 use crate::{App, Ctx, Result, ServiceError};
-use mesure_domain::{Action, JobId, WorkspaceId};
+use mesure_domain::SettingsAction;
+use mesure_domain::{JobId, WorkspaceId};
 use mesure_store::jobs::{self, JobRow};
 use mesure_store::{Conn, workspaces};
 use std::time::Duration;
@@ -69,7 +70,7 @@ pub const ERR_INTERNAL: &str = "job-error-internal";
 const PUBLIC_ERRORS: [&str; 3] = [ERR_MAIL, ERR_MAIL_ADDRESS, ERR_INTERNAL];
 
 impl Failure {
-    fn internal(detail: impl Into<String>) -> Failure {
+    pub fn internal(detail: impl Into<String>) -> Failure {
         Failure {
             key: ERR_INTERNAL,
             detail: detail.into(),
@@ -141,13 +142,40 @@ async fn execute(app: &App, job: &JobRow) -> std::result::Result<(), Failure> {
     let ws = WorkspaceId::from_uuid(job.workspace_id);
     let payload: serde_json::Value = serde_json::from_str(&job.payload)
         .map_err(|e| Failure::internal(format!("bad payload: {e}")))?;
-    match job.kind.as_str() {
-        "mail" => send_mail(app, ws, &payload).await,
-        "audit_export" => crate::audit::run_export(app, ws, &payload)
-            .await
-            .map_err(|e| Failure::internal(e.to_string())),
-        other => Err(Failure::internal(format!("unknown job kind {other}"))),
+    match kinds().find(|k| k.kind == job.kind) {
+        Some(k) => (k.run)(app, ws, &payload).await,
+        None => Err(Failure::internal(format!("unknown job kind {}", job.kind))),
     }
+}
+
+/// What a job of one kind does, given its workspace and payload.
+pub type JobRun = for<'a> fn(
+    &'a App,
+    WorkspaceId,
+    &'a serde_json::Value,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = std::result::Result<(), Failure>> + Send + 'a>,
+>;
+
+/// One kind of background job, declared by the module that enqueues it; its label in the jobs
+/// page is the catalogue key `job-kind-<kind>`.
+pub struct JobKind {
+    pub kind: &'static str,
+    pub run: JobRun,
+}
+
+/// The platform's own kinds: e-mail (every module's mail goes through it).
+pub const JOBS: &[JobKind] = &[JobKind {
+    kind: "mail",
+    run: |app, ws, payload| Box::pin(send_mail(app, ws, payload)),
+}];
+
+/// Every module's job kinds, gathered: a new module adds its `JOBS` here.
+pub const MODULE_JOBS: &[&[JobKind]] = &[JOBS, crate::audit::JOBS];
+
+/// Every job kind.
+pub fn kinds() -> impl Iterator<Item = &'static JobKind> {
+    MODULE_JOBS.iter().flat_map(|k| k.iter())
 }
 
 async fn send_mail(
@@ -311,7 +339,7 @@ pub struct JobView {
 }
 
 pub async fn list(app: &App, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobView>> {
-    ctx.require(Action::ReadJobs)?;
+    ctx.require(SettingsAction::ReadJobs)?;
     let mut conn = app.db.read().await?;
     let rows = jobs::list(&mut conn.conn(), ctx.workspace, status, 200).await?;
     Ok(rows
@@ -330,14 +358,14 @@ pub async fn list(app: &App, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobV
 }
 
 pub async fn counts(app: &App, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
-    ctx.require(Action::ReadJobs)?;
+    ctx.require(SettingsAction::ReadJobs)?;
     let mut conn = app.db.read().await?;
     Ok(jobs::counts(&mut conn.conn(), ctx.workspace).await?)
 }
 
 /// Puts a dead job back in the queue.
 pub async fn retry(app: &App, ctx: &Ctx, id: Uuid) -> Result<()> {
-    ctx.require(Action::ManageWorkspace)?;
+    ctx.require(SettingsAction::ManageWorkspace)?;
     let mut tx = app.db.begin().await?;
     jobs::retry(&mut tx.conn(), ctx.workspace, id, app.now())
         .await
@@ -379,5 +407,21 @@ mod tests {
         assert_eq!(backoff_us(2), 20_000_000);
         assert_eq!(backoff_us(4), 80_000_000);
         assert_eq!(backoff_us(30), 3_600_000_000);
+    }
+
+    #[test]
+    fn job_kinds_are_unique_and_labelled() {
+        let mut seen = std::collections::HashSet::new();
+        for k in kinds() {
+            assert!(seen.insert(k.kind), "job kind {} twice", k.kind);
+            for lang in [mesure_domain::Language::Fr, mesure_domain::Language::En] {
+                assert!(
+                    mesure_i18n::has(lang, &format!("job-kind-{}", k.kind)),
+                    "job-kind-{} has no label",
+                    k.kind
+                );
+            }
+        }
+        assert!(seen.contains("mail") && seen.contains("audit_export"));
     }
 }

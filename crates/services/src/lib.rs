@@ -147,14 +147,14 @@ pub struct Ctx {
 
 impl Ctx {
     /// Fails with `Forbidden` unless the permission table allows `action`.
-    pub fn require(&self, action: Action) -> Result<(), ServiceError> {
+    pub fn require(&self, action: impl Into<Action>) -> Result<(), ServiceError> {
         if self.principal.may(action) {
             Ok(())
         } else {
             Err(ServiceError::Forbidden)
         }
     }
-    pub fn may(&self, action: Action) -> bool {
+    pub fn may(&self, action: impl Into<Action>) -> bool {
         self.principal.may(action)
     }
 }

@@ -1,8 +1,9 @@
 //! Creating workspaces and editing their settings (name, currency, time zone, language, e-mail).
 use crate::audit::{Actor, record};
 use crate::{App, Ctx, MailPolicy, Result};
+use mesure_domain::SettingsAction;
 use mesure_domain::validate::{Checker, is_time_zone};
-use mesure_domain::{Action, Currency, Language, WorkspaceId};
+use mesure_domain::{Currency, Language, WorkspaceId};
 use mesure_mail::destination;
 use mesure_store::workspaces::{self, WorkspaceRow};
 use serde::{Deserialize, Serialize};
@@ -208,7 +209,7 @@ pub async fn get(app: &App, ctx: &Ctx) -> Result<WorkspaceRow> {
 }
 
 pub async fn update(app: &App, ctx: &Ctx, form: &SettingsForm) -> Result<WorkspaceRow> {
-    ctx.require(Action::ManageWorkspace)?;
+    ctx.require(SettingsAction::ManageWorkspace)?;
     let mut tx = app.db.begin().await?;
     let before = workspaces::get(&mut tx.conn(), ctx.workspace).await?;
     let mut after = before.clone();

@@ -23,6 +23,14 @@ pub struct NavEntry {
     pub order: u16,
 }
 
+/// The action an API operation needs, decided from its route before its body is read.
+pub struct ApiRule {
+    pub method: &'static str,
+    /// The route template, as registered (`/api/v1/clients/{id}`).
+    pub path: &'static str,
+    pub action: Action,
+}
+
 /// What one module brings to the web face.
 pub struct Module {
     pub name: &'static str,
@@ -34,6 +42,8 @@ pub struct Module {
     pub api: fn() -> OpenApiRouter<AppState>,
     /// Its API operations that take large uploads.
     pub upload_api: fn() -> OpenApiRouter<AppState>,
+    /// The action of each of its API operations (the API gate's table).
+    pub api_rules: &'static [ApiRule],
     pub nav: &'static [NavEntry],
 }
 

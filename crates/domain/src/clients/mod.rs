@@ -1,4 +1,5 @@
 //! Client organisations and their contacts: the validated inputs that create or edit them.
+pub mod permissions;
 use crate::validate::{Checker, Invalid, compact, is_siren, is_time_zone, is_vat_number};
 use crate::{ContactRole, Currency, Language};
 use serde::Deserialize;

@@ -1,4 +1,5 @@
 //! Staff roles, client-contact roles and the two UI languages.
+pub mod permissions;
 use serde::{Deserialize, Serialize};
 
 /// A staff user's role in a workspace.

@@ -2,4 +2,5 @@
 //! the project, deliverable and change-request forms.
 pub mod engagement;
 pub mod forms;
+pub mod permissions;
 pub mod retainer;

@@ -2,6 +2,7 @@
 //! imports (seconds round to the nearest minute, half up; zero-minute rows are skipped, not errors).
 pub mod forms;
 pub mod import;
+pub mod permissions;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! Recording and reading the audit log; the audit-log CSV export job.
 use crate::{App, Ctx, Result, ServiceError};
-use mesure_domain::{Action, AuditId, WorkspaceId};
+use mesure_domain::AuditAction;
+use mesure_domain::{AuditId, WorkspaceId};
 use mesure_store::audit::{AuditQuery, AuditRow};
 use mesure_store::{Conn, audit::exports};
 use serde::Serialize;
@@ -120,24 +121,23 @@ pub async fn names(
     ctx: &Ctx,
     ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, String>> {
-    ctx.require(Action::ReadAudit)?;
+    ctx.require(AuditAction::Read)?;
     let mut conn = app.db.read().await?;
     Ok(mesure_store::audit::names(&mut conn.conn(), ctx.workspace, ids).await?)
 }
 
 pub async fn list(app: &App, ctx: &Ctx, q: &AuditQuery) -> Result<(Vec<AuditRow>, bool)> {
-    ctx.require(Action::ReadAudit)?;
+    ctx.require(AuditAction::Read)?;
     let mut conn = app.db.read().await?;
     Ok(mesure_store::audit::list(&mut conn.conn(), ctx.workspace, q).await?)
 }
 
 /// Queues the audit-log CSV export; the job writes the file into `exports`.
 pub async fn request_export(app: &App, ctx: &Ctx, q: ExportFilter) -> Result<Uuid> {
-    ctx.require(Action::ExportAudit)?;
+    ctx.require(AuditAction::Export)?;
     let mut tx = app.db.begin().await?;
     let payload = serde_json::json!({ "user": ctx.user.uuid(), "entity_type": q.entity_type, "from": q.from, "to": q.to });
-    let id =
-        crate::jobs::enqueue(&mut tx.conn(), app, ctx.workspace, "audit_export", &payload).await?;
+    let id = crate::jobs::enqueue(&mut tx.conn(), app, ctx.workspace, EXPORT_JOB, &payload).await?;
     record::<(), _>(
         &mut tx.conn(),
         ctx.workspace,
@@ -162,6 +162,21 @@ pub struct ExportFilter {
     pub from: Option<i64>,
     pub to: Option<i64>,
 }
+
+/// The job that writes an audit export (CSV into `exports`).
+pub const EXPORT_JOB: &str = "audit_export";
+
+/// The audit module's background jobs.
+pub const JOBS: &[crate::jobs::JobKind] = &[crate::jobs::JobKind {
+    kind: EXPORT_JOB,
+    run: |app, ws, payload| {
+        Box::pin(async move {
+            run_export(app, ws, payload)
+                .await
+                .map_err(|e| crate::jobs::Failure::internal(e.to_string()))
+        })
+    },
+}];
 
 /// The job: writes every matching entry, oldest last, as CSV into an export row.
 pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value) -> Result<()> {
@@ -255,13 +270,13 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
 }
 
 pub async fn list_exports(app: &App, ctx: &Ctx) -> Result<Vec<exports::ExportRow>> {
-    ctx.require(Action::ExportAudit)?;
+    ctx.require(AuditAction::Export)?;
     let mut conn = app.db.read().await?;
     Ok(exports::list(&mut conn.conn(), ctx.workspace, 20).await?)
 }
 
 pub async fn get_export(app: &App, ctx: &Ctx, id: Uuid) -> Result<exports::ExportRow> {
-    ctx.require(Action::ExportAudit)?;
+    ctx.require(AuditAction::Export)?;
     let mut conn = app.db.read().await?;
     Ok(exports::get(&mut conn.conn(), ctx.workspace, id).await?)
 }

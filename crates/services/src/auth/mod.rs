@@ -1,8 +1,9 @@
 //! Logging in (with throttling), sessions, API tokens, and turning either into a `Ctx`.
 use crate::secrets::{random_token, sha256_hex, verify_password};
 use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::PeopleAction;
 use mesure_domain::{
-    Action, ClientId, ContactRole, Language, Principal, Role, TokenId, UserId, WorkspaceId,
+    ClientId, ContactRole, Language, Principal, Role, TokenId, UserId, WorkspaceId,
 };
 use mesure_store::auth::identity::{self, IdentityRow};
 use mesure_store::auth::sessions::SessionRow;
@@ -323,12 +324,12 @@ pub async fn create_token(
 }
 
 pub async fn create_own_token(app: &App, ctx: &Ctx, name: &str) -> Result<NewToken> {
-    ctx.require(Action::ManageOwnAccount)?;
+    ctx.require(PeopleAction::ManageOwnAccount)?;
     create_token(app, ctx.workspace, ctx.user.uuid(), name, &ctx.actor()).await
 }
 
 pub async fn list_own_tokens(app: &App, ctx: &Ctx) -> Result<Vec<TokenRow>> {
-    ctx.require(Action::ManageOwnAccount)?;
+    ctx.require(PeopleAction::ManageOwnAccount)?;
     let mut conn = app.db.read().await?;
     Ok(tokens::list_for_user(&mut conn.conn(), ctx.workspace, ctx.user.uuid()).await?)
 }

@@ -2,9 +2,10 @@
 use crate::audit::record;
 use crate::secrets::{hash_password, random_password};
 use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::ClientsAction;
 use mesure_domain::clients::{ContactForm, search_key};
 use mesure_domain::validate::Invalid;
-use mesure_domain::{Action, ClientId, ContactId, Language, UserId};
+use mesure_domain::{ClientId, ContactId, Language, UserId};
 use mesure_store::clients::contacts::{self, ContactRow, ListQuery};
 use mesure_store::people::users::{self, UserRow};
 use mesure_store::{auth::sessions, clients};
@@ -35,7 +36,7 @@ pub async fn create(
     client: ClientId,
     form: &ContactForm,
 ) -> Result<ContactRow> {
-    ctx.require(Action::WriteContacts)?;
+    ctx.require(ClientsAction::WriteContacts)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let owner = clients::get(&mut tx.conn(), ctx.workspace, client).await?;
@@ -86,7 +87,7 @@ pub async fn update(
     form: &ContactForm,
     version: Option<i32>,
 ) -> Result<ContactRow> {
-    ctx.require(Action::WriteContacts)?;
+    ctx.require(ClientsAction::WriteContacts)?;
     let mut tx = app.db.begin().await?;
     let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
     let mut after = before.clone();
@@ -164,7 +165,7 @@ pub async fn set_archived(
     id: ContactId,
     archived: bool,
 ) -> Result<ContactRow> {
-    ctx.require(Action::WriteContacts)?;
+    ctx.require(ClientsAction::WriteContacts)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
@@ -210,13 +211,13 @@ pub async fn set_archived(
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: ContactId) -> Result<ContactRow> {
-    ctx.require(Action::ReadContacts)?;
+    ctx.require(ClientsAction::ReadContacts)?;
     let mut conn = app.db.read().await?;
     Ok(contacts::get(&mut conn.conn(), ctx.workspace, id).await?)
 }
 
 pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow>, bool, i64)> {
-    ctx.require(Action::ReadContacts)?;
+    ctx.require(ClientsAction::ReadContacts)?;
     let mut conn = app.db.read().await?;
     let mut c = conn.conn();
     if let Some(client) = q.client {
@@ -227,7 +228,7 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow
 }
 
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
-    ctx.require(Action::ReadContacts)?;
+    ctx.require(ClientsAction::ReadContacts)?;
     let err = |e: csv::Error| ServiceError::Internal(e.to_string());
     let mut out = crate::csv_out::writer_for(ctx.language);
     out.header(&[
@@ -292,7 +293,7 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
 
 /// The contact's portal login, if any.
 pub async fn portal_login(app: &App, ctx: &Ctx, id: ContactId) -> Result<Option<UserRow>> {
-    ctx.require(Action::ReadContacts)?;
+    ctx.require(ClientsAction::ReadContacts)?;
     let mut conn = app.db.read().await?;
     Ok(users::find_for_contact(&mut conn.conn(), ctx.workspace, id.uuid()).await?)
 }
@@ -300,7 +301,7 @@ pub async fn portal_login(app: &App, ctx: &Ctx, id: ContactId) -> Result<Option<
 /// Gives a contact a portal login (or a new password for an existing one); returns the password
 /// to hand over once, and queues the welcome e-mail.
 pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRow, String)> {
-    ctx.require(Action::ManagePortalAccess)?;
+    ctx.require(ClientsAction::ManagePortalAccess)?;
     let password = random_password()?;
     let hash = hash_password(password.clone()).await?;
     let now = app.now();
@@ -375,7 +376,7 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
 
 /// Ends a contact's portal access.
 pub async fn revoke_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<()> {
-    ctx.require(Action::ManagePortalAccess)?;
+    ctx.require(ClientsAction::ManagePortalAccess)?;
     let mut tx = app.db.begin().await?;
     let login = users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid())
         .await?

@@ -1,9 +1,10 @@
 //! Client organisations: create, edit, archive, delete when unreferenced, list, export.
+use mesure_domain::{ClientsAction, PortalAction};
 pub mod contacts;
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::clients::{ClientForm, Defaults, search_key};
-use mesure_domain::{Action, ClientId, Currency, Language};
+use mesure_domain::{ClientId, Currency, Language};
 use mesure_store::ArchiveFilter;
 use mesure_store::clients::contacts as contact_rows;
 use mesure_store::clients::{self, ClientRow, ListQuery};
@@ -45,7 +46,7 @@ fn fill(row: &mut ClientRow, form: &ClientForm, d: &(Currency, Language, String)
 }
 
 pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientRow> {
-    ctx.require(Action::WriteClients)?;
+    ctx.require(ClientsAction::Write)?;
     let d = defaults(ctx);
     let now = app.now();
     let mut row = ClientRow {
@@ -95,7 +96,7 @@ pub async fn update(
     form: &ClientForm,
     version: Option<i32>,
 ) -> Result<ClientRow> {
-    ctx.require(Action::WriteClients)?;
+    ctx.require(ClientsAction::Write)?;
     let d = defaults(ctx);
     let mut tx = app.db.begin().await?;
     let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
@@ -122,7 +123,7 @@ pub async fn update(
 
 /// Archives (`true`) or restores (`false`) a client.
 pub async fn set_archived(app: &App, ctx: &Ctx, id: ClientId, archived: bool) -> Result<ClientRow> {
-    ctx.require(Action::WriteClients)?;
+    ctx.require(ClientsAction::Write)?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
@@ -154,7 +155,7 @@ pub async fn set_archived(app: &App, ctx: &Ctx, id: ClientId, archived: bool) ->
 
 /// Deletes a client that nothing references; otherwise it must be archived.
 pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
-    ctx.require(Action::WriteClients)?;
+    ctx.require(ClientsAction::Write)?;
     let mut tx = app.db.begin().await?;
     let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
     let q = contact_rows::ListQuery {
@@ -199,7 +200,7 @@ pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
 /// A client's full record (the agency's: notes, segment, identifiers): staff only. Portal
 /// contacts see their organisation through [`own_organisation`].
 pub async fn get(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRow> {
-    ctx.require(Action::ReadClients)?;
+    ctx.require(ClientsAction::Read)?;
     let mut conn = app.db.read().await?;
     Ok(clients::get(&mut conn.conn(), ctx.workspace, id).await?)
 }
@@ -216,7 +217,7 @@ pub struct PortalOrganisation {
 
 /// The caller's own organisation, for the portal.
 pub async fn own_organisation(app: &App, ctx: &Ctx) -> Result<PortalOrganisation> {
-    ctx.require(Action::ViewPortal)?;
+    ctx.require(PortalAction::View)?;
     let id = ctx.client.ok_or(ServiceError::NotFound)?;
     let mut conn = app.db.read().await?;
     let c = clients::get(&mut conn.conn(), ctx.workspace, id).await?;
@@ -230,7 +231,7 @@ pub async fn own_organisation(app: &App, ctx: &Ctx) -> Result<PortalOrganisation
 
 /// A page of clients, whether more follow, and the total matching.
 pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ClientRow>, bool, i64)> {
-    ctx.require(Action::ReadClients)?;
+    ctx.require(ClientsAction::Read)?;
     let mut conn = app.db.read().await?;
     let mut c = conn.conn();
     let (rows, more, total) = clients::list_counted(&mut c, ctx.workspace, q).await?;
@@ -239,20 +240,20 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ClientRow>
 
 /// Every client's id and name (filters and pickers).
 pub async fn names(app: &App, ctx: &Ctx) -> Result<Vec<(uuid::Uuid, String)>> {
-    ctx.require(Action::ReadClients)?;
+    ctx.require(ClientsAction::Read)?;
     let mut conn = app.db.read().await?;
     Ok(clients::names(&mut conn.conn(), ctx.workspace).await?)
 }
 
 pub async fn segments(app: &App, ctx: &Ctx) -> Result<Vec<String>> {
-    ctx.require(Action::ReadClients)?;
+    ctx.require(ClientsAction::Read)?;
     let mut conn = app.db.read().await?;
     Ok(clients::segments(&mut conn.conn(), ctx.workspace).await?)
 }
 
 /// Every client matching the filters as CSV (read in pages of 1,000).
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
-    ctx.require(Action::ReadClients)?;
+    ctx.require(ClientsAction::Read)?;
     let mut out = crate::csv_out::writer_for(ctx.language);
     let err = |e: csv::Error| ServiceError::Internal(e.to_string());
     out.header(&[

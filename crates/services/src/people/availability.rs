@@ -1,14 +1,15 @@
 //! Each person's weekly capacity and leave, set by a manager: the available time of utilisation.
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::TimeAction;
 use mesure_domain::forms::parse_day;
 use mesure_domain::time::{MAX_DAY_MINUTES, Minutes};
-use mesure_domain::{Action, Invalid, UserId};
+use mesure_domain::{Invalid, UserId};
 use mesure_store::people::users;
 
 /// The caller's weekly capacity in minutes (set by a manager, else the default 35 hours).
 pub async fn weekly_capacity(app: &App, ctx: &Ctx) -> Result<i64> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut c = app.db.read().await?;
     Ok(
         mesure_store::people::availability::capacity(&mut c.conn(), ctx.workspace, ctx.user.uuid())
@@ -19,7 +20,7 @@ pub async fn weekly_capacity(app: &App, ctx: &Ctx) -> Result<i64> {
 
 /// Sets a person's weekly capacity in minutes.
 pub async fn set_capacity(app: &App, ctx: &Ctx, user: UserId, hours: &str) -> Result<()> {
-    ctx.require(Action::ManageTime)?;
+    ctx.require(TimeAction::Manage)?;
     let minutes = Minutes::from_decimal_hours(hours)
         .map(Minutes::get)
         .filter(|m| (0..=7 * MAX_DAY_MINUTES).contains(m))
@@ -52,7 +53,7 @@ pub async fn set_capacity(app: &App, ctx: &Ctx, user: UserId, hours: &str) -> Re
 
 /// Records (or clears, with 0) leave for a person on a day.
 pub async fn set_leave(app: &App, ctx: &Ctx, user: UserId, day: &str, hours: &str) -> Result<()> {
-    ctx.require(Action::ManageTime)?;
+    ctx.require(TimeAction::Manage)?;
     let mut c = mesure_domain::validate::Checker::new();
     let d = parse_day(day);
     if d.is_none() {

@@ -2,12 +2,13 @@
 use crate::audit::record;
 use crate::projects::{RateForm, check_person, parse_rate};
 use crate::{App, Ctx, Result};
-use mesure_domain::{Action, RateId};
+use mesure_domain::ProjectsAction;
+use mesure_domain::RateId;
 use mesure_store::people::costs::{self, CostRow};
 
 /// Adds an internal cost rate for a person, valid from a date (to an optional date).
 pub async fn add_cost(app: &App, ctx: &Ctx, form: &RateForm) -> Result<CostRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let (user, _, cost, from, to) = parse_rate(ctx, form)?;
     let mut tx = app.db.begin().await?;
     check_person(&mut tx.conn(), ctx, user).await?;

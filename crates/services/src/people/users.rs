@@ -3,8 +3,9 @@
 use crate::audit::{Actor, record};
 use crate::secrets::{hash_password, random_password, verify_password};
 use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::PeopleAction;
 use mesure_domain::validate::Checker;
-use mesure_domain::{Action, Language, Role, UserId, WorkspaceId};
+use mesure_domain::{Language, Role, UserId, WorkspaceId};
 use mesure_i18n::{Arg, t, t_args};
 use mesure_store::people::users::{self, UserRow};
 use mesure_store::{Conn, auth::sessions, workspaces};
@@ -325,12 +326,12 @@ pub fn html_escape(s: &str) -> String {
 
 /// Adds a user from the web UI or API (owners only).
 pub async fn add_by(app: &App, ctx: &Ctx, input: &NewUser) -> Result<Added> {
-    ctx.require(Action::ManageUsers)?;
+    ctx.require(PeopleAction::ManageUsers)?;
     add(app, ctx.workspace, input, &ctx.actor()).await
 }
 
 pub async fn list_staff(app: &App, ctx: &Ctx) -> Result<Vec<UserRow>> {
-    ctx.require(Action::ReadUsers)?;
+    ctx.require(PeopleAction::ReadUsers)?;
     let mut conn = app.db.read().await?;
     Ok(users::list_staff(&mut conn.conn(), ctx.workspace).await?)
 }
@@ -347,7 +348,7 @@ pub async fn update_profile(
     name: &str,
     language: Option<&str>,
 ) -> Result<UserRow> {
-    ctx.require(Action::ManageOwnAccount)?;
+    ctx.require(PeopleAction::ManageOwnAccount)?;
     let mut c = Checker::new();
     let name = c.required("name", name, 120);
     let lang = match language.map(str::trim).filter(|l| !l.is_empty()) {
@@ -399,7 +400,7 @@ pub async fn change_password(
     new: &str,
     confirm: &str,
 ) -> Result<()> {
-    ctx.require(Action::ManageOwnAccount)?;
+    ctx.require(PeopleAction::ManageOwnAccount)?;
     let me = me(app, ctx).await?;
     let mut c = Checker::new();
     let ok = match me.password_hash.clone() {
@@ -452,7 +453,7 @@ pub async fn update_staff(
     role: Option<&str>,
     active: Option<bool>,
 ) -> Result<UserRow> {
-    ctx.require(Action::ManageUsers)?;
+    ctx.require(PeopleAction::ManageUsers)?;
     let role = match role {
         None => None,
         Some(r) => Some(Role::parse(r).ok_or_else(|| {

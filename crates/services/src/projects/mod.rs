@@ -2,12 +2,13 @@
 //! rate cards and cost rates. Every change that moves revenue recomputes the project's figures.
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::ProjectsAction;
 use mesure_domain::forms::{amount_field, parse_day, rate_field};
 use mesure_domain::projects::engagement::{ChangeStatus, DeliverableStatus, day_key};
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm, ProjectInput};
 use mesure_domain::{
-    Action, ChangeRequestId, ClientId, Currency, DeliverableId, Invalid, MilestoneId, ProjectId,
-    RateId, UserId,
+    ChangeRequestId, ClientId, Currency, DeliverableId, Invalid, MilestoneId, ProjectId, RateId,
+    UserId,
 };
 use mesure_store::people::costs::{self, CostRow};
 use mesure_store::projects::{self, ChangeRow, DeliverableRow, MilestoneRow, ProjectRow, RateRow};
@@ -68,7 +69,7 @@ fn name_conflict(e: ServiceError) -> ServiceError {
 }
 
 pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let input = form.parse(ctx.workspace_currency)?;
     let now = app.now();
     let mut row = ProjectRow {
@@ -130,7 +131,7 @@ pub async fn update(
     form: &ProjectForm,
     version: Option<i32>,
 ) -> Result<ProjectRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let input = form.parse(ctx.workspace_currency)?;
     let mut tx = app.db.begin().await?;
     let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
@@ -168,7 +169,7 @@ pub async fn set_archived(
     id: ProjectId,
     archived: bool,
 ) -> Result<ProjectRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let mut tx = app.db.begin().await?;
     let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
     let mut after = before.clone();
@@ -193,7 +194,7 @@ pub async fn set_archived(
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRow> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     Ok(projects::get(&mut c.conn(), ctx.workspace, id).await?)
 }
@@ -207,7 +208,7 @@ pub async fn page(
     after: Option<&(String, uuid::Uuid)>,
     limit: i64,
 ) -> Result<(Vec<ProjectRow>, i64)> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     Ok(projects::page(
         &mut c.conn(),
@@ -226,7 +227,7 @@ pub async fn list(
     client: Option<ClientId>,
     archived: bool,
 ) -> Result<Vec<ProjectRow>> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     Ok(projects::list(
         &mut c.conn(),
@@ -242,7 +243,7 @@ pub fn currency_of(p: &ProjectRow) -> Currency {
 }
 
 pub async fn deliverables(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<DeliverableRow>> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
     Ok(projects::deliverables(&mut c.conn(), ctx.workspace, project.uuid()).await?)
@@ -276,7 +277,7 @@ pub async fn add_deliverable(
     project: ProjectId,
     form: &DeliverableForm,
 ) -> Result<DeliverableRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let input = form.parse()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
@@ -322,7 +323,7 @@ pub async fn update_deliverable(
     id: DeliverableId,
     form: &DeliverableForm,
 ) -> Result<DeliverableRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let input = form.parse()?;
     let mut tx = app.db.begin().await?;
     let before = projects::deliverable(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
@@ -381,7 +382,7 @@ pub async fn add_milestone(
     project: ProjectId,
     form: &MilestoneForm,
 ) -> Result<MilestoneRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let mut tx = app.db.begin().await?;
     let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
     let mut c = mesure_domain::validate::Checker::new();
@@ -427,7 +428,7 @@ pub async fn set_milestone_reached(
     id: MilestoneId,
     reached: bool,
 ) -> Result<()> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let mut tx = app.db.begin().await?;
     let list = projects::milestones(&mut tx.conn(), ctx.workspace, project.uuid()).await?;
     let before = list
@@ -462,7 +463,7 @@ pub async fn set_milestone_reached_by_id(
     id: MilestoneId,
     reached: bool,
 ) -> Result<()> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let project = {
         let mut c = app.db.read().await?;
         let r: (Uuid,) = mesure_store::fetch_one(
@@ -480,14 +481,14 @@ pub async fn set_milestone_reached_by_id(
 }
 
 pub async fn milestones(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<MilestoneRow>> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
     Ok(projects::milestones(&mut c.conn(), ctx.workspace, project.uuid()).await?)
 }
 
 pub async fn changes(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<ChangeRow>> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
     Ok(projects::changes(&mut c.conn(), ctx.workspace, project.uuid()).await?)
@@ -499,7 +500,7 @@ pub async fn add_change(
     project: ProjectId,
     form: &ChangeForm,
 ) -> Result<ChangeRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let mut tx = app.db.begin().await?;
     let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
     let input = form.parse(currency_of(&p))?;
@@ -545,7 +546,7 @@ pub async fn decide_change(
     id: ChangeRequestId,
     to: ChangeStatus,
 ) -> Result<ChangeRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let mut tx = app.db.begin().await?;
     let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
     let from = ChangeStatus::parse(&before.status).unwrap_or(ChangeStatus::Draft);
@@ -677,7 +678,7 @@ pub(crate) async fn check_person(c: &mut Conn<'_>, ctx: &Ctx, user: Uuid) -> Res
 /// Adds a billing rate for a person (workspace-wide or on one project) from a date; entries from
 /// that date on are repriced.
 pub async fn add_rate(app: &App, ctx: &Ctx, form: &RateForm) -> Result<RateRow> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     // A billing rate runs until the next one begins (the rate at a day is the latest started
     // by then); an end date would be silently meaningless, so it is refused.
     if form
@@ -723,7 +724,7 @@ pub async fn add_rate(app: &App, ctx: &Ctx, form: &RateForm) -> Result<RateRow> 
 }
 
 pub async fn rates(app: &App, ctx: &Ctx) -> Result<(Vec<RateRow>, Vec<CostRow>)> {
-    ctx.require(Action::WriteProjects)?;
+    ctx.require(ProjectsAction::Write)?;
     let mut c = app.db.read().await?;
     Ok((
         projects::all_rates(&mut c.conn(), ctx.workspace).await?,

@@ -9,7 +9,8 @@ use mesure_domain::projects::engagement::{
 use mesure_domain::projects::retainer::{MonthBalance, MonthUse};
 use mesure_domain::radar::{self as kpi, Trend};
 use mesure_domain::time::Minutes;
-use mesure_domain::{Action, ClientId, Language, NotificationId, ProjectId, UserId, WorkspaceId};
+use mesure_domain::{ClientId, Language, NotificationId, ProjectId, UserId, WorkspaceId};
+use mesure_domain::{ProjectsAction, RadarAction, TimeAction};
 use mesure_i18n::Arg;
 use mesure_store::notifications::alerts::{self, NotificationRow};
 use mesure_store::projects::{self, ChangeRow, DeliverableRow, ProjectRow};
@@ -692,7 +693,7 @@ pub struct ProjectRadar {
 }
 
 pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;
@@ -854,7 +855,7 @@ impl From<Trend> for TrendOut {
 }
 
 pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
-    ctx.require(Action::ViewRadar)?;
+    ctx.require(RadarAction::View)?;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;
@@ -915,7 +916,7 @@ pub async fn client_hub(
     from: i32,
     to: i32,
 ) -> Result<Vec<HubProject>> {
-    ctx.require(Action::ReadProjects)?;
+    ctx.require(ProjectsAction::Read)?;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;
@@ -978,7 +979,7 @@ async fn budget_status(
 
 /// The budget status of the projects a person logged time on in the last four weeks.
 pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;
@@ -1052,7 +1053,7 @@ pub async fn dashboard_between(
     to: i32,
     limit: usize,
 ) -> Result<Dashboard> {
-    ctx.require(Action::ViewRadar)?;
+    ctx.require(RadarAction::View)?;
     if to <= from || engagement::year_month(from) > engagement::year_month(to) {
         return Err(mesure_domain::Invalid::one("to", "err-end-before-start").into());
     }
@@ -1150,7 +1151,7 @@ pub async fn utilisation(
     from_month: i32,
     to_month: i32,
 ) -> Result<Vec<Utilisation>> {
-    ctx.require(Action::ViewRadar)?;
+    ctx.require(RadarAction::View)?;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let ws = ctx.workspace;

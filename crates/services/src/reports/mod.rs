@@ -3,7 +3,7 @@
 use crate::{App, Ctx, Result};
 use jiff::ToSpan;
 use jiff::civil::Date;
-use mesure_domain::Action;
+use mesure_domain::RadarAction;
 use mesure_domain::projects::engagement::{day_from_key, day_key, week_start};
 pub use mesure_store::reports::GroupBy;
 use mesure_store::reports::{self as store, ReportRow};
@@ -124,7 +124,7 @@ pub async fn report(
     group: GroupBy,
     split: Split,
 ) -> Result<Report> {
-    ctx.require(Action::ViewRadar)?;
+    ctx.require(RadarAction::View)?;
     let mut c = app.db.read().await?;
     let rows = store::by_day(
         &mut c.conn(),

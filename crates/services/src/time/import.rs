@@ -22,6 +22,7 @@
 //! Names (people, clients, projects) match after Unicode NFC and case folding.
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
+use mesure_domain::TimeAction;
 use mesure_domain::WorkspaceId;
 use mesure_domain::clients::search_key;
 use mesure_domain::projects::engagement::{
@@ -31,7 +32,7 @@ use mesure_domain::text::{excerpt, name_key, nfc};
 use mesure_domain::time::import::{EXCERPT_CHARS, FileError, Format, Item, Reader, Reason, Row};
 use mesure_domain::time::{DateWindow, MAX_DAY_MINUTES, Rounding};
 use mesure_domain::validate::is_email;
-use mesure_domain::{Action, ClientId, EntryId, ImportId, Language, ProjectId, UserId};
+use mesure_domain::{ClientId, EntryId, ImportId, Language, ProjectId, UserId};
 use mesure_store::clients::ClientRow;
 use mesure_store::people::costs::{self, CostRow};
 use mesure_store::people::users::UserRow;
@@ -1174,7 +1175,7 @@ pub async fn import<R: std::io::Read + Send>(
     input: R,
     opts: &Options,
 ) -> Result<Report> {
-    ctx.require(Action::ManageTime)?;
+    ctx.require(TimeAction::Manage)?;
     let lang = ctx.language;
     let today = crate::time::today_date(app, ctx);
     let window = DateWindow::on(today);

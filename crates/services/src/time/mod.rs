@@ -1,6 +1,7 @@
 //! Time: log, change and delete entries (with every rule checked before anything is written),
 //! the running timer, week approval and locking, free-work approval, write-offs, capacity.
 //! Every write updates the running aggregates and the project's earned figures in its transaction.
+use mesure_domain::{DashboardAction, RadarAction, TimeAction};
 pub mod import;
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
@@ -11,7 +12,7 @@ use mesure_domain::projects::engagement::{
 };
 use mesure_domain::time::forms::{EntryForm, EntryInput};
 use mesure_domain::time::{MAX_DAY_MINUTES, Minutes, Rounding};
-use mesure_domain::{Action, EntryId, Invalid, ProjectId, UserId};
+use mesure_domain::{EntryId, Invalid, ProjectId, UserId};
 use mesure_store::people::costs::{self, CostRow};
 use mesure_store::projects::{self, ProjectRow, RateRow};
 use mesure_store::time::{self as store, EntryCursor, EntryQuery, EntryRow, TimerRow};
@@ -140,7 +141,7 @@ async fn prepare(
 ) -> Result<EntryRow> {
     let user = input.user_id.unwrap_or(ctx.user.uuid());
     if user != ctx.user.uuid() {
-        ctx.require(Action::ManageTime)?;
+        ctx.require(TimeAction::Manage)?;
         match users::get_staff(c, ctx.workspace, UserId::from_uuid(user)).await {
             Ok(u) if u.kind == "staff" && u.active => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
@@ -204,7 +205,7 @@ async fn prepare(
         free_reason: input.free_reason.map(|r| r.as_str().to_string()),
         free_note: input.free_note.clone(),
         // A manager's free work is approved as it is logged; anyone else's waits for one.
-        free_approved_by: (free && ctx.may(Action::ManageTime)).then(|| ctx.user.uuid()),
+        free_approved_by: (free && ctx.may(TimeAction::Manage)).then(|| ctx.user.uuid()),
         write_off_reason: previous.and_then(|e| e.write_off_reason.clone()),
         write_off_note: previous.and_then(|e| e.write_off_note.clone()),
         write_off_by: previous.and_then(|e| e.write_off_by),
@@ -223,7 +224,7 @@ async fn prepare(
 
 /// Logs one entry.
 pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let input = form.parse(today_date(app, ctx))?;
     // Everything that does not race is read before the write lock; the week's lock and the day's
     // total are checked again inside the transaction.
@@ -297,7 +298,7 @@ async fn recheck(
 /// Refuses changes to invoiced entries, locked weeks and (for staff) other people's entries,
 /// which do not exist for them: 404 as on reading, so no answer tells that an id exists.
 fn check_editable(ctx: &Ctx, e: &EntryRow) -> Result<()> {
-    if e.user_id != ctx.user.uuid() && !ctx.may(Action::ManageTime) {
+    if e.user_id != ctx.user.uuid() && !ctx.may(TimeAction::Manage) {
         return Err(ServiceError::NotFound);
     }
     if e.invoiced_at.is_some() {
@@ -316,7 +317,7 @@ pub async fn update(
     form: &EntryForm,
     version: Option<i32>,
 ) -> Result<EntryRow> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let input = form.parse(today_date(app, ctx))?;
     let mut tx = app.db.begin().await?;
     let after = update_in(&mut tx.conn(), app, ctx, id, input, version).await?;
@@ -374,7 +375,7 @@ async fn update_in(
 }
 
 pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut tx = app.db.begin().await?;
     delete_in(&mut tx.conn(), app, ctx, id).await?;
     tx.commit().await?;
@@ -435,10 +436,10 @@ pub async fn save_week(
     monday: jiff::civil::Date,
     cells: &[WeekCell],
 ) -> Result<WeekSaved> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let user = user.unwrap_or(ctx.user.uuid());
     if user != ctx.user.uuid() {
-        ctx.require(Action::ManageTime)?;
+        ctx.require(TimeAction::Manage)?;
         let mut c = app.db.read().await?;
         match users::get_staff(&mut c.conn(), ctx.workspace, UserId::from_uuid(user)).await {
             Ok(u) if u.kind == "staff" => {}
@@ -583,10 +584,10 @@ pub async fn save_week(
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut c = app.db.read().await?;
     let e = store::get(&mut c.conn(), ctx.workspace, id.uuid()).await?;
-    if e.user_id != ctx.user.uuid() && !ctx.may(Action::ManageTime) {
+    if e.user_id != ctx.user.uuid() && !ctx.may(TimeAction::Manage) {
         return Err(ServiceError::NotFound);
     }
     Ok(e)
@@ -594,8 +595,8 @@ pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
 
 /// Entries matching a query; staff see only their own.
 pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRow>> {
-    ctx.require(Action::LogTime)?;
-    if !ctx.may(Action::ManageTime) {
+    ctx.require(TimeAction::Log)?;
+    if !ctx.may(TimeAction::Manage) {
         q.user = Some(ctx.user.uuid());
     }
     let mut c = app.db.read().await?;
@@ -604,8 +605,8 @@ pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRo
 
 /// A page of entries, how many match the filters and their minutes; staff see only their own.
 pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryRow>, i64, i64)> {
-    ctx.require(Action::LogTime)?;
-    if !ctx.may(Action::ManageTime) {
+    ctx.require(TimeAction::Log)?;
+    if !ctx.may(TimeAction::Manage) {
         q.user = Some(ctx.user.uuid());
     }
     let mut c = app.db.read().await?;
@@ -668,7 +669,7 @@ pub struct ReasonForm {
 /// Writes off a logged billable entry: it stays recorded at its value, billed at zero, with the
 /// reason and the manager who decided.
 pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> Result<EntryRow> {
-    ctx.require(Action::ManageTime)?;
+    ctx.require(TimeAction::Manage)?;
     let mut c = mesure_domain::validate::Checker::new();
     let reason = FreeReason::parse(&form.reason);
     if reason.is_none() {
@@ -712,7 +713,7 @@ pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> 
 
 /// A manager approves free work logged by someone else.
 pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
-    ctx.require(Action::ManageTime)?;
+    ctx.require(TimeAction::Manage)?;
     let mut tx = app.db.begin().await?;
     let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
     if before.scope != "free" {
@@ -761,7 +762,7 @@ pub async fn set_week_approved(
     week: &str,
     approved: bool,
 ) -> Result<u64> {
-    ctx.require(Action::ManageTime)?;
+    ctx.require(TimeAction::Manage)?;
     let (from, to) = parse_day(week)
         .and_then(week_bounds)
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
@@ -813,7 +814,7 @@ pub async fn week_approval(
     user: Uuid,
     week_start: i32,
 ) -> Result<Option<store::ApprovalRow>> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut c = app.db.read().await?;
     Ok(store::approval(&mut c.conn(), ctx.workspace, user, week_start).await?)
 }
@@ -832,7 +833,7 @@ pub struct Duplicated {
 
 /// Copies the caller's previous week into `week`, never onto a day after today.
 pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Duplicated> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let (from, _) = parse_day(week)
         .and_then(week_bounds)
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
@@ -920,7 +921,7 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Dup
 
 /// The caller's running timer, if any.
 pub async fn timer(app: &App, ctx: &Ctx) -> Result<Option<TimerRow>> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut c = app.db.read().await?;
     Ok(store::timer(&mut c.conn(), ctx.workspace, ctx.user.uuid()).await?)
 }
@@ -945,8 +946,8 @@ pub struct FrameStatus {
 }
 
 pub async fn frame_status(app: &App, ctx: &Ctx) -> Result<FrameStatus> {
-    let timers = ctx.may(Action::LogTime);
-    let alerts = ctx.may(Action::ViewDashboard);
+    let timers = ctx.may(TimeAction::Log);
+    let alerts = ctx.may(DashboardAction::View);
     if !ctx.principal.is_staff() || !(timers || alerts) {
         return Ok(FrameStatus::default());
     }
@@ -983,7 +984,7 @@ pub async fn start_timer(
     ctx: &Ctx,
     form: &TimerForm,
 ) -> Result<(TimerRow, Option<EntryRow>)> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut c = mesure_domain::validate::Checker::new();
     let project = Uuid::parse_str(form.project_id.trim()).ok();
     if project.is_none() {
@@ -1037,7 +1038,7 @@ pub async fn start_timer(
 /// Stops the caller's timer: the elapsed time (seconds rounded to the minute, half up) becomes an
 /// entry dated on the start day; under a minute nothing is logged.
 pub async fn stop_timer(app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
-    ctx.require(Action::LogTime)?;
+    ctx.require(TimeAction::Log)?;
     let mut tx = app.db.begin().await?;
     let e = stop_in(&mut tx.conn(), app, ctx).await?;
     tx.commit().await?;
@@ -1096,8 +1097,8 @@ async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryR
 /// Every entry matching the query as CSV in the reader's dialect (read in pages of 5,000: an
 /// export never stops at a cap). Mesure's importer reads it back (generic format).
 pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
-    ctx.require(Action::LogTime)?;
-    if !ctx.may(Action::ManageTime) {
+    ctx.require(TimeAction::Log)?;
+    if !ctx.may(TimeAction::Manage) {
         q.user = Some(ctx.user.uuid());
     }
     q.limit = 5000;
@@ -1136,7 +1137,7 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
     .into_iter()
     .collect();
     // Money (the value at the billing rate) only for those who may see it.
-    let money = ctx.may(Action::ViewRadar);
+    let money = ctx.may(RadarAction::View);
     let mut w = crate::csv_out::writer_for(ctx.language);
     let mut columns = vec![
         "date",

@@ -1,6 +1,10 @@
 //! Tenant and role matrix: for every route of the OpenAPI document, each role, a client contact,
 //! a user of another workspace and an anonymous caller get exactly what the permission table says.
-use mesure_domain::{Action, ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
+use mesure_domain::{
+    Action, AuditAction, ClientsAction, DashboardAction, PeopleAction, ProjectsAction, RadarAction,
+    SettingsAction, TimeAction,
+};
+use mesure_domain::{ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
 use mesure_services::audit::Actor;
 use mesure_testkit::{PASSWORD, TestApp, backends, spawn_app};
 use serde_json::{Value, json};
@@ -45,71 +49,114 @@ enum Other {
 
 /// What a route needs: the action, what another workspace gets, the success status.
 fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
-    use Action::*;
     use Other::*;
     let r = match (method, path) {
         ("get", "/api/v1/openapi.json") => (None, Same, 200),
-        ("get", "/api/v1/me") => (Some(ManageOwnAccount), Same, 200),
-        ("get", "/api/v1/workspace") => (Some(ViewDashboard), Same, 200),
-        ("put", "/api/v1/workspace") => (Some(ManageWorkspace), Same, 200),
-        ("get", "/api/v1/users") => (Some(ReadUsers), Same, 200),
-        ("put", "/api/v1/users/{id}") => (Some(ManageUsers), NotFound, 200),
-        ("get", "/api/v1/audit") => (Some(ReadAudit), Same, 200),
-        ("get", "/api/v1/jobs") => (Some(ReadJobs), Same, 200),
-        ("get", "/api/v1/clients") => (Some(ReadClients), Same, 200),
-        ("post", "/api/v1/clients") => (Some(WriteClients), Same, 201),
-        ("get", "/api/v1/clients/{id}") => (Some(ReadClients), NotFound, 200),
-        ("put", "/api/v1/clients/{id}") => (Some(WriteClients), NotFound, 200),
-        ("delete", "/api/v1/clients/{id}") => (Some(WriteClients), NotFound, 204),
-        ("post", "/api/v1/clients/{id}/archive") => (Some(WriteClients), NotFound, 200),
-        ("post", "/api/v1/clients/{id}/unarchive") => (Some(WriteClients), NotFound, 200),
-        ("get", "/api/v1/clients/{id}/contacts") => (Some(ReadContacts), NotFound, 200),
-        ("post", "/api/v1/clients/{id}/contacts") => (Some(WriteContacts), NotFound, 201),
-        ("get", "/api/v1/contacts") => (Some(ReadContacts), Same, 200),
-        ("get", "/api/v1/contacts/{id}") => (Some(ReadContacts), NotFound, 200),
-        ("put", "/api/v1/contacts/{id}") => (Some(WriteContacts), NotFound, 200),
-        ("post", "/api/v1/contacts/{id}/archive") => (Some(WriteContacts), NotFound, 200),
-        ("post", "/api/v1/contacts/{id}/unarchive") => (Some(WriteContacts), NotFound, 200),
-        ("get", "/api/v1/clients/{id}/radar") => (Some(ViewRadar), NotFound, 200),
-        ("get", "/api/v1/projects") => (Some(ReadProjects), Same, 200),
-        ("post", "/api/v1/projects") => (Some(WriteProjects), Invalid, 201),
-        ("get", "/api/v1/projects/{id}") => (Some(ReadProjects), NotFound, 200),
-        ("put", "/api/v1/projects/{id}") => (Some(WriteProjects), NotFound, 200),
-        ("post", "/api/v1/projects/{id}/archive") => (Some(WriteProjects), NotFound, 200),
-        ("post", "/api/v1/projects/{id}/unarchive") => (Some(WriteProjects), NotFound, 200),
-        ("get", "/api/v1/projects/{id}/deliverables") => (Some(ReadProjects), NotFound, 200),
-        ("post", "/api/v1/projects/{id}/deliverables") => (Some(WriteProjects), NotFound, 201),
-        ("put", "/api/v1/deliverables/{id}") => (Some(WriteProjects), NotFound, 200),
-        ("get", "/api/v1/projects/{id}/milestones") => (Some(ReadProjects), NotFound, 200),
-        ("post", "/api/v1/projects/{id}/milestones") => (Some(WriteProjects), NotFound, 201),
-        ("put", "/api/v1/milestones/{id}/reached") => (Some(WriteProjects), NotFound, 204),
-        ("get", "/api/v1/projects/{id}/change-requests") => (Some(ReadProjects), NotFound, 200),
-        ("post", "/api/v1/projects/{id}/change-requests") => (Some(WriteProjects), NotFound, 201),
-        ("post", "/api/v1/change-requests/{id}/decision") => (Some(WriteProjects), NotFound, 200),
-        ("get", "/api/v1/projects/{id}/radar") => (Some(ViewRadar), NotFound, 200),
-        ("get", "/api/v1/rates") => (Some(WriteProjects), Same, 200),
-        ("post", "/api/v1/rates") => (Some(WriteProjects), Invalid, 201),
-        ("post", "/api/v1/cost-rates") => (Some(WriteProjects), Invalid, 201),
-        ("get", "/api/v1/time-entries") => (Some(LogTime), Same, 200),
-        ("post", "/api/v1/time-entries") => (Some(LogTime), Invalid, 201),
-        ("get", "/api/v1/time-entries/{id}") => (Some(LogTime), NotFound, 200),
-        ("put", "/api/v1/time-entries/{id}") => (Some(LogTime), NotFound, 200),
-        ("delete", "/api/v1/time-entries/{id}") => (Some(LogTime), NotFound, 204),
-        ("post", "/api/v1/time-entries/{id}/write-off") => (Some(ManageTime), NotFound, 200),
-        ("post", "/api/v1/time-entries/{id}/approve-free") => (Some(ManageTime), NotFound, 200),
-        ("get", "/api/v1/timer") => (Some(LogTime), Same, 200),
-        ("post", "/api/v1/timer/start") => (Some(LogTime), Invalid, 200),
-        ("post", "/api/v1/timer/stop") => (Some(LogTime), Same, 200),
-        ("put", "/api/v1/timesheets/{id}/{week}") => (Some(LogTime), NotFound, 200),
-        ("post", "/api/v1/timesheets/{id}/{week}/approve") => (Some(ManageTime), NotFound, 200),
-        ("post", "/api/v1/timesheets/{id}/{week}/reopen") => (Some(ManageTime), NotFound, 200),
-        ("post", "/api/v1/time-imports") => (Some(ManageTime), Same, 200),
-        ("put", "/api/v1/people/{id}/capacity") => (Some(ManageTime), NotFound, 204),
-        ("put", "/api/v1/people/{id}/leave") => (Some(ManageTime), NotFound, 204),
-        ("get", "/api/v1/radar") => (Some(ViewRadar), Same, 200),
-        ("get", "/api/v1/radar/utilisation") => (Some(ViewRadar), Same, 200),
-        ("get", "/api/v1/notifications") => (Some(ViewDashboard), Same, 200),
-        ("post", "/api/v1/notifications/read") => (Some(ViewDashboard), Same, 204),
+        ("get", "/api/v1/me") => (Some(PeopleAction::ManageOwnAccount.into()), Same, 200),
+        ("get", "/api/v1/workspace") => (Some(DashboardAction::View.into()), Same, 200),
+        ("put", "/api/v1/workspace") => (Some(SettingsAction::ManageWorkspace.into()), Same, 200),
+        ("get", "/api/v1/users") => (Some(PeopleAction::ReadUsers.into()), Same, 200),
+        ("put", "/api/v1/users/{id}") => (Some(PeopleAction::ManageUsers.into()), NotFound, 200),
+        ("get", "/api/v1/audit") => (Some(AuditAction::Read.into()), Same, 200),
+        ("get", "/api/v1/jobs") => (Some(SettingsAction::ReadJobs.into()), Same, 200),
+        ("get", "/api/v1/clients") => (Some(ClientsAction::Read.into()), Same, 200),
+        ("post", "/api/v1/clients") => (Some(ClientsAction::Write.into()), Same, 201),
+        ("get", "/api/v1/clients/{id}") => (Some(ClientsAction::Read.into()), NotFound, 200),
+        ("put", "/api/v1/clients/{id}") => (Some(ClientsAction::Write.into()), NotFound, 200),
+        ("delete", "/api/v1/clients/{id}") => (Some(ClientsAction::Write.into()), NotFound, 204),
+        ("post", "/api/v1/clients/{id}/archive") => {
+            (Some(ClientsAction::Write.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/clients/{id}/unarchive") => {
+            (Some(ClientsAction::Write.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/clients/{id}/contacts") => {
+            (Some(ClientsAction::ReadContacts.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/clients/{id}/contacts") => {
+            (Some(ClientsAction::WriteContacts.into()), NotFound, 201)
+        }
+        ("get", "/api/v1/contacts") => (Some(ClientsAction::ReadContacts.into()), Same, 200),
+        ("get", "/api/v1/contacts/{id}") => {
+            (Some(ClientsAction::ReadContacts.into()), NotFound, 200)
+        }
+        ("put", "/api/v1/contacts/{id}") => {
+            (Some(ClientsAction::WriteContacts.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/contacts/{id}/archive") => {
+            (Some(ClientsAction::WriteContacts.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/contacts/{id}/unarchive") => {
+            (Some(ClientsAction::WriteContacts.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/clients/{id}/radar") => (Some(RadarAction::View.into()), NotFound, 200),
+        ("get", "/api/v1/projects") => (Some(ProjectsAction::Read.into()), Same, 200),
+        ("post", "/api/v1/projects") => (Some(ProjectsAction::Write.into()), Invalid, 201),
+        ("get", "/api/v1/projects/{id}") => (Some(ProjectsAction::Read.into()), NotFound, 200),
+        ("put", "/api/v1/projects/{id}") => (Some(ProjectsAction::Write.into()), NotFound, 200),
+        ("post", "/api/v1/projects/{id}/archive") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/projects/{id}/unarchive") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/projects/{id}/deliverables") => {
+            (Some(ProjectsAction::Read.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/projects/{id}/deliverables") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 201)
+        }
+        ("put", "/api/v1/deliverables/{id}") => (Some(ProjectsAction::Write.into()), NotFound, 200),
+        ("get", "/api/v1/projects/{id}/milestones") => {
+            (Some(ProjectsAction::Read.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/projects/{id}/milestones") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 201)
+        }
+        ("put", "/api/v1/milestones/{id}/reached") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 204)
+        }
+        ("get", "/api/v1/projects/{id}/change-requests") => {
+            (Some(ProjectsAction::Read.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/projects/{id}/change-requests") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 201)
+        }
+        ("post", "/api/v1/change-requests/{id}/decision") => {
+            (Some(ProjectsAction::Write.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/projects/{id}/radar") => (Some(RadarAction::View.into()), NotFound, 200),
+        ("get", "/api/v1/rates") => (Some(ProjectsAction::Write.into()), Same, 200),
+        ("post", "/api/v1/rates") => (Some(ProjectsAction::Write.into()), Invalid, 201),
+        ("post", "/api/v1/cost-rates") => (Some(ProjectsAction::Write.into()), Invalid, 201),
+        ("get", "/api/v1/time-entries") => (Some(TimeAction::Log.into()), Same, 200),
+        ("post", "/api/v1/time-entries") => (Some(TimeAction::Log.into()), Invalid, 201),
+        ("get", "/api/v1/time-entries/{id}") => (Some(TimeAction::Log.into()), NotFound, 200),
+        ("put", "/api/v1/time-entries/{id}") => (Some(TimeAction::Log.into()), NotFound, 200),
+        ("delete", "/api/v1/time-entries/{id}") => (Some(TimeAction::Log.into()), NotFound, 204),
+        ("post", "/api/v1/time-entries/{id}/write-off") => {
+            (Some(TimeAction::Manage.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/time-entries/{id}/approve-free") => {
+            (Some(TimeAction::Manage.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/timer") => (Some(TimeAction::Log.into()), Same, 200),
+        ("post", "/api/v1/timer/start") => (Some(TimeAction::Log.into()), Invalid, 200),
+        ("post", "/api/v1/timer/stop") => (Some(TimeAction::Log.into()), Same, 200),
+        ("put", "/api/v1/timesheets/{id}/{week}") => (Some(TimeAction::Log.into()), NotFound, 200),
+        ("post", "/api/v1/timesheets/{id}/{week}/approve") => {
+            (Some(TimeAction::Manage.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/timesheets/{id}/{week}/reopen") => {
+            (Some(TimeAction::Manage.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/time-imports") => (Some(TimeAction::Manage.into()), Same, 200),
+        ("put", "/api/v1/people/{id}/capacity") => (Some(TimeAction::Manage.into()), NotFound, 204),
+        ("put", "/api/v1/people/{id}/leave") => (Some(TimeAction::Manage.into()), NotFound, 204),
+        ("get", "/api/v1/radar") => (Some(RadarAction::View.into()), Same, 200),
+        ("get", "/api/v1/radar/utilisation") => (Some(RadarAction::View.into()), Same, 200),
+        ("get", "/api/v1/notifications") => (Some(DashboardAction::View.into()), Same, 200),
+        ("post", "/api/v1/notifications/read") => (Some(DashboardAction::View.into()), Same, 204),
         _ => return None,
     };
     Some(r)
@@ -554,17 +601,45 @@ async fn pages_answer_as_the_permission_table_says() {
         .unwrap();
         let id = client.id;
         let pages = [
-            ("/dashboard", Action::ViewDashboard, false),
-            ("/clients", Action::ReadClients, false),
-            ("/clients/new", Action::WriteClients, false),
-            ("/contacts", Action::ReadContacts, false),
-            ("/audit", Action::ReadAudit, false),
-            ("/settings/workspace", Action::ManageWorkspace, false),
-            ("/settings/users", Action::ReadUsers, false),
-            ("/settings/jobs", Action::ReadJobs, false),
-            ("/settings/tokens", Action::ManageOwnAccount, false),
-            ("/clients/{id}", Action::ReadClients, true),
-            ("/clients/{id}/edit", Action::WriteClients, true),
+            (
+                "/dashboard",
+                Action::Dashboard(DashboardAction::View),
+                false,
+            ),
+            ("/clients", Action::Clients(ClientsAction::Read), false),
+            ("/clients/new", Action::Clients(ClientsAction::Write), false),
+            (
+                "/contacts",
+                Action::Clients(ClientsAction::ReadContacts),
+                false,
+            ),
+            ("/audit", Action::Audit(AuditAction::Read), false),
+            (
+                "/settings/workspace",
+                Action::Settings(SettingsAction::ManageWorkspace),
+                false,
+            ),
+            (
+                "/settings/users",
+                Action::People(PeopleAction::ReadUsers),
+                false,
+            ),
+            (
+                "/settings/jobs",
+                Action::Settings(SettingsAction::ReadJobs),
+                false,
+            ),
+            (
+                "/settings/tokens",
+                Action::People(PeopleAction::ManageOwnAccount),
+                false,
+            ),
+            ("/clients/{id}", Action::Clients(ClientsAction::Read), true),
+            (
+                "/clients/{id}/edit",
+                Action::Clients(ClientsAction::Write),
+                true,
+            ),
         ];
         for (who, person) in [
             (Role::Owner, &a.owner),

@@ -1,6 +1,7 @@
 //! Engagements, time and the radar over HTTP: the bad-input rules (each refused with nothing
 //! written), alerts once per crossing, known-answer KPIs, imports of real-format files, the timer
 //! and week locking.
+use mesure_domain::{DashboardAction, ProjectsAction, RadarAction, TimeAction};
 use mesure_services::Ctx;
 use mesure_testkit::{TestApp, backends, spawn_app};
 use serde_json::{Value, json};
@@ -843,23 +844,55 @@ async fn pages_answer_as_the_permission_table_says() {
         let p = project(&t, &a.owner.ctx, cl, "Projet Pages", "fixed_fee").await;
         log(&t, &a.staff.ctx, p, "2026-03-02", 60).await;
         let pages = [
-            ("/projects", Action::ReadProjects, false),
-            ("/projects/new", Action::WriteProjects, false),
-            ("/time", Action::LogTime, false),
-            ("/time/entries", Action::LogTime, false),
-            ("/time/approvals", Action::ManageTime, false),
-            ("/time/import", Action::ManageTime, false),
-            ("/radar", Action::ViewRadar, false),
-            ("/notifications", Action::ViewDashboard, false),
-            ("/settings/rates", Action::WriteProjects, false),
-            ("/projects/{p}", Action::ReadProjects, true),
-            ("/projects/{p}/edit", Action::WriteProjects, true),
-            ("/radar/clients/{c}", Action::ViewRadar, true),
-            ("/radar/clients/{c}/months.csv", Action::ViewRadar, true),
-            ("/projects/{p}/months.csv", Action::ViewRadar, true),
-            ("/radar.csv", Action::ViewRadar, false),
-            ("/radar/utilisation.csv", Action::ViewRadar, false),
-            ("/time.csv", Action::LogTime, false),
+            ("/projects", Action::Projects(ProjectsAction::Read), false),
+            (
+                "/projects/new",
+                Action::Projects(ProjectsAction::Write),
+                false,
+            ),
+            ("/time", Action::Time(TimeAction::Log), false),
+            ("/time/entries", Action::Time(TimeAction::Log), false),
+            ("/time/approvals", Action::Time(TimeAction::Manage), false),
+            ("/time/import", Action::Time(TimeAction::Manage), false),
+            ("/radar", Action::Radar(RadarAction::View), false),
+            (
+                "/notifications",
+                Action::Dashboard(DashboardAction::View),
+                false,
+            ),
+            (
+                "/settings/rates",
+                Action::Projects(ProjectsAction::Write),
+                false,
+            ),
+            (
+                "/projects/{p}",
+                Action::Projects(ProjectsAction::Read),
+                true,
+            ),
+            (
+                "/projects/{p}/edit",
+                Action::Projects(ProjectsAction::Write),
+                true,
+            ),
+            ("/radar/clients/{c}", Action::Radar(RadarAction::View), true),
+            (
+                "/radar/clients/{c}/months.csv",
+                Action::Radar(RadarAction::View),
+                true,
+            ),
+            (
+                "/projects/{p}/months.csv",
+                Action::Radar(RadarAction::View),
+                true,
+            ),
+            ("/radar.csv", Action::Radar(RadarAction::View), false),
+            (
+                "/radar/utilisation.csv",
+                Action::Radar(RadarAction::View),
+                false,
+            ),
+            ("/time.csv", Action::Time(TimeAction::Log), false),
         ];
         let url = |path: &str, p: uuid::Uuid, c: uuid::Uuid| {
             format!(

@@ -8,67 +8,26 @@ use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use mesure_domain::Action;
+use mesure_domain::{Action, SettingsAction};
 
 /// The action a route needs, by method and route template; `None` for public routes (the
-/// OpenAPI document). The services check again; this table only answers before the body.
+/// OpenAPI document). Each module declares its operations' actions (`Module::api_rules`); the
+/// services check again, this table only answers before the body.
 pub fn action(method: &Method, path: &str) -> Option<Action> {
-    // A route missing from the table is refused to everyone but owners until it is added.
-    rule(method, path).unwrap_or(Some(Action::ManageWorkspace))
+    if path == "/api/v1/openapi.json" {
+        return None;
+    }
+    // A route no module lists is refused to everyone but owners until it is added.
+    Some(rule(method, path).unwrap_or(Action::Settings(SettingsAction::ManageWorkspace)))
 }
 
-/// The table: `None` for a route it does not list.
-fn rule(method: &Method, path: &str) -> Option<Option<Action>> {
-    use Action::*;
-    let m = method.as_str();
-    let a = match (m, path) {
-        (_, "/api/v1/openapi.json") => return Some(None),
-        ("GET", "/api/v1/me") => ManageOwnAccount,
-        ("GET", "/api/v1/workspace") => ViewDashboard,
-        ("PUT", "/api/v1/workspace") => ManageWorkspace,
-        ("GET", "/api/v1/users") => ReadUsers,
-        ("PUT", "/api/v1/users/{id}") => ManageUsers,
-        ("GET", "/api/v1/audit") => ReadAudit,
-        ("GET", "/api/v1/jobs") => ReadJobs,
-        ("GET", p) if p.starts_with("/api/v1/clients") && p.ends_with("/radar") => ViewRadar,
-        ("GET", p) if p.starts_with("/api/v1/clients/{id}/contacts") => ReadContacts,
-        (_, p) if p.starts_with("/api/v1/clients/{id}/contacts") => WriteContacts,
-        ("GET", p) if p.starts_with("/api/v1/clients") => ReadClients,
-        (_, p) if p.starts_with("/api/v1/clients") => WriteClients,
-        ("GET", p) if p.starts_with("/api/v1/contacts") => ReadContacts,
-        (_, p) if p.starts_with("/api/v1/contacts") => WriteContacts,
-        ("GET", "/api/v1/projects/{id}/radar") => ViewRadar,
-        ("GET", "/api/v1/rates") => WriteProjects,
-        ("GET", p) if p.starts_with("/api/v1/projects") => ReadProjects,
-        (_, p)
-            if p.starts_with("/api/v1/projects")
-                || p.starts_with("/api/v1/deliverables")
-                || p.starts_with("/api/v1/milestones")
-                || p.starts_with("/api/v1/change-requests")
-                || p == "/api/v1/rates"
-                || p == "/api/v1/cost-rates" =>
-        {
-            WriteProjects
-        }
-        ("POST", "/api/v1/time-entries/{id}/write-off")
-        | ("POST", "/api/v1/time-entries/{id}/approve-free")
-        | ("POST", "/api/v1/timesheets/{id}/{week}/approve")
-        | ("POST", "/api/v1/timesheets/{id}/{week}/reopen")
-        | ("POST", "/api/v1/time-imports")
-        | ("PUT", "/api/v1/people/{id}/capacity")
-        | ("PUT", "/api/v1/people/{id}/leave") => ManageTime,
-        (_, p)
-            if p.starts_with("/api/v1/time-entries")
-                || p.starts_with("/api/v1/timer")
-                || p.starts_with("/api/v1/timesheets") =>
-        {
-            LogTime
-        }
-        (_, p) if p.starts_with("/api/v1/radar") => ViewRadar,
-        (_, p) if p.starts_with("/api/v1/notifications") => ViewDashboard,
-        _ => return None,
-    };
-    Some(Some(a))
+/// The declared action of a route, if a module declares one.
+fn rule(method: &Method, path: &str) -> Option<Action> {
+    crate::modules::MODULES
+        .iter()
+        .flat_map(|m| m.api_rules.iter())
+        .find(|r| r.method == method.as_str() && r.path == path)
+        .map(|r| r.action)
 }
 
 /// Resolves the caller and checks the route's action before any body is read; the resolved
@@ -100,48 +59,72 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mesure_domain::{ClientsAction, RadarAction, TimeAction};
 
+    /// Every documented operation has exactly one rule, declared by the module that registers
+    /// it, and every rule names an operation that exists.
     #[test]
-    fn every_documented_route_has_its_action() {
-        let (_, _, doc) = crate::api::routes();
-        for (path, item) in &doc.paths.paths {
-            let methods = [
-                (Method::GET, item.get.is_some()),
-                (Method::POST, item.post.is_some()),
-                (Method::PUT, item.put.is_some()),
-                (Method::DELETE, item.delete.is_some()),
-            ];
-            for (method, _) in methods.into_iter().filter(|(_, has)| *has) {
-                let a = rule(&method, path);
-                if path == "/api/v1/openapi.json" {
-                    assert_eq!(a, Some(None));
-                } else {
-                    assert!(
-                        matches!(a, Some(Some(_))),
-                        "{method} {path} is not in the gate's table"
-                    );
+    fn every_documented_route_has_its_action_in_its_module() {
+        let mut declared = std::collections::HashSet::new();
+        for m in crate::modules::MODULES {
+            let (_, doc) = (m.api)().merge((m.upload_api)()).split_for_parts();
+            let mut ops = std::collections::HashSet::new();
+            for (path, item) in &doc.paths.paths {
+                for (method, has) in [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ] {
+                    if has {
+                        ops.insert((method.to_string(), path.clone()));
+                    }
                 }
             }
+            for r in m.api_rules {
+                assert!(
+                    ops.contains(&(r.method.to_string(), r.path.to_string())),
+                    "{}: rule for {} {} names no operation of the module",
+                    m.name,
+                    r.method,
+                    r.path
+                );
+                assert!(
+                    declared.insert((r.method, r.path)),
+                    "{} {} declared twice",
+                    r.method,
+                    r.path
+                );
+            }
+            for (method, path) in &ops {
+                assert!(
+                    m.api_rules
+                        .iter()
+                        .any(|r| r.method == method && r.path == path),
+                    "{}: {method} {path} has no rule",
+                    m.name
+                );
+            }
         }
+        let (_, _, doc) = crate::api::routes();
+        assert!(doc.paths.paths.contains_key("/api/v1/openapi.json"));
+        assert_eq!(action(&Method::GET, "/api/v1/openapi.json"), None);
         assert_eq!(
             action(&Method::POST, "/api/v1/clients/{id}/contacts"),
-            Some(Action::WriteContacts)
+            Some(ClientsAction::WriteContacts.into())
         );
         assert_eq!(
             action(&Method::GET, "/api/v1/clients/{id}/radar"),
-            Some(Action::ViewRadar)
+            Some(RadarAction::View.into())
         );
         assert_eq!(
             action(&Method::POST, "/api/v1/time-entries/{id}/write-off"),
-            Some(Action::ManageTime)
+            Some(TimeAction::Manage.into())
         );
         assert_eq!(
-            action(&Method::DELETE, "/api/v1/time-entries/{id}"),
-            Some(Action::LogTime)
-        );
-        assert_eq!(
-            action(&Method::GET, "/api/v1/rates"),
-            Some(Action::WriteProjects)
+            action(&Method::GET, "/api/v1/nowhere"),
+            Some(SettingsAction::ManageWorkspace.into())
         );
     }
 }

@@ -1,13 +1,13 @@
 //! The audit log: the page, its export, the API, and the sentences that tell each change.
+use mesure_domain::{Action, AuditAction};
 pub mod api;
 pub mod pages;
 pub mod text;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,10 +17,15 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[ApiRule {
+        method: "GET",
+        path: "/api/v1/audit",
+        action: Action::Audit(AuditAction::Read),
+    }],
     nav: &[NavEntry {
         href: "/audit",
         key: "nav-audit",
-        action: Action::ReadAudit,
+        action: Action::Audit(AuditAction::Read),
         menu: Menu::Main,
         order: 120,
     }],

@@ -1,4 +1,5 @@
 //! Signing in and out, password resets, the language switch and API tokens.
+use mesure_domain::{Action, PeopleAction};
 pub mod pages;
 pub mod password;
 pub mod tokens;
@@ -7,7 +8,6 @@ use crate::AppState;
 use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 
 pub const MODULE: Module = Module {
     name: "auth",
@@ -15,10 +15,11 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: no_api,
     upload_api: no_api,
+    api_rules: &[],
     nav: &[NavEntry {
         href: "/settings/tokens",
         key: "nav-tokens",
-        action: Action::ManageOwnAccount,
+        action: Action::People(PeopleAction::ManageOwnAccount),
         menu: Menu::Settings,
         order: 40,
     }],

@@ -9,14 +9,15 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use mesure_domain::{Action, Language};
+use mesure_domain::Language;
+use mesure_domain::PortalAction;
 use mesure_i18n::{Arg, t, t_args};
 use mesure_services::{ServiceError, auth, people::users};
 use std::net::SocketAddr;
 
 pub async fn home(page: Option<Page>) -> Response {
     match page {
-        Some(p) if p.ctx.may(Action::ViewPortal) => Redirect::to("/portal").into_response(),
+        Some(p) if p.ctx.may(PortalAction::View) => Redirect::to("/portal").into_response(),
         Some(_) => Redirect::to("/dashboard").into_response(),
         None => Redirect::to("/login").into_response(),
     }

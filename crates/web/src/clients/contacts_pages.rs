@@ -12,7 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use mesure_domain::clients::ContactForm;
-use mesure_domain::{Action, ClientId, ContactId, ContactRole};
+use mesure_domain::{AuditAction, ClientsAction};
+use mesure_domain::{ClientId, ContactId, ContactRole};
 use mesure_i18n::t;
 use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::audit::AuditQuery;
@@ -167,7 +168,7 @@ pub async fn new_form(
         Ok(id) => id,
         Err(r) => return r,
     };
-    if let Err(e) = page.ctx.require(Action::WriteContacts) {
+    if let Err(e) = page.ctx.require(ClientsAction::WriteContacts) {
         return error_page(&page, e);
     }
     let mut v = Values::default();
@@ -281,7 +282,7 @@ async fn show_page(
         &format!("/contacts/{id}"),
     )
     .with_notice(notice);
-    let history = if page.ctx.may(Action::ReadAudit) {
+    let history = if page.ctx.may(AuditAction::Read) {
         let q = AuditQuery {
             entity_type: Some("contact".into()),
             entity_id: Some(id.uuid()),
@@ -306,8 +307,8 @@ async fn show_page(
         login,
         new_password,
         history,
-        can_write: page.ctx.may(Action::WriteContacts),
-        can_portal: page.ctx.may(Action::ManagePortalAccess),
+        can_write: page.ctx.may(ClientsAction::WriteContacts),
+        can_portal: page.ctx.may(ClientsAction::ManagePortalAccess),
     })
 }
 
@@ -341,7 +342,7 @@ pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<Str
         Ok(id) => id,
         Err(r) => return r,
     };
-    if let Err(e) = page.ctx.require(Action::WriteContacts) {
+    if let Err(e) = page.ctx.require(ClientsAction::WriteContacts) {
         return error_page(&page, e);
     }
     match contacts::get(&s.app, &page.ctx, id).await {

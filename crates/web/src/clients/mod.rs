@@ -1,14 +1,14 @@
 //! Client organisations and their contacts (with their portal access): pages, API and CSV.
+use mesure_domain::{Action, ClientsAction};
 pub mod api;
 pub mod contacts_api;
 pub mod contacts_pages;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,18 +18,90 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[
+        ApiRule {
+            method: "DELETE",
+            path: "/api/v1/clients/{id}",
+            action: Action::Clients(ClientsAction::Write),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/clients",
+            action: Action::Clients(ClientsAction::Read),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/clients/{id}",
+            action: Action::Clients(ClientsAction::Read),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/clients",
+            action: Action::Clients(ClientsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/clients/{id}/archive",
+            action: Action::Clients(ClientsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/clients/{id}/unarchive",
+            action: Action::Clients(ClientsAction::Write),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/clients/{id}",
+            action: Action::Clients(ClientsAction::Write),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/clients/{id}/contacts",
+            action: Action::Clients(ClientsAction::ReadContacts),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/contacts",
+            action: Action::Clients(ClientsAction::ReadContacts),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/contacts/{id}",
+            action: Action::Clients(ClientsAction::ReadContacts),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/clients/{id}/contacts",
+            action: Action::Clients(ClientsAction::WriteContacts),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/contacts/{id}/archive",
+            action: Action::Clients(ClientsAction::WriteContacts),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/contacts/{id}/unarchive",
+            action: Action::Clients(ClientsAction::WriteContacts),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/contacts/{id}",
+            action: Action::Clients(ClientsAction::WriteContacts),
+        },
+    ],
     nav: &[
         NavEntry {
             href: "/clients",
             key: "nav-clients",
-            action: Action::ReadClients,
+            action: Action::Clients(ClientsAction::Read),
             menu: Menu::Main,
             order: 70,
         },
         NavEntry {
             href: "/contacts",
             key: "nav-contacts",
-            action: Action::ReadContacts,
+            action: Action::Clients(ClientsAction::ReadContacts),
             menu: Menu::Main,
             order: 80,
         },

@@ -11,8 +11,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use mesure_domain::ClientId;
 use mesure_domain::clients::ClientForm;
-use mesure_domain::{Action, ClientId};
+use mesure_domain::{AuditAction, ClientsAction, ProjectsAction, RadarAction};
 use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::ArchiveFilter;
 use mesure_store::audit::AuditQuery;
@@ -123,7 +124,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(p): Query<ListPar
         segment: seg,
         segments,
         next,
-        can_write: page.ctx.may(Action::WriteClients),
+        can_write: page.ctx.may(ClientsAction::Write),
         query_string,
         later_page: p.after.is_some(),
     };
@@ -198,7 +199,7 @@ async fn form_page(
 }
 
 pub async fn new_form(State(s): State<AppState>, page: Page) -> Response {
-    if let Err(e) = page.ctx.require(Action::WriteClients) {
+    if let Err(e) = page.ctx.require(ClientsAction::Write) {
         return error_page(&page, e);
     }
     let mut v = Values::default();
@@ -332,7 +333,7 @@ async fn hub(
     id: ClientId,
     q: &ShowQuery,
 ) -> Result<Option<Hub>, mesure_services::ServiceError> {
-    if !page.ctx.may(Action::ReadProjects) {
+    if !page.ctx.may(ProjectsAction::Read) {
         return Ok(None);
     }
     let lang = page.ctx.language;
@@ -349,7 +350,7 @@ async fn hub(
     })?;
     let (from, to) = period.months();
     let rows = mesure_services::radar::client_hub(&s.app, &page.ctx, id, from, to).await?;
-    let money = page.ctx.may(Action::ViewRadar);
+    let money = page.ctx.may(RadarAction::View);
     let cur = page.ctx.workspace_currency.code();
     let m = |v: i64| {
         if money {
@@ -442,7 +443,7 @@ pub async fn show(
         Ok(id) => id,
         Err(r) => return r,
     };
-    if let Err(e) = page.ctx.require(Action::ReadClients) {
+    if let Err(e) = page.ctx.require(ClientsAction::Read) {
         return error_page(&page, e);
     }
     let c = match clients::get(&s.app, &page.ctx, id).await {
@@ -461,7 +462,7 @@ pub async fn show(
         .unwrap_or_default();
     let base = Base::new(&page, "client-title", "/clients", &format!("/clients/{id}"))
         .with_notice(p.notice.as_deref());
-    let history = if page.ctx.may(Action::ReadAudit) {
+    let history = if page.ctx.may(AuditAction::Read) {
         let q = AuditQuery {
             entity_type: Some("client".into()),
             entity_id: Some(id.uuid()),
@@ -491,8 +492,8 @@ pub async fn show(
         contacts,
         hub,
         history,
-        can_write: page.ctx.may(Action::WriteClients),
-        can_write_contacts: page.ctx.may(Action::WriteContacts),
+        can_write: page.ctx.may(ClientsAction::Write),
+        can_write_contacts: page.ctx.may(ClientsAction::WriteContacts),
     })
 }
 
@@ -501,7 +502,7 @@ pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<Str
         Ok(id) => id,
         Err(r) => return r,
     };
-    if let Err(e) = page.ctx.require(Action::WriteClients) {
+    if let Err(e) = page.ctx.require(ClientsAction::Write) {
         return error_page(&page, e);
     }
     match clients::get(&s.app, &page.ctx, id).await {

@@ -5,7 +5,7 @@ use crate::session::Page;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use mesure_domain::Action;
+use mesure_domain::{AuditAction, DashboardAction, SettingsAction, TimeAction};
 use mesure_services::{audit, clients, clients::contacts, jobs};
 use mesure_store::audit::AuditQuery;
 
@@ -37,7 +37,7 @@ async fn my_week(
     page: &Page,
 ) -> Result<Option<MyWeek>, mesure_services::ServiceError> {
     use mesure_domain::projects::engagement::{day_key, week_start};
-    if !page.ctx.may(Action::LogTime) {
+    if !page.ctx.may(TimeAction::Log) {
         return Ok(None);
     }
     let lang = page.ctx.language;
@@ -111,7 +111,7 @@ async fn my_week(
 }
 
 pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQuery>) -> Response {
-    if !page.ctx.may(Action::ViewDashboard) {
+    if !page.ctx.may(DashboardAction::View) {
         return axum::response::Redirect::to("/portal").into_response();
     }
     let result = async {
@@ -135,7 +135,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQ
             },
         )
         .await?;
-        let recent = if page.ctx.may(Action::ReadAudit) {
+        let recent = if page.ctx.may(AuditAction::Read) {
             audit::list(
                 &s.app,
                 &page.ctx,
@@ -149,7 +149,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<NoticeQ
         } else {
             vec![]
         };
-        let dead = if page.ctx.may(Action::ReadJobs) {
+        let dead = if page.ctx.may(SettingsAction::ReadJobs) {
             let counts = jobs::counts(&s.app, &page.ctx).await?;
             Some(
                 counts

@@ -1,12 +1,12 @@
 //! The reader's alerts: the page, the API, and their sentences.
+use mesure_domain::{Action, DashboardAction};
 pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,10 +16,22 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/notifications",
+            action: Action::Dashboard(DashboardAction::View),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/notifications/read",
+            action: Action::Dashboard(DashboardAction::View),
+        },
+    ],
     nav: &[NavEntry {
         href: "/notifications",
         key: "nav-notifications",
-        action: Action::ViewDashboard,
+        action: Action::Dashboard(DashboardAction::View),
         menu: Menu::Main,
         order: 110,
     }],

@@ -1,14 +1,14 @@
 //! People: one's profile, the workspace's users, and each person's rates, costs, capacity and leave.
+use mesure_domain::{Action, PeopleAction, ProjectsAction, TimeAction};
 pub mod api;
 pub mod pages;
 pub mod profile;
 pub mod rates;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,25 +18,57 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/me",
+            action: Action::People(PeopleAction::ManageOwnAccount),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/users",
+            action: Action::People(PeopleAction::ReadUsers),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/cost-rates",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/people/{id}/capacity",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/people/{id}/leave",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/users/{id}",
+            action: Action::People(PeopleAction::ManageUsers),
+        },
+    ],
     nav: &[
         NavEntry {
             href: "/settings/profile",
             key: "nav-profile",
-            action: Action::ManageOwnAccount,
+            action: Action::People(PeopleAction::ManageOwnAccount),
             menu: Menu::Settings,
             order: 10,
         },
         NavEntry {
             href: "/settings/users",
             key: "nav-users",
-            action: Action::ReadUsers,
+            action: Action::People(PeopleAction::ReadUsers),
             menu: Menu::Settings,
             order: 30,
         },
         NavEntry {
             href: "/settings/rates",
             key: "nav-rates",
-            action: Action::WriteProjects,
+            action: Action::Projects(ProjectsAction::Write),
             menu: Menu::Settings,
             order: 50,
         },

@@ -14,7 +14,7 @@ use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use mesure_domain::Action;
+use mesure_domain::PeopleAction;
 use mesure_domain::Role;
 use mesure_i18n::t;
 use mesure_services::ServiceError;
@@ -56,7 +56,7 @@ async fn users_page(
             base: Base::new(page, "users-title", "/settings/users", "/settings/users")
                 .with_notice(notice),
             users: list,
-            can_manage: page.ctx.may(Action::ManageUsers),
+            can_manage: page.ctx.may(PeopleAction::ManageUsers),
             values,
             errors,
             roles: Role::ALL

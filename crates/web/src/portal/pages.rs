@@ -5,7 +5,7 @@ use crate::session::Page;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use mesure_domain::Action;
+use mesure_domain::PortalAction;
 use mesure_services::clients;
 
 #[derive(Template)]
@@ -16,7 +16,7 @@ struct PortalPage {
 }
 
 pub async fn home(State(s): State<AppState>, page: Page) -> Response {
-    if let Err(e) = page.ctx.require(Action::ViewPortal) {
+    if let Err(e) = page.ctx.require(PortalAction::View) {
         return error_page(&page, e);
     }
     match clients::own_organisation(&s.app, &page.ctx).await {

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use mesure_domain::RadarAction;
 use mesure_domain::projects::engagement::ChangeStatus;
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
 use mesure_domain::{ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
@@ -25,7 +26,7 @@ fn amount_in(minor: i64, currency: &str) -> String {
 /// Whether the caller may see money (prices, rates, fees): those who may see the radar. Staff
 /// see hours, never amounts, in the API as on their pages.
 pub(crate) fn sees_money(c: &ApiCaller) -> bool {
-    c.ctx.may(mesure_domain::Action::ViewRadar)
+    c.ctx.may(mesure_domain::Action::Radar(RadarAction::View))
 }
 
 /// A project with its billing model. Amounts are decimal strings in the project's currency.

@@ -1,13 +1,13 @@
 //! Projects and their scope: billing models, deliverables, milestones, change requests, rate
 //! cards; pages, API and CSV.
+use mesure_domain::{Action, ProjectsAction};
 pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,10 +17,97 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/projects",
+            action: Action::Projects(ProjectsAction::Read),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/projects/{id}",
+            action: Action::Projects(ProjectsAction::Read),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/projects/{id}/change-requests",
+            action: Action::Projects(ProjectsAction::Read),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/projects/{id}/deliverables",
+            action: Action::Projects(ProjectsAction::Read),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/projects/{id}/milestones",
+            action: Action::Projects(ProjectsAction::Read),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/rates",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/change-requests/{id}/decision",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/projects",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/projects/{id}/archive",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/projects/{id}/change-requests",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/projects/{id}/deliverables",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/projects/{id}/milestones",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/projects/{id}/unarchive",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/rates",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/deliverables/{id}",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/milestones/{id}/reached",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/projects/{id}",
+            action: Action::Projects(ProjectsAction::Write),
+        },
+    ],
     nav: &[NavEntry {
         href: "/projects",
         key: "nav-projects",
-        action: Action::ReadProjects,
+        action: Action::Projects(ProjectsAction::Read),
         menu: Menu::Main,
         order: 60,
     }],

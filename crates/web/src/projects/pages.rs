@@ -13,7 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mesure_domain::projects::engagement::ChangeStatus;
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
-use mesure_domain::{Action, ChangeRequestId, DeliverableId, MilestoneId, ProjectId};
+use mesure_domain::{ChangeRequestId, DeliverableId, MilestoneId, ProjectId};
+use mesure_domain::{ProjectsAction, RadarAction};
 use mesure_services::projects::{self, MilestoneForm};
 use mesure_services::{ServiceError, people::users, radar};
 use mesure_store::projects::ProjectRow;
@@ -104,7 +105,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
                 rows: lines,
                 total,
                 next,
-                can_write: page.ctx.may(Action::WriteProjects),
+                can_write: page.ctx.may(ProjectsAction::Write),
                 archived,
             })
         }
@@ -262,7 +263,7 @@ pub async fn new_form(
     page: Page,
     Query(q): Query<NewQuery>,
 ) -> Response {
-    if let Err(e) = page.ctx.require(Action::WriteProjects) {
+    if let Err(e) = page.ctx.require(ProjectsAction::Write) {
         return error_page(&page, e);
     }
     let mut v = Values::default();
@@ -337,7 +338,7 @@ pub async fn edit_form(State(s): State<AppState>, page: Page, Path(id): Path<Str
         Ok(i) => i,
         Err(r) => return r,
     };
-    if let Err(e) = page.ctx.require(Action::WriteProjects) {
+    if let Err(e) = page.ctx.require(ProjectsAction::Write) {
         return error_page(&page, e);
     }
     match projects::get(&s.app, &page.ctx, id).await {
@@ -541,7 +542,7 @@ async fn show_page(
         .unwrap_or_default();
     let cur = r.project.currency.clone();
     let money = |m: i64| fmt::money(lang, m, &cur);
-    let can_radar = page.ctx.may(Action::ViewRadar);
+    let can_radar = page.ctx.may(RadarAction::View);
     let pid = r.project.id;
     let entries = |kind: &str| {
         Some(format!(
@@ -892,7 +893,7 @@ async fn show_page(
             milestones,
             retainer,
             months,
-            can_write: page.ctx.may(Action::WriteProjects),
+            can_write: page.ctx.may(ProjectsAction::Write),
             can_radar,
             statuses,
             values,
@@ -1065,7 +1066,7 @@ pub async fn months_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
         Ok(i) => i,
         Err(r) => return r,
     };
-    if let Err(e) = page.ctx.require(Action::ViewRadar) {
+    if let Err(e) = page.ctx.require(RadarAction::View) {
         return error_page(&page, e);
     }
     match radar::project(&s.app, &page.ctx, id).await {

@@ -9,9 +9,9 @@ use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::Path;
 use axum::extract::State;
-use mesure_domain::Action;
 use mesure_domain::ClientId;
 use mesure_domain::ProjectId;
+use mesure_domain::RadarAction;
 use mesure_services::ServiceError;
 use mesure_services::radar;
 use serde::Deserialize;
@@ -42,7 +42,7 @@ pub async fn client_radar(
     c: ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    c.ctx.require(Action::ViewRadar).map_err(|e| err(&c, e))?;
+    c.ctx.require(RadarAction::View).map_err(|e| err(&c, e))?;
     let id = ClientId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
     let r = radar::client(&s.app, &c.ctx, id)
         .await
@@ -146,7 +146,7 @@ pub async fn project_radar(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     c.ctx
-        .require(mesure_domain::Action::ViewRadar)
+        .require(mesure_domain::Action::Radar(RadarAction::View))
         .map_err(|e| err(&c, e))?;
     let id = id_of(&c, &id, ProjectId::parse)?;
     let r = radar::project(&s.app, &c.ctx, id)

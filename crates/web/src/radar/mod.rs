@@ -1,12 +1,12 @@
 //! The over-servicing radar: the dashboard of offenders, client roll-ups, utilisation, CSVs.
+use mesure_domain::{Action, RadarAction};
 pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::get;
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,10 +16,32 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/clients/{id}/radar",
+            action: Action::Radar(RadarAction::View),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/projects/{id}/radar",
+            action: Action::Radar(RadarAction::View),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/radar",
+            action: Action::Radar(RadarAction::View),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/radar/utilisation",
+            action: Action::Radar(RadarAction::View),
+        },
+    ],
     nav: &[NavEntry {
         href: "/radar",
         key: "nav-radar",
-        action: Action::ViewRadar,
+        action: Action::Radar(RadarAction::View),
         menu: Menu::Main,
         order: 20,
     }],

@@ -8,8 +8,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use mesure_domain::ClientsAction;
 use mesure_domain::projects::engagement::{month_key, year_month};
-use mesure_domain::{Action, ClientId, Language};
+use mesure_domain::{ClientId, Language};
 use mesure_services::ServiceError;
 use mesure_services::radar::{self, Figures2};
 
@@ -466,7 +467,7 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     ];
     render(&ClientPage {
         components,
-        client_record: page.ctx.may(Action::ReadClients),
+        client_record: page.ctx.may(ClientsAction::Read),
         base,
         id: r.client_id.to_string(),
         line,

@@ -7,7 +7,7 @@ use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::State;
-use mesure_domain::Action;
+use mesure_domain::DashboardAction;
 use mesure_services::{jobs, workspaces};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -76,7 +76,7 @@ pub async fn get_workspace(
     c: ApiCaller,
 ) -> Result<Json<WorkspaceOut>, ApiError> {
     c.ctx
-        .require(Action::ViewDashboard)
+        .require(DashboardAction::View)
         .map_err(|e| err(&c, e))?;
     let w = workspaces::get(&s.app, &c.ctx)
         .await

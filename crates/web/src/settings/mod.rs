@@ -1,12 +1,12 @@
 //! The workspace's settings and its background jobs.
+use mesure_domain::{Action, DashboardAction, SettingsAction};
 pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
+use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,18 +16,35 @@ pub const MODULE: Module = Module {
     upload_pages: no_pages,
     api: api_routes,
     upload_api: no_api,
+    api_rules: &[
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/jobs",
+            action: Action::Settings(SettingsAction::ReadJobs),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/workspace",
+            action: Action::Dashboard(DashboardAction::View),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/workspace",
+            action: Action::Settings(SettingsAction::ManageWorkspace),
+        },
+    ],
     nav: &[
         NavEntry {
             href: "/settings/workspace",
             key: "nav-workspace",
-            action: Action::ManageWorkspace,
+            action: Action::Settings(SettingsAction::ManageWorkspace),
             menu: Menu::Settings,
             order: 20,
         },
         NavEntry {
             href: "/settings/jobs",
             key: "nav-jobs",
-            action: Action::ReadJobs,
+            action: Action::Settings(SettingsAction::ReadJobs),
             menu: Menu::Settings,
             order: 60,
         },

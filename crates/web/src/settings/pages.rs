@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mesure_domain::Action;
+use mesure_domain::SettingsAction;
 use mesure_i18n::t;
 use mesure_services::workspaces::SettingsForm;
 use mesure_services::{ServiceError, jobs, workspaces};
@@ -84,7 +84,7 @@ pub async fn workspace(
     page: Page,
     Query(q): Query<crate::html::NoticeQuery>,
 ) -> Response {
-    if let Err(e) = page.ctx.require(Action::ManageWorkspace) {
+    if let Err(e) = page.ctx.require(SettingsAction::ManageWorkspace) {
         return error_page(&page, e);
     }
     workspace_page(
@@ -157,7 +157,7 @@ pub async fn jobs(State(s): State<AppState>, page: Page, Query(q): Query<JobsQue
         jobs: list,
         counts,
         status: status.unwrap_or_default(),
-        can_retry: page.ctx.may(Action::ManageWorkspace),
+        can_retry: page.ctx.may(SettingsAction::ManageWorkspace),
     })
 }
 

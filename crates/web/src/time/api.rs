@@ -12,7 +12,8 @@ use axum::response::IntoResponse;
 use mesure_domain::forms::parse_day;
 use mesure_domain::time::forms::EntryForm;
 use mesure_domain::time::import::Format;
-use mesure_domain::{Action, EntryId, UserId};
+use mesure_domain::{EntryId, UserId};
+use mesure_domain::{RadarAction, TimeAction};
 use mesure_services::time::{self, ReasonForm, TimerForm};
 use mesure_services::{ServiceError, time::import};
 use mesure_store::time::{EntryQuery, EntryRow, TimerRow};
@@ -62,7 +63,7 @@ trait Shown {
 impl Shown for EntryRow {
     fn shown(self, c: &ApiCaller) -> EntryOut {
         let mut out = EntryOut::from(self);
-        if !c.ctx.may(Action::ViewRadar) {
+        if !c.ctx.may(RadarAction::View) {
             out.rate = None;
             out.cost_rate = None;
         }
@@ -730,7 +731,7 @@ pub async fn import_csv(
 ) -> Result<impl IntoResponse, ApiError> {
     use crate::time::upload::{self, SpoolError};
     // Everything that can refuse the request is decided from its head.
-    c.ctx.require(Action::ManageTime).map_err(|e| err(&c, e))?;
+    c.ctx.require(TimeAction::Manage).map_err(|e| err(&c, e))?;
     let lang = c.ctx.language;
     let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(Format::parse(f).ok_or_else(|| crate::api::bad_param(lang, "format"))?),

@@ -1,14 +1,14 @@
 //! Time: the week grid, entries, the timer, approvals, write-offs and free work, and the import of
 //! other tools' exports (pages, API, the upload spool).
+use mesure_domain::{Action, TimeAction};
 pub mod api;
 pub mod pages;
 pub mod upload;
 
 use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry};
+use crate::modules::{ApiRule, Menu, Module, NavEntry};
 use axum::Router;
 use axum::routing::{get, post};
-use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,32 +18,104 @@ pub const MODULE: Module = Module {
     upload_pages,
     api: api_routes,
     upload_api,
+    api_rules: &[
+        ApiRule {
+            method: "DELETE",
+            path: "/api/v1/time-entries/{id}",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/time-entries",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/time-entries/{id}",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/timer",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/time-entries",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/time-entries/{id}/approve-free",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/time-entries/{id}/write-off",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/time-imports",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/timer/start",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/timer/stop",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/timesheets/{id}/{week}/approve",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/timesheets/{id}/{week}/reopen",
+            action: Action::Time(TimeAction::Manage),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/time-entries/{id}",
+            action: Action::Time(TimeAction::Log),
+        },
+        ApiRule {
+            method: "PUT",
+            path: "/api/v1/timesheets/{id}/{week}",
+            action: Action::Time(TimeAction::Log),
+        },
+    ],
     nav: &[
         NavEntry {
             href: "/time",
             key: "nav-time",
-            action: Action::LogTime,
+            action: Action::Time(TimeAction::Log),
             menu: Menu::Main,
             order: 30,
         },
         NavEntry {
             href: "/time/entries",
             key: "nav-entries",
-            action: Action::LogTime,
+            action: Action::Time(TimeAction::Log),
             menu: Menu::Main,
             order: 40,
         },
         NavEntry {
             href: "/time/approvals",
             key: "nav-approvals",
-            action: Action::ManageTime,
+            action: Action::Time(TimeAction::Manage),
             menu: Menu::Main,
             order: 90,
         },
         NavEntry {
             href: "/time/import",
             key: "nav-import",
-            action: Action::ManageTime,
+            action: Action::Time(TimeAction::Manage),
             menu: Menu::Main,
             order: 100,
         },

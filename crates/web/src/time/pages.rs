@@ -9,11 +9,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mesure_domain::TimeAction;
 use mesure_domain::forms::parse_day;
 use mesure_domain::projects::engagement::{day_from_key, day_key, week_start};
 use mesure_domain::time::forms::EntryForm;
 use mesure_domain::time::import::Format;
-use mesure_domain::{Action, EntryId, UserId};
+use mesure_domain::{EntryId, UserId};
 use mesure_services::time::{self as svc, ReasonForm, TimerForm};
 use mesure_services::{ServiceError, people::users, projects, time::import};
 use mesure_store::time::{EntryQuery, EntryRow};
@@ -255,7 +256,7 @@ async fn week_page_with(
 ) -> Response {
     let lang = page.ctx.language;
     let t = |k: &str| mesure_i18n::t(lang, k);
-    if let Err(e) = page.ctx.require(Action::LogTime) {
+    if let Err(e) = page.ctx.require(TimeAction::Log) {
         return error_page(page, e);
     }
     let from = day_key(monday);
@@ -357,7 +358,7 @@ async fn week_page_with(
         })
         .collect();
     let week_total = fmt::hours(lang, day_totals.iter().sum());
-    let manager = page.ctx.may(Action::ManageTime);
+    let manager = page.ctx.may(TimeAction::Manage);
     let today = projects::today(&s.app, &page.ctx);
     let today_index = days.iter().position(|d| day_key(*d) == today).unwrap_or(0);
     if values.get("date").is_empty() {
@@ -899,7 +900,7 @@ pub async fn entries(
     let lang = page.ctx.language;
     let today = projects::today(&s.app, &page.ctx);
     let eq = query_of(&q, today);
-    let manager = page.ctx.may(Action::ManageTime);
+    let manager = page.ctx.may(TimeAction::Manage);
     let result = async {
         let (n, options, _) = names(&s, &page).await?;
         let (rows, count, minutes) = svc::page(&s.app, &page.ctx, eq.clone()).await?;
@@ -1049,7 +1050,7 @@ pub async fn approvals(
     Query(q): Query<WeekQuery>,
 ) -> Response {
     let lang = page.ctx.language;
-    if let Err(e) = page.ctx.require(Action::ManageTime) {
+    if let Err(e) = page.ctx.require(TimeAction::Manage) {
         return error_page(&page, e);
     }
     let monday = this_week(&s, &page, q.week.as_deref());
@@ -1177,7 +1178,7 @@ struct ImportPage {
 }
 
 pub async fn import_form(page: Page) -> Response {
-    if let Err(e) = page.ctx.require(Action::ManageTime) {
+    if let Err(e) = page.ctx.require(TimeAction::Manage) {
         return error_page(&page, e);
     }
     import_page(&page, None, StatusCode::OK)
@@ -1310,7 +1311,7 @@ pub async fn import_submit(
     if csrf.is_empty() || !crate::session::constant_eq(&csrf, &page.csrf) {
         return crate::session::csrf_failed(lang);
     }
-    if let Err(e) = page.ctx.require(Action::ManageTime) {
+    if let Err(e) = page.ctx.require(TimeAction::Manage) {
         return error_page(&page, e);
     }
     let refused = |e: SpoolError| -> Response {

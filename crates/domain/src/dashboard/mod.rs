@@ -1,0 +1,2 @@
+//! The home dashboard.
+pub mod permissions;

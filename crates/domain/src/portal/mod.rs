@@ -1,0 +1,2 @@
+//! The client portal.
+pub mod permissions;

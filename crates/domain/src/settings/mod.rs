@@ -1,0 +1,2 @@
+//! The workspace's settings and background jobs.
+pub mod permissions;
