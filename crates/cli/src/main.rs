@@ -53,7 +53,14 @@ enum Command {
         out: PathBuf,
     },
     /// Report the schema version and check the database's integrity.
-    Check(DbArgs),
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Also recompute every running total (project, client and person months, person days,
+        /// earned revenue) from the entries of every workspace and report any difference.
+        #[arg(long)]
+        totals: bool,
+    },
 }
 
 /// Where the data lives.
@@ -825,9 +832,9 @@ async fn run(cli: Cli) -> Result<()> {
             println!("backup written to {}", out.display());
             Ok(())
         }
-        Command::Check(db) => {
+        Command::Check { db, totals } => {
             let url = database_url(&db)?;
-            let pool = Db::connect(&url, 1).await?;
+            let pool = Db::connect(&url, 2).await?;
             let version = migrate::version(&pool).await?;
             println!("backend: {:?}", pool.backend());
             println!(
@@ -849,9 +856,45 @@ async fn run(cli: Cli) -> Result<()> {
             if version != migrate::latest() {
                 bail!("schema version {version} is not {}", migrate::latest());
             }
+            if totals {
+                check_totals(pool, &db).await?;
+            }
             Ok(())
         }
     }
+}
+
+/// `mesure check --totals`: each workspace's totals against its entries.
+async fn check_totals(pool: Db, db: &DbArgs) -> Result<()> {
+    let workspaces = {
+        let mut c = pool.read().await?;
+        mesure_store::workspaces::list(&mut c.conn()).await?
+    };
+    let app = app(
+        pool,
+        db,
+        None,
+        "mesure@localhost.localdomain",
+        "http://127.0.0.1:8080",
+    )?;
+    let mut differences = 0;
+    for w in workspaces {
+        let ws = mesure_domain::WorkspaceId::from_uuid(w.id);
+        let found = mesure_services::radar::check::check_totals(&app, ws)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if found.is_empty() {
+            println!("totals of {}: ok", w.name);
+        }
+        for f in &found {
+            println!("totals of {}: {f}", w.name);
+        }
+        differences += found.len();
+    }
+    if differences > 0 {
+        bail!("{differences} total(s) differ from the entries");
+    }
+    Ok(())
 }
 
 fn main() {

@@ -120,9 +120,41 @@ impl MailPolicy {
 /// Jobs the worker runs at once unless configured.
 pub const DEFAULT_JOB_CONCURRENCY: usize = 4;
 
+/// How many times a write use case runs before a concurrent writer's abort is reported.
+pub const WRITE_ATTEMPTS: u32 = 8;
+
 impl App {
     pub fn now(&self) -> i64 {
         self.clock.now_us()
+    }
+
+    /// Runs a write use case (its whole transaction) again when PostgreSQL aborted it for a
+    /// concurrent writer (serialization failure or deadlock), after a jittered pause that grows
+    /// with each attempt (5–10 ms, 10–20 ms, … capped at 320 ms), up to [`WRITE_ATTEMPTS`]
+    /// times. Anything else is returned as it came.
+    pub async fn retrying<T, F, Fut>(&self, mut write: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let mut attempt = 0u32;
+        loop {
+            match write().await {
+                Err(ServiceError::Retry(cause)) if attempt + 1 < WRITE_ATTEMPTS => {
+                    attempt += 1;
+                    let base = 5u64 << attempt.min(6);
+                    let jitter = u64::from(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.subsec_nanos())
+                            .unwrap_or(0),
+                    ) % base;
+                    tracing::debug!(attempt, %cause, "write aborted by a concurrent writer; again");
+                    tokio::time::sleep(std::time::Duration::from_millis(base / 2 + jitter)).await;
+                }
+                other => return other,
+            }
+        }
     }
 }
 
@@ -180,6 +212,10 @@ pub enum ServiceError {
     /// The storage cannot serve the request now (full disk, read-only, unreachable): 503.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A concurrent writer made the engine abort the transaction; [`App::retrying`] runs the
+    /// use case again, and past its attempts this is a 503 like `Unavailable`.
+    #[error("aborted by a concurrent writer: {0}")]
+    Retry(String),
 }
 
 impl From<Invalid> for ServiceError {
@@ -204,6 +240,7 @@ impl From<StoreError> for ServiceError {
             }
             StoreError::Conflict(_) => ServiceError::Conflict("err-conflict"),
             StoreError::Unavailable(e) => ServiceError::Unavailable(e.to_string()),
+            StoreError::Retry(e) => ServiceError::Retry(e.to_string()),
             other => ServiceError::Internal(other.to_string()),
         }
     }

@@ -48,6 +48,10 @@ pub enum StoreError {
     Unavailable(#[source] sqlx::Error),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// PostgreSQL aborted the transaction to keep concurrent writers right (a serialization
+    /// failure, 40001, or a deadlock, 40P01): the whole transaction may simply run again.
+    #[error("transaction aborted by a concurrent writer, to run again: {0}")]
+    Retry(#[source] sqlx::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -67,6 +71,14 @@ impl From<sqlx::Error> for StoreError {
         }
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
+        }
+        if let Some(db) = e.as_database_error()
+            && matches!(db.code().as_deref(), Some("40001" | "40P01"))
+            && db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+        {
+            return StoreError::Retry(e);
         }
         if is_storage_fault(&e) {
             return StoreError::Unavailable(e);

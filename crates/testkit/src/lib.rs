@@ -400,3 +400,56 @@ pub fn session_cookie(r: &reqwest::Response) -> String {
     let set = session_set_cookie(r);
     set.split(';').next().unwrap_or_default().to_string()
 }
+
+impl TestApp {
+    /// A second server on this test's database, with its own connection pool and router: what a
+    /// second `mesure serve` process behind a load balancer is to the database (no state shared
+    /// in the process; on SQLite not even the write lock). Its URL.
+    pub async fn second_server(&self) -> String {
+        let db = Db::connect(&self.db_url, 8).await.expect("connect");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = App {
+            db,
+            base_url: url.clone(),
+            ..self.app.clone()
+        };
+        let router = mesure_web::router(mesure_web::AppState {
+            app,
+            metrics: Arc::default(),
+            ready: Arc::default(),
+            secure_cookies: false,
+            test_clock: None,
+        });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        url
+    }
+}
+
+impl TestApp {
+    /// `mesure check --totals` on every workspace: the differences between the running totals
+    /// and the entries (empty when all agree).
+    pub async fn check_totals(&self) -> Vec<String> {
+        let workspaces = {
+            let mut c = self.app.db.read().await.unwrap();
+            mesure_store::workspaces::list(&mut c.conn()).await.unwrap()
+        };
+        let mut found = Vec::new();
+        for w in workspaces {
+            let ws = mesure_domain::WorkspaceId::from_uuid(w.id);
+            found.extend(
+                mesure_services::radar::check::check_totals(&self.app, ws)
+                    .await
+                    .unwrap(),
+            );
+        }
+        found
+    }
+}

@@ -109,7 +109,7 @@ impl ApiError {
                 tracing::error!(request_id = ?request_id, cause = %cause, "internal error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, "err-internal")
             }
-            ServiceError::Unavailable(cause) => {
+            ServiceError::Unavailable(cause) | ServiceError::Retry(cause) => {
                 tracing::error!(request_id = ?request_id, cause = %cause, "storage unavailable");
                 let mut a = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, lang, "err-unavailable");
                 a.problem.detail = Some(t(lang, "err-unavailable-detail"));

@@ -1,6 +1,7 @@
 //! The over-servicing radar: earned revenue recomputed on every write, budget and client alerts
 //! (once per crossing), and the KPI views per project, client and person, read from the running
 //! aggregates.
+pub mod check;
 use crate::{App, Ctx, Result};
 use mesure_domain::projects::engagement::{
     self, BillingModel, Earned, Figures, FixedEvents, FixedRevenue, RolloverKind, Terms,
@@ -235,6 +236,9 @@ async fn recompute_with(
 ) -> Result<BTreeSet<Uuid>> {
     let ws = ctx.workspace;
     let now_month = today_month(app, ctx);
+    // The projects' locks before their months are read: another server's recomputation of the
+    // same project waits, then reads what this one wrote.
+    projects::lock(c, ws, ids).await?;
     let l = load(c, ws, ids).await?;
     let mut deltas: Vec<totals::MonthDelta> = Vec::new();
     let mut clients_touched = BTreeSet::new();

@@ -52,7 +52,7 @@ pub fn cost_at(costs: &[CostRow], day: i32) -> i64 {
         .unwrap_or(0)
 }
 
-fn facts(e: &EntryRow) -> EntryFacts {
+pub(crate) fn facts(e: &EntryRow) -> EntryFacts {
     EntryFacts {
         minutes: e.minutes,
         billable: e.billable,
@@ -232,9 +232,14 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
         let mut c = app.db.read().await?;
         prepare(&mut c.conn(), app, ctx, &input, None).await?
     };
-    let mut tx = app.db.begin().await?;
-    insert_prepared(&mut tx.conn(), app, ctx, &row).await?;
-    tx.commit().await?;
+    let written = &row;
+    app.retrying(|| async move {
+        let mut tx = app.db.begin().await?;
+        insert_prepared(&mut tx.conn(), app, ctx, written).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await?;
     Ok(row)
 }
 
@@ -278,6 +283,9 @@ async fn recheck(
     let week = day_from_key(row.work_date)
         .map(|d| day_key(week_start(d)))
         .unwrap_or(row.work_date);
+    // The person's lock first: the week's approval and the day's total read below cannot
+    // change until this transaction ends.
+    users::lock_person(c, ctx.workspace, row.user_id).await?;
     let (locked, mut day_total) =
         store::lock_and_day(c, ctx.workspace, row.user_id, week, row.work_date).await?;
     if locked {
@@ -319,10 +327,14 @@ pub async fn update(
 ) -> Result<EntryRow> {
     ctx.require(TimeAction::Log)?;
     let input = form.parse(today_date(app, ctx))?;
-    let mut tx = app.db.begin().await?;
-    let after = update_in(&mut tx.conn(), app, ctx, id, input, version).await?;
-    tx.commit().await?;
-    Ok(after)
+    let input = &input;
+    app.retrying(|| async move {
+        let mut tx = app.db.begin().await?;
+        let after = update_in(&mut tx.conn(), app, ctx, id, input.clone(), version).await?;
+        tx.commit().await?;
+        Ok(after)
+    })
+    .await
 }
 
 /// Changes an entry in the caller's transaction (every rule checked, aggregates and radar kept).
@@ -334,7 +346,7 @@ async fn update_in(
     mut input: EntryInput,
     version: Option<i32>,
 ) -> Result<EntryRow> {
-    let before = store::get(c, ctx.workspace, id.uuid()).await?;
+    let before = entry_for_change(c, ctx, id).await?;
     check_editable(ctx, &before)?;
     if let Some(v) = version
         && v != before.version
@@ -376,15 +388,28 @@ async fn update_in(
 
 pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
     ctx.require(TimeAction::Log)?;
-    let mut tx = app.db.begin().await?;
-    delete_in(&mut tx.conn(), app, ctx, id).await?;
-    tx.commit().await?;
-    Ok(())
+    app.retrying(|| async move {
+        let mut tx = app.db.begin().await?;
+        delete_in(&mut tx.conn(), app, ctx, id).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Deletes an editable entry in the caller's transaction.
+/// An entry about to change, read under its person's lock (so a week approved meanwhile is seen).
+async fn entry_for_change(c: &mut Conn<'_>, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
+    let first = store::get(c, ctx.workspace, id.uuid()).await?;
+    if !matches!(c, Conn::Pg(_)) {
+        return Ok(first);
+    }
+    users::lock_person(c, ctx.workspace, first.user_id).await?;
+    Ok(store::get(c, ctx.workspace, id.uuid()).await?)
+}
+
 async fn delete_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
-    let before = store::get(c, ctx.workspace, id.uuid()).await?;
+    let before = entry_for_change(c, ctx, id).await?;
     check_editable(ctx, &before)?;
     store::delete(c, ctx.workspace, id.uuid())
         .await
@@ -766,46 +791,51 @@ pub async fn set_week_approved(
     let (from, to) = parse_day(week)
         .and_then(week_bounds)
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
-    let mut tx = app.db.begin().await?;
-    users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
-    let existing = store::approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
-    let n = if approved {
-        if existing.is_some() {
-            return Err(ServiceError::Conflict("err-week-approved"));
-        }
-        store::insert_approval(
+    app.retrying(|| async move {
+        let mut tx = app.db.begin().await?;
+        users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
+        // The person's lock: entries being logged in this week wait, then see the approval.
+        users::lock_person(&mut tx.conn(), ctx.workspace, user.uuid()).await?;
+        let existing = store::approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
+        let n = if approved {
+            if existing.is_some() {
+                return Err(ServiceError::Conflict("err-week-approved"));
+            }
+            store::insert_approval(
+                &mut tx.conn(),
+                &store::ApprovalRow {
+                    workspace_id: ctx.workspace.uuid(),
+                    user_id: user.uuid(),
+                    week_start: from,
+                    approved_by: ctx.user.uuid(),
+                    approved_at: app.now(),
+                },
+            )
+            .await?;
+            store::set_locked(&mut tx.conn(), ctx.workspace, user.uuid(), from, to, true).await?
+        } else {
+            if existing.is_none() {
+                return Err(ServiceError::Conflict("err-week-not-approved"));
+            }
+            store::delete_approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
+            store::set_locked(&mut tx.conn(), ctx.workspace, user.uuid(), from, to, false).await?
+        };
+        record::<(), _>(
             &mut tx.conn(),
-            &store::ApprovalRow {
-                workspace_id: ctx.workspace.uuid(),
-                user_id: user.uuid(),
-                week_start: from,
-                approved_by: ctx.user.uuid(),
-                approved_at: app.now(),
-            },
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "timesheet",
+            user.uuid(),
+            if approved { "approve" } else { "reopen" },
+            None,
+            Some(&serde_json::json!({ "week_start": from, "entries": n })),
         )
         .await?;
-        store::set_locked(&mut tx.conn(), ctx.workspace, user.uuid(), from, to, true).await?
-    } else {
-        if existing.is_none() {
-            return Err(ServiceError::Conflict("err-week-not-approved"));
-        }
-        store::delete_approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
-        store::set_locked(&mut tx.conn(), ctx.workspace, user.uuid(), from, to, false).await?
-    };
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "timesheet",
-        user.uuid(),
-        if approved { "approve" } else { "reopen" },
-        None,
-        Some(&serde_json::json!({ "week_start": from, "entries": n })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(n)
+        tx.commit().await?;
+        Ok(n)
+    })
+    .await
 }
 
 pub async fn week_approval(

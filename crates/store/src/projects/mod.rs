@@ -515,6 +515,27 @@ pub async fn all_rates(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<RateRow>
     fetch(c, "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at", &[Bind::Uuid(ws.uuid())]).await
 }
 
+/// Takes the row locks of projects until the transaction ends, in id order (no two writers wait
+/// on each other in a cycle): a recomputation of earned revenue reads the project's months and
+/// writes what they earn, and two servers must not interleave those. No-op on SQLite, whose
+/// writes are serialised.
+pub async fn lock(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<()> {
+    if let Conn::Pg(_) = c {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            exec(
+                c,
+                "SELECT id FROM projects WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE",
+                &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Every project of the workspace, archived or not (batch recomputation).
 pub async fn all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ProjectRow>> {
     let sql = format!(

@@ -454,3 +454,40 @@ pub async fn project_months_between(
     )
     .await
 }
+
+/// Every stored month of every project (`project`) or client (`client`) of a workspace, for
+/// the totals check (a few rows per project and month).
+pub async fn all_months(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    of_clients: bool,
+) -> Result<Vec<MonthRow>> {
+    let (table, col) = if of_clients {
+        ("client_months", "client_id")
+    } else {
+        ("project_months", "project_id")
+    };
+    let sql = format!(
+        "SELECT {} FROM {table} WHERE workspace_id = $1 ORDER BY {col}, month",
+        month_cols(col)
+    );
+    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// Every person's months: (person, month, minutes, billable minutes).
+pub async fn all_person_months(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+) -> Result<Vec<(Uuid, i32, i64, i64)>> {
+    fetch(c, "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1", &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// Every person's days: (person, day, minutes).
+pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, i32, i64)>> {
+    fetch(
+        c,
+        "SELECT user_id, day, minutes FROM person_days WHERE workspace_id = $1",
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}

@@ -526,3 +526,23 @@ pub async fn frame_status(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Resu
     .await?;
     Ok(r.into_iter().next().unwrap_or_default())
 }
+
+/// Up to `limit` published entries of a workspace after the id `after`, in id order: every entry,
+/// page by page, for the totals check.
+pub async fn entries_after(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    after: Uuid,
+    limit: i64,
+) -> Result<Vec<EntryRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id > $2 AND {} ORDER BY id LIMIT $3",
+        visible("import_id")
+    );
+    fetch(
+        c,
+        &sql,
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(after), Bind::Int(limit)],
+    )
+    .await
+}

@@ -803,6 +803,8 @@ async fn a_published_import_has_its_projects_revenue() {
             rows * 120 * 100,
             "{backend:?}: {radar}"
         );
+        // Every running total the import wrote agrees with its entries.
+        assert_eq!(t.check_totals().await, Vec::<String>::new(), "{backend:?}");
     }
 }
 

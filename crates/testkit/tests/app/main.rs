@@ -12,6 +12,7 @@ mod api_clients;
 mod audit;
 mod auth;
 mod bounds;
+mod concurrency;
 mod credentials;
 mod csv_exports;
 mod faults;

@@ -305,7 +305,7 @@ pub fn message_page(lang: Language, title_key: &str, message: String) -> String 
 /// password reset): 503 when the storage cannot serve now, else 500; logged, with the request id.
 pub fn failure_page(lang: Language, err: &ServiceError, request_id: Option<&str>) -> Response {
     let (status, title, msg) = match err {
-        ServiceError::Unavailable(_) => (
+        ServiceError::Unavailable(_) | ServiceError::Retry(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "err-unavailable",
             "err-unavailable-detail",
@@ -363,7 +363,7 @@ pub fn error_page(page: &Page, err: ServiceError) -> Response {
                 "err-internal-detail".to_string(),
             )
         }
-        ServiceError::Unavailable(cause) => {
+        ServiceError::Unavailable(cause) | ServiceError::Retry(cause) => {
             tracing::error!(request_id = ?ctx.request_id, cause = %cause, "storage unavailable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
