@@ -283,9 +283,9 @@ async fn recheck(
     let week = day_from_key(row.work_date)
         .map(|d| day_key(week_start(d)))
         .unwrap_or(row.work_date);
-    // The person's lock first: the week's approval and the day's total read below cannot
+    // The person-day's lock first: the week's approval and the day's total read below cannot
     // change until this transaction ends.
-    users::lock_person(c, ctx.workspace, row.user_id).await?;
+    store::lock_days(c, ctx.workspace, row.user_id, &[row.work_date]).await?;
     let (locked, mut day_total) =
         store::lock_and_day(c, ctx.workspace, row.user_id, week, row.work_date).await?;
     if locked {
@@ -398,13 +398,13 @@ pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
 }
 
 /// Deletes an editable entry in the caller's transaction.
-/// An entry about to change, read under its person's lock (so a week approved meanwhile is seen).
+/// An entry about to change, read under its day's lock (so a week approved meanwhile is seen).
 async fn entry_for_change(c: &mut Conn<'_>, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
     let first = store::get(c, ctx.workspace, id.uuid()).await?;
     if !matches!(c, Conn::Pg(_)) {
         return Ok(first);
     }
-    users::lock_person(c, ctx.workspace, first.user_id).await?;
+    store::lock_days(c, ctx.workspace, first.user_id, &[first.work_date]).await?;
     Ok(store::get(c, ctx.workspace, id.uuid()).await?)
 }
 
@@ -794,8 +794,14 @@ pub async fn set_week_approved(
     app.retrying(|| async move {
         let mut tx = app.db.begin().await?;
         users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
-        // The person's lock: entries being logged in this week wait, then see the approval.
-        users::lock_person(&mut tx.conn(), ctx.workspace, user.uuid()).await?;
+        // The locks of the week's days: entries being logged in it wait, then see the approval.
+        let days: Vec<i32> = (0..7)
+            .filter_map(|i| {
+                day_from_key(from).and_then(|d| d.checked_add(jiff::Span::new().days(i)).ok())
+            })
+            .map(day_key)
+            .collect();
+        store::lock_days(&mut tx.conn(), ctx.workspace, user.uuid(), &days).await?;
         let existing = store::approval(&mut tx.conn(), ctx.workspace, user.uuid(), from).await?;
         let n = if approved {
             if existing.is_some() {

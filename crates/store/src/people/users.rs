@@ -83,23 +83,6 @@ pub async fn get_staff(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<
     }
 }
 
-/// Takes a person's row lock until the transaction ends (PostgreSQL: `FOR NO KEY UPDATE`; on
-/// SQLite the write lock already serialises writers). Every write that checks a rule over the
-/// person's time — the 24 hours of a day, an approved week — takes it first, so two servers'
-/// writers are checked one after the other; `FOR NO KEY UPDATE` leaves inserts that only
-/// reference the person (sessions, entries of other transactions' checks) unblocked until then.
-pub async fn lock_person(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
-    if let Conn::Pg(_) = c {
-        crate::exec(
-            c,
-            "SELECT id FROM users WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE",
-            &[crate::Bind::Uuid(ws.uuid()), crate::Bind::Uuid(id)],
-        )
-        .await?;
-    }
-    Ok(())
-}
-
 /// Staff users of a workspace, by name (not those of an import still running).
 pub async fn list_staff(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<UserRow>> {
     let sql = format!(

@@ -89,25 +89,28 @@ async fn thirty_two_entries_on_a_capped_project_earn_exactly_the_cap() {
             .unwrap()
             .id;
         let pair = Pair::new(&t).await;
-        // One hour each, over three months and three people: 3,200 of work under a 1,000 cap.
+        // Three rounds of 32 half-hours, over six months and three people: 4,800 of work under
+        // a 1,000 cap, crossing it in the first round.
         let people = [a.owner.id, a.manager.id, a.staff.id];
-        let requests = (0..32)
-            .map(|i| {
-                let date = format!("2026-{:02}-{:02}", 9 + i % 3, 1 + i / 3);
-                let body = json!({"user_id": people[i % 3], "project_id": project, "date": date, "duration": "60m"});
-                (pair.clone(), i, "POST", a.manager.token.clone(), "/time-entries".to_string(), body)
-            })
-            .collect();
-        let statuses = all_at_once(requests).await;
-        assert!(
-            statuses.iter().all(|s| *s == 201),
-            "{backend:?}: {statuses:?}"
-        );
+        for round in 0..3 {
+            let requests = (0..32)
+                .map(|i| {
+                    let date = format!("2026-{:02}-{:02}", 5 + i % 3 + 2 * round, 1 + i / 3);
+                    let body = json!({"user_id": people[i % 3], "project_id": project, "date": date, "duration": "30m"});
+                    (pair.clone(), i, "POST", a.manager.token.clone(), "/time-entries".to_string(), body)
+                })
+                .collect();
+            let statuses = all_at_once(requests).await;
+            assert!(
+                statuses.iter().all(|s| *s == 201),
+                "{backend:?}: {statuses:?}"
+            );
+        }
         let id = ProjectId::from_uuid(project);
         let before = mesure_services::radar::project(&t.app, &a.owner.ctx, id)
             .await
             .unwrap();
-        assert_eq!(before.totals.value, 320_000, "{backend:?}");
+        assert_eq!(before.totals.value, 480_000, "{backend:?}");
         assert_eq!(
             before.totals.revenue, 100_000,
             "{backend:?}: revenue over the cap"
