@@ -6,17 +6,19 @@
 # under 32 concurrent connections (wrk).
 # Usage: bench/time.sh [ROWS] [DURATION_SECONDS] (defaults 2000000 and 10). Needs wrk, sqlite3,
 # curl, and for PostgreSQL a server at $MESURE_BENCH_PG (default postgres://postgres@127.0.0.1:5432/test).
+# MESURE_BIN and MESURE_BENCH_BIN: another build's `mesure` and `mesure-bench` (e.g. an older
+# commit's, for before/after figures in one run); MESURE_BENCH_OUT: where to write the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-2000000}
 dur=${2:-10}
 pg_admin=${MESURE_BENCH_PG:-postgres://postgres@127.0.0.1:5432/test}
 for t in wrk sqlite3 curl; do command -v $t >/dev/null || { echo "$t is missing (apt-get install $t)"; exit 1; }; done
-cargo build --release -q -p mesure -p mesure-bench
-bin=target/release/mesure
-bench=target/release/mesure-bench
+[ -n "${MESURE_BIN:-}" ] || cargo build --release -q -p mesure -p mesure-bench
+bin=${MESURE_BIN:-target/release/mesure}
+bench=${MESURE_BENCH_BIN:-target/release/mesure-bench}
 work=$(mktemp -d)
-out=bench/results/time-latest.md
+out=${MESURE_BENCH_OUT:-bench/results/time-latest.md}
 port=18081
 csv="$work/time.csv"
 $bench csv "$csv" "$rows" 2000 10000 200

@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mesure API", version = "1", description = "Service operations: clients, contacts, audit log. Authenticate with `Authorization: Bearer <token>` (see `mesure token create`)."),
+    info(title = "Mesure API", version = "1", description = "Mesure: time, projects and scope, the over-servicing radar, clients and contacts, people, notifications, audit log and settings; one tag per module. Authenticate with `Authorization: Bearer <token>` (see `mesure token create`)."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(Problem, FieldProblem, SortParam, StatusParam))
