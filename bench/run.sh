@@ -9,10 +9,13 @@ cd "$(dirname "$0")/.."
 dur=${1:-10}
 pg_admin=${MESURE_BENCH_PG:-postgres://postgres@127.0.0.1:5432/test}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
-cargo build --release -q -p mesure -p mesure-bench
-bin=target/release/mesure
+# MESURE_BIN / MESURE_BENCH_BIN: another build's binaries (before/after in one run);
+# MESURE_BENCH_OUT: where to write the results.
+[ -n "${MESURE_BIN:-}" ] || cargo build --release -q -p mesure -p mesure-bench
+bin=${MESURE_BIN:-target/release/mesure}
+benchbin=${MESURE_BENCH_BIN:-target/release/mesure-bench}
 work=$(mktemp -d)
-out=bench/results/latest.md
+out=${MESURE_BENCH_OUT:-bench/results/latest.md}
 port=18080
 {
   echo "# Mesure benchmarks — $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -27,7 +30,7 @@ summary=""
 run_backend() {
   local name=$1 url=$2
   local token
-  token=$(target/release/mesure-bench seed "$url" 2000 10000)
+  token=$($benchbin seed "$url" 2000 10000)
   # Cold start on the existing database: spawn to first /readyz success.
   local t0 t1
   t0=$(date +%s%N)

@@ -107,4 +107,11 @@ mod tests {
             }
         }
     }
+
+    /// Two modules claiming one page route make axum panic when the routers merge: this test
+    /// merges every module's pages (the API's are merged by the gate test), so a clash fails here.
+    #[test]
+    fn every_modules_pages_merge_without_a_clash() {
+        let _ = crate::html::routes().merge(crate::html::upload_routes());
+    }
 }
