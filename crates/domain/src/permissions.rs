@@ -12,22 +12,16 @@ use crate::settings::permissions::SettingsAction;
 use crate::time::permissions::TimeAction;
 use crate::{ContactRole, Role};
 
-/// Everything a person can ask Mesure to do, by module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    Audit(AuditAction),
-    Clients(ClientsAction),
-    Dashboard(DashboardAction),
-    People(PeopleAction),
-    Portal(PortalAction),
-    Projects(ProjectsAction),
-    Radar(RadarAction),
-    Settings(SettingsAction),
-    Time(TimeAction),
-}
-
+/// Declares `Action` with one variant per module and what joins them: `From` each module's
+/// enum, the table lookup, and the list of every action.
 macro_rules! gather {
     ($($variant:ident($module:ident)),* $(,)?) => {
+        /// Everything a person can ask Mesure to do, by module.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($variant($module),)*
+        }
+
         $(impl From<$module> for Action {
             fn from(a: $module) -> Action {
                 Action::$variant(a)

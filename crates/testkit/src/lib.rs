@@ -148,22 +148,7 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         mail_policy: opts.mail,
         job_concurrency: mesure_services::DEFAULT_JOB_CONCURRENCY,
     };
-    let state = mesure_web::AppState {
-        app: app.clone(),
-        metrics: Arc::default(),
-        ready: Arc::default(),
-        secure_cookies: false,
-        test_clock: None,
-    };
-    let router = mesure_web::router(state);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    serve(app.clone(), listener);
     if opts.worker {
         let (_tx, rx) = tokio::sync::watch::channel(false);
         let a = app.clone();
@@ -181,6 +166,25 @@ pub async fn spawn_with(backend: Backend, opts: Options) -> TestApp {
         dir,
         db_url,
     }
+}
+
+/// Serves Mesure's router over `app` on `listener`, in the background.
+fn serve(app: App, listener: tokio::net::TcpListener) {
+    let router = mesure_web::router(mesure_web::AppState {
+        app,
+        metrics: Arc::default(),
+        ready: Arc::default(),
+        secure_cookies: false,
+        test_clock: None,
+    });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
 }
 
 /// A workspace with one user of each staff role.
@@ -414,21 +418,7 @@ impl TestApp {
             base_url: url.clone(),
             ..self.app.clone()
         };
-        let router = mesure_web::router(mesure_web::AppState {
-            app,
-            metrics: Arc::default(),
-            ready: Arc::default(),
-            secure_cookies: false,
-            test_clock: None,
-        });
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        serve(app, listener);
         url
     }
 }

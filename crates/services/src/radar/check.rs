@@ -56,11 +56,12 @@ pub async fn check_totals(app: &App, ws: WorkspaceId) -> Result<Vec<String>> {
                 .collect();
         compare(&mut found, what, computed, &stored);
     }
-    let stored: BTreeMap<(Uuid, i32), (i64, i64)> = totals::all_person_months(&mut c.conn(), ws)
-        .await?
-        .into_iter()
-        .map(|(u, m, a, b)| ((u, m), (a, b)))
-        .collect();
+    let stored: BTreeMap<(Uuid, i32), (i64, i64)> =
+        totals::person_months(&mut c.conn(), ws, i32::MIN, i32::MAX)
+            .await?
+            .into_iter()
+            .map(|(u, m, a, b)| ((u, m), (a, b)))
+            .collect();
     compare(&mut found, "person month", &person_months, &stored);
     let stored: BTreeMap<(Uuid, i32), i64> = totals::all_person_days(&mut c.conn(), ws)
         .await?

@@ -397,17 +397,16 @@ pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
     .await
 }
 
-/// Deletes an editable entry in the caller's transaction.
 /// An entry about to change, read under its day's lock (so a week approved meanwhile is seen).
 async fn entry_for_change(c: &mut Conn<'_>, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
     let first = store::get(c, ctx.workspace, id.uuid()).await?;
-    if !matches!(c, Conn::Pg(_)) {
-        return Ok(first);
+    if store::lock_days(c, ctx.workspace, first.user_id, &[first.work_date]).await? {
+        return Ok(store::get(c, ctx.workspace, id.uuid()).await?);
     }
-    store::lock_days(c, ctx.workspace, first.user_id, &[first.work_date]).await?;
-    Ok(store::get(c, ctx.workspace, id.uuid()).await?)
+    Ok(first)
 }
 
+/// Deletes an editable entry in the caller's transaction.
 async fn delete_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
     let before = entry_for_change(c, ctx, id).await?;
     check_editable(ctx, &before)?;
@@ -795,10 +794,10 @@ pub async fn set_week_approved(
         let mut tx = app.db.begin().await?;
         users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
         // The locks of the week's days: entries being logged in it wait, then see the approval.
+        let monday = day_from_key(from)
+            .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
         let days: Vec<i32> = (0..7)
-            .filter_map(|i| {
-                day_from_key(from).and_then(|d| d.checked_add(jiff::Span::new().days(i)).ok())
-            })
+            .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
             .map(day_key)
             .collect();
         store::lock_days(&mut tx.conn(), ctx.workspace, user.uuid(), &days).await?;

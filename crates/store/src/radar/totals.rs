@@ -474,14 +474,6 @@ pub async fn all_months(
     fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
 }
 
-/// Every person's months: (person, month, minutes, billable minutes).
-pub async fn all_person_months(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-) -> Result<Vec<(Uuid, i32, i64, i64)>> {
-    fetch(c, "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1", &[Bind::Uuid(ws.uuid())]).await
-}
-
 /// Every person's days: (person, day, minutes).
 pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, i32, i64)>> {
     fetch(

@@ -388,23 +388,30 @@ pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<
 /// already serialises writers), in day order. Every write that checks a rule over a person's day
 /// — its 24 hours, its week's approval — takes its day's lock first, and approving a week takes
 /// the lock of each of its seven days: two servers' writers on one person-day are checked one
-/// after the other, while different days (and people) go on side by side.
-pub async fn lock_days(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, days: &[i32]) -> Result<()> {
-    if let Conn::Pg(_) = c {
-        let mut days = days.to_vec();
-        days.sort_unstable();
-        days.dedup();
-        for day in days {
-            let key = [
-                Bind::Uuid(ws.uuid()),
-                Bind::Uuid(user),
-                Bind::Int(i64::from(day)),
-            ];
-            exec(c, "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING", &key).await?;
-            exec(c, "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE", &key).await?;
-        }
+/// after the other, while different days (and people) go on side by side. Whether it locked
+/// (false on SQLite): what was read before may have changed while it waited.
+pub async fn lock_days(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    days: &[i32],
+) -> Result<bool> {
+    let Conn::Pg(_) = c else {
+        return Ok(false);
+    };
+    let mut days = days.to_vec();
+    days.sort_unstable();
+    days.dedup();
+    for day in days {
+        let key = [
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(i64::from(day)),
+        ];
+        exec(c, "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING", &key).await?;
+        exec(c, "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE", &key).await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 pub async fn lock_and_day(

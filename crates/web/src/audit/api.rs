@@ -1,19 +1,14 @@
 //! `/api/v1/audit`: the audit log, filtered and paged.
 use crate::AppState;
-use crate::api::ApiQuery;
-use crate::api::err;
-use crate::api::rfc3339;
-use crate::error::ApiError;
-use crate::error::Problem;
+use crate::api::{ApiQuery, err, rfc3339};
+use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::State;
 use mesure_services::audit;
 use mesure_store::audit::AuditQuery;
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::IntoParams;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// An audit-log entry.
 #[derive(Serialize, ToSchema)]

@@ -1,18 +1,11 @@
 //! The API tokens page: one's own tokens, created and revoked.
 use crate::AppState;
-use crate::html::Base;
-use crate::html::Errors;
-use crate::html::error_page;
-use crate::html::render;
-use crate::html::see_other;
+use crate::html::{Base, Errors, error_page, render, see_other};
 use crate::session::Page;
 use askama::Template;
-use axum::extract::Path;
-use axum::extract::Query;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use mesure_services::ServiceError;
-use mesure_services::auth;
+use mesure_services::{ServiceError, auth};
 use mesure_store::auth::tokens::TokenRow;
 
 #[derive(Template)]

@@ -1,9 +1,7 @@
 //! `/api/v1/notifications`: the caller's alerts, and marking them read.
 use crate::AppState;
-use crate::api::err;
-use crate::api::rfc3339;
-use crate::error::ApiError;
-use crate::error::Problem;
+use crate::api::{err, rfc3339};
+use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::State;

@@ -1,15 +1,10 @@
 //! The notifications page: the alerts raised for the reader, and marking them read.
 use crate::AppState;
-use crate::html::Base;
-use crate::html::NoticeQuery;
-use crate::html::error_page;
-use crate::html::render;
-use crate::html::see_other;
+use crate::html::{Base, NoticeQuery, error_page, render, see_other};
 use crate::session::Page;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::Query;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use mesure_domain::Language;
 use mesure_store::notifications::alerts::NotificationRow;

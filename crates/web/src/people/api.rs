@@ -1,22 +1,16 @@
 //! `/api/v1/me`, `/users`, a person's capacity and leave, cost rates.
 use crate::AppState;
-use crate::api::ApiJson;
-use crate::api::err;
-use crate::api::rfc3339;
-use crate::error::ApiError;
-use crate::error::Problem;
+use crate::api::{ApiJson, err, rfc3339};
+use crate::error::{ApiError, Problem};
 use crate::projects::api::RateBody;
 use crate::session::ApiCaller;
 use axum::Json;
-use axum::extract::Path;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use mesure_domain::Principal;
-use mesure_domain::UserId;
+use mesure_domain::{Principal, UserId};
 use mesure_services::ServiceError;
 use mesure_services::people::users;
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]

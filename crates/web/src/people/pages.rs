@@ -1,21 +1,12 @@
 //! The users page: staff users of the workspace, added and edited by the owner.
 use crate::AppState;
-use crate::html::Base;
-use crate::html::Errors;
-use crate::html::Values;
-use crate::html::error_page;
-use crate::html::language_options;
-use crate::html::render_status;
-use crate::html::see_other;
+use crate::html::{Base, Errors, Values, error_page, language_options, render_status, see_other};
 use crate::session::Page;
 use askama::Template;
-use axum::extract::Path;
-use axum::extract::Query;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mesure_domain::PeopleAction;
-use mesure_domain::Role;
+use mesure_domain::{PeopleAction, Role};
 use mesure_i18n::t;
 use mesure_services::ServiceError;
 use mesure_services::people::users;

@@ -1,16 +1,9 @@
 //! The profile page: one's own name, language and password.
 use crate::AppState;
-use crate::html::Base;
-use crate::html::Errors;
-use crate::html::Values;
-use crate::html::error_page;
-use crate::html::language_options;
-use crate::html::render_status;
-use crate::html::see_other;
+use crate::html::{Base, Errors, Values, error_page, language_options, render_status, see_other};
 use crate::session::Page;
 use askama::Template;
-use axum::extract::Query;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use mesure_i18n::t;

@@ -1,24 +1,15 @@
 //! The rates page: each person's billing rates, internal cost rates, weekly capacity and leave.
 use crate::AppState;
-use crate::html::Base;
-use crate::html::Errors;
-use crate::html::NoticeQuery;
-use crate::html::Values;
-use crate::html::error_page;
-use crate::html::fmt;
-use crate::html::render_status;
-use crate::html::see_other;
+use crate::html::{Base, Errors, NoticeQuery, Values, error_page, fmt, render_status, see_other};
 use crate::session::Page;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::Query;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mesure_services::ServiceError;
 use mesure_services::people::users;
-use mesure_services::projects;
 use mesure_services::projects::RateForm;
+use mesure_services::{ServiceError, projects};
 
 #[derive(Template)]
 #[template(path = "people/rates.html")]

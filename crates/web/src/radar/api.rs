@@ -1,23 +1,14 @@
 //! `/api/v1/radar`, a client's and a project's radar, people's utilisation.
 use crate::AppState;
-use crate::api::ApiQuery;
-use crate::api::err;
-use crate::api::id_of;
-use crate::error::ApiError;
-use crate::error::Problem;
+use crate::api::{ApiQuery, err, id_of};
+use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 use axum::Json;
-use axum::extract::Path;
-use axum::extract::State;
-use mesure_domain::ClientId;
-use mesure_domain::ProjectId;
-use mesure_domain::RadarAction;
-use mesure_services::ServiceError;
-use mesure_services::radar;
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::IntoParams;
-use utoipa::ToSchema;
+use axum::extract::{Path, State};
+use mesure_domain::{ClientId, ProjectId, RadarAction};
+use mesure_services::{ServiceError, radar};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// The radar: clients ranked by over-servicing over the trailing twelve months, with revenue
 /// concentration (shares, top-3, HHI) and each client's trend. Money in minor units.
