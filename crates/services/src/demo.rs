@@ -321,67 +321,66 @@ pub async fn seed_bulk(app: &App, ws: WorkspaceId, clients: usize, contacts: usi
     use mesure_store::clients::ClientRow;
     use mesure_store::clients::contacts::ContactRow;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let mut ids = Vec::with_capacity(clients);
-    for i in 0..clients {
-        let name = format!(
-            "{} {} {i}",
-            pick(LAST, i),
-            pick(
-                &["Conseil", "Studio", "Industries", "Services", "Boutique"],
-                i / 7
-            )
-        );
-        let row = ClientRow {
-            workspace_id: ws.uuid(),
-            id: ClientId::new().uuid(),
-            name_key: name.to_lowercase(),
-            search_key: name.to_lowercase(),
-            name,
-            legal_name: None,
-            siren: None,
-            vat_number: None,
-            billing_address: None,
-            currency: "EUR".into(),
-            language: "fr".into(),
-            time_zone: "Europe/Paris".into(),
-            segment: Some(pick(&["Commerce", "Santé", "Industrie", "Tourisme"], i).into()),
-            notes: None,
-            archived_at: None,
-            created_at: now + i64::try_from(i).unwrap_or(0),
-            updated_at: now,
-            version: 1,
-        };
-        ids.push(row.id);
-        mesure_store::clients::insert(&mut tx.conn(), &row).await?;
-    }
-    for j in 0..contacts {
-        let Some(client) = ids.get(j % ids.len().max(1)) else {
-            break;
-        };
-        let (f, l) = (pick(FIRST, j), pick(LAST, j / 3));
-        let row = ContactRow {
-            workspace_id: ws.uuid(),
-            id: mesure_domain::ContactId::new().uuid(),
-            client_id: *client,
-            first_name: f.into(),
-            last_name: l.into(),
-            sort_key: format!("{l} {f}").to_lowercase(),
-            search_key: format!("{f} {l} {j}@example.fr").to_lowercase(),
-            email: Some(format!("{j}@example.fr")),
-            phone: None,
-            job_title: None,
-            contact_role: "viewer".into(),
-            language: "fr".into(),
-            archived_at: None,
-            created_at: now + i64::try_from(j).unwrap_or(0),
-            updated_at: now,
-            version: 1,
-        };
-        mesure_store::clients::contacts::insert(&mut tx.conn(), &row).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        let mut ids = Vec::with_capacity(clients);
+        for i in 0..clients {
+            let name = format!(
+                "{} {} {i}",
+                pick(LAST, i),
+                pick(
+                    &["Conseil", "Studio", "Industries", "Services", "Boutique"],
+                    i / 7
+                )
+            );
+            let row = ClientRow {
+                workspace_id: ws.uuid(),
+                id: ClientId::new().uuid(),
+                name_key: name.to_lowercase(),
+                search_key: name.to_lowercase(),
+                name,
+                legal_name: None,
+                siren: None,
+                vat_number: None,
+                billing_address: None,
+                currency: "EUR".into(),
+                language: "fr".into(),
+                time_zone: "Europe/Paris".into(),
+                segment: Some(pick(&["Commerce", "Santé", "Industrie", "Tourisme"], i).into()),
+                notes: None,
+                archived_at: None,
+                created_at: now + i64::try_from(i).unwrap_or(0),
+                updated_at: now,
+                version: 1,
+            };
+            ids.push(row.id);
+            mesure_store::clients::insert(&mut tx.conn(), &row).await?;
+        }
+        for j in 0..contacts {
+            let Some(client) = ids.get(j % ids.len().max(1)) else {
+                break;
+            };
+            let (f, l) = (pick(FIRST, j), pick(LAST, j / 3));
+            let row = ContactRow {
+                workspace_id: ws.uuid(),
+                id: mesure_domain::ContactId::new().uuid(),
+                client_id: *client,
+                first_name: f.into(),
+                last_name: l.into(),
+                sort_key: format!("{l} {f}").to_lowercase(),
+                search_key: format!("{f} {l} {j}@example.fr").to_lowercase(),
+                email: Some(format!("{j}@example.fr")),
+                phone: None,
+                job_title: None,
+                contact_role: "viewer".into(),
+                language: "fr".into(),
+                archived_at: None,
+                created_at: now + i64::try_from(j).unwrap_or(0),
+                updated_at: now,
+                version: 1,
+            };
+            mesure_store::clients::contacts::insert(&mut tx.conn(), &row).await?;
+        }
+    })
 }
 
 #[cfg(test)]

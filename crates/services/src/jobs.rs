@@ -92,9 +92,9 @@ pub fn public_error(stored: &str) -> &'static str {
 /// workspace at the same moment.
 pub async fn claim(app: &App) -> Result<Option<JobRow>> {
     for _ in 0..3 {
-        let mut tx = app.db.begin().await?;
-        let claimed = jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?;
-        tx.commit().await?;
+        let claimed = crate::write_tx!(app, tx => {
+            jobs::claim(&mut tx.conn(), app.now(), LEASE_US).await?
+        })?;
         match claimed {
             jobs::Claimed::Job(job) => return Ok(Some(job)),
             jobs::Claimed::Nothing => return Ok(None),
@@ -109,24 +109,23 @@ pub async fn claim(app: &App) -> Result<Option<JobRow>> {
 pub async fn run(app: &App, job: JobRow) -> Result<()> {
     let outcome = execute(app, &job).await;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    match outcome {
-        Ok(()) => jobs::complete(&mut tx.conn(), job.workspace_id, job.id, now).await?,
-        Err(f) => {
-            tracing::warn!(job = %job.id, workspace = %job.workspace_id, kind = %job.kind,
-                attempt = job.attempts, error = %f.detail, shown = f.key, "job failed");
-            jobs::fail(
-                &mut tx.conn(),
-                &job,
-                f.key,
-                now,
-                now + backoff_us(job.attempts),
-            )
-            .await?
+    crate::write_tx!(app, tx => {
+        match &outcome {
+            Ok(()) => jobs::complete(&mut tx.conn(), job.workspace_id, job.id, now).await?,
+            Err(f) => {
+                tracing::warn!(job = %job.id, workspace = %job.workspace_id, kind = %job.kind,
+                    attempt = job.attempts, error = %f.detail, shown = f.key, "job failed");
+                jobs::fail(
+                    &mut tx.conn(),
+                    &job,
+                    f.key,
+                    now,
+                    now + backoff_us(job.attempts),
+                )
+                .await?
+            }
         }
-    }
-    tx.commit().await?;
-    Ok(())
+    })
 }
 
 /// Claims and runs one due job; returns whether there was one.
@@ -315,13 +314,13 @@ const CLEANUP_EVERY_US: i64 = 10 * 60 * 1_000_000;
 /// Deletes expired sessions and throttling counters idle for a day. Returns rows removed.
 pub async fn cleanup(app: &App) -> Result<u64> {
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let sessions = mesure_store::auth::sessions::delete_expired(&mut tx.conn(), now).await?;
-    let counters =
-        mesure_store::auth::throttle::delete_idle(&mut tx.conn(), now - 24 * 3600 * 1_000_000)
-            .await?;
-    tx.commit().await?;
-    Ok(sessions + counters)
+    crate::write_tx!(app, tx => {
+        let sessions = mesure_store::auth::sessions::delete_expired(&mut tx.conn(), now).await?;
+        let counters =
+            mesure_store::auth::throttle::delete_idle(&mut tx.conn(), now - 24 * 3600 * 1_000_000)
+                .await?;
+        sessions + counters
+    })
 }
 
 /// A job as the workspace sees it: `error` is the catalogue key of the last failure.
@@ -366,23 +365,23 @@ pub async fn counts(app: &App, ctx: &Ctx) -> Result<Vec<(String, i64)>> {
 /// Puts a dead job back in the queue.
 pub async fn retry(app: &App, ctx: &Ctx, id: Uuid) -> Result<()> {
     ctx.require(SettingsAction::ManageWorkspace)?;
-    let mut tx = app.db.begin().await?;
-    jobs::retry(&mut tx.conn(), ctx.workspace, id, app.now())
-        .await
-        .map_err(ServiceError::from)?;
-    crate::audit::record::<(), ()>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "job",
-        id,
-        "retry",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        jobs::retry(&mut tx.conn(), ctx.workspace, id, app.now())
+            .await
+            .map_err(ServiceError::from)?;
+        crate::audit::record::<(), ()>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "job",
+            id,
+            "retry",
+            None,
+            None,
+        )
+        .await?;
+    })?;
     app.jobs_notify.notify_one();
     Ok(())
 }

@@ -123,38 +123,58 @@ pub const DEFAULT_JOB_CONCURRENCY: usize = 4;
 /// How many times a write use case runs before a concurrent writer's abort is reported.
 pub const WRITE_ATTEMPTS: u32 = 8;
 
+/// The one way to write: `write_tx!(app, tx => { … })` opens a write transaction `tx`, runs the
+/// block (its value is the result; `?` inside leaves the attempt, which rolls back) and commits.
+/// When the engine aborted the transaction for a concurrent writer (PostgreSQL serialization
+/// failure 40001 or deadlock 40P01, SQLite `BUSY_SNAPSHOT`), the whole block runs again after
+/// [`App::backoff`], up to [`WRITE_ATTEMPTS`] times; past them it is a 503. So the block must
+/// be safe to run again: it reads what it checks inside `tx` and has no effect outside it (jobs
+/// and mail are enqueued in the transaction). Never `return` from the block: that would skip
+/// the commit. A macro rather than a closure: the block borrows the caller's values on each
+/// attempt without the boxing and cloning a closure over a borrowed transaction needs.
+#[macro_export]
+macro_rules! write_tx {
+    ($app:expr, $tx:ident => $body:block) => {{
+        let app: &$crate::App = $app;
+        let mut attempt = 0u32;
+        loop {
+            let outcome: $crate::Result<_> = async {
+                #[allow(unused_mut)]
+                let mut $tx = app.db.begin().await?;
+                let value = $body;
+                $tx.commit().await?;
+                Ok(value)
+            }
+            .await;
+            match outcome {
+                Err(e) if e.is_retry() && attempt + 1 < $crate::WRITE_ATTEMPTS => {
+                    attempt += 1;
+                    $crate::App::backoff(attempt, &e).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
 impl App {
     pub fn now(&self) -> i64 {
         self.clock.now_us()
     }
 
-    /// Runs a write use case (its whole transaction) again when PostgreSQL aborted it for a
-    /// concurrent writer (serialization failure or deadlock), after a jittered pause that grows
-    /// with each attempt (5–10 ms, 10–20 ms, … capped at 320 ms), up to [`WRITE_ATTEMPTS`]
-    /// times. Anything else is returned as it came.
-    pub async fn retrying<T, F, Fut>(&self, mut write: F) -> Result<T>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<T>>,
-    {
-        let mut attempt = 0u32;
-        loop {
-            match write().await {
-                Err(ServiceError::Retry(cause)) if attempt + 1 < WRITE_ATTEMPTS => {
-                    attempt += 1;
-                    let base = 5u64 << attempt.min(6);
-                    let jitter = u64::from(
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.subsec_nanos())
-                            .unwrap_or(0),
-                    ) % base;
-                    tracing::debug!(attempt, %cause, "write aborted by a concurrent writer; again");
-                    tokio::time::sleep(std::time::Duration::from_millis(base / 2 + jitter)).await;
-                }
-                other => return other,
-            }
-        }
+    /// Waits before the next attempt of a write a concurrent writer made the engine abort: a
+    /// jittered pause that grows with each attempt (5–10 ms, 10–20 ms, … capped at 320 ms).
+    #[doc(hidden)]
+    pub async fn backoff(attempt: u32, cause: &ServiceError) {
+        let base = 5u64 << attempt.min(6);
+        let jitter = u64::from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0),
+        ) % base;
+        tracing::debug!(attempt, %cause, "write aborted by a concurrent writer; again");
+        tokio::time::sleep(std::time::Duration::from_millis(base / 2 + jitter)).await;
     }
 }
 
@@ -212,10 +232,17 @@ pub enum ServiceError {
     /// The storage cannot serve the request now (full disk, read-only, unreachable): 503.
     #[error("service unavailable: {0}")]
     Unavailable(String),
-    /// A concurrent writer made the engine abort the transaction; [`App::retrying`] runs the
-    /// use case again, and past its attempts this is a 503 like `Unavailable`.
+    /// A concurrent writer made the engine abort the transaction; [`write_tx!`] runs the
+    /// transaction again, and past its attempts this is a 503 like `Unavailable`.
     #[error("aborted by a concurrent writer: {0}")]
     Retry(String),
+}
+
+impl ServiceError {
+    /// Whether running the same transaction again may succeed (see [`write_tx!`]).
+    pub fn is_retry(&self) -> bool {
+        matches!(self, ServiceError::Retry(_))
+    }
 }
 
 impl From<Invalid> for ServiceError {

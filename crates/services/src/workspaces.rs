@@ -185,21 +185,21 @@ pub async fn create(app: &App, name: &str, actor: &Actor) -> Result<WorkspaceRow
         &mut w,
         &app.mail_policy,
     )?;
-    let mut tx = app.db.begin().await?;
-    workspaces::insert(&mut tx.conn(), &w).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        WorkspaceId::from_uuid(w.id),
-        actor,
-        now,
-        "workspace",
-        w.id,
-        "create",
-        None,
-        Some(&audited(&w)),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        workspaces::insert(&mut tx.conn(), &w).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            WorkspaceId::from_uuid(w.id),
+            actor,
+            now,
+            "workspace",
+            w.id,
+            "create",
+            None,
+            Some(&audited(&w)),
+        )
+        .await?;
+    })?;
     Ok(w)
 }
 
@@ -210,23 +210,23 @@ pub async fn get(app: &App, ctx: &Ctx) -> Result<WorkspaceRow> {
 
 pub async fn update(app: &App, ctx: &Ctx, form: &SettingsForm) -> Result<WorkspaceRow> {
     ctx.require(SettingsAction::ManageWorkspace)?;
-    let mut tx = app.db.begin().await?;
-    let before = workspaces::get(&mut tx.conn(), ctx.workspace).await?;
-    let mut after = before.clone();
-    apply(form, &mut after, &app.mail_policy)?;
-    workspaces::update(&mut tx.conn(), &after).await?;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "workspace",
-        after.id,
-        "update",
-        Some(&audited(&before)),
-        Some(&audited(&after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = workspaces::get(&mut tx.conn(), ctx.workspace).await?;
+        let mut after = before.clone();
+        apply(form, &mut after, &app.mail_policy)?;
+        workspaces::update(&mut tx.conn(), &after).await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "workspace",
+            after.id,
+            "update",
+            Some(&audited(&before)),
+            Some(&audited(&after)),
+        )
+        .await?;
+        after
+    })
 }

@@ -48,8 +48,9 @@ pub enum StoreError {
     Unavailable(#[source] sqlx::Error),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
-    /// PostgreSQL aborted the transaction to keep concurrent writers right (a serialization
-    /// failure, 40001, or a deadlock, 40P01): the whole transaction may simply run again.
+    /// The engine aborted the transaction to keep concurrent writers right (PostgreSQL: a
+    /// serialization failure, 40001, or a deadlock, 40P01; SQLite: `BUSY_SNAPSHOT`): the whole
+    /// transaction may simply run again.
     #[error("transaction aborted by a concurrent writer, to run again: {0}")]
     Retry(#[source] sqlx::Error),
 }
@@ -72,13 +73,19 @@ impl From<sqlx::Error> for StoreError {
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
         }
-        if let Some(db) = e.as_database_error()
-            && matches!(db.code().as_deref(), Some("40001" | "40P01"))
-            && db
-                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
-                .is_some()
-        {
-            return StoreError::Retry(e);
+        if let Some(db) = e.as_database_error() {
+            let code = db.code();
+            let retry = if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // BUSY_SNAPSHOT: a transaction that began reading saw an older snapshot than the
+                // one it must write on; it can only start again. (Plain BUSY has already waited
+                // out the busy timeout: it stays a storage fault below.)
+                code.as_deref() == Some("517")
+            } else {
+                matches!(code.as_deref(), Some("40001" | "40P01"))
+            };
+            if retry {
+                return StoreError::Retry(e);
+            }
         }
         if is_storage_fault(&e) {
             return StoreError::Unavailable(e);

@@ -135,22 +135,23 @@ pub async fn list(app: &App, ctx: &Ctx, q: &AuditQuery) -> Result<(Vec<AuditRow>
 /// Queues the audit-log CSV export; the job writes the file into `exports`.
 pub async fn request_export(app: &App, ctx: &Ctx, q: ExportFilter) -> Result<Uuid> {
     ctx.require(AuditAction::Export)?;
-    let mut tx = app.db.begin().await?;
-    let payload = serde_json::json!({ "user": ctx.user.uuid(), "entity_type": q.entity_type, "from": q.from, "to": q.to });
-    let id = crate::jobs::enqueue(&mut tx.conn(), app, ctx.workspace, EXPORT_JOB, &payload).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "job",
-        id,
-        "export_requested",
-        None,
-        Some(&payload),
-    )
-    .await?;
-    tx.commit().await?;
+    let id = crate::write_tx!(app, tx => {
+        let payload = serde_json::json!({ "user": ctx.user.uuid(), "entity_type": q.entity_type, "from": q.from, "to": q.to });
+        let id = crate::jobs::enqueue(&mut tx.conn(), app, ctx.workspace, EXPORT_JOB, &payload).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "job",
+            id,
+            "export_requested",
+            None,
+            Some(&payload),
+        )
+        .await?;
+        id
+    })?;
     app.jobs_notify.notify_one();
     Ok(id)
 }
@@ -251,22 +252,21 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
     let content = String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let now = app.now();
     let stamp = mesure_store::ts(now).strftime("%Y%m%d-%H%M%S").to_string();
-    let mut tx = app.db.begin().await?;
-    exports::insert(
-        &mut tx.conn(),
-        &exports::ExportRow {
-            workspace_id: ws.uuid(),
-            id: Uuid::now_v7(),
-            kind: "audit_log".into(),
-            file_name: format!("audit-log-{stamp}.csv"),
-            content,
-            created_by: user,
-            created_at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        exports::insert(
+            &mut tx.conn(),
+            &exports::ExportRow {
+                workspace_id: ws.uuid(),
+                id: Uuid::now_v7(),
+                kind: "audit_log".into(),
+                file_name: format!("audit-log-{stamp}.csv"),
+                content: content.clone(),
+                created_by: user,
+                created_at: now,
+            },
+        )
+        .await?;
+    })
 }
 
 pub async fn list_exports(app: &App, ctx: &Ctx) -> Result<Vec<exports::ExportRow>> {

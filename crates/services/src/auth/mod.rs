@@ -83,55 +83,54 @@ pub async fn login(app: &App, email: &str, password: &str, address: &str) -> Res
             false
         }
     };
-    let mut tx = app.db.begin().await?;
-    let Some(user) = user.filter(|_| ok) else {
-        throttle::record_failure(&mut tx.conn(), &kmail, now).await?;
-        throttle::record_failure(&mut tx.conn(), &kip, now).await?;
-        tx.commit().await?;
-        return Err(ServiceError::Unauthorized);
-    };
-    throttle::clear(&mut tx.conn(), &kmail).await?;
-    let token = random_token(32)?;
-    sessions::insert(
-        &mut tx.conn(),
-        &SessionRow {
-            token_hash: sha256_hex(&token),
-            workspace_id: user.workspace_id,
-            user_id: user.id,
-            csrf_token: random_token(24)?,
-            created_at: now,
-            expires_at: now + SESSION_US,
-        },
-    )
-    .await?;
-    crate::audit::record::<(), _>(
-        &mut tx.conn(),
-        WorkspaceId::from_uuid(user.workspace_id),
-        &crate::audit::Actor {
-            id: Some(user.id),
-            label: user.name.clone(),
-            request_id: None,
-        },
-        now,
-        "user",
-        user.id,
-        "login",
-        None,
-        Some(&serde_json::json!({ "address": address })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(LoggedIn { token, user })
+    crate::write_tx!(app, tx => {
+        let Some(user) = user.as_ref().filter(|_| ok) else {
+            throttle::record_failure(&mut tx.conn(), &kmail, now).await?;
+            throttle::record_failure(&mut tx.conn(), &kip, now).await?;
+            tx.commit().await?;
+            return Err(ServiceError::Unauthorized);
+        };
+        throttle::clear(&mut tx.conn(), &kmail).await?;
+        let token = random_token(32)?;
+        sessions::insert(
+            &mut tx.conn(),
+            &SessionRow {
+                token_hash: sha256_hex(&token),
+                workspace_id: user.workspace_id,
+                user_id: user.id,
+                csrf_token: random_token(24)?,
+                created_at: now,
+                expires_at: now + SESSION_US,
+            },
+        )
+        .await?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            WorkspaceId::from_uuid(user.workspace_id),
+            &crate::audit::Actor {
+                id: Some(user.id),
+                label: user.name.clone(),
+                request_id: None,
+            },
+            now,
+            "user",
+            user.id,
+            "login",
+            None,
+            Some(&serde_json::json!({ "address": address })),
+        )
+        .await?;
+        LoggedIn { token, user: user.clone() }
+    })
 }
 
 /// An Argon2id hash of a random string, verified against when the e-mail is unknown.
 static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
 
 pub async fn logout(app: &App, token: &str) -> Result<()> {
-    let mut tx = app.db.begin().await?;
-    sessions::delete(&mut tx.conn(), &sha256_hex(token)).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        sessions::delete(&mut tx.conn(), &sha256_hex(token)).await?;
+    })
 }
 
 /// A resolved request identity and the session's CSRF token (none for API tokens).
@@ -261,12 +260,10 @@ fn record_use(app: &App, ws: Uuid, token: Uuid, now: i64) {
     drop(busy);
     let app = app.clone();
     tokio::spawn(async move {
-        let touched = async {
-            let mut tx = app.db.begin().await?;
+        let touched = crate::write_tx!(&app, tx => {
             tokens::touch(&mut tx.conn(), ws, token, now).await?;
-            tx.commit().await
-        };
-        if let Err(e) = touched.await {
+        });
+        if let Err(e) = touched {
             tracing::warn!(error = %e, "token last use not recorded");
         }
         if let Ok(mut busy) = TOUCHING.lock() {
@@ -305,21 +302,21 @@ pub async fn create_token(
         last_used_at: None,
         revoked_at: None,
     };
-    let mut tx = app.db.begin().await?;
-    tokens::insert(&mut tx.conn(), &row).await?;
-    crate::audit::record::<(), _>(
-        &mut tx.conn(),
-        ws,
-        actor,
-        now,
-        "api_token",
-        row.id,
-        "create",
-        None,
-        Some(&serde_json::json!({ "name": row.name, "prefix": row.prefix, "user_id": user })),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        tokens::insert(&mut tx.conn(), &row).await?;
+        crate::audit::record::<(), _>(
+            &mut tx.conn(),
+            ws,
+            actor,
+            now,
+            "api_token",
+            row.id,
+            "create",
+            None,
+            Some(&serde_json::json!({ "name": row.name, "prefix": row.prefix, "user_id": user })),
+        )
+        .await?;
+    })?;
     Ok(NewToken { secret, row })
 }
 
@@ -342,22 +339,21 @@ pub async fn revoke_token(
     actor: &crate::audit::Actor,
 ) -> Result<()> {
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    tokens::revoke(&mut tx.conn(), ws, user, id).await?;
-    crate::audit::record::<(), ()>(
-        &mut tx.conn(),
-        ws,
-        actor,
-        now,
-        "api_token",
-        id,
-        "revoke",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        tokens::revoke(&mut tx.conn(), ws, user, id).await?;
+        crate::audit::record::<(), ()>(
+            &mut tx.conn(),
+            ws,
+            actor,
+            now,
+            "api_token",
+            id,
+            "revoke",
+            None,
+            None,
+        )
+        .await?;
+    })
 }
 
 #[cfg(test)]

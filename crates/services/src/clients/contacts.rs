@@ -38,46 +38,46 @@ pub async fn create(
 ) -> Result<ContactRow> {
     ctx.require(ClientsAction::WriteContacts)?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let owner = clients::get(&mut tx.conn(), ctx.workspace, client).await?;
-    let mut row = ContactRow {
-        workspace_id: ctx.workspace.uuid(),
-        id: ContactId::new().uuid(),
-        client_id: owner.id,
-        first_name: String::new(),
-        last_name: String::new(),
-        sort_key: String::new(),
-        search_key: String::new(),
-        email: None,
-        phone: None,
-        job_title: None,
-        contact_role: String::new(),
-        language: String::new(),
-        archived_at: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
-    fill(
-        &mut row,
-        form,
-        Language::parse(&owner.language).unwrap_or_default(),
-    )?;
-    contacts::insert(&mut tx.conn(), &row).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "contact",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    crate::write_tx!(app, tx => {
+        let owner = clients::get(&mut tx.conn(), ctx.workspace, client).await?;
+        let mut row = ContactRow {
+            workspace_id: ctx.workspace.uuid(),
+            id: ContactId::new().uuid(),
+            client_id: owner.id,
+            first_name: String::new(),
+            last_name: String::new(),
+            sort_key: String::new(),
+            search_key: String::new(),
+            email: None,
+            phone: None,
+            job_title: None,
+            contact_role: String::new(),
+            language: String::new(),
+            archived_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        fill(
+            &mut row,
+            form,
+            Language::parse(&owner.language).unwrap_or_default(),
+        )?;
+        contacts::insert(&mut tx.conn(), &row).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "contact",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        row
+    })
 }
 
 pub async fn update(
@@ -88,32 +88,32 @@ pub async fn update(
     version: Option<i32>,
 ) -> Result<ContactRow> {
     ctx.require(ClientsAction::WriteContacts)?;
-    let mut tx = app.db.begin().await?;
-    let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let mut after = before.clone();
-    fill(
-        &mut after,
-        form,
-        Language::parse(&before.language).unwrap_or_default(),
-    )?;
-    after.updated_at = app.now();
-    contacts::update(&mut tx.conn(), &after, version.unwrap_or(before.version)).await?;
-    after.version = before.version + 1;
-    follow_login(&mut tx.conn(), ctx, &before, &after).await?;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "contact",
-        after.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let mut after = before.clone();
+        fill(
+            &mut after,
+            form,
+            Language::parse(&before.language).unwrap_or_default(),
+        )?;
+        after.updated_at = app.now();
+        contacts::update(&mut tx.conn(), &after, version.unwrap_or(before.version)).await?;
+        after.version = before.version + 1;
+        follow_login(&mut tx.conn(), ctx, &before, &after).await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "contact",
+            after.id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        after
+    })
 }
 
 /// Keeps a contact's portal login in step with the contact: its e-mail (the login), its name and
@@ -167,47 +167,47 @@ pub async fn set_archived(
 ) -> Result<ContactRow> {
     ctx.require(ClientsAction::WriteContacts)?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let mut after = before.clone();
-    after.archived_at = if archived {
-        before.archived_at.or(Some(now))
-    } else {
-        None
-    };
-    after.updated_at = now;
-    contacts::update(&mut tx.conn(), &after, before.version).await?;
-    after.version = before.version + 1;
-    if archived {
-        // An archived contact can no longer sign in to the portal.
-        if let Some(login) =
-            users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid()).await?
-        {
-            users::set_active(
-                &mut tx.conn(),
-                ctx.workspace,
-                UserId::from_uuid(login.id),
-                false,
-            )
-            .await?;
-            sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
+    crate::write_tx!(app, tx => {
+        let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let mut after = before.clone();
+        after.archived_at = if archived {
+            before.archived_at.or(Some(now))
+        } else {
+            None
+        };
+        after.updated_at = now;
+        contacts::update(&mut tx.conn(), &after, before.version).await?;
+        after.version = before.version + 1;
+        if archived {
+            // An archived contact can no longer sign in to the portal.
+            if let Some(login) =
+                users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid()).await?
+            {
+                users::set_active(
+                    &mut tx.conn(),
+                    ctx.workspace,
+                    UserId::from_uuid(login.id),
+                    false,
+                )
+                .await?;
+                sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
+            }
         }
-    }
-    let action = if archived { "archive" } else { "unarchive" };
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "contact",
-        id.uuid(),
-        action,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+        let action = if archived { "archive" } else { "unarchive" };
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "contact",
+            id.uuid(),
+            action,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        after
+    })
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: ContactId) -> Result<ContactRow> {
@@ -305,71 +305,72 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
     let password = random_password()?;
     let hash = hash_password(password.clone()).await?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let contact = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let Some(email) = contact.email.clone() else {
-        return Err(ServiceError::Invalid(Invalid::one(
-            "email",
-            "err-portal-needs-email",
-        )));
-    };
-    if contact.archived_at.is_some() {
-        return Err(ServiceError::Conflict("err-contact-archived"));
-    }
-    let user = match users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid()).await? {
-        Some(existing) => {
-            // A re-granted login starts with no session and no token of its earlier grant.
-            sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), existing.id).await?;
-            users::set_password(
-                &mut tx.conn(),
-                ctx.workspace,
-                UserId::from_uuid(existing.id),
-                &hash,
-            )
-            .await?;
-            users::set_active(
-                &mut tx.conn(),
-                ctx.workspace,
-                UserId::from_uuid(existing.id),
-                true,
-            )
-            .await?;
-            existing
+    let user = crate::write_tx!(app, tx => {
+        let contact = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let Some(email) = contact.email.clone() else {
+            return Err(ServiceError::Invalid(Invalid::one(
+                "email",
+                "err-portal-needs-email",
+            )));
+        };
+        if contact.archived_at.is_some() {
+            return Err(ServiceError::Conflict("err-contact-archived"));
         }
-        None => {
-            let u = UserRow {
-                workspace_id: ctx.workspace.uuid(),
-                id: UserId::new().uuid(),
-                email,
-                name: format!("{} {}", contact.first_name, contact.last_name),
-                kind: "contact".into(),
-                role: contact.contact_role.clone(),
-                client_id: Some(contact.client_id),
-                contact_id: Some(contact.id),
-                password_hash: Some(hash),
-                language: Some(contact.language.clone()),
-                active: true,
-                created_at: now,
-                updated_at: now,
-            };
-            users::insert(&mut tx.conn(), &u).await?;
-            crate::people::users::queue_welcome(&mut tx.conn(), app, ctx.workspace, &u).await?;
-            u
-        }
-    };
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "contact",
-        contact.id,
-        "portal_access_granted",
-        None,
-        Some(&crate::people::users::audited(&user)),
-    )
-    .await?;
-    tx.commit().await?;
+        let user = match users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid()).await? {
+            Some(existing) => {
+                // A re-granted login starts with no session and no token of its earlier grant.
+                sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), existing.id).await?;
+                users::set_password(
+                    &mut tx.conn(),
+                    ctx.workspace,
+                    UserId::from_uuid(existing.id),
+                    &hash,
+                )
+                .await?;
+                users::set_active(
+                    &mut tx.conn(),
+                    ctx.workspace,
+                    UserId::from_uuid(existing.id),
+                    true,
+                )
+                .await?;
+                existing
+            }
+            None => {
+                let u = UserRow {
+                    workspace_id: ctx.workspace.uuid(),
+                    id: UserId::new().uuid(),
+                    email: email.clone(),
+                    name: format!("{} {}", contact.first_name, contact.last_name),
+                    kind: "contact".into(),
+                    role: contact.contact_role.clone(),
+                    client_id: Some(contact.client_id),
+                    contact_id: Some(contact.id),
+                    password_hash: Some(hash.clone()),
+                    language: Some(contact.language.clone()),
+                    active: true,
+                    created_at: now,
+                    updated_at: now,
+                };
+                users::insert(&mut tx.conn(), &u).await?;
+                crate::people::users::queue_welcome(&mut tx.conn(), app, ctx.workspace, &u).await?;
+                u
+            }
+        };
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "contact",
+            contact.id,
+            "portal_access_granted",
+            None,
+            Some(&crate::people::users::audited(&user)),
+        )
+        .await?;
+        user
+    })?;
     app.jobs_notify.notify_one();
     Ok((user, password))
 }
@@ -377,30 +378,29 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
 /// Ends a contact's portal access.
 pub async fn revoke_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<()> {
     ctx.require(ClientsAction::ManagePortalAccess)?;
-    let mut tx = app.db.begin().await?;
-    let login = users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid())
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    users::set_active(
-        &mut tx.conn(),
-        ctx.workspace,
-        UserId::from_uuid(login.id),
-        false,
-    )
-    .await?;
-    sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
-    record::<(), ()>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "contact",
-        id.uuid(),
-        "portal_access_revoked",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        let login = users::find_for_contact(&mut tx.conn(), ctx.workspace, id.uuid())
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        users::set_active(
+            &mut tx.conn(),
+            ctx.workspace,
+            UserId::from_uuid(login.id),
+            false,
+        )
+        .await?;
+        sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
+        record::<(), ()>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "contact",
+            id.uuid(),
+            "portal_access_revoked",
+            None,
+            None,
+        )
+        .await?;
+    })
 }

@@ -70,21 +70,21 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientRow
         version: 1,
     };
     fill(&mut row, form, &d)?;
-    let mut tx = app.db.begin().await?;
-    clients::insert(&mut tx.conn(), &row).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "client",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        clients::insert(&mut tx.conn(), &row).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "client",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+    })?;
     Ok(row)
 }
 
@@ -98,103 +98,102 @@ pub async fn update(
 ) -> Result<ClientRow> {
     ctx.require(ClientsAction::Write)?;
     let d = defaults(ctx);
-    let mut tx = app.db.begin().await?;
-    let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let mut after = before.clone();
-    fill(&mut after, form, &d)?;
-    after.updated_at = app.now();
-    clients::update(&mut tx.conn(), &after, version.unwrap_or(before.version)).await?;
-    after.version = before.version + 1;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "client",
-        after.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let mut after = before.clone();
+        fill(&mut after, form, &d)?;
+        after.updated_at = app.now();
+        clients::update(&mut tx.conn(), &after, version.unwrap_or(before.version)).await?;
+        after.version = before.version + 1;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "client",
+            after.id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        after
+    })
 }
 
 /// Archives (`true`) or restores (`false`) a client.
 pub async fn set_archived(app: &App, ctx: &Ctx, id: ClientId, archived: bool) -> Result<ClientRow> {
     ctx.require(ClientsAction::Write)?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let mut after = before.clone();
-    after.archived_at = if archived {
-        before.archived_at.or(Some(now))
-    } else {
-        None
-    };
-    after.updated_at = now;
-    clients::update(&mut tx.conn(), &after, before.version).await?;
-    after.version = before.version + 1;
-    let action = if archived { "archive" } else { "unarchive" };
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "client",
-        id.uuid(),
-        action,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let mut after = before.clone();
+        after.archived_at = if archived {
+            before.archived_at.or(Some(now))
+        } else {
+            None
+        };
+        after.updated_at = now;
+        clients::update(&mut tx.conn(), &after, before.version).await?;
+        after.version = before.version + 1;
+        let action = if archived { "archive" } else { "unarchive" };
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "client",
+            id.uuid(),
+            action,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        after
+    })
 }
 
 /// Deletes a client that nothing references; otherwise it must be archived.
 pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
     ctx.require(ClientsAction::Write)?;
-    let mut tx = app.db.begin().await?;
-    let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let q = contact_rows::ListQuery {
-        client: Some(id),
-        archive: ArchiveFilter::All,
-        limit: 1,
-        ..Default::default()
-    };
-    if contact_rows::count(&mut tx.conn(), ctx.workspace, &q).await? > 0 {
-        return Err(ServiceError::Conflict("err-client-referenced"));
-    }
-    // Projects (and through them time) refer to the client: a 409, not a foreign-key 500.
-    let (_, projects) = mesure_store::projects::page(
-        &mut tx.conn(),
-        ctx.workspace,
-        Some(id.uuid()),
-        true,
-        None,
-        1,
-    )
-    .await?;
-    if projects > 0 {
-        return Err(ServiceError::Conflict("err-client-has-projects"));
-    }
-    clients::delete(&mut tx.conn(), ctx.workspace, id).await?;
-    record::<_, ()>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "client",
-        id.uuid(),
-        "delete",
-        Some(&before),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        let before = clients::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let q = contact_rows::ListQuery {
+            client: Some(id),
+            archive: ArchiveFilter::All,
+            limit: 1,
+            ..Default::default()
+        };
+        if contact_rows::count(&mut tx.conn(), ctx.workspace, &q).await? > 0 {
+            return Err(ServiceError::Conflict("err-client-referenced"));
+        }
+        // Projects (and through them time) refer to the client: a 409, not a foreign-key 500.
+        let (_, projects) = mesure_store::projects::page(
+            &mut tx.conn(),
+            ctx.workspace,
+            Some(id.uuid()),
+            true,
+            None,
+            1,
+        )
+        .await?;
+        if projects > 0 {
+            return Err(ServiceError::Conflict("err-client-has-projects"));
+        }
+        clients::delete(&mut tx.conn(), ctx.workspace, id).await?;
+        record::<_, ()>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "client",
+            id.uuid(),
+            "delete",
+            Some(&before),
+            None,
+        )
+        .await?;
+    })
 }
 
 /// A client's full record (the agency's: notes, segment, identifiers): staff only. Portal

@@ -15,8 +15,7 @@ pub async fn notifications(app: &App, ctx: &Ctx) -> Result<(Vec<NotificationRow>
 
 pub async fn mark_read(app: &App, ctx: &Ctx) -> Result<u64> {
     ctx.require(DashboardAction::View)?;
-    let mut tx = app.db.begin().await?;
-    let n = alerts::mark_read(&mut tx.conn(), ctx.workspace, ctx.user.uuid(), app.now()).await?;
-    tx.commit().await?;
-    Ok(n)
+    crate::write_tx!(app, tx => {
+        alerts::mark_read(&mut tx.conn(), ctx.workspace, ctx.user.uuid(), app.now()).await?
+    })
 }

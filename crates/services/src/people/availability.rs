@@ -25,30 +25,29 @@ pub async fn set_capacity(app: &App, ctx: &Ctx, user: UserId, hours: &str) -> Re
         .map(Minutes::get)
         .filter(|m| (0..=7 * MAX_DAY_MINUTES).contains(m))
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("weekly_hours", "err-hours")))?;
-    let mut tx = app.db.begin().await?;
-    users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
-    mesure_store::people::availability::set_capacity(
-        &mut tx.conn(),
-        ctx.workspace,
-        user.uuid(),
-        minutes,
-        app.now(),
-    )
-    .await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "capacity",
-        user.uuid(),
-        "update",
-        None,
-        Some(&serde_json::json!({ "weekly_minutes": minutes })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
+        mesure_store::people::availability::set_capacity(
+            &mut tx.conn(),
+            ctx.workspace,
+            user.uuid(),
+            minutes,
+            app.now(),
+        )
+        .await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "capacity",
+            user.uuid(),
+            "update",
+            None,
+            Some(&serde_json::json!({ "weekly_minutes": minutes })),
+        )
+        .await?;
+    })
 }
 
 /// Records (or clears, with 0) leave for a person on a day.
@@ -66,28 +65,27 @@ pub async fn set_leave(app: &App, ctx: &Ctx, user: UserId, day: &str, hours: &st
         c.add("hours", "err-hours");
     }
     c.finish()?;
-    let mut tx = app.db.begin().await?;
-    users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
-    mesure_store::people::availability::set_leave(
-        &mut tx.conn(),
-        ctx.workspace,
-        user.uuid(),
-        d.unwrap_or(0),
-        m.unwrap_or(0),
-    )
-    .await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "leave",
-        user.uuid(),
-        "update",
-        None,
-        Some(&serde_json::json!({ "day": d, "minutes": m })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
+        mesure_store::people::availability::set_leave(
+            &mut tx.conn(),
+            ctx.workspace,
+            user.uuid(),
+            d.unwrap_or(0),
+            m.unwrap_or(0),
+        )
+        .await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "leave",
+            user.uuid(),
+            "update",
+            None,
+            Some(&serde_json::json!({ "day": d, "minutes": m })),
+        )
+        .await?;
+    })
 }

@@ -10,32 +10,32 @@ use mesure_store::people::costs::{self, CostRow};
 pub async fn add_cost(app: &App, ctx: &Ctx, form: &RateForm) -> Result<CostRow> {
     ctx.require(ProjectsAction::Write)?;
     let (user, _, cost, from, to) = parse_rate(ctx, form)?;
-    let mut tx = app.db.begin().await?;
-    check_person(&mut tx.conn(), ctx, user).await?;
-    let row = CostRow {
-        workspace_id: ctx.workspace.uuid(),
-        id: RateId::new().uuid(),
-        user_id: user,
-        cost_minor: cost,
-        currency: ctx.workspace_currency.code().into(),
-        valid_from: from,
-        valid_to: to,
-        created_at: app.now(),
-    };
-    costs::insert_cost(&mut tx.conn(), &row).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        row.created_at,
-        "cost_rate",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    crate::time::reprice(&mut tx.conn(), app, ctx, user, from).await?;
-    tx.commit().await?;
-    Ok(row)
+    crate::write_tx!(app, tx => {
+        check_person(&mut tx.conn(), ctx, user).await?;
+        let row = CostRow {
+            workspace_id: ctx.workspace.uuid(),
+            id: RateId::new().uuid(),
+            user_id: user,
+            cost_minor: cost,
+            currency: ctx.workspace_currency.code().into(),
+            valid_from: from,
+            valid_to: to,
+            created_at: app.now(),
+        };
+        costs::insert_cost(&mut tx.conn(), &row).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            row.created_at,
+            "cost_rate",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        crate::time::reprice(&mut tx.conn(), app, ctx, user, from).await?;
+        row
+    })
 }

@@ -108,22 +108,22 @@ pub async fn add(app: &App, ws: WorkspaceId, input: &NewUser, actor: &Actor) -> 
         created_at: now,
         updated_at: now,
     };
-    let mut tx = app.db.begin().await?;
-    users::insert(&mut tx.conn(), &user).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ws,
-        actor,
-        now,
-        "user",
-        user.id,
-        "create",
-        None,
-        Some(&audited(&user)),
-    )
-    .await?;
-    queue_welcome(&mut tx.conn(), app, ws, &user).await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        users::insert(&mut tx.conn(), &user).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ws,
+            actor,
+            now,
+            "user",
+            user.id,
+            "create",
+            None,
+            Some(&audited(&user)),
+        )
+        .await?;
+        queue_welcome(&mut tx.conn(), app, ws, &user).await?;
+    })?;
     app.jobs_notify.notify_one();
     Ok(Added {
         user,
@@ -214,48 +214,48 @@ pub async fn request_reset(app: &App, email: &str, address: &str) -> Result<()> 
         }
         users::find_by_email(&mut c, email).await?
     };
-    let mut tx = app.db.begin().await?;
-    mesure_store::auth::throttle::record_failure(&mut tx.conn(), &key, now).await?;
-    if let Some(user) = user.filter(|u| u.active) {
-        let ws = WorkspaceId::from_uuid(user.workspace_id);
-        let token = crate::secrets::random_token(32)?;
-        mesure_store::auth::resets::insert(
-            &mut tx.conn(),
-            &mesure_store::auth::resets::ResetRow {
-                workspace_id: user.workspace_id,
-                id: uuid::Uuid::now_v7(),
-                user_id: user.id,
-                token_hash: crate::secrets::sha256_hex(&token),
-                expires_at: now + RESET_US,
-                used_at: None,
-                created_at: now,
-            },
-        )
-        .await?;
-        let url = format!(
-            "{}/password/reset/{token}",
-            app.base_url.trim_end_matches('/')
-        );
-        queue_user_mail(&mut tx.conn(), app, ws, &user, "mail-reset", &url, &[]).await?;
-        let actor = crate::audit::Actor {
-            id: Some(user.id),
-            label: user.name.clone(),
-            request_id: None,
-        };
-        record::<(), _>(
-            &mut tx.conn(),
-            ws,
-            &actor,
-            now,
-            "user",
-            user.id,
-            "password_reset_requested",
-            None,
-            Some(&serde_json::json!({ "address": address })),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        mesure_store::auth::throttle::record_failure(&mut tx.conn(), &key, now).await?;
+        if let Some(user) = user.as_ref().filter(|u| u.active) {
+            let ws = WorkspaceId::from_uuid(user.workspace_id);
+            let token = crate::secrets::random_token(32)?;
+            mesure_store::auth::resets::insert(
+                &mut tx.conn(),
+                &mesure_store::auth::resets::ResetRow {
+                    workspace_id: user.workspace_id,
+                    id: uuid::Uuid::now_v7(),
+                    user_id: user.id,
+                    token_hash: crate::secrets::sha256_hex(&token),
+                    expires_at: now + RESET_US,
+                    used_at: None,
+                    created_at: now,
+                },
+            )
+            .await?;
+            let url = format!(
+                "{}/password/reset/{token}",
+                app.base_url.trim_end_matches('/')
+            );
+            queue_user_mail(&mut tx.conn(), app, ws, user, "mail-reset", &url, &[]).await?;
+            let actor = crate::audit::Actor {
+                id: Some(user.id),
+                label: user.name.clone(),
+                request_id: None,
+            };
+            record::<(), _>(
+                &mut tx.conn(),
+                ws,
+                &actor,
+                now,
+                "user",
+                user.id,
+                "password_reset_requested",
+                None,
+                Some(&serde_json::json!({ "address": address })),
+            )
+            .await?;
+        }
+    })?;
     app.jobs_notify.notify_one();
     Ok(())
 }
@@ -282,38 +282,37 @@ pub async fn reset_password(app: &App, token: &str, new: &str, confirm: &str) ->
     c.finish()?;
     let hash = hash_password(new.to_string()).await?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    let reset = mesure_store::auth::resets::find_valid(
-        &mut tx.conn(),
-        &crate::secrets::sha256_hex(token),
-        now,
-    )
-    .await?
-    .ok_or(ServiceError::NotFound)?;
-    let ws = WorkspaceId::from_uuid(reset.workspace_id);
-    let user = users::get(&mut tx.conn(), ws, UserId::from_uuid(reset.user_id)).await?;
-    users::set_password(&mut tx.conn(), ws, UserId::from_uuid(user.id), &hash).await?;
-    mesure_store::auth::resets::use_all(&mut tx.conn(), reset.workspace_id, user.id, now).await?;
-    sessions::end_credentials(&mut tx.conn(), reset.workspace_id, user.id).await?;
-    let actor = crate::audit::Actor {
-        id: Some(user.id),
-        label: user.name.clone(),
-        request_id: None,
-    };
-    record::<(), ()>(
-        &mut tx.conn(),
-        ws,
-        &actor,
-        now,
-        "user",
-        user.id,
-        "password_reset",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        let reset = mesure_store::auth::resets::find_valid(
+            &mut tx.conn(),
+            &crate::secrets::sha256_hex(token),
+            now,
+        )
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+        let ws = WorkspaceId::from_uuid(reset.workspace_id);
+        let user = users::get(&mut tx.conn(), ws, UserId::from_uuid(reset.user_id)).await?;
+        users::set_password(&mut tx.conn(), ws, UserId::from_uuid(user.id), &hash).await?;
+        mesure_store::auth::resets::use_all(&mut tx.conn(), reset.workspace_id, user.id, now).await?;
+        sessions::end_credentials(&mut tx.conn(), reset.workspace_id, user.id).await?;
+        let actor = crate::audit::Actor {
+            id: Some(user.id),
+            label: user.name.clone(),
+            request_id: None,
+        };
+        record::<(), ()>(
+            &mut tx.conn(),
+            ws,
+            &actor,
+            now,
+            "user",
+            user.id,
+            "password_reset",
+            None,
+            None,
+        )
+        .await?;
+    })
 }
 
 pub fn html_escape(s: &str) -> String {
@@ -372,24 +371,24 @@ pub async fn set_language(app: &App, ctx: &Ctx, lang: Language) -> Result<UserRo
 }
 
 async fn set_profile(app: &App, ctx: &Ctx, name: &str, lang: Option<&str>) -> Result<UserRow> {
-    let mut tx = app.db.begin().await?;
-    let before = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
-    users::update_profile(&mut tx.conn(), ctx.workspace, ctx.user, name, lang).await?;
-    let after = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "user",
-        after.id,
-        "update",
-        Some(&audited(&before)),
-        Some(&audited(&after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
+        users::update_profile(&mut tx.conn(), ctx.workspace, ctx.user, name, lang).await?;
+        let after = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "user",
+            after.id,
+            "update",
+            Some(&audited(&before)),
+            Some(&audited(&after)),
+        )
+        .await?;
+        after
+    })
 }
 
 /// Changes one's own password after checking the current one; ends the other sessions.
@@ -416,23 +415,22 @@ pub async fn change_password(
     }
     c.finish()?;
     let hash = hash_password(new.to_string()).await?;
-    let mut tx = app.db.begin().await?;
-    users::set_password(&mut tx.conn(), ctx.workspace, ctx.user, &hash).await?;
-    sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), ctx.user.uuid()).await?;
-    record::<(), ()>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "user",
-        me.id,
-        "password_change",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        users::set_password(&mut tx.conn(), ctx.workspace, ctx.user, &hash).await?;
+        sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), ctx.user.uuid()).await?;
+        record::<(), ()>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "user",
+            me.id,
+            "password_change",
+            None,
+            None,
+        )
+        .await?;
+    })
 }
 
 /// Sets a password from the command line (`user add --password-stdin` for an existing e-mail is refused).
@@ -460,41 +458,41 @@ pub async fn update_staff(
             ServiceError::Invalid(mesure_domain::Invalid::one("role", "err-role"))
         })?),
     };
-    let mut tx = app.db.begin().await?;
-    let before = users::get(&mut tx.conn(), ctx.workspace, id).await?;
-    if before.kind != "staff" {
-        return Err(ServiceError::NotFound);
-    }
-    let new_role = role
-        .map(Role::as_str)
-        .unwrap_or(before.role.as_str())
-        .to_string();
-    let new_active = active.unwrap_or(before.active);
-    if id == ctx.user && (new_role != before.role || !new_active) {
-        return Err(ServiceError::Conflict("err-self-demote"));
-    }
-    let loses_owner =
-        before.role == "owner" && before.active && (new_role != "owner" || !new_active);
-    if loses_owner && users::count_active_owners(&mut tx.conn(), ctx.workspace).await? <= 1 {
-        return Err(ServiceError::Conflict("err-last-owner"));
-    }
-    users::update_staff(&mut tx.conn(), ctx.workspace, id, &new_role, new_active).await?;
-    if !new_active {
-        sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), id.uuid()).await?;
-    }
-    let after = users::get(&mut tx.conn(), ctx.workspace, id).await?;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "user",
-        id.uuid(),
-        "update",
-        Some(&audited(&before)),
-        Some(&audited(&after)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = users::get(&mut tx.conn(), ctx.workspace, id).await?;
+        if before.kind != "staff" {
+            return Err(ServiceError::NotFound);
+        }
+        let new_role = role
+            .map(Role::as_str)
+            .unwrap_or(before.role.as_str())
+            .to_string();
+        let new_active = active.unwrap_or(before.active);
+        if id == ctx.user && (new_role != before.role || !new_active) {
+            return Err(ServiceError::Conflict("err-self-demote"));
+        }
+        let loses_owner =
+            before.role == "owner" && before.active && (new_role != "owner" || !new_active);
+        if loses_owner && users::count_active_owners(&mut tx.conn(), ctx.workspace).await? <= 1 {
+            return Err(ServiceError::Conflict("err-last-owner"));
+        }
+        users::update_staff(&mut tx.conn(), ctx.workspace, id, &new_role, new_active).await?;
+        if !new_active {
+            sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), id.uuid()).await?;
+        }
+        let after = users::get(&mut tx.conn(), ctx.workspace, id).await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "user",
+            id.uuid(),
+            "update",
+            Some(&audited(&before)),
+            Some(&audited(&after)),
+        )
+        .await?;
+        after
+    })
 }

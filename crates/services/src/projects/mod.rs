@@ -101,26 +101,26 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectR
         updated_at: now,
         version: 1,
     };
-    let mut tx = app.db.begin().await?;
-    check_refs(&mut tx.conn(), ctx, &input).await?;
-    fill(&mut row, input);
-    projects::insert(&mut tx.conn(), &row)
-        .await
-        .map_err(|e| name_conflict(e.into()))?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "project",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, row.id).await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        check_refs(&mut tx.conn(), ctx, &input).await?;
+        fill(&mut row, input.clone());
+        projects::insert(&mut tx.conn(), &row)
+            .await
+            .map_err(|e| name_conflict(e.into()))?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "project",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, row.id).await?;
+    })?;
     Ok(row)
 }
 
@@ -133,34 +133,34 @@ pub async fn update(
 ) -> Result<ProjectRow> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse(ctx.workspace_currency)?;
-    let mut tx = app.db.begin().await?;
-    let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
-    if input.client_id != before.client_id {
-        return Err(Invalid::one("client_id", "err-project-client-fixed").into());
-    }
-    check_refs(&mut tx.conn(), ctx, &input).await?;
-    let mut after = before.clone();
-    fill(&mut after, input);
-    after.updated_at = app.now();
-    projects::update(&mut tx.conn(), &after, version.unwrap_or(before.version))
-        .await
-        .map_err(|e| name_conflict(e.into()))?;
-    after.version = before.version + 1;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "project",
-        after.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, after.id).await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
+        if input.client_id != before.client_id {
+            return Err(Invalid::one("client_id", "err-project-client-fixed").into());
+        }
+        check_refs(&mut tx.conn(), ctx, &input).await?;
+        let mut after = before.clone();
+        fill(&mut after, input.clone());
+        after.updated_at = app.now();
+        projects::update(&mut tx.conn(), &after, version.unwrap_or(before.version))
+            .await
+            .map_err(|e| name_conflict(e.into()))?;
+        after.version = before.version + 1;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "project",
+            after.id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, after.id).await?;
+        after
+    })
 }
 
 pub async fn set_archived(
@@ -170,27 +170,27 @@ pub async fn set_archived(
     archived: bool,
 ) -> Result<ProjectRow> {
     ctx.require(ProjectsAction::Write)?;
-    let mut tx = app.db.begin().await?;
-    let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
-    let mut after = before.clone();
-    after.archived_at = archived.then(|| app.now());
-    after.updated_at = app.now();
-    projects::update(&mut tx.conn(), &after, before.version).await?;
-    after.version += 1;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "project",
-        id.uuid(),
-        if archived { "archive" } else { "unarchive" },
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let mut after = before.clone();
+        after.archived_at = archived.then(|| app.now());
+        after.updated_at = app.now();
+        projects::update(&mut tx.conn(), &after, before.version).await?;
+        after.version += 1;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "project",
+            id.uuid(),
+            if archived { "archive" } else { "unarchive" },
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        after
+    })
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRow> {
@@ -280,41 +280,41 @@ pub async fn add_deliverable(
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse()?;
     let now = app.now();
-    let mut tx = app.db.begin().await?;
-    projects::get(&mut tx.conn(), ctx.workspace, project).await?;
-    check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
-    let row = DeliverableRow {
-        workspace_id: ctx.workspace.uuid(),
-        id: DeliverableId::new().uuid(),
-        project_id: project.uuid(),
-        name_key: mesure_domain::text::name_key(&input.name),
-        name: input.name,
-        estimate_minutes: input.estimate_minutes,
-        owner_id: input.owner_id,
-        status: input.status.as_str().into(),
-        accepted_on: (input.status == DeliverableStatus::Accepted).then(|| today(app, ctx)),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
-    projects::insert_deliverable(&mut tx.conn(), &row)
-        .await
-        .map_err(deliverable_conflict)?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "deliverable",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, project.uuid()).await?;
-    tx.commit().await?;
-    Ok(row)
+    crate::write_tx!(app, tx => {
+        projects::get(&mut tx.conn(), ctx.workspace, project).await?;
+        check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
+        let row = DeliverableRow {
+            workspace_id: ctx.workspace.uuid(),
+            id: DeliverableId::new().uuid(),
+            project_id: project.uuid(),
+            name_key: mesure_domain::text::name_key(&input.name),
+            name: input.name.clone(),
+            estimate_minutes: input.estimate_minutes,
+            owner_id: input.owner_id,
+            status: input.status.as_str().into(),
+            accepted_on: (input.status == DeliverableStatus::Accepted).then(|| today(app, ctx)),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        projects::insert_deliverable(&mut tx.conn(), &row)
+            .await
+            .map_err(deliverable_conflict)?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "deliverable",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, project.uuid()).await?;
+        row
+    })
 }
 
 pub async fn update_deliverable(
@@ -325,39 +325,39 @@ pub async fn update_deliverable(
 ) -> Result<DeliverableRow> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse()?;
-    let mut tx = app.db.begin().await?;
-    let before = projects::deliverable(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-    check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
-    let mut after = before.clone();
-    after.name_key = mesure_domain::text::name_key(&input.name);
-    after.name = input.name;
-    after.estimate_minutes = input.estimate_minutes;
-    after.owner_id = input.owner_id;
-    after.status = input.status.as_str().into();
-    after.accepted_on = match input.status {
-        DeliverableStatus::Accepted => before.accepted_on.or(Some(today(app, ctx))),
-        _ => None,
-    };
-    after.updated_at = app.now();
-    projects::update_deliverable(&mut tx.conn(), &after, before.version)
-        .await
-        .map_err(deliverable_conflict)?;
-    after.version += 1;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "deliverable",
-        after.id,
-        "update",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = projects::deliverable(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+        check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
+        let mut after = before.clone();
+        after.name_key = mesure_domain::text::name_key(&input.name);
+        after.name = input.name.clone();
+        after.estimate_minutes = input.estimate_minutes;
+        after.owner_id = input.owner_id;
+        after.status = input.status.as_str().into();
+        after.accepted_on = match input.status {
+            DeliverableStatus::Accepted => before.accepted_on.or(Some(today(app, ctx))),
+            _ => None,
+        };
+        after.updated_at = app.now();
+        projects::update_deliverable(&mut tx.conn(), &after, before.version)
+            .await
+            .map_err(deliverable_conflict)?;
+        after.version += 1;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "deliverable",
+            after.id,
+            "update",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
+        after
+    })
 }
 
 /// Today in the workspace's time zone, as stored.
@@ -383,41 +383,41 @@ pub async fn add_milestone(
     form: &MilestoneForm,
 ) -> Result<MilestoneRow> {
     ctx.require(ProjectsAction::Write)?;
-    let mut tx = app.db.begin().await?;
-    let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
-    let mut c = mesure_domain::validate::Checker::new();
-    let name = c.required("name", &form.name, 200);
-    let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p));
-    let due = parse_day(&form.due_on);
-    if due.is_none() {
-        c.add("due_on", "err-date");
-    }
-    c.finish()?;
-    let row = MilestoneRow {
-        workspace_id: ctx.workspace.uuid(),
-        id: MilestoneId::new().uuid(),
-        project_id: project.uuid(),
-        name,
-        amount_minor: amount.unwrap_or(0),
-        due_on: due.unwrap_or(0),
-        reached_on: None,
-        created_at: app.now(),
-    };
-    projects::insert_milestone(&mut tx.conn(), &row).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        row.created_at,
-        "milestone",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    crate::write_tx!(app, tx => {
+        let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
+        let mut c = mesure_domain::validate::Checker::new();
+        let name = c.required("name", &form.name, 200);
+        let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p));
+        let due = parse_day(&form.due_on);
+        if due.is_none() {
+            c.add("due_on", "err-date");
+        }
+        c.finish()?;
+        let row = MilestoneRow {
+            workspace_id: ctx.workspace.uuid(),
+            id: MilestoneId::new().uuid(),
+            project_id: project.uuid(),
+            name,
+            amount_minor: amount.unwrap_or(0),
+            due_on: due.unwrap_or(0),
+            reached_on: None,
+            created_at: app.now(),
+        };
+        projects::insert_milestone(&mut tx.conn(), &row).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            row.created_at,
+            "milestone",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        row
+    })
 }
 
 /// Marks a milestone reached today (or not reached); a reached milestone earns its amount.
@@ -429,31 +429,30 @@ pub async fn set_milestone_reached(
     reached: bool,
 ) -> Result<()> {
     ctx.require(ProjectsAction::Write)?;
-    let mut tx = app.db.begin().await?;
-    let list = projects::milestones(&mut tx.conn(), ctx.workspace, project.uuid()).await?;
-    let before = list
-        .into_iter()
-        .find(|m| m.id == id.uuid())
-        .ok_or(ServiceError::NotFound)?;
-    let reached_on = reached.then(|| before.reached_on.unwrap_or(today(app, ctx)));
-    projects::set_milestone_reached(&mut tx.conn(), ctx.workspace, id.uuid(), reached_on).await?;
-    let mut after = before.clone();
-    after.reached_on = reached_on;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "milestone",
-        id.uuid(),
-        if reached { "reach" } else { "unreach" },
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, project.uuid()).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        let list = projects::milestones(&mut tx.conn(), ctx.workspace, project.uuid()).await?;
+        let before = list
+            .into_iter()
+            .find(|m| m.id == id.uuid())
+            .ok_or(ServiceError::NotFound)?;
+        let reached_on = reached.then(|| before.reached_on.unwrap_or(today(app, ctx)));
+        projects::set_milestone_reached(&mut tx.conn(), ctx.workspace, id.uuid(), reached_on).await?;
+        let mut after = before.clone();
+        after.reached_on = reached_on;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "milestone",
+            id.uuid(),
+            if reached { "reach" } else { "unreach" },
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, project.uuid()).await?;
+    })
 }
 
 /// Same, finding the milestone's project from its id.
@@ -501,41 +500,41 @@ pub async fn add_change(
     form: &ChangeForm,
 ) -> Result<ChangeRow> {
     ctx.require(ProjectsAction::Write)?;
-    let mut tx = app.db.begin().await?;
-    let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
-    let input = form.parse(currency_of(&p))?;
-    let now = app.now();
-    let row = ChangeRow {
-        workspace_id: ctx.workspace.uuid(),
-        id: ChangeRequestId::new().uuid(),
-        project_id: project.uuid(),
-        title: input.title,
-        description: input.description,
-        extra_minutes: input.extra_minutes,
-        price_minor: input.price_minor,
-        status: input.status.as_str().into(),
-        decided_on: None,
-        decided_by: None,
-        logged_minutes: 0,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
-    projects::insert_change(&mut tx.conn(), &row).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "change_request",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    crate::write_tx!(app, tx => {
+        let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
+        let input = form.parse(currency_of(&p))?;
+        let now = app.now();
+        let row = ChangeRow {
+            workspace_id: ctx.workspace.uuid(),
+            id: ChangeRequestId::new().uuid(),
+            project_id: project.uuid(),
+            title: input.title,
+            description: input.description,
+            extra_minutes: input.extra_minutes,
+            price_minor: input.price_minor,
+            status: input.status.as_str().into(),
+            decided_on: None,
+            decided_by: None,
+            logged_minutes: 0,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        projects::insert_change(&mut tx.conn(), &row).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "change_request",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        row
+    })
 }
 
 /// Moves a change request: draft → sent, draft/sent → approved or rejected. Approved and rejected
@@ -547,54 +546,54 @@ pub async fn decide_change(
     to: ChangeStatus,
 ) -> Result<ChangeRow> {
     ctx.require(ProjectsAction::Write)?;
-    let mut tx = app.db.begin().await?;
-    let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-    let from = ChangeStatus::parse(&before.status).unwrap_or(ChangeStatus::Draft);
-    if from.is_final() {
-        return Err(ServiceError::Conflict("err-change-decided"));
-    }
-    if to == ChangeStatus::Draft || (to == ChangeStatus::Sent && from == ChangeStatus::Sent) {
-        return Err(Invalid::one("status", "err-choice").into());
-    }
-    let (on, by) = if to.is_final() {
-        (Some(today(app, ctx)), Some(ctx.user.uuid()))
-    } else {
-        (None, None)
-    };
-    let now = app.now();
-    projects::set_change_status(
-        &mut tx.conn(),
-        ctx.workspace,
-        id.uuid(),
-        from.as_str(),
-        to.as_str(),
-        on,
-        by,
-        now,
-    )
-    .await
-    .map_err(|_| ServiceError::Conflict("err-change-decided"))?;
-    let mut after = before.clone();
-    after.status = to.as_str().into();
-    after.decided_on = on;
-    after.decided_by = by;
-    after.updated_at = now;
-    after.version += 1;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        now,
-        "change_request",
-        id.uuid(),
-        to.as_str(),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+        let from = ChangeStatus::parse(&before.status).unwrap_or(ChangeStatus::Draft);
+        if from.is_final() {
+            return Err(ServiceError::Conflict("err-change-decided"));
+        }
+        if to == ChangeStatus::Draft || (to == ChangeStatus::Sent && from == ChangeStatus::Sent) {
+            return Err(Invalid::one("status", "err-choice").into());
+        }
+        let (on, by) = if to.is_final() {
+            (Some(today(app, ctx)), Some(ctx.user.uuid()))
+        } else {
+            (None, None)
+        };
+        let now = app.now();
+        projects::set_change_status(
+            &mut tx.conn(),
+            ctx.workspace,
+            id.uuid(),
+            from.as_str(),
+            to.as_str(),
+            on,
+            by,
+            now,
+        )
+        .await
+        .map_err(|_| ServiceError::Conflict("err-change-decided"))?;
+        let mut after = before.clone();
+        after.status = to.as_str().into();
+        after.decided_on = on;
+        after.decided_by = by;
+        after.updated_at = now;
+        after.version += 1;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "change_request",
+            id.uuid(),
+            to.as_str(),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
+        after
+    })
 }
 
 /// A rate (billing or cost) as typed.
@@ -689,38 +688,38 @@ pub async fn add_rate(app: &App, ctx: &Ctx, form: &RateForm) -> Result<RateRow> 
         return Err(Invalid::one("valid_to", "err-rate-no-end").into());
     }
     let (user, project, rate, from, _) = parse_rate(ctx, form)?;
-    let mut tx = app.db.begin().await?;
-    check_person(&mut tx.conn(), ctx, user).await?;
-    if let Some(p) = project {
-        projects::get(&mut tx.conn(), ctx.workspace, ProjectId::from_uuid(p))
-            .await
-            .map_err(|_| ServiceError::Invalid(Invalid::one("project_id", "err-not-found")))?;
-    }
-    let row = RateRow {
-        workspace_id: ctx.workspace.uuid(),
-        id: RateId::new().uuid(),
-        project_id: project,
-        user_id: user,
-        rate_minor: rate,
-        valid_from: from,
-        created_at: app.now(),
-    };
-    projects::insert_rate(&mut tx.conn(), &row).await?;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        row.created_at,
-        "rate",
-        row.id,
-        "create",
-        None,
-        Some(&row),
-    )
-    .await?;
-    crate::time::reprice(&mut tx.conn(), app, ctx, user, from).await?;
-    tx.commit().await?;
-    Ok(row)
+    crate::write_tx!(app, tx => {
+        check_person(&mut tx.conn(), ctx, user).await?;
+        if let Some(p) = project {
+            projects::get(&mut tx.conn(), ctx.workspace, ProjectId::from_uuid(p))
+                .await
+                .map_err(|_| ServiceError::Invalid(Invalid::one("project_id", "err-not-found")))?;
+        }
+        let row = RateRow {
+            workspace_id: ctx.workspace.uuid(),
+            id: RateId::new().uuid(),
+            project_id: project,
+            user_id: user,
+            rate_minor: rate,
+            valid_from: from,
+            created_at: app.now(),
+        };
+        projects::insert_rate(&mut tx.conn(), &row).await?;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            row.created_at,
+            "rate",
+            row.id,
+            "create",
+            None,
+            Some(&row),
+        )
+        .await?;
+        crate::time::reprice(&mut tx.conn(), app, ctx, user, from).await?;
+        row
+    })
 }
 
 pub async fn rates(app: &App, ctx: &Ctx) -> Result<(Vec<RateRow>, Vec<CostRow>)> {

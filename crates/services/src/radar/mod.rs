@@ -445,50 +445,50 @@ pub fn window12(month: i32) -> (i32, i32) {
 /// Checks revenue concentration over the radar's twelve months for every client of a workspace
 /// (run by the worker): a client above 20 % fires once, until it falls back below.
 pub async fn check_concentration(app: &App, ws: WorkspaceId, month: i32) -> Result<usize> {
-    let mut tx = app.db.begin().await?;
-    let (from12, to) = window12(month);
-    let rows = totals::clients_between(&mut tx.conn(), ws, from12, to).await?;
-    let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 2)).collect();
-    let mut fired = 0;
-    if let Some(conc) = kpi::concentration(&revenues) {
-        for (r, share) in rows.iter().zip(conc.shares.iter()) {
-            let pct = i32::try_from((share * Decimal::from(100)).trunc().mantissa()).unwrap_or(0);
-            if *share > kpi::concentration_limit() {
-                if alerts::mark(
-                    &mut tx.conn(),
-                    ws,
-                    r.subject_id,
-                    "concentration",
-                    20,
-                    0,
-                    app.now(),
-                )
-                .await?
-                {
-                    let cl =
-                        clients::get(&mut tx.conn(), ws, ClientId::from_uuid(r.subject_id)).await?;
-                    notify(
+    crate::write_tx!(app, tx => {
+        let (from12, to) = window12(month);
+        let rows = totals::clients_between(&mut tx.conn(), ws, from12, to).await?;
+        let revenues: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.revenue, 2)).collect();
+        let mut fired = 0;
+        if let Some(conc) = kpi::concentration(&revenues) {
+            for (r, share) in rows.iter().zip(conc.shares.iter()) {
+                let pct = i32::try_from((share * Decimal::from(100)).trunc().mantissa()).unwrap_or(0);
+                if *share > kpi::concentration_limit() {
+                    if alerts::mark(
                         &mut tx.conn(),
-                        app,
                         ws,
-                        None,
-                        "concentration",
-                        "client",
                         r.subject_id,
-                        &cl.name,
-                        pct,
-                        &format!("/clients/{}", r.subject_id),
+                        "concentration",
+                        20,
+                        0,
+                        app.now(),
                     )
-                    .await?;
-                    fired += 1;
+                    .await?
+                    {
+                        let cl =
+                            clients::get(&mut tx.conn(), ws, ClientId::from_uuid(r.subject_id)).await?;
+                        notify(
+                            &mut tx.conn(),
+                            app,
+                            ws,
+                            None,
+                            "concentration",
+                            "client",
+                            r.subject_id,
+                            &cl.name,
+                            pct,
+                            &format!("/clients/{}", r.subject_id),
+                        )
+                        .await?;
+                        fired += 1;
+                    }
+                } else {
+                    alerts::unmark(&mut tx.conn(), ws, r.subject_id, "concentration", 20, 0).await?;
                 }
-            } else {
-                alerts::unmark(&mut tx.conn(), ws, r.subject_id, "concentration", 20, 0).await?;
             }
         }
-    }
-    tx.commit().await?;
-    Ok(fired)
+        fired
+    })
 }
 
 /// Writes a notification for each recipient (the project's manager, and every active owner) and
@@ -1231,9 +1231,9 @@ pub async fn sweep(app: &App) -> Result<usize> {
             .await?
         };
         for (p,) in retainers {
-            let mut tx = app.db.begin().await?;
-            recompute(&mut tx.conn(), app, &ctx, p).await?;
-            tx.commit().await?;
+            crate::write_tx!(app, tx => {
+                recompute(&mut tx.conn(), app, &ctx, p).await?;
+            })?;
         }
         fired += check_concentration(app, ctx.workspace, today_month(app, &ctx)).await?;
     }

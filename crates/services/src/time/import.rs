@@ -1321,7 +1321,7 @@ async fn run<R: std::io::Read + Send>(
     reader: &mut Reader<R>,
     db: &mut Dedicated,
 ) -> Result<bool> {
-    let (app, ctx, opts, lang) = (st.app, st.ctx, st.opts, st.lang);
+    let (opts, lang) = (st.opts, st.lang);
     st.load(&mut db.conn()).await?;
     let t0 = std::time::Instant::now();
     let mut read = 0u64;
@@ -1364,14 +1364,47 @@ async fn run<R: std::io::Read + Send>(
         return Ok(false);
     };
     // The one transaction that makes the import visible: checks what others changed meanwhile,
-    // adds the aggregates, flips the state.
+    // adds the aggregates, flips the state. It writes rows that entry writes and approvals lock
+    // too, so PostgreSQL may abort it for a deadlock: it then runs again, as `write_tx!` does
+    // (it reads everything it checks inside the transaction and leaves `st` as it found it).
     let t1 = std::time::Instant::now();
-    let mut tx = db.begin().await?;
-    let c = &mut tx.conn();
+    let mut attempt = 0u32;
+    let published = loop {
+        let mut tx = db.begin().await?;
+        let outcome = match publish_in(&mut tx.conn(), st, id).await {
+            Ok(true) => tx.commit().await.map(|()| true).map_err(ServiceError::from),
+            other => other,
+        };
+        match outcome {
+            Err(e) if e.is_retry() && attempt + 1 < crate::WRITE_ATTEMPTS => {
+                attempt += 1;
+                App::backoff(attempt, &e).await;
+            }
+            other => break other?,
+        }
+    };
+    if !published {
+        opts.progress.tell(Phase::Done, read);
+        return Ok(false);
+    }
+    tracing::info!(
+        rows = st.report.rows,
+        elapsed = ?t0.elapsed(),
+        publish = ?t1.elapsed(),
+        "import published"
+    );
+    opts.progress.tell(Phase::Done, read);
+    Ok(true)
+}
+
+/// The publishing transaction's work (see [`run`]): the checks against what others changed, the
+/// state flip, the aggregates, the radar and the audit entry. `Ok(false)` when the checks found
+/// problems (nothing to commit). Leaves `st` unchanged but for its problems, so it can run again.
+async fn publish_in(c: &mut Conn<'_>, st: &mut State<'_>, id: Uuid) -> Result<bool> {
+    let (app, ctx, opts) = (st.app, st.ctx, st.opts);
+    let t1 = std::time::Instant::now();
     st.recheck(c).await?;
     if st.problems > 0 {
-        drop(tx);
-        opts.progress.tell(Phase::Done, read);
         return Ok(false);
     }
     let ws = ctx.workspace;
@@ -1387,20 +1420,16 @@ async fn run<R: std::io::Read + Send>(
             ),
             other => other.into(),
         })?;
-    // What the checks needed is dropped before the aggregates are written.
-    st.seen = Seen::default();
-    st.project_lines = HashMap::new();
-    st.person_lines = HashMap::new();
     // The months in steps, so the statements' rows stay a few megabytes.
-    let project_months = std::mem::take(&mut st.project_months);
-    let touched: Vec<Uuid> = project_months
+    let touched: Vec<Uuid> = st
+        .project_months
         .keys()
         .map(|k| k.0)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
     let mut deltas: Vec<totals::MonthDelta> = Vec::with_capacity(PUBLISH_STEP);
-    for ((project, month), (client, f)) in project_months {
+    for (&(project, month), &(client, f)) in &st.project_months {
         deltas.push((project, client, month, f, 0, 0));
         if deltas.len() == PUBLISH_STEP {
             totals::add_many(c, ws, &deltas).await?;
@@ -1432,14 +1461,6 @@ async fn run<R: std::io::Read + Send>(
         "format": st.report.format, "file_name": file_label(&opts.file_name), "rows": st.report.rows, "skipped_zero": st.report.skipped_zero,
         "new_people": st.report.new_people, "new_clients": st.report.new_clients, "new_projects": st.report.new_projects,
     }))).await?;
-    tx.commit().await?;
-    tracing::info!(
-        rows = st.report.rows,
-        elapsed = ?t0.elapsed(),
-        publish = ?t1.elapsed(),
-        "import published"
-    );
-    opts.progress.tell(Phase::Done, read);
     Ok(true)
 }
 
@@ -1496,21 +1517,20 @@ async fn begin_run(
 /// Discards an unpublished import: marks it failed (its rows stay hidden), deletes its entries in
 /// short transactions, then what it created and its `imports` row.
 pub async fn discard(app: &App, ws: WorkspaceId, id: Uuid) -> Result<()> {
-    let mut tx = app.db.begin().await?;
-    imports::fail(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
+    crate::write_tx!(app, tx => {
+        imports::fail(&mut tx.conn(), ws, id).await?;
+    })?;
     loop {
-        let mut tx = app.db.begin().await?;
-        let n = imports::delete_rows(&mut tx.conn(), ws, id, DELETE_ROWS).await?;
-        tx.commit().await?;
+        let n = crate::write_tx!(app, tx => {
+            imports::delete_rows(&mut tx.conn(), ws, id, DELETE_ROWS).await?
+        })?;
         if n == 0 {
             break;
         }
     }
-    let mut tx = app.db.begin().await?;
-    imports::forget(&mut tx.conn(), ws, id).await?;
-    tx.commit().await?;
-    Ok(())
+    crate::write_tx!(app, tx => {
+        imports::forget(&mut tx.conn(), ws, id).await?;
+    })
 }
 
 /// Where uploaded files wait while they are imported: `uploads/` in the data directory.

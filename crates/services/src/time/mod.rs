@@ -233,13 +233,9 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
         prepare(&mut c.conn(), app, ctx, &input, None).await?
     };
     let written = &row;
-    app.retrying(|| async move {
-        let mut tx = app.db.begin().await?;
+    crate::write_tx!(app, tx => {
         insert_prepared(&mut tx.conn(), app, ctx, written).await?;
-        tx.commit().await?;
-        Ok(())
-    })
-    .await?;
+    })?;
     Ok(row)
 }
 
@@ -328,13 +324,9 @@ pub async fn update(
     ctx.require(TimeAction::Log)?;
     let input = form.parse(today_date(app, ctx))?;
     let input = &input;
-    app.retrying(|| async move {
-        let mut tx = app.db.begin().await?;
-        let after = update_in(&mut tx.conn(), app, ctx, id, input.clone(), version).await?;
-        tx.commit().await?;
-        Ok(after)
+    crate::write_tx!(app, tx => {
+        update_in(&mut tx.conn(), app, ctx, id, input.clone(), version).await?
     })
-    .await
 }
 
 /// Changes an entry in the caller's transaction (every rule checked, aggregates and radar kept).
@@ -388,13 +380,9 @@ async fn update_in(
 
 pub async fn delete(app: &App, ctx: &Ctx, id: EntryId) -> Result<()> {
     ctx.require(TimeAction::Log)?;
-    app.retrying(|| async move {
-        let mut tx = app.db.begin().await?;
+    crate::write_tx!(app, tx => {
         delete_in(&mut tx.conn(), app, ctx, id).await?;
-        tx.commit().await?;
-        Ok(())
     })
-    .await
 }
 
 /// An entry about to change, read under its day's lock (so a week approved meanwhile is seen).
@@ -504,107 +492,108 @@ pub async fn save_week(
             .checked_add(jiff::Span::new().days(7))
             .unwrap_or(monday),
     );
-    let mut tx = app.db.begin().await?;
-    let entries = store::list(
-        &mut tx.conn(),
-        ctx.workspace,
-        &EntryQuery {
-            user: Some(user),
-            from: Some(from),
-            to: Some(to),
-            limit: i64::MAX,
-            ..EntryQuery::default()
-        },
-    )
-    .await?;
-    // Decreases first, so that moving hours between cells of one day never passes 24 hours.
-    wanted.sort_by_key(|(cell, p, d, day, m)| {
-        let current: i64 = entries
-            .iter()
-            .filter(|e| {
-                e.work_date == day_key(*day) && e.project_id == *p && e.deliverable_id == *d
-            })
-            .map(|e| e.minutes)
-            .sum();
-        (*m > current, cell.day)
-    });
-    let mut done = WeekSaved::default();
-    for (cell, p, d, day, m) in wanted {
-        let dk = day_key(day);
-        let here: Vec<&EntryRow> = entries
-            .iter()
-            .filter(|e| e.work_date == dk && e.project_id == p && e.deliverable_id == d)
-            .collect();
-        let current: i64 = here.iter().map(|e| e.minutes).sum();
-        if current == m {
-            continue;
-        }
-        let form = |note: Option<String>, billable: Option<String>| EntryForm {
-            project_id: p.to_string(),
-            deliverable_id: d.map(|d| d.to_string()),
-            user_id: Some(user.to_string()),
-            date: day.to_string(),
-            duration: format!("{m}m"),
-            note,
-            billable,
-            ..EntryForm::default()
-        };
-        let result = match here.as_slice() {
-            [] => match form(None, None).parse(today_date(app, ctx)) {
-                Ok(input) => match prepare(&mut tx.conn(), app, ctx, &input, None).await {
-                    Ok(row) => insert_prepared(&mut tx.conn(), app, ctx, &row)
-                        .await
-                        .map(|()| done.created += 1),
-                    Err(e) => Err(e),
+    crate::write_tx!(app, tx => {
+        let entries = store::list(
+            &mut tx.conn(),
+            ctx.workspace,
+            &EntryQuery {
+                user: Some(user),
+                from: Some(from),
+                to: Some(to),
+                limit: i64::MAX,
+                ..EntryQuery::default()
+            },
+        )
+        .await?;
+        // Decreases first, so that moving hours between cells of one day never passes 24 hours.
+        wanted.sort_by_key(|(cell, p, d, day, m)| {
+            let current: i64 = entries
+                .iter()
+                .filter(|e| {
+                    e.work_date == day_key(*day) && e.project_id == *p && e.deliverable_id == *d
+                })
+                .map(|e| e.minutes)
+                .sum();
+            (*m > current, cell.day)
+        });
+        let mut done = WeekSaved::default();
+        let mut bad = Invalid(Vec::new());
+        for &(cell, p, d, day, m) in &wanted {
+            let dk = day_key(day);
+            let here: Vec<&EntryRow> = entries
+                .iter()
+                .filter(|e| e.work_date == dk && e.project_id == p && e.deliverable_id == d)
+                .collect();
+            let current: i64 = here.iter().map(|e| e.minutes).sum();
+            if current == m {
+                continue;
+            }
+            let form = |note: Option<String>, billable: Option<String>| EntryForm {
+                project_id: p.to_string(),
+                deliverable_id: d.map(|d| d.to_string()),
+                user_id: Some(user.to_string()),
+                date: day.to_string(),
+                duration: format!("{m}m"),
+                note,
+                billable,
+                ..EntryForm::default()
+            };
+            let result = match here.as_slice() {
+                [] => match form(None, None).parse(today_date(app, ctx)) {
+                    Ok(input) => match prepare(&mut tx.conn(), app, ctx, &input, None).await {
+                        Ok(row) => insert_prepared(&mut tx.conn(), app, ctx, &row)
+                            .await
+                            .map(|()| done.created += 1),
+                        Err(e) => Err(e),
+                    },
+                    Err(e) => Err(e.into()),
                 },
-                Err(e) => Err(e.into()),
-            },
-            // Free work and write-offs carry a reason: they change (or go) through the entry's
-            // own form, never through a grid cell.
-            [one] if one.scope != "in_scope" || one.write_off_reason.is_some() => {
-                Err(ServiceError::Conflict("err-grid-not-editable"))
-            }
-            [one] if m == 0 => delete_in(&mut tx.conn(), app, ctx, EntryId::from_uuid(one.id))
-                .await
-                .map(|()| done.deleted += 1),
-            [one] => match form(Some(one.note.clone()), Some(one.billable.to_string()))
-                .parse(today_date(app, ctx))
-            {
-                Ok(input) => update_in(
-                    &mut tx.conn(),
-                    app,
-                    ctx,
-                    EntryId::from_uuid(one.id),
-                    input,
-                    Some(one.version),
-                )
-                .await
-                .map(|_| done.updated += 1),
-                Err(e) => Err(e.into()),
-            },
-            _ => Err(ServiceError::Conflict("err-grid-several")),
-        };
-        match result {
-            Ok(()) => {}
-            Err(ServiceError::Invalid(inv)) => {
-                for e in inv.0 {
-                    bad.0.push(mesure_domain::FieldError {
-                        field: cell.key.clone(),
-                        code: e.code,
-                        arg: e.arg,
-                    });
+                // Free work and write-offs carry a reason: they change (or go) through the entry's
+                // own form, never through a grid cell.
+                [one] if one.scope != "in_scope" || one.write_off_reason.is_some() => {
+                    Err(ServiceError::Conflict("err-grid-not-editable"))
                 }
+                [one] if m == 0 => delete_in(&mut tx.conn(), app, ctx, EntryId::from_uuid(one.id))
+                    .await
+                    .map(|()| done.deleted += 1),
+                [one] => match form(Some(one.note.clone()), Some(one.billable.to_string()))
+                    .parse(today_date(app, ctx))
+                {
+                    Ok(input) => update_in(
+                        &mut tx.conn(),
+                        app,
+                        ctx,
+                        EntryId::from_uuid(one.id),
+                        input,
+                        Some(one.version),
+                    )
+                    .await
+                    .map(|_| done.updated += 1),
+                    Err(e) => Err(e.into()),
+                },
+                _ => Err(ServiceError::Conflict("err-grid-several")),
+            };
+            match result {
+                Ok(()) => {}
+                Err(ServiceError::Invalid(inv)) => {
+                    for e in inv.0 {
+                        bad.0.push(mesure_domain::FieldError {
+                            field: cell.key.clone(),
+                            code: e.code,
+                            arg: e.arg,
+                        });
+                    }
+                }
+                Err(ServiceError::Conflict(code)) => bad.push(&cell.key, code),
+                Err(e) => return Err(e),
             }
-            Err(ServiceError::Conflict(code)) => bad.push(&cell.key, code),
-            Err(e) => return Err(e),
         }
-    }
-    if !bad.0.is_empty() {
-        // Dropping the transaction rolls every change of this save back.
-        return Err(bad.into());
-    }
-    tx.commit().await?;
-    Ok(done)
+        if !bad.0.is_empty() {
+            // Dropping the transaction rolls every change of this save back.
+            return Err(bad.into());
+        }
+        done
+    })
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
@@ -701,73 +690,73 @@ pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> 
     }
     let note = c.optional("note", form.note.as_deref(), 500);
     c.finish()?;
-    let mut tx = app.db.begin().await?;
-    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-    if before.invoiced_at.is_some() {
-        return Err(ServiceError::Conflict("err-entry-invoiced"));
-    }
-    if !before.billable || before.scope == "free" || before.write_off_reason.is_some() {
-        return Err(ServiceError::Conflict("err-write-off-billable"));
-    }
-    let mut after = before.clone();
-    after.write_off_reason = reason.map(|r| r.as_str().to_string());
-    after.write_off_note = note;
-    after.write_off_by = Some(ctx.user.uuid());
-    after.updated_at = app.now();
-    after.version += 1;
-    apply(&mut tx.conn(), &before, -1).await?;
-    store::update(&mut tx.conn(), &after, before.version).await?;
-    apply(&mut tx.conn(), &after, 1).await?;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "time_entry",
-        after.id,
-        "write_off",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+        if before.invoiced_at.is_some() {
+            return Err(ServiceError::Conflict("err-entry-invoiced"));
+        }
+        if !before.billable || before.scope == "free" || before.write_off_reason.is_some() {
+            return Err(ServiceError::Conflict("err-write-off-billable"));
+        }
+        let mut after = before.clone();
+        after.write_off_reason = reason.map(|r| r.as_str().to_string());
+        after.write_off_note = note.clone();
+        after.write_off_by = Some(ctx.user.uuid());
+        after.updated_at = app.now();
+        after.version += 1;
+        apply(&mut tx.conn(), &before, -1).await?;
+        store::update(&mut tx.conn(), &after, before.version).await?;
+        apply(&mut tx.conn(), &after, 1).await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "time_entry",
+            after.id,
+            "write_off",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
+        after
+    })
 }
 
 /// A manager approves free work logged by someone else.
 pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
     ctx.require(TimeAction::Manage)?;
-    let mut tx = app.db.begin().await?;
-    let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-    if before.scope != "free" {
-        return Err(ServiceError::Conflict("err-not-free"));
-    }
-    if before.free_approved_by.is_some() {
-        return Err(ServiceError::Conflict("err-free-approved"));
-    }
-    if before.invoiced_at.is_some() {
-        return Err(ServiceError::Conflict("err-entry-invoiced"));
-    }
-    let mut after = before.clone();
-    after.free_approved_by = Some(ctx.user.uuid());
-    after.updated_at = app.now();
-    after.version += 1;
-    store::update(&mut tx.conn(), &after, before.version).await?;
-    record(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        after.updated_at,
-        "time_entry",
-        after.id,
-        "approve_free",
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
+    crate::write_tx!(app, tx => {
+        let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
+        if before.scope != "free" {
+            return Err(ServiceError::Conflict("err-not-free"));
+        }
+        if before.free_approved_by.is_some() {
+            return Err(ServiceError::Conflict("err-free-approved"));
+        }
+        if before.invoiced_at.is_some() {
+            return Err(ServiceError::Conflict("err-entry-invoiced"));
+        }
+        let mut after = before.clone();
+        after.free_approved_by = Some(ctx.user.uuid());
+        after.updated_at = app.now();
+        after.version += 1;
+        store::update(&mut tx.conn(), &after, before.version).await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            after.updated_at,
+            "time_entry",
+            after.id,
+            "approve_free",
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        after
+    })
 }
 
 /// A week of one person: `[monday, next monday)` as stored days.
@@ -790,8 +779,7 @@ pub async fn set_week_approved(
     let (from, to) = parse_day(week)
         .and_then(week_bounds)
         .ok_or_else(|| ServiceError::Invalid(Invalid::one("week", "err-date")))?;
-    app.retrying(|| async move {
-        let mut tx = app.db.begin().await?;
+    crate::write_tx!(app, tx => {
         users::get_staff(&mut tx.conn(), ctx.workspace, user).await?;
         // The locks of the week's days: entries being logged in it wait, then see the approval.
         let monday = day_from_key(from)
@@ -837,10 +825,8 @@ pub async fn set_week_approved(
             Some(&serde_json::json!({ "week_start": from, "entries": n })),
         )
         .await?;
-        tx.commit().await?;
-        Ok(n)
+        n
     })
-    .await
 }
 
 pub async fn week_approval(
@@ -892,66 +878,66 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Dup
         .await?
     };
     let today = crate::projects::today(app, ctx);
-    let mut tx = app.db.begin().await?;
-    let mut done = Duplicated::default();
-    for e in entries.iter().rev() {
-        let day = day_from_key(e.work_date)
-            .and_then(|d| d.checked_add(jiff::Span::new().days(7)).ok())
-            .map(day_key)
-            .unwrap_or(e.work_date);
-        if day > today {
-            done.skipped_future += 1;
-            continue;
-        }
-        let input = EntryInput {
-            user_id: None,
-            project_id: e.project_id,
-            deliverable_id: e.deliverable_id,
-            change_request_id: e.change_request_id,
-            date: day,
-            minutes: e.minutes,
-            note: e.note.clone(),
-            billable: e.billable,
-            scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
-            free_reason: e.free_reason.as_deref().and_then(FreeReason::parse),
-            free_note: e.free_note.clone(),
-        };
-        let row = match prepare(&mut tx.conn(), app, ctx, &input, None).await {
-            Ok(r) => r,
-            Err(ServiceError::Invalid(_)) => {
-                done.skipped_refused += 1;
+    crate::write_tx!(app, tx => {
+        let mut done = Duplicated::default();
+        for e in entries.iter().rev() {
+            let day = day_from_key(e.work_date)
+                .and_then(|d| d.checked_add(jiff::Span::new().days(7)).ok())
+                .map(day_key)
+                .unwrap_or(e.work_date);
+            if day > today {
+                done.skipped_future += 1;
                 continue;
             }
-            Err(e) => return Err(e),
-        };
-        match recheck(&mut tx.conn(), ctx, &row, None).await {
-            Ok(()) => {}
-            Err(ServiceError::Invalid(_)) => {
-                done.skipped_refused += 1;
-                continue;
+            let input = EntryInput {
+                user_id: None,
+                project_id: e.project_id,
+                deliverable_id: e.deliverable_id,
+                change_request_id: e.change_request_id,
+                date: day,
+                minutes: e.minutes,
+                note: e.note.clone(),
+                billable: e.billable,
+                scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+                free_reason: e.free_reason.as_deref().and_then(FreeReason::parse),
+                free_note: e.free_note.clone(),
+            };
+            let row = match prepare(&mut tx.conn(), app, ctx, &input, None).await {
+                Ok(r) => r,
+                Err(ServiceError::Invalid(_)) => {
+                    done.skipped_refused += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            match recheck(&mut tx.conn(), ctx, &row, None).await {
+                Ok(()) => {}
+                Err(ServiceError::Invalid(_)) => {
+                    done.skipped_refused += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
+            store::insert(&mut tx.conn(), &row).await?;
+            apply(&mut tx.conn(), &row, 1).await?;
+            crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
+            done.copied += 1;
         }
-        store::insert(&mut tx.conn(), &row).await?;
-        apply(&mut tx.conn(), &row, 1).await?;
-        crate::radar::recompute(&mut tx.conn(), app, ctx, row.project_id).await?;
-        done.copied += 1;
-    }
-    let n = done.copied;
-    record::<(), _>(
-        &mut tx.conn(),
-        ctx.workspace,
-        &ctx.actor(),
-        app.now(),
-        "timesheet",
-        ctx.user.uuid(),
-        "duplicate_week",
-        None,
-        Some(&serde_json::json!({ "week_start": from, "entries": n })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(done)
+        let n = done.copied;
+        record::<(), _>(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            app.now(),
+            "timesheet",
+            ctx.user.uuid(),
+            "duplicate_week",
+            None,
+            Some(&serde_json::json!({ "week_start": from, "entries": n })),
+        )
+        .await?;
+        done
+    })
 }
 
 /// The caller's running timer, if any.
@@ -1044,40 +1030,39 @@ pub async fn start_timer(
         .optional("note", form.note.as_deref(), 2000)
         .unwrap_or_default();
     c.finish()?;
-    let mut tx = app.db.begin().await?;
-    let p = projects::get(
-        &mut tx.conn(),
-        ctx.workspace,
-        ProjectId::from_uuid(project.unwrap_or_default()),
-    )
-    .await
-    .map_err(|_| ServiceError::Invalid(Invalid::one("project_id", "err-not-found")))?;
-    if p.archived_at.is_some() {
-        return Err(Invalid::one("project_id", "err-project-archived").into());
-    }
-    let stopped = stop_in(&mut tx.conn(), app, ctx).await?;
-    let row = TimerRow {
-        workspace_id: ctx.workspace.uuid(),
-        user_id: ctx.user.uuid(),
-        project_id: p.id,
-        deliverable_id: deliverable,
-        note,
-        billable: !matches!(form.billable.as_deref(), Some("0" | "false" | "no" | "non")),
-        started_at: app.now(),
-    };
-    store::start_timer(&mut tx.conn(), &row).await?;
-    tx.commit().await?;
-    Ok((row, stopped))
+    crate::write_tx!(app, tx => {
+        let p = projects::get(
+            &mut tx.conn(),
+            ctx.workspace,
+            ProjectId::from_uuid(project.unwrap_or_default()),
+        )
+        .await
+        .map_err(|_| ServiceError::Invalid(Invalid::one("project_id", "err-not-found")))?;
+        if p.archived_at.is_some() {
+            return Err(Invalid::one("project_id", "err-project-archived").into());
+        }
+        let stopped = stop_in(&mut tx.conn(), app, ctx).await?;
+        let row = TimerRow {
+            workspace_id: ctx.workspace.uuid(),
+            user_id: ctx.user.uuid(),
+            project_id: p.id,
+            deliverable_id: deliverable,
+            note: note.clone(),
+            billable: !matches!(form.billable.as_deref(), Some("0" | "false" | "no" | "non")),
+            started_at: app.now(),
+        };
+        store::start_timer(&mut tx.conn(), &row).await?;
+        (row, stopped)
+    })
 }
 
 /// Stops the caller's timer: the elapsed time (seconds rounded to the minute, half up) becomes an
 /// entry dated on the start day; under a minute nothing is logged.
 pub async fn stop_timer(app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
     ctx.require(TimeAction::Log)?;
-    let mut tx = app.db.begin().await?;
-    let e = stop_in(&mut tx.conn(), app, ctx).await?;
-    tx.commit().await?;
-    Ok(e)
+    crate::write_tx!(app, tx => {
+        stop_in(&mut tx.conn(), app, ctx).await?
+    })
 }
 
 async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {

@@ -177,6 +177,52 @@ async fn a_week_approved_while_entries_are_logged_keeps_none_unlocked() {
 }
 
 /// Runs every request at once (each on its own task) and answers their statuses in order.
+/// Two write transactions that lock two rows in opposite orders: PostgreSQL aborts one of them
+/// for the deadlock, and `write_tx!` runs it again instead of failing the request, so both
+/// commit and exactly one extra attempt was made.
+#[tokio::test]
+async fn a_deadlock_victim_runs_again_and_both_writes_commit() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    for backend in backends() {
+        if backend != mesure_testkit::Backend::Postgres {
+            continue; // SQLite serialises writers: no two transactions can hold a lock each.
+        }
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Verrous").await;
+        let ids = [
+            t.client_named(&a.owner.ctx, "Client Un").await,
+            t.client_named(&a.owner.ctx, "Client Deux").await,
+        ];
+        let attempts = Arc::new(AtomicU32::new(0));
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let run = |first: usize| {
+            let (app, attempts, barrier) = (t.app.clone(), attempts.clone(), barrier.clone());
+            tokio::spawn(async move {
+                let app = &app;
+                let lock = "UPDATE clients SET notes = 'locked' WHERE id = $1";
+                mesure_services::write_tx!(app, tx => {
+                    let n = attempts.fetch_add(1, Ordering::SeqCst);
+                    mesure_store::exec(&mut tx.conn(), lock, &[mesure_store::Bind::Uuid(ids[first])]).await?;
+                    // Only the first two attempts meet: each then waits for the other's row.
+                    if n < 2 {
+                        barrier.wait().await;
+                    }
+                    mesure_store::exec(&mut tx.conn(), lock, &[mesure_store::Bind::Uuid(ids[1 - first])]).await?;
+                })
+            })
+        };
+        let (x, y) = (run(0), run(1));
+        let (x, y) = (x.await.unwrap(), y.await.unwrap());
+        assert!(x.is_ok() && y.is_ok(), "{x:?} {y:?}");
+        assert_eq!(
+            attempts.load(Ordering::SeqCst),
+            3,
+            "one victim, run once more"
+        );
+    }
+}
+
 async fn all_at_once(
     requests: Vec<(Pair, usize, &'static str, String, String, Value)>,
 ) -> Vec<u16> {
