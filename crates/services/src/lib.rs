@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod conflicts;
 pub mod csv_out;
 pub mod demo;
 pub mod demo_time;
@@ -255,22 +256,33 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ServiceError::NotFound,
-            StoreError::Conflict(c) if c == "version" => ServiceError::Conflict("err-stale"),
-            StoreError::Conflict(c) if c.contains("name_key") => {
-                ServiceError::Conflict("err-conflict-client-name")
-            }
-            // Logins are global: the address may be another workspace's. Answer as for any
-            // unusable address (no cross-tenant enumeration); the server log says more.
-            StoreError::Conflict(c) if c.contains("email") => {
-                tracing::warn!("an e-mail address already used by another login was refused");
-                ServiceError::Invalid(Invalid::one("email", "err-email-unusable"))
-            }
-            StoreError::Conflict(_) => ServiceError::Conflict("err-conflict"),
-            StoreError::Unavailable(e) => ServiceError::Unavailable(e.to_string()),
-            StoreError::Retry(e) => ServiceError::Retry(e.to_string()),
-            other => ServiceError::Internal(other.to_string()),
+            StoreError::Conflict(name) => match conflicts::shown(&name) {
+                conflicts::Shown::Conflict(key) => ServiceError::Conflict(key),
+                conflicts::Shown::Field(field, key) => {
+                    tracing::warn!(conflict = %name, "a value already used elsewhere was refused");
+                    ServiceError::Invalid(Invalid::one(field, key))
+                }
+            },
+            StoreError::Unavailable(e) => ServiceError::Unavailable(error_chain(&e)),
+            StoreError::Retry(e) => ServiceError::Retry(error_chain(&e)),
+            other => ServiceError::Internal(error_chain(&other)),
         }
     }
+}
+
+/// An error and its sources, one after the other: what the log keeps of an internal error.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = s.source();
+    }
+    out
 }
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod constraints;
 pub mod health;
 pub mod jobs;
 pub mod listing;
@@ -37,7 +38,8 @@ pub(crate) fn opt_day(d: Option<i32>) -> Bind {
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    /// A unique constraint or a stale version: the named constraint or `version`.
+    /// A unique index (its name, the same on both engines: see [`constraints`]) or a stale
+    /// `version`, or a state a guarded update did not find (`change_requests_status`).
     #[error("conflict on {0}")]
     Conflict(String),
     #[error("database error: {0}")]
@@ -60,15 +62,7 @@ impl From<sqlx::Error> for StoreError {
         if let Some(db) = e.as_database_error()
             && db.is_unique_violation()
         {
-            let name = db.constraint().map(str::to_string).unwrap_or_else(|| {
-                // SQLite reports "UNIQUE constraint failed: clients.workspace_id, clients.name_key".
-                db.message()
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or("unique")
-                    .to_string()
-            });
-            return StoreError::Conflict(name);
+            return StoreError::Conflict(constraints::name_of(db));
         }
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;

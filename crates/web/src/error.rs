@@ -133,9 +133,15 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A panic in a handler becomes a plain 500, never a dropped connection.
-pub fn panic_response(_err: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!("handler panicked");
+/// A panic in a handler becomes a plain 500, never a dropped connection. Its message is logged
+/// inside the request's span, which carries the request id (the response's `x-request-id`).
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let payload = err
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| err.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a payload that is not text)".into());
+    tracing::error!(panic = %payload, "handler panicked");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

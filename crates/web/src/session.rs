@@ -131,23 +131,26 @@ async fn resolve_session(
             follow_browser(&mut r, &parts.headers);
             Ok(Some(r))
         }
-        Err(e @ ServiceError::Unavailable(_)) => Err(e),
-        Err(_) => Ok(None),
+        // No session, an expired or revoked one: a signed-out visitor. Anything else (the
+        // storage down, a failed query) is the server's failure, never "please log in".
+        Err(ServiceError::Unauthorized | ServiceError::NotFound | ServiceError::Forbidden) => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
-/// The page of a session: the person, and the frame's status (one query; a failure there is
-/// logged and leaves the frame without it rather than failing the page).
+/// The page of a session: the person, and the frame's status.
 async fn page_of(parts: &Parts, state: &AppState) -> Result<Option<Page>, ServiceError> {
     let Some(r) = resolve_session(parts, state).await? else {
         return Ok(None);
     };
+    // The frame's status (running timer, week to submit) is part of every page: a reader who may
+    // not log time has none, and a failure to read it is the page's failure.
     let frame = match mesure_services::time::frame_status(&state.app, &r.ctx).await {
         Ok(f) => f,
-        Err(e) => {
-            tracing::warn!(error = %e, "frame status unavailable");
-            FrameStatus::default()
-        }
+        Err(ServiceError::Forbidden) => FrameStatus::default(),
+        Err(e) => return Err(e),
     };
     let path = if matches!(parts.method, Method::GET | Method::HEAD) {
         parts
@@ -284,8 +287,11 @@ impl FromRequestParts<AppState> for ApiCaller {
             let r = auth::from_token(&state.app, token, rid.clone())
                 .await
                 .map_err(|e| match e {
-                    ServiceError::Unavailable(_) => ApiError::from_service(e, lang, rid.clone()),
-                    _ => unauthorized(),
+                    ServiceError::Unauthorized
+                    | ServiceError::NotFound
+                    | ServiceError::Forbidden
+                    | ServiceError::Invalid(_) => unauthorized(),
+                    other => ApiError::from_service(other, lang, rid.clone()),
                 })?;
             return Ok(ApiCaller {
                 ctx: r.ctx,

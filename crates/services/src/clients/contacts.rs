@@ -144,12 +144,8 @@ async fn follow_login(
                 &after.contact_role,
             )
             .await;
-            if let Err(mesure_store::StoreError::Conflict(_)) = r {
-                // The address is another login's, maybe in another workspace: say no more than
-                // for any unusable address; the server log says which.
-                tracing::warn!(contact = %after.id, "portal e-mail already used by another login");
-                return Err(Invalid::one("email", "err-email-unusable").into());
-            }
+            // An address that is another login's (maybe in another workspace) is refused as any
+            // unusable address (`services::conflicts`); the server log says which.
             r?;
         }
     }

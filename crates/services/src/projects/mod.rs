@@ -59,15 +59,6 @@ async fn check_refs(c: &mut Conn<'_>, ctx: &Ctx, i: &ProjectInput) -> Result<()>
     Ok(())
 }
 
-fn name_conflict(e: ServiceError) -> ServiceError {
-    match e {
-        ServiceError::Conflict("err-conflict-client-name") => {
-            ServiceError::Conflict("err-conflict-project-name")
-        }
-        other => other,
-    }
-}
-
 pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectRow> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse(ctx.workspace_currency)?;
@@ -105,8 +96,7 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectR
         check_refs(&mut tx.conn(), ctx, &input).await?;
         fill(&mut row, input.clone());
         projects::insert(&mut tx.conn(), &row)
-            .await
-            .map_err(|e| name_conflict(e.into()))?;
+            .await?;
         record::<(), _>(
             &mut tx.conn(),
             ctx.workspace,
@@ -143,8 +133,7 @@ pub async fn update(
         fill(&mut after, input.clone());
         after.updated_at = app.now();
         projects::update(&mut tx.conn(), &after, version.unwrap_or(before.version))
-            .await
-            .map_err(|e| name_conflict(e.into()))?;
+            .await?;
         after.version = before.version + 1;
         record(
             &mut tx.conn(),
@@ -262,15 +251,6 @@ async fn check_owner(c: &mut Conn<'_>, ctx: &Ctx, owner: Option<Uuid>) -> Result
     Ok(())
 }
 
-fn deliverable_conflict(e: mesure_store::StoreError) -> ServiceError {
-    match e {
-        mesure_store::StoreError::Conflict(c) if c.contains("name_key") => {
-            ServiceError::Conflict("err-conflict-deliverable-name")
-        }
-        other => other.into(),
-    }
-}
-
 pub async fn add_deliverable(
     app: &App,
     ctx: &Ctx,
@@ -298,8 +278,7 @@ pub async fn add_deliverable(
             version: 1,
         };
         projects::insert_deliverable(&mut tx.conn(), &row)
-            .await
-            .map_err(deliverable_conflict)?;
+            .await?;
         record::<(), _>(
             &mut tx.conn(),
             ctx.workspace,
@@ -340,8 +319,7 @@ pub async fn update_deliverable(
         };
         after.updated_at = app.now();
         projects::update_deliverable(&mut tx.conn(), &after, before.version)
-            .await
-            .map_err(deliverable_conflict)?;
+            .await?;
         after.version += 1;
         record(
             &mut tx.conn(),
@@ -571,8 +549,7 @@ pub async fn decide_change(
             by,
             now,
         )
-        .await
-        .map_err(|_| ServiceError::Conflict("err-change-decided"))?;
+        .await?;
         let mut after = before.clone();
         after.status = to.as_str().into();
         after.decided_on = on;

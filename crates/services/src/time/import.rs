@@ -359,7 +359,8 @@ impl State<'_> {
                 mesure_store::people::users::insert_for_import(c, &u, Some(id))
                     .await
                     .map_err(|e| match e {
-                        mesure_store::StoreError::Conflict(_) => {
+                        // The import tells which address of the file is taken.
+                        mesure_store::StoreError::Conflict(c) if c == "users_email_key" => {
                             ServiceError::Conflict("err-conflict-email")
                         }
                         other => other.into(),
@@ -1498,10 +1499,7 @@ async fn begin_run(
         state: imports::RUNNING.into(),
         heartbeat_at: now,
     };
-    imports::start(c, &row).await.map_err(|e| match e {
-        mesure_store::StoreError::Conflict(_) => ServiceError::Conflict("err-import-running"),
-        other => other.into(),
-    })?;
+    imports::start(c, &row).await?;
     tx.commit().await?;
     if let Some(other) = stale {
         let app = app.clone();

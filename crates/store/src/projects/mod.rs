@@ -408,7 +408,7 @@ pub async fn insert_change(c: &mut Conn<'_>, r: &ChangeRow) -> Result<()> {
 }
 
 /// Moves a change request to a new status, only from `from_status` (so that a request is
-/// approved once): `Conflict("status")` otherwise.
+/// approved once): `Conflict("change_requests_status")` otherwise.
 #[allow(clippy::too_many_arguments)]
 pub async fn set_change_status(
     c: &mut Conn<'_>,
@@ -425,7 +425,7 @@ pub async fn set_change_status(
         opt_day(decided_on), Bind::OptUuid(decided_by), Bind::Int(now),
     ]).await?;
     if n == 0 {
-        return Err(StoreError::Conflict("status".into()));
+        return Err(StoreError::Conflict("change_requests_status".into()));
     }
     Ok(())
 }

@@ -394,3 +394,90 @@ async fn postgres_gone_or_read_only_answers_503_then_recovers() {
     t.app.db.close().await;
     admin.close().await;
 }
+
+/// A failure of the database that is not a fault of the storage (here: a table gone) is the
+/// server's error, with its request id: never a signed-out visitor (a redirect to the login or
+/// a 401) and never a page with an empty section.
+#[tokio::test]
+async fn a_failed_query_is_an_error_not_a_login_nor_an_empty_section() {
+    for backend in mesure_testkit::backends() {
+        let t = mesure_testkit::spawn_app(backend).await;
+        let ten = t.tenant("Agence Pannes").await;
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        t.login(&browser, &ten.owner.email, &ten.owner.password)
+            .await;
+        let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+        let exec = |sql: String| {
+            let db = t.app.db.clone();
+            async move {
+                let mut c = db.read().await.unwrap();
+                mesure_store::exec(&mut c.conn(), &sql, &[]).await.unwrap();
+            }
+        };
+        // A section of the audit page (its exports) cannot be read: the page fails.
+        assert_eq!(
+            browser
+                .get(format!("{}/audit", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        exec(rename("exports", "exports_gone")).await;
+        let r = browser
+            .get(format!("{}/audit", t.url))
+            .send()
+            .await
+            .unwrap();
+        let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        let (status, body) = (r.status().as_u16(), r.text().await.unwrap());
+        assert_eq!(status, 500, "{backend:?}: {body}");
+        assert!(
+            body.contains(&rid),
+            "{backend:?}: the page shows its reference"
+        );
+        exec(rename("exports_gone", "exports")).await;
+        // Sessions and tokens cannot be read: not "please log in", not a 401.
+        exec(rename("sessions", "sessions_gone")).await;
+        let r = browser
+            .get(format!("{}/clients", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status().as_u16(),
+            500,
+            "{backend:?}: {:?}",
+            r.headers().get("location")
+        );
+        exec(rename("sessions_gone", "sessions")).await;
+        exec(rename("api_tokens", "api_tokens_gone")).await;
+        let r = t
+            .client()
+            .get(t.api("/clients"))
+            .bearer_auth(&ten.owner.token)
+            .send()
+            .await
+            .unwrap();
+        let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        let (status, body) = (r.status().as_u16(), r.json::<Value>().await.unwrap());
+        assert_eq!(status, 500, "{backend:?}: {body}");
+        assert_eq!(body["request_id"], rid.as_str(), "{body}");
+        exec(rename("api_tokens_gone", "api_tokens")).await;
+        let r = browser
+            .get(format!("{}/clients", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            200,
+            "{backend:?}: the server recovers without a restart"
+        );
+    }
+}

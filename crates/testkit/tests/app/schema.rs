@@ -242,3 +242,123 @@ async fn migration_3_backfills_the_running_totals_live_writes_keep() {
         );
     }
 }
+
+/// The unique indexes of a live schema: (name, table, columns), sorted.
+async fn live_uniques(db: &mesure_store::Db) -> Vec<(String, String, Vec<String>)> {
+    let mut c = db.read().await.unwrap();
+    let mut out = Vec::new();
+    match db.backend() {
+        mesure_store::Backend::Sqlite => {
+            let rows: Vec<(String, String)> = mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE%'",
+                &[],
+            )
+            .await
+            .unwrap();
+            for (name, table) in rows {
+                let cols: Vec<(String,)> = mesure_store::fetch(
+                    &mut c.conn(),
+                    &format!("SELECT name FROM pragma_index_info('{name}') ORDER BY seqno"),
+                    &[],
+                )
+                .await
+                .unwrap();
+                out.push((name, table, cols.into_iter().map(|c| c.0).collect()));
+            }
+        }
+        mesure_store::Backend::Postgres => {
+            let rows: Vec<(String, String, String)> = mesure_store::fetch(
+                &mut c.conn(),
+                "SELECT indexname::text, tablename::text, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE 'CREATE UNIQUE%' AND indexname NOT LIKE '%\\_pkey'",
+                &[],
+            )
+            .await
+            .unwrap();
+            for (name, table, def) in rows {
+                let inside = def.split_once('(').unwrap().1;
+                let inside = inside.split_once(')').unwrap().0;
+                let cols = inside.split(", ").map(|s| s.trim().to_string()).collect();
+                out.push((name, table, cols));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A unique violation is named alike on both engines (PostgreSQL gives the index's name, SQLite
+/// its columns): the list that names them is exactly the schema's unique indexes.
+#[tokio::test]
+async fn the_named_unique_indexes_are_exactly_the_schemas() {
+    let mut expected: Vec<(String, String, Vec<String>)> = mesure_store::constraints::UNIQUES
+        .iter()
+        .map(|u| {
+            (
+                u.name.to_string(),
+                u.table.to_string(),
+                u.columns.iter().map(|c| c.to_string()).collect(),
+            )
+        })
+        .collect();
+    expected.sort();
+    for backend in backends() {
+        let dir =
+            std::env::temp_dir().join(format!("mesure-uniques-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = fresh_db(backend, &dir).await;
+        assert_eq!(live_uniques(&db).await, expected, "{backend:?}");
+    }
+}
+
+/// The same duplicate gives the same message on both engines, through the one conflict table.
+#[tokio::test]
+async fn a_duplicate_name_says_which_on_both_engines() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Doublons").await;
+        let client = t.client_named(&a.owner.ctx, "Client D").await;
+        let project = crate::time::project(&t, &a.owner.ctx, client, "P", "time_materials").await;
+        let http = t.client();
+        for (path, body, key) in [
+            (
+                "/clients".to_string(),
+                serde_json::json!({"name": "Client D"}),
+                "err-conflict-client-name",
+            ),
+            (
+                "/projects".to_string(),
+                serde_json::json!({"client_id": client, "name": "P", "billing_model": "time_materials", "hourly_rate": "100"}),
+                "err-conflict-project-name",
+            ),
+            (
+                format!("/projects/{project}/deliverables"),
+                serde_json::json!({"name": "Design", "estimate_hours": "10"}),
+                "",
+            ),
+            (
+                format!("/projects/{project}/deliverables"),
+                serde_json::json!({"name": "design", "estimate_hours": "5"}),
+                "err-conflict-deliverable-name",
+            ),
+        ] {
+            let r = http
+                .post(t.api(&path))
+                .bearer_auth(&a.owner.token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap();
+            if key.is_empty() {
+                assert_eq!(status, 201, "{backend:?} {path}: {text}");
+            } else {
+                assert_eq!(status, 409, "{backend:?} {path}: {text}");
+                // A token's caller gets the user's language.
+                let detail = mesure_i18n::t(mesure_domain::Language::Fr, key);
+                assert!(text.contains(&detail), "{backend:?} {path}: {text}");
+            }
+        }
+    }
+}

@@ -69,9 +69,7 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(p): Query<Params>
         Ok(r) => r,
         Err(e) => return error_page(&page, e),
     };
-    let exports = audit::list_exports(&s.app, &page.ctx)
-        .await
-        .unwrap_or_default();
+    let exports = crate::section!(&page, audit::list_exports(&s.app, &page.ctx).await);
     let base = Base::new(&page, "audit-title", "/audit", "/audit").with_notice(p.notice.as_deref());
     let next = if more {
         rows.last().map(|r| format!("{}_{}", r.at, r.id))

@@ -272,9 +272,7 @@ async fn show_page(
         Ok(c) => c,
         Err(e) => return error_page(page, e),
     };
-    let login = contacts::portal_login(&s.app, &page.ctx, id)
-        .await
-        .unwrap_or_default();
+    let login = crate::section!(page, contacts::portal_login(&s.app, &page.ctx, id).await);
     let base = Base::new(
         page,
         "contact-title",
@@ -289,10 +287,7 @@ async fn show_page(
             limit: 50,
             ..Default::default()
         };
-        audit::list(&s.app, &page.ctx, &q)
-            .await
-            .map(|r| r.0)
-            .unwrap_or_default()
+        crate::section!(page, audit::list(&s.app, &page.ctx, &q).await.map(|r| r.0))
     } else {
         vec![]
     };

@@ -93,9 +93,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(p): Query<ListPar
         Ok(r) => r,
         Err(e) => return error_page(&page, e),
     };
-    let segments = clients::segments(&s.app, &page.ctx)
-        .await
-        .unwrap_or_default();
+    let segments = crate::section!(&page, clients::segments(&s.app, &page.ctx).await);
     let (qv, sw, aw, seg) = (
         p.q.clone().unwrap_or_default(),
         cursor::sort_word(sort),
@@ -190,9 +188,7 @@ async fn form_page(
         errors,
         currencies: currency_options(),
         languages: language_options(page.ctx.language),
-        segments: clients::segments(&s.app, &page.ctx)
-            .await
-            .unwrap_or_default(),
+        segments: crate::section!(page, clients::segments(&s.app, &page.ctx).await),
         cancel,
     };
     render_status(status, &tpl)
@@ -456,10 +452,10 @@ pub async fn show(
         limit: 200,
         ..Default::default()
     };
-    let contacts = contacts::list(&s.app, &page.ctx, &cq)
-        .await
-        .map(|r| r.0)
-        .unwrap_or_default();
+    let contacts = crate::section!(
+        &page,
+        contacts::list(&s.app, &page.ctx, &cq).await.map(|r| r.0)
+    );
     let base = Base::new(&page, "client-title", "/clients", &format!("/clients/{id}"))
         .with_notice(p.notice.as_deref());
     let history = if page.ctx.may(AuditAction::Read) {
@@ -469,10 +465,7 @@ pub async fn show(
             limit: 50,
             ..Default::default()
         };
-        audit::list(&s.app, &page.ctx, &q)
-            .await
-            .map(|r| r.0)
-            .unwrap_or_default()
+        crate::section!(&page, audit::list(&s.app, &page.ctx, &q).await.map(|r| r.0))
     } else {
         vec![]
     };

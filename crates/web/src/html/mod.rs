@@ -325,6 +325,27 @@ pub fn failure_page(lang: Language, err: &ServiceError, request_id: Option<&str>
     render_status(status, &tpl)
 }
 
+/// A page section's data: what the reader may not see comes back empty (the permission table
+/// decides), and any other failure is the page's (a database failure is a 503 with the request
+/// id, never an empty section).
+pub fn section<T: Default>(r: Result<T, ServiceError>) -> Result<T, ServiceError> {
+    match r {
+        Err(ServiceError::Forbidden) => Ok(T::default()),
+        other => other,
+    }
+}
+
+/// `section!(page, call)`: the value of [`section`], or the page's error page returned.
+#[macro_export]
+macro_rules! section {
+    ($page:expr, $call:expr) => {
+        match $crate::html::section($call) {
+            Ok(v) => v,
+            Err(e) => return $crate::html::error_page($page, e),
+        }
+    };
+}
+
 /// The error page for a failed use case on a signed-in page.
 pub fn error_page(page: &Page, err: ServiceError) -> Response {
     let ctx: &Ctx = &page.ctx;

@@ -197,9 +197,7 @@ async fn form_page(
         .map(|(id, n)| (id.to_string(), n))
         .collect();
     clients.sort_by_key(|a| a.1.to_lowercase());
-    let staff = users::list_staff(&s.app, &page.ctx)
-        .await
-        .unwrap_or_default();
+    let staff = crate::section!(page, users::list_staff(&s.app, &page.ctx).await);
     let mut managers = vec![(String::new(), "—".to_string())];
     managers.extend(
         staff
@@ -537,9 +535,7 @@ async fn show_page(
         Ok(r) => r,
         Err(e) => return error_page(page, e),
     };
-    let milestones = projects::milestones(&s.app, &page.ctx, id)
-        .await
-        .unwrap_or_default();
+    let milestones = crate::section!(page, projects::milestones(&s.app, &page.ctx, id).await);
     let cur = r.project.currency.clone();
     let money = |m: i64| fmt::money(lang, m, &cur);
     let can_radar = page.ctx.may(RadarAction::View);

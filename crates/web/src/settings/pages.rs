@@ -150,7 +150,7 @@ pub async fn jobs(State(s): State<AppState>, page: Page, Query(q): Query<JobsQue
         Ok(l) => l,
         Err(e) => return error_page(&page, e),
     };
-    let counts = jobs::counts(&s.app, &page.ctx).await.unwrap_or_default();
+    let counts = crate::section!(&page, jobs::counts(&s.app, &page.ctx).await);
     render(&JobsPage {
         base: Base::new(&page, "jobs-title", "/settings/jobs", "/settings/jobs")
             .with_notice(q.notice.as_deref()),
