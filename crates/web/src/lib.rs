@@ -75,7 +75,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let (api_routes, import_routes, _doc) = api::routes();
     let imports = import_routes
-        .merge(html::upload_routes())
+        .merge(html::upload_routes(&state))
         .layer(axum::middleware::from_fn(input_guard::guard_query))
         .layer(DefaultBodyLimit::max(MAX_IMPORT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_IMPORT))
@@ -84,7 +84,7 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(900),
         ));
     let regular = Router::new()
-        .merge(html::routes())
+        .merge(html::routes(&state))
         .merge(api_routes.route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             api::gate::gate,

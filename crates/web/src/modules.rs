@@ -3,6 +3,7 @@
 //! A new module adds its folder and one line to [`MODULES`].
 use crate::AppState;
 use axum::Router;
+use axum::routing::MethodRouter;
 use mesure_domain::Action;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -31,13 +32,81 @@ pub struct ApiRule {
     pub action: Action,
 }
 
+/// Who may open a page route, decided from the route alone before its body is read (the page
+/// gate, `html::gate`); the services check again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in, password reset, the language switch, the home).
+    Public,
+    /// Anyone signed in; the page chooses what each sees (the dashboard sends contacts to the
+    /// portal).
+    SignedIn,
+    /// Whoever the permission table allows this action.
+    May(Action),
+}
+
+/// One page route: its method and template, who may open it, its handler, and whether it takes
+/// large uploads. A module's page router is made from these, so no page exists without its
+/// access.
+#[derive(Clone, Copy)]
+pub struct PageRule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: fn() -> MethodRouter<AppState>,
+    /// Mounted with the upload limits (512 MiB, 15 min) instead of the pages' (1 MiB, 30 s).
+    pub upload: bool,
+}
+
+impl PageRule {
+    pub const fn new(
+        method: &'static str,
+        path: &'static str,
+        access: Access,
+        handler: fn() -> MethodRouter<AppState>,
+    ) -> PageRule {
+        PageRule {
+            method,
+            path,
+            access,
+            handler,
+            upload: false,
+        }
+    }
+    /// A route that takes large uploads.
+    pub const fn upload(
+        method: &'static str,
+        path: &'static str,
+        access: Access,
+        handler: fn() -> MethodRouter<AppState>,
+    ) -> PageRule {
+        PageRule {
+            method,
+            path,
+            access,
+            handler,
+            upload: true,
+        }
+    }
+}
+
+/// Every module's page routes of one kind (uploads or not), made from their rules.
+pub fn page_router(upload: bool) -> Router<AppState> {
+    MODULES
+        .iter()
+        .flat_map(|m| m.page_rules.iter())
+        .filter(|r| r.upload == upload)
+        .fold(Router::new(), |router, r| {
+            router.route(r.path, (r.handler)())
+        })
+}
+
 /// What one module brings to the web face.
 pub struct Module {
     pub name: &'static str,
-    /// Its pages (1 MiB bodies, 30 s).
-    pub pages: fn() -> Router<AppState>,
-    /// Its pages that take large uploads (512 MiB, 15 min).
-    pub upload_pages: fn() -> Router<AppState>,
+    /// Its page routes with their access (the page gate's table, `html::gate`); the tests walk
+    /// this list for every role.
+    pub page_rules: &'static [PageRule],
     /// Its API operations (documented in the OpenAPI document).
     pub api: fn() -> OpenApiRouter<AppState>,
     /// Its API operations that take large uploads.
@@ -45,11 +114,6 @@ pub struct Module {
     /// The action of each of its API operations (the API gate's table).
     pub api_rules: &'static [ApiRule],
     pub nav: &'static [NavEntry],
-}
-
-/// For a module without pages of a kind.
-pub fn no_pages() -> Router<AppState> {
-    Router::new()
 }
 
 /// For a module without API operations of a kind.
@@ -108,10 +172,10 @@ mod tests {
         }
     }
 
-    /// Two modules claiming one page route make axum panic when the routers merge: this test
-    /// merges every module's pages (the API's are merged by the gate test), so a clash fails here.
+    /// Two rules claiming one route and method make axum panic when the router is made: this
+    /// test makes both page routers and merges them (the API's are merged by the gate test).
     #[test]
     fn every_modules_pages_merge_without_a_clash() {
-        let _ = crate::html::routes().merge(crate::html::upload_routes());
+        let _ = page_router(false).merge(page_router(true));
     }
 }

@@ -85,6 +85,8 @@ fn follow_browser(r: &mut Resolved, headers: &HeaderMap) {
 }
 
 /// A signed-in person on an HTML page. Without a session, the page redirects to the login.
+/// The page gate resolves it once and leaves it in the request for the handler.
+#[derive(Clone)]
 pub struct Page {
     pub ctx: Ctx,
     pub csrf: String,
@@ -185,6 +187,9 @@ impl FromRequestParts<AppState> for Page {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(p) = parts.extensions.get::<Page>() {
+            return Ok(p.clone());
+        }
         let path = parts
             .uri
             .path_and_query()
@@ -204,6 +209,9 @@ impl OptionalFromRequestParts<AppState> for Page {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
+        if let Some(p) = parts.extensions.get::<Page>() {
+            return Ok(Some(p.clone()));
+        }
         page_of(parts, state)
             .await
             .map_err(|e| unavailable_page(parts, &e))

@@ -808,3 +808,130 @@ async fn a_contact_sees_only_their_portal() {
         );
     }
 }
+
+/// Every page route the modules declare (the page router is made from these rules, so the list
+/// is complete by construction), for every role, a client contact and an anonymous visitor:
+/// anonymous visitors are sent to the login, those the permission table refuses get 403 before
+/// any body is read, and those it allows get past the gate (never 403, never a server error).
+#[tokio::test]
+async fn every_page_route_answers_as_its_rule_says() {
+    use mesure_web::modules::{Access, MODULES};
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Routes").await;
+        let client = t.client_named(&a.owner.ctx, "Client R").await;
+        let contact = mesure_services::clients::contacts::create(
+            &t.app,
+            &a.owner.ctx,
+            ClientId::from_uuid(client),
+            &mesure_domain::clients::ContactForm {
+                first_name: "Rémi".into(),
+                last_name: "Contact".into(),
+                email: Some("remi@client-r.example.org".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let (_, contact_password) = mesure_services::clients::contacts::grant_portal(
+            &t.app,
+            &a.owner.ctx,
+            ContactId::from_uuid(contact.id),
+        )
+        .await
+        .unwrap();
+        let mut sessions = Vec::new();
+        for (who, email, password) in [
+            (
+                Some(Principal::Staff(Role::Owner)),
+                a.owner.email.clone(),
+                PASSWORD.to_string(),
+            ),
+            (
+                Some(Principal::Staff(Role::Manager)),
+                a.manager.email.clone(),
+                PASSWORD.to_string(),
+            ),
+            (
+                Some(Principal::Staff(Role::Staff)),
+                a.staff.email.clone(),
+                PASSWORD.to_string(),
+            ),
+            (
+                Some(Principal::Contact(ContactRole::Billing)),
+                "remi@client-r.example.org".to_string(),
+                contact_password,
+            ),
+        ] {
+            let c = t.client();
+            assert_eq!(t.login(&c, &email, &password).await.status(), 303);
+            let csrf = t.csrf(&c, "/settings/profile").await;
+            sessions.push((who, c, csrf));
+        }
+        sessions.push((None, t.client(), String::new()));
+        let mut checked = 0;
+        for rule in MODULES.iter().flat_map(|m| m.page_rules.iter()) {
+            let action = match rule.access {
+                Access::Public => continue,
+                Access::SignedIn => None,
+                Access::May(action) => Some(action),
+            };
+            // Made-up ids: the gate answers from the route, before any entity is looked up.
+            let path = rule
+                .path
+                .replace("{week}", "2026-11-23")
+                .replace("{token}", "x");
+            let path = path
+                .split('/')
+                .map(|s| {
+                    if s.starts_with('{') {
+                        uuid::Uuid::now_v7().to_string()
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            for (who, c, csrf) in &sessions {
+                let url = format!("{}{path}", t.url);
+                let r = match (rule.method, rule.upload) {
+                    ("GET", _) => c.get(&url).send().await.unwrap(),
+                    // An upload is checked before its body: the token comes in a header.
+                    (_, true) => c
+                        .post(&url)
+                        .header("x-csrf-token", csrf.as_str())
+                        .header("content-type", "multipart/form-data; boundary=XyZ")
+                        .body(format!(
+                            "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--XyZ--\r\n"
+                        ))
+                        .send()
+                        .await
+                        .unwrap(),
+                    _ => c
+                        .post(&url)
+                        .form(&[("_csrf", csrf.as_str())])
+                        .send()
+                        .await
+                        .unwrap(),
+                };
+                let status = r.status().as_u16();
+                let place = format!("{backend:?} {who:?} {} {}", rule.method, rule.path);
+                match who {
+                    None => {
+                        assert_eq!(status, 303, "{place}");
+                        let to = r.headers()["location"].to_str().unwrap();
+                        assert!(to.starts_with("/login"), "{place}: {to}");
+                    }
+                    Some(p) if action.is_some_and(|a| !p.may(a)) => {
+                        assert_eq!(status, 403, "{place}");
+                    }
+                    Some(_) => {
+                        assert!(status != 403 && status < 500, "{place}: {status}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 400, "{checked} answers checked");
+    }
+}

@@ -5,16 +5,33 @@ pub mod pages;
 pub mod text;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "audit",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/audit",
+            Access::May(Action::Audit(AuditAction::Read)),
+            || get(pages::page),
+        ),
+        PageRule::new(
+            "POST",
+            "/audit/export",
+            Access::May(Action::Audit(AuditAction::Export)),
+            || post(pages::export),
+        ),
+        PageRule::new(
+            "GET",
+            "/exports/{id}",
+            Access::May(Action::Audit(AuditAction::Export)),
+            || get(pages::download),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[ApiRule {
@@ -30,13 +47,6 @@ pub const MODULE: Module = Module {
         order: 120,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/audit", get(pages::page))
-        .route("/audit/export", post(pages::export))
-        .route("/exports/{id}", get(pages::download))
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(api::list_audit))

@@ -4,15 +4,52 @@ pub mod pages;
 pub mod password;
 pub mod tokens;
 
-use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 
 pub const MODULE: Module = Module {
     name: "auth",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new("GET", "/", Access::Public, || get(pages::home)),
+        PageRule::new("GET", "/login", Access::Public, || get(pages::login_page)),
+        PageRule::new("POST", "/login", Access::Public, || {
+            post(pages::login_submit)
+        }),
+        PageRule::new("POST", "/logout", Access::Public, || post(pages::logout)),
+        PageRule::new("GET", "/password/forgot", Access::Public, || {
+            get(password::forgot_page)
+        }),
+        PageRule::new("POST", "/password/forgot", Access::Public, || {
+            post(password::forgot_submit)
+        }),
+        PageRule::new("GET", "/password/reset/{token}", Access::Public, || {
+            get(password::reset_page)
+        }),
+        PageRule::new("POST", "/password/reset/{token}", Access::Public, || {
+            post(password::reset_submit)
+        }),
+        PageRule::new("POST", "/lang", Access::Public, || {
+            post(pages::switch_language)
+        }),
+        PageRule::new(
+            "GET",
+            "/settings/tokens",
+            Access::May(Action::People(PeopleAction::ManageOwnAccount)),
+            || get(tokens::tokens),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/tokens",
+            Access::May(Action::People(PeopleAction::ManageOwnAccount)),
+            || post(tokens::token_create),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/tokens/{id}/revoke",
+            Access::May(Action::People(PeopleAction::ManageOwnAccount)),
+            || post(tokens::token_revoke),
+        ),
+    ],
     api: no_api,
     upload_api: no_api,
     api_rules: &[],
@@ -24,24 +61,3 @@ pub const MODULE: Module = Module {
         order: 40,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/login", get(pages::login_page).post(pages::login_submit))
-        .route("/logout", post(pages::logout))
-        .route(
-            "/password/forgot",
-            get(password::forgot_page).post(password::forgot_submit),
-        )
-        .route(
-            "/password/reset/{token}",
-            get(password::reset_page).post(password::reset_submit),
-        )
-        .route("/lang", post(pages::switch_language))
-        .route(
-            "/settings/tokens",
-            get(tokens::tokens).post(tokens::token_create),
-        )
-        .route("/settings/tokens/{id}/revoke", post(tokens::token_revoke))
-}

@@ -6,16 +6,141 @@ pub mod contacts_pages;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "clients",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/clients",
+            Access::May(Action::Clients(ClientsAction::Read)),
+            || get(pages::list),
+        ),
+        PageRule::new(
+            "POST",
+            "/clients",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || post(pages::create),
+        ),
+        PageRule::new(
+            "GET",
+            "/clients.csv",
+            Access::May(Action::Clients(ClientsAction::Read)),
+            || get(pages::export),
+        ),
+        PageRule::new(
+            "GET",
+            "/clients/new",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || get(pages::new_form),
+        ),
+        PageRule::new(
+            "GET",
+            "/clients/{id}",
+            Access::May(Action::Clients(ClientsAction::Read)),
+            || get(pages::show),
+        ),
+        PageRule::new(
+            "POST",
+            "/clients/{id}",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || post(pages::update),
+        ),
+        PageRule::new(
+            "GET",
+            "/clients/{id}/edit",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || get(pages::edit_form),
+        ),
+        PageRule::new(
+            "POST",
+            "/clients/{id}/archive",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || post(pages::archive),
+        ),
+        PageRule::new(
+            "POST",
+            "/clients/{id}/unarchive",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || post(pages::unarchive),
+        ),
+        PageRule::new(
+            "POST",
+            "/clients/{id}/delete",
+            Access::May(Action::Clients(ClientsAction::Write)),
+            || post(pages::delete),
+        ),
+        PageRule::new(
+            "GET",
+            "/clients/{id}/contacts/new",
+            Access::May(Action::Clients(ClientsAction::WriteContacts)),
+            || get(contacts_pages::new_form),
+        ),
+        PageRule::new(
+            "POST",
+            "/clients/{id}/contacts",
+            Access::May(Action::Clients(ClientsAction::WriteContacts)),
+            || post(contacts_pages::create),
+        ),
+        PageRule::new(
+            "GET",
+            "/contacts",
+            Access::May(Action::Clients(ClientsAction::ReadContacts)),
+            || get(contacts_pages::list),
+        ),
+        PageRule::new(
+            "GET",
+            "/contacts.csv",
+            Access::May(Action::Clients(ClientsAction::ReadContacts)),
+            || get(contacts_pages::export),
+        ),
+        PageRule::new(
+            "GET",
+            "/contacts/{id}",
+            Access::May(Action::Clients(ClientsAction::ReadContacts)),
+            || get(contacts_pages::show),
+        ),
+        PageRule::new(
+            "POST",
+            "/contacts/{id}",
+            Access::May(Action::Clients(ClientsAction::WriteContacts)),
+            || post(contacts_pages::update),
+        ),
+        PageRule::new(
+            "GET",
+            "/contacts/{id}/edit",
+            Access::May(Action::Clients(ClientsAction::WriteContacts)),
+            || get(contacts_pages::edit_form),
+        ),
+        PageRule::new(
+            "POST",
+            "/contacts/{id}/archive",
+            Access::May(Action::Clients(ClientsAction::WriteContacts)),
+            || post(contacts_pages::archive),
+        ),
+        PageRule::new(
+            "POST",
+            "/contacts/{id}/unarchive",
+            Access::May(Action::Clients(ClientsAction::WriteContacts)),
+            || post(contacts_pages::unarchive),
+        ),
+        PageRule::new(
+            "POST",
+            "/contacts/{id}/portal",
+            Access::May(Action::Clients(ClientsAction::ManagePortalAccess)),
+            || post(contacts_pages::grant_portal),
+        ),
+        PageRule::new(
+            "POST",
+            "/contacts/{id}/portal/revoke",
+            Access::May(Action::Clients(ClientsAction::ManagePortalAccess)),
+            || post(contacts_pages::revoke_portal),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
@@ -107,32 +232,6 @@ pub const MODULE: Module = Module {
         },
     ],
 };
-
-fn pages() -> Router<AppState> {
-    use contacts_pages as contacts;
-    Router::new()
-        .route("/clients", get(pages::list).post(pages::create))
-        .route("/clients.csv", get(pages::export))
-        .route("/clients/new", get(pages::new_form))
-        .route("/clients/{id}", get(pages::show).post(pages::update))
-        .route("/clients/{id}/edit", get(pages::edit_form))
-        .route("/clients/{id}/archive", post(pages::archive))
-        .route("/clients/{id}/unarchive", post(pages::unarchive))
-        .route("/clients/{id}/delete", post(pages::delete))
-        .route("/clients/{id}/contacts/new", get(contacts::new_form))
-        .route("/clients/{id}/contacts", post(contacts::create))
-        .route("/contacts", get(contacts::list))
-        .route("/contacts.csv", get(contacts::export))
-        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
-        .route("/contacts/{id}/edit", get(contacts::edit_form))
-        .route("/contacts/{id}/archive", post(contacts::archive))
-        .route("/contacts/{id}/unarchive", post(contacts::unarchive))
-        .route("/contacts/{id}/portal", post(contacts::grant_portal))
-        .route(
-            "/contacts/{id}/portal/revoke",
-            post(contacts::revoke_portal),
-        )
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     use contacts_api as contacts;

@@ -2,15 +2,14 @@
 use mesure_domain::{Action, DashboardAction};
 pub mod pages;
 
-use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::get;
 
 pub const MODULE: Module = Module {
     name: "dashboard",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[PageRule::new("GET", "/dashboard", Access::SignedIn, || {
+        get(pages::page)
+    })],
     api: no_api,
     upload_api: no_api,
     api_rules: &[],
@@ -22,7 +21,3 @@ pub const MODULE: Module = Module {
         order: 10,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new().route("/dashboard", get(pages::page))
-}

@@ -1,5 +1,6 @@
 //! The server-rendered web UI: the page frame shared by every screen, and the routes.
 pub mod fmt;
+pub mod gate;
 pub mod period;
 pub mod svg;
 
@@ -17,17 +18,19 @@ use mesure_services::{Ctx, ServiceError};
 use std::collections::HashMap;
 
 /// Every module's pages.
-pub fn routes() -> Router<AppState> {
-    crate::modules::MODULES
-        .iter()
-        .fold(Router::new(), |r, m| r.merge((m.pages)()))
+pub fn routes(state: &AppState) -> Router<AppState> {
+    crate::modules::page_router(false).route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        gate::gate,
+    ))
 }
 
 /// Every module's pages that take large uploads, mounted with a larger body limit.
-pub fn upload_routes() -> Router<AppState> {
-    crate::modules::MODULES
-        .iter()
-        .fold(Router::new(), |r, m| r.merge((m.upload_pages)()))
+pub fn upload_routes(state: &AppState) -> Router<AppState> {
+    crate::modules::page_router(true).route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        gate::gate,
+    ))
 }
 
 /// One link of the navigation.

@@ -4,16 +4,27 @@ pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "notifications",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/notifications",
+            Access::May(Action::Dashboard(DashboardAction::View)),
+            || get(pages::notifications),
+        ),
+        PageRule::new(
+            "POST",
+            "/notifications/read",
+            Access::May(Action::Dashboard(DashboardAction::View)),
+            || post(pages::notifications_read),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
@@ -36,12 +47,6 @@ pub const MODULE: Module = Module {
         order: 110,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/notifications", get(pages::notifications))
-        .route("/notifications/read", post(pages::notifications_read))
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -6,16 +6,81 @@ pub mod profile;
 pub mod rates;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "people",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/settings/profile",
+            Access::May(Action::People(PeopleAction::ManageOwnAccount)),
+            || get(profile::profile),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/profile",
+            Access::May(Action::People(PeopleAction::ManageOwnAccount)),
+            || post(profile::profile_save),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/password",
+            Access::May(Action::People(PeopleAction::ManageOwnAccount)),
+            || post(profile::password_save),
+        ),
+        PageRule::new(
+            "GET",
+            "/settings/users",
+            Access::May(Action::People(PeopleAction::ReadUsers)),
+            || get(pages::users),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/users",
+            Access::May(Action::People(PeopleAction::ManageUsers)),
+            || post(pages::user_add),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/users/{id}",
+            Access::May(Action::People(PeopleAction::ManageUsers)),
+            || post(pages::user_update),
+        ),
+        PageRule::new(
+            "GET",
+            "/settings/rates",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || get(rates::rates),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/rates",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(rates::add_rate),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/costs",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(rates::add_cost),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/capacity",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(rates::set_capacity),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/leave",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(rates::set_leave),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
@@ -74,21 +139,6 @@ pub const MODULE: Module = Module {
         },
     ],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/settings/profile",
-            get(profile::profile).post(profile::profile_save),
-        )
-        .route("/settings/password", post(profile::password_save))
-        .route("/settings/users", get(pages::users).post(pages::user_add))
-        .route("/settings/users/{id}", post(pages::user_update))
-        .route("/settings/rates", get(rates::rates).post(rates::add_rate))
-        .route("/settings/costs", post(rates::add_cost))
-        .route("/settings/capacity", post(rates::set_capacity))
-        .route("/settings/leave", post(rates::set_leave))
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

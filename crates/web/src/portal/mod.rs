@@ -2,15 +2,17 @@
 use mesure_domain::{Action, PortalAction};
 pub mod pages;
 
-use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::get;
 
 pub const MODULE: Module = Module {
     name: "portal",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[PageRule::new(
+        "GET",
+        "/portal",
+        Access::May(Action::Portal(PortalAction::View)),
+        || get(pages::home),
+    )],
     api: no_api,
     upload_api: no_api,
     api_rules: &[],
@@ -22,7 +24,3 @@ pub const MODULE: Module = Module {
         order: 130,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new().route("/portal", get(pages::home))
-}

@@ -1,20 +1,109 @@
 //! Projects and their scope: billing models, deliverables, milestones, change requests, rate
 //! cards; pages, API and CSV.
-use mesure_domain::{Action, ProjectsAction};
+use mesure_domain::{Action, ProjectsAction, RadarAction};
 pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "projects",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/projects",
+            Access::May(Action::Projects(ProjectsAction::Read)),
+            || get(pages::list),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::create),
+        ),
+        PageRule::new(
+            "GET",
+            "/projects/new",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || get(pages::new_form),
+        ),
+        PageRule::new(
+            "GET",
+            "/projects/{id}",
+            Access::May(Action::Projects(ProjectsAction::Read)),
+            || get(pages::show),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::update),
+        ),
+        PageRule::new(
+            "GET",
+            "/projects/{id}/edit",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || get(pages::edit_form),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/archive",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::archive),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/unarchive",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::unarchive),
+        ),
+        PageRule::new(
+            "GET",
+            "/projects/{id}/months.csv",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::months_csv),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/deliverables",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::add_deliverable),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/deliverables/{did}",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::update_deliverable),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/changes",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::add_change),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/changes/{cid}",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::decide_change),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/milestones",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::add_milestone),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/milestones/{mid}",
+            Access::May(Action::Projects(ProjectsAction::Write)),
+            || post(pages::milestone_reached),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
@@ -112,29 +201,6 @@ pub const MODULE: Module = Module {
         order: 60,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(pages::list).post(pages::create))
-        .route("/projects/new", get(pages::new_form))
-        .route("/projects/{id}", get(pages::show).post(pages::update))
-        .route("/projects/{id}/edit", get(pages::edit_form))
-        .route("/projects/{id}/archive", post(pages::archive))
-        .route("/projects/{id}/unarchive", post(pages::unarchive))
-        .route("/projects/{id}/months.csv", get(pages::months_csv))
-        .route("/projects/{id}/deliverables", post(pages::add_deliverable))
-        .route(
-            "/projects/{id}/deliverables/{did}",
-            post(pages::update_deliverable),
-        )
-        .route("/projects/{id}/changes", post(pages::add_change))
-        .route("/projects/{id}/changes/{cid}", post(pages::decide_change))
-        .route("/projects/{id}/milestones", post(pages::add_milestone))
-        .route(
-            "/projects/{id}/milestones/{mid}",
-            post(pages::milestone_reached),
-        )
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -4,16 +4,45 @@ pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "radar",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/radar",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::dashboard),
+        ),
+        PageRule::new(
+            "GET",
+            "/radar.csv",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::dashboard_csv),
+        ),
+        PageRule::new(
+            "GET",
+            "/radar/utilisation.csv",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::utilisation_csv),
+        ),
+        PageRule::new(
+            "GET",
+            "/radar/clients/{id}",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::client),
+        ),
+        PageRule::new(
+            "GET",
+            "/radar/clients/{id}/months.csv",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::client_csv),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
@@ -46,15 +75,6 @@ pub const MODULE: Module = Module {
         order: 20,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/radar", get(pages::dashboard))
-        .route("/radar.csv", get(pages::dashboard_csv))
-        .route("/radar/utilisation.csv", get(pages::utilisation_csv))
-        .route("/radar/clients/{id}", get(pages::client))
-        .route("/radar/clients/{id}/months.csv", get(pages::client_csv))
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

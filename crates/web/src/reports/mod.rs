@@ -2,15 +2,25 @@
 use mesure_domain::{Action, RadarAction};
 pub mod pages;
 
-use crate::AppState;
-use crate::modules::{Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::get;
 
 pub const MODULE: Module = Module {
     name: "reports",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/reports",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::page),
+        ),
+        PageRule::new(
+            "GET",
+            "/reports.csv",
+            Access::May(Action::Radar(RadarAction::View)),
+            || get(pages::csv),
+        ),
+    ],
     api: no_api,
     upload_api: no_api,
     api_rules: &[],
@@ -22,9 +32,3 @@ pub const MODULE: Module = Module {
         order: 50,
     }],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/reports", get(pages::page))
-        .route("/reports.csv", get(pages::csv))
-}

@@ -4,16 +4,39 @@ pub mod api;
 pub mod pages;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry, no_api, no_pages};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "settings",
-    pages,
-    upload_pages: no_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/settings/workspace",
+            Access::May(Action::Settings(SettingsAction::ManageWorkspace)),
+            || get(pages::workspace),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/workspace",
+            Access::May(Action::Settings(SettingsAction::ManageWorkspace)),
+            || post(pages::workspace_save),
+        ),
+        PageRule::new(
+            "GET",
+            "/settings/jobs",
+            Access::May(Action::Settings(SettingsAction::ReadJobs)),
+            || get(pages::jobs),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/jobs/{id}/retry",
+            Access::May(Action::Settings(SettingsAction::ManageWorkspace)),
+            || post(pages::job_retry),
+        ),
+    ],
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
@@ -50,16 +73,6 @@ pub const MODULE: Module = Module {
         },
     ],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/settings/workspace",
-            get(pages::workspace).post(pages::workspace_save),
-        )
-        .route("/settings/jobs", get(pages::jobs))
-        .route("/settings/jobs/{id}/retry", post(pages::job_retry))
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -6,16 +6,124 @@ pub mod pages;
 pub mod upload;
 
 use crate::AppState;
-use crate::modules::{ApiRule, Menu, Module, NavEntry};
-use axum::Router;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const MODULE: Module = Module {
     name: "time",
-    pages,
-    upload_pages,
+    page_rules: &[
+        PageRule::new(
+            "GET",
+            "/time",
+            Access::May(Action::Time(TimeAction::Log)),
+            || get(pages::week),
+        ),
+        PageRule::new(
+            "GET",
+            "/time.csv",
+            Access::May(Action::Time(TimeAction::Log)),
+            || get(pages::export),
+        ),
+        PageRule::new(
+            "GET",
+            "/time/entries",
+            Access::May(Action::Time(TimeAction::Log)),
+            || get(pages::entries),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/entries",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::log),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/entries/{id}",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::update_entry),
+        ),
+        PageRule::new(
+            "GET",
+            "/time/entries/{id}/edit",
+            Access::May(Action::Time(TimeAction::Log)),
+            || get(pages::edit_entry),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/entries/{id}/delete",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::delete_entry),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/entries/{id}/write-off",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(pages::write_off),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/entries/{id}/approve-free",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(pages::approve_free),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/timer/start",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::timer_start),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/timer/stop",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::timer_stop),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/grid",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::grid_save),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/duplicate",
+            Access::May(Action::Time(TimeAction::Log)),
+            || post(pages::duplicate),
+        ),
+        PageRule::new(
+            "GET",
+            "/time/approvals",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || get(pages::approvals),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/approvals/{user}/{week}/approve",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(pages::approve),
+        ),
+        PageRule::new(
+            "POST",
+            "/time/approvals/{user}/{week}/reopen",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(pages::reopen),
+        ),
+        // The import form takes files up to `MAX_IMPORT`.
+        PageRule::upload(
+            "GET",
+            "/time/import",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || get(pages::import_form),
+        ),
+        PageRule::upload(
+            "POST",
+            "/time/import",
+            Access::May(Action::Time(TimeAction::Manage)),
+            || post(pages::import_submit),
+        ),
+    ],
     api: api_routes,
     upload_api,
     api_rules: &[
@@ -121,36 +229,6 @@ pub const MODULE: Module = Module {
         },
     ],
 };
-
-fn pages() -> Router<AppState> {
-    Router::new()
-        .route("/time", get(pages::week))
-        .route("/time.csv", get(pages::export))
-        .route("/time/entries", get(pages::entries).post(pages::log))
-        .route("/time/entries/{id}", post(pages::update_entry))
-        .route("/time/entries/{id}/edit", get(pages::edit_entry))
-        .route("/time/entries/{id}/delete", post(pages::delete_entry))
-        .route("/time/entries/{id}/write-off", post(pages::write_off))
-        .route("/time/entries/{id}/approve-free", post(pages::approve_free))
-        .route("/time/timer/start", post(pages::timer_start))
-        .route("/time/timer/stop", post(pages::timer_stop))
-        .route("/time/grid", post(pages::grid_save))
-        .route("/time/duplicate", post(pages::duplicate))
-        .route("/time/approvals", get(pages::approvals))
-        .route(
-            "/time/approvals/{user}/{week}/approve",
-            post(pages::approve),
-        )
-        .route("/time/approvals/{user}/{week}/reopen", post(pages::reopen))
-}
-
-/// The import form takes files up to `MAX_IMPORT`.
-fn upload_pages() -> Router<AppState> {
-    Router::new().route(
-        "/time/import",
-        get(pages::import_form).post(pages::import_submit),
-    )
-}
 
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
