@@ -73,19 +73,11 @@ impl PageRule {
             upload: false,
         }
     }
-    /// A route that takes large uploads.
-    pub const fn upload(
-        method: &'static str,
-        path: &'static str,
-        access: Access,
-        handler: fn() -> MethodRouter<AppState>,
-    ) -> PageRule {
+    /// The same route taking large uploads.
+    pub const fn uploads(self) -> PageRule {
         PageRule {
-            method,
-            path,
-            access,
-            handler,
             upload: true,
+            ..self
         }
     }
 }

@@ -111,18 +111,20 @@ pub const MODULE: Module = Module {
             || post(pages::reopen),
         ),
         // The import form takes files up to `MAX_IMPORT`.
-        PageRule::upload(
+        PageRule::new(
             "GET",
             "/time/import",
             Access::May(Action::Time(TimeAction::Manage)),
             || get(pages::import_form),
-        ),
-        PageRule::upload(
+        )
+        .uploads(),
+        PageRule::new(
             "POST",
             "/time/import",
             Access::May(Action::Time(TimeAction::Manage)),
             || post(pages::import_submit),
-        ),
+        )
+        .uploads(),
     ],
     api: api_routes,
     upload_api,
