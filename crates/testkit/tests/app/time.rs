@@ -471,9 +471,9 @@ async fn project_figures_match_hand_computed_answers() {
         assert_eq!(r["scope_creep"], "0.625");
         // March revenue 300.00, April 200.00 (cap reached).
         let months = r["months"].as_array().unwrap();
-        assert_eq!(months[0][0], 202603);
-        assert_eq!(months[0][1]["revenue"], 30000);
-        assert_eq!(months[1][1]["revenue"], 20000);
+        assert_eq!(months[0]["month"], "2026-03");
+        assert_eq!(months[0]["figures"]["revenue"], 30000);
+        assert_eq!(months[1]["figures"]["revenue"], 20000);
         // The figure links to its entries: the free entries are listed by kind.
         let free = get(
             &t,
@@ -539,19 +539,19 @@ async fn a_retainer_rolls_over_across_a_year_end() {
         log(&t, &a.staff.ctx, pid, "2026-01-12", 5 * 60).await;
         let r = get(&t, &tok, &format!("/projects/{pid}/radar")).await;
         let ret = r["retainer"].as_array().unwrap();
-        assert_eq!(ret[0][0], 202511);
+        assert_eq!(ret[0]["month"], "2025-11");
         // December: 3 h over, owed to January; January: 10 − 3 available, 5 used.
-        assert_eq!(ret[1][1]["overrun"], 180);
-        assert_eq!(ret[1][1]["debt_out"], 180);
-        assert_eq!(ret[2][0], 202601);
-        assert_eq!(ret[2][1]["debt_in"], 180);
-        assert_eq!(ret[2][1]["debt_out"], 0);
+        assert_eq!(ret[1]["overrun"], 180);
+        assert_eq!(ret[1]["debt_out"], 180);
+        assert_eq!(ret[2]["month"], "2026-01");
+        assert_eq!(ret[2]["debt_in"], 180);
+        assert_eq!(ret[2]["debt_out"], 0);
         let months = r["months"].as_array().unwrap();
-        let dec = months.iter().find(|m| m[0] == 202512).unwrap();
-        assert_eq!(dec[1]["revenue"], 200000);
-        assert_eq!(dec[1]["over_servicing"], 30000);
-        let jan = months.iter().find(|m| m[0] == 202601).unwrap();
-        assert_eq!(jan[1]["over_servicing"], -30000);
+        let dec = months.iter().find(|m| m["month"] == "2025-12").unwrap();
+        assert_eq!(dec["figures"]["revenue"], 200000);
+        assert_eq!(dec["figures"]["over_servicing"], 30000);
+        let jan = months.iter().find(|m| m["month"] == "2026-01").unwrap();
+        assert_eq!(jan["figures"]["over_servicing"], -30000);
     }
 }
 
@@ -670,10 +670,7 @@ async fn imports_take_real_exports_or_nothing() {
         assert_eq!(count(&t, "time_entries").await, n);
         // The aggregates agree with the entries, over the radar's trailing twelve months.
         let radar = get(&t, &tok, "/radar").await;
-        let month = |m: &Value| {
-            let m = m.as_i64().unwrap();
-            format!("{}-{:02}-01", m / 100, m % 100)
-        };
+        let month = |m: &Value| format!("{}-01", m.as_str().unwrap());
         let (from, to) = (month(&radar["from_month"]), month(&radar["to_month"]));
         let in_range: i64 = all
             .as_array()

@@ -1,4 +1,5 @@
 //! `/api/v1/radar`, a client's and a project's radar, people's utilisation.
+use super::views::{ClientRadarOut, DashboardOut, ProjectRadarOut};
 use crate::AppState;
 use crate::api::{ApiQuery, err, id_of};
 use crate::error::{ApiError, Problem};
@@ -13,32 +14,32 @@ use utoipa::{IntoParams, ToSchema};
 /// The radar: clients ranked by over-servicing over the trailing twelve months, with revenue
 /// concentration (shares, top-3, HHI) and each client's trend. Money in minor units.
 #[utoipa::path(get, path = "/api/v1/radar", tag = "radar",
-    responses((status = 200, description = "The dashboard's figures", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The dashboard's figures", body = DashboardOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn dashboard(
     State(s): State<AppState>,
     c: ApiCaller,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<DashboardOut>, ApiError> {
     let d = radar::dashboard(&s.app, &c.ctx, 50)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(serde_json::to_value(&d).unwrap_or_default()))
+    Ok(Json((&d).into()))
 }
 
 /// A client's radar: its figures rolled up from its projects, month by month, its trend and its
 /// share of revenue.
 #[utoipa::path(get, path = "/api/v1/clients/{id}/radar", tag = "radar", params(("id" = String, Path, description = "Client id")),
-    responses((status = 200, description = "The client's figures", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The client's figures", body = ClientRadarOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn client_radar(
     State(s): State<AppState>,
     c: ApiCaller,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ClientRadarOut>, ApiError> {
     c.ctx.require(RadarAction::View).map_err(|e| err(&c, e))?;
     let id = ClientId::parse(&id).ok_or_else(|| err(&c, ServiceError::NotFound))?;
     let r = radar::client(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(serde_json::to_value(&r).unwrap_or_default()))
+    Ok(Json((&r).into()))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -130,12 +131,12 @@ pub struct PersonUtilisation {
 /// Every radar figure of a project: budget burn, forecast, scope creep, revenue, margin, free and
 /// written-off value, retainer balance per month. Money in minor units; ratios as decimals.
 #[utoipa::path(get, path = "/api/v1/projects/{id}/radar", tag = "radar", params(("id" = String, Path, description = "Project id")),
-    responses((status = 200, description = "The project's figures", body = Object), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The project's figures", body = ProjectRadarOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn project_radar(
     State(s): State<AppState>,
     c: ApiCaller,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<ProjectRadarOut>, ApiError> {
     c.ctx
         .require(mesure_domain::Action::Radar(RadarAction::View))
         .map_err(|e| err(&c, e))?;
@@ -143,5 +144,5 @@ pub async fn project_radar(
     let r = radar::project(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(serde_json::to_value(&r).unwrap_or_default()))
+    Ok(Json((&r).into()))
 }

@@ -2,6 +2,7 @@
 use mesure_domain::{Action, RadarAction};
 pub mod api;
 pub mod pages;
+pub mod views;
 
 use crate::AppState;
 use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
