@@ -622,6 +622,14 @@ async fn uploads_are_refused_before_they_are_read() {
             (413, true),
             "{backend:?}"
         );
+        // The same for a multipart form on the API.
+        let form_head = format!("{api}\r\n{form}\r\nAuthorization: Bearer {}", a.owner.token);
+        let got = upload(t.addr, &form_head, 600 * MIB, false).await;
+        assert_eq!(
+            (got.status, got.sent < 64 * MIB),
+            (413, true),
+            "{backend:?}: multipart"
+        );
         // Four refused 400 MiB uploads at once: the memory stays flat.
         let before = rss();
         let staff_head = format!("{api}\r\n{csv}\r\nAuthorization: Bearer {}", a.staff.token);
@@ -709,7 +717,46 @@ async fn the_import_api_takes_csv_or_a_multipart_file() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
+        let by_csv: Value = r.json().await.unwrap();
+        // The same dry run as a multipart form whose options are text parts: the same report.
         let b = "mesureboundary42";
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"create_missing\"\r\n\r\ntrue\r\n--{b}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\ntrue\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"heures.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+        );
+        let r = t
+            .client()
+            .post(t.api("/time-imports"))
+            .bearer_auth(&a.owner.token)
+            .header("content-type", format!("multipart/form-data; boundary={b}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{backend:?}");
+        let by_form: Value = r.json().await.unwrap();
+        assert_eq!(by_form, by_csv, "{backend:?}");
+        assert_eq!(
+            (by_form["rows"].as_u64(), by_form["dry_run"].as_bool()),
+            (Some(1), Some(true))
+        );
+        assert_eq!(by_form["new_projects"].as_array().map(Vec::len), Some(1));
+        // A bad option part is a 422 naming it, and nothing is written.
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\nmaybe\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"heures.csv\"\r\n\r\n{csv}\r\n--{b}--\r\n"
+        );
+        let r = t
+            .client()
+            .post(t.api("/time-imports"))
+            .bearer_auth(&a.owner.token)
+            .header("content-type", format!("multipart/form-data; boundary={b}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{backend:?}");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "dry_run", "{p}");
+        assert_eq!(entries_seen(&t, &a.owner.token).await, 0);
         let body = format!(
             "--{b}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"heures.csv\"\r\nContent-Type: application/vnd.ms-excel\r\n\r\n{csv}\r\n--{b}--\r\n"
         );

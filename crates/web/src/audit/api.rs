@@ -20,9 +20,10 @@ pub struct AuditOut {
     pub entity_type: String,
     pub entity_id: String,
     pub action: String,
-    /// The entity before the change (JSON), if any
+    /// The entity before the change, if any: a free-form JSON object snapshot of its stored
+    /// fields (its shape follows `entity_type` and may grow; not a typed schema on purpose)
     pub before: Option<serde_json::Value>,
-    /// The entity after the change (JSON), if any
+    /// The entity after the change, if any: a free-form JSON object snapshot like `before`
     pub after: Option<serde_json::Value>,
     pub request_id: Option<String>,
 }

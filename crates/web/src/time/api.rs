@@ -649,8 +649,87 @@ pub struct ImportParams {
     /// Import rows that already exist in the workspace (same person, day, project, minutes and
     /// note) or repeat an earlier row of the file; without it they are errors
     pub allow_duplicates: Option<bool>,
+    /// The file's name as shown in the import history; `api.csv` when absent (a multipart file
+    /// part's own file name otherwise)
     pub file_name: Option<String>,
 }
+
+/// A `text/csv` import: the request body is the CSV file itself.
+/// (Documents the body; the handler streams it to a temporary file.)
+pub struct CsvFile;
+
+impl utoipa::PartialSchema for CsvFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some(
+                "The CSV file (UTF-8, Harvest, Toggl Track, Kimai or generic columns)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for CsvFile {}
+
+/// A `multipart/form-data` import: the CSV file in the `file` part and, optionally, the
+/// options of the query string as text parts (a query parameter wins over a part of the same
+/// name). Other parts are read and ignored.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Documents the multipart body; the handler reads the parts as they stream.
+pub struct ImportForm {
+    /// The CSV file (UTF-8, Harvest, Toggl Track, Kimai or generic columns)
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// `harvest`, `toggl`, `kimai` or `generic`; detected from the header when absent
+    pub format: Option<String>,
+    /// Create missing people, clients and projects (`true` or `false`)
+    pub create_missing: Option<bool>,
+    /// Check and report without writing anything (`true` or `false`)
+    pub dry_run: Option<bool>,
+    /// Import rows that already exist in the workspace or repeat an earlier row (`true` or
+    /// `false`)
+    pub allow_duplicates: Option<bool>,
+    /// The file's name as shown in the import history
+    pub file_name: Option<String>,
+}
+
+/// An option sent as a multipart text part, read into the query's parameters unless the query
+/// already set it.
+fn form_option(
+    p: &mut ImportParams,
+    name: &str,
+    text: &str,
+    lang: mesure_domain::Language,
+) -> Result<(), ApiError> {
+    let text = text.trim();
+    let flag = || match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "on" | "yes" => Ok(true),
+        "false" | "0" | "off" | "no" | "" => Ok(false),
+        _ => Err(crate::api::bad_param(lang, name)),
+    };
+    match name {
+        "format" if p.format.is_none() => p.format = Some(text.to_string()),
+        "create_missing" if p.create_missing.is_none() => p.create_missing = Some(flag()?),
+        "dry_run" if p.dry_run.is_none() => p.dry_run = Some(flag()?),
+        "allow_duplicates" if p.allow_duplicates.is_none() => p.allow_duplicates = Some(flag()?),
+        "file_name" if p.file_name.is_none() && !text.is_empty() => {
+            p.file_name = Some(text.to_string())
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The text parts of an import form that are options.
+const FORM_OPTIONS: [&str; 5] = [
+    "format",
+    "create_missing",
+    "dry_run",
+    "allow_duplicates",
+    "file_name",
+];
 
 /// The outcome of an import: nothing is written when `errors` is not empty or on a dry run.
 #[derive(Serialize, ToSchema)]
@@ -721,22 +800,25 @@ impl From<import::Report> for ImportOut {
 /// CSRF token of a session and the permission are checked before any of the body is read; the
 /// body goes to a temporary file (at most 512 MiB, else 413), never into memory. Other requests
 /// are served while it runs: its rows appear all at once when it is published.
-#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(content((String = "text/csv"), (String = "multipart/form-data"))),
-    responses((status = 200, body = ImportOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, description = "Another import is running in the workspace", body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, description = "Every bad row (nothing written), or a bad query parameter", content((ImportOut = "application/json"), (Problem = "application/problem+json")))))]
+#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(description = "The CSV file: the body itself, or the `file` part of a form", content((CsvFile = "text/csv"), (ImportForm = "multipart/form-data"))),
+    responses((status = 200, body = ImportOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, description = "Another import is running in the workspace", body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, description = "Every bad row (nothing written), a bad parameter or form part, or a form without a `file` part", content((ImportOut = "application/json"), (Problem = "application/problem+json")))))]
 pub async fn import_csv(
     State(s): State<AppState>,
     c: ApiCaller,
-    ApiQuery(p): ApiQuery<ImportParams>,
+    ApiQuery(mut p): ApiQuery<ImportParams>,
     request: axum::extract::Request,
 ) -> Result<impl IntoResponse, ApiError> {
     use crate::time::upload::{self, SpoolError};
     // Everything that can refuse the request is decided from its head.
     c.ctx.require(TimeAction::Manage).map_err(|e| err(&c, e))?;
     let lang = c.ctx.language;
-    let format = match p.format.as_deref().filter(|f| !f.is_empty()) {
-        Some(f) => Some(Format::parse(f).ok_or_else(|| crate::api::bad_param(lang, "format"))?),
-        None => None,
+    let parse_format = |f: Option<&str>| match f.filter(|f| !f.is_empty()) {
+        Some(f) => Format::parse(f)
+            .map(Some)
+            .ok_or_else(|| crate::api::bad_param(lang, "format")),
+        None => Ok(None),
     };
+    parse_format(p.format.as_deref())?;
     let essence = request
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
@@ -784,6 +866,14 @@ pub async fn import_csv(
                         .await
                         .map_err(spool_error)?;
                     found = Some((f, name));
+                } else if let Some(option) = field
+                    .name()
+                    .and_then(|n| FORM_OPTIONS.iter().find(|o| **o == n))
+                {
+                    let text = upload::small_field(&mut field, 1024)
+                        .await
+                        .map_err(spool_error)?;
+                    form_option(&mut p, option, &text, lang)?;
                 } else {
                     upload::skip_field(&mut field).await.map_err(spool_error)?;
                 }
@@ -804,6 +894,7 @@ pub async fn import_csv(
             return Err(e);
         }
     };
+    let format = parse_format(p.format.as_deref())?;
     let opts = import::Options {
         format,
         create_missing: p.create_missing.unwrap_or(false),
