@@ -477,4 +477,38 @@ mod tests {
         }
         assert!(ids.contains("clients_create") && ids.contains("contacts_create"));
     }
+
+    /// Every request and response body is a named schema or a typed value, never a bare
+    /// `object` (what client generators turn into an untyped dict), and the time import's form
+    /// has its binary `file` part.
+    #[test]
+    fn no_body_is_a_free_form_object() {
+        let (_, _, doc) = super::routes();
+        let json = serde_json::to_value(&doc).unwrap_or_default();
+        let free = |s: &serde_json::Value| {
+            s["type"] == "object" && s.get("properties").is_none() && s.get("$ref").is_none()
+        };
+        let mut bodies = 0;
+        for (path, ops) in json["paths"].as_object().into_iter().flatten() {
+            for (method, op) in ops.as_object().into_iter().flatten() {
+                let responses = op["responses"].as_object().into_iter().flatten();
+                let contents = responses
+                    .map(|(_, r)| &r["content"])
+                    .chain([&op["requestBody"]["content"]]);
+                for content in contents {
+                    for (media, m) in content.as_object().into_iter().flatten() {
+                        bodies += 1;
+                        assert!(
+                            !free(&m["schema"]),
+                            "{method} {path} {media}: a free-form object"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(bodies > 100, "{bodies} bodies");
+        let form = &json["components"]["schemas"]["ImportForm"];
+        assert_eq!(form["properties"]["file"]["format"], "binary", "{form}");
+        assert_eq!(form["required"], serde_json::json!(["file"]), "{form}");
+    }
 }
