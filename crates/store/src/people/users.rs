@@ -176,3 +176,29 @@ pub async fn count_active_owners(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i6
         .bind(ws.uuid()).fetch_one(&mut **c).await)?,
     )
 }
+
+/// Gives a staff user without an address (made by an import) their login e-mail;
+/// `Conflict("user_has_email")` when they have one already.
+pub async fn set_first_email(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    email: &str,
+    now: i64,
+) -> Result<()> {
+    let n = crate::exec(
+        c,
+        "UPDATE users SET email = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff' AND email = ''",
+        &[
+            crate::Bind::Uuid(ws.uuid()),
+            crate::Bind::Uuid(id.uuid()),
+            crate::Bind::Text(email.to_string()),
+            crate::Bind::Int(now),
+        ],
+    )
+    .await?;
+    if n == 0 {
+        return Err(StoreError::Conflict("user_has_email".into()));
+    }
+    Ok(())
+}

@@ -380,7 +380,7 @@ async fn a_refused_login_has_an_error_summary() {
 }
 
 /// The reset link in the newest message of the development outbox.
-fn reset_link(outbox: &std::path::Path) -> Option<String> {
+pub(crate) fn reset_link(outbox: &std::path::Path) -> Option<String> {
     let mut files: Vec<_> = std::fs::read_dir(outbox)
         .ok()?
         .map(|e| e.unwrap().path())

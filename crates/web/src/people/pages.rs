@@ -188,3 +188,40 @@ pub async fn user_update(
         Err(e) => error_page(&page, e),
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Gives a person made by an import their e-mail and sends them the link to choose a password.
+pub async fn user_invite(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: InviteForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(id) = mesure_domain::UserId::parse(&id) else {
+        return error_page(&page, ServiceError::NotFound);
+    };
+    let lang = page.ctx.language;
+    let (status, message) = match users::invite(&s.app, &page.ctx, id, &form.email).await {
+        Ok(_) => return see_other("/settings/users", "user-invited"),
+        Err(ServiceError::Conflict(key)) => (StatusCode::CONFLICT, t(lang, key)),
+        Err(ServiceError::Invalid(inv)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            inv.0
+                .first()
+                .map(|e| crate::error::field_message(lang, e))
+                .unwrap_or_default(),
+        ),
+        Err(e) => return error_page(&page, e),
+    };
+    let errors = Errors::one(&format!("invite-{id}"), message);
+    users_page(&s, &page, Values::default(), errors, status, None, None).await
+}
