@@ -3,4 +3,5 @@
 pub mod engagement;
 pub mod forms;
 pub mod permissions;
+pub mod rates;
 pub mod retainer;
