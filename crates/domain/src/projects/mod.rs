@@ -4,5 +4,7 @@ pub mod budget;
 pub mod engagement;
 pub mod forms;
 pub mod permissions;
+#[cfg(test)]
+mod properties;
 pub mod rates;
 pub mod retainer;
