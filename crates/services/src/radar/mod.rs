@@ -3,11 +3,12 @@
 //! aggregates.
 pub mod check;
 use crate::{App, Ctx, Result};
+use mesure_domain::projects::budget::{self, BudgetTerms};
 use mesure_domain::projects::engagement::{
     self, BillingModel, Earned, Figures, FixedEvents, FixedRevenue, RolloverKind, Terms,
     day_from_key, month_of, parse_thresholds,
 };
-use mesure_domain::projects::retainer::{MonthBalance, MonthUse};
+use mesure_domain::projects::retainer::MonthBalance;
 use mesure_domain::radar::{self as kpi, Trend};
 use mesure_domain::time::Minutes;
 use mesure_domain::{ClientId, Language, NotificationId, ProjectId, UserId, WorkspaceId};
@@ -39,46 +40,28 @@ pub fn terms_of(p: &ProjectRow) -> Terms {
     }
 }
 
-/// A project's budget after approved change requests: hours and money, whole-project or monthly.
-#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
-pub struct Budget {
-    pub minutes: Option<i64>,
-    pub money: Option<i64>,
-    pub monthly: bool,
-}
+pub use mesure_domain::projects::budget::Budget;
 
-/// The budget: as set on the project, else from its billing model (fixed fee: the deliverables'
-/// estimates and the price; retainer: the included hours and the fee, monthly; time & materials:
-/// the cap), plus every approved change request's hours and price.
+/// The budget of a project with its scope and change requests (`domain::projects::budget`):
+/// as set on the project, else from its billing model, plus every approved change request's
+/// hours and price.
 pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[ChangeRow]) -> Budget {
     let model = BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
     let approved: Vec<&ChangeRow> = changes.iter().filter(|c| c.status == "approved").collect();
     let extra_min: i64 = approved.iter().map(|c| c.extra_minutes).sum();
     let extra_money: i64 = approved.iter().map(|c| c.price_minor).sum();
     let estimates: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
-    let minutes = p.budget_minutes.or(match model {
-        BillingModel::FixedFee if estimates > 0 => Some(estimates),
-        BillingModel::Retainer => p.retainer_included_minutes,
-        _ => None,
-    });
-    let money = p.budget_minor.or(match model {
-        BillingModel::FixedFee => p.fixed_price_minor,
-        BillingModel::Retainer => p.retainer_fee_minor,
-        BillingModel::TimeMaterials => p.cap_minor,
-    });
-    let monthly = p.budget_monthly
-        || (model == BillingModel::Retainer
-            && p.budget_minutes.is_none()
-            && p.budget_minor.is_none());
-    Budget {
-        minutes: minutes
-            .map(|m| m + if monthly { 0 } else { extra_min })
-            .filter(|m| *m > 0),
-        money: money
-            .map(|m| m + if monthly { 0 } else { extra_money })
-            .filter(|m| *m > 0),
-        monthly,
-    }
+    let terms = BudgetTerms {
+        model,
+        budget_minutes: p.budget_minutes,
+        budget_minor: p.budget_minor,
+        budget_monthly: p.budget_monthly,
+        fixed_price_minor: p.fixed_price_minor,
+        retainer_included_minutes: p.retainer_included_minutes,
+        retainer_fee_minor: p.retainer_fee_minor,
+        cap_minor: p.cap_minor,
+    };
+    budget::budget(&terms, estimates, extra_min, extra_money)
 }
 
 fn today_month(app: &App, ctx: &Ctx) -> i32 {
@@ -344,8 +327,7 @@ async fn check_budget(
         ("budget_money", consumed.value, budget.money),
     ] {
         let Some(total) = total else { continue };
-        let pct =
-            i64::try_from(i128::from(used) * 100 / i128::from(total.max(1))).unwrap_or(i64::MAX);
+        let pct = budget::percent_used(used, total);
         for t in &thresholds {
             if pct >= i64::from(*t) {
                 if alerts::mark(c, ws, p.id, kind, *t, period, app.now()).await? {
@@ -626,48 +608,7 @@ fn sum_rows(rows: &[MonthRow]) -> MonthRow {
     total
 }
 
-/// When a budget of hours runs out at the recent pace: the pace is the minutes logged from the
-/// first day of the month two months back through today (about three months), per day.
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
-pub struct Runout {
-    /// The first day of the window the pace is measured on (`YYYYMMDD`).
-    pub since: i32,
-    /// Minutes per week at that pace.
-    pub pace_minutes_per_week: i64,
-    /// Budget minutes left (negative: overrun).
-    pub remaining_minutes: i64,
-    /// The day the budget runs out at that pace (`YYYYMMDD`); `None` when already used up or
-    /// when no time was logged in the window (no pace, no date).
-    pub date: Option<i32>,
-}
-
-/// The runout of `remaining` minutes at the pace of `recent` minutes logged over `[since, today]`.
-pub fn runout(
-    since: jiff::civil::Date,
-    today: jiff::civil::Date,
-    recent: i64,
-    remaining: i64,
-) -> Runout {
-    let days = i64::from((today - since).get_days()).max(0) + 1;
-    let date = if remaining <= 0 || recent <= 0 {
-        None
-    } else {
-        // Days left, rounded up: the budget is gone during that day.
-        let left = (i128::from(remaining) * i128::from(days) + i128::from(recent) - 1)
-            / i128::from(recent);
-        i64::try_from(left)
-            .ok()
-            .filter(|d| *d <= 36_500)
-            .and_then(|d| today.checked_add(jiff::Span::new().days(d)).ok())
-            .map(engagement::day_key)
-    };
-    Runout {
-        since: engagement::day_key(since),
-        pace_minutes_per_week: recent * 7 / days,
-        remaining_minutes: remaining,
-        date,
-    }
-}
+pub use mesure_domain::radar::burn::{Runout, runout};
 
 /// One project's radar.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -734,23 +675,13 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         day_from_key(today),
     ) {
         (Some(s), Some(e), Some(t)) if !budget.monthly => {
-            let elapsed = (t.min(e) - s).get_days();
-            let span = (e - s).get_days() + 1;
-            kpi::forecast_at_completion(
-                Decimal::from(total.minutes),
-                Decimal::from(elapsed + 1),
-                Decimal::from(span),
-            )
-            .and_then(|f| i64::try_from(f.round()).ok())
+            kpi::burn::forecast_minutes(s, e, t, total.minutes)
         }
         _ => None,
     };
     let runout = match (p.ends_on, budget.minutes, day_from_key(today)) {
         (None, Some(b), Some(t)) if !budget.monthly => {
-            let since = t
-                .first_of_month()
-                .checked_sub(jiff::Span::new().months(2))
-                .unwrap_or(t);
+            let since = kpi::burn::runout_since(t);
             let from_month = month_of(engagement::day_key(since));
             let recent: i64 = rows
                 .iter()
@@ -761,51 +692,26 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         }
         _ => None,
     };
-    let baseline: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
-    let unapproved_cr: i64 = changes
-        .iter()
-        .filter(|c| c.status != "approved")
-        .map(|c| c.logged_minutes)
-        .sum();
-    let outside = total.unplanned_minutes + unapproved_cr;
-    let scope_creep = kpi::scope_creep_index(Minutes::new(outside), Minutes::new(baseline));
+    let creep = kpi::burn::scope_creep(
+        deliverables.iter().map(|d| d.estimate_minutes),
+        total.unplanned_minutes,
+        changes
+            .iter()
+            .map(|c| (c.status == "approved", c.logged_minutes)),
+    );
     let terms = terms_of(&p);
-    let mut retainer = Vec::new();
-    if terms.model == BillingModel::Retainer
-        && let Some(first) = terms
-            .start_month
-            .into_iter()
-            .chain(rows.first().map(|r| r.month))
-            .min()
-    {
-        let last = rows
-            .last()
-            .map(|r| r.month)
-            .unwrap_or(now_month)
-            .max(now_month.min(terms.end_month.unwrap_or(now_month)));
-        let mut uses = Vec::new();
-        let mut ym = engagement::year_month(first);
-        while engagement::month_key(ym) <= last && uses.len() < 1200 {
-            let used = rows
-                .iter()
-                .find(|r| r.month == engagement::month_key(ym))
+    let retainer = engagement::retainer_walk(
+        &terms,
+        rows.first().map(|r| r.month),
+        rows.last().map(|r| r.month),
+        now_month,
+        |m| {
+            rows.iter()
+                .find(|r| r.month == m)
                 .map(|r| r.billed_minutes)
-                .unwrap_or(0);
-            uses.push(MonthUse {
-                month: ym,
-                included: Minutes::new(terms.retainer_included_minutes),
-                used: Minutes::new(used),
-            });
-            ym = ym.next();
-        }
-        if let Ok(b) = mesure_domain::projects::retainer::balances(terms.rollover, &uses) {
-            retainer = uses
-                .iter()
-                .map(|u| engagement::month_key(u.month))
-                .zip(b)
-                .collect();
-        }
-    }
+                .unwrap_or(0)
+        },
+    );
     Ok(ProjectRadar {
         client_name,
         totals: figures_of(&total),
@@ -817,9 +723,9 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         burn_money,
         forecast_minutes,
         runout,
-        baseline_minutes: baseline,
-        outside_scope_minutes: outside,
-        scope_creep,
+        baseline_minutes: creep.baseline_minutes,
+        outside_scope_minutes: creep.outside_minutes,
+        scope_creep: creep.index,
         retainer,
         deliverables,
         changes,
@@ -1250,31 +1156,5 @@ mod tests {
         assert_eq!(trailing(202612), (202606, 202609, 202612));
         assert_eq!(window12(202611), (202512, 202612));
         assert_eq!(window12(202612), (202601, 202701));
-    }
-}
-
-#[cfg(test)]
-mod runout_tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn runout_at_the_recent_pace() {
-        // 60 hours in 90 days (1 Sept – 29 Nov): 40 min a day; 20 hours left → 30 days.
-        let r = runout(date(2026, 9, 1), date(2026, 11, 29), 3600, 1200);
-        assert_eq!(r.pace_minutes_per_week, 280);
-        assert_eq!(r.date, Some(20261229));
-        // Used up, or no recent work: no date.
-        assert_eq!(
-            runout(date(2026, 9, 1), date(2026, 11, 29), 3600, -60).date,
-            None
-        );
-        assert_eq!(
-            runout(date(2026, 9, 1), date(2026, 11, 29), 0, 600).date,
-            None
-        );
-        // A partial day left still runs out that day (rounded up).
-        let r = runout(date(2026, 11, 1), date(2026, 11, 10), 100, 1);
-        assert_eq!(r.date, Some(20261111));
     }
 }

@@ -27,29 +27,30 @@ pub fn today_date(app: &App, ctx: &Ctx) -> jiff::civil::Date {
 }
 
 /// The billing rate of a person on a project at a date: their rate on this project, else the
-/// project's own rate (an override), else their workspace-wide rate, else zero.
+/// project's own rate (an override), else their workspace-wide rate, else zero
+/// (`domain::projects::rates::rate_at`).
 pub fn rate_at(rates: &[RateRow], p: &ProjectRow, day: i32) -> i64 {
-    let on = |project: Option<Uuid>| {
-        rates
-            .iter()
-            .filter(|r| r.project_id == project && r.valid_from <= day)
-            .max_by_key(|r| (r.valid_from, r.created_at))
-            .map(|r| r.rate_minor)
-    };
-    on(Some(p.id))
-        .or((p.hourly_rate_minor > 0).then_some(p.hourly_rate_minor))
-        .or_else(|| on(None))
-        .unwrap_or(0)
+    let rates = rates.iter().map(|r| mesure_domain::projects::rates::Rate {
+        project: r.project_id,
+        rate_minor: r.rate_minor,
+        valid_from: r.valid_from,
+        created_at: r.created_at,
+    });
+    mesure_domain::projects::rates::rate_at(rates, p.id, p.hourly_rate_minor, day)
 }
 
-/// The hourly cost of a person at a date (the latest rate valid then), else zero.
+/// The hourly cost of a person at a date (the latest rate valid then), else zero
+/// (`domain::people::costs::cost_at`).
 pub fn cost_at(costs: &[CostRow], day: i32) -> i64 {
-    costs
+    let costs = costs
         .iter()
-        .filter(|c| c.valid_from <= day && c.valid_to.is_none_or(|t| t >= day))
-        .max_by_key(|c| (c.valid_from, c.created_at))
-        .map(|c| c.cost_minor)
-        .unwrap_or(0)
+        .map(|c| mesure_domain::people::costs::CostRate {
+            cost_minor: c.cost_minor,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            created_at: c.created_at,
+        });
+    mesure_domain::people::costs::cost_at(costs, day)
 }
 
 pub(crate) fn facts(e: &EntryRow) -> EntryFacts {
