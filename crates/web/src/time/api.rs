@@ -652,6 +652,16 @@ pub struct ImportParams {
     pub file_name: Option<String>,
 }
 
+/// An import sent as a form: the file in its `file` part (the other parts are ignored; the
+/// options stay in the query).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportUpload {
+    /// The export file (CSV), at most 512 MiB
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// The outcome of an import: nothing is written when `errors` is not empty or on a dry run.
 #[derive(Serialize, ToSchema)]
 pub struct ImportOut {
@@ -721,7 +731,7 @@ impl From<import::Report> for ImportOut {
 /// CSRF token of a session and the permission are checked before any of the body is read; the
 /// body goes to a temporary file (at most 512 MiB, else 413), never into memory. Other requests
 /// are served while it runs: its rows appear all at once when it is published.
-#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(content((String = "text/csv"), (String = "multipart/form-data"))),
+#[utoipa::path(post, path = "/api/v1/time-imports", tag = "time", params(ImportParams), request_body(description = "The export file: the whole body as `text/csv`, or the `file` part of a `multipart/form-data` form", content((String = "text/csv"), (ImportUpload = "multipart/form-data"))),
     responses((status = 200, body = ImportOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, description = "Another import is running in the workspace", body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, description = "Every bad row (nothing written), or a bad query parameter", content((ImportOut = "application/json"), (Problem = "application/problem+json")))))]
 pub async fn import_csv(
     State(s): State<AppState>,
