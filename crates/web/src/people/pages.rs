@@ -71,9 +71,7 @@ pub async fn users(
     page: Page,
     Query(q): Query<crate::html::NoticeQuery>,
 ) -> Response {
-    let mut v = Values::default();
-    v.set("role", Some("staff"));
-    v.set("language", Some(page.ctx.language.as_str()));
+    let v = add_form_defaults(&page);
     users_page(
         &s,
         &page,
@@ -177,7 +175,7 @@ pub async fn user_update(
             users_page(
                 &s,
                 &page,
-                Values::default(),
+                add_form_defaults(&page),
                 errors,
                 StatusCode::CONFLICT,
                 None,
@@ -222,6 +220,17 @@ pub async fn user_invite(
         ),
         Err(e) => return error_page(&page, e),
     };
-    let errors = Errors::one(&format!("invite-{id}"), message);
-    users_page(&s, &page, Values::default(), errors, status, None, None).await
+    let field = format!("invite-{id}");
+    let errors = Errors::one(&field, message);
+    let mut v = add_form_defaults(&page);
+    v.set(&field, Some(&form.email));
+    users_page(&s, &page, v, errors, status, None, None).await
+}
+
+/// The add form's values before anything is typed: a staff member in the reader's language.
+fn add_form_defaults(page: &Page) -> Values {
+    let mut v = Values::default();
+    v.set("role", Some("staff"));
+    v.set("language", Some(page.ctx.language.as_str()));
+    v
 }
