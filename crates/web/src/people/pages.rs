@@ -102,7 +102,7 @@ pub async fn user_add(State(s): State<AppState>, page: Page, body: axum::body::B
             users_page(
                 &s,
                 &page,
-                Values::default(),
+                add_form_defaults(&page),
                 Errors::default(),
                 StatusCode::OK,
                 created,
