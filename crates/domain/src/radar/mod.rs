@@ -3,6 +3,7 @@
 //! (0.25 = 25 %); money is `Decimal` in one currency.
 pub mod burn;
 pub mod permissions;
+pub mod windows;
 use crate::time::Minutes;
 use rust_decimal::Decimal;
 

@@ -41,6 +41,7 @@ pub fn terms_of(p: &ProjectRow) -> Terms {
 }
 
 pub use mesure_domain::projects::budget::Budget;
+pub use mesure_domain::radar::windows::{trailing, window12};
 
 /// The budget of a project with its scope and change requests (`domain::projects::budget`):
 /// as set on the project, else from its billing model, plus every approved change request's
@@ -354,34 +355,14 @@ async fn check_budget(
     Ok(())
 }
 
-/// The three calendar months before `month` (excluded) and the three before those.
-fn trailing(month: i32) -> (i32, i32, i32) {
-    let back = |m: i32, n: i32| {
-        let total = (m / 100) * 12 + (m % 100 - 1) - n;
-        (total / 12) * 100 + total % 12 + 1
-    };
-    (back(month, 6), back(month, 3), month)
-}
-
-/// The client's work-vs-revenue trend over the two trailing three-month windows before `month`.
+/// The client's work-vs-revenue trend over the two trailing three-month windows before `month`
+/// (`domain::radar::windows`).
 pub fn trend_of(months: &[MonthRow], month: i32) -> Option<Trend> {
-    let (a, b, end) = trailing(month);
-    let sum = |from: i32, to: i32| {
-        months
-            .iter()
-            .filter(|r| r.month >= from && r.month < to)
-            .fold((0i64, 0i64), |acc, r| {
-                (acc.0 + r.minutes, acc.1 + r.revenue)
-            })
-    };
-    let (h0, r0) = sum(a, b);
-    let (h1, r1) = sum(b, end);
-    kpi::work_vs_revenue(
-        Minutes::new(h0),
-        Minutes::new(h1),
-        Decimal::new(r0, 2),
-        Decimal::new(r1, 2),
-    )
+    let rows: Vec<(i32, i64, i64)> = months
+        .iter()
+        .map(|r| (r.month, r.minutes, r.revenue))
+        .collect();
+    mesure_domain::radar::windows::trend(&rows, month)
 }
 
 /// Fires the work-outgrows-revenue alert of a client once per crossing. The windows are the
@@ -416,12 +397,6 @@ async fn check_trend(
         alerts::unmark(c, ws, client, "work_vs_revenue", 15, month).await?;
     }
     Ok(())
-}
-
-/// The radar's twelve months: `[from, to)` ending with the month of `month` included.
-pub fn window12(month: i32) -> (i32, i32) {
-    let to = engagement::month_key(engagement::year_month(month).next());
-    (to - 100, to)
 }
 
 /// Checks revenue concentration over the radar's twelve months for every client of a workspace
@@ -1144,17 +1119,4 @@ pub async fn sweep(app: &App) -> Result<usize> {
         fired += check_concentration(app, ctx.workspace, today_month(app, &ctx)).await?;
     }
     Ok(fired)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trailing_windows_cross_year_ends() {
-        assert_eq!(trailing(202602), (202508, 202511, 202602));
-        assert_eq!(trailing(202612), (202606, 202609, 202612));
-        assert_eq!(window12(202611), (202512, 202612));
-        assert_eq!(window12(202612), (202601, 202701));
-    }
 }
