@@ -227,8 +227,8 @@ pub async fn list(
     .await?)
 }
 
-pub fn currency_of(p: &ProjectRow) -> Currency {
-    Currency::parse(&p.currency).unwrap_or(Currency::EUR)
+pub fn currency_of(p: &ProjectRow) -> Result<Currency> {
+    crate::stored(Currency::parse(&p.currency), "currency", &p.currency)
 }
 
 pub async fn deliverables(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<DeliverableRow>> {
@@ -365,7 +365,7 @@ pub async fn add_milestone(
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
         let mut c = mesure_domain::validate::Checker::new();
         let name = c.required("name", &form.name, 200);
-        let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p));
+        let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p)?);
         let due = parse_day(&form.due_on);
         if due.is_none() {
             c.add("due_on", "err-date");
@@ -480,7 +480,7 @@ pub async fn add_change(
     ctx.require(ProjectsAction::Write)?;
     crate::write_tx!(app, tx => {
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
-        let input = form.parse(currency_of(&p))?;
+        let input = form.parse(currency_of(&p)?)?;
         let now = app.now();
         let row = ChangeRow {
             workspace_id: ctx.workspace.uuid(),
@@ -526,7 +526,7 @@ pub async fn decide_change(
     ctx.require(ProjectsAction::Write)?;
     crate::write_tx!(app, tx => {
         let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-        let from = ChangeStatus::parse(&before.status).unwrap_or(ChangeStatus::Draft);
+        let from = crate::stored(ChangeStatus::parse(&before.status), "change status", &before.status)?;
         if from.is_final() {
             return Err(ServiceError::Conflict("err-change-decided"));
         }

@@ -22,22 +22,30 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-pub fn terms_of(p: &ProjectRow) -> Terms {
-    Terms {
-        model: BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials),
+pub fn terms_of(p: &ProjectRow) -> Result<Terms> {
+    Ok(Terms {
+        model: crate::stored(
+            BillingModel::parse(&p.billing_model),
+            "billing model",
+            &p.billing_model,
+        )?,
         hourly_rate_minor: p.hourly_rate_minor,
         cap_minor: p.cap_minor,
         fixed_price_minor: p.fixed_price_minor.unwrap_or(0),
-        fixed_revenue: FixedRevenue::parse(&p.fixed_revenue).unwrap_or(FixedRevenue::Milestones),
+        fixed_revenue: crate::stored(
+            FixedRevenue::parse(&p.fixed_revenue),
+            "fixed revenue",
+            &p.fixed_revenue,
+        )?,
         retainer_fee_minor: p.retainer_fee_minor.unwrap_or(0),
         retainer_included_minutes: p.retainer_included_minutes.unwrap_or(0),
         rollover: engagement::rollover(
-            RolloverKind::parse(&p.rollover).unwrap_or(RolloverKind::None),
+            crate::stored(RolloverKind::parse(&p.rollover), "rollover", &p.rollover)?,
             p.rollover_months,
         ),
         start_month: p.starts_on.map(month_of),
         end_month: p.ends_on.map(month_of),
-    }
+    })
 }
 
 pub use mesure_domain::projects::budget::Budget;
@@ -46,8 +54,16 @@ pub use mesure_domain::radar::windows::{trailing, window12};
 /// The budget of a project with its scope and change requests (`domain::projects::budget`):
 /// as set on the project, else from its billing model, plus every approved change request's
 /// hours and price.
-pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[ChangeRow]) -> Budget {
-    let model = BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+pub fn budget_of(
+    p: &ProjectRow,
+    deliverables: &[DeliverableRow],
+    changes: &[ChangeRow],
+) -> Result<Budget> {
+    let model = crate::stored(
+        BillingModel::parse(&p.billing_model),
+        "billing model",
+        &p.billing_model,
+    )?;
     let approved: Vec<&ChangeRow> = changes.iter().filter(|c| c.status == "approved").collect();
     let extra_min: i64 = approved.iter().map(|c| c.extra_minutes).sum();
     let extra_money: i64 = approved.iter().map(|c| c.price_minor).sum();
@@ -62,7 +78,7 @@ pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[Cha
         retainer_fee_minor: p.retainer_fee_minor,
         cap_minor: p.cap_minor,
     };
-    budget::budget(&terms, estimates, extra_min, extra_money)
+    Ok(budget::budget(&terms, estimates, extra_min, extra_money))
 }
 
 fn today_month(app: &App, ctx: &Ctx) -> i32 {
@@ -123,8 +139,11 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
             l.months
                 .insert(*id, totals::project_months(c, ws, *id).await?);
             // Scope and milestones are read only when the model or a budget needs them.
-            let model =
-                BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+            let model = crate::stored(
+                BillingModel::parse(&p.billing_model),
+                "billing model",
+                &p.billing_model,
+            )?;
             let budgeted = p.budget_minutes.is_some()
                 || p.budget_minor.is_some()
                 || model != BillingModel::TimeMaterials
@@ -241,7 +260,7 @@ async fn recompute_with(
         }
         let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
         let changes = l.changes.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-        let terms = terms_of(p);
+        let terms = terms_of(p)?;
         let mut fixed = FixedEvents::default();
         if terms.model == BillingModel::FixedFee {
             fixed.milestones = l.milestones.get(&p.id).cloned().unwrap_or_default();
@@ -308,7 +327,7 @@ async fn check_budget(
     changes: &[ChangeRow],
     now_month: i32,
 ) -> Result<()> {
-    let budget = budget_of(p, deliverables, changes);
+    let budget = budget_of(p, deliverables, changes)?;
     if budget.minutes.is_none() && budget.money.is_none() {
         return Ok(());
     }
@@ -627,7 +646,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
     let by_deliverable = projects::deliverable_minutes(c, ws, p.id).await?;
     drop(conn);
     let total = sum_rows(&rows);
-    let budget = budget_of(&p, &deliverables, &changes);
+    let budget = budget_of(&p, &deliverables, &changes)?;
     let now_month = today_month(app, ctx);
     let (consumed_minutes, consumed_value) = if budget.monthly {
         rows.iter()
@@ -674,7 +693,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
             .iter()
             .map(|c| (c.status == "approved", c.logged_minutes)),
     );
-    let terms = terms_of(&p);
+    let terms = terms_of(&p)?;
     let retainer = engagement::retainer_walk(
         &terms,
         rows.first().map(|r| r.month),
@@ -845,7 +864,7 @@ async fn budget_status(
 ) -> Result<(Budget, i64, Option<Decimal>)> {
     let deliverables = projects::deliverables(c, ws, p.id).await?;
     let changes = projects::changes(c, ws, p.id).await?;
-    let budget = budget_of(p, &deliverables, &changes);
+    let budget = budget_of(p, &deliverables, &changes)?;
     let consumed = if budget.monthly {
         totals::project_months(c, ws, p.id)
             .await?

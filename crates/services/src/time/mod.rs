@@ -53,24 +53,24 @@ pub fn cost_at(costs: &[CostRow], day: i32) -> i64 {
     mesure_domain::people::costs::cost_at(costs, day)
 }
 
-pub(crate) fn facts(e: &EntryRow) -> EntryFacts {
-    EntryFacts {
+pub(crate) fn facts(e: &EntryRow) -> Result<EntryFacts> {
+    Ok(EntryFacts {
         minutes: e.minutes,
         billable: e.billable,
-        scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+        scope: crate::stored(Scope::parse(&e.scope), "scope", &e.scope)?,
         has_deliverable: e.deliverable_id.is_some(),
         has_change_request: e.change_request_id.is_some(),
         written_off: e.write_off_reason.is_some(),
         billed_minutes: e.billed_minutes,
         rate_minor: e.rate_minor,
         cost_minor: e.cost_minor,
-    }
+    })
 }
 
 /// Adds (`sign = 1`) or removes (`-1`) an entry's contribution to every running aggregate.
 pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
     let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
-    let f = contribution(&facts(e));
+    let f = contribution(&facts(e)?);
     let mut delta = mesure_domain::projects::engagement::Figures::default();
     delta
         .add(&f, sign)
@@ -100,7 +100,7 @@ pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
 /// months are written by `radar::recompute_after_entry` with the revenue they change.
 async fn apply_people(c: &mut Conn<'_>, e: &EntryRow) -> Result<Figures> {
     let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
-    let f = contribution(&facts(e));
+    let f = contribution(&facts(e)?);
     let month = month_of(e.work_date);
     totals::add_person(c, ws, e.user_id, month, f.minutes, f.billable_minutes).await?;
     store::add_day_minutes(c, ws, e.user_id, e.work_date, e.minutes).await?;
@@ -899,7 +899,7 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Dup
                 minutes: e.minutes,
                 note: e.note.clone(),
                 billable: e.billable,
-                scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+                scope: crate::stored(Scope::parse(&e.scope), "scope", &e.scope)?,
                 free_reason: e.free_reason.as_deref().and_then(FreeReason::parse),
                 free_note: e.free_note.clone(),
             };
