@@ -237,6 +237,25 @@ impl Dedicated {
         Ok(())
     }
 
+    /// On SQLite, sets the connection up for long bulk work: a page cache of `cache_mib` MiB and
+    /// no automatic checkpoints (the caller runs [`Dedicated::checkpoint`] between its
+    /// transactions). Nothing on PostgreSQL.
+    pub async fn tune_sqlite_for_bulk(&mut self, cache_mib: i64) -> Result<()> {
+        if let Dedicated::Sqlite(c, _) = self {
+            let sql = format!(
+                "PRAGMA cache_size = -{}",
+                cache_mib.clamp(1, 1 << 20) * 1024
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **c)
+                .await?;
+            sqlx::query("PRAGMA wal_autocheckpoint = 0")
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Closes a SQLite connection (its memory goes with it); a PostgreSQL one goes back to the
     /// pool.
     pub async fn close(self) {
@@ -347,6 +366,19 @@ impl Db {
         })
     }
 
+    /// Writes a consistent copy of a SQLite database to `out` (`VACUUM INTO`); a PostgreSQL
+    /// database is backed up with its own tools.
+    pub async fn backup_sqlite(&self, out: &Path) -> Result<()> {
+        let Db::Sqlite(p, _) = self else {
+            return Err(StoreError::Corrupt("not a SQLite database".into()));
+        };
+        let target = out.to_string_lossy().replace('\'', "''");
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
+            .execute(p)
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p, _) => p.close().await,
@@ -369,6 +401,19 @@ async fn reusable<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool
         return Ok(false);
     }
     Ok(true)
+}
+
+/// On SQLite, refreshes the planner's statistics after a large change, bounded so that it holds
+/// the write lock for milliseconds (`PRAGMA optimize` with an analysis limit). Nothing on
+/// PostgreSQL (autovacuum analyses).
+pub async fn optimize_sqlite(c: &mut Conn<'_>) -> Result<()> {
+    if let Conn::Sqlite(c) = c {
+        sqlx::query("PRAGMA analysis_limit = 1000")
+            .execute(&mut **c)
+            .await?;
+        sqlx::query("PRAGMA optimize").execute(&mut **c).await?;
+    }
+    Ok(())
 }
 
 /// Now, in microseconds since the Unix epoch: the unit of every stored timestamp.

@@ -239,3 +239,49 @@ pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> 
         .bind(ws.uuid()).fetch_all(&mut **c).await)?,
     )
 }
+
+/// A client's rounding rule (`none`, `up_15`, …).
+pub async fn rounding(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<String> {
+    let r: (String,) = crate::fetch_one(
+        c,
+        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
+    )
+    .await?;
+    Ok(r.0)
+}
+
+/// The names of some clients, by id.
+pub async fn names_of(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = vec![Bind::Uuid(ws.uuid())];
+    let mut ph = Vec::new();
+    for id in ids {
+        b.push(Bind::Uuid(*id));
+        ph.push(format!("${}", b.len()));
+    }
+    let sql = format!(
+        "SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})",
+        ph.join(", ")
+    );
+    crate::fetch(c, &sql, &b).await
+}
+
+/// Every visible client's id and name, oldest first (an import matches names to the oldest).
+pub async fn names_by_age(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
+    crate::fetch(
+        c,
+        &format!(
+            "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY created_at, id",
+            visible("import_id")
+        ),
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}

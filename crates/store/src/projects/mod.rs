@@ -559,3 +559,84 @@ pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Mil
     let sql = format!("SELECT {MCOLS} FROM milestones WHERE workspace_id = $1");
     fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
 }
+
+/// The project a milestone belongs to.
+pub async fn milestone_project(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<Uuid> {
+    let r: (Uuid,) = fetch_one(
+        c,
+        "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
+    )
+    .await?;
+    Ok(r.0)
+}
+
+/// Every deliverable's id and name.
+pub async fn deliverable_names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
+    fetch(
+        c,
+        "SELECT id, name FROM deliverables WHERE workspace_id = $1",
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}
+
+/// Every deliverable's id, project and name, by name.
+pub async fn deliverable_labels(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+) -> Result<Vec<(Uuid, Uuid, String)>> {
+    fetch(
+        c,
+        "SELECT id, project_id, name FROM deliverables WHERE workspace_id = $1 ORDER BY name_key",
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}
+
+/// The retainers that are not archived.
+pub async fn active_retainers(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = fetch(
+        c,
+        "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL",
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Every visible project's id, client and name, oldest first (an import matches names to the
+/// oldest).
+pub async fn names_by_age(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, Uuid, String)>> {
+    fetch(
+        c,
+        &format!(
+            "SELECT id, client_id, name FROM projects WHERE workspace_id = $1 AND {} ORDER BY created_at, id",
+            visible("import_id")
+        ),
+        &[Bind::Uuid(ws.uuid())],
+    )
+    .await
+}
+
+/// The projects archived at or after `since`.
+pub async fn archived_since(c: &mut Conn<'_>, ws: WorkspaceId, since: i64) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = fetch(
+        c,
+        "SELECT id FROM projects WHERE workspace_id = $1 AND archived_at >= $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Int(since)],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The people given a project rate or a cost rate at or after `since`.
+pub async fn rated_since(c: &mut Conn<'_>, ws: WorkspaceId, since: i64) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = fetch(
+        c,
+        "SELECT user_id FROM project_rates WHERE workspace_id = $1 AND created_at >= $2 UNION SELECT user_id FROM cost_rates WHERE workspace_id = $1 AND created_at >= $2",
+        &[Bind::Uuid(ws.uuid()), Bind::Int(since)],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -483,3 +483,52 @@ pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(U
     )
     .await
 }
+
+/// The minutes of one person per day, every day, or from `from` to `to` (both included).
+pub async fn days_of(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    between: Option<(i32, i32)>,
+) -> Result<Vec<(i32, i64)>> {
+    match between {
+        Some((from, to)) => fetch(
+            c,
+            "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day <= $4",
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
+        )
+        .await,
+        None => fetch(
+            c,
+            "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2",
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
+        )
+        .await,
+    }
+}
+
+/// The minutes of each person from day `from` to day `to` (excluded).
+pub async fn minutes_by_person(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<(Uuid, i64)>> {
+    fetch(
+        c,
+        "SELECT user_id, CAST(SUM(minutes) AS BIGINT) FROM person_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY user_id",
+        &[Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
+    )
+    .await
+}
+
+/// The revenue of every client from month `from` to month `to` (excluded).
+pub async fn clients_revenue(c: &mut Conn<'_>, ws: WorkspaceId, from: i32, to: i32) -> Result<i64> {
+    let rows: Vec<(i64,)> = fetch(
+        c,
+        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3",
+        &[Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
+    )
+    .await?;
+    Ok(rows.first().map(|x| x.0).unwrap_or(0))
+}
