@@ -29,14 +29,6 @@ pub async fn insert(c: &mut Conn<'_>, t: &TokenRow) -> Result<()> {
     Ok(())
 }
 
-/// A token that is not revoked, by hash.
-pub async fn find_active(c: &mut Conn<'_>, hash: &str) -> Result<Option<TokenRow>> {
-    let sql = format!("SELECT {COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
-    Ok(
-        on!(c, c => sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(hash).fetch_optional(&mut **c).await)?,
-    )
-}
-
 pub async fn list_for_user(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<TokenRow>> {
     let sql = format!(
         "SELECT {COLS} FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC"

@@ -195,34 +195,6 @@ pub async fn page(
     Ok((fetch(c, &sql, &b).await?, total.0))
 }
 
-/// Finds a project of a client by its case-folded name.
-pub async fn find_by_name(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    client: Uuid,
-    name_key: &str,
-) -> Result<Option<ProjectRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND client_id = $2 AND name_key = $3 AND {}",
-        visible("import_id")
-    );
-    match fetch_one(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(client),
-            Bind::Text(name_key.into()),
-        ],
-    )
-    .await
-    {
-        Ok(r) => Ok(Some(r)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct DeliverableRow {
     pub workspace_id: Uuid,
