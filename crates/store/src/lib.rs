@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod radar;
+pub mod registry;
 pub mod reports;
 pub mod schema_rules;
 pub mod time;

@@ -41,6 +41,20 @@ impl ClientRow {
     }
 }
 
+crate::registry::statements! {
+    ROUNDING(2) ["rounding"] = "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2";
+    NAMES(1) ["id", "name"] = concat!(
+        "SELECT id, name FROM clients WHERE workspace_id = $1 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY name_key, id"
+    );
+    NAMES_BY_AGE(1) ["id", "name"] = concat!(
+        "SELECT id, name FROM clients WHERE workspace_id = $1 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY created_at, id"
+    );
+}
+
 const COLS: &str = "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version";
 
 /// The binds of a row in `COLS` order (bulk inserts).
@@ -116,15 +130,7 @@ pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<(
 
 /// Every client's id and name, by name.
 pub async fn names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
-    crate::fetch(
-        c,
-        &format!(
-            "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY name_key, id",
-            visible("import_id")
-        ),
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    NAMES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// What to list.
@@ -242,12 +248,9 @@ pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> 
 
 /// A client's rounding rule (`none`, `up_15`, …).
 pub async fn rounding(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<String> {
-    let r: (String,) = crate::fetch_one(
-        c,
-        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-    )
-    .await?;
+    let r: (String,) = ROUNDING
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
     Ok(r.0)
 }
 
@@ -275,13 +278,5 @@ pub async fn names_of(
 
 /// Every visible client's id and name, oldest first (an import matches names to the oldest).
 pub async fn names_by_age(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
-    crate::fetch(
-        c,
-        &format!(
-            "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY created_at, id",
-            visible("import_id")
-        ),
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    NAMES_BY_AGE.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }

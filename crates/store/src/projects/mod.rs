@@ -532,25 +532,37 @@ pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Mil
     fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
 }
 
+crate::registry::statements! {
+    MILESTONE_PROJECT(2) ["project_id"] =
+        "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2";
+    DELIVERABLE_NAMES(1) ["id", "name"] =
+        "SELECT id, name FROM deliverables WHERE workspace_id = $1";
+    DELIVERABLE_LABELS(1) ["id", "project_id", "name"] =
+        "SELECT id, project_id, name FROM deliverables WHERE workspace_id = $1 ORDER BY name_key";
+    ACTIVE_RETAINERS(1) ["id"] =
+        "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL";
+    NAMES_BY_AGE(1) ["id", "client_id", "name"] = concat!(
+        "SELECT id, client_id, name FROM projects WHERE workspace_id = $1 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY created_at, id"
+    );
+    ARCHIVED_SINCE(2) ["id"] =
+        "SELECT id FROM projects WHERE workspace_id = $1 AND archived_at >= $2";
+    RATED_SINCE(2) ["user_id"] =
+        "SELECT user_id FROM project_rates WHERE workspace_id = $1 AND created_at >= $2 UNION SELECT user_id FROM cost_rates WHERE workspace_id = $1 AND created_at >= $2";
+}
+
 /// The project a milestone belongs to.
 pub async fn milestone_project(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<Uuid> {
-    let r: (Uuid,) = fetch_one(
-        c,
-        "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-    )
-    .await?;
+    let r: (Uuid,) = MILESTONE_PROJECT
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
     Ok(r.0)
 }
 
 /// Every deliverable's id and name.
 pub async fn deliverable_names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
-    fetch(
-        c,
-        "SELECT id, name FROM deliverables WHERE workspace_id = $1",
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    DELIVERABLE_NAMES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// Every deliverable's id, project and name, by name.
@@ -558,57 +570,33 @@ pub async fn deliverable_labels(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
 ) -> Result<Vec<(Uuid, Uuid, String)>> {
-    fetch(
-        c,
-        "SELECT id, project_id, name FROM deliverables WHERE workspace_id = $1 ORDER BY name_key",
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    DELIVERABLE_LABELS.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// The retainers that are not archived.
 pub async fn active_retainers(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Uuid>> {
-    let rows: Vec<(Uuid,)> = fetch(
-        c,
-        "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL",
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await?;
+    let rows: Vec<(Uuid,)> = ACTIVE_RETAINERS.fetch(c, &[Bind::Uuid(ws.uuid())]).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Every visible project's id, client and name, oldest first (an import matches names to the
 /// oldest).
 pub async fn names_by_age(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, Uuid, String)>> {
-    fetch(
-        c,
-        &format!(
-            "SELECT id, client_id, name FROM projects WHERE workspace_id = $1 AND {} ORDER BY created_at, id",
-            visible("import_id")
-        ),
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    NAMES_BY_AGE.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// The projects archived at or after `since`.
 pub async fn archived_since(c: &mut Conn<'_>, ws: WorkspaceId, since: i64) -> Result<Vec<Uuid>> {
-    let rows: Vec<(Uuid,)> = fetch(
-        c,
-        "SELECT id FROM projects WHERE workspace_id = $1 AND archived_at >= $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Int(since)],
-    )
-    .await?;
+    let rows: Vec<(Uuid,)> = ARCHIVED_SINCE
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(since)])
+        .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// The people given a project rate or a cost rate at or after `since`.
 pub async fn rated_since(c: &mut Conn<'_>, ws: WorkspaceId, since: i64) -> Result<Vec<Uuid>> {
-    let rows: Vec<(Uuid,)> = fetch(
-        c,
-        "SELECT user_id FROM project_rates WHERE workspace_id = $1 AND created_at >= $2 UNION SELECT user_id FROM cost_rates WHERE workspace_id = $1 AND created_at >= $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Int(since)],
-    )
-    .await?;
+    let rows: Vec<(Uuid,)> = RATED_SINCE
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(since)])
+        .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -484,6 +484,17 @@ pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(U
     .await
 }
 
+crate::registry::statements! {
+    DAYS_BETWEEN(4) ["day", "minutes"] =
+        "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day <= $4";
+    DAYS(2) ["day", "minutes"] =
+        "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2";
+    MINUTES_BY_PERSON(3) ["user_id", "minutes"] =
+        "SELECT user_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM person_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY user_id";
+    CLIENTS_REVENUE(3) ["revenue"] =
+        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) AS revenue FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3";
+}
+
 /// The minutes of one person per day, every day, or from `from` to `to` (both included).
 pub async fn days_of(
     c: &mut Conn<'_>,
@@ -492,18 +503,23 @@ pub async fn days_of(
     between: Option<(i32, i32)>,
 ) -> Result<Vec<(i32, i64)>> {
     match between {
-        Some((from, to)) => fetch(
-            c,
-            "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day <= $4",
-            &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
-        )
-        .await,
-        None => fetch(
-            c,
-            "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2",
-            &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
-        )
-        .await,
+        Some((from, to)) => {
+            DAYS_BETWEEN
+                .fetch(
+                    c,
+                    &[
+                        Bind::Uuid(ws.uuid()),
+                        Bind::Uuid(user),
+                        Bind::Int(i64::from(from)),
+                        Bind::Int(i64::from(to)),
+                    ],
+                )
+                .await
+        }
+        None => {
+            DAYS.fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+                .await
+        }
     }
 }
 
@@ -514,21 +530,29 @@ pub async fn minutes_by_person(
     from: i32,
     to: i32,
 ) -> Result<Vec<(Uuid, i64)>> {
-    fetch(
-        c,
-        "SELECT user_id, CAST(SUM(minutes) AS BIGINT) FROM person_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY user_id",
-        &[Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
-    )
-    .await
+    MINUTES_BY_PERSON
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// The revenue of every client from month `from` to month `to` (excluded).
 pub async fn clients_revenue(c: &mut Conn<'_>, ws: WorkspaceId, from: i32, to: i32) -> Result<i64> {
-    let rows: Vec<(i64,)> = fetch(
-        c,
-        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3",
-        &[Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
-    )
-    .await?;
+    let rows: Vec<(i64,)> = CLIENTS_REVENUE
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await?;
     Ok(rows.first().map(|x| x.0).unwrap_or(0))
 }

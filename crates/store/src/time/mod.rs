@@ -578,27 +578,28 @@ pub async fn entries_after(
     .await
 }
 
+crate::registry::statements! {
+    APPROVED_SINCE(2) ["user_id", "week_start"] =
+        "SELECT user_id, week_start FROM timesheet_approvals WHERE workspace_id = $1 AND approved_at >= $2";
+    APPROVED_WEEKS(2) ["week_start"] =
+        "SELECT week_start FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2";
+}
+
 /// The weeks approved at or after `since`: (person, week start).
 pub async fn approved_since(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     since: i64,
 ) -> Result<Vec<(Uuid, i32)>> {
-    fetch(
-        c,
-        "SELECT user_id, week_start FROM timesheet_approvals WHERE workspace_id = $1 AND approved_at >= $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Int(since)],
-    )
-    .await
+    APPROVED_SINCE
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(since)])
+        .await
 }
 
 /// The approved weeks of one person.
 pub async fn approved_weeks(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<i32>> {
-    let rows: Vec<(i32,)> = fetch(
-        c,
-        "SELECT week_start FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
-    )
-    .await?;
+    let rows: Vec<(i32,)> = APPROVED_WEEKS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
