@@ -285,8 +285,8 @@ impl DedicatedTx<'_> {
 }
 
 /// Runs one body of code against whichever engine a `Conn` holds; `$c` is the
-/// `&mut &mut XConnection`, so executors are written `&mut **c`.
-#[macro_export]
+/// `&mut &mut XConnection`, so executors are written `&mut **c`. Private to the store: nothing
+/// else runs SQL.
 macro_rules! on {
     ($conn:expr, $c:ident => $body:expr) => {
         match $conn {
@@ -295,6 +295,7 @@ macro_rules! on {
         }
     };
 }
+pub(crate) use on;
 
 impl Db {
     /// Opens (creating if needed) a database: `sqlite://path` / a plain path, or `postgres://…`.
@@ -458,7 +459,6 @@ pub enum Bind {
 }
 
 /// Binds a slice of `Bind`s onto a query, in order.
-#[macro_export]
 macro_rules! bind_all {
     ($q:expr, $binds:expr) => {{
         let mut q = $q;
@@ -476,6 +476,8 @@ macro_rules! bind_all {
         q
     }};
 }
+
+pub(crate) use bind_all;
 
 /// Which rows a list shows by archive state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -561,7 +563,7 @@ impl Sort {
 /// row; for list pages this single-row form is several times faster. UUID columns travel as hex.
 /// Rows come back in the subquery's order, which callers must not rely on: they re-sort.
 /// With `count_rest`, the same statement also counts `SELECT COUNT(*) {count_rest}`.
-pub async fn sqlite_json_rows<T: serde::de::DeserializeOwned>(
+pub(crate) async fn sqlite_json_rows<T: serde::de::DeserializeOwned>(
     c: &mut SqliteConnection,
     cols: &str,
     uuid_cols: &[&str],
@@ -619,7 +621,7 @@ pub fn sort_rows<T>(
 }
 
 /// Runs one statement with positional binds on either engine; answers the rows affected.
-pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
+pub(crate) async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
     Ok(
         on!(c, c => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), binds)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?,
@@ -627,7 +629,7 @@ pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
 }
 
 /// Fetches every row of a query with positional binds on either engine.
-pub async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
+pub(crate) async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
 where
     T: Send + Unpin,
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
@@ -640,7 +642,7 @@ where
 }
 
 /// Fetches at most one row; `NotFound` when there is none.
-pub async fn fetch_one<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<T>
+pub(crate) async fn fetch_one<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<T>
 where
     T: Send + Unpin,
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
@@ -649,4 +651,25 @@ where
     on!(c, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), binds)
         .fetch_optional(&mut **c).await)?
     .ok_or(StoreError::NotFound)
+}
+
+/// Raw SQL for the integration tests only (feature `testing`, enabled by `mesure-testkit`'s
+/// dev-dependencies, never by the binary): they read and bend the database behind the
+/// application's back. The application's own SQL is registered in [`registry`].
+#[cfg(feature = "testing")]
+pub mod testing {
+    use crate::{Bind, Conn, Result};
+
+    pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
+        crate::exec(c, sql, binds).await
+    }
+
+    pub async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        crate::fetch(c, sql, binds).await
+    }
 }
