@@ -14,9 +14,19 @@ pub async fn mark(
     period: i32,
     now: i64,
 ) -> Result<bool> {
-    let n = exec(c, "INSERT INTO alert_marks (workspace_id, subject_id, kind, threshold, period, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, subject_id, kind, threshold, period) DO NOTHING", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(subject), Bind::Text(kind.into()), Bind::Int(i64::from(threshold)), Bind::Int(i64::from(period)), Bind::Int(now),
-    ]).await?;
+    let n = MARK
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(subject),
+                Bind::Text(kind.into()),
+                Bind::Int(i64::from(threshold)),
+                Bind::Int(i64::from(period)),
+                Bind::Int(now),
+            ],
+        )
+        .await?;
     Ok(n > 0)
 }
 
@@ -29,9 +39,18 @@ pub async fn unmark(
     threshold: i32,
     period: i32,
 ) -> Result<()> {
-    exec(c, "DELETE FROM alert_marks WHERE workspace_id = $1 AND subject_id = $2 AND kind = $3 AND threshold = $4 AND period = $5", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(subject), Bind::Text(kind.into()), Bind::Int(i64::from(threshold)), Bind::Int(i64::from(period)),
-    ]).await?;
+    UNMARK
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(subject),
+                Bind::Text(kind.into()),
+                Bind::Int(i64::from(threshold)),
+                Bind::Int(i64::from(period)),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -91,12 +110,24 @@ pub async fn list(
 }
 
 pub async fn unread(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<i64> {
-    let r: Vec<(i64,)> = fetch(c, "SELECT CAST(COUNT(*) AS BIGINT) FROM notifications WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL", &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)]).await?;
+    let r: Vec<(i64,)> = UNREAD
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await?;
     Ok(r.first().map(|x| x.0).unwrap_or(0))
 }
 
 pub async fn mark_read(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, now: i64) -> Result<u64> {
-    exec(c, "UPDATE notifications SET read_at = $3 WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(now),
-    ]).await
+    MARK_READ
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(now)],
+        )
+        .await
+}
+
+crate::registry::statements! {
+    MARK(6) [] = "INSERT INTO alert_marks (workspace_id, subject_id, kind, threshold, period, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, subject_id, kind, threshold, period) DO NOTHING";
+    UNMARK(5) [] = "DELETE FROM alert_marks WHERE workspace_id = $1 AND subject_id = $2 AND kind = $3 AND threshold = $4 AND period = $5";
+    UNREAD(2) ["unread"] = "SELECT CAST(COUNT(*) AS BIGINT) AS unread FROM notifications WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL";
+    MARK_READ(3) [] = "UPDATE notifications SET read_at = $3 WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL";
 }

@@ -240,11 +240,23 @@ pub async fn insert_deliverable(c: &mut Conn<'_>, r: &DeliverableRow) -> Result<
 }
 
 pub async fn update_deliverable(c: &mut Conn<'_>, r: &DeliverableRow, expected: i32) -> Result<()> {
-    let n = exec(c, "UPDATE deliverables SET name = $3, name_key = $4, estimate_minutes = $5, owner_id = $6, status = $7, accepted_on = $8, updated_at = $9, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $10", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.id), Bind::Text(r.name.clone()), Bind::Text(r.name_key.clone()),
-        Bind::Int(r.estimate_minutes), Bind::OptUuid(r.owner_id), Bind::Text(r.status.clone()), opt_day(r.accepted_on),
-        Bind::Int(r.updated_at), Bind::Int(i64::from(expected)),
-    ]).await?;
+    let n = UPDATE_DELIVERABLE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Text(r.name.clone()),
+                Bind::Text(r.name_key.clone()),
+                Bind::Int(r.estimate_minutes),
+                Bind::OptUuid(r.owner_id),
+                Bind::Text(r.status.clone()),
+                opt_day(r.accepted_on),
+                Bind::Int(r.updated_at),
+                Bind::Int(i64::from(expected)),
+            ],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("version".into()));
     }
@@ -308,12 +320,12 @@ pub async fn set_milestone_reached(
     id: Uuid,
     reached_on: Option<i32>,
 ) -> Result<()> {
-    let n = exec(
-        c,
-        "UPDATE milestones SET reached_on = $3 WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), opt_day(reached_on)],
-    )
-    .await?;
+    let n = SET_MILESTONE_REACHED
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), opt_day(reached_on)],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -392,10 +404,20 @@ pub async fn set_change_status(
     decided_by: Option<Uuid>,
     now: i64,
 ) -> Result<()> {
-    let n = exec(c, "UPDATE change_requests SET status = $4, decided_on = $5, decided_by = $6, updated_at = $7, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = $3", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Text(from_status.into()), Bind::Text(to_status.into()),
-        opt_day(decided_on), Bind::OptUuid(decided_by), Bind::Int(now),
-    ]).await?;
+    let n = SET_CHANGE_STATUS
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(id),
+                Bind::Text(from_status.into()),
+                Bind::Text(to_status.into()),
+                opt_day(decided_on),
+                Bind::OptUuid(decided_by),
+                Bind::Int(now),
+            ],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("change_requests_status".into()));
     }
@@ -421,12 +443,12 @@ pub async fn add_deliverable_minutes(
     id: Uuid,
     delta: i64,
 ) -> Result<()> {
-    exec(
-        c,
-        "UPDATE deliverables SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
-    )
-    .await?;
+    ADD_DELIVERABLE_MINUTES
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
+        )
+        .await?;
     Ok(())
 }
 
@@ -436,12 +458,9 @@ pub async fn deliverable_minutes(
     ws: WorkspaceId,
     project: Uuid,
 ) -> Result<Vec<(Uuid, i64)>> {
-    fetch(
-        c,
-        "SELECT id, logged_minutes FROM deliverables WHERE workspace_id = $1 AND project_id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)],
-    )
-    .await
+    DELIVERABLE_MINUTES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 pub async fn add_change_minutes(
@@ -450,12 +469,12 @@ pub async fn add_change_minutes(
     id: Uuid,
     delta: i64,
 ) -> Result<()> {
-    exec(
-        c,
-        "UPDATE change_requests SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
-    )
-    .await?;
+    ADD_CHANGE_MINUTES
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
+        )
+        .await?;
     Ok(())
 }
 
@@ -471,20 +490,32 @@ pub struct RateRow {
 }
 
 pub async fn insert_rate(c: &mut Conn<'_>, r: &RateRow) -> Result<()> {
-    exec(c, "INSERT INTO project_rates (workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.id), Bind::OptUuid(r.project_id), Bind::Uuid(r.user_id),
-        Bind::Int(r.rate_minor), Bind::Int(i64::from(r.valid_from)), Bind::Int(r.created_at),
-    ]).await?;
+    INSERT_RATE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::OptUuid(r.project_id),
+                Bind::Uuid(r.user_id),
+                Bind::Int(r.rate_minor),
+                Bind::Int(i64::from(r.valid_from)),
+                Bind::Int(r.created_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 /// Rate cards of a person: their workspace-wide rates and their rates on one project.
 pub async fn rates_of(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<RateRow>> {
-    fetch(c, "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 AND user_id = $2 ORDER BY valid_from, created_at", &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)]).await
+    RATES_OF
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await
 }
 
 pub async fn all_rates(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<RateRow>> {
-    fetch(c, "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at", &[Bind::Uuid(ws.uuid())]).await
+    ALL_RATES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// Takes the row locks of projects until the transaction ends, in id order (no two writers wait
@@ -497,12 +528,8 @@ pub async fn lock(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<()>
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
-            exec(
-                c,
-                "SELECT id FROM projects WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE",
-                &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-            )
-            .await?;
+            LOCK.exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+                .await?;
         }
     }
     Ok(())
@@ -533,6 +560,16 @@ pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Mil
 }
 
 crate::registry::statements! {
+    UPDATE_DELIVERABLE(10) [] = "UPDATE deliverables SET name = $3, name_key = $4, estimate_minutes = $5, owner_id = $6, status = $7, accepted_on = $8, updated_at = $9, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $10";
+    SET_MILESTONE_REACHED(3) [] = "UPDATE milestones SET reached_on = $3 WHERE workspace_id = $1 AND id = $2";
+    SET_CHANGE_STATUS(7) [] = "UPDATE change_requests SET status = $4, decided_on = $5, decided_by = $6, updated_at = $7, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = $3";
+    ADD_DELIVERABLE_MINUTES(3) [] = "UPDATE deliverables SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2";
+    DELIVERABLE_MINUTES(2) ["id", "logged_minutes"] = "SELECT id, logged_minutes FROM deliverables WHERE workspace_id = $1 AND project_id = $2";
+    ADD_CHANGE_MINUTES(3) [] = "UPDATE change_requests SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2";
+    INSERT_RATE(7) [] = "INSERT INTO project_rates (workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    RATES_OF(2) ["workspace_id", "id", "project_id", "user_id", "rate_minor", "valid_from", "created_at"] = "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 AND user_id = $2 ORDER BY valid_from, created_at";
+    ALL_RATES(1) ["workspace_id", "id", "project_id", "user_id", "rate_minor", "valid_from", "created_at"] = "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at";
+    LOCK(2) ["id"] @postgres = "SELECT id FROM projects WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE";
     MILESTONE_PROJECT(2) ["project_id"] =
         "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2";
     DELIVERABLE_NAMES(1) ["id", "name"] =

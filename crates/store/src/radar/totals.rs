@@ -326,9 +326,16 @@ pub async fn person_months(
     from: i32,
     to: i32,
 ) -> Result<Vec<(Uuid, i32, i64, i64)>> {
-    fetch(c, "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY user_id, month", &[
-        Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)),
-    ]).await
+    PERSON_MONTHS
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// One change to a project's month: (project, client, month, figures, revenue, over-servicing).
@@ -476,15 +483,12 @@ pub async fn all_months(
 
 /// Every person's days: (person, day, minutes).
 pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, i32, i64)>> {
-    fetch(
-        c,
-        "SELECT user_id, day, minutes FROM person_days WHERE workspace_id = $1",
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    ALL_PERSON_DAYS.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 crate::registry::statements! {
+    PERSON_MONTHS(3) ["user_id", "month", "minutes", "billable_minutes"] = "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY user_id, month";
+    ALL_PERSON_DAYS(1) ["user_id", "day", "minutes"] = "SELECT user_id, day, minutes FROM person_days WHERE workspace_id = $1";
     DAYS_BETWEEN(4) ["day", "minutes"] =
         "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day <= $4";
     DAYS(2) ["day", "minutes"] =
