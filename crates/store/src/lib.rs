@@ -458,6 +458,35 @@ pub enum Bind {
     OptInt(Option<i64>),
 }
 
+macro_rules! bind_from {
+    ($($t:ty => |$v:ident| $e:expr;)*) => {
+        $(impl From<$t> for Bind {
+            fn from($v: $t) -> Self {
+                $e
+            }
+        })*
+    };
+}
+bind_from! {
+    uuid::Uuid => |v| Bind::Uuid(v);
+    &uuid::Uuid => |v| Bind::Uuid(*v);
+    String => |v| Bind::Text(v);
+    &String => |v| Bind::Text(v.clone());
+    &str => |v| Bind::Text(v.to_string());
+    i64 => |v| Bind::Int(v);
+    &i64 => |v| Bind::Int(*v);
+    i32 => |v| Bind::Int(i64::from(v));
+    bool => |v| Bind::Bool(v);
+    Option<uuid::Uuid> => |v| Bind::OptUuid(v);
+    &Option<uuid::Uuid> => |v| Bind::OptUuid(*v);
+    Option<String> => |v| Bind::OptText(v);
+    &Option<String> => |v| Bind::OptText(v.clone());
+    Option<&str> => |v| Bind::OptText(v.map(str::to_string));
+    Option<i64> => |v| Bind::OptInt(v);
+    &Option<i64> => |v| Bind::OptInt(*v);
+    Option<i32> => |v| Bind::OptInt(v.map(i64::from));
+}
+
 /// Binds a slice of `Bind`s onto a query, in order.
 macro_rules! bind_all {
     ($q:expr, $binds:expr) => {{

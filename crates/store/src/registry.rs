@@ -60,7 +60,16 @@ pub(crate) use visible_sql;
 /// Every registered statement of every module.
 pub(crate) fn all() -> Vec<&'static Stmt> {
     [
+        crate::audit::exports::STATEMENTS,
+        crate::auth::resets::STATEMENTS,
+        crate::auth::sessions::STATEMENTS,
+        crate::auth::throttle::STATEMENTS,
+        crate::auth::tokens::STATEMENTS,
         crate::clients::STATEMENTS,
+        crate::clients::contacts::STATEMENTS,
+        crate::jobs::STATEMENTS,
+        crate::people::users::STATEMENTS,
+        crate::workspaces::STATEMENTS,
         crate::notifications::alerts::STATEMENTS,
         crate::people::availability::STATEMENTS,
         crate::people::costs::STATEMENTS,
@@ -105,6 +114,24 @@ impl Stmt {
         Ok(
             on!(c, c => bind_all!(sqlx::query_as::<_, T>(self.sql), binds)
             .fetch_all(&mut **c).await)?,
+        )
+    }
+
+    /// Its row, if it answers one.
+    pub(crate) async fn fetch_optional<T>(
+        &self,
+        c: &mut Conn<'_>,
+        binds: &[Bind],
+    ) -> Result<Option<T>>
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        self.check(binds)?;
+        Ok(
+            on!(c, c => bind_all!(sqlx::query_as::<_, T>(self.sql), binds)
+            .fetch_optional(&mut **c).await)?,
         )
     }
 

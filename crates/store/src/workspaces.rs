@@ -62,15 +62,32 @@ pub async fn list(c: &mut Conn<'_>) -> Result<Vec<WorkspaceRow>> {
 }
 
 pub async fn update(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE workspaces SET name = $2, currency = $3, time_zone = $4, language = $5, mail_from = $6, smtp_host = $7, smtp_port = $8, smtp_tls = $9, smtp_username = $10, smtp_password = $11, updated_at = $12 WHERE id = $1")
-        .bind(w.id).bind(&w.name).bind(&w.currency).bind(&w.time_zone).bind(&w.language)
-        .bind(&w.mail_from).bind(&w.smtp_host).bind(w.smtp_port).bind(&w.smtp_tls)
-        .bind(&w.smtp_username).bind(&w.smtp_password).bind(now_us())
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(w.id),
+                crate::Bind::from(&w.name),
+                crate::Bind::from(&w.currency),
+                crate::Bind::from(&w.time_zone),
+                crate::Bind::from(&w.language),
+                crate::Bind::from(&w.mail_from),
+                crate::Bind::from(&w.smtp_host),
+                crate::Bind::from(w.smtp_port),
+                crate::Bind::from(&w.smtp_tls),
+                crate::Bind::from(&w.smtp_username),
+                crate::Bind::from(&w.smtp_password),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
         Ok(())
     }
+}
+
+crate::registry::statements! {
+    UPDATE(12) [] = "UPDATE workspaces SET name = $2, currency = $3, time_zone = $4, language = $5, mail_from = $6, smtp_host = $7, smtp_port = $8, smtp_tls = $9, smtp_username = $10, smtp_password = $11, updated_at = $12 WHERE id = $1";
 }

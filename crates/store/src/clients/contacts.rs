@@ -52,12 +52,27 @@ pub async fn insert(c: &mut Conn<'_>, r: &ContactRow) -> Result<()> {
 }
 
 pub async fn update(c: &mut Conn<'_>, r: &ContactRow, expected_version: i32) -> Result<()> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE contacts SET first_name = $3, last_name = $4, sort_key = $5, search_key = $6, email = $7, phone = $8, job_title = $9, contact_role = $10, language = $11, archived_at = $12, updated_at = $13, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $14")
-        .bind(r.workspace_id).bind(r.id).bind(&r.first_name).bind(&r.last_name).bind(&r.sort_key).bind(&r.search_key)
-        .bind(&r.email).bind(&r.phone).bind(&r.job_title).bind(&r.contact_role).bind(&r.language)
-        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(r.workspace_id),
+                crate::Bind::from(r.id),
+                crate::Bind::from(&r.first_name),
+                crate::Bind::from(&r.last_name),
+                crate::Bind::from(&r.sort_key),
+                crate::Bind::from(&r.search_key),
+                crate::Bind::from(&r.email),
+                crate::Bind::from(&r.phone),
+                crate::Bind::from(&r.job_title),
+                crate::Bind::from(&r.contact_role),
+                crate::Bind::from(&r.language),
+                crate::Bind::from(r.archived_at),
+                crate::Bind::from(r.updated_at),
+                crate::Bind::from(expected_version),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::Conflict("version".into()))
     } else {
@@ -169,4 +184,8 @@ pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i
     Ok(
         on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
     )
+}
+
+crate::registry::statements! {
+    UPDATE(14) [] = "UPDATE contacts SET first_name = $3, last_name = $4, sort_key = $5, search_key = $6, email = $7, phone = $8, job_title = $9, contact_role = $10, language = $11, archived_at = $12, updated_at = $13, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $14";
 }

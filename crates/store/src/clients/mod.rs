@@ -42,6 +42,8 @@ impl ClientRow {
 }
 
 crate::registry::statements! {
+    UPDATE(17) [] = "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17";
+    DELETE(2) [] = "DELETE FROM clients WHERE workspace_id = $1 AND id = $2";
     ROUNDING(2) ["rounding"] = "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2";
     NAMES(1) ["id", "name"] = concat!(
         "SELECT id, name FROM clients WHERE workspace_id = $1 AND ",
@@ -103,13 +105,30 @@ pub async fn insert(c: &mut Conn<'_>, r: &ClientRow) -> Result<()> {
 
 /// Saves every editable field; fails with `Conflict("version")` when the row changed meanwhile.
 pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> Result<()> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17")
-        .bind(r.workspace_id).bind(r.id).bind(&r.name).bind(&r.name_key).bind(&r.search_key)
-        .bind(&r.legal_name).bind(&r.siren).bind(&r.vat_number).bind(&r.billing_address)
-        .bind(&r.currency).bind(&r.language).bind(&r.time_zone).bind(&r.segment).bind(&r.notes)
-        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(r.workspace_id),
+                crate::Bind::from(r.id),
+                crate::Bind::from(&r.name),
+                crate::Bind::from(&r.name_key),
+                crate::Bind::from(&r.search_key),
+                crate::Bind::from(&r.legal_name),
+                crate::Bind::from(&r.siren),
+                crate::Bind::from(&r.vat_number),
+                crate::Bind::from(&r.billing_address),
+                crate::Bind::from(&r.currency),
+                crate::Bind::from(&r.language),
+                crate::Bind::from(&r.time_zone),
+                crate::Bind::from(&r.segment),
+                crate::Bind::from(&r.notes),
+                crate::Bind::from(r.archived_at),
+                crate::Bind::from(r.updated_at),
+                crate::Bind::from(expected_version),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::Conflict("version".into()))
     } else {
@@ -124,7 +143,12 @@ pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<Clie
 }
 
 pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<()> {
-    on!(c, c => sqlx::query("DELETE FROM clients WHERE workspace_id = $1 AND id = $2").bind(ws.uuid()).bind(id.uuid()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    DELETE
+        .exec(
+            c,
+            &[crate::Bind::from(ws.uuid()), crate::Bind::from(id.uuid())],
+        )
+        .await?;
     Ok(())
 }
 

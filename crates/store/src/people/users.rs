@@ -107,8 +107,17 @@ pub async fn find_for_contact(
 }
 
 pub async fn set_password(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, hash: &str) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE users SET password_hash = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id.uuid()).bind(hash).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = SET_PASSWORD
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(hash),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -123,8 +132,18 @@ pub async fn update_profile(
     name: &str,
     language: Option<&str>,
 ) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE users SET name = $3, language = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id.uuid()).bind(name).bind(language).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE_PROFILE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(name),
+                crate::Bind::from(language),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -133,8 +152,17 @@ pub async fn update_profile(
 }
 
 pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: bool) -> Result<()> {
-    on!(c, c => sqlx::query("UPDATE users SET active = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id.uuid()).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    SET_ACTIVE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(active),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -147,8 +175,19 @@ pub async fn update_contact_login(
     name: &str,
     role: &str,
 ) -> Result<()> {
-    on!(c, c => sqlx::query("UPDATE users SET email = $3, name = $4, role = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2 AND kind = 'contact'")
-        .bind(ws.uuid()).bind(id.uuid()).bind(email).bind(name).bind(role).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    UPDATE_CONTACT_LOGIN
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(email),
+                crate::Bind::from(name),
+                crate::Bind::from(role),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -160,8 +199,18 @@ pub async fn update_staff(
     role: &str,
     active: bool,
 ) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE users SET role = $3, active = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff'")
-        .bind(ws.uuid()).bind(id.uuid()).bind(role).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE_STAFF
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(role),
+                crate::Bind::from(active),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -175,4 +224,12 @@ pub async fn count_active_owners(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i6
         on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND kind = 'staff' AND role = 'owner' AND active")
         .bind(ws.uuid()).fetch_one(&mut **c).await)?,
     )
+}
+
+crate::registry::statements! {
+    SET_PASSWORD(4) [] = "UPDATE users SET password_hash = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2";
+    UPDATE_PROFILE(5) [] = "UPDATE users SET name = $3, language = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2";
+    SET_ACTIVE(4) [] = "UPDATE users SET active = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2";
+    UPDATE_CONTACT_LOGIN(6) [] = "UPDATE users SET email = $3, name = $4, role = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2 AND kind = 'contact'";
+    UPDATE_STAFF(5) [] = "UPDATE users SET role = $3, active = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff'";
 }
