@@ -60,6 +60,7 @@ pub(crate) use visible_sql;
 /// Every registered statement of every module.
 pub(crate) fn all() -> Vec<&'static Stmt> {
     [
+        crate::audit::STATEMENTS,
         crate::audit::exports::STATEMENTS,
         crate::auth::resets::STATEMENTS,
         crate::auth::sessions::STATEMENTS,

@@ -41,7 +41,15 @@ impl ClientRow {
     }
 }
 
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version"
+    };
+}
+const COLS: &str = sql_cols!();
+
 crate::registry::statements! {
+    GET(2) ["workspace_id", "id", "name", "name_key", "search_key", "legal_name", "siren", "vat_number", "billing_address", "currency", "language", "time_zone", "segment", "notes", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM clients WHERE workspace_id = $1 AND id = $2");
     UPDATE(17) [] = "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17";
     DELETE(2) [] = "DELETE FROM clients WHERE workspace_id = $1 AND id = $2";
     ROUNDING(2) ["rounding"] = "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2";
@@ -56,8 +64,6 @@ crate::registry::statements! {
         " ORDER BY created_at, id"
     );
 }
-
-const COLS: &str = "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version";
 
 /// The binds of a row in `COLS` order (bulk inserts).
 pub fn binds(r: &ClientRow) -> Vec<Bind> {
@@ -137,9 +143,12 @@ pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> R
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<ClientRow> {
-    let sql = format!("SELECT {COLS} FROM clients WHERE workspace_id = $1 AND id = $2");
-    on!(c, c => sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
-        .ok_or(StoreError::NotFound)
+    GET.fetch_optional::<ClientRow>(
+        c,
+        &[crate::Bind::from(ws.uuid()), crate::Bind::from(id.uuid())],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<()> {

@@ -1,6 +1,6 @@
 //! Alert marks (one per subject, kind, threshold and period while above it) and the in-app
 //! notification list.
-use crate::{Bind, Conn, Result, exec, fetch};
+use crate::{Bind, Conn, Result, fetch};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -69,30 +69,32 @@ pub struct NotificationRow {
     pub read_at: Option<i64>,
 }
 
-const COLS: &str = "workspace_id, id, user_id, kind, subject_type, subject_id, subject_label, figure, link, created_at, read_at";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, user_id, kind, subject_type, subject_id, subject_label, figure, link, created_at, read_at"
+    };
+}
+const COLS: &str = sql_cols!();
 
 pub async fn notify(c: &mut Conn<'_>, r: &NotificationRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    );
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.user_id),
-            Bind::Text(r.kind.clone()),
-            Bind::Text(r.subject_type.clone()),
-            Bind::Uuid(r.subject_id),
-            Bind::Text(r.subject_label.clone()),
-            Bind::Int(i64::from(r.figure)),
-            Bind::Text(r.link.clone()),
-            Bind::Int(r.created_at),
-            Bind::OptInt(r.read_at),
-        ],
-    )
-    .await?;
+    NOTIFY
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.user_id),
+                Bind::Text(r.kind.clone()),
+                Bind::Text(r.subject_type.clone()),
+                Bind::Uuid(r.subject_id),
+                Bind::Text(r.subject_label.clone()),
+                Bind::Int(i64::from(r.figure)),
+                Bind::Text(r.link.clone()),
+                Bind::Int(r.created_at),
+                Bind::OptInt(r.read_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -126,6 +128,7 @@ pub async fn mark_read(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, now: i64) 
 }
 
 crate::registry::statements! {
+    NOTIFY(11) [] = concat!("INSERT INTO notifications (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     MARK(6) [] = "INSERT INTO alert_marks (workspace_id, subject_id, kind, threshold, period, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, subject_id, kind, threshold, period) DO NOTHING";
     UNMARK(5) [] = "DELETE FROM alert_marks WHERE workspace_id = $1 AND subject_id = $2 AND kind = $3 AND threshold = $4 AND period = $5";
     UNREAD(2) ["unread"] = "SELECT CAST(COUNT(*) AS BIGINT) AS unread FROM notifications WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL";

@@ -35,7 +35,12 @@ pub struct ProjectRow {
     pub version: i32,
 }
 
-const COLS: &str = "workspace_id, id, client_id, name, name_key, manager_id, starts_on, ends_on, currency, billing_model, hourly_rate_minor, cap_minor, fixed_price_minor, fixed_revenue, retainer_fee_minor, retainer_included_minutes, rollover, rollover_months, budget_minutes, budget_minor, budget_monthly, rounding, alert_thresholds, archived_at, created_at, updated_at, version";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, client_id, name, name_key, manager_id, starts_on, ends_on, currency, billing_model, hourly_rate_minor, cap_minor, fixed_price_minor, fixed_revenue, retainer_fee_minor, retainer_included_minutes, rollover, rollover_months, budget_minutes, budget_minor, budget_monthly, rounding, alert_thresholds, archived_at, created_at, updated_at, version"
+    };
+}
+const COLS: &str = sql_cols!();
 
 fn binds(r: &ProjectRow) -> Vec<Bind> {
     vec![
@@ -126,8 +131,8 @@ pub async fn update(c: &mut Conn<'_>, r: &ProjectRow, expected_version: i32) -> 
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ProjectId) -> Result<ProjectRow> {
-    let sql = format!("SELECT {COLS} FROM projects WHERE workspace_id = $1 AND id = $2");
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id.uuid())]).await
+    GET.fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id.uuid())])
+        .await
 }
 
 /// Projects of the workspace (optionally of one client), by name; archived ones on request.
@@ -211,31 +216,32 @@ pub struct DeliverableRow {
     pub version: i32,
 }
 
-const DCOLS: &str = "workspace_id, id, project_id, name, name_key, estimate_minutes, owner_id, status, accepted_on, created_at, updated_at, version";
+macro_rules! sql_dcols {
+    () => {
+        "workspace_id, id, project_id, name, name_key, estimate_minutes, owner_id, status, accepted_on, created_at, updated_at, version"
+    };
+}
 
 pub async fn insert_deliverable(c: &mut Conn<'_>, r: &DeliverableRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO deliverables ({DCOLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    );
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.project_id),
-            Bind::Text(r.name.clone()),
-            Bind::Text(r.name_key.clone()),
-            Bind::Int(r.estimate_minutes),
-            Bind::OptUuid(r.owner_id),
-            Bind::Text(r.status.clone()),
-            opt_day(r.accepted_on),
-            Bind::Int(r.created_at),
-            Bind::Int(r.updated_at),
-            Bind::Int(i64::from(r.version)),
-        ],
-    )
-    .await?;
+    INSERT_DELIVERABLE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.project_id),
+                Bind::Text(r.name.clone()),
+                Bind::Text(r.name_key.clone()),
+                Bind::Int(r.estimate_minutes),
+                Bind::OptUuid(r.owner_id),
+                Bind::Text(r.status.clone()),
+                opt_day(r.accepted_on),
+                Bind::Int(r.created_at),
+                Bind::Int(r.updated_at),
+                Bind::Int(i64::from(r.version)),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -268,15 +274,15 @@ pub async fn deliverables(
     ws: WorkspaceId,
     project: Uuid,
 ) -> Result<Vec<DeliverableRow>> {
-    let sql = format!(
-        "SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id"
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+    DELIVERABLES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 pub async fn deliverable(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<DeliverableRow> {
-    let sql = format!("SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1 AND id = $2");
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+    DELIVERABLE
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
@@ -361,33 +367,34 @@ pub struct ChangeRow {
     pub version: i32,
 }
 
-const CCOLS: &str = "workspace_id, id, project_id, title, description, extra_minutes, price_minor, status, decided_on, decided_by, logged_minutes, created_at, updated_at, version";
+macro_rules! sql_ccols {
+    () => {
+        "workspace_id, id, project_id, title, description, extra_minutes, price_minor, status, decided_on, decided_by, logged_minutes, created_at, updated_at, version"
+    };
+}
 
 pub async fn insert_change(c: &mut Conn<'_>, r: &ChangeRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO change_requests ({CCOLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    );
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.project_id),
-            Bind::Text(r.title.clone()),
-            Bind::Text(r.description.clone()),
-            Bind::Int(r.extra_minutes),
-            Bind::Int(r.price_minor),
-            Bind::Text(r.status.clone()),
-            opt_day(r.decided_on),
-            Bind::OptUuid(r.decided_by),
-            Bind::Int(r.logged_minutes),
-            Bind::Int(r.created_at),
-            Bind::Int(r.updated_at),
-            Bind::Int(i64::from(r.version)),
-        ],
-    )
-    .await?;
+    INSERT_CHANGE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.project_id),
+                Bind::Text(r.title.clone()),
+                Bind::Text(r.description.clone()),
+                Bind::Int(r.extra_minutes),
+                Bind::Int(r.price_minor),
+                Bind::Text(r.status.clone()),
+                opt_day(r.decided_on),
+                Bind::OptUuid(r.decided_by),
+                Bind::Int(r.logged_minutes),
+                Bind::Int(r.created_at),
+                Bind::Int(r.updated_at),
+                Bind::Int(i64::from(r.version)),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -425,15 +432,15 @@ pub async fn set_change_status(
 }
 
 pub async fn changes(c: &mut Conn<'_>, ws: WorkspaceId, project: Uuid) -> Result<Vec<ChangeRow>> {
-    let sql = format!(
-        "SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id"
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+    CHANGES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 pub async fn change(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<ChangeRow> {
-    let sql = format!("SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1 AND id = $2");
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+    CHANGE
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await
 }
 
 /// Adds minutes to a deliverable's running total (every time-entry write keeps it).
@@ -545,13 +552,11 @@ pub async fn all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ProjectRow>> {
 }
 
 pub async fn all_deliverables(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<DeliverableRow>> {
-    let sql = format!("SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1");
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    ALL_DELIVERABLES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 pub async fn all_changes(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ChangeRow>> {
-    let sql = format!("SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1");
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    ALL_CHANGES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<MilestoneRow>> {
@@ -560,6 +565,15 @@ pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Mil
 }
 
 crate::registry::statements! {
+    GET(2) ["workspace_id", "id", "client_id", "name", "name_key", "manager_id", "starts_on", "ends_on", "currency", "billing_model", "hourly_rate_minor", "cap_minor", "fixed_price_minor", "fixed_revenue", "retainer_fee_minor", "retainer_included_minutes", "rollover", "rollover_months", "budget_minutes", "budget_minor", "budget_monthly", "rounding", "alert_thresholds", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM projects WHERE workspace_id = $1 AND id = $2");
+    INSERT_DELIVERABLE(12) [] = concat!("INSERT INTO deliverables (", sql_dcols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    DELIVERABLES(2) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id");
+    DELIVERABLE(2) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1 AND id = $2");
+    INSERT_CHANGE(14) [] = concat!("INSERT INTO change_requests (", sql_ccols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    CHANGES(2) ["workspace_id", "id", "project_id", "title", "description", "extra_minutes", "price_minor", "status", "decided_on", "decided_by", "logged_minutes", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_ccols!(), " FROM change_requests WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id");
+    CHANGE(2) ["workspace_id", "id", "project_id", "title", "description", "extra_minutes", "price_minor", "status", "decided_on", "decided_by", "logged_minutes", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_ccols!(), " FROM change_requests WHERE workspace_id = $1 AND id = $2");
+    ALL_DELIVERABLES(1) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1");
+    ALL_CHANGES(1) ["workspace_id", "id", "project_id", "title", "description", "extra_minutes", "price_minor", "status", "decided_on", "decided_by", "logged_minutes", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_ccols!(), " FROM change_requests WHERE workspace_id = $1");
     UPDATE_DELIVERABLE(10) [] = "UPDATE deliverables SET name = $3, name_key = $4, estimate_minutes = $5, owner_id = $6, status = $7, accepted_on = $8, updated_at = $9, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $10";
     SET_MILESTONE_REACHED(3) [] = "UPDATE milestones SET reached_on = $3 WHERE workspace_id = $1 AND id = $2";
     SET_CHANGE_STATUS(7) [] = "UPDATE change_requests SET status = $4, decided_on = $5, decided_by = $6, updated_at = $7, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = $3";
