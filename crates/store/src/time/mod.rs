@@ -37,7 +37,12 @@ pub struct EntryRow {
     pub version: i32,
 }
 
-pub const COLS: &str = "workspace_id, id, user_id, project_id, client_id, deliverable_id, change_request_id, work_date, minutes, billed_minutes, note, billable, scope, free_reason, free_note, free_approved_by, write_off_reason, write_off_note, write_off_by, rate_minor, cost_minor, locked, invoiced_at, source, created_at, updated_at, version";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, user_id, project_id, client_id, deliverable_id, change_request_id, work_date, minutes, billed_minutes, note, billable, scope, free_reason, free_note, free_approved_by, write_off_reason, write_off_note, write_off_by, rate_minor, cost_minor, locked, invoiced_at, source, created_at, updated_at, version"
+    };
+}
+pub const COLS: &str = sql_cols!();
 
 pub fn binds(r: &EntryRow) -> Vec<Bind> {
     vec![
@@ -188,12 +193,9 @@ pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Re
 }
 
 pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
-    let n = exec(
-        c,
-        &format!("DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND {}", visible("import_id")),
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-    )
-    .await?;
+    let n = DELETE
+        .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("locked".into()));
     }
@@ -201,11 +203,8 @@ pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<EntryRow> {
-    let sql = format!(
-        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id = $2 AND {}",
-        visible("import_id")
-    );
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+    GET.fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await
 }
 
 /// What to list.
@@ -332,17 +331,17 @@ pub async fn facts_between(
     from: i32,
     to: i32,
 ) -> Result<Vec<(i32, Uuid, i64, String)>> {
-    fetch(
-        c,
-        &format!("SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")),
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(user),
-            Bind::Int(i64::from(from)),
-            Bind::Int(i64::from(to)),
-        ],
-    )
-    .await
+    FACTS_BETWEEN
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// The projects a person logged time on from day `since`, most recently worked first, at most
@@ -454,9 +453,18 @@ pub async fn set_locked(
     to: i32,
     locked: bool,
 ) -> Result<u64> {
-    exec(c, &format!("UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")), &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)), Bind::Bool(locked),
-    ]).await
+    SET_LOCKED
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+                Bind::Bool(locked),
+            ],
+        )
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
@@ -594,19 +602,36 @@ pub async fn entries_after(
     after: Uuid,
     limit: i64,
 ) -> Result<Vec<EntryRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id > $2 AND {} ORDER BY id LIMIT $3",
-        visible("import_id")
-    );
-    fetch(
-        c,
-        &sql,
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(after), Bind::Int(limit)],
-    )
-    .await
+    ENTRIES_AFTER
+        .fetch(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(after), Bind::Int(limit)],
+        )
+        .await
 }
 
 crate::registry::statements! {
+    DELETE(2) [] = concat!(
+        "DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    GET(2) ["workspace_id", "id", "user_id", "project_id", "client_id", "deliverable_id", "change_request_id", "work_date", "minutes", "billed_minutes", "note", "billable", "scope", "free_reason", "free_note", "free_approved_by", "write_off_reason", "write_off_note", "write_off_by", "rate_minor", "cost_minor", "locked", "invoiced_at", "source", "created_at", "updated_at", "version"] = concat!(
+        "SELECT ", sql_cols!(), " FROM time_entries WHERE workspace_id = $1 AND id = $2 AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    FACTS_BETWEEN(4) ["work_date", "project_id", "minutes", "note"] = concat!(
+        "SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    SET_LOCKED(5) [] = concat!(
+        "UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    ENTRIES_AFTER(3) ["workspace_id", "id", "user_id", "project_id", "client_id", "deliverable_id", "change_request_id", "work_date", "minutes", "billed_minutes", "note", "billable", "scope", "free_reason", "free_note", "free_approved_by", "write_off_reason", "write_off_note", "write_off_by", "rate_minor", "cost_minor", "locked", "invoiced_at", "source", "created_at", "updated_at", "version"] = concat!(
+        "SELECT ", sql_cols!(), " FROM time_entries WHERE workspace_id = $1 AND id > $2 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY id LIMIT $3"
+    );
     LOCK_DAYS(3) [] = "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING";
     LOCK_DAYS_2(3) ["minutes"] @postgres = "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE";
     LOCK_AND_DAY(4) ["locked", "minutes"] = "SELECT CAST((SELECT COUNT(*) FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3) AS BIGINT) AS locked, CAST(COALESCE((SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $4), 0) AS BIGINT) AS minutes";
