@@ -443,16 +443,7 @@ pub async fn set_milestone_reached_by_id(
     ctx.require(ProjectsAction::Write)?;
     let project = {
         let mut c = app.db.read().await?;
-        let r: (Uuid,) = mesure_store::fetch_one(
-            &mut c.conn(),
-            "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2",
-            &[
-                mesure_store::Bind::Uuid(ctx.workspace.uuid()),
-                mesure_store::Bind::Uuid(id.uuid()),
-            ],
-        )
-        .await?;
-        r.0
+        mesure_store::projects::milestone_project(&mut c.conn(), ctx.workspace, id.uuid()).await?
     };
     set_milestone_reached(app, ctx, ProjectId::from_uuid(project), id, reached).await
 }

@@ -774,13 +774,7 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
         .filter(|r| r.month >= from12 && r.month < to12)
         .map(|r| r.revenue)
         .sum();
-    let all: Vec<(i64,)> = mesure_store::fetch(
-        c,
-        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3",
-        &[mesure_store::Bind::Uuid(ws.uuid()), mesure_store::Bind::Int(i64::from(from12)), mesure_store::Bind::Int(i64::from(to12))],
-    )
-    .await?;
-    let all = all.first().map(|x| x.0).unwrap_or(0);
+    let all = totals::clients_revenue(c, ws, from12, to12).await?;
     let by_project: BTreeMap<Uuid, MonthRow> =
         ptotals.into_iter().map(|r| (r.subject_id, r)).collect();
     Ok(ClientRadar {
@@ -979,17 +973,7 @@ pub async fn dashboard_between(
     let months = totals::months_of_clients(c, ws, &ids, from, to).await?;
     let mut names: BTreeMap<Uuid, String> = BTreeMap::new();
     if !ids.is_empty() {
-        let mut b = vec![mesure_store::Bind::Uuid(ws.uuid())];
-        let mut ph = Vec::new();
-        for id in &ids {
-            b.push(mesure_store::Bind::Uuid(*id));
-            ph.push(format!("${}", b.len()));
-        }
-        let sql = format!(
-            "SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})",
-            ph.join(", ")
-        );
-        let found: Vec<(Uuid, String)> = mesure_store::fetch(c, &sql, &b).await?;
+        let found = mesure_store::clients::names_of(c, ws, &ids).await?;
         names.extend(found);
     }
     let mut clients_out = Vec::new();
@@ -1121,16 +1105,12 @@ pub async fn sweep(app: &App) -> Result<usize> {
             request_id: None,
             client: None,
         };
-        let retainers: Vec<(Uuid,)> = {
+        let retainers: Vec<Uuid> = {
             let mut c = app.db.read().await?;
-            mesure_store::fetch(
-                &mut c.conn(),
-                "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL",
-                &[mesure_store::Bind::Uuid(w.id)],
-            )
-            .await?
+            mesure_store::projects::active_retainers(&mut c.conn(), WorkspaceId::from_uuid(w.id))
+                .await?
         };
-        for (p,) in retainers {
+        for p in retainers {
             crate::write_tx!(app, tx => {
                 recompute(&mut tx.conn(), app, &ctx, p).await?;
             })?;

@@ -118,16 +118,8 @@ async fn rounding_of(c: &mut Conn<'_>, ctx: &Ctx, p: &ProjectRow) -> Result<Roun
     if let Some(r) = p.rounding.as_deref().and_then(Rounding::parse) {
         return Ok(r);
     }
-    let r: (String,) = mesure_store::fetch_one(
-        c,
-        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
-        &[
-            mesure_store::Bind::Uuid(ctx.workspace.uuid()),
-            mesure_store::Bind::Uuid(p.client_id),
-        ],
-    )
-    .await?;
-    Ok(Rounding::parse(&r.0).unwrap_or_default())
+    let r = mesure_store::clients::rounding(c, ctx.workspace, p.client_id).await?;
+    Ok(Rounding::parse(&r).unwrap_or_default())
 }
 
 /// Checks an entry against the person, the project and its scope, then fills the derived fields
@@ -1141,22 +1133,16 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
         .into_iter()
         .map(|p| (p.id, (p.client_id, p.name)))
         .collect();
-    let cnames: std::collections::HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
-        &mut c.conn(),
-        "SELECT id, name FROM clients WHERE workspace_id = $1",
-        &[mesure_store::Bind::Uuid(ctx.workspace.uuid())],
-    )
-    .await?
-    .into_iter()
-    .collect();
-    let dnames: std::collections::HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
-        &mut c.conn(),
-        "SELECT id, name FROM deliverables WHERE workspace_id = $1",
-        &[mesure_store::Bind::Uuid(ctx.workspace.uuid())],
-    )
-    .await?
-    .into_iter()
-    .collect();
+    let cnames: std::collections::HashMap<Uuid, String> =
+        mesure_store::clients::names(&mut c.conn(), ctx.workspace)
+            .await?
+            .into_iter()
+            .collect();
+    let dnames: std::collections::HashMap<Uuid, String> =
+        mesure_store::projects::deliverable_names(&mut c.conn(), ctx.workspace)
+            .await?
+            .into_iter()
+            .collect();
     // Money (the value at the billing rate) only for those who may see it.
     let money = ctx.may(RadarAction::View);
     let mut w = crate::csv_out::writer_for(ctx.language);

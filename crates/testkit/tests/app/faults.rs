@@ -415,7 +415,9 @@ async fn a_failed_query_is_an_error_not_a_login_nor_an_empty_section() {
             let db = t.app.db.clone();
             async move {
                 let mut c = db.read().await.unwrap();
-                mesure_store::exec(&mut c.conn(), &sql, &[]).await.unwrap();
+                mesure_store::testing::exec(&mut c.conn(), &sql, &[])
+                    .await
+                    .unwrap();
             }
         };
         // A section of the audit page (its exports) cannot be read: the page fails.
@@ -502,7 +504,7 @@ async fn a_corrupt_stored_state_is_an_error_not_a_default() {
         assert_eq!(radar(path.clone()).await.0, 200);
         {
             let mut c = t.app.db.read().await.unwrap();
-            mesure_store::exec(
+            mesure_store::testing::exec(
                 &mut c.conn(),
                 "UPDATE projects SET billing_model = 'bogus' WHERE id = $1",
                 &[mesure_store::Bind::Uuid(project)],

@@ -49,9 +49,10 @@ fn big_csv(rows: usize) -> String {
 
 async fn scalar(t: &TestApp, sql: &str, ws: Uuid) -> i64 {
     let mut c = t.app.db.read().await.unwrap();
-    let r: Vec<(i64,)> = mesure_store::fetch(&mut c.conn(), sql, &[mesure_store::Bind::Uuid(ws)])
-        .await
-        .unwrap();
+    let r: Vec<(i64,)> =
+        mesure_store::testing::fetch(&mut c.conn(), sql, &[mesure_store::Bind::Uuid(ws)])
+            .await
+            .unwrap();
     r[0].0
 }
 
@@ -78,7 +79,7 @@ async fn import_traces(t: &TestApp, ws: Uuid) -> i64 {
 
 async fn import_state(t: &TestApp, ws: Uuid) -> Option<String> {
     let mut c = t.app.db.read().await.unwrap();
-    let r: Vec<(String,)> = mesure_store::fetch(
+    let r: Vec<(String,)> = mesure_store::testing::fetch(
         &mut c.conn(),
         "SELECT state FROM imports WHERE workspace_id = $1 ORDER BY created_at DESC",
         &[mesure_store::Bind::Uuid(ws)],
@@ -334,7 +335,7 @@ async fn a_failed_or_abandoned_import_leaves_nothing() {
             let db = t.app.db.clone();
             async move {
                 let mut tx = db.begin().await.unwrap();
-                mesure_store::exec(
+                mesure_store::testing::exec(
                     &mut tx.conn(),
                     "UPDATE imports SET state = 'running', heartbeat_at = $2 WHERE workspace_id = $1",
                     &[mesure_store::Bind::Uuid(ws), mesure_store::Bind::Int(beat)],
