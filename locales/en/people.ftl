@@ -34,3 +34,15 @@ capacity-help = 35 h a week unless set; French public holidays are deducted auto
 capacity-weekly-hours = Hours per week
 leave-day = Day of leave
 leave-hours = Hours of leave (0 clears)
+notice-user-invited = Invitation sent: the person chooses their password through the link they received (valid for a week).
+action-invite = Invite
+users-invite-label = E-mail address to invite { $name }
+users-no-login = No login
+err-user-has-email = This person already has an e-mail address: they sign in with it, or ask for a new password.
+mail-invite-subject = Your access to Mesure — { $workspace }
+mail-invite-text = Hello { $name },
+
+    You now have an account in the “{ $workspace }” workspace of Mesure.
+    Login: { $email }
+    Choose your password here (the link works for a week): { $url }
+mail-invite-button = Choose my password

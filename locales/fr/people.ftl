@@ -34,3 +34,15 @@ capacity-help = 35 h par semaine sauf indication ; les jours fériés français 
 capacity-weekly-hours = Heures par semaine
 leave-day = Jour de congé
 leave-hours = Heures de congé (0 pour effacer)
+notice-user-invited = Invitation envoyée : la personne choisit son mot de passe grâce au lien reçu (valable une semaine).
+action-invite = Inviter
+users-invite-label = Adresse e-mail pour inviter { $name }
+users-no-login = Sans identifiant
+err-user-has-email = Cette personne a déjà une adresse e-mail : elle se connecte avec, ou demande un nouveau mot de passe.
+mail-invite-subject = Votre accès à Mesure — { $workspace }
+mail-invite-text = Bonjour { $name },
+
+    Vous avez désormais un compte dans l'espace « { $workspace } » de Mesure.
+    Identifiant : { $email }
+    Choisissez votre mot de passe ici (lien valable une semaine) : { $url }
+mail-invite-button = Choisir mon mot de passe

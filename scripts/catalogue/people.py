@@ -38,4 +38,12 @@ M = {
 "capacity-weekly-hours": ("Heures par semaine", "Hours per week"),
 "leave-day": ("Jour de congé", "Day of leave"),
 "leave-hours": ("Heures de congé (0 pour effacer)", "Hours of leave (0 clears)"),
+"notice-user-invited": ("Invitation envoyée : la personne choisit son mot de passe grâce au lien reçu (valable une semaine).", "Invitation sent: the person chooses their password through the link they received (valid for a week)."),
+"action-invite": ("Inviter", "Invite"),
+"users-invite-label": ("Adresse e-mail pour inviter { $name }", "E-mail address to invite { $name }"),
+"users-no-login": ("Sans identifiant", "No login"),
+"err-user-has-email": ("Cette personne a déjà une adresse e-mail : elle se connecte avec, ou demande un nouveau mot de passe.", "This person already has an e-mail address: they sign in with it, or ask for a new password."),
+"mail-invite-subject": ("Votre accès à Mesure — { $workspace }", "Your access to Mesure — { $workspace }"),
+"mail-invite-text": ("Bonjour { $name },\n\n    Vous avez désormais un compte dans l'espace « { $workspace } » de Mesure.\n    Identifiant : { $email }\n    Choisissez votre mot de passe ici (lien valable une semaine) : { $url }", "Hello { $name },\n\n    You now have an account in the “{ $workspace }” workspace of Mesure.\n    Login: { $email }\n    Choose your password here (the link works for a week): { $url }"),
+"mail-invite-button": ("Choisir mon mot de passe", "Choose my password"),
 }

@@ -821,14 +821,10 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("{} already exists", out.display());
             }
             let pool = Db::connect(&url, 1).await?;
-            let Db::Sqlite(p, _) = &pool else {
+            if !matches!(pool, Db::Sqlite(..)) {
                 bail!("not a SQLite database")
-            };
-            let target = out.to_string_lossy().replace('\'', "''");
-            sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
-                .execute(p)
-                .await
-                .context("backup failed")?;
+            }
+            pool.backup_sqlite(&out).await.context("backup failed")?;
             println!("backup written to {}", out.display());
             Ok(())
         }

@@ -33,6 +33,7 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
         Shown::Field("email", "err-email-unusable"),
     ),
     ("imports_running", Shown::Conflict("err-import-running")),
+    ("user_has_email", Shown::Conflict("err-user-has-email")),
     // Hashes of 32 random bytes: a collision is not expected, and would be a plain conflict.
     ("api_tokens_hash_key", Shown::Conflict("err-conflict")),
     ("password_resets_hash_key", Shown::Conflict("err-conflict")),

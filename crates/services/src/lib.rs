@@ -270,6 +270,16 @@ impl From<StoreError> for ServiceError {
     }
 }
 
+/// A state read from the database (a scope, a billing model, a status …): a value the code does
+/// not know is an error — the stored data is corrupt — never a silent default.
+pub fn stored<T>(parsed: Option<T>, what: &str, raw: &str) -> Result<T> {
+    parsed.ok_or_else(|| {
+        ServiceError::from(StoreError::Corrupt(format!(
+            "stored {what} {raw:?} is not one of its values"
+        )))
+    })
+}
+
 /// An error and its sources, one after the other: what the log keeps of an internal error.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();

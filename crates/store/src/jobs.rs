@@ -23,16 +23,33 @@ pub struct JobRow {
     pub updated_at: i64,
 }
 
-const COLS: &str = "workspace_id, id, kind, payload, status, attempts, max_attempts, run_at, locked_until, last_error, created_at, updated_at";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, kind, payload, status, attempts, max_attempts, run_at, locked_until, last_error, created_at, updated_at"
+    };
+}
+const COLS: &str = sql_cols!();
 
 pub async fn insert(c: &mut Conn<'_>, j: &JobRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO jobs ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    );
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(j.workspace_id).bind(j.id).bind(&j.kind).bind(&j.payload).bind(&j.status).bind(j.attempts)
-        .bind(j.max_attempts).bind(j.run_at).bind(j.locked_until).bind(&j.last_error).bind(j.created_at).bind(j.updated_at)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT
+        .exec(
+            c,
+            &[
+                crate::Bind::from(j.workspace_id),
+                crate::Bind::from(j.id),
+                crate::Bind::from(&j.kind),
+                crate::Bind::from(&j.payload),
+                crate::Bind::from(&j.status),
+                crate::Bind::from(j.attempts),
+                crate::Bind::from(j.max_attempts),
+                crate::Bind::from(j.run_at),
+                crate::Bind::from(j.locked_until),
+                crate::Bind::from(&j.last_error),
+                crate::Bind::from(j.created_at),
+                crate::Bind::from(j.updated_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -107,15 +124,32 @@ pub async fn claim(c: &mut Conn<'_>, now: i64, lease_us: i64) -> Result<Claimed>
     job.status = "running".into();
     job.attempts += 1;
     job.locked_until = Some(now + lease_us);
-    on!(c, c => sqlx::query("UPDATE jobs SET status = 'running', attempts = $3, locked_until = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
-        .bind(job.workspace_id).bind(job.id).bind(job.attempts).bind(job.locked_until).bind(now)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    CLAIM
+        .exec(
+            c,
+            &[
+                crate::Bind::from(job.workspace_id),
+                crate::Bind::from(job.id),
+                crate::Bind::from(job.attempts),
+                crate::Bind::from(job.locked_until),
+                crate::Bind::from(now),
+            ],
+        )
+        .await?;
     Ok(Claimed::Job(job))
 }
 
 pub async fn complete(c: &mut Conn<'_>, ws: Uuid, id: Uuid, now: i64) -> Result<()> {
-    on!(c, c => sqlx::query("UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $3 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws).bind(id).bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    COMPLETE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws),
+                crate::Bind::from(id),
+                crate::Bind::from(now),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -129,17 +163,33 @@ pub async fn fail(
     retry_at: i64,
 ) -> Result<()> {
     let dead = job.attempts >= job.max_attempts;
-    on!(c, c => sqlx::query("UPDATE jobs SET status = $3, run_at = $4, locked_until = NULL, last_error = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2")
-        .bind(job.workspace_id).bind(job.id).bind(if dead { "dead" } else { "queued" })
-        .bind(if dead { job.run_at } else { retry_at }).bind(error).bind(now)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    FAIL.exec(
+        c,
+        &[
+            crate::Bind::from(job.workspace_id),
+            crate::Bind::from(job.id),
+            crate::Bind::from(if dead { "dead" } else { "queued" }),
+            crate::Bind::from(if dead { job.run_at } else { retry_at }),
+            crate::Bind::from(error),
+            crate::Bind::from(now),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 /// Puts a dead job back in the queue with fresh attempts.
 pub async fn retry(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid, now: i64) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE jobs SET status = 'queued', attempts = 0, run_at = $3, updated_at = $3 WHERE workspace_id = $1 AND id = $2 AND status = 'dead'")
-        .bind(ws.uuid()).bind(id).bind(now).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = RETRY
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id),
+                crate::Bind::from(now),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -148,8 +198,8 @@ pub async fn retry(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid, now: i64) -> Res
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<JobRow> {
-    let sql = format!("SELECT {COLS} FROM jobs WHERE workspace_id = $1 AND id = $2");
-    on!(c, c => sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id).fetch_optional(&mut **c).await)?
+    GET.fetch_optional::<JobRow>(c, &[crate::Bind::from(ws.uuid()), crate::Bind::from(id)])
+        .await?
         .ok_or(StoreError::NotFound)
 }
 
@@ -179,8 +229,17 @@ pub async fn list(
 
 /// Counts per status for the workspace: (queued, running, done, dead).
 pub async fn counts(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(String, i64)>> {
-    Ok(
-        on!(c, c => sqlx::query_as::<_, (String, i64)>("SELECT status, CAST(COUNT(*) AS BIGINT) FROM jobs WHERE workspace_id = $1 GROUP BY status ORDER BY status")
-        .bind(ws.uuid()).fetch_all(&mut **c).await)?,
-    )
+    COUNTS
+        .fetch::<(String, i64)>(c, &[crate::Bind::from(ws.uuid())])
+        .await
+}
+
+crate::registry::statements! {
+    INSERT(12) [] = concat!("INSERT INTO jobs (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    GET(2) ["workspace_id", "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "locked_until", "last_error", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM jobs WHERE workspace_id = $1 AND id = $2");
+    CLAIM(5) [] = "UPDATE jobs SET status = 'running', attempts = $3, locked_until = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2";
+    COMPLETE(3) [] = "UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = $3 WHERE workspace_id = $1 AND id = $2";
+    FAIL(6) [] = "UPDATE jobs SET status = $3, run_at = $4, locked_until = NULL, last_error = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2";
+    RETRY(3) [] = "UPDATE jobs SET status = 'queued', attempts = 0, run_at = $3, updated_at = $3 WHERE workspace_id = $1 AND id = $2 AND status = 'dead'";
+    COUNTS(1) ["status", "n"] = "SELECT status, CAST(COUNT(*) AS BIGINT) AS n FROM jobs WHERE workspace_id = $1 GROUP BY status ORDER BY status";
 }

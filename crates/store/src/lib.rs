@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod radar;
+pub mod registry;
 pub mod reports;
 pub mod schema_rules;
 pub mod time;
@@ -237,6 +238,25 @@ impl Dedicated {
         Ok(())
     }
 
+    /// On SQLite, sets the connection up for long bulk work: a page cache of `cache_mib` MiB and
+    /// no automatic checkpoints (the caller runs [`Dedicated::checkpoint`] between its
+    /// transactions). Nothing on PostgreSQL.
+    pub async fn tune_sqlite_for_bulk(&mut self, cache_mib: i64) -> Result<()> {
+        if let Dedicated::Sqlite(c, _) = self {
+            let sql = format!(
+                "PRAGMA cache_size = -{}",
+                cache_mib.clamp(1, 1 << 20) * 1024
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **c)
+                .await?;
+            sqlx::query("PRAGMA wal_autocheckpoint = 0")
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Closes a SQLite connection (its memory goes with it); a PostgreSQL one goes back to the
     /// pool.
     pub async fn close(self) {
@@ -265,8 +285,8 @@ impl DedicatedTx<'_> {
 }
 
 /// Runs one body of code against whichever engine a `Conn` holds; `$c` is the
-/// `&mut &mut XConnection`, so executors are written `&mut **c`.
-#[macro_export]
+/// `&mut &mut XConnection`, so executors are written `&mut **c`. Private to the store: nothing
+/// else runs SQL.
 macro_rules! on {
     ($conn:expr, $c:ident => $body:expr) => {
         match $conn {
@@ -275,6 +295,7 @@ macro_rules! on {
         }
     };
 }
+pub(crate) use on;
 
 impl Db {
     /// Opens (creating if needed) a database: `sqlite://path` / a plain path, or `postgres://…`.
@@ -347,6 +368,19 @@ impl Db {
         })
     }
 
+    /// Writes a consistent copy of a SQLite database to `out` (`VACUUM INTO`); a PostgreSQL
+    /// database is backed up with its own tools.
+    pub async fn backup_sqlite(&self, out: &Path) -> Result<()> {
+        let Db::Sqlite(p, _) = self else {
+            return Err(StoreError::Corrupt("not a SQLite database".into()));
+        };
+        let target = out.to_string_lossy().replace('\'', "''");
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
+            .execute(p)
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p, _) => p.close().await,
@@ -369,6 +403,19 @@ async fn reusable<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool
         return Ok(false);
     }
     Ok(true)
+}
+
+/// On SQLite, refreshes the planner's statistics after a large change, bounded so that it holds
+/// the write lock for milliseconds (`PRAGMA optimize` with an analysis limit). Nothing on
+/// PostgreSQL (autovacuum analyses).
+pub async fn optimize_sqlite(c: &mut Conn<'_>) -> Result<()> {
+    if let Conn::Sqlite(c) = c {
+        sqlx::query("PRAGMA analysis_limit = 1000")
+            .execute(&mut **c)
+            .await?;
+        sqlx::query("PRAGMA optimize").execute(&mut **c).await?;
+    }
+    Ok(())
 }
 
 /// Now, in microseconds since the Unix epoch: the unit of every stored timestamp.
@@ -411,8 +458,36 @@ pub enum Bind {
     OptInt(Option<i64>),
 }
 
+macro_rules! bind_from {
+    ($($t:ty => |$v:ident| $e:expr;)*) => {
+        $(impl From<$t> for Bind {
+            fn from($v: $t) -> Self {
+                $e
+            }
+        })*
+    };
+}
+bind_from! {
+    uuid::Uuid => |v| Bind::Uuid(v);
+    &uuid::Uuid => |v| Bind::Uuid(*v);
+    String => |v| Bind::Text(v);
+    &String => |v| Bind::Text(v.clone());
+    &str => |v| Bind::Text(v.to_string());
+    i64 => |v| Bind::Int(v);
+    &i64 => |v| Bind::Int(*v);
+    i32 => |v| Bind::Int(i64::from(v));
+    bool => |v| Bind::Bool(v);
+    Option<uuid::Uuid> => |v| Bind::OptUuid(v);
+    &Option<uuid::Uuid> => |v| Bind::OptUuid(*v);
+    Option<String> => |v| Bind::OptText(v);
+    &Option<String> => |v| Bind::OptText(v.clone());
+    Option<&str> => |v| Bind::OptText(v.map(str::to_string));
+    Option<i64> => |v| Bind::OptInt(v);
+    &Option<i64> => |v| Bind::OptInt(*v);
+    Option<i32> => |v| Bind::OptInt(v.map(i64::from));
+}
+
 /// Binds a slice of `Bind`s onto a query, in order.
-#[macro_export]
 macro_rules! bind_all {
     ($q:expr, $binds:expr) => {{
         let mut q = $q;
@@ -430,6 +505,8 @@ macro_rules! bind_all {
         q
     }};
 }
+
+pub(crate) use bind_all;
 
 /// Which rows a list shows by archive state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -515,7 +592,7 @@ impl Sort {
 /// row; for list pages this single-row form is several times faster. UUID columns travel as hex.
 /// Rows come back in the subquery's order, which callers must not rely on: they re-sort.
 /// With `count_rest`, the same statement also counts `SELECT COUNT(*) {count_rest}`.
-pub async fn sqlite_json_rows<T: serde::de::DeserializeOwned>(
+pub(crate) async fn sqlite_json_rows<T: serde::de::DeserializeOwned>(
     c: &mut SqliteConnection,
     cols: &str,
     uuid_cols: &[&str],
@@ -573,7 +650,7 @@ pub fn sort_rows<T>(
 }
 
 /// Runs one statement with positional binds on either engine; answers the rows affected.
-pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
+pub(crate) async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
     Ok(
         on!(c, c => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), binds)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?,
@@ -581,7 +658,7 @@ pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
 }
 
 /// Fetches every row of a query with positional binds on either engine.
-pub async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
+pub(crate) async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
 where
     T: Send + Unpin,
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
@@ -594,7 +671,7 @@ where
 }
 
 /// Fetches at most one row; `NotFound` when there is none.
-pub async fn fetch_one<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<T>
+pub(crate) async fn fetch_one<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<T>
 where
     T: Send + Unpin,
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
@@ -603,4 +680,25 @@ where
     on!(c, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), binds)
         .fetch_optional(&mut **c).await)?
     .ok_or(StoreError::NotFound)
+}
+
+/// Raw SQL for the integration tests only (feature `testing`, enabled by `mesure-testkit`'s
+/// dev-dependencies, never by the binary): they read and bend the database behind the
+/// application's back. The application's own SQL is registered in [`registry`].
+#[cfg(feature = "testing")]
+pub mod testing {
+    use crate::{Bind, Conn, Result};
+
+    pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
+        crate::exec(c, sql, binds).await
+    }
+
+    pub async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        crate::fetch(c, sql, binds).await
+    }
 }

@@ -1,5 +1,5 @@
 //! Workspaces (tenants) and their settings.
-use crate::{Conn, Result, StoreError, now_us, on};
+use crate::{Conn, Result, StoreError, now_us};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -34,43 +34,76 @@ impl std::fmt::Debug for WorkspaceRow {
     }
 }
 
-const COLS: &str = "id, name, currency, time_zone, language, mail_from, smtp_host, smtp_port, smtp_tls, smtp_username, smtp_password, created_at, updated_at";
+macro_rules! sql_cols {
+    () => {
+        "id, name, currency, time_zone, language, mail_from, smtp_host, smtp_port, smtp_tls, smtp_username, smtp_password, created_at, updated_at"
+    };
+}
 
 pub async fn insert(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO workspaces ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-    );
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(w.id).bind(&w.name).bind(&w.currency).bind(&w.time_zone).bind(&w.language)
-        .bind(&w.mail_from).bind(&w.smtp_host).bind(w.smtp_port).bind(&w.smtp_tls)
-        .bind(&w.smtp_username).bind(&w.smtp_password).bind(w.created_at).bind(w.updated_at)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT
+        .exec(
+            c,
+            &[
+                crate::Bind::from(w.id),
+                crate::Bind::from(&w.name),
+                crate::Bind::from(&w.currency),
+                crate::Bind::from(&w.time_zone),
+                crate::Bind::from(&w.language),
+                crate::Bind::from(&w.mail_from),
+                crate::Bind::from(&w.smtp_host),
+                crate::Bind::from(w.smtp_port),
+                crate::Bind::from(&w.smtp_tls),
+                crate::Bind::from(&w.smtp_username),
+                crate::Bind::from(&w.smtp_password),
+                crate::Bind::from(w.created_at),
+                crate::Bind::from(w.updated_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn get(c: &mut Conn<'_>, id: WorkspaceId) -> Result<WorkspaceRow> {
-    let sql = format!("SELECT {COLS} FROM workspaces WHERE id = $1");
-    on!(c, c => sqlx::query_as::<_, WorkspaceRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(id.uuid()).fetch_optional(&mut **c).await)?
+    GET.fetch_optional::<WorkspaceRow>(c, &[crate::Bind::from(id.uuid())])
+        .await?
         .ok_or(StoreError::NotFound)
 }
 
 pub async fn list(c: &mut Conn<'_>) -> Result<Vec<WorkspaceRow>> {
-    let sql = format!("SELECT {COLS} FROM workspaces ORDER BY created_at");
-    Ok(
-        on!(c, c => sqlx::query_as::<_, WorkspaceRow>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(&mut **c).await)?,
-    )
+    LIST.fetch::<WorkspaceRow>(c, &[]).await
 }
 
 pub async fn update(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE workspaces SET name = $2, currency = $3, time_zone = $4, language = $5, mail_from = $6, smtp_host = $7, smtp_port = $8, smtp_tls = $9, smtp_username = $10, smtp_password = $11, updated_at = $12 WHERE id = $1")
-        .bind(w.id).bind(&w.name).bind(&w.currency).bind(&w.time_zone).bind(&w.language)
-        .bind(&w.mail_from).bind(&w.smtp_host).bind(w.smtp_port).bind(&w.smtp_tls)
-        .bind(&w.smtp_username).bind(&w.smtp_password).bind(now_us())
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(w.id),
+                crate::Bind::from(&w.name),
+                crate::Bind::from(&w.currency),
+                crate::Bind::from(&w.time_zone),
+                crate::Bind::from(&w.language),
+                crate::Bind::from(&w.mail_from),
+                crate::Bind::from(&w.smtp_host),
+                crate::Bind::from(w.smtp_port),
+                crate::Bind::from(&w.smtp_tls),
+                crate::Bind::from(&w.smtp_username),
+                crate::Bind::from(&w.smtp_password),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
         Ok(())
     }
+}
+
+crate::registry::statements! {
+    INSERT(13) [] = concat!("INSERT INTO workspaces (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+    GET(1) ["id", "name", "currency", "time_zone", "language", "mail_from", "smtp_host", "smtp_port", "smtp_tls", "smtp_username", "smtp_password", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM workspaces WHERE id = $1");
+    LIST(0) ["id", "name", "currency", "time_zone", "language", "mail_from", "smtp_host", "smtp_port", "smtp_tls", "smtp_username", "smtp_password", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM workspaces ORDER BY created_at");
+    UPDATE(12) [] = "UPDATE workspaces SET name = $2, currency = $3, time_zone = $4, language = $5, mail_from = $6, smtp_host = $7, smtp_port = $8, smtp_tls = $9, smtp_username = $10, smtp_password = $11, updated_at = $12 WHERE id = $1";
 }

@@ -1,4 +1,5 @@
 //! Staff roles, client-contact roles and the two UI languages.
+pub mod costs;
 pub mod permissions;
 use serde::{Deserialize, Serialize};
 

@@ -332,39 +332,21 @@ pub fn earned(
             }
         }
         BillingModel::Retainer => {
-            let first = terms
-                .start_month
-                .into_iter()
-                .chain(months.keys().next().copied())
-                .min();
-            let last_work = months.keys().next_back().copied();
-            let mut end = through;
-            if let Some(e) = terms.end_month {
-                end = end.min(e);
-            }
-            if let Some(l) = last_work {
-                end = end.max(l);
-            }
-            let Some(first) = first else {
+            let Some((first, end)) = retainer_earned_span(
+                terms,
+                months.keys().next().copied(),
+                months.keys().next_back().copied(),
+                through,
+            ) else {
                 return out;
             };
-            let mut uses = Vec::new();
-            let mut ym = year_month(first);
-            while month_key(ym) <= end {
-                let used = months
-                    .get(&month_key(ym))
-                    .map(|f| f.billed_minutes)
-                    .unwrap_or(0);
-                uses.push(MonthUse {
-                    month: ym,
-                    included: Minutes::new(terms.retainer_included_minutes),
-                    used: Minutes::new(used),
-                });
-                ym = ym.next();
-                if uses.len() > 1200 {
-                    break;
-                }
-            }
+            let uses = retainer_months(
+                first,
+                end,
+                terms.retainer_included_minutes,
+                |m| months.get(&m).map(|f| f.billed_minutes).unwrap_or(0),
+                1201,
+            );
             if let Ok(bal) = retainer::balances(terms.rollover, &uses) {
                 for (u, b) in uses.iter().zip(bal) {
                     let e = out.entry(month_key(u.month)).or_default();
@@ -377,6 +359,88 @@ pub fn earned(
         }
     }
     out
+}
+
+/// The months a retainer earns its fee in (`YYYYMM`, both included): from the earlier of its
+/// start and its first month of work, through `through` (the current month) or its end month if
+/// earlier, but never before its last month of work. `None` with neither a start nor work.
+pub fn retainer_earned_span(
+    terms: &Terms,
+    first_work: Option<i32>,
+    last_work: Option<i32>,
+    through: i32,
+) -> Option<(i32, i32)> {
+    let first = terms.start_month.into_iter().chain(first_work).min()?;
+    let mut end = through;
+    if let Some(e) = terms.end_month {
+        end = end.min(e);
+    }
+    if let Some(l) = last_work {
+        end = end.max(l);
+    }
+    Some((first, end))
+}
+
+/// The months a project's radar page shows the retainer balance of (`YYYYMM`, both included):
+/// from the earlier of its start and its first month of work, through the later of its last
+/// month of work (else `now`) and `now` or its end month if earlier. Unlike
+/// [`retainer_earned_span`], a retainer with no work runs to `now` even past its end month.
+pub fn retainer_shown_span(
+    terms: &Terms,
+    first_work: Option<i32>,
+    last_work: Option<i32>,
+    now: i32,
+) -> Option<(i32, i32)> {
+    let first = terms.start_month.into_iter().chain(first_work).min()?;
+    let last = last_work
+        .unwrap_or(now)
+        .max(now.min(terms.end_month.unwrap_or(now)));
+    Some((first, last))
+}
+
+/// The month-by-month use of a retainer over `[first, last]` (`YYYYMM`): the included minutes
+/// each month and the billed minutes `used(month)`; at most `limit` months.
+pub fn retainer_months(
+    first: i32,
+    last: i32,
+    included: i64,
+    used: impl Fn(i32) -> i64,
+    limit: usize,
+) -> Vec<MonthUse> {
+    let mut uses = Vec::new();
+    let mut ym = year_month(first);
+    while month_key(ym) <= last && uses.len() < limit {
+        uses.push(MonthUse {
+            month: ym,
+            included: Minutes::new(included),
+            used: Minutes::new(used(month_key(ym))),
+        });
+        ym = ym.next();
+    }
+    uses
+}
+
+/// The retainer walk of a project's radar page: each month of [`retainer_shown_span`] (at most
+/// 1,200) with its balance under the project's rollover rule; `used` gives the billed minutes of
+/// a month. Empty when the project is no retainer or has neither a start nor work.
+pub fn retainer_walk(
+    terms: &Terms,
+    first_work: Option<i32>,
+    last_work: Option<i32>,
+    now: i32,
+    used: impl Fn(i32) -> i64,
+) -> Vec<(i32, retainer::MonthBalance)> {
+    if terms.model != BillingModel::Retainer {
+        return Vec::new();
+    }
+    let Some((first, last)) = retainer_shown_span(terms, first_work, last_work, now) else {
+        return Vec::new();
+    };
+    let uses = retainer_months(first, last, terms.retainer_included_minutes, used, 1200);
+    match retainer::balances(terms.rollover, &uses) {
+        Ok(b) => uses.iter().map(|u| month_key(u.month)).zip(b).collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The rollover rule from its stored parts.
@@ -771,5 +835,188 @@ mod tests {
         assert_eq!(week_start(date(2026, 11, 29)), date(2026, 11, 23));
         assert_eq!(week_start(date(2026, 11, 23)), date(2026, 11, 23));
         assert_eq!(month_of(20261124), 202611);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod rule_tests {
+    use super::*;
+
+    fn terms(model: BillingModel) -> Terms {
+        Terms {
+            model,
+            hourly_rate_minor: 10_000,
+            cap_minor: None,
+            fixed_price_minor: 0,
+            fixed_revenue: FixedRevenue::Milestones,
+            retainer_fee_minor: 0,
+            retainer_included_minutes: 0,
+            rollover: Rollover::None,
+            start_month: None,
+            end_month: None,
+        }
+    }
+
+    fn billable(minutes: i64) -> Figures {
+        Figures {
+            billable_value: value_of(minutes, 10_000),
+            billed_minutes: minutes,
+            ..Figures::default()
+        }
+    }
+
+    #[test]
+    fn cap_exactly_reached_and_exceeded_by_one_minute() {
+        // Cap 1,000.00 at 100.00/h: 600 minutes reach it exactly (10 h × 100.00).
+        let mut t = terms(BillingModel::TimeMaterials);
+        t.cap_minor = Some(100_000);
+        let months = BTreeMap::from([(202601, billable(360)), (202602, billable(240))]);
+        let e = earned(&t, &months, &FixedEvents::default(), 202602);
+        assert_eq!(
+            e[&202601],
+            Earned {
+                revenue: 60_000,
+                over_servicing: 0
+            }
+        );
+        assert_eq!(
+            e[&202602],
+            Earned {
+                revenue: 40_000,
+                over_servicing: 0
+            }
+        );
+        // One minute more in February: 241 min = 401.67 (40,166.67 rounded up); 400.00 earned,
+        // the minute's 1.67 is over-servicing.
+        let months = BTreeMap::from([(202601, billable(360)), (202602, billable(241))]);
+        let e = earned(&t, &months, &FixedEvents::default(), 202602);
+        assert_eq!(
+            e[&202602],
+            Earned {
+                revenue: 40_000,
+                over_servicing: 167
+            }
+        );
+        // A later month earns nothing once the cap is spent: all of it is over-servicing.
+        let months = BTreeMap::from([(202601, billable(600)), (202602, billable(60))]);
+        let e = earned(&t, &months, &FixedEvents::default(), 202602);
+        assert_eq!(
+            e[&202602],
+            Earned {
+                revenue: 0,
+                over_servicing: 10_000
+            }
+        );
+    }
+
+    #[test]
+    fn zero_cap_earns_nothing_and_no_cap_earns_everything() {
+        let mut t = terms(BillingModel::TimeMaterials);
+        t.cap_minor = Some(0);
+        let months = BTreeMap::from([(202601, billable(90))]);
+        let e = earned(&t, &months, &FixedEvents::default(), 202601);
+        // 90 min at 100.00/h = 150.00, all beyond a zero cap.
+        assert_eq!(
+            e[&202601],
+            Earned {
+                revenue: 0,
+                over_servicing: 15_000
+            }
+        );
+        t.cap_minor = None;
+        let e = earned(&t, &months, &FixedEvents::default(), 202601);
+        assert_eq!(
+            e[&202601],
+            Earned {
+                revenue: 15_000,
+                over_servicing: 0
+            }
+        );
+    }
+
+    #[test]
+    fn retainer_spans_earned_and_shown() {
+        let mut t = terms(BillingModel::Retainer);
+        t.start_month = Some(202510);
+        // Earned: from the start through now (202602), even with work only in December.
+        assert_eq!(
+            retainer_earned_span(&t, Some(202512), Some(202512), 202602),
+            Some((202510, 202602))
+        );
+        // Work before the start moves the first month back.
+        assert_eq!(
+            retainer_earned_span(&t, Some(202509), Some(202512), 202602),
+            Some((202509, 202602))
+        );
+        // Ended in December: earned through December, unless work was logged after it.
+        t.end_month = Some(202512);
+        assert_eq!(
+            retainer_earned_span(&t, None, None, 202602),
+            Some((202510, 202512))
+        );
+        assert_eq!(
+            retainer_earned_span(&t, Some(202511), Some(202601), 202602),
+            Some((202510, 202601))
+        );
+        // Shown on the page: with work, the same months.
+        assert_eq!(
+            retainer_shown_span(&t, Some(202511), Some(202601), 202602),
+            Some((202510, 202601))
+        );
+        // Without work the page runs to now (February), past the December end: the earned
+        // months stop in December. Kept as found: which is right is not decided yet.
+        assert_eq!(
+            retainer_shown_span(&t, None, None, 202602),
+            Some((202510, 202602))
+        );
+        // Neither a start nor work: no months.
+        t.start_month = None;
+        assert_eq!(retainer_earned_span(&t, None, None, 202602), None);
+        assert_eq!(retainer_shown_span(&t, None, None, 202602), None);
+    }
+
+    #[test]
+    fn retainer_months_cross_the_year_end_and_stop_at_the_limit() {
+        let used = BTreeMap::from([(202512, 700i64), (202601, 100)]);
+        let m = retainer_months(
+            202511,
+            202602,
+            600,
+            |k| used.get(&k).copied().unwrap_or(0),
+            10,
+        );
+        let keys: Vec<i32> = m.iter().map(|u| month_key(u.month)).collect();
+        assert_eq!(keys, vec![202511, 202512, 202601, 202602]);
+        let got: Vec<i64> = m.iter().map(|u| u.used.get()).collect();
+        assert_eq!(got, vec![0, 700, 100, 0]);
+        assert!(m.iter().all(|u| u.included.get() == 600));
+        assert_eq!(retainer_months(202511, 202602, 600, |_| 0, 2).len(), 2);
+        assert!(retainer_months(202603, 202602, 600, |_| 0, 10).is_empty());
+    }
+
+    #[test]
+    fn retainer_walk_carries_unused_hours_over_the_months() {
+        // 10 h a month from November, carry 2 months, now January.
+        // Nov: 6 h used → 4 h carried. Dec: 12 h used: 4 carried first, 8 of Dec's 10 → 2 carried.
+        // Jan: nothing logged (the walk still shows it): 2 from Dec + 10 of Jan carried = 12 h.
+        let mut t = terms(BillingModel::Retainer);
+        t.retainer_included_minutes = 600;
+        t.rollover = Rollover::Carry { months: 2 };
+        t.start_month = Some(202511);
+        let used = BTreeMap::from([(202511, 360i64), (202512, 720)]);
+        let w = retainer_walk(&t, Some(202511), Some(202512), 202601, |k| {
+            used.get(&k).copied().unwrap_or(0)
+        });
+        let keys: Vec<i32> = w.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, vec![202511, 202512, 202601]);
+        let carried: Vec<(i64, i64)> = w
+            .iter()
+            .map(|(_, b)| (b.carried_in.get(), b.carried_out.get()))
+            .collect();
+        assert_eq!(carried, vec![(0, 240), (240, 120), (120, 720)]);
+        // No retainer, no walk.
+        t.model = BillingModel::TimeMaterials;
+        assert!(retainer_walk(&t, Some(202511), Some(202512), 202601, |_| 0).is_empty());
     }
 }

@@ -1,7 +1,9 @@
 //! The over-servicing radar's formulas, exactly as the KPI dictionary of `shared/product.md`
 //! defines them. Every function answers `None` for "no data" (never 0). Ratios are fractions
 //! (0.25 = 25 %); money is `Decimal` in one currency.
+pub mod burn;
 pub mod permissions;
+pub mod windows;
 use crate::time::Minutes;
 use rust_decimal::Decimal;
 

@@ -98,6 +98,7 @@ pub const ACTIONS: &[&str] = &[
     "password_change",
     "password_reset_requested",
     "password_reset",
+    "invite",
     "portal_access_granted",
     "portal_access_revoked",
     "revoke",

@@ -197,6 +197,62 @@ pub async fn queue_welcome(
     queue_user_mail(c, app, ws, user, "mail-welcome", &url, &[]).await
 }
 
+/// How long an invitation's link works: a week.
+pub const INVITE_US: i64 = 7 * 24 * 3600 * 1_000_000;
+
+/// Gives a person made by an import (who has no address, so no login) their e-mail and invites
+/// them: a link, valid a week, to choose their password. Refused for anyone who has an address.
+pub async fn invite(app: &App, ctx: &Ctx, id: UserId, email: &str) -> Result<UserRow> {
+    ctx.require(PeopleAction::ManageUsers)?;
+    let mut c = mesure_domain::validate::Checker::new();
+    let email = c.email("email", email);
+    c.finish()?;
+    let now = app.now();
+    let after = crate::write_tx!(app, tx => {
+        let before = users::get_staff(&mut tx.conn(), ctx.workspace, id).await?;
+        if !before.email.is_empty() {
+            return Err(ServiceError::Conflict("err-user-has-email"));
+        }
+        users::set_first_email(&mut tx.conn(), ctx.workspace, id, &email, now).await?;
+        let after = users::get(&mut tx.conn(), ctx.workspace, id).await?;
+        let token = crate::secrets::random_token(32)?;
+        mesure_store::auth::resets::insert(
+            &mut tx.conn(),
+            &mesure_store::auth::resets::ResetRow {
+                workspace_id: ctx.workspace.uuid(),
+                id: uuid::Uuid::now_v7(),
+                user_id: after.id,
+                token_hash: crate::secrets::sha256_hex(&token),
+                expires_at: now + INVITE_US,
+                used_at: None,
+                created_at: now,
+            },
+        )
+        .await?;
+        let url = format!(
+            "{}/password/reset/{token}",
+            app.base_url.trim_end_matches('/')
+        );
+        queue_user_mail(&mut tx.conn(), app, ctx.workspace, &after, "mail-invite", &url, &[])
+            .await?;
+        record(
+            &mut tx.conn(),
+            ctx.workspace,
+            &ctx.actor(),
+            now,
+            "user",
+            id.uuid(),
+            "invite",
+            Some(&audited(&before)),
+            Some(&audited(&after)),
+        )
+        .await?;
+        after
+    })?;
+    app.jobs_notify.notify_one();
+    Ok(after)
+}
+
 /// How long a password-reset link works.
 pub const RESET_US: i64 = 3600 * 1_000_000;
 

@@ -227,8 +227,8 @@ pub async fn list(
     .await?)
 }
 
-pub fn currency_of(p: &ProjectRow) -> Currency {
-    Currency::parse(&p.currency).unwrap_or(Currency::EUR)
+pub fn currency_of(p: &ProjectRow) -> Result<Currency> {
+    crate::stored(Currency::parse(&p.currency), "currency", &p.currency)
 }
 
 pub async fn deliverables(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<DeliverableRow>> {
@@ -365,7 +365,7 @@ pub async fn add_milestone(
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
         let mut c = mesure_domain::validate::Checker::new();
         let name = c.required("name", &form.name, 200);
-        let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p));
+        let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p)?);
         let due = parse_day(&form.due_on);
         if due.is_none() {
             c.add("due_on", "err-date");
@@ -443,16 +443,7 @@ pub async fn set_milestone_reached_by_id(
     ctx.require(ProjectsAction::Write)?;
     let project = {
         let mut c = app.db.read().await?;
-        let r: (Uuid,) = mesure_store::fetch_one(
-            &mut c.conn(),
-            "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2",
-            &[
-                mesure_store::Bind::Uuid(ctx.workspace.uuid()),
-                mesure_store::Bind::Uuid(id.uuid()),
-            ],
-        )
-        .await?;
-        r.0
+        mesure_store::projects::milestone_project(&mut c.conn(), ctx.workspace, id.uuid()).await?
     };
     set_milestone_reached(app, ctx, ProjectId::from_uuid(project), id, reached).await
 }
@@ -480,7 +471,7 @@ pub async fn add_change(
     ctx.require(ProjectsAction::Write)?;
     crate::write_tx!(app, tx => {
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
-        let input = form.parse(currency_of(&p))?;
+        let input = form.parse(currency_of(&p)?)?;
         let now = app.now();
         let row = ChangeRow {
             workspace_id: ctx.workspace.uuid(),
@@ -526,7 +517,7 @@ pub async fn decide_change(
     ctx.require(ProjectsAction::Write)?;
     crate::write_tx!(app, tx => {
         let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-        let from = ChangeStatus::parse(&before.status).unwrap_or(ChangeStatus::Draft);
+        let from = crate::stored(ChangeStatus::parse(&before.status), "change status", &before.status)?;
         if from.is_final() {
             return Err(ServiceError::Conflict("err-change-decided"));
         }

@@ -29,7 +29,7 @@ pub async fn check_totals(app: &App, ws: WorkspaceId) -> Result<Vec<String>> {
     loop {
         let page = entries::entries_after(&mut c.conn(), ws, after, PAGE).await?;
         for e in &page {
-            let f = contribution(&crate::time::facts(e));
+            let f = contribution(&crate::time::facts(e)?);
             let month = month_of(e.work_date);
             added(project_months.entry((e.project_id, month)).or_default(), &f)?;
             added(client_months.entry((e.client_id, month)).or_default(), &f)?;

@@ -3,11 +3,12 @@
 //! aggregates.
 pub mod check;
 use crate::{App, Ctx, Result};
+use mesure_domain::projects::budget::{self, BudgetTerms};
 use mesure_domain::projects::engagement::{
     self, BillingModel, Earned, Figures, FixedEvents, FixedRevenue, RolloverKind, Terms,
     day_from_key, month_of, parse_thresholds,
 };
-use mesure_domain::projects::retainer::{MonthBalance, MonthUse};
+use mesure_domain::projects::retainer::MonthBalance;
 use mesure_domain::radar::{self as kpi, Trend};
 use mesure_domain::time::Minutes;
 use mesure_domain::{ClientId, Language, NotificationId, ProjectId, UserId, WorkspaceId};
@@ -21,64 +22,63 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-pub fn terms_of(p: &ProjectRow) -> Terms {
-    Terms {
-        model: BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials),
+pub fn terms_of(p: &ProjectRow) -> Result<Terms> {
+    Ok(Terms {
+        model: crate::stored(
+            BillingModel::parse(&p.billing_model),
+            "billing model",
+            &p.billing_model,
+        )?,
         hourly_rate_minor: p.hourly_rate_minor,
         cap_minor: p.cap_minor,
         fixed_price_minor: p.fixed_price_minor.unwrap_or(0),
-        fixed_revenue: FixedRevenue::parse(&p.fixed_revenue).unwrap_or(FixedRevenue::Milestones),
+        fixed_revenue: crate::stored(
+            FixedRevenue::parse(&p.fixed_revenue),
+            "fixed revenue",
+            &p.fixed_revenue,
+        )?,
         retainer_fee_minor: p.retainer_fee_minor.unwrap_or(0),
         retainer_included_minutes: p.retainer_included_minutes.unwrap_or(0),
         rollover: engagement::rollover(
-            RolloverKind::parse(&p.rollover).unwrap_or(RolloverKind::None),
+            crate::stored(RolloverKind::parse(&p.rollover), "rollover", &p.rollover)?,
             p.rollover_months,
         ),
         start_month: p.starts_on.map(month_of),
         end_month: p.ends_on.map(month_of),
-    }
+    })
 }
 
-/// A project's budget after approved change requests: hours and money, whole-project or monthly.
-#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
-pub struct Budget {
-    pub minutes: Option<i64>,
-    pub money: Option<i64>,
-    pub monthly: bool,
-}
+pub use mesure_domain::projects::budget::Budget;
+pub use mesure_domain::radar::windows::{trailing, window12};
 
-/// The budget: as set on the project, else from its billing model (fixed fee: the deliverables'
-/// estimates and the price; retainer: the included hours and the fee, monthly; time & materials:
-/// the cap), plus every approved change request's hours and price.
-pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[ChangeRow]) -> Budget {
-    let model = BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+/// The budget of a project with its scope and change requests (`domain::projects::budget`):
+/// as set on the project, else from its billing model, plus every approved change request's
+/// hours and price.
+pub fn budget_of(
+    p: &ProjectRow,
+    deliverables: &[DeliverableRow],
+    changes: &[ChangeRow],
+) -> Result<Budget> {
+    let model = crate::stored(
+        BillingModel::parse(&p.billing_model),
+        "billing model",
+        &p.billing_model,
+    )?;
     let approved: Vec<&ChangeRow> = changes.iter().filter(|c| c.status == "approved").collect();
     let extra_min: i64 = approved.iter().map(|c| c.extra_minutes).sum();
     let extra_money: i64 = approved.iter().map(|c| c.price_minor).sum();
     let estimates: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
-    let minutes = p.budget_minutes.or(match model {
-        BillingModel::FixedFee if estimates > 0 => Some(estimates),
-        BillingModel::Retainer => p.retainer_included_minutes,
-        _ => None,
-    });
-    let money = p.budget_minor.or(match model {
-        BillingModel::FixedFee => p.fixed_price_minor,
-        BillingModel::Retainer => p.retainer_fee_minor,
-        BillingModel::TimeMaterials => p.cap_minor,
-    });
-    let monthly = p.budget_monthly
-        || (model == BillingModel::Retainer
-            && p.budget_minutes.is_none()
-            && p.budget_minor.is_none());
-    Budget {
-        minutes: minutes
-            .map(|m| m + if monthly { 0 } else { extra_min })
-            .filter(|m| *m > 0),
-        money: money
-            .map(|m| m + if monthly { 0 } else { extra_money })
-            .filter(|m| *m > 0),
-        monthly,
-    }
+    let terms = BudgetTerms {
+        model,
+        budget_minutes: p.budget_minutes,
+        budget_minor: p.budget_minor,
+        budget_monthly: p.budget_monthly,
+        fixed_price_minor: p.fixed_price_minor,
+        retainer_included_minutes: p.retainer_included_minutes,
+        retainer_fee_minor: p.retainer_fee_minor,
+        cap_minor: p.cap_minor,
+    };
+    Ok(budget::budget(&terms, estimates, extra_min, extra_money))
 }
 
 fn today_month(app: &App, ctx: &Ctx) -> i32 {
@@ -139,8 +139,11 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
             l.months
                 .insert(*id, totals::project_months(c, ws, *id).await?);
             // Scope and milestones are read only when the model or a budget needs them.
-            let model =
-                BillingModel::parse(&p.billing_model).unwrap_or(BillingModel::TimeMaterials);
+            let model = crate::stored(
+                BillingModel::parse(&p.billing_model),
+                "billing model",
+                &p.billing_model,
+            )?;
             let budgeted = p.budget_minutes.is_some()
                 || p.budget_minor.is_some()
                 || model != BillingModel::TimeMaterials
@@ -257,7 +260,7 @@ async fn recompute_with(
         }
         let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
         let changes = l.changes.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-        let terms = terms_of(p);
+        let terms = terms_of(p)?;
         let mut fixed = FixedEvents::default();
         if terms.model == BillingModel::FixedFee {
             fixed.milestones = l.milestones.get(&p.id).cloned().unwrap_or_default();
@@ -324,7 +327,7 @@ async fn check_budget(
     changes: &[ChangeRow],
     now_month: i32,
 ) -> Result<()> {
-    let budget = budget_of(p, deliverables, changes);
+    let budget = budget_of(p, deliverables, changes)?;
     if budget.minutes.is_none() && budget.money.is_none() {
         return Ok(());
     }
@@ -344,8 +347,7 @@ async fn check_budget(
         ("budget_money", consumed.value, budget.money),
     ] {
         let Some(total) = total else { continue };
-        let pct =
-            i64::try_from(i128::from(used) * 100 / i128::from(total.max(1))).unwrap_or(i64::MAX);
+        let pct = budget::percent_used(used, total);
         for t in &thresholds {
             if pct >= i64::from(*t) {
                 if alerts::mark(c, ws, p.id, kind, *t, period, app.now()).await? {
@@ -372,34 +374,14 @@ async fn check_budget(
     Ok(())
 }
 
-/// The three calendar months before `month` (excluded) and the three before those.
-fn trailing(month: i32) -> (i32, i32, i32) {
-    let back = |m: i32, n: i32| {
-        let total = (m / 100) * 12 + (m % 100 - 1) - n;
-        (total / 12) * 100 + total % 12 + 1
-    };
-    (back(month, 6), back(month, 3), month)
-}
-
-/// The client's work-vs-revenue trend over the two trailing three-month windows before `month`.
+/// The client's work-vs-revenue trend over the two trailing three-month windows before `month`
+/// (`domain::radar::windows`).
 pub fn trend_of(months: &[MonthRow], month: i32) -> Option<Trend> {
-    let (a, b, end) = trailing(month);
-    let sum = |from: i32, to: i32| {
-        months
-            .iter()
-            .filter(|r| r.month >= from && r.month < to)
-            .fold((0i64, 0i64), |acc, r| {
-                (acc.0 + r.minutes, acc.1 + r.revenue)
-            })
-    };
-    let (h0, r0) = sum(a, b);
-    let (h1, r1) = sum(b, end);
-    kpi::work_vs_revenue(
-        Minutes::new(h0),
-        Minutes::new(h1),
-        Decimal::new(r0, 2),
-        Decimal::new(r1, 2),
-    )
+    let rows: Vec<(i32, i64, i64)> = months
+        .iter()
+        .map(|r| (r.month, r.minutes, r.revenue))
+        .collect();
+    mesure_domain::radar::windows::trend(&rows, month)
 }
 
 /// Fires the work-outgrows-revenue alert of a client once per crossing. The windows are the
@@ -434,12 +416,6 @@ async fn check_trend(
         alerts::unmark(c, ws, client, "work_vs_revenue", 15, month).await?;
     }
     Ok(())
-}
-
-/// The radar's twelve months: `[from, to)` ending with the month of `month` included.
-pub fn window12(month: i32) -> (i32, i32) {
-    let to = engagement::month_key(engagement::year_month(month).next());
-    (to - 100, to)
 }
 
 /// Checks revenue concentration over the radar's twelve months for every client of a workspace
@@ -626,48 +602,7 @@ fn sum_rows(rows: &[MonthRow]) -> MonthRow {
     total
 }
 
-/// When a budget of hours runs out at the recent pace: the pace is the minutes logged from the
-/// first day of the month two months back through today (about three months), per day.
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
-pub struct Runout {
-    /// The first day of the window the pace is measured on (`YYYYMMDD`).
-    pub since: i32,
-    /// Minutes per week at that pace.
-    pub pace_minutes_per_week: i64,
-    /// Budget minutes left (negative: overrun).
-    pub remaining_minutes: i64,
-    /// The day the budget runs out at that pace (`YYYYMMDD`); `None` when already used up or
-    /// when no time was logged in the window (no pace, no date).
-    pub date: Option<i32>,
-}
-
-/// The runout of `remaining` minutes at the pace of `recent` minutes logged over `[since, today]`.
-pub fn runout(
-    since: jiff::civil::Date,
-    today: jiff::civil::Date,
-    recent: i64,
-    remaining: i64,
-) -> Runout {
-    let days = i64::from((today - since).get_days()).max(0) + 1;
-    let date = if remaining <= 0 || recent <= 0 {
-        None
-    } else {
-        // Days left, rounded up: the budget is gone during that day.
-        let left = (i128::from(remaining) * i128::from(days) + i128::from(recent) - 1)
-            / i128::from(recent);
-        i64::try_from(left)
-            .ok()
-            .filter(|d| *d <= 36_500)
-            .and_then(|d| today.checked_add(jiff::Span::new().days(d)).ok())
-            .map(engagement::day_key)
-    };
-    Runout {
-        since: engagement::day_key(since),
-        pace_minutes_per_week: recent * 7 / days,
-        remaining_minutes: remaining,
-        date,
-    }
-}
+pub use mesure_domain::radar::burn::{Runout, runout};
 
 /// One project's radar.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -711,7 +646,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
     let by_deliverable = projects::deliverable_minutes(c, ws, p.id).await?;
     drop(conn);
     let total = sum_rows(&rows);
-    let budget = budget_of(&p, &deliverables, &changes);
+    let budget = budget_of(&p, &deliverables, &changes)?;
     let now_month = today_month(app, ctx);
     let (consumed_minutes, consumed_value) = if budget.monthly {
         rows.iter()
@@ -734,23 +669,13 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         day_from_key(today),
     ) {
         (Some(s), Some(e), Some(t)) if !budget.monthly => {
-            let elapsed = (t.min(e) - s).get_days();
-            let span = (e - s).get_days() + 1;
-            kpi::forecast_at_completion(
-                Decimal::from(total.minutes),
-                Decimal::from(elapsed + 1),
-                Decimal::from(span),
-            )
-            .and_then(|f| i64::try_from(f.round()).ok())
+            kpi::burn::forecast_minutes(s, e, t, total.minutes)
         }
         _ => None,
     };
     let runout = match (p.ends_on, budget.minutes, day_from_key(today)) {
         (None, Some(b), Some(t)) if !budget.monthly => {
-            let since = t
-                .first_of_month()
-                .checked_sub(jiff::Span::new().months(2))
-                .unwrap_or(t);
+            let since = kpi::burn::runout_since(t);
             let from_month = month_of(engagement::day_key(since));
             let recent: i64 = rows
                 .iter()
@@ -761,51 +686,26 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         }
         _ => None,
     };
-    let baseline: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
-    let unapproved_cr: i64 = changes
-        .iter()
-        .filter(|c| c.status != "approved")
-        .map(|c| c.logged_minutes)
-        .sum();
-    let outside = total.unplanned_minutes + unapproved_cr;
-    let scope_creep = kpi::scope_creep_index(Minutes::new(outside), Minutes::new(baseline));
-    let terms = terms_of(&p);
-    let mut retainer = Vec::new();
-    if terms.model == BillingModel::Retainer
-        && let Some(first) = terms
-            .start_month
-            .into_iter()
-            .chain(rows.first().map(|r| r.month))
-            .min()
-    {
-        let last = rows
-            .last()
-            .map(|r| r.month)
-            .unwrap_or(now_month)
-            .max(now_month.min(terms.end_month.unwrap_or(now_month)));
-        let mut uses = Vec::new();
-        let mut ym = engagement::year_month(first);
-        while engagement::month_key(ym) <= last && uses.len() < 1200 {
-            let used = rows
-                .iter()
-                .find(|r| r.month == engagement::month_key(ym))
+    let creep = kpi::burn::scope_creep(
+        deliverables.iter().map(|d| d.estimate_minutes),
+        total.unplanned_minutes,
+        changes
+            .iter()
+            .map(|c| (c.status == "approved", c.logged_minutes)),
+    );
+    let terms = terms_of(&p)?;
+    let retainer = engagement::retainer_walk(
+        &terms,
+        rows.first().map(|r| r.month),
+        rows.last().map(|r| r.month),
+        now_month,
+        |m| {
+            rows.iter()
+                .find(|r| r.month == m)
                 .map(|r| r.billed_minutes)
-                .unwrap_or(0);
-            uses.push(MonthUse {
-                month: ym,
-                included: Minutes::new(terms.retainer_included_minutes),
-                used: Minutes::new(used),
-            });
-            ym = ym.next();
-        }
-        if let Ok(b) = mesure_domain::projects::retainer::balances(terms.rollover, &uses) {
-            retainer = uses
-                .iter()
-                .map(|u| engagement::month_key(u.month))
-                .zip(b)
-                .collect();
-        }
-    }
+                .unwrap_or(0)
+        },
+    );
     Ok(ProjectRadar {
         client_name,
         totals: figures_of(&total),
@@ -817,9 +717,9 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         burn_money,
         forecast_minutes,
         runout,
-        baseline_minutes: baseline,
-        outside_scope_minutes: outside,
-        scope_creep,
+        baseline_minutes: creep.baseline_minutes,
+        outside_scope_minutes: creep.outside_minutes,
+        scope_creep: creep.index,
         retainer,
         deliverables,
         changes,
@@ -874,13 +774,7 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
         .filter(|r| r.month >= from12 && r.month < to12)
         .map(|r| r.revenue)
         .sum();
-    let all: Vec<(i64,)> = mesure_store::fetch(
-        c,
-        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3",
-        &[mesure_store::Bind::Uuid(ws.uuid()), mesure_store::Bind::Int(i64::from(from12)), mesure_store::Bind::Int(i64::from(to12))],
-    )
-    .await?;
-    let all = all.first().map(|x| x.0).unwrap_or(0);
+    let all = totals::clients_revenue(c, ws, from12, to12).await?;
     let by_project: BTreeMap<Uuid, MonthRow> =
         ptotals.into_iter().map(|r| (r.subject_id, r)).collect();
     Ok(ClientRadar {
@@ -964,7 +858,7 @@ async fn budget_status(
 ) -> Result<(Budget, i64, Option<Decimal>)> {
     let deliverables = projects::deliverables(c, ws, p.id).await?;
     let changes = projects::changes(c, ws, p.id).await?;
-    let budget = budget_of(p, &deliverables, &changes);
+    let budget = budget_of(p, &deliverables, &changes)?;
     let consumed = if budget.monthly {
         totals::project_months(c, ws, p.id)
             .await?
@@ -1079,17 +973,7 @@ pub async fn dashboard_between(
     let months = totals::months_of_clients(c, ws, &ids, from, to).await?;
     let mut names: BTreeMap<Uuid, String> = BTreeMap::new();
     if !ids.is_empty() {
-        let mut b = vec![mesure_store::Bind::Uuid(ws.uuid())];
-        let mut ph = Vec::new();
-        for id in &ids {
-            b.push(mesure_store::Bind::Uuid(*id));
-            ph.push(format!("${}", b.len()));
-        }
-        let sql = format!(
-            "SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})",
-            ph.join(", ")
-        );
-        let found: Vec<(Uuid, String)> = mesure_store::fetch(c, &sql, &b).await?;
+        let found = mesure_store::clients::names_of(c, ws, &ids).await?;
         names.extend(found);
     }
     let mut clients_out = Vec::new();
@@ -1221,16 +1105,12 @@ pub async fn sweep(app: &App) -> Result<usize> {
             request_id: None,
             client: None,
         };
-        let retainers: Vec<(Uuid,)> = {
+        let retainers: Vec<Uuid> = {
             let mut c = app.db.read().await?;
-            mesure_store::fetch(
-                &mut c.conn(),
-                "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL",
-                &[mesure_store::Bind::Uuid(w.id)],
-            )
-            .await?
+            mesure_store::projects::active_retainers(&mut c.conn(), WorkspaceId::from_uuid(w.id))
+                .await?
         };
-        for (p,) in retainers {
+        for p in retainers {
             crate::write_tx!(app, tx => {
                 recompute(&mut tx.conn(), app, &ctx, p).await?;
             })?;
@@ -1238,43 +1118,4 @@ pub async fn sweep(app: &App) -> Result<usize> {
         fired += check_concentration(app, ctx.workspace, today_month(app, &ctx)).await?;
     }
     Ok(fired)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trailing_windows_cross_year_ends() {
-        assert_eq!(trailing(202602), (202508, 202511, 202602));
-        assert_eq!(trailing(202612), (202606, 202609, 202612));
-        assert_eq!(window12(202611), (202512, 202612));
-        assert_eq!(window12(202612), (202601, 202701));
-    }
-}
-
-#[cfg(test)]
-mod runout_tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn runout_at_the_recent_pace() {
-        // 60 hours in 90 days (1 Sept – 29 Nov): 40 min a day; 20 hours left → 30 days.
-        let r = runout(date(2026, 9, 1), date(2026, 11, 29), 3600, 1200);
-        assert_eq!(r.pace_minutes_per_week, 280);
-        assert_eq!(r.date, Some(20261229));
-        // Used up, or no recent work: no date.
-        assert_eq!(
-            runout(date(2026, 9, 1), date(2026, 11, 29), 3600, -60).date,
-            None
-        );
-        assert_eq!(
-            runout(date(2026, 9, 1), date(2026, 11, 29), 0, 600).date,
-            None
-        );
-        // A partial day left still runs out that day (rounded up).
-        let r = runout(date(2026, 11, 1), date(2026, 11, 10), 100, 1);
-        assert_eq!(r.date, Some(20261111));
-    }
 }

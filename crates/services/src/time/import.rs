@@ -37,9 +37,9 @@ use mesure_store::clients::ClientRow;
 use mesure_store::people::costs::{self, CostRow};
 use mesure_store::people::users::UserRow;
 use mesure_store::projects::{self, ProjectRow, RateRow};
-use mesure_store::time::imports::{self, ImportRow, visible};
+use mesure_store::time::imports::{self, ImportRow};
 use mesure_store::time::{self as store, EntryRow};
-use mesure_store::{Bind, Conn, Dedicated, exec, fetch, radar::totals};
+use mesure_store::{Conn, Dedicated, radar::totals};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -422,30 +422,15 @@ impl State<'_> {
     /// is a problem of the first line it concerns; any means the import is not published.
     async fn recheck(&mut self, c: &mut Conn<'_>) -> Result<()> {
         let ws = self.ctx.workspace;
-        let since = [Bind::Uuid(ws.uuid()), Bind::Int(self.now)];
-        let approved: HashSet<(Uuid, i32)> = fetch::<(Uuid, i32)>(
-            c,
-            "SELECT user_id, week_start FROM timesheet_approvals WHERE workspace_id = $1 AND approved_at >= $2",
-            &since,
-        )
-        .await?
-        .into_iter()
-        .collect();
-        let archived: Vec<(Uuid,)> = fetch(
-            c,
-            "SELECT id FROM projects WHERE workspace_id = $1 AND archived_at >= $2",
-            &since,
-        )
-        .await?;
-        let rated: HashSet<Uuid> = fetch::<(Uuid,)>(
-            c,
-            "SELECT user_id FROM project_rates WHERE workspace_id = $1 AND created_at >= $2 UNION SELECT user_id FROM cost_rates WHERE workspace_id = $1 AND created_at >= $2",
-            &since,
-        )
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
+        let approved: HashSet<(Uuid, i32)> = mesure_store::time::approved_since(c, ws, self.now)
+            .await?
+            .into_iter()
+            .collect();
+        let archived: Vec<Uuid> = projects::archived_since(c, ws, self.now).await?;
+        let rated: HashSet<Uuid> = projects::rated_since(c, ws, self.now)
+            .await?
+            .into_iter()
+            .collect();
         let mut found: Vec<(u64, &'static str, String, String)> = Vec::new();
         let date_text = |d: i32| format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100);
         // The days of each person already in the workspace (new people have nothing to compare).
@@ -467,14 +452,11 @@ impl State<'_> {
             ) else {
                 continue;
             };
-            let now: HashMap<i32, i64> = fetch::<(i32, i64)>(
-                c,
-                "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day <= $4",
-                &[Bind::Uuid(ws.uuid()), Bind::Uuid(*person), Bind::Int(i64::from(from)), Bind::Int(i64::from(to))],
-            )
-            .await?
-            .into_iter()
-            .collect();
+            let now: HashMap<i32, i64> =
+                mesure_store::radar::totals::days_of(c, ws, *person, Some((from, to)))
+                    .await?
+                    .into_iter()
+                    .collect();
             let Some(p) = self.people.get(person) else {
                 continue;
             };
@@ -513,7 +495,7 @@ impl State<'_> {
                 }
             }
         }
-        for (project,) in archived {
+        for project in archived {
             if let Some(line) = self.project_lines.get(&project) {
                 let name = self
                     .projects
@@ -612,27 +594,11 @@ impl State<'_> {
         }
         // Keys are made here from the names, so that names stored before keys were normalised
         // (NFD from a Mac, odd spacing) match too; the oldest wins a tie.
-        let rows: Vec<(Uuid, String)> = fetch(
-            c,
-            &format!(
-                "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY created_at, id",
-                visible("import_id")
-            ),
-            &[Bind::Uuid(ws.uuid())],
-        )
-        .await?;
+        let rows: Vec<(Uuid, String)> = mesure_store::clients::names_by_age(c, ws).await?;
         for (id, name) in rows {
             self.clients_by_key.entry(key(&name)).or_insert(id);
         }
-        let rows: Vec<(Uuid, Uuid, String)> = fetch(
-            c,
-            &format!(
-                "SELECT id, client_id, name FROM projects WHERE workspace_id = $1 AND {} ORDER BY created_at, id",
-                visible("import_id")
-            ),
-            &[Bind::Uuid(ws.uuid())],
-        )
-        .await?;
+        let rows: Vec<(Uuid, Uuid, String)> = projects::names_by_age(c, ws).await?;
         for (id, cl, name) in rows {
             self.projects_by_key.entry((cl, key(&name))).or_insert(id);
         }
@@ -727,20 +693,16 @@ impl State<'_> {
             let ws = self.ctx.workspace;
             let rates = projects::rates_of(c, ws, id).await?;
             let costs = costs::costs_of(c, ws, id).await?;
-            let weeks: Vec<(i32,)> = fetch(c, "SELECT week_start FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2", &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await?;
-            let days: Vec<(i32, i64)> = fetch(
-                c,
-                "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2",
-                &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-            )
-            .await?;
+            let weeks: Vec<i32> = mesure_store::time::approved_weeks(c, ws, id).await?;
+            let days: Vec<(i32, i64)> =
+                mesure_store::radar::totals::days_of(c, ws, id, None).await?;
             self.people.insert(
                 id,
                 Person {
                     id,
                     rates,
                     costs,
-                    locked_weeks: weeks.into_iter().map(|w| w.0).collect(),
+                    locked_weeks: weeks.into_iter().collect(),
                     days: days.into_iter().collect(),
                     fresh: false,
                     loaded_months: HashSet::new(),
@@ -834,13 +796,8 @@ impl State<'_> {
                 let rounding = if self.new_clients.contains(&client) {
                     Rounding::None
                 } else {
-                    let r: (String,) = mesure_store::fetch_one(
-                        c,
-                        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
-                        &[Bind::Uuid(self.ctx.workspace.uuid()), Bind::Uuid(client)],
-                    )
-                    .await?;
-                    Rounding::parse(&r.0).unwrap_or_default()
+                    let r = mesure_store::clients::rounding(c, self.ctx.workspace, client).await?;
+                    Rounding::parse(&r).unwrap_or_default()
                 };
                 self.projects.insert(
                     p.id,
@@ -876,13 +833,8 @@ impl State<'_> {
             let rounding = match p.rounding.as_deref().and_then(Rounding::parse) {
                 Some(r) => r,
                 None => {
-                    let r: (String,) = mesure_store::fetch_one(
-                        c,
-                        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
-                        &[Bind::Uuid(ws.uuid()), Bind::Uuid(p.client_id)],
-                    )
-                    .await?;
-                    Rounding::parse(&r.0).unwrap_or_default()
+                    let r = mesure_store::clients::rounding(c, ws, p.client_id).await?;
+                    Rounding::parse(&r).unwrap_or_default()
                 }
             };
             let deliverables = projects::deliverables(c, ws, id)
@@ -1206,15 +1158,9 @@ pub async fn import<R: std::io::Read + Send>(
             .and_then(|v| v.parse().ok())
             .filter(|v| (2..=4096).contains(v))
             .unwrap_or(24);
-        exec(
-            &mut db.conn(),
-            &format!("PRAGMA cache_size = -{}", mib * 1024),
-            &[],
-        )
-        .await?;
         // The log is copied into the database after each chunk, once the write lock is let go
         // (`Dedicated::checkpoint`), rather than by the commit while it is held.
-        exec(&mut db.conn(), "PRAGMA wal_autocheckpoint = 0", &[]).await?;
+        db.tune_sqlite_for_bulk(mib).await?;
     }
     let now = app.now();
     let format = reader.format().as_str().to_string();
@@ -1303,8 +1249,7 @@ pub async fn import<R: std::io::Read + Send>(
         // bounded analysis keeps the write lock for milliseconds.
         let optimized = async {
             let mut tx = db.begin().await?;
-            exec(&mut tx.conn(), "PRAGMA analysis_limit = 1000", &[]).await?;
-            exec(&mut tx.conn(), "PRAGMA optimize", &[]).await?;
+            mesure_store::optimize_sqlite(&mut tx.conn()).await?;
             tx.commit().await
         };
         if let Err(e) = optimized.await {

@@ -27,49 +27,50 @@ pub fn today_date(app: &App, ctx: &Ctx) -> jiff::civil::Date {
 }
 
 /// The billing rate of a person on a project at a date: their rate on this project, else the
-/// project's own rate (an override), else their workspace-wide rate, else zero.
+/// project's own rate (an override), else their workspace-wide rate, else zero
+/// (`domain::projects::rates::rate_at`).
 pub fn rate_at(rates: &[RateRow], p: &ProjectRow, day: i32) -> i64 {
-    let on = |project: Option<Uuid>| {
-        rates
-            .iter()
-            .filter(|r| r.project_id == project && r.valid_from <= day)
-            .max_by_key(|r| (r.valid_from, r.created_at))
-            .map(|r| r.rate_minor)
-    };
-    on(Some(p.id))
-        .or((p.hourly_rate_minor > 0).then_some(p.hourly_rate_minor))
-        .or_else(|| on(None))
-        .unwrap_or(0)
+    let rates = rates.iter().map(|r| mesure_domain::projects::rates::Rate {
+        project: r.project_id,
+        rate_minor: r.rate_minor,
+        valid_from: r.valid_from,
+        created_at: r.created_at,
+    });
+    mesure_domain::projects::rates::rate_at(rates, p.id, p.hourly_rate_minor, day)
 }
 
-/// The hourly cost of a person at a date (the latest rate valid then), else zero.
+/// The hourly cost of a person at a date (the latest rate valid then), else zero
+/// (`domain::people::costs::cost_at`).
 pub fn cost_at(costs: &[CostRow], day: i32) -> i64 {
-    costs
+    let costs = costs
         .iter()
-        .filter(|c| c.valid_from <= day && c.valid_to.is_none_or(|t| t >= day))
-        .max_by_key(|c| (c.valid_from, c.created_at))
-        .map(|c| c.cost_minor)
-        .unwrap_or(0)
+        .map(|c| mesure_domain::people::costs::CostRate {
+            cost_minor: c.cost_minor,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            created_at: c.created_at,
+        });
+    mesure_domain::people::costs::cost_at(costs, day)
 }
 
-pub(crate) fn facts(e: &EntryRow) -> EntryFacts {
-    EntryFacts {
+pub(crate) fn facts(e: &EntryRow) -> Result<EntryFacts> {
+    Ok(EntryFacts {
         minutes: e.minutes,
         billable: e.billable,
-        scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+        scope: crate::stored(Scope::parse(&e.scope), "scope", &e.scope)?,
         has_deliverable: e.deliverable_id.is_some(),
         has_change_request: e.change_request_id.is_some(),
         written_off: e.write_off_reason.is_some(),
         billed_minutes: e.billed_minutes,
         rate_minor: e.rate_minor,
         cost_minor: e.cost_minor,
-    }
+    })
 }
 
 /// Adds (`sign = 1`) or removes (`-1`) an entry's contribution to every running aggregate.
 pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
     let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
-    let f = contribution(&facts(e));
+    let f = contribution(&facts(e)?);
     let mut delta = mesure_domain::projects::engagement::Figures::default();
     delta
         .add(&f, sign)
@@ -99,7 +100,7 @@ pub async fn apply(c: &mut Conn<'_>, e: &EntryRow, sign: i64) -> Result<()> {
 /// months are written by `radar::recompute_after_entry` with the revenue they change.
 async fn apply_people(c: &mut Conn<'_>, e: &EntryRow) -> Result<Figures> {
     let ws = mesure_domain::WorkspaceId::from_uuid(e.workspace_id);
-    let f = contribution(&facts(e));
+    let f = contribution(&facts(e)?);
     let month = month_of(e.work_date);
     totals::add_person(c, ws, e.user_id, month, f.minutes, f.billable_minutes).await?;
     store::add_day_minutes(c, ws, e.user_id, e.work_date, e.minutes).await?;
@@ -117,16 +118,8 @@ async fn rounding_of(c: &mut Conn<'_>, ctx: &Ctx, p: &ProjectRow) -> Result<Roun
     if let Some(r) = p.rounding.as_deref().and_then(Rounding::parse) {
         return Ok(r);
     }
-    let r: (String,) = mesure_store::fetch_one(
-        c,
-        "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2",
-        &[
-            mesure_store::Bind::Uuid(ctx.workspace.uuid()),
-            mesure_store::Bind::Uuid(p.client_id),
-        ],
-    )
-    .await?;
-    Ok(Rounding::parse(&r.0).unwrap_or_default())
+    let r = mesure_store::clients::rounding(c, ctx.workspace, p.client_id).await?;
+    Ok(Rounding::parse(&r).unwrap_or_default())
 }
 
 /// Checks an entry against the person, the project and its scope, then fills the derived fields
@@ -898,7 +891,7 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Dup
                 minutes: e.minutes,
                 note: e.note.clone(),
                 billable: e.billable,
-                scope: Scope::parse(&e.scope).unwrap_or(Scope::InScope),
+                scope: crate::stored(Scope::parse(&e.scope), "scope", &e.scope)?,
                 free_reason: e.free_reason.as_deref().and_then(FreeReason::parse),
                 free_note: e.free_note.clone(),
             };
@@ -1140,22 +1133,16 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
         .into_iter()
         .map(|p| (p.id, (p.client_id, p.name)))
         .collect();
-    let cnames: std::collections::HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
-        &mut c.conn(),
-        "SELECT id, name FROM clients WHERE workspace_id = $1",
-        &[mesure_store::Bind::Uuid(ctx.workspace.uuid())],
-    )
-    .await?
-    .into_iter()
-    .collect();
-    let dnames: std::collections::HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
-        &mut c.conn(),
-        "SELECT id, name FROM deliverables WHERE workspace_id = $1",
-        &[mesure_store::Bind::Uuid(ctx.workspace.uuid())],
-    )
-    .await?
-    .into_iter()
-    .collect();
+    let cnames: std::collections::HashMap<Uuid, String> =
+        mesure_store::clients::names(&mut c.conn(), ctx.workspace)
+            .await?
+            .into_iter()
+            .collect();
+    let dnames: std::collections::HashMap<Uuid, String> =
+        mesure_store::projects::deliverable_names(&mut c.conn(), ctx.workspace)
+            .await?
+            .into_iter()
+            .collect();
     // Money (the value at the billing rate) only for those who may see it.
     let money = ctx.may(RadarAction::View);
     let mut w = crate::csv_out::writer_for(ctx.language);

@@ -15,15 +15,26 @@ pub struct ExportRow {
 }
 
 pub async fn insert(c: &mut Conn<'_>, e: &ExportRow) -> Result<()> {
-    on!(c, c => sqlx::query("INSERT INTO exports (workspace_id, id, kind, file_name, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(e.workspace_id).bind(e.id).bind(&e.kind).bind(&e.file_name).bind(&e.content).bind(e.created_by).bind(e.created_at)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT
+        .exec(
+            c,
+            &[
+                crate::Bind::from(e.workspace_id),
+                crate::Bind::from(e.id),
+                crate::Bind::from(&e.kind),
+                crate::Bind::from(&e.file_name),
+                crate::Bind::from(&e.content),
+                crate::Bind::from(e.created_by),
+                crate::Bind::from(e.created_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<ExportRow> {
-    on!(c, c => sqlx::query_as::<_, ExportRow>("SELECT workspace_id, id, kind, file_name, content, created_by, created_at FROM exports WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id).fetch_optional(&mut **c).await)?
+    GET.fetch_optional::<ExportRow>(c, &[crate::Bind::from(ws.uuid()), crate::Bind::from(id)])
+        .await?
         .ok_or(StoreError::NotFound)
 }
 
@@ -36,4 +47,9 @@ pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, limit: i64) -> Result<Vec<E
     Ok(
         on!(c, c => sqlx::query_as::<_, ExportRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).fetch_all(&mut **c).await)?,
     )
+}
+
+crate::registry::statements! {
+    INSERT(7) [] = "INSERT INTO exports (workspace_id, id, kind, file_name, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    GET(2) ["workspace_id", "id", "kind", "file_name", "content", "created_by", "created_at"] = "SELECT workspace_id, id, kind, file_name, content, created_by, created_at FROM exports WHERE workspace_id = $1 AND id = $2";
 }

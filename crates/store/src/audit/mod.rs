@@ -19,16 +19,32 @@ pub struct AuditRow {
     pub request_id: Option<String>,
 }
 
-const COLS: &str = "workspace_id, id, at, actor_id, actor_label, entity_type, entity_id, action, before_json, after_json, request_id";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, at, actor_id, actor_label, entity_type, entity_id, action, before_json, after_json, request_id"
+    };
+}
+const COLS: &str = sql_cols!();
 
 pub async fn insert(c: &mut Conn<'_>, r: &AuditRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO audit_log ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    );
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(r.workspace_id).bind(r.id).bind(r.at).bind(r.actor_id).bind(&r.actor_label)
-        .bind(&r.entity_type).bind(r.entity_id).bind(&r.action).bind(&r.before_json).bind(&r.after_json).bind(&r.request_id)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT
+        .exec(
+            c,
+            &[
+                crate::Bind::from(r.workspace_id),
+                crate::Bind::from(r.id),
+                crate::Bind::from(r.at),
+                crate::Bind::from(r.actor_id),
+                crate::Bind::from(&r.actor_label),
+                crate::Bind::from(&r.entity_type),
+                crate::Bind::from(r.entity_id),
+                crate::Bind::from(&r.action),
+                crate::Bind::from(&r.before_json),
+                crate::Bind::from(&r.after_json),
+                crate::Bind::from(&r.request_id),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -135,4 +151,8 @@ pub async fn names(
         out.extend(rows);
     }
     Ok(out)
+}
+
+crate::registry::statements! {
+    INSERT(11) [] = concat!("INSERT INTO audit_log (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
 }

@@ -29,14 +29,6 @@ pub async fn insert(c: &mut Conn<'_>, t: &TokenRow) -> Result<()> {
     Ok(())
 }
 
-/// A token that is not revoked, by hash.
-pub async fn find_active(c: &mut Conn<'_>, hash: &str) -> Result<Option<TokenRow>> {
-    let sql = format!("SELECT {COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
-    Ok(
-        on!(c, c => sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(hash).fetch_optional(&mut **c).await)?,
-    )
-}
-
 pub async fn list_for_user(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<TokenRow>> {
     let sql = format!(
         "SELECT {COLS} FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC"
@@ -48,8 +40,16 @@ pub async fn list_for_user(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Res
 
 /// Revocation deletes: a revoked token can never come back (the audit log keeps the event).
 pub async fn revoke(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, id: Uuid) -> Result<()> {
-    let n = on!(c, c => sqlx::query("DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 AND id = $3")
-        .bind(ws.uuid()).bind(user).bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = REVOKE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(user),
+                crate::Bind::from(id),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -59,7 +59,21 @@ pub async fn revoke(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, id: Uuid) -> 
 
 /// Records use at most once a minute per token, to keep reads cheap.
 pub async fn touch(c: &mut Conn<'_>, ws: Uuid, id: Uuid, now: i64) -> Result<()> {
-    on!(c, c => sqlx::query("UPDATE api_tokens SET last_used_at = $3 WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < $4)")
-        .bind(ws).bind(id).bind(now).bind(now - 60_000_000).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    TOUCH
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws),
+                crate::Bind::from(id),
+                crate::Bind::from(now),
+                crate::Bind::from(now - 60_000_000),
+            ],
+        )
+        .await?;
     Ok(())
+}
+
+crate::registry::statements! {
+    REVOKE(3) [] = "DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 AND id = $3";
+    TOUCH(4) [] = "UPDATE api_tokens SET last_used_at = $3 WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < $4)";
 }

@@ -37,27 +37,62 @@ impl ContactRow {
     }
 }
 
-const COLS: &str = "workspace_id, id, client_id, first_name, last_name, sort_key, search_key, email, phone, job_title, contact_role, language, archived_at, created_at, updated_at, version";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, client_id, first_name, last_name, sort_key, search_key, email, phone, job_title, contact_role, language, archived_at, created_at, updated_at, version"
+    };
+}
+const COLS: &str = sql_cols!();
 
 pub async fn insert(c: &mut Conn<'_>, r: &ContactRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO contacts ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-    );
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(r.workspace_id).bind(r.id).bind(r.client_id).bind(&r.first_name).bind(&r.last_name)
-        .bind(&r.sort_key).bind(&r.search_key).bind(&r.email).bind(&r.phone).bind(&r.job_title)
-        .bind(&r.contact_role).bind(&r.language).bind(r.archived_at).bind(r.created_at).bind(r.updated_at).bind(r.version)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT
+        .exec(
+            c,
+            &[
+                crate::Bind::from(r.workspace_id),
+                crate::Bind::from(r.id),
+                crate::Bind::from(r.client_id),
+                crate::Bind::from(&r.first_name),
+                crate::Bind::from(&r.last_name),
+                crate::Bind::from(&r.sort_key),
+                crate::Bind::from(&r.search_key),
+                crate::Bind::from(&r.email),
+                crate::Bind::from(&r.phone),
+                crate::Bind::from(&r.job_title),
+                crate::Bind::from(&r.contact_role),
+                crate::Bind::from(&r.language),
+                crate::Bind::from(r.archived_at),
+                crate::Bind::from(r.created_at),
+                crate::Bind::from(r.updated_at),
+                crate::Bind::from(r.version),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn update(c: &mut Conn<'_>, r: &ContactRow, expected_version: i32) -> Result<()> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE contacts SET first_name = $3, last_name = $4, sort_key = $5, search_key = $6, email = $7, phone = $8, job_title = $9, contact_role = $10, language = $11, archived_at = $12, updated_at = $13, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $14")
-        .bind(r.workspace_id).bind(r.id).bind(&r.first_name).bind(&r.last_name).bind(&r.sort_key).bind(&r.search_key)
-        .bind(&r.email).bind(&r.phone).bind(&r.job_title).bind(&r.contact_role).bind(&r.language)
-        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(r.workspace_id),
+                crate::Bind::from(r.id),
+                crate::Bind::from(&r.first_name),
+                crate::Bind::from(&r.last_name),
+                crate::Bind::from(&r.sort_key),
+                crate::Bind::from(&r.search_key),
+                crate::Bind::from(&r.email),
+                crate::Bind::from(&r.phone),
+                crate::Bind::from(&r.job_title),
+                crate::Bind::from(&r.contact_role),
+                crate::Bind::from(&r.language),
+                crate::Bind::from(r.archived_at),
+                crate::Bind::from(r.updated_at),
+                crate::Bind::from(expected_version),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::Conflict("version".into()))
     } else {
@@ -66,9 +101,12 @@ pub async fn update(c: &mut Conn<'_>, r: &ContactRow, expected_version: i32) -> 
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ContactId) -> Result<ContactRow> {
-    let sql = format!("SELECT {COLS} FROM contacts WHERE workspace_id = $1 AND id = $2");
-    on!(c, c => sqlx::query_as::<_, ContactRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
-        .ok_or(StoreError::NotFound)
+    GET.fetch_optional::<ContactRow>(
+        c,
+        &[crate::Bind::from(ws.uuid()), crate::Bind::from(id.uuid())],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 /// What to list.
@@ -169,4 +207,10 @@ pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i
     Ok(
         on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
     )
+}
+
+crate::registry::statements! {
+    INSERT(16) [] = concat!("INSERT INTO contacts (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)");
+    GET(2) ["workspace_id", "id", "client_id", "first_name", "last_name", "sort_key", "search_key", "email", "phone", "job_title", "contact_role", "language", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM contacts WHERE workspace_id = $1 AND id = $2");
+    UPDATE(14) [] = "UPDATE contacts SET first_name = $3, last_name = $4, sort_key = $5, search_key = $6, email = $7, phone = $8, job_title = $9, contact_role = $10, language = $11, archived_at = $12, updated_at = $13, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $14";
 }

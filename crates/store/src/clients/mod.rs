@@ -41,7 +41,29 @@ impl ClientRow {
     }
 }
 
-const COLS: &str = "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, name, name_key, search_key, legal_name, siren, vat_number, billing_address, currency, language, time_zone, segment, notes, archived_at, created_at, updated_at, version"
+    };
+}
+const COLS: &str = sql_cols!();
+
+crate::registry::statements! {
+    GET(2) ["workspace_id", "id", "name", "name_key", "search_key", "legal_name", "siren", "vat_number", "billing_address", "currency", "language", "time_zone", "segment", "notes", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM clients WHERE workspace_id = $1 AND id = $2");
+    UPDATE(17) [] = "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17";
+    DELETE(2) [] = "DELETE FROM clients WHERE workspace_id = $1 AND id = $2";
+    ROUNDING(2) ["rounding"] = "SELECT rounding FROM clients WHERE workspace_id = $1 AND id = $2";
+    NAMES(1) ["id", "name"] = concat!(
+        "SELECT id, name FROM clients WHERE workspace_id = $1 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY name_key, id"
+    );
+    NAMES_BY_AGE(1) ["id", "name"] = concat!(
+        "SELECT id, name FROM clients WHERE workspace_id = $1 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY created_at, id"
+    );
+}
 
 /// The binds of a row in `COLS` order (bulk inserts).
 pub fn binds(r: &ClientRow) -> Vec<Bind> {
@@ -89,13 +111,30 @@ pub async fn insert(c: &mut Conn<'_>, r: &ClientRow) -> Result<()> {
 
 /// Saves every editable field; fails with `Conflict("version")` when the row changed meanwhile.
 pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> Result<()> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE clients SET name = $3, name_key = $4, search_key = $5, legal_name = $6, siren = $7, vat_number = $8, billing_address = $9, currency = $10, language = $11, time_zone = $12, segment = $13, notes = $14, archived_at = $15, updated_at = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $17")
-        .bind(r.workspace_id).bind(r.id).bind(&r.name).bind(&r.name_key).bind(&r.search_key)
-        .bind(&r.legal_name).bind(&r.siren).bind(&r.vat_number).bind(&r.billing_address)
-        .bind(&r.currency).bind(&r.language).bind(&r.time_zone).bind(&r.segment).bind(&r.notes)
-        .bind(r.archived_at).bind(r.updated_at).bind(expected_version)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(r.workspace_id),
+                crate::Bind::from(r.id),
+                crate::Bind::from(&r.name),
+                crate::Bind::from(&r.name_key),
+                crate::Bind::from(&r.search_key),
+                crate::Bind::from(&r.legal_name),
+                crate::Bind::from(&r.siren),
+                crate::Bind::from(&r.vat_number),
+                crate::Bind::from(&r.billing_address),
+                crate::Bind::from(&r.currency),
+                crate::Bind::from(&r.language),
+                crate::Bind::from(&r.time_zone),
+                crate::Bind::from(&r.segment),
+                crate::Bind::from(&r.notes),
+                crate::Bind::from(r.archived_at),
+                crate::Bind::from(r.updated_at),
+                crate::Bind::from(expected_version),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::Conflict("version".into()))
     } else {
@@ -104,27 +143,27 @@ pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> R
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<ClientRow> {
-    let sql = format!("SELECT {COLS} FROM clients WHERE workspace_id = $1 AND id = $2");
-    on!(c, c => sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
-        .ok_or(StoreError::NotFound)
+    GET.fetch_optional::<ClientRow>(
+        c,
+        &[crate::Bind::from(ws.uuid()), crate::Bind::from(id.uuid())],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: ClientId) -> Result<()> {
-    on!(c, c => sqlx::query("DELETE FROM clients WHERE workspace_id = $1 AND id = $2").bind(ws.uuid()).bind(id.uuid()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    DELETE
+        .exec(
+            c,
+            &[crate::Bind::from(ws.uuid()), crate::Bind::from(id.uuid())],
+        )
+        .await?;
     Ok(())
 }
 
 /// Every client's id and name, by name.
 pub async fn names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
-    crate::fetch(
-        c,
-        &format!(
-            "SELECT id, name FROM clients WHERE workspace_id = $1 AND {} ORDER BY name_key, id",
-            visible("import_id")
-        ),
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    NAMES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// What to list.
@@ -238,4 +277,39 @@ pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> 
         on!(c, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment")
         .bind(ws.uuid()).fetch_all(&mut **c).await)?,
     )
+}
+
+/// A client's rounding rule (`none`, `up_15`, …).
+pub async fn rounding(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<String> {
+    let r: (String,) = ROUNDING
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
+    Ok(r.0)
+}
+
+/// The names of some clients, by id.
+pub async fn names_of(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = vec![Bind::Uuid(ws.uuid())];
+    let mut ph = Vec::new();
+    for id in ids {
+        b.push(Bind::Uuid(*id));
+        ph.push(format!("${}", b.len()));
+    }
+    let sql = format!(
+        "SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})",
+        ph.join(", ")
+    );
+    crate::fetch(c, &sql, &b).await
+}
+
+/// Every visible client's id and name, oldest first (an import matches names to the oldest).
+pub async fn names_by_age(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
+    NAMES_BY_AGE.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }

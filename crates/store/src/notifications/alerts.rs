@@ -1,6 +1,6 @@
 //! Alert marks (one per subject, kind, threshold and period while above it) and the in-app
 //! notification list.
-use crate::{Bind, Conn, Result, exec, fetch};
+use crate::{Bind, Conn, Result, fetch};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -14,9 +14,19 @@ pub async fn mark(
     period: i32,
     now: i64,
 ) -> Result<bool> {
-    let n = exec(c, "INSERT INTO alert_marks (workspace_id, subject_id, kind, threshold, period, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, subject_id, kind, threshold, period) DO NOTHING", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(subject), Bind::Text(kind.into()), Bind::Int(i64::from(threshold)), Bind::Int(i64::from(period)), Bind::Int(now),
-    ]).await?;
+    let n = MARK
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(subject),
+                Bind::Text(kind.into()),
+                Bind::Int(i64::from(threshold)),
+                Bind::Int(i64::from(period)),
+                Bind::Int(now),
+            ],
+        )
+        .await?;
     Ok(n > 0)
 }
 
@@ -29,9 +39,18 @@ pub async fn unmark(
     threshold: i32,
     period: i32,
 ) -> Result<()> {
-    exec(c, "DELETE FROM alert_marks WHERE workspace_id = $1 AND subject_id = $2 AND kind = $3 AND threshold = $4 AND period = $5", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(subject), Bind::Text(kind.into()), Bind::Int(i64::from(threshold)), Bind::Int(i64::from(period)),
-    ]).await?;
+    UNMARK
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(subject),
+                Bind::Text(kind.into()),
+                Bind::Int(i64::from(threshold)),
+                Bind::Int(i64::from(period)),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -50,30 +69,32 @@ pub struct NotificationRow {
     pub read_at: Option<i64>,
 }
 
-const COLS: &str = "workspace_id, id, user_id, kind, subject_type, subject_id, subject_label, figure, link, created_at, read_at";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, user_id, kind, subject_type, subject_id, subject_label, figure, link, created_at, read_at"
+    };
+}
+const COLS: &str = sql_cols!();
 
 pub async fn notify(c: &mut Conn<'_>, r: &NotificationRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    );
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.user_id),
-            Bind::Text(r.kind.clone()),
-            Bind::Text(r.subject_type.clone()),
-            Bind::Uuid(r.subject_id),
-            Bind::Text(r.subject_label.clone()),
-            Bind::Int(i64::from(r.figure)),
-            Bind::Text(r.link.clone()),
-            Bind::Int(r.created_at),
-            Bind::OptInt(r.read_at),
-        ],
-    )
-    .await?;
+    NOTIFY
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.user_id),
+                Bind::Text(r.kind.clone()),
+                Bind::Text(r.subject_type.clone()),
+                Bind::Uuid(r.subject_id),
+                Bind::Text(r.subject_label.clone()),
+                Bind::Int(i64::from(r.figure)),
+                Bind::Text(r.link.clone()),
+                Bind::Int(r.created_at),
+                Bind::OptInt(r.read_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -91,12 +112,25 @@ pub async fn list(
 }
 
 pub async fn unread(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<i64> {
-    let r: Vec<(i64,)> = fetch(c, "SELECT CAST(COUNT(*) AS BIGINT) FROM notifications WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL", &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)]).await?;
+    let r: Vec<(i64,)> = UNREAD
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await?;
     Ok(r.first().map(|x| x.0).unwrap_or(0))
 }
 
 pub async fn mark_read(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, now: i64) -> Result<u64> {
-    exec(c, "UPDATE notifications SET read_at = $3 WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(now),
-    ]).await
+    MARK_READ
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(now)],
+        )
+        .await
+}
+
+crate::registry::statements! {
+    NOTIFY(11) [] = concat!("INSERT INTO notifications (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+    MARK(6) [] = "INSERT INTO alert_marks (workspace_id, subject_id, kind, threshold, period, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, subject_id, kind, threshold, period) DO NOTHING";
+    UNMARK(5) [] = "DELETE FROM alert_marks WHERE workspace_id = $1 AND subject_id = $2 AND kind = $3 AND threshold = $4 AND period = $5";
+    UNREAD(2) ["unread"] = "SELECT CAST(COUNT(*) AS BIGINT) AS unread FROM notifications WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL";
+    MARK_READ(3) [] = "UPDATE notifications SET read_at = $3 WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL";
 }

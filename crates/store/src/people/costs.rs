@@ -1,5 +1,5 @@
 //! What each person costs per hour, from a date (the labour cost of margin).
-use crate::{Bind, Conn, Result, exec, fetch, opt_day};
+use crate::{Bind, Conn, Result, opt_day};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -16,17 +16,36 @@ pub struct CostRow {
 }
 
 pub async fn insert_cost(c: &mut Conn<'_>, r: &CostRow) -> Result<()> {
-    exec(c, "INSERT INTO cost_rates (workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.id), Bind::Uuid(r.user_id), Bind::Int(r.cost_minor),
-        Bind::Text(r.currency.clone()), Bind::Int(i64::from(r.valid_from)), opt_day(r.valid_to), Bind::Int(r.created_at),
-    ]).await?;
+    INSERT_COST
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.user_id),
+                Bind::Int(r.cost_minor),
+                Bind::Text(r.currency.clone()),
+                Bind::Int(i64::from(r.valid_from)),
+                opt_day(r.valid_to),
+                Bind::Int(r.created_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn costs_of(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<CostRow>> {
-    fetch(c, "SELECT workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at FROM cost_rates WHERE workspace_id = $1 AND user_id = $2 ORDER BY valid_from, created_at", &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)]).await
+    COSTS_OF
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await
 }
 
 pub async fn all_costs(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<CostRow>> {
-    fetch(c, "SELECT workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at FROM cost_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at", &[Bind::Uuid(ws.uuid())]).await
+    ALL_COSTS.fetch(c, &[Bind::Uuid(ws.uuid())]).await
+}
+
+crate::registry::statements! {
+    INSERT_COST(8) [] = "INSERT INTO cost_rates (workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    COSTS_OF(2) ["workspace_id", "id", "user_id", "cost_minor", "currency", "valid_from", "valid_to", "created_at"] = "SELECT workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at FROM cost_rates WHERE workspace_id = $1 AND user_id = $2 ORDER BY valid_from, created_at";
+    ALL_COSTS(1) ["workspace_id", "id", "user_id", "cost_minor", "currency", "valid_from", "valid_to", "created_at"] = "SELECT workspace_id, id, user_id, cost_minor, currency, valid_from, valid_to, created_at FROM cost_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at";
 }

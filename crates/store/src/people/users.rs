@@ -34,7 +34,12 @@ impl std::fmt::Debug for UserRow {
     }
 }
 
-const COLS: &str = "workspace_id, id, email, name, kind, role, client_id, contact_id, password_hash, language, active, created_at, updated_at";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, email, name, kind, role, client_id, contact_id, password_hash, language, active, created_at, updated_at"
+    };
+}
+const COLS: &str = sql_cols!();
 
 pub async fn insert(c: &mut Conn<'_>, u: &UserRow) -> Result<()> {
     insert_for_import(c, u, None).await
@@ -43,14 +48,27 @@ pub async fn insert(c: &mut Conn<'_>, u: &UserRow) -> Result<()> {
 /// Inserts a user; `import`: the import that creates them, hidden until it is published
 /// (`imports::visible`).
 pub async fn insert_for_import(c: &mut Conn<'_>, u: &UserRow, import: Option<Uuid>) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO users ({COLS}, import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    );
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(u.workspace_id).bind(u.id).bind(&u.email).bind(&u.name).bind(&u.kind).bind(&u.role)
-        .bind(u.client_id).bind(u.contact_id).bind(&u.password_hash).bind(&u.language).bind(u.active)
-        .bind(u.created_at).bind(u.updated_at).bind(import)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT_FOR_IMPORT
+        .exec(
+            c,
+            &[
+                crate::Bind::from(u.workspace_id),
+                crate::Bind::from(u.id),
+                crate::Bind::from(&u.email),
+                crate::Bind::from(&u.name),
+                crate::Bind::from(&u.kind),
+                crate::Bind::from(&u.role),
+                crate::Bind::from(u.client_id),
+                crate::Bind::from(u.contact_id),
+                crate::Bind::from(&u.password_hash),
+                crate::Bind::from(&u.language),
+                crate::Bind::from(u.active),
+                crate::Bind::from(u.created_at),
+                crate::Bind::from(u.updated_at),
+                crate::Bind::from(import),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -60,16 +78,19 @@ pub async fn find_by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<UserR
     if email.trim().is_empty() {
         return Ok(None);
     }
-    let sql = format!("SELECT {COLS} FROM users WHERE email = $1");
-    Ok(
-        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(email.trim().to_lowercase()).fetch_optional(&mut **c).await)?,
-    )
+
+    FIND_BY_EMAIL
+        .fetch_optional::<UserRow>(c, &[crate::Bind::from(email.trim().to_lowercase())])
+        .await
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRow> {
-    let sql = format!("SELECT {COLS} FROM users WHERE workspace_id = $1 AND id = $2");
-    on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(id.uuid()).fetch_optional(&mut **c).await)?
-        .ok_or(StoreError::NotFound)
+    GET.fetch_optional::<UserRow>(
+        c,
+        &[crate::Bind::from(ws.uuid()), crate::Bind::from(id.uuid())],
+    )
+    .await?
+    .ok_or(StoreError::NotFound)
 }
 
 /// A staff member of the workspace: a portal contact's login is not found here (rates, capacity,
@@ -100,15 +121,26 @@ pub async fn find_for_contact(
     ws: WorkspaceId,
     contact: Uuid,
 ) -> Result<Option<UserRow>> {
-    let sql = format!("SELECT {COLS} FROM users WHERE workspace_id = $1 AND contact_id = $2");
-    Ok(
-        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(contact).fetch_optional(&mut **c).await)?,
-    )
+    FIND_FOR_CONTACT
+        .fetch_optional::<UserRow>(
+            c,
+            &[crate::Bind::from(ws.uuid()), crate::Bind::from(contact)],
+        )
+        .await
 }
 
 pub async fn set_password(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, hash: &str) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE users SET password_hash = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id.uuid()).bind(hash).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = SET_PASSWORD
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(hash),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -123,8 +155,18 @@ pub async fn update_profile(
     name: &str,
     language: Option<&str>,
 ) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE users SET name = $3, language = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id.uuid()).bind(name).bind(language).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE_PROFILE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(name),
+                crate::Bind::from(language),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -133,8 +175,17 @@ pub async fn update_profile(
 }
 
 pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: bool) -> Result<()> {
-    on!(c, c => sqlx::query("UPDATE users SET active = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
-        .bind(ws.uuid()).bind(id.uuid()).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    SET_ACTIVE
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(active),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -147,8 +198,19 @@ pub async fn update_contact_login(
     name: &str,
     role: &str,
 ) -> Result<()> {
-    on!(c, c => sqlx::query("UPDATE users SET email = $3, name = $4, role = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2 AND kind = 'contact'")
-        .bind(ws.uuid()).bind(id.uuid()).bind(email).bind(name).bind(role).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    UPDATE_CONTACT_LOGIN
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(email),
+                crate::Bind::from(name),
+                crate::Bind::from(role),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -160,8 +222,18 @@ pub async fn update_staff(
     role: &str,
     active: bool,
 ) -> Result<()> {
-    let n = on!(c, c => sqlx::query("UPDATE users SET role = $3, active = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff'")
-        .bind(ws.uuid()).bind(id.uuid()).bind(role).bind(active).bind(now_us()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let n = UPDATE_STAFF
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(role),
+                crate::Bind::from(active),
+                crate::Bind::from(now_us()),
+            ],
+        )
+        .await?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {
@@ -175,4 +247,43 @@ pub async fn count_active_owners(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i6
         on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND kind = 'staff' AND role = 'owner' AND active")
         .bind(ws.uuid()).fetch_one(&mut **c).await)?,
     )
+}
+
+/// Gives a staff user without an address (made by an import) their login e-mail;
+/// `Conflict("user_has_email")` when they have one already.
+pub async fn set_first_email(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    email: &str,
+    now: i64,
+) -> Result<()> {
+    let n = SET_FIRST_EMAIL
+        .exec(
+            c,
+            &[
+                crate::Bind::from(ws.uuid()),
+                crate::Bind::from(id.uuid()),
+                crate::Bind::from(email),
+                crate::Bind::from(now),
+            ],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Conflict("user_has_email".into()));
+    }
+    Ok(())
+}
+
+crate::registry::statements! {
+    INSERT_FOR_IMPORT(14) [] = concat!("INSERT INTO users (", sql_cols!(), ", import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    FIND_BY_EMAIL(1) ["workspace_id", "id", "email", "name", "kind", "role", "client_id", "contact_id", "password_hash", "language", "active", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM users WHERE email = $1");
+    GET(2) ["workspace_id", "id", "email", "name", "kind", "role", "client_id", "contact_id", "password_hash", "language", "active", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM users WHERE workspace_id = $1 AND id = $2");
+    FIND_FOR_CONTACT(2) ["workspace_id", "id", "email", "name", "kind", "role", "client_id", "contact_id", "password_hash", "language", "active", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM users WHERE workspace_id = $1 AND contact_id = $2");
+    SET_PASSWORD(4) [] = "UPDATE users SET password_hash = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2";
+    UPDATE_PROFILE(5) [] = "UPDATE users SET name = $3, language = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2";
+    SET_ACTIVE(4) [] = "UPDATE users SET active = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2";
+    UPDATE_CONTACT_LOGIN(6) [] = "UPDATE users SET email = $3, name = $4, role = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2 AND kind = 'contact'";
+    SET_FIRST_EMAIL(4) [] = "UPDATE users SET email = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff' AND email = ''";
+    UPDATE_STAFF(5) [] = "UPDATE users SET role = $3, active = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 AND kind = 'staff'";
 }

@@ -35,7 +35,12 @@ pub struct ProjectRow {
     pub version: i32,
 }
 
-const COLS: &str = "workspace_id, id, client_id, name, name_key, manager_id, starts_on, ends_on, currency, billing_model, hourly_rate_minor, cap_minor, fixed_price_minor, fixed_revenue, retainer_fee_minor, retainer_included_minutes, rollover, rollover_months, budget_minutes, budget_minor, budget_monthly, rounding, alert_thresholds, archived_at, created_at, updated_at, version";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, client_id, name, name_key, manager_id, starts_on, ends_on, currency, billing_model, hourly_rate_minor, cap_minor, fixed_price_minor, fixed_revenue, retainer_fee_minor, retainer_included_minutes, rollover, rollover_months, budget_minutes, budget_minor, budget_monthly, rounding, alert_thresholds, archived_at, created_at, updated_at, version"
+    };
+}
+const COLS: &str = sql_cols!();
 
 fn binds(r: &ProjectRow) -> Vec<Bind> {
     vec![
@@ -126,8 +131,8 @@ pub async fn update(c: &mut Conn<'_>, r: &ProjectRow, expected_version: i32) -> 
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: ProjectId) -> Result<ProjectRow> {
-    let sql = format!("SELECT {COLS} FROM projects WHERE workspace_id = $1 AND id = $2");
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id.uuid())]).await
+    GET.fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id.uuid())])
+        .await
 }
 
 /// Projects of the workspace (optionally of one client), by name; archived ones on request.
@@ -195,34 +200,6 @@ pub async fn page(
     Ok((fetch(c, &sql, &b).await?, total.0))
 }
 
-/// Finds a project of a client by its case-folded name.
-pub async fn find_by_name(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    client: Uuid,
-    name_key: &str,
-) -> Result<Option<ProjectRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND client_id = $2 AND name_key = $3 AND {}",
-        visible("import_id")
-    );
-    match fetch_one(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(client),
-            Bind::Text(name_key.into()),
-        ],
-    )
-    .await
-    {
-        Ok(r) => Ok(Some(r)),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct DeliverableRow {
     pub workspace_id: Uuid,
@@ -239,40 +216,53 @@ pub struct DeliverableRow {
     pub version: i32,
 }
 
-const DCOLS: &str = "workspace_id, id, project_id, name, name_key, estimate_minutes, owner_id, status, accepted_on, created_at, updated_at, version";
+macro_rules! sql_dcols {
+    () => {
+        "workspace_id, id, project_id, name, name_key, estimate_minutes, owner_id, status, accepted_on, created_at, updated_at, version"
+    };
+}
 
 pub async fn insert_deliverable(c: &mut Conn<'_>, r: &DeliverableRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO deliverables ({DCOLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    );
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.project_id),
-            Bind::Text(r.name.clone()),
-            Bind::Text(r.name_key.clone()),
-            Bind::Int(r.estimate_minutes),
-            Bind::OptUuid(r.owner_id),
-            Bind::Text(r.status.clone()),
-            opt_day(r.accepted_on),
-            Bind::Int(r.created_at),
-            Bind::Int(r.updated_at),
-            Bind::Int(i64::from(r.version)),
-        ],
-    )
-    .await?;
+    INSERT_DELIVERABLE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.project_id),
+                Bind::Text(r.name.clone()),
+                Bind::Text(r.name_key.clone()),
+                Bind::Int(r.estimate_minutes),
+                Bind::OptUuid(r.owner_id),
+                Bind::Text(r.status.clone()),
+                opt_day(r.accepted_on),
+                Bind::Int(r.created_at),
+                Bind::Int(r.updated_at),
+                Bind::Int(i64::from(r.version)),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn update_deliverable(c: &mut Conn<'_>, r: &DeliverableRow, expected: i32) -> Result<()> {
-    let n = exec(c, "UPDATE deliverables SET name = $3, name_key = $4, estimate_minutes = $5, owner_id = $6, status = $7, accepted_on = $8, updated_at = $9, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $10", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.id), Bind::Text(r.name.clone()), Bind::Text(r.name_key.clone()),
-        Bind::Int(r.estimate_minutes), Bind::OptUuid(r.owner_id), Bind::Text(r.status.clone()), opt_day(r.accepted_on),
-        Bind::Int(r.updated_at), Bind::Int(i64::from(expected)),
-    ]).await?;
+    let n = UPDATE_DELIVERABLE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Text(r.name.clone()),
+                Bind::Text(r.name_key.clone()),
+                Bind::Int(r.estimate_minutes),
+                Bind::OptUuid(r.owner_id),
+                Bind::Text(r.status.clone()),
+                opt_day(r.accepted_on),
+                Bind::Int(r.updated_at),
+                Bind::Int(i64::from(expected)),
+            ],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("version".into()));
     }
@@ -284,15 +274,15 @@ pub async fn deliverables(
     ws: WorkspaceId,
     project: Uuid,
 ) -> Result<Vec<DeliverableRow>> {
-    let sql = format!(
-        "SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id"
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+    DELIVERABLES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 pub async fn deliverable(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<DeliverableRow> {
-    let sql = format!("SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1 AND id = $2");
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+    DELIVERABLE
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
@@ -336,12 +326,12 @@ pub async fn set_milestone_reached(
     id: Uuid,
     reached_on: Option<i32>,
 ) -> Result<()> {
-    let n = exec(
-        c,
-        "UPDATE milestones SET reached_on = $3 WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), opt_day(reached_on)],
-    )
-    .await?;
+    let n = SET_MILESTONE_REACHED
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), opt_day(reached_on)],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -377,33 +367,34 @@ pub struct ChangeRow {
     pub version: i32,
 }
 
-const CCOLS: &str = "workspace_id, id, project_id, title, description, extra_minutes, price_minor, status, decided_on, decided_by, logged_minutes, created_at, updated_at, version";
+macro_rules! sql_ccols {
+    () => {
+        "workspace_id, id, project_id, title, description, extra_minutes, price_minor, status, decided_on, decided_by, logged_minutes, created_at, updated_at, version"
+    };
+}
 
 pub async fn insert_change(c: &mut Conn<'_>, r: &ChangeRow) -> Result<()> {
-    let sql = format!(
-        "INSERT INTO change_requests ({CCOLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    );
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.project_id),
-            Bind::Text(r.title.clone()),
-            Bind::Text(r.description.clone()),
-            Bind::Int(r.extra_minutes),
-            Bind::Int(r.price_minor),
-            Bind::Text(r.status.clone()),
-            opt_day(r.decided_on),
-            Bind::OptUuid(r.decided_by),
-            Bind::Int(r.logged_minutes),
-            Bind::Int(r.created_at),
-            Bind::Int(r.updated_at),
-            Bind::Int(i64::from(r.version)),
-        ],
-    )
-    .await?;
+    INSERT_CHANGE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.project_id),
+                Bind::Text(r.title.clone()),
+                Bind::Text(r.description.clone()),
+                Bind::Int(r.extra_minutes),
+                Bind::Int(r.price_minor),
+                Bind::Text(r.status.clone()),
+                opt_day(r.decided_on),
+                Bind::OptUuid(r.decided_by),
+                Bind::Int(r.logged_minutes),
+                Bind::Int(r.created_at),
+                Bind::Int(r.updated_at),
+                Bind::Int(i64::from(r.version)),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -420,10 +411,20 @@ pub async fn set_change_status(
     decided_by: Option<Uuid>,
     now: i64,
 ) -> Result<()> {
-    let n = exec(c, "UPDATE change_requests SET status = $4, decided_on = $5, decided_by = $6, updated_at = $7, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = $3", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Text(from_status.into()), Bind::Text(to_status.into()),
-        opt_day(decided_on), Bind::OptUuid(decided_by), Bind::Int(now),
-    ]).await?;
+    let n = SET_CHANGE_STATUS
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(id),
+                Bind::Text(from_status.into()),
+                Bind::Text(to_status.into()),
+                opt_day(decided_on),
+                Bind::OptUuid(decided_by),
+                Bind::Int(now),
+            ],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("change_requests_status".into()));
     }
@@ -431,15 +432,15 @@ pub async fn set_change_status(
 }
 
 pub async fn changes(c: &mut Conn<'_>, ws: WorkspaceId, project: Uuid) -> Result<Vec<ChangeRow>> {
-    let sql = format!(
-        "SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id"
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+    CHANGES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 pub async fn change(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<ChangeRow> {
-    let sql = format!("SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1 AND id = $2");
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+    CHANGE
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await
 }
 
 /// Adds minutes to a deliverable's running total (every time-entry write keeps it).
@@ -449,12 +450,12 @@ pub async fn add_deliverable_minutes(
     id: Uuid,
     delta: i64,
 ) -> Result<()> {
-    exec(
-        c,
-        "UPDATE deliverables SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
-    )
-    .await?;
+    ADD_DELIVERABLE_MINUTES
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
+        )
+        .await?;
     Ok(())
 }
 
@@ -464,12 +465,9 @@ pub async fn deliverable_minutes(
     ws: WorkspaceId,
     project: Uuid,
 ) -> Result<Vec<(Uuid, i64)>> {
-    fetch(
-        c,
-        "SELECT id, logged_minutes FROM deliverables WHERE workspace_id = $1 AND project_id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)],
-    )
-    .await
+    DELIVERABLE_MINUTES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 pub async fn add_change_minutes(
@@ -478,12 +476,12 @@ pub async fn add_change_minutes(
     id: Uuid,
     delta: i64,
 ) -> Result<()> {
-    exec(
-        c,
-        "UPDATE change_requests SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
-    )
-    .await?;
+    ADD_CHANGE_MINUTES
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(delta)],
+        )
+        .await?;
     Ok(())
 }
 
@@ -499,20 +497,32 @@ pub struct RateRow {
 }
 
 pub async fn insert_rate(c: &mut Conn<'_>, r: &RateRow) -> Result<()> {
-    exec(c, "INSERT INTO project_rates (workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.id), Bind::OptUuid(r.project_id), Bind::Uuid(r.user_id),
-        Bind::Int(r.rate_minor), Bind::Int(i64::from(r.valid_from)), Bind::Int(r.created_at),
-    ]).await?;
+    INSERT_RATE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::OptUuid(r.project_id),
+                Bind::Uuid(r.user_id),
+                Bind::Int(r.rate_minor),
+                Bind::Int(i64::from(r.valid_from)),
+                Bind::Int(r.created_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 /// Rate cards of a person: their workspace-wide rates and their rates on one project.
 pub async fn rates_of(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<RateRow>> {
-    fetch(c, "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 AND user_id = $2 ORDER BY valid_from, created_at", &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)]).await
+    RATES_OF
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await
 }
 
 pub async fn all_rates(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<RateRow>> {
-    fetch(c, "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at", &[Bind::Uuid(ws.uuid())]).await
+    ALL_RATES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// Takes the row locks of projects until the transaction ends, in id order (no two writers wait
@@ -525,12 +535,8 @@ pub async fn lock(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<()>
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
-            exec(
-                c,
-                "SELECT id FROM projects WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE",
-                &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-            )
-            .await?;
+            LOCK.exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+                .await?;
         }
     }
     Ok(())
@@ -546,16 +552,102 @@ pub async fn all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ProjectRow>> {
 }
 
 pub async fn all_deliverables(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<DeliverableRow>> {
-    let sql = format!("SELECT {DCOLS} FROM deliverables WHERE workspace_id = $1");
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    ALL_DELIVERABLES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 pub async fn all_changes(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ChangeRow>> {
-    let sql = format!("SELECT {CCOLS} FROM change_requests WHERE workspace_id = $1");
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    ALL_CHANGES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<MilestoneRow>> {
     let sql = format!("SELECT {MCOLS} FROM milestones WHERE workspace_id = $1");
     fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+}
+
+crate::registry::statements! {
+    GET(2) ["workspace_id", "id", "client_id", "name", "name_key", "manager_id", "starts_on", "ends_on", "currency", "billing_model", "hourly_rate_minor", "cap_minor", "fixed_price_minor", "fixed_revenue", "retainer_fee_minor", "retainer_included_minutes", "rollover", "rollover_months", "budget_minutes", "budget_minor", "budget_monthly", "rounding", "alert_thresholds", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM projects WHERE workspace_id = $1 AND id = $2");
+    INSERT_DELIVERABLE(12) [] = concat!("INSERT INTO deliverables (", sql_dcols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    DELIVERABLES(2) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id");
+    DELIVERABLE(2) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1 AND id = $2");
+    INSERT_CHANGE(14) [] = concat!("INSERT INTO change_requests (", sql_ccols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    CHANGES(2) ["workspace_id", "id", "project_id", "title", "description", "extra_minutes", "price_minor", "status", "decided_on", "decided_by", "logged_minutes", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_ccols!(), " FROM change_requests WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id");
+    CHANGE(2) ["workspace_id", "id", "project_id", "title", "description", "extra_minutes", "price_minor", "status", "decided_on", "decided_by", "logged_minutes", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_ccols!(), " FROM change_requests WHERE workspace_id = $1 AND id = $2");
+    ALL_DELIVERABLES(1) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1");
+    ALL_CHANGES(1) ["workspace_id", "id", "project_id", "title", "description", "extra_minutes", "price_minor", "status", "decided_on", "decided_by", "logged_minutes", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_ccols!(), " FROM change_requests WHERE workspace_id = $1");
+    UPDATE_DELIVERABLE(10) [] = "UPDATE deliverables SET name = $3, name_key = $4, estimate_minutes = $5, owner_id = $6, status = $7, accepted_on = $8, updated_at = $9, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $10";
+    SET_MILESTONE_REACHED(3) [] = "UPDATE milestones SET reached_on = $3 WHERE workspace_id = $1 AND id = $2";
+    SET_CHANGE_STATUS(7) [] = "UPDATE change_requests SET status = $4, decided_on = $5, decided_by = $6, updated_at = $7, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = $3";
+    ADD_DELIVERABLE_MINUTES(3) [] = "UPDATE deliverables SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2";
+    DELIVERABLE_MINUTES(2) ["id", "logged_minutes"] = "SELECT id, logged_minutes FROM deliverables WHERE workspace_id = $1 AND project_id = $2";
+    ADD_CHANGE_MINUTES(3) [] = "UPDATE change_requests SET logged_minutes = logged_minutes + $3 WHERE workspace_id = $1 AND id = $2";
+    INSERT_RATE(7) [] = "INSERT INTO project_rates (workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    RATES_OF(2) ["workspace_id", "id", "project_id", "user_id", "rate_minor", "valid_from", "created_at"] = "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 AND user_id = $2 ORDER BY valid_from, created_at";
+    ALL_RATES(1) ["workspace_id", "id", "project_id", "user_id", "rate_minor", "valid_from", "created_at"] = "SELECT workspace_id, id, project_id, user_id, rate_minor, valid_from, created_at FROM project_rates WHERE workspace_id = $1 ORDER BY user_id, valid_from, created_at";
+    LOCK(2) ["id"] @postgres = "SELECT id FROM projects WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE";
+    MILESTONE_PROJECT(2) ["project_id"] =
+        "SELECT project_id FROM milestones WHERE workspace_id = $1 AND id = $2";
+    DELIVERABLE_NAMES(1) ["id", "name"] =
+        "SELECT id, name FROM deliverables WHERE workspace_id = $1";
+    DELIVERABLE_LABELS(1) ["id", "project_id", "name"] =
+        "SELECT id, project_id, name FROM deliverables WHERE workspace_id = $1 ORDER BY name_key";
+    ACTIVE_RETAINERS(1) ["id"] =
+        "SELECT id FROM projects WHERE workspace_id = $1 AND billing_model = 'retainer' AND archived_at IS NULL";
+    NAMES_BY_AGE(1) ["id", "client_id", "name"] = concat!(
+        "SELECT id, client_id, name FROM projects WHERE workspace_id = $1 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY created_at, id"
+    );
+    ARCHIVED_SINCE(2) ["id"] =
+        "SELECT id FROM projects WHERE workspace_id = $1 AND archived_at >= $2";
+    RATED_SINCE(2) ["user_id"] =
+        "SELECT user_id FROM project_rates WHERE workspace_id = $1 AND created_at >= $2 UNION SELECT user_id FROM cost_rates WHERE workspace_id = $1 AND created_at >= $2";
+}
+
+/// The project a milestone belongs to.
+pub async fn milestone_project(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<Uuid> {
+    let r: (Uuid,) = MILESTONE_PROJECT
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
+    Ok(r.0)
+}
+
+/// Every deliverable's id and name.
+pub async fn deliverable_names(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, String)>> {
+    DELIVERABLE_NAMES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// Every deliverable's id, project and name, by name.
+pub async fn deliverable_labels(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+) -> Result<Vec<(Uuid, Uuid, String)>> {
+    DELIVERABLE_LABELS.fetch(c, &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// The retainers that are not archived.
+pub async fn active_retainers(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = ACTIVE_RETAINERS.fetch(c, &[Bind::Uuid(ws.uuid())]).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Every visible project's id, client and name, oldest first (an import matches names to the
+/// oldest).
+pub async fn names_by_age(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, Uuid, String)>> {
+    NAMES_BY_AGE.fetch(c, &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// The projects archived at or after `since`.
+pub async fn archived_since(c: &mut Conn<'_>, ws: WorkspaceId, since: i64) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = ARCHIVED_SINCE
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(since)])
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The people given a project rate or a cost rate at or after `since`.
+pub async fn rated_since(c: &mut Conn<'_>, ws: WorkspaceId, since: i64) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = RATED_SINCE
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(since)])
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -326,9 +326,16 @@ pub async fn person_months(
     from: i32,
     to: i32,
 ) -> Result<Vec<(Uuid, i32, i64, i64)>> {
-    fetch(c, "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY user_id, month", &[
-        Bind::Uuid(ws.uuid()), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)),
-    ]).await
+    PERSON_MONTHS
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// One change to a project's month: (project, client, month, figures, revenue, over-servicing).
@@ -476,10 +483,80 @@ pub async fn all_months(
 
 /// Every person's days: (person, day, minutes).
 pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(Uuid, i32, i64)>> {
-    fetch(
-        c,
-        "SELECT user_id, day, minutes FROM person_days WHERE workspace_id = $1",
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await
+    ALL_PERSON_DAYS.fetch(c, &[Bind::Uuid(ws.uuid())]).await
+}
+
+crate::registry::statements! {
+    PERSON_MONTHS(3) ["user_id", "month", "minutes", "billable_minutes"] = "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY user_id, month";
+    ALL_PERSON_DAYS(1) ["user_id", "day", "minutes"] = "SELECT user_id, day, minutes FROM person_days WHERE workspace_id = $1";
+    DAYS_BETWEEN(4) ["day", "minutes"] =
+        "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day <= $4";
+    DAYS(2) ["day", "minutes"] =
+        "SELECT day, minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2";
+    MINUTES_BY_PERSON(3) ["user_id", "minutes"] =
+        "SELECT user_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM person_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY user_id";
+    CLIENTS_REVENUE(3) ["revenue"] =
+        "SELECT CAST(COALESCE(SUM(revenue), 0) AS BIGINT) AS revenue FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3";
+}
+
+/// The minutes of one person per day, every day, or from `from` to `to` (both included).
+pub async fn days_of(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    user: Uuid,
+    between: Option<(i32, i32)>,
+) -> Result<Vec<(i32, i64)>> {
+    match between {
+        Some((from, to)) => {
+            DAYS_BETWEEN
+                .fetch(
+                    c,
+                    &[
+                        Bind::Uuid(ws.uuid()),
+                        Bind::Uuid(user),
+                        Bind::Int(i64::from(from)),
+                        Bind::Int(i64::from(to)),
+                    ],
+                )
+                .await
+        }
+        None => {
+            DAYS.fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+                .await
+        }
+    }
+}
+
+/// The minutes of each person from day `from` to day `to` (excluded).
+pub async fn minutes_by_person(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<(Uuid, i64)>> {
+    MINUTES_BY_PERSON
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
+}
+
+/// The revenue of every client from month `from` to month `to` (excluded).
+pub async fn clients_revenue(c: &mut Conn<'_>, ws: WorkspaceId, from: i32, to: i32) -> Result<i64> {
+    let rows: Vec<(i64,)> = CLIENTS_REVENUE
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await?;
+    Ok(rows.first().map(|x| x.0).unwrap_or(0))
 }

@@ -6,7 +6,7 @@
 //! import id or its import is published ([`visible`]): the set of unpublished imports of a
 //! workspace is tiny, so the test is one lookup in a small list per imported row. A failed
 //! import (`failed`) has its rows deleted in short transactions, then its `imports` row.
-use crate::{Bind, Conn, Result, StoreError, exec, fetch};
+use crate::{Bind, Conn, Result, StoreError, exec};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -41,39 +41,41 @@ pub struct ImportRow {
 
 /// The running import of a workspace, if any: its id and last heartbeat.
 pub async fn running(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Option<(Uuid, i64)>> {
-    let rows: Vec<(Uuid, i64)> = fetch(
-        c,
-        "SELECT id, heartbeat_at FROM imports WHERE workspace_id = $1 AND state = 'running'",
-        &[Bind::Uuid(ws.uuid())],
-    )
-    .await?;
+    let rows: Vec<(Uuid, i64)> = RUNNING_IMPORTS.fetch(c, &[Bind::Uuid(ws.uuid())]).await?;
     Ok(rows.into_iter().next())
 }
 
 /// Records a new running import. A workspace runs one import at a time: `Conflict("import")`
 /// when another is running (the unique index `imports_running` decides between two starts).
 pub async fn start(c: &mut Conn<'_>, r: &ImportRow) -> Result<()> {
-    exec(c, "INSERT INTO imports (workspace_id, id, format, file_name, rows_imported, rows_skipped, created_by, created_at, state, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9)", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.id), Bind::Text(r.format.clone()), Bind::Text(r.file_name.clone()),
-        Bind::Int(r.rows_imported), Bind::Int(r.rows_skipped), Bind::Uuid(r.created_by), Bind::Int(r.created_at),
-        Bind::Int(r.heartbeat_at),
-    ])
-    .await
-    .map_err(|e| match e {
-        StoreError::Conflict(_) => StoreError::Conflict("import".into()),
-        other => other,
-    })?;
+    START
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Text(r.format.clone()),
+                Bind::Text(r.file_name.clone()),
+                Bind::Int(r.rows_imported),
+                Bind::Int(r.rows_skipped),
+                Bind::Uuid(r.created_by),
+                Bind::Int(r.created_at),
+                Bind::Int(r.heartbeat_at),
+            ],
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict("import".into()),
+            other => other,
+        })?;
     Ok(())
 }
 
 /// Says a running import is alive.
 pub async fn heartbeat(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid, now: i64) -> Result<()> {
-    exec(
-        c,
-        "UPDATE imports SET heartbeat_at = $3 WHERE workspace_id = $1 AND id = $2 AND state = 'running'",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(now)],
-    )
-    .await?;
+    HEARTBEAT
+        .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(now)])
+        .await?;
     Ok(())
 }
 
@@ -87,9 +89,18 @@ pub async fn publish(
     skipped: i64,
     now: i64,
 ) -> Result<()> {
-    let n = exec(c, "UPDATE imports SET state = 'published', rows_imported = $3, rows_skipped = $4, heartbeat_at = $5 WHERE workspace_id = $1 AND id = $2 AND state = 'running'", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(id), Bind::Int(rows), Bind::Int(skipped), Bind::Int(now),
-    ]).await?;
+    let n = PUBLISH
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(id),
+                Bind::Int(rows),
+                Bind::Int(skipped),
+                Bind::Int(now),
+            ],
+        )
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("state".into()));
     }
@@ -99,24 +110,15 @@ pub async fn publish(
 /// Marks an unpublished import failed: its rows stay hidden until [`delete_rows`] and
 /// [`forget`] remove them.
 pub async fn fail(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
-    exec(
-        c,
-        "UPDATE imports SET state = 'failed' WHERE workspace_id = $1 AND id = $2 AND state <> 'published'",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-    )
-    .await?;
+    FAIL.exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
     Ok(())
 }
 
 /// Imports to clean, in every workspace: failed ones, and running ones whose last heartbeat is
 /// older than `stale_before` (their process died). `(workspace, import, state)`.
 pub async fn abandoned(c: &mut Conn<'_>, stale_before: i64) -> Result<Vec<(Uuid, Uuid, String)>> {
-    fetch(
-        c,
-        "SELECT workspace_id, id, state FROM imports WHERE state = 'failed' OR (state = 'running' AND heartbeat_at < $1)",
-        &[Bind::Int(stale_before)],
-    )
-    .await
+    ABANDONED.fetch(c, &[Bind::Int(stale_before)]).await
 }
 
 /// Deletes at most `limit` time entries of a failed import; answers how many went.
@@ -145,11 +147,16 @@ pub async fn forget(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
         )
         .await?;
     }
-    exec(
-        c,
-        "DELETE FROM imports WHERE workspace_id = $1 AND id = $2 AND state = 'failed'",
-        &b,
-    )
-    .await?;
+    FORGET.exec(c, &b).await?;
     Ok(())
+}
+
+crate::registry::statements! {
+    RUNNING_IMPORTS(1) ["id", "heartbeat_at"] = "SELECT id, heartbeat_at FROM imports WHERE workspace_id = $1 AND state = 'running'";
+    START(9) [] = "INSERT INTO imports (workspace_id, id, format, file_name, rows_imported, rows_skipped, created_by, created_at, state, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9)";
+    HEARTBEAT(3) [] = "UPDATE imports SET heartbeat_at = $3 WHERE workspace_id = $1 AND id = $2 AND state = 'running'";
+    PUBLISH(5) [] = "UPDATE imports SET state = 'published', rows_imported = $3, rows_skipped = $4, heartbeat_at = $5 WHERE workspace_id = $1 AND id = $2 AND state = 'running'";
+    FAIL(2) [] = "UPDATE imports SET state = 'failed' WHERE workspace_id = $1 AND id = $2 AND state <> 'published'";
+    ABANDONED(1) ["workspace_id", "id", "state"] = "SELECT workspace_id, id, state FROM imports WHERE state = 'failed' OR (state = 'running' AND heartbeat_at < $1)";
+    FORGET(2) [] = "DELETE FROM imports WHERE workspace_id = $1 AND id = $2 AND state = 'failed'";
 }

@@ -37,7 +37,12 @@ pub struct EntryRow {
     pub version: i32,
 }
 
-pub const COLS: &str = "workspace_id, id, user_id, project_id, client_id, deliverable_id, change_request_id, work_date, minutes, billed_minutes, note, billable, scope, free_reason, free_note, free_approved_by, write_off_reason, write_off_note, write_off_by, rate_minor, cost_minor, locked, invoiced_at, source, created_at, updated_at, version";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, user_id, project_id, client_id, deliverable_id, change_request_id, work_date, minutes, billed_minutes, note, billable, scope, free_reason, free_note, free_approved_by, write_off_reason, write_off_note, write_off_by, rate_minor, cost_minor, locked, invoiced_at, source, created_at, updated_at, version"
+    };
+}
+pub const COLS: &str = sql_cols!();
 
 pub fn binds(r: &EntryRow) -> Vec<Bind> {
     vec![
@@ -188,12 +193,9 @@ pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Re
 }
 
 pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
-    let n = exec(
-        c,
-        &format!("DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND {}", visible("import_id")),
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-    )
-    .await?;
+    let n = DELETE
+        .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await?;
     if n == 0 {
         return Err(StoreError::Conflict("locked".into()));
     }
@@ -201,11 +203,8 @@ pub async fn delete(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<EntryRow> {
-    let sql = format!(
-        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id = $2 AND {}",
-        visible("import_id")
-    );
-    fetch_one(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)]).await
+    GET.fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
+        .await
 }
 
 /// What to list.
@@ -332,17 +331,17 @@ pub async fn facts_between(
     from: i32,
     to: i32,
 ) -> Result<Vec<(i32, Uuid, i64, String)>> {
-    fetch(
-        c,
-        &format!("SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")),
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(user),
-            Bind::Int(i64::from(from)),
-            Bind::Int(i64::from(to)),
-        ],
-    )
-    .await
+    FACTS_BETWEEN
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// The projects a person logged time on from day `since`, most recently worked first, at most
@@ -408,8 +407,8 @@ pub async fn lock_days(
             Bind::Uuid(user),
             Bind::Int(i64::from(day)),
         ];
-        exec(c, "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING", &key).await?;
-        exec(c, "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE", &key).await?;
+        LOCK_DAYS.exec(c, &key).await?;
+        LOCK_DAYS_2.exec(c, &key).await?;
     }
     Ok(true)
 }
@@ -421,9 +420,17 @@ pub async fn lock_and_day(
     week: i32,
     day: i32,
 ) -> Result<(bool, i64)> {
-    let r: (i64, i64) = fetch_one(c, "SELECT CAST((SELECT COUNT(*) FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3) AS BIGINT), CAST(COALESCE((SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $4), 0) AS BIGINT)", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week)), Bind::Int(i64::from(day)),
-    ]).await?;
+    let r: (i64, i64) = LOCK_AND_DAY
+        .fetch_one(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(week)),
+                Bind::Int(i64::from(day)),
+            ],
+        )
+        .await?;
     Ok((r.0 > 0, r.1))
 }
 
@@ -446,9 +453,18 @@ pub async fn set_locked(
     to: i32,
     locked: bool,
 ) -> Result<u64> {
-    exec(c, &format!("UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND {}", visible("import_id")), &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(from)), Bind::Int(i64::from(to)), Bind::Bool(locked),
-    ]).await
+    SET_LOCKED
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+                Bind::Bool(locked),
+            ],
+        )
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
@@ -466,22 +482,38 @@ pub async fn approval(
     user: Uuid,
     week: i32,
 ) -> Result<Option<ApprovalRow>> {
-    let r: Vec<ApprovalRow> = fetch(c, "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week)),
-    ]).await?;
+    let r: Vec<ApprovalRow> = APPROVAL
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(week)),
+            ],
+        )
+        .await?;
     Ok(r.into_iter().next())
 }
 
 pub async fn approvals(c: &mut Conn<'_>, ws: WorkspaceId, week: i32) -> Result<Vec<ApprovalRow>> {
-    fetch(c, "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND week_start = $2", &[
-        Bind::Uuid(ws.uuid()), Bind::Int(i64::from(week)),
-    ]).await
+    APPROVALS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(i64::from(week))])
+        .await
 }
 
 pub async fn insert_approval(c: &mut Conn<'_>, r: &ApprovalRow) -> Result<()> {
-    exec(c, "INSERT INTO timesheet_approvals (workspace_id, user_id, week_start, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5)", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.user_id), Bind::Int(i64::from(r.week_start)), Bind::Uuid(r.approved_by), Bind::Int(r.approved_at),
-    ]).await?;
+    INSERT_APPROVAL
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.user_id),
+                Bind::Int(i64::from(r.week_start)),
+                Bind::Uuid(r.approved_by),
+                Bind::Int(r.approved_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -491,12 +523,16 @@ pub async fn delete_approval(
     user: Uuid,
     week: i32,
 ) -> Result<u64> {
-    exec(
-        c,
-        "DELETE FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user), Bind::Int(i64::from(week))],
-    )
-    .await
+    DELETE_APPROVAL
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(week)),
+            ],
+        )
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
@@ -511,27 +547,34 @@ pub struct TimerRow {
 }
 
 pub async fn timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Option<TimerRow>> {
-    let r: Vec<TimerRow> = fetch(c, "SELECT workspace_id, user_id, project_id, deliverable_id, note, billable, started_at FROM timers WHERE workspace_id = $1 AND user_id = $2", &[
-        Bind::Uuid(ws.uuid()), Bind::Uuid(user),
-    ]).await?;
+    let r: Vec<TimerRow> = TIMER
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await?;
     Ok(r.into_iter().next())
 }
 
 pub async fn start_timer(c: &mut Conn<'_>, r: &TimerRow) -> Result<()> {
-    exec(c, "INSERT INTO timers (workspace_id, user_id, project_id, deliverable_id, note, billable, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", &[
-        Bind::Uuid(r.workspace_id), Bind::Uuid(r.user_id), Bind::Uuid(r.project_id), Bind::OptUuid(r.deliverable_id),
-        Bind::Text(r.note.clone()), Bind::Bool(r.billable), Bind::Int(r.started_at),
-    ]).await?;
+    START_TIMER
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.user_id),
+                Bind::Uuid(r.project_id),
+                Bind::OptUuid(r.deliverable_id),
+                Bind::Text(r.note.clone()),
+                Bind::Bool(r.billable),
+                Bind::Int(r.started_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn delete_timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<u64> {
-    exec(
-        c,
-        "DELETE FROM timers WHERE workspace_id = $1 AND user_id = $2",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
-    )
-    .await
+    DELETE_TIMER
+        .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await
 }
 
 /// What the page frame shows a staff member: their running timer (with its project's name) and
@@ -545,16 +588,9 @@ pub struct FrameStatusRow {
 }
 
 pub async fn frame_status(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<FrameStatusRow> {
-    let r: Vec<FrameStatusRow> = fetch(
-        c,
-        "SELECT CAST((SELECT COUNT(*) FROM notifications n WHERE n.workspace_id = $1 AND n.user_id = $2 AND n.read_at IS NULL) AS BIGINT) AS unread, \
-         t.project_id AS timer_project_id, p.name AS timer_project, t.started_at AS timer_started_at \
-         FROM (SELECT 1 AS one) x \
-         LEFT JOIN timers t ON t.workspace_id = $1 AND t.user_id = $2 \
-         LEFT JOIN projects p ON p.workspace_id = t.workspace_id AND p.id = t.project_id",
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)],
-    )
-    .await?;
+    let r: Vec<FrameStatusRow> = FRAME_STATUS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await?;
     Ok(r.into_iter().next().unwrap_or_default())
 }
 
@@ -566,14 +602,72 @@ pub async fn entries_after(
     after: Uuid,
     limit: i64,
 ) -> Result<Vec<EntryRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM time_entries WHERE workspace_id = $1 AND id > $2 AND {} ORDER BY id LIMIT $3",
-        visible("import_id")
+    ENTRIES_AFTER
+        .fetch(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(after), Bind::Int(limit)],
+        )
+        .await
+}
+
+crate::registry::statements! {
+    DELETE(2) [] = concat!(
+        "DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND ",
+        crate::registry::visible_sql!("import_id")
     );
-    fetch(
-        c,
-        &sql,
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(after), Bind::Int(limit)],
-    )
-    .await
+    GET(2) ["workspace_id", "id", "user_id", "project_id", "client_id", "deliverable_id", "change_request_id", "work_date", "minutes", "billed_minutes", "note", "billable", "scope", "free_reason", "free_note", "free_approved_by", "write_off_reason", "write_off_note", "write_off_by", "rate_minor", "cost_minor", "locked", "invoiced_at", "source", "created_at", "updated_at", "version"] = concat!(
+        "SELECT ", sql_cols!(), " FROM time_entries WHERE workspace_id = $1 AND id = $2 AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    FACTS_BETWEEN(4) ["work_date", "project_id", "minutes", "note"] = concat!(
+        "SELECT work_date, project_id, minutes, note FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    SET_LOCKED(5) [] = concat!(
+        "UPDATE time_entries SET locked = $5, version = version + 1 WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND work_date < $4 AND ",
+        crate::registry::visible_sql!("import_id")
+    );
+    ENTRIES_AFTER(3) ["workspace_id", "id", "user_id", "project_id", "client_id", "deliverable_id", "change_request_id", "work_date", "minutes", "billed_minutes", "note", "billable", "scope", "free_reason", "free_note", "free_approved_by", "write_off_reason", "write_off_note", "write_off_by", "rate_minor", "cost_minor", "locked", "invoiced_at", "source", "created_at", "updated_at", "version"] = concat!(
+        "SELECT ", sql_cols!(), " FROM time_entries WHERE workspace_id = $1 AND id > $2 AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY id LIMIT $3"
+    );
+    LOCK_DAYS(3) [] = "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING";
+    LOCK_DAYS_2(3) ["minutes"] @postgres = "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE";
+    LOCK_AND_DAY(4) ["locked", "minutes"] = "SELECT CAST((SELECT COUNT(*) FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3) AS BIGINT) AS locked, CAST(COALESCE((SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $4), 0) AS BIGINT) AS minutes";
+    APPROVAL(3) ["workspace_id", "user_id", "week_start", "approved_by", "approved_at"] = "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3";
+    APPROVALS(2) ["workspace_id", "user_id", "week_start", "approved_by", "approved_at"] = "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND week_start = $2";
+    INSERT_APPROVAL(5) [] = "INSERT INTO timesheet_approvals (workspace_id, user_id, week_start, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5)";
+    DELETE_APPROVAL(3) [] = "DELETE FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3";
+    TIMER(2) ["workspace_id", "user_id", "project_id", "deliverable_id", "note", "billable", "started_at"] = "SELECT workspace_id, user_id, project_id, deliverable_id, note, billable, started_at FROM timers WHERE workspace_id = $1 AND user_id = $2";
+    START_TIMER(7) [] = "INSERT INTO timers (workspace_id, user_id, project_id, deliverable_id, note, billable, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    DELETE_TIMER(2) [] = "DELETE FROM timers WHERE workspace_id = $1 AND user_id = $2";
+    FRAME_STATUS(2) ["unread", "timer_project_id", "timer_project", "timer_started_at"] = "SELECT CAST((SELECT COUNT(*) FROM notifications n WHERE n.workspace_id = $1 AND n.user_id = $2 AND n.read_at IS NULL) AS BIGINT) AS unread, \
+         t.project_id AS timer_project_id, p.name AS timer_project, t.started_at AS timer_started_at \
+         FROM (SELECT 1 AS one) x \
+         LEFT JOIN timers t ON t.workspace_id = $1 AND t.user_id = $2 \
+         LEFT JOIN projects p ON p.workspace_id = t.workspace_id AND p.id = t.project_id";
+    APPROVED_SINCE(2) ["user_id", "week_start"] =
+        "SELECT user_id, week_start FROM timesheet_approvals WHERE workspace_id = $1 AND approved_at >= $2";
+    APPROVED_WEEKS(2) ["week_start"] =
+        "SELECT week_start FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2";
+}
+
+/// The weeks approved at or after `since`: (person, week start).
+pub async fn approved_since(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    since: i64,
+) -> Result<Vec<(Uuid, i32)>> {
+    APPROVED_SINCE
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(since)])
+        .await
+}
+
+/// The approved weeks of one person.
+pub async fn approved_weeks(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<i32>> {
+    let rows: Vec<(i32,)> = APPROVED_WEEKS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -57,6 +57,10 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("put", "/api/v1/workspace") => (Some(SettingsAction::ManageWorkspace.into()), Same, 200),
         ("get", "/api/v1/users") => (Some(PeopleAction::ReadUsers.into()), Same, 200),
         ("put", "/api/v1/users/{id}") => (Some(PeopleAction::ManageUsers.into()), NotFound, 200),
+        // The target has an e-mail already: past the gate, the invitation is refused (409).
+        ("post", "/api/v1/users/{id}/invite") => {
+            (Some(PeopleAction::ManageUsers.into()), NotFound, 409)
+        }
         ("get", "/api/v1/audit") => (Some(AuditAction::Read.into()), Same, 200),
         ("get", "/api/v1/jobs") => (Some(SettingsAction::ReadJobs.into()), Same, 200),
         ("get", "/api/v1/clients") => (Some(ClientsAction::Read.into()), Same, 200),
@@ -303,6 +307,9 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
         ("put", "/api/v1/workspace") => Some(json!({"name": "Renamed"})),
         ("put", "/api/v1/timesheets/{id}/{week}") => Some(json!({"cells": []})),
         ("put", "/api/v1/users/{id}") => Some(json!({"role": "staff", "active": true})),
+        ("post", "/api/v1/users/{id}/invite") => {
+            Some(json!({"email": format!("invite{n}@matrix.example.org")}))
+        }
         ("post", "/api/v1/projects") => Some(
             json!({"client_id": f.client_a, "name": format!("P{n}"), "billing_model": "time_materials", "hourly_rate": "90"}),
         ),

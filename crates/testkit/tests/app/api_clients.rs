@@ -318,40 +318,42 @@ async fn list_search_sort_and_cursor_pages() {
 
 #[tokio::test]
 async fn csv_exports_follow_the_filters() {
-    let t = spawn_app(backends()[0]).await;
-    let ten = t.tenant("Agence Csv").await;
-    let c = t.client();
-    mesure_testkit::TestApp::login(&t, &c, &ten.staff.email, mesure_testkit::PASSWORD).await;
-    for (name, seg) in [("Alpha \"quoted\", Inc", "Santé"), ("Beta", "Commerce")] {
-        post(
-            &t,
-            &ten.owner.token,
-            "/clients",
-            json!({"name": name, "segment": seg}),
-        )
-        .await;
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Csv").await;
+        let c = t.client();
+        mesure_testkit::TestApp::login(&t, &c, &ten.staff.email, mesure_testkit::PASSWORD).await;
+        for (name, seg) in [("Alpha \"quoted\", Inc", "Santé"), ("Beta", "Commerce")] {
+            post(
+                &t,
+                &ten.owner.token,
+                "/clients",
+                json!({"name": name, "segment": seg}),
+            )
+            .await;
+        }
+        let r = c
+            .get(format!("{}/clients.csv?segment=Sant%C3%A9", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("clients.csv")
+        );
+        let body = r.text().await.unwrap();
+        let lines: Vec<&str> = body.lines().collect();
+        assert_eq!(lines.len(), 2, "{body}");
+        // The French dialect (the reader is French): BOM, `;`, French column names.
+        assert!(
+            lines[0].starts_with("\u{feff}id;nom;raison sociale"),
+            "{body}"
+        );
+        assert!(lines[1].contains("Alpha \"\"quoted\"\", Inc"), "{body}");
     }
-    let r = c
-        .get(format!("{}/clients.csv?segment=Sant%C3%A9", t.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
-    assert!(
-        r.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("clients.csv")
-    );
-    let body = r.text().await.unwrap();
-    let lines: Vec<&str> = body.lines().collect();
-    assert_eq!(lines.len(), 2, "{body}");
-    // The French dialect (the reader is French): BOM, `;`, French column names.
-    assert!(
-        lines[0].starts_with("\u{feff}id;nom;raison sociale"),
-        "{body}"
-    );
-    assert!(lines[1].contains("Alpha \"\"quoted\"\", Inc"), "{body}");
 }
 
 #[tokio::test]

@@ -53,31 +53,33 @@ async fn login_sets_a_safe_cookie_and_logout_ends_the_session() {
 
 #[tokio::test]
 async fn secure_cookie_behind_https() {
-    let t = spawn_app(backends()[0]).await;
-    let ten = t.tenant("Agence Sud").await;
-    let c = t.client();
-    let page = c
-        .get(format!("{}/login", t.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&page, "_csrf").unwrap();
-    let r = c
-        .post(format!("{}/login", t.url))
-        .header("x-forwarded-proto", "https")
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("email", ten.staff.email.as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let cookie = mesure_testkit::session_set_cookie(&r);
-    assert!(cookie.contains("; Secure"), "{cookie}");
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Sud").await;
+        let c = t.client();
+        let page = c
+            .get(format!("{}/login", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/login", t.url))
+            .header("x-forwarded-proto", "https")
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", ten.staff.email.as_str()),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let cookie = mesure_testkit::session_set_cookie(&r);
+        assert!(cookie.contains("; Secure"), "{cookie}");
+    }
 }
 
 #[tokio::test]
@@ -119,131 +121,135 @@ async fn wrong_passwords_are_throttled_with_a_growing_delay() {
 
 #[tokio::test]
 async fn login_form_needs_its_csrf_cookie_and_names_empty_fields() {
-    let t = spawn_app(backends()[0]).await;
-    let c = t.client();
-    let r = c
-        .post(format!("{}/login", t.url))
-        .form(&[("_csrf", "forged"), ("email", "a@b.fr"), ("password", "x")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    let page = c
-        .get(format!("{}/login", t.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&page, "_csrf").unwrap();
-    let r = c
-        .post(format!("{}/login", t.url))
-        .form(&[("_csrf", csrf.as_str()), ("email", ""), ("password", "")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let body = r.text().await.unwrap();
-    assert!(body.contains("id=\"email-error\"") && body.contains("id=\"password-error\""));
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let c = t.client();
+        let r = c
+            .post(format!("{}/login", t.url))
+            .form(&[("_csrf", "forged"), ("email", "a@b.fr"), ("password", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let page = c
+            .get(format!("{}/login", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/login", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("email", ""), ("password", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("id=\"email-error\"") && body.contains("id=\"password-error\""));
+    }
 }
 
 #[tokio::test]
 async fn language_follows_user_setting_then_browser() {
-    let t = spawn_app(backends()[0]).await;
-    let c = t.client();
-    let en = c
-        .get(format!("{}/login", t.url))
-        .header("accept-language", "en-GB,en;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(en.contains("<html lang=\"en\">") && en.contains("Sign in"));
-    let fr = c
-        .get(format!("{}/login", t.url))
-        .header("accept-language", "fr-FR")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Connexion"));
-    let other = c
-        .get(format!("{}/login", t.url))
-        .header("accept-language", "de")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        other.contains("<html lang=\"fr\">"),
-        "French is the default"
-    );
-    // A signed-in user's own setting wins over the browser.
-    let ten = t.tenant("Agence Ouest").await;
-    let p = t
-        .person(
-            ten.ws,
-            "anglo@ouest.example.org",
-            mesure_domain::Role::Staff,
-            Some("en"),
-        )
-        .await;
-    let c = t.client();
-    t.login(&c, &p.email, PASSWORD).await;
-    let page = c
-        .get(format!("{}/dashboard", t.url))
-        .header("accept-language", "fr")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("<html lang=\"en\">") && page.contains("Dashboard"));
-    // Switching the language is saved on the user.
-    let csrf = hidden(&page, "_csrf").unwrap();
-    let r = c
-        .post(format!("{}/lang", t.url))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("lang", "fr"),
-            ("back", "/clients"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/clients");
-    let page = c
-        .get(format!("{}/dashboard", t.url))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("Tableau de bord"));
-    // An open redirect through `back` is refused.
-    let csrf = hidden(&page, "_csrf").unwrap();
-    let r = c
-        .post(format!("{}/lang", t.url))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("lang", "en"),
-            ("back", "//evil.example"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.headers()["location"], "/");
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let c = t.client();
+        let en = c
+            .get(format!("{}/login", t.url))
+            .header("accept-language", "en-GB,en;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(en.contains("<html lang=\"en\">") && en.contains("Sign in"));
+        let fr = c
+            .get(format!("{}/login", t.url))
+            .header("accept-language", "fr-FR")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Connexion"));
+        let other = c
+            .get(format!("{}/login", t.url))
+            .header("accept-language", "de")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            other.contains("<html lang=\"fr\">"),
+            "French is the default"
+        );
+        // A signed-in user's own setting wins over the browser.
+        let ten = t.tenant("Agence Ouest").await;
+        let p = t
+            .person(
+                ten.ws,
+                "anglo@ouest.example.org",
+                mesure_domain::Role::Staff,
+                Some("en"),
+            )
+            .await;
+        let c = t.client();
+        t.login(&c, &p.email, PASSWORD).await;
+        let page = c
+            .get(format!("{}/dashboard", t.url))
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("<html lang=\"en\">") && page.contains("Dashboard"));
+        // Switching the language is saved on the user.
+        let csrf = hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/lang", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("lang", "fr"),
+                ("back", "/clients"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/clients");
+        let page = c
+            .get(format!("{}/dashboard", t.url))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Tableau de bord"));
+        // An open redirect through `back` is refused.
+        let csrf = hidden(&page, "_csrf").unwrap();
+        let r = c
+            .post(format!("{}/lang", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("lang", "en"),
+                ("back", "//evil.example"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/");
+    }
 }
 
 /// A person who never chose a language follows the browser (cookie, then Accept-Language),
@@ -357,30 +363,32 @@ async fn a_language_chosen_before_signing_in_is_kept() {
 /// A refused login lists its errors in a summary (an alert) that links to each field.
 #[tokio::test]
 async fn a_refused_login_has_an_error_summary() {
-    let t = spawn_app(backends()[0]).await;
-    let ten = t.tenant("Agence Résumé").await;
-    let r = t
-        .login(&t.client(), &ten.owner.email, "wrong-password")
-        .await;
-    assert_eq!(r.status(), 401);
-    let body = r.text().await.unwrap();
-    let summary = body
-        .split("class=\"error-summary\" role=\"alert\"")
-        .nth(1)
-        .expect("an error summary");
-    let summary = summary.split("</div>").next().unwrap();
-    assert!(
-        summary.contains("Certains champs sont à corriger."),
-        "{summary}"
-    );
-    assert!(
-        summary.contains("<a href=\"#password\">E-mail ou mot de passe incorrect.</a>"),
-        "{summary}"
-    );
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Résumé").await;
+        let r = t
+            .login(&t.client(), &ten.owner.email, "wrong-password")
+            .await;
+        assert_eq!(r.status(), 401);
+        let body = r.text().await.unwrap();
+        let summary = body
+            .split("class=\"error-summary\" role=\"alert\"")
+            .nth(1)
+            .expect("an error summary");
+        let summary = summary.split("</div>").next().unwrap();
+        assert!(
+            summary.contains("Certains champs sont à corriger."),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("<a href=\"#password\">E-mail ou mot de passe incorrect.</a>"),
+            "{summary}"
+        );
+    }
 }
 
 /// The reset link in the newest message of the development outbox.
-fn reset_link(outbox: &std::path::Path) -> Option<String> {
+pub(crate) fn reset_link(outbox: &std::path::Path) -> Option<String> {
     let mut files: Vec<_> = std::fs::read_dir(outbox)
         .ok()?
         .map(|e| e.unwrap().path())

@@ -31,7 +31,7 @@ impl Pair {
 
 async fn sum_day(t: &TestApp, user: uuid::Uuid, day: i32) -> (i64, i64) {
     let mut c = t.app.db.read().await.unwrap();
-    let r: Vec<(i64, i64)> = mesure_store::fetch(
+    let r: Vec<(i64, i64)> = mesure_store::testing::fetch(
         &mut c.conn(),
         "SELECT CAST(COALESCE((SELECT SUM(minutes) FROM time_entries WHERE user_id = $1 AND work_date = $2), 0) AS BIGINT), \
          CAST(COALESCE((SELECT minutes FROM person_days WHERE user_id = $1 AND day = $2), 0) AS BIGINT)",
@@ -157,7 +157,7 @@ async fn a_week_approved_while_entries_are_logged_keeps_none_unlocked() {
             );
             let mut c = t.app.db.read().await.unwrap();
             let from = mesure_domain::projects::engagement::day_key(monday);
-            let r: Vec<(i64,)> = mesure_store::fetch(
+            let r: Vec<(i64,)> = mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT CAST(COUNT(*) AS BIGINT) FROM time_entries WHERE user_id = $1 AND work_date >= $2 AND work_date < $3 AND NOT locked",
                 &[
@@ -203,12 +203,12 @@ async fn a_deadlock_victim_runs_again_and_both_writes_commit() {
                 let lock = "UPDATE clients SET notes = 'locked' WHERE id = $1";
                 mesure_services::write_tx!(app, tx => {
                     let n = attempts.fetch_add(1, Ordering::SeqCst);
-                    mesure_store::exec(&mut tx.conn(), lock, &[mesure_store::Bind::Uuid(ids[first])]).await?;
+                    mesure_store::testing::exec(&mut tx.conn(), lock, &[mesure_store::Bind::Uuid(ids[first])]).await?;
                     // Only the first two attempts meet: each then waits for the other's row.
                     if n < 2 {
                         barrier.wait().await;
                     }
-                    mesure_store::exec(&mut tx.conn(), lock, &[mesure_store::Bind::Uuid(ids[1 - first])]).await?;
+                    mesure_store::testing::exec(&mut tx.conn(), lock, &[mesure_store::Bind::Uuid(ids[1 - first])]).await?;
                 })
             })
         };
@@ -256,14 +256,14 @@ async fn the_totals_check_reports_a_total_changed_behind_its_back() {
         crate::time::log(&t, &a.staff.ctx, project, "2026-11-24", 90).await;
         assert_eq!(t.check_totals().await, Vec::<String>::new(), "{backend:?}");
         let mut tx = t.app.db.begin().await.unwrap();
-        mesure_store::exec(
+        mesure_store::testing::exec(
             &mut tx.conn(),
             "UPDATE person_days SET minutes = minutes + 1",
             &[],
         )
         .await
         .unwrap();
-        mesure_store::exec(
+        mesure_store::testing::exec(
             &mut tx.conn(),
             "UPDATE project_months SET revenue = revenue + 7",
             &[],

@@ -415,7 +415,9 @@ async fn a_failed_query_is_an_error_not_a_login_nor_an_empty_section() {
             let db = t.app.db.clone();
             async move {
                 let mut c = db.read().await.unwrap();
-                mesure_store::exec(&mut c.conn(), &sql, &[]).await.unwrap();
+                mesure_store::testing::exec(&mut c.conn(), &sql, &[])
+                    .await
+                    .unwrap();
             }
         };
         // A section of the audit page (its exports) cannot be read: the page fails.
@@ -479,5 +481,39 @@ async fn a_failed_query_is_an_error_not_a_login_nor_an_empty_section() {
             200,
             "{backend:?}: the server recovers without a restart"
         );
+    }
+}
+
+/// A state the code does not know, stored in the database (a billing model, a scope), is the
+/// server's error with its reference: never read as some default state and shown as figures.
+#[tokio::test]
+async fn a_corrupt_stored_state_is_an_error_not_a_default() {
+    for backend in mesure_testkit::backends() {
+        let t = mesure_testkit::spawn_app(backend).await;
+        let ten = t.tenant("Agence Corrompue").await;
+        let client = t.client_named(&ten.owner.ctx, "Client X").await;
+        let project = crate::time::project(&t, &ten.owner.ctx, client, "P", "time_materials").await;
+        let radar = |path: String| {
+            let (http, url, token) = (t.client(), t.api(&path), ten.owner.token.clone());
+            async move {
+                let r = http.get(url).bearer_auth(token).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let path = format!("/projects/{project}/radar");
+        assert_eq!(radar(path.clone()).await.0, 200);
+        {
+            let mut c = t.app.db.read().await.unwrap();
+            mesure_store::testing::exec(
+                &mut c.conn(),
+                "UPDATE projects SET billing_model = 'bogus' WHERE id = $1",
+                &[mesure_store::Bind::Uuid(project)],
+            )
+            .await
+            .unwrap();
+        }
+        let (status, body) = radar(path).await;
+        assert_eq!(status, 500, "{backend:?}: {body}");
+        assert!(body.contains("request_id"), "{body}");
     }
 }

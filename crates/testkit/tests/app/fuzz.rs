@@ -89,6 +89,7 @@ impl Fixture {
             "ReasonBody" => json!({"reason": "goodwill", "note": "n"}),
             "TimerBody" => json!({"project_id": p}),
             "UserBody" => json!({"role": "staff"}),
+            "InviteBody" => json!({"email": "invitation@fuzz.example.org"}),
             "WeekBody" => {
                 json!({"cells": [{"project_id": p, "date": "2026-03-03", "duration": "2:00"}]})
             }

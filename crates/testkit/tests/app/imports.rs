@@ -49,9 +49,10 @@ fn big_csv(rows: usize) -> String {
 
 async fn scalar(t: &TestApp, sql: &str, ws: Uuid) -> i64 {
     let mut c = t.app.db.read().await.unwrap();
-    let r: Vec<(i64,)> = mesure_store::fetch(&mut c.conn(), sql, &[mesure_store::Bind::Uuid(ws)])
-        .await
-        .unwrap();
+    let r: Vec<(i64,)> =
+        mesure_store::testing::fetch(&mut c.conn(), sql, &[mesure_store::Bind::Uuid(ws)])
+            .await
+            .unwrap();
     r[0].0
 }
 
@@ -78,7 +79,7 @@ async fn import_traces(t: &TestApp, ws: Uuid) -> i64 {
 
 async fn import_state(t: &TestApp, ws: Uuid) -> Option<String> {
     let mut c = t.app.db.read().await.unwrap();
-    let r: Vec<(String,)> = mesure_store::fetch(
+    let r: Vec<(String,)> = mesure_store::testing::fetch(
         &mut c.conn(),
         "SELECT state FROM imports WHERE workspace_id = $1 ORDER BY created_at DESC",
         &[mesure_store::Bind::Uuid(ws)],
@@ -334,7 +335,7 @@ async fn a_failed_or_abandoned_import_leaves_nothing() {
             let db = t.app.db.clone();
             async move {
                 let mut tx = db.begin().await.unwrap();
-                mesure_store::exec(
+                mesure_store::testing::exec(
                     &mut tx.conn(),
                     "UPDATE imports SET state = 'running', heartbeat_at = $2 WHERE workspace_id = $1",
                     &[mesure_store::Bind::Uuid(ws), mesure_store::Bind::Int(beat)],
@@ -907,5 +908,130 @@ async fn imported_people_without_an_address_have_none() {
             .unwrap();
         assert_eq!(s, 200, "{backend:?}: {r}");
         assert_eq!(r["new_people"].as_array().map(Vec::len), Some(0), "{r}");
+    }
+}
+
+/// A person made by an import has no e-mail, so no login: the owner gives them one from the
+/// users page, they get a link to choose a password, and sign in; a second invitation, an
+/// address already used and a person who has an address are refused, and nothing changes.
+#[tokio::test]
+async fn an_imported_person_is_given_an_email_and_invited() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Invitations").await;
+        t.run_jobs().await;
+        let csv = format!(
+            "{GENERIC}{},Inès Importée,Acme,Web,,90,Maquettes,yes\n",
+            day(3)
+        );
+        let (s, r) = post_csv(&t, &a.owner.token, "create_missing=true", csv)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{r}");
+        let users: Value = t
+            .client()
+            .get(t.api("/users"))
+            .bearer_auth(&a.owner.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ines = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == "Inès Importée")
+            .unwrap()
+            .clone();
+        assert_eq!(ines["email"], "");
+        let id = ines["id"].as_str().unwrap().to_string();
+        // The users page offers the invitation on her row only.
+        let c = t.client();
+        t.login(&c, &a.owner.email, PASSWORD).await;
+        let html = t.text(&c, "/settings/users").await;
+        assert!(html.contains(&format!("/settings/users/{id}/invite")));
+        assert_eq!(
+            html.matches("/invite\"").count(),
+            1,
+            "one row without e-mail"
+        );
+        let invite = |who: String, email: &str| {
+            let (http, url, token, body) = (
+                t.client(),
+                t.api(&format!("/users/{who}/invite")),
+                a.owner.token.clone(),
+                json!({ "email": email }),
+            );
+            async move {
+                let r = http
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.json::<Value>().await.unwrap())
+            }
+        };
+        // Another login's address and a malformed one are refused on the field.
+        let (s, p) = invite(id.clone(), &a.staff.email).await;
+        assert_eq!(
+            (s, p["errors"][0]["field"].as_str()),
+            (422, Some("email")),
+            "{p}"
+        );
+        let (s, p) = invite(id.clone(), "pas-une-adresse").await;
+        assert_eq!(
+            (s, p["errors"][0]["field"].as_str()),
+            (422, Some("email")),
+            "{p}"
+        );
+        // A person who has an address is not re-invited this way.
+        let (s, _) = invite(a.staff.id.to_string(), "autre@invitations.example.org").await;
+        assert_eq!(s, 409);
+        // Through the page: the form sends the invitation.
+        let csrf = t.csrf(&c, "/settings/users").await;
+        let r = c
+            .post(format!("{}/settings/users/{id}/invite", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", "Ines@Invitations.example.org"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()["location"],
+            "/settings/users?notice=user-invited"
+        );
+        let (s, _) = invite(id.clone(), "encore@invitations.example.org").await;
+        assert_eq!(s, 409, "invited once");
+        assert_eq!(t.run_jobs().await, 1);
+        let link = crate::auth::reset_link(&t.dir.join("outbox")).expect("the invitation's link");
+        let anon = t.client();
+        let page = t.text(&anon, &link).await;
+        let csrf = mesure_testkit::hidden(&page, "_csrf").unwrap();
+        let r = anon
+            .post(format!("{}{link}", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("new_password", "mon-nouveau-mot-de-passe"),
+                ("confirm_password", "mon-nouveau-mot-de-passe"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let r = t
+            .login(
+                &t.client(),
+                "ines@invitations.example.org",
+                "mon-nouveau-mot-de-passe",
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/dashboard");
     }
 }

@@ -166,21 +166,21 @@ async fn migration_3_backfills_the_running_totals_live_writes_keep() {
         }
         let snapshot = || async {
             let mut c = t.app.db.read().await.unwrap();
-            let months: Vec<(i64, i64, i64)> = mesure_store::fetch(
+            let months: Vec<(i64, i64, i64)> = mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT unbilled_scope_minutes, unbilled_scope_value, over_servicing FROM project_months ORDER BY month, unbilled_scope_value, over_servicing",
                 &[],
             )
             .await
             .unwrap();
-            let clients: Vec<(i64, i64, i64)> = mesure_store::fetch(
+            let clients: Vec<(i64, i64, i64)> = mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT unbilled_scope_minutes, unbilled_scope_value, over_servicing FROM client_months ORDER BY month",
                 &[],
             )
             .await
             .unwrap();
-            let deliverables: Vec<(i64,)> = mesure_store::fetch(
+            let deliverables: Vec<(i64,)> = mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT logged_minutes FROM deliverables",
                 &[],
@@ -206,7 +206,9 @@ async fn migration_3_backfills_the_running_totals_live_writes_keep() {
                 "UPDATE project_months SET unbilled_scope_minutes = 0, unbilled_scope_value = 0",
                 "UPDATE client_months SET unbilled_scope_minutes = 0, unbilled_scope_value = 0",
             ] {
-                mesure_store::exec(&mut tx.conn(), sql, &[]).await.unwrap();
+                mesure_store::testing::exec(&mut tx.conn(), sql, &[])
+                    .await
+                    .unwrap();
             }
             tx.commit().await.unwrap();
         }
@@ -229,7 +231,7 @@ async fn migration_3_backfills_the_running_totals_live_writes_keep() {
                 .collect::<Vec<_>>()
                 .join("\n");
             if stmt.trim_start().starts_with("UPDATE") {
-                mesure_store::exec(&mut tx.conn(), &stmt, &[])
+                mesure_store::testing::exec(&mut tx.conn(), &stmt, &[])
                     .await
                     .unwrap();
             }
@@ -249,7 +251,7 @@ async fn live_uniques(db: &mesure_store::Db) -> Vec<(String, String, Vec<String>
     let mut out = Vec::new();
     match db.backend() {
         mesure_store::Backend::Sqlite => {
-            let rows: Vec<(String, String)> = mesure_store::fetch(
+            let rows: Vec<(String, String)> = mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE%'",
                 &[],
@@ -257,7 +259,7 @@ async fn live_uniques(db: &mesure_store::Db) -> Vec<(String, String, Vec<String>
             .await
             .unwrap();
             for (name, table) in rows {
-                let cols: Vec<(String,)> = mesure_store::fetch(
+                let cols: Vec<(String,)> = mesure_store::testing::fetch(
                     &mut c.conn(),
                     &format!("SELECT name FROM pragma_index_info('{name}') ORDER BY seqno"),
                     &[],
@@ -268,7 +270,7 @@ async fn live_uniques(db: &mesure_store::Db) -> Vec<(String, String, Vec<String>
             }
         }
         mesure_store::Backend::Postgres => {
-            let rows: Vec<(String, String, String)> = mesure_store::fetch(
+            let rows: Vec<(String, String, String)> = mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT indexname::text, tablename::text, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexdef LIKE 'CREATE UNIQUE%' AND indexname NOT LIKE '%\\_pkey'",
                 &[],

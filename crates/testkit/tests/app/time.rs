@@ -66,7 +66,7 @@ async fn client(t: &TestApp, ctx: &Ctx, name: &str) -> uuid::Uuid {
 
 async fn count(t: &TestApp, table: &str) -> i64 {
     let mut c = t.app.db.read().await.unwrap();
-    let r: Vec<(i64,)> = mesure_store::fetch(
+    let r: Vec<(i64,)> = mesure_store::testing::fetch(
         &mut c.conn(),
         &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
         &[],
@@ -232,7 +232,7 @@ async fn bad_input_is_refused_and_nothing_is_written() {
         // An invoiced entry never changes.
         {
             let mut tx = t.app.db.begin().await.unwrap();
-            mesure_store::exec(
+            mesure_store::testing::exec(
                 &mut tx.conn(),
                 "UPDATE time_entries SET invoiced_at = 1 WHERE id = $1",
                 &[mesure_store::Bind::Uuid(e)],
@@ -1923,7 +1923,7 @@ async fn imports_refuse_duplicates_unless_allowed() {
         // An entry typed by hand counts too.
         let p: Vec<(uuid::Uuid,)> = {
             let mut c = t.app.db.read().await.unwrap();
-            mesure_store::fetch(
+            mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT id FROM projects WHERE name = 'App'",
                 &[],
@@ -1935,7 +1935,7 @@ async fn imports_refuse_duplicates_unless_allowed() {
         log(&t, &me.ctx, p[0].0, "2026-03-10", 50).await;
         let name: Vec<(String,)> = {
             let mut c = t.app.db.read().await.unwrap();
-            mesure_store::fetch(
+            mesure_store::testing::fetch(
                 &mut c.conn(),
                 "SELECT name FROM users WHERE id = $1",
                 &[mesure_store::Bind::Uuid(me.id)],

@@ -185,100 +185,104 @@ async fn create_edit_and_find_a_client_through_the_forms() {
 
 #[tokio::test]
 async fn api_tokens_are_shown_once_and_revocable() {
-    let t = spawn_app(backends()[0]).await;
-    let ten = t.tenant("Agence Jetons").await;
-    let c = t.client();
-    t.login(&c, &ten.staff.email, PASSWORD).await;
-    let csrf = t.csrf(&c, "/settings/tokens").await;
-    let r = c
-        .post(format!("{}/settings/tokens", t.url))
-        .form(&[("_csrf", csrf.as_str()), ("name", "")])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        r.text()
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Jetons").await;
+        let c = t.client();
+        t.login(&c, &ten.staff.email, PASSWORD).await;
+        let csrf = t.csrf(&c, "/settings/tokens").await;
+        let r = c
+            .post(format!("{}/settings/tokens", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("name", "")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Ce champ est obligatoire.")
+        );
+        let html = c
+            .post(format!("{}/settings/tokens", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("name", "Zapier")])
+            .send()
             .await
             .unwrap()
-            .contains("Ce champ est obligatoire.")
-    );
-    let html = c
-        .post(format!("{}/settings/tokens", t.url))
-        .form(&[("_csrf", csrf.as_str()), ("name", "Zapier")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = html.find("data-testid=\"token-secret\">").unwrap() + 27;
-    let secret = html[start..].split('<').next().unwrap().to_string();
-    assert!(secret.starts_with("mes_"));
-    let me = t
-        .client()
-        .get(t.api("/me"))
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), 200);
-    let list = c
-        .get(format!("{}/settings/tokens", t.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!list.contains(&secret), "the secret is never shown again");
-    let row = mesure_services::auth::list_own_tokens(&t.app, &ten.staff.ctx)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|t| t.name == "Zapier")
-        .unwrap();
-    let r = c
-        .post(format!("{}/settings/tokens/{}/revoke", t.url, row.id))
-        .form(&[("_csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    assert_eq!(
-        t.client()
+            .text()
+            .await
+            .unwrap();
+        let start = html.find("data-testid=\"token-secret\">").unwrap() + 27;
+        let secret = html[start..].split('<').next().unwrap().to_string();
+        assert!(secret.starts_with("mes_"));
+        let me = t
+            .client()
             .get(t.api("/me"))
             .bearer_auth(&secret)
             .send()
             .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+        let list = c
+            .get(format!("{}/settings/tokens", t.url))
+            .send()
+            .await
             .unwrap()
-            .status(),
-        401
-    );
+            .text()
+            .await
+            .unwrap();
+        assert!(!list.contains(&secret), "the secret is never shown again");
+        let row = mesure_services::auth::list_own_tokens(&t.app, &ten.staff.ctx)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "Zapier")
+            .unwrap();
+        let r = c
+            .post(format!("{}/settings/tokens/{}/revoke", t.url, row.id))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            t.client()
+                .get(t.api("/me"))
+                .bearer_auth(&secret)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    }
 }
 
 #[tokio::test]
 async fn session_api_calls_need_the_csrf_header_for_writes() {
-    let t = spawn_app(backends()[0]).await;
-    let ten = t.tenant("Agence Session").await;
-    let c = t.client();
-    t.login(&c, &ten.manager.email, PASSWORD).await;
-    assert_eq!(c.get(t.api("/clients")).send().await.unwrap().status(), 200);
-    let r = c
-        .post(t.api("/clients"))
-        .json(&serde_json::json!({"name": "Par cookie"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    let csrf = t.csrf(&c, "/clients").await;
-    let r = c
-        .post(t.api("/clients"))
-        .header("x-csrf-token", csrf)
-        .json(&serde_json::json!({"name": "Par cookie"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let ten = t.tenant("Agence Session").await;
+        let c = t.client();
+        t.login(&c, &ten.manager.email, PASSWORD).await;
+        assert_eq!(c.get(t.api("/clients")).send().await.unwrap().status(), 200);
+        let r = c
+            .post(t.api("/clients"))
+            .json(&serde_json::json!({"name": "Par cookie"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let csrf = t.csrf(&c, "/clients").await;
+        let r = c
+            .post(t.api("/clients"))
+            .header("x-csrf-token", csrf)
+            .json(&serde_json::json!({"name": "Par cookie"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
 }
 
 #[tokio::test]

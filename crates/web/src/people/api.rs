@@ -172,3 +172,35 @@ pub async fn update_user(
         created_at: rfc3339(u.created_at),
     }))
 }
+
+/// The e-mail that gives a person made by an import their login.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    pub email: String,
+}
+
+/// Give a person made by an import (no e-mail yet, so no login) their e-mail and send them a
+/// link, valid a week, to choose their password (owners). 409 when they have an e-mail already.
+#[utoipa::path(post, path = "/api/v1/users/{id}/invite", tag = "people", params(("id" = String, Path, description = "User id")), request_body = InviteBody,
+    responses((status = 200, body = UserOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn invite_user(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    ApiJson(b): ApiJson<InviteBody>,
+) -> Result<Json<UserOut>, ApiError> {
+    let id = mesure_domain::UserId::parse(&id)
+        .ok_or_else(|| err(&c, mesure_services::ServiceError::NotFound))?;
+    let u = users::invite(&s.app, &c.ctx, id, &b.email)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(UserOut {
+        id: u.id.to_string(),
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        active: u.active,
+        created_at: rfc3339(u.created_at),
+    }))
+}

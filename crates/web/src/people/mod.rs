@@ -51,6 +51,12 @@ pub const MODULE: Module = Module {
             || post(pages::user_update),
         ),
         PageRule::new(
+            "POST",
+            "/settings/users/{id}/invite",
+            Access::May(Action::People(PeopleAction::ManageUsers)),
+            || post(pages::user_invite),
+        ),
+        PageRule::new(
             "GET",
             "/settings/rates",
             Access::May(Action::Projects(ProjectsAction::Write)),
@@ -84,6 +90,11 @@ pub const MODULE: Module = Module {
     api: api_routes,
     upload_api: no_api,
     api_rules: &[
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/users/{id}/invite",
+            action: Action::People(PeopleAction::ManageUsers),
+        },
         ApiRule {
             method: "GET",
             path: "/api/v1/me",
@@ -145,6 +156,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::me))
         .routes(routes!(api::list_users))
         .routes(routes!(api::update_user))
+        .routes(routes!(api::invite_user))
         .routes(routes!(api::add_cost))
         .routes(routes!(api::set_capacity))
         .routes(routes!(api::set_leave))

@@ -71,9 +71,7 @@ pub async fn users(
     page: Page,
     Query(q): Query<crate::html::NoticeQuery>,
 ) -> Response {
-    let mut v = Values::default();
-    v.set("role", Some("staff"));
-    v.set("language", Some(page.ctx.language.as_str()));
+    let v = add_form_defaults(&page);
     users_page(
         &s,
         &page,
@@ -104,7 +102,7 @@ pub async fn user_add(State(s): State<AppState>, page: Page, body: axum::body::B
             users_page(
                 &s,
                 &page,
-                Values::default(),
+                add_form_defaults(&page),
                 Errors::default(),
                 StatusCode::OK,
                 created,
@@ -177,7 +175,7 @@ pub async fn user_update(
             users_page(
                 &s,
                 &page,
-                Values::default(),
+                add_form_defaults(&page),
                 errors,
                 StatusCode::CONFLICT,
                 None,
@@ -187,4 +185,52 @@ pub async fn user_update(
         }
         Err(e) => error_page(&page, e),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Gives a person made by an import their e-mail and sends them the link to choose a password.
+pub async fn user_invite(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: InviteForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Some(id) = mesure_domain::UserId::parse(&id) else {
+        return error_page(&page, ServiceError::NotFound);
+    };
+    let lang = page.ctx.language;
+    let (status, message) = match users::invite(&s.app, &page.ctx, id, &form.email).await {
+        Ok(_) => return see_other("/settings/users", "user-invited"),
+        Err(ServiceError::Conflict(key)) => (StatusCode::CONFLICT, t(lang, key)),
+        Err(ServiceError::Invalid(inv)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            inv.0
+                .first()
+                .map(|e| crate::error::field_message(lang, e))
+                .unwrap_or_default(),
+        ),
+        Err(e) => return error_page(&page, e),
+    };
+    let field = format!("invite-{id}");
+    let errors = Errors::one(&field, message);
+    let mut v = add_form_defaults(&page);
+    v.set(&field, Some(&form.email));
+    users_page(&s, &page, v, errors, status, None, None).await
+}
+
+/// The add form's values before anything is typed: a staff member in the reader's language.
+fn add_form_defaults(page: &Page) -> Values {
+    let mut v = Values::default();
+    v.set("role", Some("staff"));
+    v.set("language", Some(page.ctx.language.as_str()));
+    v
 }

@@ -153,12 +153,8 @@ async fn client_names(
     page: &Page,
 ) -> Result<std::collections::HashMap<uuid::Uuid, String>, ServiceError> {
     let mut c = s.app.db.read().await?;
-    let rows: Vec<(uuid::Uuid, String)> = mesure_store::fetch(
-        &mut c.conn(),
-        "SELECT id, name FROM clients WHERE workspace_id = $1",
-        &[mesure_store::Bind::Uuid(page.ctx.workspace.uuid())],
-    )
-    .await?;
+    let rows: Vec<(uuid::Uuid, String)> =
+        mesure_store::clients::names(&mut c.conn(), page.ctx.workspace).await?;
     Ok(rows.into_iter().collect())
 }
 

@@ -95,20 +95,13 @@ async fn names(
 ) -> Result<(Names, Vec<(String, String)>, Vec<(String, String, String)>), ServiceError> {
     let list = projects::list(&s.app, &page.ctx, None, true).await?;
     let mut c = s.app.db.read().await?;
-    let clients: HashMap<Uuid, String> = mesure_store::fetch::<(Uuid, String)>(
-        &mut c.conn(),
-        "SELECT id, name FROM clients WHERE workspace_id = $1",
-        &[mesure_store::Bind::Uuid(page.ctx.workspace.uuid())],
-    )
-    .await?
-    .into_iter()
-    .collect();
-    let dl: Vec<(Uuid, Uuid, String)> = mesure_store::fetch(
-        &mut c.conn(),
-        "SELECT id, project_id, name FROM deliverables WHERE workspace_id = $1 ORDER BY name_key",
-        &[mesure_store::Bind::Uuid(page.ctx.workspace.uuid())],
-    )
-    .await?;
+    let clients: HashMap<Uuid, String> =
+        mesure_store::clients::names(&mut c.conn(), page.ctx.workspace)
+            .await?
+            .into_iter()
+            .collect();
+    let dl: Vec<(Uuid, Uuid, String)> =
+        mesure_store::projects::deliverable_labels(&mut c.conn(), page.ctx.workspace).await?;
     drop(c);
     let people = users::list_staff(&s.app, &page.ctx)
         .await
@@ -1063,10 +1056,15 @@ pub async fn approvals(
     let result = async {
         let staff = users::list_staff(&s.app, &page.ctx).await?;
         let mut c = s.app.db.read().await?;
-        let sums: Vec<(Uuid, i64)> = mesure_store::fetch(&mut c.conn(), "SELECT user_id, CAST(SUM(minutes) AS BIGINT) FROM person_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 GROUP BY user_id", &[
-            mesure_store::Bind::Uuid(page.ctx.workspace.uuid()), mesure_store::Bind::Int(i64::from(from)), mesure_store::Bind::Int(i64::from(to)),
-        ]).await?;
-        let approved = mesure_store::time::approvals(&mut c.conn(), page.ctx.workspace, from).await?;
+        let sums: Vec<(Uuid, i64)> = mesure_store::radar::totals::minutes_by_person(
+            &mut c.conn(),
+            page.ctx.workspace,
+            from,
+            to,
+        )
+        .await?;
+        let approved =
+            mesure_store::time::approvals(&mut c.conn(), page.ctx.workspace, from).await?;
         Ok::<_, ServiceError>((staff, sums, approved))
     }
     .await;
