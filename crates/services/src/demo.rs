@@ -298,6 +298,7 @@ async fn portal_login(app: &App, ctx: &Ctx) -> Result<()> {
         ctx.workspace,
         UserId::from_uuid(user.id),
         &hash,
+        app.now(),
     )
     .await?;
     conn.commit().await?;

@@ -214,6 +214,7 @@ pub async fn update(app: &App, ctx: &Ctx, form: &SettingsForm) -> Result<Workspa
         let before = workspaces::get(&mut tx.conn(), ctx.workspace).await?;
         let mut after = before.clone();
         apply(form, &mut after, &app.mail_policy)?;
+        after.updated_at = app.now();
         workspaces::update(&mut tx.conn(), &after).await?;
         record(
             &mut tx.conn(),

@@ -1,5 +1,5 @@
 //! Workspaces (tenants) and their settings.
-use crate::{Conn, Result, StoreError, now_us};
+use crate::{Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -90,7 +90,7 @@ pub async fn update(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
                 crate::Bind::from(&w.smtp_tls),
                 crate::Bind::from(&w.smtp_username),
                 crate::Bind::from(&w.smtp_password),
-                crate::Bind::from(now_us()),
+                crate::Bind::from(w.updated_at),
             ],
         )
         .await?;

@@ -132,7 +132,14 @@ async fn follow_login(
     let changed = before.email != after.email || before.contact_role != after.contact_role;
     match &after.email {
         None => {
-            users::set_active(c, ctx.workspace, UserId::from_uuid(login.id), false).await?;
+            users::set_active(
+                c,
+                ctx.workspace,
+                UserId::from_uuid(login.id),
+                false,
+                after.updated_at,
+            )
+            .await?;
         }
         Some(email) => {
             let r = users::update_contact_login(
@@ -142,6 +149,7 @@ async fn follow_login(
                 email,
                 &name,
                 &after.contact_role,
+                after.updated_at,
             )
             .await;
             // An address that is another login's (maybe in another workspace) is refused as any
@@ -184,6 +192,7 @@ pub async fn set_archived(
                     ctx.workspace,
                     UserId::from_uuid(login.id),
                     false,
+                    app.now(),
                 )
                 .await?;
                 sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;
@@ -321,6 +330,7 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
                     ctx.workspace,
                     UserId::from_uuid(existing.id),
                     &hash,
+                    now,
                 )
                 .await?;
                 users::set_active(
@@ -328,6 +338,7 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
                     ctx.workspace,
                     UserId::from_uuid(existing.id),
                     true,
+                    now,
                 )
                 .await?;
                 existing
@@ -383,6 +394,7 @@ pub async fn revoke_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<()> {
             ctx.workspace,
             UserId::from_uuid(login.id),
             false,
+            app.now(),
         )
         .await?;
         sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), login.id).await?;

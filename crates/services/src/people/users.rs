@@ -348,7 +348,14 @@ pub async fn reset_password(app: &App, token: &str, new: &str, confirm: &str) ->
         .ok_or(ServiceError::NotFound)?;
         let ws = WorkspaceId::from_uuid(reset.workspace_id);
         let user = users::get(&mut tx.conn(), ws, UserId::from_uuid(reset.user_id)).await?;
-        users::set_password(&mut tx.conn(), ws, UserId::from_uuid(user.id), &hash).await?;
+        users::set_password(
+            &mut tx.conn(),
+            ws,
+            UserId::from_uuid(user.id),
+            &hash,
+            app.now(),
+        )
+        .await?;
         mesure_store::auth::resets::use_all(&mut tx.conn(), reset.workspace_id, user.id, now).await?;
         sessions::end_credentials(&mut tx.conn(), reset.workspace_id, user.id).await?;
         let actor = crate::audit::Actor {
@@ -429,7 +436,15 @@ pub async fn set_language(app: &App, ctx: &Ctx, lang: Language) -> Result<UserRo
 async fn set_profile(app: &App, ctx: &Ctx, name: &str, lang: Option<&str>) -> Result<UserRow> {
     crate::write_tx!(app, tx => {
         let before = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
-        users::update_profile(&mut tx.conn(), ctx.workspace, ctx.user, name, lang).await?;
+        users::update_profile(
+            &mut tx.conn(),
+            ctx.workspace,
+            ctx.user,
+            name,
+            lang,
+            app.now(),
+        )
+        .await?;
         let after = users::get(&mut tx.conn(), ctx.workspace, ctx.user).await?;
         record(
             &mut tx.conn(),
@@ -472,7 +487,14 @@ pub async fn change_password(
     c.finish()?;
     let hash = hash_password(new.to_string()).await?;
     crate::write_tx!(app, tx => {
-        users::set_password(&mut tx.conn(), ctx.workspace, ctx.user, &hash).await?;
+        users::set_password(
+            &mut tx.conn(),
+            ctx.workspace,
+            ctx.user,
+            &hash,
+            app.now(),
+        )
+        .await?;
         sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), ctx.user.uuid()).await?;
         record::<(), ()>(
             &mut tx.conn(),
@@ -532,7 +554,15 @@ pub async fn update_staff(
         if loses_owner && users::count_active_owners(&mut tx.conn(), ctx.workspace).await? <= 1 {
             return Err(ServiceError::Conflict("err-last-owner"));
         }
-        users::update_staff(&mut tx.conn(), ctx.workspace, id, &new_role, new_active).await?;
+        users::update_staff(
+            &mut tx.conn(),
+            ctx.workspace,
+            id,
+            &new_role,
+            new_active,
+            app.now(),
+        )
+        .await?;
         if !new_active {
             sessions::end_credentials(&mut tx.conn(), ctx.workspace.uuid(), id.uuid()).await?;
         }

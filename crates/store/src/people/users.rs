@@ -1,5 +1,5 @@
 //! Users: staff (owner, manager, staff) and client contacts with a portal login.
-use crate::{Conn, Result, StoreError, now_us, on};
+use crate::{Conn, Result, StoreError, on};
 use mesure_domain::{UserId, WorkspaceId};
 use uuid::Uuid;
 
@@ -129,7 +129,13 @@ pub async fn find_for_contact(
         .await
 }
 
-pub async fn set_password(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, hash: &str) -> Result<()> {
+pub async fn set_password(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    hash: &str,
+    now: i64,
+) -> Result<()> {
     let n = SET_PASSWORD
         .exec(
             c,
@@ -137,7 +143,7 @@ pub async fn set_password(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, hash: &
                 crate::Bind::from(ws.uuid()),
                 crate::Bind::from(id.uuid()),
                 crate::Bind::from(hash),
-                crate::Bind::from(now_us()),
+                crate::Bind::from(now),
             ],
         )
         .await?;
@@ -154,6 +160,7 @@ pub async fn update_profile(
     id: UserId,
     name: &str,
     language: Option<&str>,
+    now: i64,
 ) -> Result<()> {
     let n = UPDATE_PROFILE
         .exec(
@@ -163,7 +170,7 @@ pub async fn update_profile(
                 crate::Bind::from(id.uuid()),
                 crate::Bind::from(name),
                 crate::Bind::from(language),
-                crate::Bind::from(now_us()),
+                crate::Bind::from(now),
             ],
         )
         .await?;
@@ -174,7 +181,13 @@ pub async fn update_profile(
     }
 }
 
-pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: bool) -> Result<()> {
+pub async fn set_active(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: UserId,
+    active: bool,
+    now: i64,
+) -> Result<()> {
     SET_ACTIVE
         .exec(
             c,
@@ -182,7 +195,7 @@ pub async fn set_active(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId, active: b
                 crate::Bind::from(ws.uuid()),
                 crate::Bind::from(id.uuid()),
                 crate::Bind::from(active),
-                crate::Bind::from(now_us()),
+                crate::Bind::from(now),
             ],
         )
         .await?;
@@ -197,6 +210,7 @@ pub async fn update_contact_login(
     email: &str,
     name: &str,
     role: &str,
+    now: i64,
 ) -> Result<()> {
     UPDATE_CONTACT_LOGIN
         .exec(
@@ -207,20 +221,22 @@ pub async fn update_contact_login(
                 crate::Bind::from(email),
                 crate::Bind::from(name),
                 crate::Bind::from(role),
-                crate::Bind::from(now_us()),
+                crate::Bind::from(now),
             ],
         )
         .await?;
     Ok(())
 }
 
-/// Changes a staff user's role and active flag.
+/// Changes a staff user's role and active flag (`now`: the use case's clock, like every
+/// `updated_at` here).
 pub async fn update_staff(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     id: UserId,
     role: &str,
     active: bool,
+    now: i64,
 ) -> Result<()> {
     let n = UPDATE_STAFF
         .exec(
@@ -230,7 +246,7 @@ pub async fn update_staff(
                 crate::Bind::from(id.uuid()),
                 crate::Bind::from(role),
                 crate::Bind::from(active),
-                crate::Bind::from(now_us()),
+                crate::Bind::from(now),
             ],
         )
         .await?;

@@ -118,3 +118,42 @@ async fn audit_entries_read_as_sentences_with_names_and_formatted_values() {
         );
     }
 }
+
+/// Every `updated_at` comes from the use case's clock (the one the tests and the browser
+/// journeys move), not the machine's: a user's role change and a workspace's settings.
+#[tokio::test]
+async fn updated_at_follows_the_application_clock() {
+    for backend in mesure_testkit::backends() {
+        let t = mesure_testkit::spawn_app(backend).await;
+        let a = t.tenant("Agence Horloge").await;
+        t.clock.set("2031-05-06T07:08:09Z".parse().unwrap());
+        let at = t.clock_now();
+        let u = mesure_services::people::users::update_staff(
+            &t.app,
+            &a.owner.ctx,
+            mesure_domain::UserId::from_uuid(a.staff.id),
+            Some("manager"),
+            None,
+        )
+        .await
+        .unwrap();
+        assert!(
+            (at..at + 5_000_000).contains(&u.updated_at),
+            "{backend:?} user"
+        );
+        let w = mesure_services::workspaces::update(
+            &t.app,
+            &a.owner.ctx,
+            &mesure_services::workspaces::SettingsForm {
+                name: "Agence Horloge".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            (at..at + 5_000_000).contains(&w.updated_at),
+            "{backend:?} workspace"
+        );
+    }
+}
