@@ -197,6 +197,38 @@ pub async fn queue_welcome(
     queue_user_mail(c, app, ws, user, "mail-welcome", &url, &[]).await
 }
 
+/// Makes a single-use link to choose a password, valid `valid_us`, and queues the `kind` mail
+/// that carries it (a reset request, an invitation).
+async fn queue_password_link(
+    c: &mut Conn<'_>,
+    app: &App,
+    user: &UserRow,
+    kind: &str,
+    now: i64,
+    valid_us: i64,
+) -> Result<()> {
+    let token = crate::secrets::random_token(32)?;
+    mesure_store::auth::resets::insert(
+        c,
+        &mesure_store::auth::resets::ResetRow {
+            workspace_id: user.workspace_id,
+            id: uuid::Uuid::now_v7(),
+            user_id: user.id,
+            token_hash: crate::secrets::sha256_hex(&token),
+            expires_at: now + valid_us,
+            used_at: None,
+            created_at: now,
+        },
+    )
+    .await?;
+    let url = format!(
+        "{}/password/reset/{token}",
+        app.base_url.trim_end_matches('/')
+    );
+    let ws = WorkspaceId::from_uuid(user.workspace_id);
+    queue_user_mail(c, app, ws, user, kind, &url, &[]).await
+}
+
 /// How long an invitation's link works: a week.
 pub const INVITE_US: i64 = 7 * 24 * 3600 * 1_000_000;
 
@@ -215,26 +247,7 @@ pub async fn invite(app: &App, ctx: &Ctx, id: UserId, email: &str) -> Result<Use
         }
         users::set_first_email(&mut tx.conn(), ctx.workspace, id, &email, now).await?;
         let after = users::get(&mut tx.conn(), ctx.workspace, id).await?;
-        let token = crate::secrets::random_token(32)?;
-        mesure_store::auth::resets::insert(
-            &mut tx.conn(),
-            &mesure_store::auth::resets::ResetRow {
-                workspace_id: ctx.workspace.uuid(),
-                id: uuid::Uuid::now_v7(),
-                user_id: after.id,
-                token_hash: crate::secrets::sha256_hex(&token),
-                expires_at: now + INVITE_US,
-                used_at: None,
-                created_at: now,
-            },
-        )
-        .await?;
-        let url = format!(
-            "{}/password/reset/{token}",
-            app.base_url.trim_end_matches('/')
-        );
-        queue_user_mail(&mut tx.conn(), app, ctx.workspace, &after, "mail-invite", &url, &[])
-            .await?;
+        queue_password_link(&mut tx.conn(), app, &after, "mail-invite", now, INVITE_US).await?;
         record(
             &mut tx.conn(),
             ctx.workspace,
@@ -274,25 +287,7 @@ pub async fn request_reset(app: &App, email: &str, address: &str) -> Result<()> 
         mesure_store::auth::throttle::record_failure(&mut tx.conn(), &key, now).await?;
         if let Some(user) = user.as_ref().filter(|u| u.active) {
             let ws = WorkspaceId::from_uuid(user.workspace_id);
-            let token = crate::secrets::random_token(32)?;
-            mesure_store::auth::resets::insert(
-                &mut tx.conn(),
-                &mesure_store::auth::resets::ResetRow {
-                    workspace_id: user.workspace_id,
-                    id: uuid::Uuid::now_v7(),
-                    user_id: user.id,
-                    token_hash: crate::secrets::sha256_hex(&token),
-                    expires_at: now + RESET_US,
-                    used_at: None,
-                    created_at: now,
-                },
-            )
-            .await?;
-            let url = format!(
-                "{}/password/reset/{token}",
-                app.base_url.trim_end_matches('/')
-            );
-            queue_user_mail(&mut tx.conn(), app, ws, user, "mail-reset", &url, &[]).await?;
+            queue_password_link(&mut tx.conn(), app, user, "mail-reset", now, RESET_US).await?;
             let actor = crate::audit::Actor {
                 id: Some(user.id),
                 label: user.name.clone(),

@@ -117,6 +117,19 @@ pub struct UserOut {
     pub created_at: String,
 }
 
+impl From<mesure_store::people::users::UserRow> for UserOut {
+    fn from(u: mesure_store::people::users::UserRow) -> Self {
+        UserOut {
+            id: u.id.to_string(),
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            active: u.active,
+            created_at: rfc3339(u.created_at),
+        }
+    }
+}
+
 /// List the workspace's staff users.
 #[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = Vec<UserOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn list_users(
@@ -126,18 +139,7 @@ pub async fn list_users(
     let rows = users::list_staff(&s.app, &c.ctx)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|u| UserOut {
-                id: u.id.to_string(),
-                email: u.email,
-                name: u.name,
-                role: u.role,
-                active: u.active,
-                created_at: rfc3339(u.created_at),
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(UserOut::from).collect()))
 }
 
 /// A change of a staff user's role or active state.
@@ -163,14 +165,7 @@ pub async fn update_user(
     let u = users::update_staff(&s.app, &c.ctx, id, b.role.as_deref(), b.active)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(UserOut {
-        id: u.id.to_string(),
-        email: u.email,
-        name: u.name,
-        role: u.role,
-        active: u.active,
-        created_at: rfc3339(u.created_at),
-    }))
+    Ok(Json(u.into()))
 }
 
 /// The e-mail that gives a person made by an import their login.
@@ -195,12 +190,5 @@ pub async fn invite_user(
     let u = users::invite(&s.app, &c.ctx, id, &b.email)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(UserOut {
-        id: u.id.to_string(),
-        email: u.email,
-        name: u.name,
-        role: u.role,
-        active: u.active,
-        created_at: rfc3339(u.created_at),
-    }))
+    Ok(Json(u.into()))
 }
