@@ -101,6 +101,17 @@ mod tests {
         }
     }
 
+    /// Whoever edits projects or rates, or reads the radar, sees money: an edit form without the
+    /// amounts would save them blank, and the radar is made of money.
+    #[test]
+    fn editors_and_radar_readers_see_money() {
+        for p in Principal::ALL {
+            if p.may(ProjectsAction::Write) || p.may(RadarAction::View) {
+                assert!(p.may(ProjectsAction::ReadMoney), "{p:?}");
+            }
+        }
+    }
+
     /// The rows of the first modules, as the table stood before it was split: owners everything
     /// but the portal, managers all but users and workspace settings, staff read and log their
     /// own time, contacts their portal and their own account.
@@ -143,7 +154,7 @@ mod tests {
             TimeAction::ALL.iter().map(|a| Action::Time(*a)).collect(),
         ]
         .concat();
-        assert_eq!(first.len(), 19);
+        assert_eq!(first.len(), 20);
         for a in first {
             let owner = Principal::Staff(Role::Owner).may(a);
             let manager = Principal::Staff(Role::Manager).may(a);

@@ -9,11 +9,19 @@ pub enum ProjectsAction {
     Read,
     /// Create and change projects, deliverables, milestones, change requests and rate cards.
     Write,
+    /// The money of projects and their work: rates, prices, fees, budgets in money, value,
+    /// revenue, cost and margin. Services leave these figures out of the views they return to
+    /// readers without it (issue 9 §5), so no page, API answer or CSV can show them.
+    ReadMoney,
 }
 
 impl ProjectsAction {
     /// Every action of the module (the permission table's tests walk them).
-    pub const ALL: &[ProjectsAction] = &[ProjectsAction::Read, ProjectsAction::Write];
+    pub const ALL: &[ProjectsAction] = &[
+        ProjectsAction::Read,
+        ProjectsAction::Write,
+        ProjectsAction::ReadMoney,
+    ];
 
     /// Whether `who` may do this.
     pub fn allowed(self, who: Principal) -> bool {
@@ -23,6 +31,7 @@ impl ProjectsAction {
                 true
             }
             (ProjectsAction::Write, Principal::Staff(Role::Owner | Role::Manager)) => true,
+            (ProjectsAction::ReadMoney, Principal::Staff(Role::Owner | Role::Manager)) => true,
             _ => false,
         }
     }

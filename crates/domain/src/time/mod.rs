@@ -116,6 +116,11 @@ impl std::iter::Sum for Minutes {
     }
 }
 
+crate::projects::engagement::str_enum!(
+    /// How an entry was recorded.
+    EntrySource { Manual = "manual", Timer = "timer", Import = "import" }
+);
+
 /// How a client's or project's entries are rounded when billed (each entry on its own).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rounding {

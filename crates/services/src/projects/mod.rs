@@ -1,5 +1,7 @@
 //! Projects and their scope: create and edit projects, deliverables, milestones, change requests,
 //! rate cards and cost rates. Every change that moves revenue recomputes the project's figures.
+pub mod views;
+
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::ProjectsAction;
@@ -14,6 +16,9 @@ use mesure_store::people::costs::{self, CostRow};
 use mesure_store::projects::{self, ChangeRow, DeliverableRow, MilestoneRow, ProjectRow, RateRow};
 use mesure_store::{Conn, clients, people::users};
 use uuid::Uuid;
+pub use views::{
+    ChangeView, DeliverableView, MilestoneView, ProjectMoney, ProjectView, sees_money,
+};
 
 fn fill(row: &mut ProjectRow, i: ProjectInput) {
     row.client_id = i.client_id;
@@ -59,7 +64,7 @@ async fn check_refs(c: &mut Conn<'_>, ctx: &Ctx, i: &ProjectInput) -> Result<()>
     Ok(())
 }
 
-pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectRow> {
+pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse(ctx.workspace_currency)?;
     let now = app.now();
@@ -111,7 +116,7 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectR
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, row.id).await?;
     })?;
-    Ok(row)
+    ProjectView::of(ctx, &row)
 }
 
 pub async fn update(
@@ -120,10 +125,10 @@ pub async fn update(
     id: ProjectId,
     form: &ProjectForm,
     version: Option<i32>,
-) -> Result<ProjectRow> {
+) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse(ctx.workspace_currency)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
         if input.client_id != before.client_id {
             return Err(Invalid::one("client_id", "err-project-client-fixed").into());
@@ -149,7 +154,8 @@ pub async fn update(
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, after.id).await?;
         after
-    })
+    })?;
+    ProjectView::of(ctx, &row)
 }
 
 pub async fn set_archived(
@@ -157,9 +163,9 @@ pub async fn set_archived(
     ctx: &Ctx,
     id: ProjectId,
     archived: bool,
-) -> Result<ProjectRow> {
+) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Write)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
         let mut after = before.clone();
         after.archived_at = archived.then(|| app.now());
@@ -179,13 +185,14 @@ pub async fn set_archived(
         )
         .await?;
         after
-    })
+    })?;
+    ProjectView::of(ctx, &row)
 }
 
-pub async fn get(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRow> {
+pub async fn get(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
-    Ok(projects::get(&mut c.conn(), ctx.workspace, id).await?)
+    ProjectView::of(ctx, &projects::get(&mut c.conn(), ctx.workspace, id).await?)
 }
 
 /// A page of projects by name after `after` (`(name_key, id)`), and how many match.
@@ -196,10 +203,10 @@ pub async fn page(
     archived: bool,
     after: Option<&(String, uuid::Uuid)>,
     limit: i64,
-) -> Result<(Vec<ProjectRow>, i64)> {
+) -> Result<(Vec<ProjectView>, i64)> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
-    Ok(projects::page(
+    let (rows, total) = projects::page(
         &mut c.conn(),
         ctx.workspace,
         client.map(ClientId::uuid),
@@ -207,7 +214,8 @@ pub async fn page(
         after,
         limit,
     )
-    .await?)
+    .await?;
+    Ok((ProjectView::all(ctx, &rows)?, total))
 }
 
 pub async fn list(
@@ -215,27 +223,34 @@ pub async fn list(
     ctx: &Ctx,
     client: Option<ClientId>,
     archived: bool,
-) -> Result<Vec<ProjectRow>> {
+) -> Result<Vec<ProjectView>> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
-    Ok(projects::list(
+    let rows = projects::list(
         &mut c.conn(),
         ctx.workspace,
         client.map(ClientId::uuid),
         archived,
     )
-    .await?)
+    .await?;
+    ProjectView::all(ctx, &rows)
 }
 
 pub fn currency_of(p: &ProjectRow) -> Result<Currency> {
     crate::stored(Currency::parse(&p.currency), "currency", &p.currency)
 }
 
-pub async fn deliverables(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<DeliverableRow>> {
+pub async fn deliverables(
+    app: &App,
+    ctx: &Ctx,
+    project: ProjectId,
+) -> Result<Vec<DeliverableView>> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
-    Ok(projects::deliverables(&mut c.conn(), ctx.workspace, project.uuid()).await?)
+    DeliverableView::all(
+        &projects::deliverables(&mut c.conn(), ctx.workspace, project.uuid()).await?,
+    )
 }
 
 async fn check_owner(c: &mut Conn<'_>, ctx: &Ctx, owner: Option<Uuid>) -> Result<()> {
@@ -256,11 +271,11 @@ pub async fn add_deliverable(
     ctx: &Ctx,
     project: ProjectId,
     form: &DeliverableForm,
-) -> Result<DeliverableRow> {
+) -> Result<DeliverableView> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse()?;
     let now = app.now();
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         projects::get(&mut tx.conn(), ctx.workspace, project).await?;
         check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
         let row = DeliverableRow {
@@ -293,7 +308,8 @@ pub async fn add_deliverable(
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, project.uuid()).await?;
         row
-    })
+    })?;
+    DeliverableView::of(&row)
 }
 
 pub async fn update_deliverable(
@@ -301,10 +317,10 @@ pub async fn update_deliverable(
     ctx: &Ctx,
     id: DeliverableId,
     form: &DeliverableForm,
-) -> Result<DeliverableRow> {
+) -> Result<DeliverableView> {
     ctx.require(ProjectsAction::Write)?;
     let input = form.parse()?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let before = projects::deliverable(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
         check_owner(&mut tx.conn(), ctx, input.owner_id).await?;
         let mut after = before.clone();
@@ -335,7 +351,8 @@ pub async fn update_deliverable(
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
         after
-    })
+    })?;
+    DeliverableView::of(&row)
 }
 
 /// Today in the workspace's time zone, as stored.
@@ -359,9 +376,9 @@ pub async fn add_milestone(
     ctx: &Ctx,
     project: ProjectId,
     form: &MilestoneForm,
-) -> Result<MilestoneRow> {
+) -> Result<MilestoneView> {
     ctx.require(ProjectsAction::Write)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
         let mut c = mesure_domain::validate::Checker::new();
         let name = c.required("name", &form.name, 200);
@@ -395,7 +412,8 @@ pub async fn add_milestone(
         )
         .await?;
         row
-    })
+    })?;
+    Ok(MilestoneView::of(ctx, &row))
 }
 
 /// Marks a milestone reached today (or not reached); a reached milestone earns its amount.
@@ -448,18 +466,22 @@ pub async fn set_milestone_reached_by_id(
     set_milestone_reached(app, ctx, ProjectId::from_uuid(project), id, reached).await
 }
 
-pub async fn milestones(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<MilestoneRow>> {
+pub async fn milestones(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<MilestoneView>> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
-    Ok(projects::milestones(&mut c.conn(), ctx.workspace, project.uuid()).await?)
+    let rows = projects::milestones(&mut c.conn(), ctx.workspace, project.uuid()).await?;
+    Ok(MilestoneView::all(ctx, &rows))
 }
 
-pub async fn changes(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<ChangeRow>> {
+pub async fn changes(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<ChangeView>> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
-    Ok(projects::changes(&mut c.conn(), ctx.workspace, project.uuid()).await?)
+    ChangeView::all(
+        ctx,
+        &projects::changes(&mut c.conn(), ctx.workspace, project.uuid()).await?,
+    )
 }
 
 pub async fn add_change(
@@ -467,9 +489,9 @@ pub async fn add_change(
     ctx: &Ctx,
     project: ProjectId,
     form: &ChangeForm,
-) -> Result<ChangeRow> {
+) -> Result<ChangeView> {
     ctx.require(ProjectsAction::Write)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
         let input = form.parse(currency_of(&p)?)?;
         let now = app.now();
@@ -503,7 +525,8 @@ pub async fn add_change(
         )
         .await?;
         row
-    })
+    })?;
+    ChangeView::of(ctx, &row)
 }
 
 /// Moves a change request: draft → sent, draft/sent → approved or rejected. Approved and rejected
@@ -513,9 +536,9 @@ pub async fn decide_change(
     ctx: &Ctx,
     id: ChangeRequestId,
     to: ChangeStatus,
-) -> Result<ChangeRow> {
+) -> Result<ChangeView> {
     ctx.require(ProjectsAction::Write)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
         let from = crate::stored(ChangeStatus::parse(&before.status), "change status", &before.status)?;
         if from.is_final() {
@@ -561,7 +584,8 @@ pub async fn decide_change(
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
         after
-    })
+    })?;
+    ChangeView::of(ctx, &row)
 }
 
 /// A rate (billing or cost) as typed.

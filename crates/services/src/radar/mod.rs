@@ -2,6 +2,7 @@
 //! (once per crossing), and the KPI views per project, client and person, read from the running
 //! aggregates.
 pub mod check;
+use crate::projects::{ChangeView, DeliverableView, ProjectView, sees_money};
 use crate::{App, Ctx, Result};
 use mesure_domain::projects::budget::{self, BudgetTerms};
 use mesure_domain::projects::engagement::{
@@ -604,19 +605,27 @@ fn sum_rows(rows: &[MonthRow]) -> MonthRow {
 
 pub use mesure_domain::radar::burn::{Runout, runout};
 
-/// One project's radar.
-#[derive(Clone, Debug, serde::Serialize)]
+/// Hours of a project, or of one of its months.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Hours {
+    pub minutes: i64,
+    pub billable_minutes: i64,
+}
+
+/// One project's radar as its reader may see it: hours for whoever may read the project, money
+/// only for readers who may see it.
+#[derive(Clone, Debug)]
 pub struct ProjectRadar {
-    pub project: ProjectRow,
+    pub project: ProjectView,
     pub client_name: String,
-    pub totals: Figures2,
-    pub months: Vec<(i32, Figures2)>,
+    pub hours: Hours,
+    /// Months with work, in order.
+    pub months: Vec<(i32, Hours)>,
+    /// The budget; its money is absent for readers who may not see money.
     pub budget: Budget,
     /// Consumed in the budget's period (all time, or this month for a monthly budget).
     pub consumed_minutes: i64,
-    pub consumed_value: i64,
     pub burn_hours: Option<Decimal>,
-    pub burn_money: Option<Decimal>,
     /// Hours (minutes) forecast at completion from the burn rate, when the project has dates.
     pub forecast_minutes: Option<i64>,
     /// Without an end date: when the hours budget runs out at the recent pace.
@@ -625,10 +634,31 @@ pub struct ProjectRadar {
     pub outside_scope_minutes: i64,
     pub scope_creep: Option<Decimal>,
     pub retainer: Vec<(i32, MonthBalance)>,
-    pub deliverables: Vec<DeliverableRow>,
-    pub changes: Vec<ChangeRow>,
+    pub deliverables: Vec<DeliverableView>,
+    pub changes: Vec<ChangeView>,
     /// Minutes logged per deliverable.
     pub deliverable_minutes: BTreeMap<Uuid, i64>,
+    /// Absent for readers who may not see money.
+    pub money: Option<ProjectRadarMoney>,
+}
+
+/// A project radar's money: every figure, in total and per month.
+#[derive(Clone, Debug)]
+pub struct ProjectRadarMoney {
+    pub totals: Figures2,
+    pub months: Vec<(i32, Figures2)>,
+    /// Value consumed in the budget's period.
+    pub consumed_value: i64,
+    pub burn_money: Option<Decimal>,
+}
+
+impl Hours {
+    fn of(m: &MonthRow) -> Hours {
+        Hours {
+            minutes: m.minutes,
+            billable_minutes: m.billable_minutes,
+        }
+    }
 }
 
 pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar> {
@@ -706,36 +736,44 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
                 .unwrap_or(0)
         },
     );
-    Ok(ProjectRadar {
-        client_name,
+    let money = sees_money(ctx).then(|| ProjectRadarMoney {
         totals: figures_of(&total),
         months: rows.iter().map(|r| (r.month, figures_of(r))).collect(),
-        budget,
-        consumed_minutes,
         consumed_value,
-        burn_hours,
         burn_money,
+    });
+    Ok(ProjectRadar {
+        client_name,
+        hours: Hours::of(&total),
+        months: rows.iter().map(|r| (r.month, Hours::of(r))).collect(),
+        budget: Budget {
+            money: budget.money.filter(|_| money.is_some()),
+            ..budget
+        },
+        consumed_minutes,
+        burn_hours,
         forecast_minutes,
         runout,
         baseline_minutes: creep.baseline_minutes,
         outside_scope_minutes: creep.outside_minutes,
         scope_creep: creep.index,
         retainer,
-        deliverables,
-        changes,
+        deliverables: DeliverableView::all(&deliverables)?,
+        changes: ChangeView::all(ctx, &changes)?,
         deliverable_minutes: by_deliverable.into_iter().collect(),
-        project: p,
+        project: ProjectView::of(ctx, &p)?,
+        money,
     })
 }
 
 /// One client's radar: its projects and months rolled up, its trend and its revenue share.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct ClientRadar {
     pub client_id: Uuid,
     pub client_name: String,
     pub totals: Figures2,
     pub months: Vec<(i32, Figures2)>,
-    pub projects: Vec<(ProjectRow, Figures2)>,
+    pub projects: Vec<(ProjectView, Figures2)>,
     pub trend: Option<TrendOut>,
     /// Share of the workspace's trailing-12-month revenue.
     pub revenue_share: Option<Decimal>,
@@ -783,12 +821,12 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
         totals: figures_of(&sum_rows(&rows)),
         months: rows.iter().map(|r| (r.month, figures_of(r))).collect(),
         projects: plist
-            .into_iter()
+            .iter()
             .map(|p| {
                 let f = by_project.get(&p.id).map(figures_of).unwrap_or_default();
-                (p, f)
+                Ok((ProjectView::of(ctx, p)?, f))
             })
-            .collect(),
+            .collect::<Result<_>>()?,
         trend: trend_of(&rows, now_month).map(TrendOut::from),
         revenue_share: (all > 0).then(|| Decimal::from(mine) / Decimal::from(all)),
     })
@@ -797,9 +835,12 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
 /// One project on its client's hub: the period's figures and the budget consumed so far.
 #[derive(Clone, Debug)]
 pub struct HubProject {
-    pub project: ProjectRow,
-    /// Over the period.
-    pub figures: Figures2,
+    pub project: ProjectView,
+    /// Minutes logged over the period.
+    pub minutes: i64,
+    /// The period's figures; absent for readers who may not see money.
+    pub money: Option<Figures2>,
+    /// The budget; its money is absent for readers who may not see money.
     pub budget: Budget,
     /// Consumed in the budget's period (all time, or this month for a monthly budget).
     pub consumed_minutes: i64,
@@ -836,12 +877,17 @@ pub async fn client_hub(
         let all = all_time.get(&p.id).map(|r| r.minutes).unwrap_or(0);
         let (budget, consumed_minutes, burn_hours) =
             budget_status(c, ws, &p, all, now_month).await?;
+        let figures = period.get(&p.id).map(figures_of).unwrap_or_default();
         out.push(HubProject {
-            figures: period.get(&p.id).map(figures_of).unwrap_or_default(),
-            budget,
+            minutes: figures.minutes,
+            money: sees_money(ctx).then_some(figures),
+            budget: Budget {
+                money: budget.money.filter(|_| sees_money(ctx)),
+                ..budget
+            },
             consumed_minutes,
             burn_hours,
-            project: p,
+            project: ProjectView::of(ctx, &p)?,
         });
     }
     Ok(out)
@@ -899,11 +945,15 @@ pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
         let (budget, consumed_minutes, burn_hours) =
             budget_status(c, ws, &p, all, now_month).await?;
         out.push(HubProject {
-            figures: Figures2::default(),
-            budget,
+            minutes: 0,
+            money: None,
+            budget: Budget {
+                money: budget.money.filter(|_| sees_money(ctx)),
+                ..budget
+            },
             consumed_minutes,
             burn_hours,
-            project: p,
+            project: ProjectView::of(ctx, &p)?,
         });
     }
     out.sort_by(|a, b| a.project.name_key.cmp(&b.project.name_key));

@@ -1,8 +1,9 @@
 //! Time: log, change and delete entries (with every rule checked before anything is written),
 //! the running timer, week approval and locking, free-work approval, write-offs, capacity.
 //! Every write updates the running aggregates and the project's earned figures in its transaction.
-use mesure_domain::{DashboardAction, RadarAction, TimeAction};
+use mesure_domain::{DashboardAction, TimeAction};
 pub mod import;
+pub mod views;
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::forms::parse_day;
@@ -19,6 +20,7 @@ use mesure_store::time::{self as store, EntryCursor, EntryQuery, EntryRow, Timer
 use mesure_store::{Conn, people::users, radar::totals};
 use std::collections::BTreeSet;
 use uuid::Uuid;
+pub use views::{EntryMoney, EntryView};
 
 /// Today in the workspace's time zone (the clock is the app's).
 pub fn today_date(app: &App, ctx: &Ctx) -> jiff::civil::Date {
@@ -216,7 +218,7 @@ async fn prepare(
 }
 
 /// Logs one entry.
-pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
+pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryView> {
     ctx.require(TimeAction::Log)?;
     let input = form.parse(today_date(app, ctx))?;
     // Everything that does not race is read before the write lock; the week's lock and the day's
@@ -229,7 +231,7 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryRow> {
     crate::write_tx!(app, tx => {
         insert_prepared(&mut tx.conn(), app, ctx, written).await?;
     })?;
-    Ok(row)
+    EntryView::of(ctx, &row)
 }
 
 /// Writes a prepared new entry in the caller's transaction: the racing checks, the row, the
@@ -313,13 +315,14 @@ pub async fn update(
     id: EntryId,
     form: &EntryForm,
     version: Option<i32>,
-) -> Result<EntryRow> {
+) -> Result<EntryView> {
     ctx.require(TimeAction::Log)?;
     let input = form.parse(today_date(app, ctx))?;
     let input = &input;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         update_in(&mut tx.conn(), app, ctx, id, input.clone(), version).await?
-    })
+    })?;
+    EntryView::of(ctx, &row)
 }
 
 /// Changes an entry in the caller's transaction (every rule checked, aggregates and radar kept).
@@ -589,28 +592,28 @@ pub async fn save_week(
     })
 }
 
-pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
+pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryView> {
     ctx.require(TimeAction::Log)?;
     let mut c = app.db.read().await?;
     let e = store::get(&mut c.conn(), ctx.workspace, id.uuid()).await?;
     if e.user_id != ctx.user.uuid() && !ctx.may(TimeAction::Manage) {
         return Err(ServiceError::NotFound);
     }
-    Ok(e)
+    EntryView::of(ctx, &e)
 }
 
 /// Entries matching a query; staff see only their own.
-pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryRow>> {
+pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryView>> {
     ctx.require(TimeAction::Log)?;
     if !ctx.may(TimeAction::Manage) {
         q.user = Some(ctx.user.uuid());
     }
     let mut c = app.db.read().await?;
-    Ok(store::list(&mut c.conn(), ctx.workspace, &q).await?)
+    EntryView::all(ctx, &store::list(&mut c.conn(), ctx.workspace, &q).await?)
 }
 
 /// A page of entries, how many match the filters and their minutes; staff see only their own.
-pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryRow>, i64, i64)> {
+pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryView>, i64, i64)> {
     ctx.require(TimeAction::Log)?;
     if !ctx.may(TimeAction::Manage) {
         q.user = Some(ctx.user.uuid());
@@ -618,7 +621,7 @@ pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryR
     let mut c = app.db.read().await?;
     let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
     let (total, minutes) = store::count(&mut c.conn(), ctx.workspace, &q).await?;
-    Ok((rows, total, minutes))
+    Ok((EntryView::all(ctx, &rows)?, total, minutes))
 }
 
 /// Recomputes rates, costs and billed minutes of a person's entries from `from` on (after a
@@ -674,7 +677,7 @@ pub struct ReasonForm {
 
 /// Writes off a logged billable entry: it stays recorded at its value, billed at zero, with the
 /// reason and the manager who decided.
-pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> Result<EntryRow> {
+pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> Result<EntryView> {
     ctx.require(TimeAction::Manage)?;
     let mut c = mesure_domain::validate::Checker::new();
     let reason = FreeReason::parse(&form.reason);
@@ -683,7 +686,7 @@ pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> 
     }
     let note = c.optional("note", form.note.as_deref(), 500);
     c.finish()?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
         if before.invoiced_at.is_some() {
             return Err(ServiceError::Conflict("err-entry-invoiced"));
@@ -714,13 +717,14 @@ pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> 
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
         after
-    })
+    })?;
+    EntryView::of(ctx, &row)
 }
 
 /// A manager approves free work logged by someone else.
-pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow> {
+pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryView> {
     ctx.require(TimeAction::Manage)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
         if before.scope != "free" {
             return Err(ServiceError::Conflict("err-not-free"));
@@ -749,7 +753,8 @@ pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryRow>
         )
         .await?;
         after
-    })
+    })?;
+    EntryView::of(ctx, &row)
 }
 
 /// A week of one person: `[monday, next monday)` as stored days.
@@ -997,7 +1002,7 @@ pub async fn start_timer(
     app: &App,
     ctx: &Ctx,
     form: &TimerForm,
-) -> Result<(TimerRow, Option<EntryRow>)> {
+) -> Result<(TimerRow, Option<EntryView>)> {
     ctx.require(TimeAction::Log)?;
     let mut c = mesure_domain::validate::Checker::new();
     let project = Uuid::parse_str(form.project_id.trim()).ok();
@@ -1023,14 +1028,20 @@ pub async fn start_timer(
         .optional("note", form.note.as_deref(), 2000)
         .unwrap_or_default();
     c.finish()?;
-    crate::write_tx!(app, tx => {
-        let p = projects::get(
+    let (timer, stopped) = crate::write_tx!(app, tx => {
+        let p = match projects::get(
             &mut tx.conn(),
             ctx.workspace,
             ProjectId::from_uuid(project.unwrap_or_default()),
         )
         .await
-        .map_err(|_| ServiceError::Invalid(Invalid::one("project_id", "err-not-found")))?;
+        {
+            Ok(p) => p,
+            Err(mesure_store::StoreError::NotFound) => {
+                return Err(Invalid::one("project_id", "err-not-found").into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         if p.archived_at.is_some() {
             return Err(Invalid::one("project_id", "err-project-archived").into());
         }
@@ -1046,16 +1057,24 @@ pub async fn start_timer(
         };
         store::start_timer(&mut tx.conn(), &row).await?;
         (row, stopped)
-    })
+    })?;
+    Ok((
+        timer,
+        stopped
+            .as_ref()
+            .map(|e| EntryView::of(ctx, e))
+            .transpose()?,
+    ))
 }
 
 /// Stops the caller's timer: the elapsed time (seconds rounded to the minute, half up) becomes an
 /// entry dated on the start day; under a minute nothing is logged.
-pub async fn stop_timer(app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
+pub async fn stop_timer(app: &App, ctx: &Ctx) -> Result<Option<EntryView>> {
     ctx.require(TimeAction::Log)?;
-    crate::write_tx!(app, tx => {
+    let row = crate::write_tx!(app, tx => {
         stop_in(&mut tx.conn(), app, ctx).await?
-    })
+    })?;
+    row.as_ref().map(|e| EntryView::of(ctx, e)).transpose()
 }
 
 async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
@@ -1144,7 +1163,7 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
             .into_iter()
             .collect();
     // Money (the value at the billing rate) only for those who may see it.
-    let money = ctx.may(RadarAction::View);
+    let money = crate::projects::sees_money(ctx);
     let mut w = crate::csv_out::writer_for(ctx.language);
     let mut columns = vec![
         "date",

@@ -110,6 +110,7 @@ async fn thirty_two_entries_on_a_capped_project_earn_exactly_the_cap() {
         let before = mesure_services::radar::project(&t.app, &a.owner.ctx, id)
             .await
             .unwrap();
+        let before = before.money.expect("an owner sees money");
         assert_eq!(before.totals.value, 480_000, "{backend:?}");
         assert_eq!(
             before.totals.revenue, 100_000,

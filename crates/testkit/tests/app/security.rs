@@ -229,6 +229,105 @@ async fn staff_see_no_money_through_the_api() {
     }
 }
 
+/// Issue 9 §5: money is absent from the views services return to readers who may not see it
+/// (`ProjectsAction::ReadMoney`), so no page can show it by mistake: the project page a staff
+/// member reads has no change-request price, milestone amount or money budget (the page showed
+/// them before), and the service views carry none.
+#[tokio::test]
+async fn money_is_absent_from_views_for_readers_without_it() {
+    use mesure_domain::{ClientId, ProjectId};
+    use mesure_services::{projects as svc, radar};
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Vues").await;
+        let cl = t.client_named(&a.owner.ctx, "Client Vues").await;
+        let p = project(&t, &a.owner.ctx, cl, "Projet Vues", "fixed_fee").await;
+        let pid = ProjectId::from_uuid(p);
+        let ms = svc::MilestoneForm {
+            name: "Jalon".into(),
+            amount: "1234.56".into(),
+            due_on: "2026-05-01".into(),
+        };
+        svc::add_milestone(&t.app, &a.owner.ctx, pid, &ms)
+            .await
+            .unwrap();
+        let change = mesure_domain::projects::forms::ChangeForm {
+            title: "Ajout".into(),
+            extra_hours: "2".into(),
+            price: "987.65".into(),
+            status: Some("sent".into()),
+            ..Default::default()
+        };
+        svc::add_change(&t.app, &a.owner.ctx, pid, &change)
+            .await
+            .unwrap();
+        log(&t, &a.staff.ctx, p, "2026-03-02", 90).await;
+        let (owner, staff) = (&a.owner.ctx, &a.staff.ctx);
+        // The services' views.
+        assert!(svc::get(&t.app, owner, pid).await.unwrap().money.is_some());
+        assert!(svc::get(&t.app, staff, pid).await.unwrap().money.is_none());
+        assert_eq!(
+            svc::milestones(&t.app, owner, pid).await.unwrap()[0].amount,
+            Some(123_456)
+        );
+        assert_eq!(
+            svc::milestones(&t.app, staff, pid).await.unwrap()[0].amount,
+            None
+        );
+        assert_eq!(
+            svc::changes(&t.app, owner, pid).await.unwrap()[0].price,
+            Some(98_765)
+        );
+        assert_eq!(
+            svc::changes(&t.app, staff, pid).await.unwrap()[0].price,
+            None
+        );
+        let r = radar::project(&t.app, staff, pid).await.unwrap();
+        assert!(r.money.is_none() && r.budget.money.is_none(), "{r:?}");
+        assert_eq!(r.hours.minutes, 90);
+        assert!(r.changes.iter().all(|c| c.price.is_none()));
+        let r = radar::project(&t.app, owner, pid).await.unwrap();
+        assert_eq!(r.money.as_ref().map(|m| m.totals.minutes), Some(90));
+        assert!(r.budget.money.is_some());
+        let hub = radar::client_hub(&t.app, staff, ClientId::from_uuid(cl), 202601, 202701)
+            .await
+            .unwrap();
+        assert!(
+            hub.iter()
+                .all(|h| h.money.is_none() && h.budget.money.is_none())
+        );
+        assert_eq!(hub[0].minutes, 90);
+        let q = mesure_store::time::EntryQuery {
+            limit: 10,
+            ..Default::default()
+        };
+        let (mine, _, _) = mesure_services::time::page(&t.app, staff, q.clone())
+            .await
+            .unwrap();
+        assert!(mine.iter().all(|e| e.money.is_none()));
+        let (all, _, _) = mesure_services::time::page(&t.app, owner, q).await.unwrap();
+        assert!(all.iter().all(|e| e.money.is_some()));
+        // The page, as each reads it.
+        let page = |email: String| {
+            let t = &t;
+            async move {
+                let c = t.client();
+                t.login(&c, &email, mesure_testkit::PASSWORD).await;
+                t.text(&c, &format!("/projects/{p}")).await
+            }
+        };
+        let html = page(a.owner.email.clone()).await;
+        for amount in ["1\u{202f}234,56", "987,65", "10\u{202f}000,00"] {
+            assert!(html.contains(amount), "owner sees {amount}: {html}");
+        }
+        let html = page(a.staff.email.clone()).await;
+        assert!(html.contains("Jalon") && html.contains("Ajout"), "{html}");
+        for amount in ["234,56", "987,65", "10\u{202f}000", "000,00"] {
+            assert!(!html.contains(amount), "staff see no {amount}: {html}");
+        }
+    }
+}
+
 /// Low: who may call a route is answered before the body is read — 401 without credentials,
 /// 403 without the right, never a 422 listing the body's fields.
 #[tokio::test]

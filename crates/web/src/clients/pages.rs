@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mesure_domain::ClientId;
 use mesure_domain::clients::ClientForm;
-use mesure_domain::{AuditAction, ClientsAction, ProjectsAction, RadarAction};
+use mesure_domain::{AuditAction, ClientsAction, ProjectsAction};
 use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::ArchiveFilter;
 use mesure_store::audit::AuditQuery;
@@ -346,14 +346,12 @@ async fn hub(
     })?;
     let (from, to) = period.months();
     let rows = mesure_services::radar::client_hub(&s.app, &page.ctx, id, from, to).await?;
-    let money = page.ctx.may(RadarAction::View);
+    // The service leaves money out for readers who may not see it; its columns follow.
+    let money = rows.iter().any(|h| h.money.is_some());
     let cur = page.ctx.workspace_currency.code();
-    let m = |v: i64| {
-        if money {
-            crate::html::fmt::money(lang, v, cur)
-        } else {
-            String::new()
-        }
+    let m = |v: Option<i64>| {
+        v.map(|v| crate::html::fmt::money(lang, v, cur))
+            .unwrap_or_default()
     };
     let link = |p: Option<uuid::Uuid>| {
         let filter = match p {
@@ -369,17 +367,19 @@ async fn hub(
     let projects = rows
         .iter()
         .map(|h| {
-            let f = &h.figures;
-            total.minutes += f.minutes;
-            total.revenue += f.revenue;
-            total.margin += f.margin;
-            total.over_servicing += f.over_servicing;
-            total.free_value += f.free_value;
-            total.written_off_value += f.written_off_value;
+            let f = h.money.as_ref();
+            total.minutes += h.minutes;
+            if let Some(f) = f {
+                total.revenue += f.revenue;
+                total.margin += f.margin;
+                total.over_servicing += f.over_servicing;
+                total.free_value += f.free_value;
+                total.written_off_value += f.written_off_value;
+            }
             HubLine {
                 id: h.project.id.to_string(),
                 name: h.project.name.clone(),
-                hours: crate::html::fmt::hours(lang, f.minutes),
+                hours: crate::html::fmt::hours(lang, h.minutes),
                 hours_link: link(Some(h.project.id)),
                 budget: h
                     .budget
@@ -396,11 +396,11 @@ async fn hub(
                     Some(b) if b >= rust_decimal::Decimal::new(8, 1) => "warn",
                     _ => "",
                 },
-                revenue: m(f.revenue),
-                margin: m(f.margin),
-                over: m(f.over_servicing),
-                free: m(f.free_value),
-                written_off: m(f.written_off_value),
+                revenue: m(f.map(|f| f.revenue)),
+                margin: m(f.map(|f| f.margin)),
+                over: m(f.map(|f| f.over_servicing)),
+                free: m(f.map(|f| f.free_value)),
+                written_off: m(f.map(|f| f.written_off_value)),
             }
         })
         .collect();
@@ -413,11 +413,11 @@ async fn hub(
         burn: String::new(),
         width: 0,
         level: "",
-        revenue: m(total.revenue),
-        margin: m(total.margin),
-        over: m(total.over_servicing),
-        free: m(total.free_value),
-        written_off: m(total.written_off_value),
+        revenue: m(money.then_some(total.revenue)),
+        margin: m(money.then_some(total.margin)),
+        over: m(money.then_some(total.over_servicing)),
+        free: m(money.then_some(total.free_value)),
+        written_off: m(money.then_some(total.written_off_value)),
     };
     Ok(Some(Hub {
         periods: period.options(lang),

@@ -8,25 +8,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mesure_domain::RadarAction;
 use mesure_domain::projects::engagement::ChangeStatus;
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
 use mesure_domain::{ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
 use mesure_services::projects::{self, MilestoneForm, RateForm};
-use mesure_store::projects::{ChangeRow, DeliverableRow, MilestoneRow, ProjectRow};
+use mesure_services::projects::{
+    ChangeView, DeliverableView, MilestoneView, ProjectMoney, ProjectView,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Minor units as a decimal string in a currency (`JPY` has no decimals).
-fn amount_in(minor: i64, currency: &str) -> String {
-    let cur = mesure_domain::Currency::parse(currency).unwrap_or(mesure_domain::Currency::EUR);
+fn amount_in(minor: i64, cur: mesure_domain::Currency) -> String {
     mesure_domain::Money::from_minor(minor, cur).to_decimal_string()
-}
-
-/// Whether the caller may see money (prices, rates, fees): those who may see the radar. Staff
-/// see hours, never amounts, in the API as on their pages.
-pub(crate) fn sees_money(c: &ApiCaller) -> bool {
-    c.ctx.may(mesure_domain::Action::Radar(RadarAction::View))
 }
 
 /// A project with its billing model. Amounts are decimal strings in the project's currency.
@@ -68,44 +62,34 @@ fn hours(m: i64) -> String {
     format!("{}.{:02}", m / 60, (m % 60) * 100 / 60)
 }
 
-impl ProjectOut {
-    fn shown(mut self, c: &ApiCaller) -> Self {
-        if !sees_money(c) {
-            self.hourly_rate = None;
-            self.cap = None;
-            self.fixed_price = None;
-            self.retainer_fee = None;
-            self.budget_amount = None;
-        }
-        self
-    }
-}
-
-impl From<ProjectRow> for ProjectOut {
-    fn from(p: ProjectRow) -> Self {
+impl From<ProjectView> for ProjectOut {
+    fn from(p: ProjectView) -> Self {
+        let cur = p.currency;
+        let m = p.money.as_ref();
+        let amount = |f: fn(&ProjectMoney) -> Option<i64>| m.and_then(f).map(|v| amount_in(v, cur));
         ProjectOut {
             id: p.id.to_string(),
             client_id: p.client_id.to_string(),
-            name: p.name,
             manager_id: p.manager_id.map(|m| m.to_string()),
             starts_on: day(p.starts_on),
             ends_on: day(p.ends_on),
-            currency: p.currency.clone(),
-            billing_model: p.billing_model,
-            hourly_rate: Some(amount_in(p.hourly_rate_minor, &p.currency)),
-            cap: p.cap_minor.map(|m| amount_in(m, &p.currency)),
-            fixed_price: p.fixed_price_minor.map(|m| amount_in(m, &p.currency)),
-            fixed_revenue: p.fixed_revenue,
-            retainer_fee: p.retainer_fee_minor.map(|m| amount_in(m, &p.currency)),
+            currency: cur.code().to_string(),
+            billing_model: p.billing_model.as_str().to_string(),
+            hourly_rate: amount(|m| Some(m.hourly_rate)),
+            cap: amount(|m| m.cap),
+            fixed_price: amount(|m| m.fixed_price),
+            fixed_revenue: p.fixed_revenue.as_str().to_string(),
+            retainer_fee: amount(|m| m.retainer_fee),
             retainer_hours: p.retainer_included_minutes.map(hours),
-            rollover: p.rollover,
+            rollover: p.rollover.as_str().to_string(),
             rollover_months: p.rollover_months,
             budget_hours: p.budget_minutes.map(hours),
-            budget_amount: p.budget_minor.map(|m| amount_in(m, &p.currency)),
+            budget_amount: amount(|m| m.budget),
             budget_monthly: p.budget_monthly,
-            rounding: p.rounding,
+            rounding: p.rounding.map(|r| r.as_str().to_string()),
             alert_thresholds: p.alert_thresholds,
-            archived: p.archived_at.is_some(),
+            archived: p.archived,
+            name: p.name,
             created_at: rfc3339(p.created_at),
             updated_at: rfc3339(p.updated_at),
             version: p.version,
@@ -188,7 +172,7 @@ pub struct ProjectFilters {
 }
 
 /// A page cursor of projects: `name_key` and id, URL-safe.
-pub(crate) fn project_cursor(p: &ProjectRow) -> String {
+pub(crate) fn project_cursor(p: &ProjectView) -> String {
     format!(
         "{}.{}",
         base64::Engine::encode(
@@ -248,10 +232,7 @@ pub async fn list(
     if archived {
         query.push(("archived".into(), "true".into()));
     }
-    let body: Vec<ProjectOut> = rows
-        .into_iter()
-        .map(|p| ProjectOut::from(p).shown(&c))
-        .collect();
+    let body: Vec<ProjectOut> = rows.into_iter().map(ProjectOut::from).collect();
     Ok(crate::api::paged(
         body,
         total,
@@ -273,7 +254,7 @@ pub async fn create(
     let row = projects::create(&s.app, &c.ctx, &body.form())
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(ProjectOut::from(row).shown(&c))))
+    Ok((StatusCode::CREATED, Json(ProjectOut::from(row))))
 }
 
 /// Read a project.
@@ -285,14 +266,11 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<ProjectOut>, ApiError> {
     let id = id_of(&c, &id, ProjectId::parse)?;
-    Ok(Json(
-        ProjectOut::from(
-            projects::get(&s.app, &c.ctx, id)
-                .await
-                .map_err(|e| err(&c, e))?,
-        )
-        .shown(&c),
-    ))
+    Ok(Json(ProjectOut::from(
+        projects::get(&s.app, &c.ctx, id)
+            .await
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// Replace a project's fields (its client cannot change).
@@ -306,14 +284,11 @@ pub async fn update(
 ) -> Result<Json<ProjectOut>, ApiError> {
     crate::api::check_version(body.version, c.ctx.language)?;
     let id = id_of(&c, &id, ProjectId::parse)?;
-    Ok(Json(
-        ProjectOut::from(
-            projects::update(&s.app, &c.ctx, id, &body.form(), body.version)
-                .await
-                .map_err(|e| err(&c, e))?,
-        )
-        .shown(&c),
-    ))
+    Ok(Json(ProjectOut::from(
+        projects::update(&s.app, &c.ctx, id, &body.form(), body.version)
+            .await
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// Archive a project: no more time can be logged on it.
@@ -325,14 +300,11 @@ pub async fn archive(
     Path(id): Path<String>,
 ) -> Result<Json<ProjectOut>, ApiError> {
     let id = id_of(&c, &id, ProjectId::parse)?;
-    Ok(Json(
-        ProjectOut::from(
-            projects::set_archived(&s.app, &c.ctx, id, true)
-                .await
-                .map_err(|e| err(&c, e))?,
-        )
-        .shown(&c),
-    ))
+    Ok(Json(ProjectOut::from(
+        projects::set_archived(&s.app, &c.ctx, id, true)
+            .await
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// Restore an archived project.
@@ -344,14 +316,11 @@ pub async fn unarchive(
     Path(id): Path<String>,
 ) -> Result<Json<ProjectOut>, ApiError> {
     let id = id_of(&c, &id, ProjectId::parse)?;
-    Ok(Json(
-        ProjectOut::from(
-            projects::set_archived(&s.app, &c.ctx, id, false)
-                .await
-                .map_err(|e| err(&c, e))?,
-        )
-        .shown(&c),
-    ))
+    Ok(Json(ProjectOut::from(
+        projects::set_archived(&s.app, &c.ctx, id, false)
+            .await
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// A deliverable of the baseline scope.
@@ -368,15 +337,15 @@ pub struct DeliverableOut {
     pub version: i32,
 }
 
-impl From<DeliverableRow> for DeliverableOut {
-    fn from(d: DeliverableRow) -> Self {
+impl From<DeliverableView> for DeliverableOut {
+    fn from(d: DeliverableView) -> Self {
         DeliverableOut {
             id: d.id.to_string(),
             project_id: d.project_id.to_string(),
             name: d.name,
             estimate_hours: hours(d.estimate_minutes),
             owner_id: d.owner_id.map(|o| o.to_string()),
-            status: d.status,
+            status: d.status.as_str().to_string(),
             accepted_on: day(d.accepted_on),
             version: d.version,
         }
@@ -466,22 +435,13 @@ pub struct MilestoneOut {
     pub reached_on: Option<String>,
 }
 
-impl MilestoneOut {
-    fn shown(mut self, c: &ApiCaller) -> Self {
-        if !sees_money(c) {
-            self.amount = None;
-        }
-        self
-    }
-}
-
-impl From<MilestoneRow> for MilestoneOut {
-    fn from(m: MilestoneRow) -> Self {
+impl From<MilestoneView> for MilestoneOut {
+    fn from(m: MilestoneView) -> Self {
         MilestoneOut {
             id: m.id.to_string(),
             project_id: m.project_id.to_string(),
             name: m.name,
-            amount: Some(amount(m.amount_minor)),
+            amount: m.amount.map(amount),
             due_on: day(Some(m.due_on)),
             reached_on: day(m.reached_on),
         }
@@ -510,11 +470,7 @@ pub async fn list_milestones(
     let rows = projects::milestones(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|m| MilestoneOut::from(m).shown(&c))
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(MilestoneOut::from).collect()))
 }
 
 /// Add a milestone.
@@ -535,7 +491,7 @@ pub async fn add_milestone(
     let row = projects::add_milestone(&s.app, &c.ctx, id, &form)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(MilestoneOut::from(row).shown(&c))))
+    Ok((StatusCode::CREATED, Json(MilestoneOut::from(row))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -579,25 +535,16 @@ pub struct ChangeOut {
     pub version: i32,
 }
 
-impl ChangeOut {
-    fn shown(mut self, c: &ApiCaller) -> Self {
-        if !sees_money(c) {
-            self.price = None;
-        }
-        self
-    }
-}
-
-impl From<ChangeRow> for ChangeOut {
-    fn from(r: ChangeRow) -> Self {
+impl From<ChangeView> for ChangeOut {
+    fn from(r: ChangeView) -> Self {
         ChangeOut {
             id: r.id.to_string(),
             project_id: r.project_id.to_string(),
             title: r.title,
             description: r.description,
             extra_hours: hours(r.extra_minutes),
-            price: Some(amount(r.price_minor)),
-            status: r.status,
+            price: r.price.map(amount),
+            status: r.status.as_str().to_string(),
             decided_on: day(r.decided_on),
             decided_by: r.decided_by.map(|d| d.to_string()),
             logged_hours: hours(r.logged_minutes),
@@ -631,11 +578,7 @@ pub async fn list_changes(
     let rows = projects::changes(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| ChangeOut::from(r).shown(&c))
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(ChangeOut::from).collect()))
 }
 
 /// Propose a change request.
@@ -658,7 +601,7 @@ pub async fn add_change(
     let row = projects::add_change(&s.app, &c.ctx, id, &form)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(ChangeOut::from(row).shown(&c))))
+    Ok((StatusCode::CREATED, Json(ChangeOut::from(row))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -680,14 +623,11 @@ pub async fn decide(
     let id = id_of(&c, &id, ChangeRequestId::parse)?;
     let to = ChangeStatus::parse(&body.status)
         .ok_or_else(|| crate::api::bad_param(c.ctx.language, "status"))?;
-    Ok(Json(
-        ChangeOut::from(
-            projects::decide_change(&s.app, &c.ctx, id, to)
-                .await
-                .map_err(|e| err(&c, e))?,
-        )
-        .shown(&c),
-    ))
+    Ok(Json(ChangeOut::from(
+        projects::decide_change(&s.app, &c.ctx, id, to)
+            .await
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -11,13 +11,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use mesure_domain::projects::engagement::BillingModel;
 use mesure_domain::projects::engagement::ChangeStatus;
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
 use mesure_domain::{ChangeRequestId, DeliverableId, MilestoneId, ProjectId};
 use mesure_domain::{ProjectsAction, RadarAction};
+use mesure_services::projects::ProjectView;
 use mesure_services::projects::{self, MilestoneForm};
 use mesure_services::{ServiceError, people::users, radar};
-use mesure_store::projects::ProjectRow;
 use serde::Deserialize;
 
 pub struct ProjectLine {
@@ -87,14 +88,14 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
                 .map(crate::projects::api::project_cursor);
             let lines = rows
                 .into_iter()
-                .filter(|p| archived || p.archived_at.is_none())
+                .filter(|p| archived || !p.archived)
                 .map(|p| ProjectLine {
                     id: p.id.to_string(),
                     client: names.get(&p.client_id).cloned().unwrap_or_default(),
                     client_id: p.client_id.to_string(),
-                    model: mesure_i18n::t(lang, &format!("billing-{}", p.billing_model)),
+                    model: mesure_i18n::t(lang, &format!("billing-{}", p.billing_model.as_str())),
                     hours: fmt::hours(lang, totals.get(&p.id).copied().unwrap_or(0)),
-                    archived: p.archived_at.is_some(),
+                    archived: p.archived,
                     name: p.name,
                 })
                 .collect();
@@ -116,8 +117,8 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(q): Query<ListQue
 /// Over-servicing beyond what the contract bills, apart from free work, write-offs and unbilled
 /// out-of-scope work: a cap passed, a retainer's overrun carried as debt, a fixed fee's unplanned
 /// billable work.
-fn over_contract(model: &str, f: &mesure_services::radar::Figures2) -> i64 {
-    let unbilled = if model == "fixed_fee" {
+fn over_contract(model: BillingModel, f: &mesure_services::radar::Figures2) -> i64 {
+    let unbilled = if model == BillingModel::FixedFee {
         0
     } else {
         f.unbilled_scope_value
@@ -180,7 +181,7 @@ async fn form_page(
     page: &Page,
     values: Values,
     errors: Errors,
-    editing: Option<&ProjectRow>,
+    editing: Option<&ProjectView>,
 ) -> Response {
     let lang = page.ctx.language;
     let t = |k: &str| mesure_i18n::t(lang, k);
@@ -287,41 +288,53 @@ pub async fn create(State(s): State<AppState>, page: Page, body: Bytes) -> Respo
     }
 }
 
-fn values_of(p: &ProjectRow) -> Values {
+/// The edit form's values. Only readers who may see money edit projects (the permission table
+/// says so), so the amounts are there; were they absent, the fields would stay blank.
+fn values_of(p: &ProjectView) -> Values {
+    let m = p.money.as_ref();
     let mut v = Values::default();
     v.set("client_id", Some(&p.client_id.to_string()));
     v.set("name", Some(&p.name));
     v.set("manager_id", p.manager_id.map(|m| m.to_string()).as_deref());
     v.set("starts_on", Some(&fmt::iso(p.starts_on)));
     v.set("ends_on", Some(&fmt::iso(p.ends_on)));
-    v.set("currency", Some(&p.currency));
-    v.set("billing_model", Some(&p.billing_model));
+    v.set("currency", Some(p.currency.code()));
+    v.set("billing_model", Some(p.billing_model.as_str()));
     v.set(
         "hourly_rate",
         Some(&fmt::plain_amount(
-            Some(p.hourly_rate_minor).filter(|r| *r > 0),
+            m.map(|m| m.hourly_rate).filter(|r| *r > 0),
         )),
     );
-    v.set("cap", Some(&fmt::plain_amount(p.cap_minor)));
-    v.set("fixed_price", Some(&fmt::plain_amount(p.fixed_price_minor)));
-    v.set("fixed_revenue", Some(&p.fixed_revenue));
+    v.set("cap", Some(&fmt::plain_amount(m.and_then(|m| m.cap))));
+    v.set(
+        "fixed_price",
+        Some(&fmt::plain_amount(m.and_then(|m| m.fixed_price))),
+    );
+    v.set("fixed_revenue", Some(p.fixed_revenue.as_str()));
     v.set(
         "retainer_fee",
-        Some(&fmt::plain_amount(p.retainer_fee_minor)),
+        Some(&fmt::plain_amount(m.and_then(|m| m.retainer_fee))),
     );
     v.set(
         "retainer_hours",
         Some(&fmt::plain_hours(p.retainer_included_minutes)),
     );
-    v.set("rollover", Some(&p.rollover));
+    v.set("rollover", Some(p.rollover.as_str()));
     v.set("rollover_months", Some(&p.rollover_months.to_string()));
     v.set("budget_hours", Some(&fmt::plain_hours(p.budget_minutes)));
-    v.set("budget_amount", Some(&fmt::plain_amount(p.budget_minor)));
+    v.set(
+        "budget_amount",
+        Some(&fmt::plain_amount(m.and_then(|m| m.budget))),
+    );
     v.set(
         "budget_monthly",
         Some(if p.budget_monthly { "1" } else { "" }),
     );
-    v.set("rounding", Some(p.rounding.as_deref().unwrap_or("inherit")));
+    v.set(
+        "rounding",
+        Some(p.rounding.map(|r| r.as_str()).unwrap_or("inherit")),
+    );
     v.set("alert_thresholds", Some(&p.alert_thresholds));
     v.set("version", Some(&p.version.to_string()));
     v
@@ -451,7 +464,8 @@ pub struct ChangeLine {
     pub title: String,
     pub description: String,
     pub hours: String,
-    pub price: String,
+    /// Absent for readers who may not see money.
+    pub price: Option<String>,
     pub status: String,
     pub status_label: String,
     pub logged: String,
@@ -469,7 +483,7 @@ pub struct MonthLine {
 #[template(path = "projects/show.html")]
 struct ShowPage {
     base: Base,
-    p: ProjectRow,
+    p: ProjectView,
     client_name: String,
     model: String,
     bars: Vec<Bar>,
@@ -481,7 +495,10 @@ struct ShowPage {
     retainer: Vec<MonthLine>,
     months: Vec<MonthLine>,
     can_write: bool,
+    /// May export the months (a radar route).
     can_radar: bool,
+    /// The service's view carried money: amounts and their columns are shown.
+    money: bool,
     statuses: Vec<(String, String)>,
     values: Values,
     errors: Errors,
@@ -532,9 +549,10 @@ async fn show_page(
         Err(e) => return error_page(page, e),
     };
     let milestones = crate::section!(page, projects::milestones(&s.app, &page.ctx, id).await);
-    let cur = r.project.currency.clone();
-    let money = |m: i64| fmt::money(lang, m, &cur);
+    let cur = r.project.currency;
+    let money = |m: i64| fmt::money(lang, m, cur.code());
     let can_radar = page.ctx.may(RadarAction::View);
+    let rm = r.money.as_ref();
     let pid = r.project.id;
     let entries = |kind: &str| {
         Some(format!(
@@ -554,22 +572,21 @@ async fn show_page(
             testid: "budget-bar-hours",
         });
     }
-    if let Some(b) = r.budget.money.filter(|_| can_radar) {
+    if let (Some(b), Some(rm)) = (r.budget.money, rm) {
         bars.push(Bar {
             label: t("project-burn-money"),
-            used: money(r.consumed_value),
+            used: money(rm.consumed_value),
             budget: money(b),
-            pct: fmt::pct(lang, r.burn_money),
-            width: bar_width(r.burn_money),
-            level: level(r.burn_money),
+            pct: fmt::pct(lang, rm.burn_money),
+            width: bar_width(rm.burn_money),
+            level: level(rm.burn_money),
             testid: "budget-bar-money",
         });
     }
-    let f = &r.totals;
     let mut kpis = vec![
         Kpi {
             label: t("radar-hours"),
-            value: fmt::hours(lang, f.minutes),
+            value: fmt::hours(lang, r.hours.minutes),
             link: entries(""),
             alarm: false,
             note: String::new(),
@@ -629,7 +646,7 @@ async fn show_page(
             note: String::new(),
         },
     ];
-    if can_radar {
+    if let Some(f) = rm.map(|m| &m.totals) {
         kpis.extend([
             Kpi {
                 label: t("radar-revenue"),
@@ -703,7 +720,7 @@ async fn show_page(
             },
             Kpi {
                 label: t("radar-over-contract"),
-                value: money(over_contract(&r.project.billing_model, f)),
+                value: money(over_contract(r.project.billing_model, f)),
                 link: None,
                 alarm: false,
                 note: String::new(),
@@ -784,8 +801,8 @@ async fn show_page(
                 estimate_plain: fmt::plain_hours(Some(d.estimate_minutes)),
                 logged: fmt::hours(lang, logged),
                 over: logged > d.estimate_minutes,
-                status: d.status.clone(),
-                status_label: t(&format!("dstatus-{}", d.status)),
+                status: d.status.as_str().to_string(),
+                status_label: t(&format!("dstatus-{}", d.status.as_str())),
                 version: d.version,
             }
         })
@@ -798,13 +815,13 @@ async fn show_page(
             title: c.title.clone(),
             description: c.description.clone(),
             hours: fmt::hours(lang, c.extra_minutes),
-            price: money(c.price_minor),
-            status: c.status.clone(),
-            status_label: t(&format!("cstatus-{}", c.status)),
+            price: c.price.map(money),
+            status: c.status.as_str().to_string(),
+            status_label: t(&format!("cstatus-{}", c.status.as_str())),
             logged: fmt::hours(lang, c.logged_minutes),
             decided: c.decided_on.map(|d| fmt::day(lang, d)).unwrap_or_default(),
-            open: !ChangeStatus::parse(&c.status).is_some_and(ChangeStatus::is_final),
-            draft: c.status == "draft",
+            open: !c.status.is_final(),
+            draft: c.status == ChangeStatus::Draft,
         })
         .collect();
     let milestones = milestones
@@ -813,7 +830,7 @@ async fn show_page(
             (
                 m.id.to_string(),
                 m.name,
-                money(m.amount_minor),
+                m.amount.map(money).unwrap_or_default(),
                 fmt::day(lang, m.due_on),
                 m.reached_on.map(|d| fmt::day(lang, d)).unwrap_or_default(),
                 m.reached_on.is_some(),
@@ -834,35 +851,42 @@ async fn show_page(
             ],
         })
         .collect();
-    let months = r
-        .months
-        .iter()
-        .rev()
-        .map(|(m, f)| MonthLine {
-            month: fmt::month(lang, *m),
-            cells: if can_radar {
-                vec![
+    let months = match rm {
+        Some(rm) => rm
+            .months
+            .iter()
+            .rev()
+            .map(|(m, f)| MonthLine {
+                month: fmt::month(lang, *m),
+                cells: vec![
                     fmt::hours(lang, f.minutes),
                     fmt::hours(lang, f.billable_minutes),
                     money(f.revenue),
                     money(f.cost),
                     money(f.free_value + f.written_off_value),
                     money(f.over_servicing),
-                ]
-            } else {
-                vec![
-                    fmt::hours(lang, f.minutes),
-                    fmt::hours(lang, f.billable_minutes),
-                ]
-            },
-        })
-        .collect();
+                ],
+            })
+            .collect(),
+        None => r
+            .months
+            .iter()
+            .rev()
+            .map(|(m, h)| MonthLine {
+                month: fmt::month(lang, *m),
+                cells: vec![
+                    fmt::hours(lang, h.minutes),
+                    fmt::hours(lang, h.billable_minutes),
+                ],
+            })
+            .collect(),
+    };
     let statuses = ["planned", "in_progress", "done", "accepted"]
         .iter()
         .map(|st| (st.to_string(), t(&format!("dstatus-{st}"))))
         .collect();
-    let model = t(&format!("billing-{}", r.project.billing_model));
-    let fixed_fee = r.project.billing_model == "fixed_fee";
+    let model = t(&format!("billing-{}", r.project.billing_model.as_str()));
+    let fixed_fee = r.project.billing_model == BillingModel::FixedFee;
     let path = format!("/projects/{}", r.project.id);
     let mut base = Base::new(page, "projects-title", "/projects", &path).with_notice(notice);
     base.title = r.project.name.clone();
@@ -887,6 +911,7 @@ async fn show_page(
             months,
             can_write: page.ctx.may(ProjectsAction::Write),
             can_radar,
+            money: r.money.is_some(),
             statuses,
             values,
             errors,
@@ -1062,16 +1087,21 @@ pub async fn months_csv(State(s): State<AppState>, page: Page, Path(id): Path<St
         return error_page(&page, e);
     }
     match radar::project(&s.app, &page.ctx, id).await {
-        Ok(r) => {
+        Ok(radar::ProjectRadar {
+            money: Some(m),
+            project,
+            ..
+        }) => {
             let rows: Vec<(i32, &radar::Figures2)> =
-                r.months.iter().map(|(m, f)| (*m, f)).collect();
+                m.months.iter().map(|(m, f)| (*m, f)).collect();
             crate::radar::pages::months_csv_response(
                 page.ctx.language,
                 page.ctx.workspace_currency,
-                &format!("project-{}.csv", r.project.id),
+                &format!("project-{}.csv", project.id),
                 &rows,
             )
         }
+        Ok(_) => error_page(&page, mesure_services::ServiceError::Forbidden),
         Err(e) => error_page(&page, e),
     }
 }

@@ -144,5 +144,10 @@ pub async fn project_radar(
     let r = radar::project(&s.app, &c.ctx, id)
         .await
         .map_err(|e| err(&c, e))?;
-    Ok(Json((&r).into()))
+    let m = r
+        .money
+        .as_ref()
+        .ok_or(ServiceError::Forbidden)
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(ProjectRadarOut::of(&r, m)))
 }

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use mesure_domain::ClientsAction;
-use mesure_domain::projects::engagement::{month_key, year_month};
+use mesure_domain::projects::engagement::{BillingModel, month_key, year_month};
 use mesure_domain::{ClientId, Language};
 use mesure_services::ServiceError;
 use mesure_services::radar::{self, Figures2};
@@ -439,7 +439,7 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     let unbilled: i64 = r
         .projects
         .iter()
-        .filter(|(p, _)| p.billing_model != "fixed_fee")
+        .filter(|(p, _)| p.billing_model != BillingModel::FixedFee)
         .map(|(_, f)| f.unbilled_scope_value)
         .sum();
     let cid = r.client_id;

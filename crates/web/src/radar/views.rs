@@ -5,7 +5,8 @@
 use crate::projects::api::{ChangeOut, DeliverableOut, ProjectOut};
 use mesure_domain::projects::retainer::MonthBalance;
 use mesure_services::radar::{
-    Budget, ClientRadar, Dashboard, Figures2, ProjectRadar, RankedClient, Runout, TrendOut,
+    Budget, ClientRadar, Dashboard, Figures2, ProjectRadar, ProjectRadarMoney, RankedClient,
+    Runout, TrendOut,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -351,18 +352,19 @@ pub struct ProjectRadarOut {
     pub changes: Vec<ChangeOut>,
 }
 
-impl From<&ProjectRadar> for ProjectRadarOut {
-    fn from(r: &ProjectRadar) -> Self {
+impl ProjectRadarOut {
+    /// The radar with its money (the route is for readers of the radar, who see money).
+    pub fn of(r: &ProjectRadar, m: &ProjectRadarMoney) -> Self {
         ProjectRadarOut {
             project: r.project.clone().into(),
             client_name: r.client_name.clone(),
-            totals: (&r.totals).into(),
-            months: months(&r.months),
+            totals: (&m.totals).into(),
+            months: months(&m.months),
             budget: (&r.budget).into(),
             consumed_minutes: r.consumed_minutes,
-            consumed_value: r.consumed_value,
+            consumed_value: m.consumed_value,
             burn_hours: ratio(r.burn_hours),
-            burn_money: ratio(r.burn_money),
+            burn_money: ratio(m.burn_money),
             forecast_minutes: r.forecast_minutes,
             runout: r.runout.as_ref().map(RunoutOut::from),
             baseline_minutes: r.baseline_minutes,

@@ -9,14 +9,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mesure_domain::TimeAction;
 use mesure_domain::forms::parse_day;
 use mesure_domain::time::forms::EntryForm;
 use mesure_domain::time::import::Format;
 use mesure_domain::{EntryId, UserId};
-use mesure_domain::{RadarAction, TimeAction};
+use mesure_services::time::EntryView;
 use mesure_services::time::{self, ReasonForm, TimerForm};
 use mesure_services::{ServiceError, time::import};
-use mesure_store::time::{EntryQuery, EntryRow, TimerRow};
+use mesure_store::time::{EntryQuery, TimerRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -55,24 +56,8 @@ pub struct EntryOut {
     pub version: i32,
 }
 
-/// An entry as its reader may see it: money only for those who may see the radar.
-trait Shown {
-    fn shown(self, c: &ApiCaller) -> EntryOut;
-}
-
-impl Shown for EntryRow {
-    fn shown(self, c: &ApiCaller) -> EntryOut {
-        let mut out = EntryOut::from(self);
-        if !c.ctx.may(RadarAction::View) {
-            out.rate = None;
-            out.cost_rate = None;
-        }
-        out
-    }
-}
-
-impl From<EntryRow> for EntryOut {
-    fn from(e: EntryRow) -> Self {
+impl From<EntryView> for EntryOut {
+    fn from(e: EntryView) -> Self {
         let a = crate::api::amount;
         EntryOut {
             id: e.id.to_string(),
@@ -86,18 +71,18 @@ impl From<EntryRow> for EntryOut {
             billed_minutes: e.billed_minutes,
             note: e.note,
             billable: e.billable,
-            scope: e.scope,
-            free_reason: e.free_reason,
+            scope: e.scope.as_str().to_string(),
+            free_reason: e.free_reason.map(|r| r.as_str().to_string()),
             free_note: e.free_note,
             free_approved_by: e.free_approved_by.map(|u| u.to_string()),
-            write_off_reason: e.write_off_reason,
+            write_off_reason: e.write_off_reason.map(|r| r.as_str().to_string()),
             write_off_note: e.write_off_note,
             write_off_by: e.write_off_by.map(|u| u.to_string()),
-            rate: Some(a(e.rate_minor)),
-            cost_rate: Some(a(e.cost_minor)),
+            rate: e.money.map(|m| a(m.rate)),
+            cost_rate: e.money.map(|m| a(m.cost_rate)),
             locked: e.locked,
             invoiced: e.invoiced_at.is_some(),
-            source: e.source,
+            source: e.source.as_str().to_string(),
             created_at: rfc3339(e.created_at),
             updated_at: rfc3339(e.updated_at),
             version: e.version,
@@ -250,10 +235,7 @@ pub async fn list(
         .await
         .map_err(|e| err(&c, e))?;
     let next = (rows.len() as i64 == limit)
-        .then(|| {
-            rows.last()
-                .map(|e| mesure_store::time::EntryCursor::of(e).encode())
-        })
+        .then(|| rows.last().map(|e| e.cursor().encode()))
         .flatten();
     let mut query: Vec<(String, String)> = [
         ("user_id", &f.user_id),
@@ -272,7 +254,7 @@ pub async fn list(
     })
     .collect();
     query.push(("limit".into(), limit.to_string()));
-    let body: Vec<EntryOut> = rows.into_iter().map(|e| e.shown(&c)).collect();
+    let body: Vec<EntryOut> = rows.into_iter().map(EntryOut::from).collect();
     Ok(crate::api::paged(
         body,
         total,
@@ -294,7 +276,7 @@ pub async fn create(
     let row = time::log(&s.app, &c.ctx, &body.form())
         .await
         .map_err(|e| err(&c, e))?;
-    Ok((StatusCode::CREATED, Json(row.shown(&c))))
+    Ok((StatusCode::CREATED, Json(EntryOut::from(row))))
 }
 
 /// Read a time entry.
@@ -306,12 +288,11 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<EntryOut>, ApiError> {
     let id = entry_id(&c, &id)?;
-    Ok(Json(
+    Ok(Json(EntryOut::from(
         time::get(&s.app, &c.ctx, id)
             .await
-            .map_err(|e| err(&c, e))?
-            .shown(&c),
-    ))
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// Replace a time entry (not when its week is approved or it is invoiced: 409).
@@ -325,12 +306,11 @@ pub async fn update(
 ) -> Result<Json<EntryOut>, ApiError> {
     crate::api::check_version(body.version, c.ctx.language)?;
     let id = entry_id(&c, &id)?;
-    Ok(Json(
+    Ok(Json(EntryOut::from(
         time::update(&s.app, &c.ctx, id, &body.form(), body.version)
             .await
-            .map_err(|e| err(&c, e))?
-            .shown(&c),
-    ))
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// Delete a time entry (not when locked or invoiced: 409).
@@ -370,12 +350,11 @@ pub async fn write_off(
         reason: body.reason,
         note: body.note,
     };
-    Ok(Json(
+    Ok(Json(EntryOut::from(
         time::write_off(&s.app, &c.ctx, id, &form)
             .await
-            .map_err(|e| err(&c, e))?
-            .shown(&c),
-    ))
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// Approve free work logged by someone else (managers).
@@ -387,12 +366,11 @@ pub async fn approve_free(
     Path(id): Path<String>,
 ) -> Result<Json<EntryOut>, ApiError> {
     let id = entry_id(&c, &id)?;
-    Ok(Json(
+    Ok(Json(EntryOut::from(
         time::approve_free(&s.app, &c.ctx, id)
             .await
-            .map_err(|e| err(&c, e))?
-            .shown(&c),
-    ))
+            .map_err(|e| err(&c, e))?,
+    )))
 }
 
 /// The caller's running timer.
@@ -475,7 +453,7 @@ pub async fn start_timer(
         .map_err(|e| err(&c, e))?;
     Ok(Json(TimerChange {
         timer: timer_out(Some(t)),
-        entry: e.map(|e| e.shown(&c)),
+        entry: e.map(EntryOut::from),
     }))
 }
 
@@ -491,7 +469,7 @@ pub async fn stop_timer(
         .map_err(|e| err(&c, e))?;
     Ok(Json(TimerChange {
         timer: timer_out(None),
-        entry: e.map(|e| e.shown(&c)),
+        entry: e.map(EntryOut::from),
     }))
 }
 

@@ -11,13 +11,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::TimeAction;
 use mesure_domain::forms::parse_day;
-use mesure_domain::projects::engagement::{day_from_key, day_key, week_start};
+use mesure_domain::projects::engagement::{Scope, day_from_key, day_key, week_start};
 use mesure_domain::time::forms::EntryForm;
 use mesure_domain::time::import::Format;
 use mesure_domain::{EntryId, UserId};
+use mesure_services::projects::ProjectView;
+use mesure_services::time::EntryView;
 use mesure_services::time::{self as svc, ReasonForm, TimerForm};
 use mesure_services::{ServiceError, people::users, projects, time::import};
-use mesure_store::time::{EntryQuery, EntryRow};
+use mesure_store::time::EntryQuery;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -103,10 +105,8 @@ async fn names(
     let dl: Vec<(Uuid, Uuid, String)> =
         mesure_store::projects::deliverable_labels(&mut c.conn(), page.ctx.workspace).await?;
     drop(c);
-    let people = users::list_staff(&s.app, &page.ctx)
-        .await
-        .unwrap_or_default();
-    let label = |p: &mesure_store::projects::ProjectRow| {
+    let people = users::list_staff(&s.app, &page.ctx).await?;
+    let label = |p: &ProjectView| {
         format!(
             "{} — {}",
             clients.get(&p.client_id).cloned().unwrap_or_default(),
@@ -115,7 +115,7 @@ async fn names(
     };
     let options: Vec<(String, String)> = list
         .iter()
-        .filter(|p| p.archived_at.is_none())
+        .filter(|p| !p.archived)
         .map(|p| (p.id.to_string(), label(p)))
         .collect();
     let deliverables = dl
@@ -133,33 +133,32 @@ async fn names(
     ))
 }
 
-fn entry_line(lang: mesure_domain::Language, e: &EntryRow, n: &Names, manager: bool) -> EntryLine {
+fn entry_line(lang: mesure_domain::Language, e: &EntryView, n: &Names, manager: bool) -> EntryLine {
     let t = |k: &str| mesure_i18n::t(lang, k);
     let mut flags = Vec::new();
     if !e.billable {
         flags.push(format!("{} ✗", t("time-billable")));
     }
-    if e.scope == "free" {
+    if e.scope == Scope::Free {
         flags.push(format!(
             "{} ({})",
             t("scope-free"),
             e.free_reason
-                .as_deref()
-                .map(|r| t(&format!("reason-{r}")))
+                .map(|r| t(&format!("reason-{}", r.as_str())))
                 .unwrap_or_default()
         ));
         if e.free_approved_by.is_none() {
             flags.push(t("time-free-pending"));
         }
     }
-    if e.scope == "change_request" {
+    if e.scope == Scope::ChangeRequest {
         flags.push(t("scope-change_request"));
     }
-    if let Some(r) = &e.write_off_reason {
+    if let Some(r) = e.write_off_reason {
         flags.push(format!(
             "{} ({})",
             t("time-written-off"),
-            t(&format!("reason-{r}"))
+            t(&format!("reason-{}", r.as_str()))
         ));
     }
     if e.locked {
@@ -184,10 +183,10 @@ fn entry_line(lang: mesure_domain::Language, e: &EntryRow, n: &Names, manager: b
         editable: !e.locked && e.invoiced_at.is_none(),
         can_write_off: manager
             && e.billable
-            && e.scope != "free"
+            && e.scope != Scope::Free
             && e.write_off_reason.is_none()
             && e.invoiced_at.is_none(),
-        can_approve_free: manager && e.scope == "free" && e.free_approved_by.is_none(),
+        can_approve_free: manager && e.scope == Scope::Free && e.free_approved_by.is_none(),
     }
 }
 
@@ -285,7 +284,7 @@ async fn week_page_with(
         .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
         .collect();
     // Grid rows: one per (project, deliverable) of the week's entries.
-    type Cells<'a> = BTreeMap<(String, Uuid, Option<Uuid>), Vec<Vec<&'a EntryRow>>>;
+    type Cells<'a> = BTreeMap<(String, Uuid, Option<Uuid>), Vec<Vec<&'a EntryView>>>;
     let mut cells: Cells = BTreeMap::new();
     for e in &entries {
         let label = n.projects.get(&e.project_id).cloned().unwrap_or_default();
@@ -316,7 +315,7 @@ async fn week_page_with(
                         && es.iter().all(|e| {
                             !e.locked
                                 && e.invoiced_at.is_none()
-                                && e.scope == "in_scope"
+                                && e.scope == Scope::InScope
                                 && e.write_off_reason.is_none()
                         });
                     let several = (es.len() > 1).then(|| {
@@ -694,8 +693,8 @@ pub async fn edit_entry(State(s): State<AppState>, page: Page, Path(id): Path<St
         Some(&format!("{}:{:02}", e.minutes / 60, e.minutes % 60)),
     );
     v.set("note", Some(&e.note));
-    v.set("scope", Some(&e.scope));
-    v.set("free_reason", e.free_reason.as_deref());
+    v.set("scope", Some(e.scope.as_str()));
+    v.set("free_reason", e.free_reason.map(|r| r.as_str()));
     v.set("free_note", e.free_note.as_deref());
     v.set("billable", Some(if e.billable { "true" } else { "false" }));
     v.set("version", Some(&e.version.to_string()));
@@ -915,7 +914,7 @@ pub async fn entries(
             let next = (rows.len() as i64 == PAGE)
                 .then(|| rows.last())
                 .flatten()
-                .map(|e| mesure_store::time::EntryCursor::of(e).encode());
+                .map(|e| e.cursor().encode());
             let mut filters = Values::default();
             for (k, v) in [
                 ("user_id", &q.user_id),
