@@ -13,6 +13,8 @@ pub mod portal;
 pub mod projects;
 pub mod radar;
 pub mod settings;
+#[cfg(feature = "sqlx")]
+mod stored;
 pub mod text;
 pub mod time;
 pub mod validate;
@@ -23,7 +25,7 @@ pub use dashboard::permissions::DashboardAction;
 pub use ids::*;
 pub use money::{Currency, Money, max_amount_minor, max_rate_minor};
 pub use people::permissions::PeopleAction;
-pub use people::{ContactRole, Language, Role};
+pub use people::{ContactRole, Language, Role, UserKind};
 pub use permissions::{Action, Principal};
 pub use portal::permissions::PortalAction;
 pub use projects::permissions::ProjectsAction;

@@ -41,9 +41,17 @@ const CURRENCIES: &[(&str, u32)] = &[
     ("ISK", 0),
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+/// An ISO 4217 currency and its number of decimals. Serialised as its code; deserialised by hand
+/// (a derived `try_from` would tie the input's lifetime to the `'static` code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct Currency(&'static str, u32);
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Currency::try_from(String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
 
 impl Currency {
     pub const EUR: Currency = Currency("EUR", 2);

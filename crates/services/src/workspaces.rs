@@ -50,9 +50,9 @@ struct Audited<'a> {
 fn audited(w: &WorkspaceRow) -> Audited<'_> {
     Audited {
         name: &w.name,
-        currency: &w.currency,
+        currency: w.currency.code(),
         time_zone: &w.time_zone,
-        language: &w.language,
+        language: w.language.as_str(),
         mail_from: w.mail_from.as_deref(),
         smtp_host: w.smtp_host.as_deref(),
         smtp_port: w.smtp_port,
@@ -66,7 +66,7 @@ fn apply(form: &SettingsForm, w: &mut WorkspaceRow, policy: &MailPolicy) -> Resu
     w.name = c.required("name", &form.name, 120);
     if let Some(code) = form.currency.as_deref().filter(|s| !s.trim().is_empty()) {
         match Currency::parse(code) {
-            Some(cur) => w.currency = cur.code().to_string(),
+            Some(cur) => w.currency = cur,
             None => c.add("currency", "err-currency"),
         }
     }
@@ -84,7 +84,7 @@ fn apply(form: &SettingsForm, w: &mut WorkspaceRow, policy: &MailPolicy) -> Resu
     }
     if let Some(l) = form.language.as_deref().filter(|s| !s.trim().is_empty()) {
         match Language::parse(l) {
-            Some(l) => w.language = l.as_str().to_string(),
+            Some(l) => w.language = l,
             None => c.add("language", "err-language"),
         }
     }
@@ -165,9 +165,9 @@ pub async fn create(app: &App, name: &str, actor: &Actor) -> Result<WorkspaceRow
     let mut w = WorkspaceRow {
         id: WorkspaceId::new().uuid(),
         name: String::new(),
-        currency: "EUR".into(),
+        currency: Currency::EUR,
         time_zone: "Europe/Paris".into(),
-        language: "fr".into(),
+        language: Language::Fr,
         mail_from: None,
         smtp_host: None,
         smtp_port: None,

@@ -68,6 +68,10 @@ impl From<sqlx::Error> for StoreError {
         if matches!(e, sqlx::Error::RowNotFound) {
             return StoreError::NotFound;
         }
+        // A stored value that is not one of its type's states (`mesure_domain`'s `stored`).
+        if matches!(e, sqlx::Error::ColumnDecode { .. }) {
+            return StoreError::Corrupt(e.to_string());
+        }
         if let Some(db) = e.as_database_error() {
             let code = db.code();
             let retry = if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
@@ -485,6 +489,42 @@ bind_from! {
     Option<i64> => |v| Bind::OptInt(v);
     &Option<i64> => |v| Bind::OptInt(*v);
     Option<i32> => |v| Bind::OptInt(v.map(i64::from));
+}
+
+/// Domain states bind as their text, as `mesure_domain`'s `stored` module reads them back.
+macro_rules! bind_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for Bind {
+            fn from(v: $t) -> Self {
+                Bind::Text(v.as_str().to_string())
+            }
+        }
+        impl From<Option<$t>> for Bind {
+            fn from(v: Option<$t>) -> Self {
+                Bind::OptText(v.map(|v| v.as_str().to_string()))
+            }
+        }
+    )*};
+}
+bind_text!(
+    mesure_domain::projects::engagement::BillingModel,
+    mesure_domain::projects::engagement::ChangeStatus,
+    mesure_domain::projects::engagement::DeliverableStatus,
+    mesure_domain::projects::engagement::FixedRevenue,
+    mesure_domain::projects::engagement::FreeReason,
+    mesure_domain::projects::engagement::RolloverKind,
+    mesure_domain::projects::engagement::Scope,
+    mesure_domain::time::EntrySource,
+    mesure_domain::time::Rounding,
+    mesure_domain::ContactRole,
+    mesure_domain::Language,
+    mesure_domain::Role,
+    mesure_domain::UserKind,
+);
+impl From<mesure_domain::Currency> for Bind {
+    fn from(v: mesure_domain::Currency) -> Self {
+        Bind::Text(v.code().to_string())
+    }
 }
 
 /// Binds a slice of `Bind`s onto a query, in order.

@@ -1,15 +1,16 @@
 //! Workspaces (tenants) and their settings.
 use crate::{Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
+use mesure_domain::{Currency, Language};
 use uuid::Uuid;
 
 #[derive(Clone, sqlx::FromRow)]
 pub struct WorkspaceRow {
     pub id: Uuid,
     pub name: String,
-    pub currency: String,
+    pub currency: Currency,
     pub time_zone: String,
-    pub language: String,
+    pub language: Language,
     pub mail_from: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<i32>,
@@ -47,9 +48,9 @@ pub async fn insert(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
             &[
                 crate::Bind::from(w.id),
                 crate::Bind::from(&w.name),
-                crate::Bind::from(&w.currency),
+                crate::Bind::from(w.currency),
                 crate::Bind::from(&w.time_zone),
-                crate::Bind::from(&w.language),
+                crate::Bind::from(w.language),
                 crate::Bind::from(&w.mail_from),
                 crate::Bind::from(&w.smtp_host),
                 crate::Bind::from(w.smtp_port),
@@ -81,9 +82,9 @@ pub async fn update(c: &mut Conn<'_>, w: &WorkspaceRow) -> Result<()> {
             &[
                 crate::Bind::from(w.id),
                 crate::Bind::from(&w.name),
-                crate::Bind::from(&w.currency),
+                crate::Bind::from(w.currency),
                 crate::Bind::from(&w.time_zone),
-                crate::Bind::from(&w.language),
+                crate::Bind::from(w.language),
                 crate::Bind::from(&w.mail_from),
                 crate::Bind::from(&w.smtp_host),
                 crate::Bind::from(w.smtp_port),

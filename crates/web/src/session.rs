@@ -78,7 +78,7 @@ pub fn visitor_language(headers: &HeaderMap) -> Language {
 /// A person signed in with a session who never chose a language follows the browser (as their
 /// profile page says), and the workspace's language when the browser names none Mesure speaks.
 fn follow_browser(r: &mut Resolved, headers: &HeaderMap) {
-    let chosen = r.user.language.as_deref().and_then(Language::parse);
+    let chosen = r.user.language;
     if chosen.is_none() {
         r.ctx.language = browser_language(headers).unwrap_or(r.ctx.workspace_language);
     }

@@ -26,6 +26,11 @@ impl Role {
     }
 }
 
+crate::projects::engagement::str_enum!(
+    /// Who a login belongs to: a staff member of the workspace, or a client's contact.
+    UserKind { Staff = "staff", Contact = "contact" }
+);
+
 /// What a client contact may see in the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -143,3 +148,14 @@ mod tests {
         assert_eq!(Role::parse("admin"), None);
     }
 }
+
+macro_rules! display_as_str {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+display_as_str!(Role, ContactRole, Language);

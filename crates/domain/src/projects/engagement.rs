@@ -18,8 +18,33 @@ macro_rules! str_enum {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
             }
         }
+        $crate::projects::engagement::serde_as_text!($name);
     };
 }
+
+/// Serde as the state's text (`as_str` / `parse`), as stored and as audit records show it.
+macro_rules! serde_as_text {
+    ($name:ty) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                <$name>::parse(&s)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown value {s:?}")))
+            }
+        }
+    };
+}
+pub(crate) use serde_as_text;
 pub(crate) use str_enum;
 
 str_enum!(

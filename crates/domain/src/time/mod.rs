@@ -122,13 +122,15 @@ crate::projects::engagement::str_enum!(
 );
 
 /// How a client's or project's entries are rounded when billed (each entry on its own).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Rounding {
     #[default]
     None,
     /// Up to the next multiple of 6, 15 or 30 minutes.
     UpTo(u8),
 }
+
+crate::projects::engagement::serde_as_text!(Rounding);
 
 impl Rounding {
     /// `none`, `up6`, `up15`, `up30`.

@@ -200,7 +200,6 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
             .await
             .ok()
             .and_then(|r| r.language)
-            .and_then(|l| mesure_domain::Language::parse(&l))
             .unwrap_or(mesure_domain::Language::Fr)
         }
         None => mesure_domain::Language::Fr,

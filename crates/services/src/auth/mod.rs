@@ -3,7 +3,7 @@ use crate::secrets::{random_token, sha256_hex, verify_password};
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::PeopleAction;
 use mesure_domain::{
-    ClientId, ContactRole, Language, Principal, Role, TokenId, UserId, WorkspaceId,
+    ClientId, ContactRole, Principal, Role, TokenId, UserId, UserKind, WorkspaceId,
 };
 use mesure_store::auth::identity::{self, IdentityRow};
 use mesure_store::auth::sessions::SessionRow;
@@ -145,19 +145,21 @@ fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
     if !user.active {
         return Err(ServiceError::Unauthorized);
     }
-    let principal = match user.kind.as_str() {
-        "staff" => Principal::Staff(Role::parse(&user.role).ok_or(ServiceError::Unauthorized)?),
-        "contact" => {
-            Principal::Contact(ContactRole::parse(&user.role).ok_or(ServiceError::Unauthorized)?)
-        }
-        _ => return Err(ServiceError::Unauthorized),
+    // The role column holds a staff role or a contact role, as the kind says; any other value is
+    // a corrupt row (500), not a signed-out user.
+    let principal = match user.kind {
+        UserKind::Staff => Principal::Staff(crate::stored(
+            Role::parse(&user.role),
+            "staff role",
+            &user.role,
+        )?),
+        UserKind::Contact => Principal::Contact(crate::stored(
+            ContactRole::parse(&user.role),
+            "contact role",
+            &user.role,
+        )?),
     };
-    let language = user
-        .language
-        .as_deref()
-        .and_then(Language::parse)
-        .or_else(|| Language::parse(&id.ws_language))
-        .unwrap_or_default();
+    let language = user.language.unwrap_or(id.ws_language);
     Ok(Ctx {
         workspace: WorkspaceId::from_uuid(user.workspace_id),
         user: UserId::from_uuid(user.id),
@@ -166,9 +168,8 @@ fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
         language,
         time_zone: id.ws_time_zone.clone(),
         workspace_name: id.ws_name.clone(),
-        workspace_currency: mesure_domain::Currency::parse(&id.ws_currency)
-            .unwrap_or(mesure_domain::Currency::EUR),
-        workspace_language: Language::parse(&id.ws_language).unwrap_or_default(),
+        workspace_currency: id.ws_currency,
+        workspace_language: id.ws_language,
         request_id,
         client: user.client_id.map(ClientId::from_uuid),
     })
@@ -183,7 +184,7 @@ pub async fn cli_ctx(app: &App, ws: WorkspaceId, email: Option<&str>) -> Result<
     let user = match email {
         Some(e) => users::find_by_email(&mut c.conn(), e)
             .await?
-            .filter(|u| u.workspace_id == ws.uuid() && u.kind == "staff" && u.active),
+            .filter(|u| u.workspace_id == ws.uuid() && u.kind == UserKind::Staff && u.active),
         None => users::list_staff(&mut c.conn(), ws)
             .await?
             .into_iter()

@@ -25,8 +25,8 @@ fn fill(row: &mut ContactRow, form: &ContactForm, lang: Language) -> Result<()> 
     row.email = input.email;
     row.phone = input.phone;
     row.job_title = input.job_title;
-    row.contact_role = input.contact_role.as_str().to_string();
-    row.language = input.language.as_str().to_string();
+    row.contact_role = input.contact_role;
+    row.language = input.language;
     Ok(())
 }
 
@@ -51,8 +51,9 @@ pub async fn create(
             email: None,
             phone: None,
             job_title: None,
-            contact_role: String::new(),
-            language: String::new(),
+            // Both set by `fill` from the form (the language defaults to the organisation's).
+            contact_role: mesure_domain::ContactRole::Viewer,
+            language: owner.language,
             archived_at: None,
             created_at: now,
             updated_at: now,
@@ -61,7 +62,7 @@ pub async fn create(
         fill(
             &mut row,
             form,
-            Language::parse(&owner.language).unwrap_or_default(),
+            owner.language,
         )?;
         contacts::insert(&mut tx.conn(), &row).await?;
         record::<(), _>(
@@ -94,7 +95,7 @@ pub async fn update(
         fill(
             &mut after,
             form,
-            Language::parse(&before.language).unwrap_or_default(),
+            before.language,
         )?;
         after.updated_at = app.now();
         contacts::update(&mut tx.conn(), &after, version.unwrap_or(before.version)).await?;
@@ -148,7 +149,7 @@ async fn follow_login(
                 UserId::from_uuid(login.id),
                 email,
                 &name,
-                &after.contact_role,
+                after.contact_role.as_str(),
                 after.updated_at,
             )
             .await;
@@ -279,8 +280,8 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
                 r.email.as_deref().unwrap_or(""),
                 r.phone.as_deref().unwrap_or(""),
                 r.job_title.as_deref().unwrap_or(""),
-                &r.contact_role,
-                &r.language,
+                r.contact_role.as_str(),
+                r.language.as_str(),
                 &out.yes_no(r.archived_at.is_some()),
             ])
             .map_err(err)?;
@@ -349,12 +350,12 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
                     id: UserId::new().uuid(),
                     email: email.clone(),
                     name: format!("{} {}", contact.first_name, contact.last_name),
-                    kind: "contact".into(),
-                    role: contact.contact_role.clone(),
+                    kind: mesure_domain::UserKind::Contact,
+                    role: contact.contact_role.as_str().into(),
                     client_id: Some(contact.client_id),
                     contact_id: Some(contact.id),
                     password_hash: Some(hash.clone()),
-                    language: Some(contact.language.clone()),
+                    language: Some(contact.language),
                     active: true,
                     created_at: now,
                     updated_at: now,

@@ -37,8 +37,8 @@ fn fill(row: &mut ClientRow, form: &ClientForm, d: &(Currency, Language, String)
     row.siren = input.siren;
     row.vat_number = input.vat_number;
     row.billing_address = input.billing_address;
-    row.currency = input.currency.code().to_string();
-    row.language = input.language.as_str().to_string();
+    row.currency = input.currency;
+    row.language = input.language;
     row.time_zone = input.time_zone;
     row.segment = input.segment;
     row.notes = input.notes;
@@ -59,8 +59,9 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientRow
         siren: None,
         vat_number: None,
         billing_address: None,
-        currency: String::new(),
-        language: String::new(),
+        // Both set by `fill` (the form's, else the workspace's).
+        currency: d.0,
+        language: d.1,
         time_zone: String::new(),
         segment: None,
         notes: None,
@@ -224,7 +225,7 @@ pub async fn own_organisation(app: &App, ctx: &Ctx) -> Result<PortalOrganisation
         name: c.name,
         legal_name: c.legal_name,
         billing_address: c.billing_address,
-        currency: c.currency,
+        currency: c.currency.code().to_string(),
     })
 }
 
@@ -287,8 +288,8 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
                 r.siren.as_deref().unwrap_or(""),
                 r.vat_number.as_deref().unwrap_or(""),
                 r.billing_address.as_deref().unwrap_or(""),
-                &r.currency,
-                &r.language,
+                r.currency.code(),
+                r.language.as_str(),
                 &r.time_zone,
                 r.segment.as_deref().unwrap_or(""),
                 r.notes.as_deref().unwrap_or(""),

@@ -5,7 +5,7 @@ use crate::secrets::{hash_password, random_password, verify_password};
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::PeopleAction;
 use mesure_domain::validate::Checker;
-use mesure_domain::{Language, Role, UserId, WorkspaceId};
+use mesure_domain::{Language, Role, UserId, UserKind, WorkspaceId};
 use mesure_i18n::{Arg, t, t_args};
 use mesure_store::people::users::{self, UserRow};
 use mesure_store::{Conn, auth::sessions, workspaces};
@@ -55,9 +55,9 @@ pub fn audited(u: &UserRow) -> AuditedUser<'_> {
     AuditedUser {
         email: &u.email,
         name: &u.name,
-        kind: &u.kind,
+        kind: u.kind.as_str(),
         role: &u.role,
-        language: u.language.as_deref(),
+        language: u.language.map(Language::as_str),
         active: u.active,
     }
 }
@@ -98,12 +98,12 @@ pub async fn add(app: &App, ws: WorkspaceId, input: &NewUser, actor: &Actor) -> 
         id: UserId::new().uuid(),
         email,
         name,
-        kind: "staff".into(),
+        kind: UserKind::Staff,
         role: role.map(Role::as_str).unwrap_or("staff").to_string(),
         client_id: None,
         contact_id: None,
         password_hash: Some(hash_password(password).await?),
-        language: language.map(|l| l.as_str().to_string()),
+        language,
         active: true,
         created_at: now,
         updated_at: now,
@@ -147,12 +147,7 @@ pub(crate) async fn queue_user_mail(
         return Ok(());
     }
     let w = workspaces::get(c, ws).await?;
-    let lang = user
-        .language
-        .as_deref()
-        .or(Some(w.language.as_str()))
-        .and_then(Language::parse)
-        .unwrap_or_default();
+    let lang = user.language.unwrap_or(w.language);
     let args = [
         ("name", Arg::Str(&user.name)),
         ("workspace", Arg::Str(&w.name)),
@@ -533,7 +528,7 @@ pub async fn update_staff(
     };
     crate::write_tx!(app, tx => {
         let before = users::get(&mut tx.conn(), ctx.workspace, id).await?;
-        if before.kind != "staff" {
+        if before.kind != UserKind::Staff {
             return Err(ServiceError::NotFound);
         }
         let new_role = role

@@ -9,8 +9,7 @@ use mesure_domain::forms::{amount_field, parse_day, rate_field};
 use mesure_domain::projects::engagement::{ChangeStatus, DeliverableStatus, day_key};
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm, ProjectInput};
 use mesure_domain::{
-    ChangeRequestId, ClientId, Currency, DeliverableId, Invalid, MilestoneId, ProjectId, RateId,
-    UserId,
+    ChangeRequestId, ClientId, DeliverableId, Invalid, MilestoneId, ProjectId, RateId, UserId,
 };
 use mesure_store::people::costs::{self, CostRow};
 use mesure_store::projects::{self, ChangeRow, DeliverableRow, MilestoneRow, ProjectRow, RateRow};
@@ -27,20 +26,20 @@ fn fill(row: &mut ProjectRow, i: ProjectInput) {
     row.manager_id = i.manager_id;
     row.starts_on = i.starts_on;
     row.ends_on = i.ends_on;
-    row.currency = i.currency.code().to_string();
-    row.billing_model = i.billing_model.as_str().to_string();
+    row.currency = i.currency;
+    row.billing_model = i.billing_model;
     row.hourly_rate_minor = i.hourly_rate_minor;
     row.cap_minor = i.cap_minor;
     row.fixed_price_minor = i.fixed_price_minor;
-    row.fixed_revenue = i.fixed_revenue.as_str().to_string();
+    row.fixed_revenue = i.fixed_revenue;
     row.retainer_fee_minor = i.retainer_fee_minor;
     row.retainer_included_minutes = i.retainer_included_minutes;
-    row.rollover = i.rollover.as_str().to_string();
+    row.rollover = i.rollover;
     row.rollover_months = i.rollover_months;
     row.budget_minutes = i.budget_minutes;
     row.budget_minor = i.budget_minor;
     row.budget_monthly = i.budget_monthly;
-    row.rounding = i.rounding.map(|r| r.as_str().to_string());
+    row.rounding = i.rounding;
     row.alert_thresholds = i.alert_thresholds;
 }
 
@@ -54,7 +53,7 @@ async fn check_refs(c: &mut Conn<'_>, ctx: &Ctx, i: &ProjectInput) -> Result<()>
     }
     if let Some(m) = i.manager_id {
         match users::get_staff(c, ctx.workspace, UserId::from_uuid(m)).await {
-            Ok(u) if u.kind == "staff" => {}
+            Ok(u) if u.kind == mesure_domain::UserKind::Staff => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                 return Err(Invalid::one("manager_id", "err-not-found").into());
             }
@@ -77,15 +76,15 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectV
         manager_id: None,
         starts_on: None,
         ends_on: None,
-        currency: String::new(),
-        billing_model: String::new(),
+        currency: input.currency,
+        billing_model: input.billing_model,
         hourly_rate_minor: 0,
         cap_minor: None,
         fixed_price_minor: None,
-        fixed_revenue: String::new(),
+        fixed_revenue: input.fixed_revenue,
         retainer_fee_minor: None,
         retainer_included_minutes: None,
-        rollover: String::new(),
+        rollover: input.rollover,
         rollover_months: 0,
         budget_minutes: None,
         budget_minor: None,
@@ -116,7 +115,7 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectV
         .await?;
         crate::radar::recompute(&mut tx.conn(), app, ctx, row.id).await?;
     })?;
-    ProjectView::of(ctx, &row)
+    Ok(ProjectView::of(ctx, &row))
 }
 
 pub async fn update(
@@ -155,7 +154,7 @@ pub async fn update(
         crate::radar::recompute(&mut tx.conn(), app, ctx, after.id).await?;
         after
     })?;
-    ProjectView::of(ctx, &row)
+    Ok(ProjectView::of(ctx, &row))
 }
 
 pub async fn set_archived(
@@ -186,13 +185,16 @@ pub async fn set_archived(
         .await?;
         after
     })?;
-    ProjectView::of(ctx, &row)
+    Ok(ProjectView::of(ctx, &row))
 }
 
 pub async fn get(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
-    ProjectView::of(ctx, &projects::get(&mut c.conn(), ctx.workspace, id).await?)
+    Ok(ProjectView::of(
+        ctx,
+        &projects::get(&mut c.conn(), ctx.workspace, id).await?,
+    ))
 }
 
 /// A page of projects by name after `after` (`(name_key, id)`), and how many match.
@@ -215,7 +217,7 @@ pub async fn page(
         limit,
     )
     .await?;
-    Ok((ProjectView::all(ctx, &rows)?, total))
+    Ok((ProjectView::all(ctx, &rows), total))
 }
 
 pub async fn list(
@@ -233,11 +235,7 @@ pub async fn list(
         archived,
     )
     .await?;
-    ProjectView::all(ctx, &rows)
-}
-
-pub fn currency_of(p: &ProjectRow) -> Result<Currency> {
-    crate::stored(Currency::parse(&p.currency), "currency", &p.currency)
+    Ok(ProjectView::all(ctx, &rows))
 }
 
 pub async fn deliverables(
@@ -248,15 +246,15 @@ pub async fn deliverables(
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
-    DeliverableView::all(
+    Ok(DeliverableView::all(
         &projects::deliverables(&mut c.conn(), ctx.workspace, project.uuid()).await?,
-    )
+    ))
 }
 
 async fn check_owner(c: &mut Conn<'_>, ctx: &Ctx, owner: Option<Uuid>) -> Result<()> {
     if let Some(o) = owner {
         match users::get_staff(c, ctx.workspace, UserId::from_uuid(o)).await {
-            Ok(u) if u.kind == "staff" => {}
+            Ok(u) if u.kind == mesure_domain::UserKind::Staff => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                 return Err(Invalid::one("owner_id", "err-not-found").into());
             }
@@ -286,7 +284,7 @@ pub async fn add_deliverable(
             name: input.name.clone(),
             estimate_minutes: input.estimate_minutes,
             owner_id: input.owner_id,
-            status: input.status.as_str().into(),
+            status: input.status,
             accepted_on: (input.status == DeliverableStatus::Accepted).then(|| today(app, ctx)),
             created_at: now,
             updated_at: now,
@@ -309,7 +307,7 @@ pub async fn add_deliverable(
         crate::radar::recompute(&mut tx.conn(), app, ctx, project.uuid()).await?;
         row
     })?;
-    DeliverableView::of(&row)
+    Ok(DeliverableView::of(&row))
 }
 
 pub async fn update_deliverable(
@@ -328,7 +326,7 @@ pub async fn update_deliverable(
         after.name = input.name.clone();
         after.estimate_minutes = input.estimate_minutes;
         after.owner_id = input.owner_id;
-        after.status = input.status.as_str().into();
+        after.status = input.status;
         after.accepted_on = match input.status {
             DeliverableStatus::Accepted => before.accepted_on.or(Some(today(app, ctx))),
             _ => None,
@@ -352,7 +350,7 @@ pub async fn update_deliverable(
         crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
         after
     })?;
-    DeliverableView::of(&row)
+    Ok(DeliverableView::of(&row))
 }
 
 /// Today in the workspace's time zone, as stored.
@@ -382,7 +380,7 @@ pub async fn add_milestone(
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
         let mut c = mesure_domain::validate::Checker::new();
         let name = c.required("name", &form.name, 200);
-        let amount = amount_field(&mut c, "amount", &form.amount, currency_of(&p)?);
+        let amount = amount_field(&mut c, "amount", &form.amount, p.currency);
         let due = parse_day(&form.due_on);
         if due.is_none() {
             c.add("due_on", "err-date");
@@ -478,10 +476,10 @@ pub async fn changes(app: &App, ctx: &Ctx, project: ProjectId) -> Result<Vec<Cha
     ctx.require(ProjectsAction::Read)?;
     let mut c = app.db.read().await?;
     projects::get(&mut c.conn(), ctx.workspace, project).await?;
-    ChangeView::all(
+    Ok(ChangeView::all(
         ctx,
         &projects::changes(&mut c.conn(), ctx.workspace, project.uuid()).await?,
-    )
+    ))
 }
 
 pub async fn add_change(
@@ -493,7 +491,7 @@ pub async fn add_change(
     ctx.require(ProjectsAction::Write)?;
     let row = crate::write_tx!(app, tx => {
         let p = projects::get(&mut tx.conn(), ctx.workspace, project).await?;
-        let input = form.parse(currency_of(&p)?)?;
+        let input = form.parse(p.currency)?;
         let now = app.now();
         let row = ChangeRow {
             workspace_id: ctx.workspace.uuid(),
@@ -503,7 +501,7 @@ pub async fn add_change(
             description: input.description,
             extra_minutes: input.extra_minutes,
             price_minor: input.price_minor,
-            status: input.status.as_str().into(),
+            status: input.status,
             decided_on: None,
             decided_by: None,
             logged_minutes: 0,
@@ -526,7 +524,7 @@ pub async fn add_change(
         .await?;
         row
     })?;
-    ChangeView::of(ctx, &row)
+    Ok(ChangeView::of(ctx, &row))
 }
 
 /// Moves a change request: draft → sent, draft/sent → approved or rejected. Approved and rejected
@@ -540,7 +538,7 @@ pub async fn decide_change(
     ctx.require(ProjectsAction::Write)?;
     let row = crate::write_tx!(app, tx => {
         let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-        let from = crate::stored(ChangeStatus::parse(&before.status), "change status", &before.status)?;
+        let from = before.status;
         if from.is_final() {
             return Err(ServiceError::Conflict("err-change-decided"));
         }
@@ -565,7 +563,7 @@ pub async fn decide_change(
         )
         .await?;
         let mut after = before.clone();
-        after.status = to.as_str().into();
+        after.status = to;
         after.decided_on = on;
         after.decided_by = by;
         after.updated_at = now;
@@ -585,7 +583,7 @@ pub async fn decide_change(
         crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
         after
     })?;
-    ChangeView::of(ctx, &row)
+    Ok(ChangeView::of(ctx, &row))
 }
 
 /// A rate (billing or cost) as typed.

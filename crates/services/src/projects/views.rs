@@ -1,6 +1,6 @@
-//! What a reader is shown of projects and their scope: typed states, and money only for readers
-//! the permission table lets see it (`ProjectsAction::ReadMoney`); store rows stay in services.
-use crate::{Ctx, Result, stored};
+//! What a reader is shown of projects and their scope: money only for readers the permission
+//! table lets see it (`ProjectsAction::ReadMoney`); store rows stay in services.
+use crate::Ctx;
 use mesure_domain::projects::engagement::{
     BillingModel, ChangeStatus, DeliverableStatus, FixedRevenue, RolloverKind,
 };
@@ -56,9 +56,9 @@ pub struct ProjectMoney {
 }
 
 impl ProjectView {
-    /// `p` as `ctx` may see it; a stored state that is not one of its values is an error.
-    pub fn of(ctx: &Ctx, p: &ProjectRow) -> Result<ProjectView> {
-        Ok(ProjectView {
+    /// `p` as `ctx` may see it; typed states come typed from the row.
+    pub fn of(ctx: &Ctx, p: &ProjectRow) -> ProjectView {
+        ProjectView {
             id: p.id,
             client_id: p.client_id,
             name: p.name.clone(),
@@ -66,26 +66,15 @@ impl ProjectView {
             manager_id: p.manager_id,
             starts_on: p.starts_on,
             ends_on: p.ends_on,
-            currency: stored(Currency::parse(&p.currency), "currency", &p.currency)?,
-            billing_model: stored(
-                BillingModel::parse(&p.billing_model),
-                "billing model",
-                &p.billing_model,
-            )?,
-            fixed_revenue: stored(
-                FixedRevenue::parse(&p.fixed_revenue),
-                "fixed revenue",
-                &p.fixed_revenue,
-            )?,
+            currency: p.currency,
+            billing_model: p.billing_model,
+            fixed_revenue: p.fixed_revenue,
             retainer_included_minutes: p.retainer_included_minutes,
-            rollover: stored(RolloverKind::parse(&p.rollover), "rollover", &p.rollover)?,
+            rollover: p.rollover,
             rollover_months: p.rollover_months,
             budget_minutes: p.budget_minutes,
             budget_monthly: p.budget_monthly,
-            rounding: match &p.rounding {
-                None => None,
-                Some(r) => Some(stored(Rounding::parse(r), "rounding", r)?),
-            },
+            rounding: p.rounding,
             alert_thresholds: p.alert_thresholds.clone(),
             archived: p.archived_at.is_some(),
             created_at: p.created_at,
@@ -98,10 +87,10 @@ impl ProjectView {
                 retainer_fee: p.retainer_fee_minor,
                 budget: p.budget_minor,
             }),
-        })
+        }
     }
 
-    pub fn all(ctx: &Ctx, rows: &[ProjectRow]) -> Result<Vec<ProjectView>> {
+    pub fn all(ctx: &Ctx, rows: &[ProjectRow]) -> Vec<ProjectView> {
         rows.iter().map(|p| ProjectView::of(ctx, p)).collect()
     }
 }
@@ -122,26 +111,22 @@ pub struct DeliverableView {
 }
 
 impl DeliverableView {
-    pub fn of(d: &DeliverableRow) -> Result<DeliverableView> {
-        Ok(DeliverableView {
+    pub fn of(d: &DeliverableRow) -> DeliverableView {
+        DeliverableView {
             id: d.id,
             project_id: d.project_id,
             name: d.name.clone(),
             estimate_minutes: d.estimate_minutes,
             owner_id: d.owner_id,
-            status: stored(
-                DeliverableStatus::parse(&d.status),
-                "deliverable status",
-                &d.status,
-            )?,
+            status: d.status,
             accepted_on: d.accepted_on,
             created_at: d.created_at,
             updated_at: d.updated_at,
             version: d.version,
-        })
+        }
     }
 
-    pub fn all(rows: &[DeliverableRow]) -> Result<Vec<DeliverableView>> {
+    pub fn all(rows: &[DeliverableRow]) -> Vec<DeliverableView> {
         rows.iter().map(DeliverableView::of).collect()
     }
 }
@@ -197,14 +182,14 @@ pub struct ChangeView {
 }
 
 impl ChangeView {
-    pub fn of(ctx: &Ctx, c: &ChangeRow) -> Result<ChangeView> {
-        Ok(ChangeView {
+    pub fn of(ctx: &Ctx, c: &ChangeRow) -> ChangeView {
+        ChangeView {
             id: c.id,
             project_id: c.project_id,
             title: c.title.clone(),
             description: c.description.clone(),
             extra_minutes: c.extra_minutes,
-            status: stored(ChangeStatus::parse(&c.status), "change status", &c.status)?,
+            status: c.status,
             decided_on: c.decided_on,
             decided_by: c.decided_by,
             logged_minutes: c.logged_minutes,
@@ -212,10 +197,10 @@ impl ChangeView {
             updated_at: c.updated_at,
             version: c.version,
             price: sees_money(ctx).then_some(c.price_minor),
-        })
+        }
     }
 
-    pub fn all(ctx: &Ctx, rows: &[ChangeRow]) -> Result<Vec<ChangeView>> {
+    pub fn all(ctx: &Ctx, rows: &[ChangeRow]) -> Vec<ChangeView> {
         rows.iter().map(|c| ChangeView::of(ctx, c)).collect()
     }
 }

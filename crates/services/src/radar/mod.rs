@@ -6,13 +6,13 @@ use crate::projects::{ChangeView, DeliverableView, ProjectView, sees_money};
 use crate::{App, Ctx, Result};
 use mesure_domain::projects::budget::{self, BudgetTerms};
 use mesure_domain::projects::engagement::{
-    self, BillingModel, Earned, Figures, FixedEvents, FixedRevenue, RolloverKind, Terms,
-    day_from_key, month_of, parse_thresholds,
+    self, BillingModel, ChangeStatus, Earned, Figures, FixedEvents, Terms, day_from_key, month_of,
+    parse_thresholds,
 };
 use mesure_domain::projects::retainer::MonthBalance;
 use mesure_domain::radar::{self as kpi, Trend};
 use mesure_domain::time::Minutes;
-use mesure_domain::{ClientId, Language, NotificationId, ProjectId, UserId, WorkspaceId};
+use mesure_domain::{ClientId, NotificationId, ProjectId, UserId, WorkspaceId};
 use mesure_domain::{ProjectsAction, RadarAction, TimeAction};
 use mesure_i18n::Arg;
 use mesure_store::notifications::alerts::{self, NotificationRow};
@@ -23,30 +23,19 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-pub fn terms_of(p: &ProjectRow) -> Result<Terms> {
-    Ok(Terms {
-        model: crate::stored(
-            BillingModel::parse(&p.billing_model),
-            "billing model",
-            &p.billing_model,
-        )?,
+pub fn terms_of(p: &ProjectRow) -> Terms {
+    Terms {
+        model: p.billing_model,
         hourly_rate_minor: p.hourly_rate_minor,
         cap_minor: p.cap_minor,
         fixed_price_minor: p.fixed_price_minor.unwrap_or(0),
-        fixed_revenue: crate::stored(
-            FixedRevenue::parse(&p.fixed_revenue),
-            "fixed revenue",
-            &p.fixed_revenue,
-        )?,
+        fixed_revenue: p.fixed_revenue,
         retainer_fee_minor: p.retainer_fee_minor.unwrap_or(0),
         retainer_included_minutes: p.retainer_included_minutes.unwrap_or(0),
-        rollover: engagement::rollover(
-            crate::stored(RolloverKind::parse(&p.rollover), "rollover", &p.rollover)?,
-            p.rollover_months,
-        ),
+        rollover: engagement::rollover(p.rollover, p.rollover_months),
         start_month: p.starts_on.map(month_of),
         end_month: p.ends_on.map(month_of),
-    })
+    }
 }
 
 pub use mesure_domain::projects::budget::Budget;
@@ -55,22 +44,16 @@ pub use mesure_domain::radar::windows::{trailing, window12};
 /// The budget of a project with its scope and change requests (`domain::projects::budget`):
 /// as set on the project, else from its billing model, plus every approved change request's
 /// hours and price.
-pub fn budget_of(
-    p: &ProjectRow,
-    deliverables: &[DeliverableRow],
-    changes: &[ChangeRow],
-) -> Result<Budget> {
-    let model = crate::stored(
-        BillingModel::parse(&p.billing_model),
-        "billing model",
-        &p.billing_model,
-    )?;
-    let approved: Vec<&ChangeRow> = changes.iter().filter(|c| c.status == "approved").collect();
+pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[ChangeRow]) -> Budget {
+    let approved: Vec<&ChangeRow> = changes
+        .iter()
+        .filter(|c| c.status == ChangeStatus::Approved)
+        .collect();
     let extra_min: i64 = approved.iter().map(|c| c.extra_minutes).sum();
     let extra_money: i64 = approved.iter().map(|c| c.price_minor).sum();
     let estimates: i64 = deliverables.iter().map(|d| d.estimate_minutes).sum();
     let terms = BudgetTerms {
-        model,
+        model: p.billing_model,
         budget_minutes: p.budget_minutes,
         budget_minor: p.budget_minor,
         budget_monthly: p.budget_monthly,
@@ -79,7 +62,7 @@ pub fn budget_of(
         retainer_fee_minor: p.retainer_fee_minor,
         cap_minor: p.cap_minor,
     };
-    Ok(budget::budget(&terms, estimates, extra_min, extra_money))
+    budget::budget(&terms, estimates, extra_min, extra_money)
 }
 
 fn today_month(app: &App, ctx: &Ctx) -> i32 {
@@ -140,11 +123,7 @@ async fn load(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<Loaded>
             l.months
                 .insert(*id, totals::project_months(c, ws, *id).await?);
             // Scope and milestones are read only when the model or a budget needs them.
-            let model = crate::stored(
-                BillingModel::parse(&p.billing_model),
-                "billing model",
-                &p.billing_model,
-            )?;
+            let model = p.billing_model;
             let budgeted = p.budget_minutes.is_some()
                 || p.budget_minor.is_some()
                 || model != BillingModel::TimeMaterials
@@ -261,7 +240,7 @@ async fn recompute_with(
         }
         let deliverables = l.deliverables.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
         let changes = l.changes.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-        let terms = terms_of(p)?;
+        let terms = terms_of(p);
         let mut fixed = FixedEvents::default();
         if terms.model == BillingModel::FixedFee {
             fixed.milestones = l.milestones.get(&p.id).cloned().unwrap_or_default();
@@ -328,7 +307,7 @@ async fn check_budget(
     changes: &[ChangeRow],
     now_month: i32,
 ) -> Result<()> {
-    let budget = budget_of(p, deliverables, changes)?;
+    let budget = budget_of(p, deliverables, changes);
     if budget.minutes.is_none() && budget.money.is_none() {
         return Ok(());
     }
@@ -676,7 +655,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
     let by_deliverable = projects::deliverable_minutes(c, ws, p.id).await?;
     drop(conn);
     let total = sum_rows(&rows);
-    let budget = budget_of(&p, &deliverables, &changes)?;
+    let budget = budget_of(&p, &deliverables, &changes);
     let now_month = today_month(app, ctx);
     let (consumed_minutes, consumed_value) = if budget.monthly {
         rows.iter()
@@ -721,9 +700,9 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         total.unplanned_minutes,
         changes
             .iter()
-            .map(|c| (c.status == "approved", c.logged_minutes)),
+            .map(|c| (c.status == ChangeStatus::Approved, c.logged_minutes)),
     );
-    let terms = terms_of(&p)?;
+    let terms = terms_of(&p);
     let retainer = engagement::retainer_walk(
         &terms,
         rows.first().map(|r| r.month),
@@ -758,10 +737,10 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         outside_scope_minutes: creep.outside_minutes,
         scope_creep: creep.index,
         retainer,
-        deliverables: DeliverableView::all(&deliverables)?,
-        changes: ChangeView::all(ctx, &changes)?,
+        deliverables: DeliverableView::all(&deliverables),
+        changes: ChangeView::all(ctx, &changes),
         deliverable_minutes: by_deliverable.into_iter().collect(),
-        project: ProjectView::of(ctx, &p)?,
+        project: ProjectView::of(ctx, &p),
         money,
     })
 }
@@ -824,9 +803,9 @@ pub async fn client(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRadar> {
             .iter()
             .map(|p| {
                 let f = by_project.get(&p.id).map(figures_of).unwrap_or_default();
-                Ok((ProjectView::of(ctx, p)?, f))
+                (ProjectView::of(ctx, p), f)
             })
-            .collect::<Result<_>>()?,
+            .collect(),
         trend: trend_of(&rows, now_month).map(TrendOut::from),
         revenue_share: (all > 0).then(|| Decimal::from(mine) / Decimal::from(all)),
     })
@@ -887,7 +866,7 @@ pub async fn client_hub(
             },
             consumed_minutes,
             burn_hours,
-            project: ProjectView::of(ctx, &p)?,
+            project: ProjectView::of(ctx, &p),
         });
     }
     Ok(out)
@@ -904,7 +883,7 @@ async fn budget_status(
 ) -> Result<(Budget, i64, Option<Decimal>)> {
     let deliverables = projects::deliverables(c, ws, p.id).await?;
     let changes = projects::changes(c, ws, p.id).await?;
-    let budget = budget_of(p, &deliverables, &changes)?;
+    let budget = budget_of(p, &deliverables, &changes);
     let consumed = if budget.monthly {
         totals::project_months(c, ws, p.id)
             .await?
@@ -953,7 +932,7 @@ pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
             },
             consumed_minutes,
             burn_hours,
-            project: ProjectView::of(ctx, &p)?,
+            project: ProjectView::of(ctx, &p),
         });
     }
     out.sort_by(|a, b| a.project.name_key.cmp(&b.project.name_key));
@@ -1146,12 +1125,11 @@ pub async fn sweep(app: &App) -> Result<usize> {
             user: UserId::from_uuid(Uuid::nil()),
             principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
             label: "radar".into(),
-            language: Language::parse(&w.language).unwrap_or_default(),
+            language: w.language,
             time_zone: w.time_zone.clone(),
             workspace_name: w.name.clone(),
-            workspace_currency: mesure_domain::Currency::parse(&w.currency)
-                .unwrap_or(mesure_domain::Currency::EUR),
-            workspace_language: Language::parse(&w.language).unwrap_or_default(),
+            workspace_currency: w.currency,
+            workspace_language: w.language,
             request_id: None,
             client: None,
         };

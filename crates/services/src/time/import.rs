@@ -26,11 +26,12 @@ use mesure_domain::TimeAction;
 use mesure_domain::WorkspaceId;
 use mesure_domain::clients::search_key;
 use mesure_domain::projects::engagement::{
-    EntryFacts, Figures, Scope, contribution, day_key, month_of, week_start,
+    BillingModel, EntryFacts, Figures, FixedRevenue, RolloverKind, Scope, contribution, day_key,
+    month_of, week_start,
 };
 use mesure_domain::text::{excerpt, name_key, nfc};
 use mesure_domain::time::import::{EXCERPT_CHARS, FileError, Format, Item, Reader, Reason, Row};
-use mesure_domain::time::{DateWindow, MAX_DAY_MINUTES, Rounding};
+use mesure_domain::time::{DateWindow, EntrySource, MAX_DAY_MINUTES, Rounding};
 use mesure_domain::validate::is_email;
 use mesure_domain::{ClientId, EntryId, ImportId, Language, ProjectId, UserId};
 use mesure_store::clients::ClientRow;
@@ -643,7 +644,7 @@ impl State<'_> {
                     id,
                     email,
                     name: name.clone(),
-                    kind: "staff".into(),
+                    kind: mesure_domain::UserKind::Staff,
                     role: "staff".into(),
                     client_id: None,
                     contact_id: None,
@@ -739,8 +740,8 @@ impl State<'_> {
             siren: None,
             vat_number: None,
             billing_address: None,
-            currency: self.ctx.workspace_currency.code().into(),
-            language: self.ctx.workspace_language.as_str().into(),
+            currency: self.ctx.workspace_currency,
+            language: self.ctx.workspace_language,
             time_zone: self.ctx.time_zone.clone(),
             segment: None,
             notes: None,
@@ -771,15 +772,15 @@ impl State<'_> {
                     manager_id: None,
                     starts_on: None,
                     ends_on: None,
-                    currency: self.ctx.workspace_currency.code().into(),
-                    billing_model: "time_materials".into(),
+                    currency: self.ctx.workspace_currency,
+                    billing_model: BillingModel::TimeMaterials,
                     hourly_rate_minor: 0,
                     cap_minor: None,
                     fixed_price_minor: None,
-                    fixed_revenue: "milestones".into(),
+                    fixed_revenue: FixedRevenue::Milestones,
                     retainer_fee_minor: None,
                     retainer_included_minutes: None,
-                    rollover: "none".into(),
+                    rollover: RolloverKind::None,
                     rollover_months: 0,
                     budget_minutes: None,
                     budget_minor: None,
@@ -796,8 +797,7 @@ impl State<'_> {
                 let rounding = if self.new_clients.contains(&client) {
                     Rounding::None
                 } else {
-                    let r = mesure_store::clients::rounding(c, self.ctx.workspace, client).await?;
-                    Rounding::parse(&r).unwrap_or_default()
+                    mesure_store::clients::rounding(c, self.ctx.workspace, client).await?
                 };
                 self.projects.insert(
                     p.id,
@@ -830,12 +830,9 @@ impl State<'_> {
         if !self.projects.contains_key(&id) {
             let ws = self.ctx.workspace;
             let p = projects::get(c, ws, ProjectId::from_uuid(id)).await?;
-            let rounding = match p.rounding.as_deref().and_then(Rounding::parse) {
+            let rounding = match p.rounding {
                 Some(r) => r,
-                None => {
-                    let r = mesure_store::clients::rounding(c, ws, p.client_id).await?;
-                    Rounding::parse(&r).unwrap_or_default()
-                }
+                None => mesure_store::clients::rounding(c, ws, p.client_id).await?,
             };
             let deliverables = projects::deliverables(c, ws, id)
                 .await?
@@ -961,7 +958,7 @@ impl State<'_> {
             billed_minutes: billed,
             note,
             billable: row.billable,
-            scope: "in_scope".into(),
+            scope: Scope::InScope,
             free_reason: None,
             free_note: None,
             free_approved_by: None,
@@ -972,7 +969,7 @@ impl State<'_> {
             cost_minor: cost,
             locked: false,
             invoiced_at: None,
-            source: "import".into(),
+            source: EntrySource::Import,
             created_at: self.now,
             updated_at: self.now,
             version: 1,

@@ -8,11 +8,11 @@ use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::forms::parse_day;
 use mesure_domain::projects::engagement::{
-    EntryFacts, Figures, FreeReason, Scope, contribution, day_from_key, day_key, month_of,
-    week_start,
+    ChangeStatus, EntryFacts, Figures, FreeReason, Scope, contribution, day_from_key, day_key,
+    month_of, week_start,
 };
 use mesure_domain::time::forms::{EntryForm, EntryInput};
-use mesure_domain::time::{MAX_DAY_MINUTES, Minutes, Rounding};
+use mesure_domain::time::{EntrySource, MAX_DAY_MINUTES, Minutes, Rounding};
 use mesure_domain::{EntryId, Invalid, ProjectId, UserId};
 use mesure_store::people::costs::{self, CostRow};
 use mesure_store::projects::{self, ProjectRow, RateRow};
@@ -59,7 +59,7 @@ pub(crate) fn facts(e: &EntryRow) -> Result<EntryFacts> {
     Ok(EntryFacts {
         minutes: e.minutes,
         billable: e.billable,
-        scope: crate::stored(Scope::parse(&e.scope), "scope", &e.scope)?,
+        scope: e.scope,
         has_deliverable: e.deliverable_id.is_some(),
         has_change_request: e.change_request_id.is_some(),
         written_off: e.write_off_reason.is_some(),
@@ -117,11 +117,10 @@ async fn apply_people(c: &mut Conn<'_>, e: &EntryRow) -> Result<Figures> {
 
 /// The rounding rule of a project: its own, else its client's.
 async fn rounding_of(c: &mut Conn<'_>, ctx: &Ctx, p: &ProjectRow) -> Result<Rounding> {
-    if let Some(r) = p.rounding.as_deref().and_then(Rounding::parse) {
-        return Ok(r);
+    match p.rounding {
+        Some(r) => Ok(r),
+        None => Ok(mesure_store::clients::rounding(c, ctx.workspace, p.client_id).await?),
     }
-    let r = mesure_store::clients::rounding(c, ctx.workspace, p.client_id).await?;
-    Ok(Rounding::parse(&r).unwrap_or_default())
 }
 
 /// Checks an entry against the person, the project and its scope, then fills the derived fields
@@ -138,7 +137,7 @@ async fn prepare(
     if user != ctx.user.uuid() {
         ctx.require(TimeAction::Manage)?;
         match users::get_staff(c, ctx.workspace, UserId::from_uuid(user)).await {
-            Ok(u) if u.kind == "staff" && u.active => {}
+            Ok(u) if u.kind == mesure_domain::UserKind::Staff && u.active => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                 return Err(Invalid::one("user_id", "err-not-found").into());
             }
@@ -166,7 +165,7 @@ async fn prepare(
     }
     if let Some(cr) = input.change_request_id {
         match projects::change(c, ctx.workspace, cr).await {
-            Ok(row) if row.project_id == p.id && row.status != "rejected" => {}
+            Ok(row) if row.project_id == p.id && row.status != ChangeStatus::Rejected => {}
             Ok(row) if row.project_id == p.id => {
                 return Err(Invalid::one("change_request_id", "err-change-rejected").into());
             }
@@ -196,21 +195,19 @@ async fn prepare(
         billed_minutes: rounding.apply(Minutes::new(input.minutes)).get(),
         note: input.note.clone(),
         billable: input.billable && !free,
-        scope: input.scope.as_str().into(),
-        free_reason: input.free_reason.map(|r| r.as_str().to_string()),
+        scope: input.scope,
+        free_reason: input.free_reason,
         free_note: input.free_note.clone(),
         // A manager's free work is approved as it is logged; anyone else's waits for one.
         free_approved_by: (free && ctx.may(TimeAction::Manage)).then(|| ctx.user.uuid()),
-        write_off_reason: previous.and_then(|e| e.write_off_reason.clone()),
+        write_off_reason: previous.and_then(|e| e.write_off_reason),
         write_off_note: previous.and_then(|e| e.write_off_note.clone()),
         write_off_by: previous.and_then(|e| e.write_off_by),
         rate_minor: rate_at(&rates, &p, input.date),
         cost_minor: cost_at(&costs, input.date),
         locked: false,
         invoiced_at: None,
-        source: previous
-            .map(|e| e.source.clone())
-            .unwrap_or_else(|| "manual".into()),
+        source: previous.map(|e| e.source).unwrap_or(EntrySource::Manual),
         created_at: previous.map(|e| e.created_at).unwrap_or(now),
         updated_at: now,
         version: previous.map(|e| e.version + 1).unwrap_or(1),
@@ -231,7 +228,7 @@ pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryView> {
     crate::write_tx!(app, tx => {
         insert_prepared(&mut tx.conn(), app, ctx, written).await?;
     })?;
-    EntryView::of(ctx, &row)
+    Ok(EntryView::of(ctx, &row))
 }
 
 /// Writes a prepared new entry in the caller's transaction: the racing checks, the row, the
@@ -322,7 +319,7 @@ pub async fn update(
     let row = crate::write_tx!(app, tx => {
         update_in(&mut tx.conn(), app, ctx, id, input.clone(), version).await?
     })?;
-    EntryView::of(ctx, &row)
+    Ok(EntryView::of(ctx, &row))
 }
 
 /// Changes an entry in the caller's transaction (every rule checked, aggregates and radar kept).
@@ -347,7 +344,7 @@ async fn update_in(
     let mut after = prepare(c, app, ctx, &input, Some(&before)).await?;
     recheck(c, ctx, &after, Some(&before)).await?;
     // A written-off entry stays written off only while it stays billable work.
-    if after.scope == "free" {
+    if after.scope == Scope::Free {
         after.write_off_reason = None;
         after.write_off_note = None;
         after.write_off_by = None;
@@ -450,7 +447,7 @@ pub async fn save_week(
         ctx.require(TimeAction::Manage)?;
         let mut c = app.db.read().await?;
         match users::get_staff(&mut c.conn(), ctx.workspace, UserId::from_uuid(user)).await {
-            Ok(u) if u.kind == "staff" => {}
+            Ok(u) if u.kind == mesure_domain::UserKind::Staff => {}
             Ok(_) | Err(mesure_store::StoreError::NotFound) => return Err(ServiceError::NotFound),
             Err(e) => return Err(e.into()),
         }
@@ -546,7 +543,7 @@ pub async fn save_week(
                 },
                 // Free work and write-offs carry a reason: they change (or go) through the entry's
                 // own form, never through a grid cell.
-                [one] if one.scope != "in_scope" || one.write_off_reason.is_some() => {
+                [one] if one.scope != Scope::InScope || one.write_off_reason.is_some() => {
                     Err(ServiceError::Conflict("err-grid-not-editable"))
                 }
                 [one] if m == 0 => delete_in(&mut tx.conn(), app, ctx, EntryId::from_uuid(one.id))
@@ -599,7 +596,7 @@ pub async fn get(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryView> {
     if e.user_id != ctx.user.uuid() && !ctx.may(TimeAction::Manage) {
         return Err(ServiceError::NotFound);
     }
-    EntryView::of(ctx, &e)
+    Ok(EntryView::of(ctx, &e))
 }
 
 /// Entries matching a query; staff see only their own.
@@ -609,7 +606,10 @@ pub async fn list(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<Vec<EntryVi
         q.user = Some(ctx.user.uuid());
     }
     let mut c = app.db.read().await?;
-    EntryView::all(ctx, &store::list(&mut c.conn(), ctx.workspace, &q).await?)
+    Ok(EntryView::all(
+        ctx,
+        &store::list(&mut c.conn(), ctx.workspace, &q).await?,
+    ))
 }
 
 /// A page of entries, how many match the filters and their minutes; staff see only their own.
@@ -621,7 +621,7 @@ pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryV
     let mut c = app.db.read().await?;
     let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
     let (total, minutes) = store::count(&mut c.conn(), ctx.workspace, &q).await?;
-    Ok((EntryView::all(ctx, &rows)?, total, minutes))
+    Ok((EntryView::all(ctx, &rows), total, minutes))
 }
 
 /// Recomputes rates, costs and billed minutes of a person's entries from `from` on (after a
@@ -691,11 +691,11 @@ pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> 
         if before.invoiced_at.is_some() {
             return Err(ServiceError::Conflict("err-entry-invoiced"));
         }
-        if !before.billable || before.scope == "free" || before.write_off_reason.is_some() {
+        if !before.billable || before.scope == Scope::Free || before.write_off_reason.is_some() {
             return Err(ServiceError::Conflict("err-write-off-billable"));
         }
         let mut after = before.clone();
-        after.write_off_reason = reason.map(|r| r.as_str().to_string());
+        after.write_off_reason = reason;
         after.write_off_note = note.clone();
         after.write_off_by = Some(ctx.user.uuid());
         after.updated_at = app.now();
@@ -718,7 +718,7 @@ pub async fn write_off(app: &App, ctx: &Ctx, id: EntryId, form: &ReasonForm) -> 
         crate::radar::recompute(&mut tx.conn(), app, ctx, after.project_id).await?;
         after
     })?;
-    EntryView::of(ctx, &row)
+    Ok(EntryView::of(ctx, &row))
 }
 
 /// A manager approves free work logged by someone else.
@@ -726,7 +726,7 @@ pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryView
     ctx.require(TimeAction::Manage)?;
     let row = crate::write_tx!(app, tx => {
         let before = store::get(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-        if before.scope != "free" {
+        if before.scope != Scope::Free {
             return Err(ServiceError::Conflict("err-not-free"));
         }
         if before.free_approved_by.is_some() {
@@ -754,7 +754,7 @@ pub async fn approve_free(app: &App, ctx: &Ctx, id: EntryId) -> Result<EntryView
         .await?;
         after
     })?;
-    EntryView::of(ctx, &row)
+    Ok(EntryView::of(ctx, &row))
 }
 
 /// A week of one person: `[monday, next monday)` as stored days.
@@ -896,8 +896,8 @@ pub async fn duplicate_last_week(app: &App, ctx: &Ctx, week: &str) -> Result<Dup
                 minutes: e.minutes,
                 note: e.note.clone(),
                 billable: e.billable,
-                scope: crate::stored(Scope::parse(&e.scope), "scope", &e.scope)?,
-                free_reason: e.free_reason.as_deref().and_then(FreeReason::parse),
+                scope: e.scope,
+                free_reason: e.free_reason,
                 free_note: e.free_note.clone(),
             };
             let row = match prepare(&mut tx.conn(), app, ctx, &input, None).await {
@@ -1058,13 +1058,7 @@ pub async fn start_timer(
         store::start_timer(&mut tx.conn(), &row).await?;
         (row, stopped)
     })?;
-    Ok((
-        timer,
-        stopped
-            .as_ref()
-            .map(|e| EntryView::of(ctx, e))
-            .transpose()?,
-    ))
+    Ok((timer, stopped.as_ref().map(|e| EntryView::of(ctx, e))))
 }
 
 /// Stops the caller's timer: the elapsed time (seconds rounded to the minute, half up) becomes an
@@ -1074,7 +1068,7 @@ pub async fn stop_timer(app: &App, ctx: &Ctx) -> Result<Option<EntryView>> {
     let row = crate::write_tx!(app, tx => {
         stop_in(&mut tx.conn(), app, ctx).await?
     })?;
-    row.as_ref().map(|e| EntryView::of(ctx, e)).transpose()
+    Ok(row.as_ref().map(|e| EntryView::of(ctx, e)))
 }
 
 async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryRow>> {
@@ -1106,7 +1100,7 @@ async fn stop_in(c: &mut Conn<'_>, app: &App, ctx: &Ctx) -> Result<Option<EntryR
     };
     let mut row = prepare(c, app, ctx, &input, None).await?;
     recheck(c, ctx, &row, None).await?;
-    row.source = "timer".into();
+    row.source = EntrySource::Timer;
     store::insert(c, &row).await?;
     apply(c, &row, 1).await?;
     record::<(), _>(
@@ -1212,9 +1206,15 @@ pub async fn csv(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<String> {
                 e.minutes.to_string(),
                 e.note.clone(),
                 billable,
-                e.scope.clone(),
-                e.free_reason.clone().unwrap_or_default(),
-                e.write_off_reason.clone().unwrap_or_default(),
+                e.scope.as_str().to_string(),
+                e.free_reason
+                    .map(|r| r.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                e.write_off_reason
+                    .map(|r| r.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
                 e.billed_minutes.to_string(),
             ];
             if money {

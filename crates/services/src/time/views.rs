@@ -1,7 +1,7 @@
-//! What a reader is shown of time entries: typed states, and the entry's rates and value only for
-//! readers who may see money (`ProjectsAction::ReadMoney`); store rows stay in services.
+//! What a reader is shown of time entries: the entry's rates only for readers who may
+//! see money (`ProjectsAction::ReadMoney`); store rows stay in services.
+use crate::Ctx;
 use crate::projects::sees_money;
-use crate::{Ctx, Result, stored};
 use mesure_domain::projects::engagement::{FreeReason, Scope};
 use mesure_domain::time::EntrySource;
 use mesure_store::time::{EntryCursor, EntryRow};
@@ -47,17 +47,10 @@ pub struct EntryMoney {
     pub cost_rate: i64,
 }
 
-fn reason(raw: &Option<String>, what: &str) -> Result<Option<FreeReason>> {
-    match raw {
-        None => Ok(None),
-        Some(r) => Ok(Some(stored(FreeReason::parse(r), what, r)?)),
-    }
-}
-
 impl EntryView {
-    /// `e` as `ctx` may see it; a stored state that is not one of its values is an error.
-    pub fn of(ctx: &Ctx, e: &EntryRow) -> Result<EntryView> {
-        Ok(EntryView {
+    /// `e` as `ctx` may see it; typed states come typed from the row.
+    pub fn of(ctx: &Ctx, e: &EntryRow) -> EntryView {
+        EntryView {
             id: e.id,
             user_id: e.user_id,
             project_id: e.project_id,
@@ -69,16 +62,16 @@ impl EntryView {
             billed_minutes: e.billed_minutes,
             note: e.note.clone(),
             billable: e.billable,
-            scope: stored(Scope::parse(&e.scope), "scope", &e.scope)?,
-            free_reason: reason(&e.free_reason, "free reason")?,
+            scope: e.scope,
+            free_reason: e.free_reason,
             free_note: e.free_note.clone(),
             free_approved_by: e.free_approved_by,
-            write_off_reason: reason(&e.write_off_reason, "write-off reason")?,
+            write_off_reason: e.write_off_reason,
             write_off_note: e.write_off_note.clone(),
             write_off_by: e.write_off_by,
             locked: e.locked,
             invoiced_at: e.invoiced_at,
-            source: stored(EntrySource::parse(&e.source), "entry source", &e.source)?,
+            source: e.source,
             created_at: e.created_at,
             updated_at: e.updated_at,
             version: e.version,
@@ -86,10 +79,10 @@ impl EntryView {
                 rate: e.rate_minor,
                 cost_rate: e.cost_minor,
             }),
-        })
+        }
     }
 
-    pub fn all(ctx: &Ctx, rows: &[EntryRow]) -> Result<Vec<EntryView>> {
+    pub fn all(ctx: &Ctx, rows: &[EntryRow]) -> Vec<EntryView> {
         rows.iter().map(|e| EntryView::of(ctx, e)).collect()
     }
 

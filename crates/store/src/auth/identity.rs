@@ -1,6 +1,7 @@
 //! Resolving a request's identity in one query: the session or token, its user and workspace.
 use crate::people::users::UserRow;
 use crate::{Conn, Result, on};
+use mesure_domain::{Currency, Language};
 use uuid::Uuid;
 
 /// A user with the workspace settings a request needs, and what identified them.
@@ -10,8 +11,8 @@ pub struct IdentityRow {
     pub user: UserRow,
     pub ws_name: String,
     pub ws_time_zone: String,
-    pub ws_language: String,
-    pub ws_currency: String,
+    pub ws_language: Language,
+    pub ws_currency: Currency,
     /// The API token's id (token path only).
     pub token_id: Option<Uuid>,
     pub token_last_used_at: Option<i64>,

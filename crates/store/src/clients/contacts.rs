@@ -5,6 +5,7 @@ use crate::{
     on,
 };
 use mesure_domain::{ClientId, ContactId, WorkspaceId};
+use mesure_domain::{ContactRole, Language};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
@@ -19,8 +20,8 @@ pub struct ContactRow {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub job_title: Option<String>,
-    pub contact_role: String,
-    pub language: String,
+    pub contact_role: ContactRole,
+    pub language: Language,
     pub archived_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -59,8 +60,8 @@ pub async fn insert(c: &mut Conn<'_>, r: &ContactRow) -> Result<()> {
                 crate::Bind::from(&r.email),
                 crate::Bind::from(&r.phone),
                 crate::Bind::from(&r.job_title),
-                crate::Bind::from(&r.contact_role),
-                crate::Bind::from(&r.language),
+                crate::Bind::from(r.contact_role),
+                crate::Bind::from(r.language),
                 crate::Bind::from(r.archived_at),
                 crate::Bind::from(r.created_at),
                 crate::Bind::from(r.updated_at),
@@ -85,8 +86,8 @@ pub async fn update(c: &mut Conn<'_>, r: &ContactRow, expected_version: i32) -> 
                 crate::Bind::from(&r.email),
                 crate::Bind::from(&r.phone),
                 crate::Bind::from(&r.job_title),
-                crate::Bind::from(&r.contact_role),
-                crate::Bind::from(&r.language),
+                crate::Bind::from(r.contact_role),
+                crate::Bind::from(r.language),
                 crate::Bind::from(r.archived_at),
                 crate::Bind::from(r.updated_at),
                 crate::Bind::from(expected_version),

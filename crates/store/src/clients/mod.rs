@@ -7,6 +7,7 @@ use crate::{
     on,
 };
 use mesure_domain::{ClientId, WorkspaceId};
+use mesure_domain::{Currency, Language};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
@@ -20,8 +21,8 @@ pub struct ClientRow {
     pub siren: Option<String>,
     pub vat_number: Option<String>,
     pub billing_address: Option<String>,
-    pub currency: String,
-    pub language: String,
+    pub currency: Currency,
+    pub language: Language,
     pub time_zone: String,
     pub segment: Option<String>,
     pub notes: Option<String>,
@@ -77,8 +78,8 @@ pub fn binds(r: &ClientRow) -> Vec<Bind> {
         Bind::OptText(r.siren.clone()),
         Bind::OptText(r.vat_number.clone()),
         Bind::OptText(r.billing_address.clone()),
-        Bind::Text(r.currency.clone()),
-        Bind::Text(r.language.clone()),
+        r.currency.into(),
+        r.language.into(),
         Bind::Text(r.time_zone.clone()),
         Bind::OptText(r.segment.clone()),
         Bind::OptText(r.notes.clone()),
@@ -124,8 +125,8 @@ pub async fn update(c: &mut Conn<'_>, r: &ClientRow, expected_version: i32) -> R
                 crate::Bind::from(&r.siren),
                 crate::Bind::from(&r.vat_number),
                 crate::Bind::from(&r.billing_address),
-                crate::Bind::from(&r.currency),
-                crate::Bind::from(&r.language),
+                crate::Bind::from(r.currency),
+                crate::Bind::from(r.language),
                 crate::Bind::from(&r.time_zone),
                 crate::Bind::from(&r.segment),
                 crate::Bind::from(&r.notes),
@@ -280,8 +281,12 @@ pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> 
 }
 
 /// A client's rounding rule (`none`, `up_15`, …).
-pub async fn rounding(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<String> {
-    let r: (String,) = ROUNDING
+pub async fn rounding(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: Uuid,
+) -> Result<mesure_domain::time::Rounding> {
+    let r: (mesure_domain::time::Rounding,) = ROUNDING
         .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
         .await?;
     Ok(r.0)

@@ -1,5 +1,6 @@
 //! Users: staff (owner, manager, staff) and client contacts with a portal login.
 use crate::{Conn, Result, StoreError, on};
+use mesure_domain::{Language, UserKind};
 use mesure_domain::{UserId, WorkspaceId};
 use uuid::Uuid;
 
@@ -10,13 +11,13 @@ pub struct UserRow {
     pub email: String,
     pub name: String,
     /// `staff` or `contact`
-    pub kind: String,
+    pub kind: UserKind,
     /// A staff role, or a contact role for contacts.
     pub role: String,
     pub client_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub password_hash: Option<String>,
-    pub language: Option<String>,
+    pub language: Option<Language>,
     pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -56,12 +57,12 @@ pub async fn insert_for_import(c: &mut Conn<'_>, u: &UserRow, import: Option<Uui
                 crate::Bind::from(u.id),
                 crate::Bind::from(&u.email),
                 crate::Bind::from(&u.name),
-                crate::Bind::from(&u.kind),
+                crate::Bind::from(u.kind),
                 crate::Bind::from(&u.role),
                 crate::Bind::from(u.client_id),
                 crate::Bind::from(u.contact_id),
                 crate::Bind::from(&u.password_hash),
-                crate::Bind::from(&u.language),
+                crate::Bind::from(u.language),
                 crate::Bind::from(u.active),
                 crate::Bind::from(u.created_at),
                 crate::Bind::from(u.updated_at),
@@ -97,7 +98,7 @@ pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRo
 /// leave, time and project roles are for staff only).
 pub async fn get_staff(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<UserRow> {
     let u = get(c, ws, id).await?;
-    if u.kind == "staff" {
+    if u.kind == UserKind::Staff {
         Ok(u)
     } else {
         Err(StoreError::NotFound)

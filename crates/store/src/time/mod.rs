@@ -4,6 +4,8 @@ pub mod imports;
 use crate::time::imports::visible;
 use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one};
 use mesure_domain::WorkspaceId;
+use mesure_domain::projects::engagement::{FreeReason, Scope};
+use mesure_domain::time::EntrySource;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
@@ -20,18 +22,18 @@ pub struct EntryRow {
     pub billed_minutes: i64,
     pub note: String,
     pub billable: bool,
-    pub scope: String,
-    pub free_reason: Option<String>,
+    pub scope: Scope,
+    pub free_reason: Option<FreeReason>,
     pub free_note: Option<String>,
     pub free_approved_by: Option<Uuid>,
-    pub write_off_reason: Option<String>,
+    pub write_off_reason: Option<FreeReason>,
     pub write_off_note: Option<String>,
     pub write_off_by: Option<Uuid>,
     pub rate_minor: i64,
     pub cost_minor: i64,
     pub locked: bool,
     pub invoiced_at: Option<i64>,
-    pub source: String,
+    pub source: EntrySource,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
@@ -58,18 +60,18 @@ pub fn binds(r: &EntryRow) -> Vec<Bind> {
         Bind::Int(r.billed_minutes),
         Bind::Text(r.note.clone()),
         Bind::Bool(r.billable),
-        Bind::Text(r.scope.clone()),
-        Bind::OptText(r.free_reason.clone()),
+        r.scope.into(),
+        r.free_reason.into(),
         Bind::OptText(r.free_note.clone()),
         Bind::OptUuid(r.free_approved_by),
-        Bind::OptText(r.write_off_reason.clone()),
+        r.write_off_reason.into(),
         Bind::OptText(r.write_off_note.clone()),
         Bind::OptUuid(r.write_off_by),
         Bind::Int(r.rate_minor),
         Bind::Int(r.cost_minor),
         Bind::Bool(r.locked),
         Bind::OptInt(r.invoiced_at),
-        Bind::Text(r.source.clone()),
+        r.source.into(),
         Bind::Int(r.created_at),
         Bind::Int(r.updated_at),
         Bind::Int(i64::from(r.version)),
@@ -147,18 +149,20 @@ pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow], import: Option<Uui
                 .bind(int(|r| r.billed_minutes))
                 .bind(text(|r| r.note.clone()))
                 .bind(boolean(|r| r.billable))
-                .bind(text(|r| r.scope.clone()))
-                .bind(otext(|r| r.free_reason.clone()))
+                .bind(text(|r| r.scope.as_str().to_string()))
+                .bind(otext(|r| r.free_reason.map(|x| x.as_str().to_string())))
                 .bind(otext(|r| r.free_note.clone()))
                 .bind(ouuid(|r| r.free_approved_by))
-                .bind(otext(|r| r.write_off_reason.clone()))
+                .bind(otext(|r| {
+                    r.write_off_reason.map(|x| x.as_str().to_string())
+                }))
                 .bind(otext(|r| r.write_off_note.clone()))
                 .bind(ouuid(|r| r.write_off_by))
                 .bind(int(|r| r.rate_minor))
                 .bind(int(|r| r.cost_minor))
                 .bind(boolean(|r| r.locked))
                 .bind(oint(|r| r.invoiced_at))
-                .bind(text(|r| r.source.clone()))
+                .bind(text(|r| r.source.as_str().to_string()))
                 .bind(int(|r| r.created_at))
                 .bind(int(|r| r.updated_at))
                 .bind(rows.iter().map(|r| r.version).collect::<Vec<i32>>())

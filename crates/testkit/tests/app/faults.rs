@@ -515,5 +515,21 @@ async fn a_corrupt_stored_state_is_an_error_not_a_default() {
         let (status, body) = radar(path).await;
         assert_eq!(status, 500, "{backend:?}: {body}");
         assert!(body.contains("request_id"), "{body}");
+        // An entry's scope, read into its typed row: the list fails, it does not show a default.
+        let other = crate::time::project(&t, &ten.owner.ctx, client, "Q", "time_materials").await;
+        crate::time::log(&t, &ten.owner.ctx, other, "2026-03-02", 60).await;
+        assert_eq!(radar("/time-entries".into()).await.0, 200);
+        {
+            let mut c = t.app.db.read().await.unwrap();
+            mesure_store::testing::exec(
+                &mut c.conn(),
+                "UPDATE time_entries SET scope = 'elsewhere' WHERE project_id = $1",
+                &[mesure_store::Bind::Uuid(other)],
+            )
+            .await
+            .unwrap();
+        }
+        let (status, body) = radar("/time-entries".into()).await;
+        assert_eq!(status, 500, "{backend:?}: {body}");
     }
 }

@@ -157,7 +157,7 @@ pub async fn login_submit(
             }
             let to = if !next.is_empty() {
                 next
-            } else if done.user.kind == "contact" {
+            } else if done.user.kind == mesure_domain::UserKind::Contact {
                 "/portal".into()
             } else {
                 "/dashboard".into()
@@ -217,7 +217,7 @@ pub async fn login_submit(
 async fn keep_chosen_language(state: &AppState, token: &str, lang: Language, headers: &HeaderMap) {
     let saved = async {
         let r = auth::from_session(&state.app, token, request_id(headers)).await?;
-        if r.user.language.as_deref() != Some(lang.as_str()) {
+        if r.user.language != Some(lang) {
             users::set_language(&state.app, &r.ctx, lang).await?;
         }
         Ok::<_, ServiceError>(())

@@ -326,8 +326,8 @@ fn values_of(c: &ContactRow) -> Values {
     v.set("email", c.email.as_deref());
     v.set("phone", c.phone.as_deref());
     v.set("job_title", c.job_title.as_deref());
-    v.set("contact_role", Some(&c.contact_role));
-    v.set("language", Some(&c.language));
+    v.set("contact_role", Some(c.contact_role.as_str()));
+    v.set("language", Some(c.language.as_str()));
     v.set("version", Some(&c.version.to_string()));
     v
 }

@@ -212,8 +212,8 @@ fn values_of(c: &ClientRow) -> Values {
     v.set("siren", c.siren.as_deref());
     v.set("vat_number", c.vat_number.as_deref());
     v.set("billing_address", c.billing_address.as_deref());
-    v.set("currency", Some(&c.currency));
-    v.set("language", Some(&c.language));
+    v.set("currency", Some(c.currency.code()));
+    v.set("language", Some(c.language.as_str()));
     v.set("time_zone", Some(&c.time_zone));
     v.set("segment", c.segment.as_deref());
     v.set("notes", c.notes.as_deref());

@@ -215,7 +215,7 @@ impl Base {
     pub fn money(&self, m: &Money) -> String {
         mesure_i18n::money(self.lang, *m)
     }
-    pub fn role(&self, r: &str) -> String {
+    pub fn role(&self, r: impl std::fmt::Display) -> String {
         t(self.lang, &format!("role-{r}"))
     }
     /// The label of a stored field name (`legal_name` → `field-legal-name`).
@@ -227,7 +227,7 @@ impl Base {
             f.to_string()
         }
     }
-    pub fn language_name(&self, l: &str) -> String {
+    pub fn language_name(&self, l: impl std::fmt::Display) -> String {
         t(self.lang, &format!("language-{l}"))
     }
 }

@@ -100,7 +100,7 @@ pub async fn me(c: ApiCaller) -> Json<MeOut> {
         workspace_id: c.user.workspace_id.to_string(),
         email: c.user.email.clone(),
         name: c.user.name.clone(),
-        kind: c.user.kind.clone(),
+        kind: c.user.kind.as_str().to_string(),
         role: role.to_string(),
         language: c.ctx.language.as_str().to_string(),
     })

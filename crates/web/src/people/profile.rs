@@ -30,7 +30,7 @@ async fn profile_page(
     let values = values.unwrap_or_else(|| {
         let mut v = Values::default();
         v.set("name", Some(&page.user.name));
-        v.set("language", page.user.language.as_deref());
+        v.set("language", page.user.language.map(|l| l.as_str()));
         v
     });
     let mut languages = vec![(String::new(), t(page.ctx.language, "language-browser"))];

@@ -36,9 +36,9 @@ impl WorkspaceOut {
         WorkspaceOut {
             id: w.id.to_string(),
             name: w.name,
-            currency: w.currency,
+            currency: w.currency.code().to_string(),
             time_zone: w.time_zone,
-            language: w.language,
+            language: w.language.as_str().to_string(),
             mail_from: w.mail_from,
             smtp_host: w.smtp_host,
             smtp_port: w.smtp_port,

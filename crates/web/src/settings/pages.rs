@@ -43,9 +43,9 @@ async fn workspace_page(
     let values = values.unwrap_or_else(|| {
         let mut v = Values::default();
         v.set("name", Some(&w.name));
-        v.set("currency", Some(&w.currency));
+        v.set("currency", Some(w.currency.code()));
         v.set("time_zone", Some(&w.time_zone));
-        v.set("language", Some(&w.language));
+        v.set("language", Some(w.language.as_str()));
         v.set("mail_from", w.mail_from.as_deref());
         v.set("smtp_host", w.smtp_host.as_deref());
         v.set("smtp_port", w.smtp_port.map(|p| p.to_string()).as_deref());
