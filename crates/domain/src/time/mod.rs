@@ -133,6 +133,13 @@ pub enum Rounding {
 crate::projects::engagement::serde_as_text!(Rounding);
 
 impl Rounding {
+    /// Every rule a client or project may choose.
+    pub const ALL: &'static [Rounding] = &[
+        Rounding::None,
+        Rounding::UpTo(6),
+        Rounding::UpTo(15),
+        Rounding::UpTo(30),
+    ];
     /// `none`, `up6`, `up15`, `up30`.
     pub fn parse(s: &str) -> Option<Rounding> {
         match s.trim() {

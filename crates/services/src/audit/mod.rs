@@ -3,7 +3,7 @@ use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::AuditAction;
 use mesure_domain::{AuditId, WorkspaceId};
 use mesure_store::audit::{AuditQuery, AuditRow};
-use mesure_store::{Conn, audit::exports};
+use mesure_store::{Conn, StoreError, audit::exports};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -182,7 +182,9 @@ pub const JOBS: &[crate::jobs::JobKind] = &[crate::jobs::JobKind {
 
 /// The job: writes every matching entry, oldest last, as CSV into an export row.
 pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value) -> Result<()> {
-    let filter: ExportFilter = serde_json::from_value(payload.clone()).unwrap_or_default();
+    // A payload that is not a filter is a bug, not "export everything".
+    let filter: ExportFilter = serde_json::from_value(payload.clone())
+        .map_err(|e| StoreError::Corrupt(format!("audit export payload: {e}")))?;
     let user = payload
         .get("user")
         .and_then(|u| u.as_str())
@@ -192,15 +194,18 @@ pub async fn run_export(app: &App, ws: WorkspaceId, payload: &serde_json::Value)
     let lang = match user {
         Some(u) => {
             let mut conn = app.db.read().await?;
-            mesure_store::people::users::get(
+            // A person since deleted gets French; a failed read fails the job (it runs again).
+            match mesure_store::people::users::get(
                 &mut conn.conn(),
                 ws,
                 mesure_domain::UserId::from_uuid(u),
             )
             .await
-            .ok()
-            .and_then(|r| r.language)
-            .unwrap_or(mesure_domain::Language::Fr)
+            {
+                Ok(r) => r.language.unwrap_or(mesure_domain::Language::Fr),
+                Err(StoreError::NotFound) => mesure_domain::Language::Fr,
+                Err(e) => return Err(e.into()),
+            }
         }
         None => mesure_domain::Language::Fr,
     };

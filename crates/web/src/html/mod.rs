@@ -260,6 +260,18 @@ impl Errors {
 }
 
 /// Renders a template into a response.
+/// A select's options from a state's one list of values (`T::ALL`): its text and the label
+/// `{prefix}-{text}` from the catalogue.
+pub fn choices<T: std::fmt::Display>(
+    lang: Language,
+    all: &[T],
+    prefix: &str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (v.to_string(), t(lang, &format!("{prefix}-{v}"))))
+        .collect()
+}
+
 pub fn render<T: Template>(tpl: &T) -> Response {
     match tpl.render() {
         Ok(html) => Html(html).into_response(),

@@ -1,6 +1,7 @@
 //! Project pages: the list, the form, and the project page with its budget, scope, change
 //! requests, milestones, retainer balance and burn chart.
 use crate::AppState;
+use crate::html::choices;
 use crate::html::fmt::{self, bar_width};
 use crate::html::{
     Base, Errors, NoticeQuery, Values, error_page, parse_id, render, render_status, see_other,
@@ -11,9 +12,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use mesure_domain::projects::engagement::BillingModel;
 use mesure_domain::projects::engagement::ChangeStatus;
+use mesure_domain::projects::engagement::{
+    BillingModel, DeliverableStatus, FixedRevenue, RolloverKind,
+};
 use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
+use mesure_domain::time::Rounding;
 use mesure_domain::{ChangeRequestId, DeliverableId, MilestoneId, ProjectId};
 use mesure_domain::{ProjectsAction, RadarAction};
 use mesure_services::projects::ProjectView;
@@ -227,21 +231,13 @@ async fn form_page(
         cancel,
         clients,
         managers,
-        models: ["time_materials", "fixed_fee", "retainer"]
-            .iter()
-            .map(|m| (m.to_string(), t(&format!("billing-{m}"))))
-            .collect(),
-        fixed_revenue: vec![
-            ("milestones".into(), t("fixed-milestones")),
-            ("deliverables".into(), t("fixed-deliverables")),
-        ],
-        rollovers: ["none", "carry", "debt"]
-            .iter()
-            .map(|m| (m.to_string(), t(&format!("rollover-{m}"))))
-            .collect(),
-        roundings: ["inherit", "none", "up6", "up15", "up30"]
-            .iter()
-            .map(|m| (m.to_string(), t(&format!("rounding-{m}"))))
+        models: choices(lang, BillingModel::ALL, "billing"),
+        fixed_revenue: choices(lang, FixedRevenue::ALL, "fixed"),
+        rollovers: choices(lang, RolloverKind::ALL, "rollover"),
+        // "inherit": the client's rule (no rule on the project).
+        roundings: [("inherit".to_string(), t("rounding-inherit"))]
+            .into_iter()
+            .chain(choices(lang, Rounding::ALL, "rounding"))
             .collect(),
         editing: editing.is_some(),
     };
@@ -263,7 +259,7 @@ pub async fn new_form(
     }
     let mut v = Values::default();
     v.set("client_id", q.client_id.as_deref());
-    v.set("billing_model", Some("time_materials"));
+    v.set("billing_model", Some(BillingModel::TimeMaterials.as_str()));
     v.set("alert_thresholds", Some("80, 100"));
     v.set("currency", Some(page.ctx.workspace_currency.code()));
     form_page(&s, &page, v, Errors::default(), None).await
@@ -881,10 +877,7 @@ async fn show_page(
             })
             .collect(),
     };
-    let statuses = ["planned", "in_progress", "done", "accepted"]
-        .iter()
-        .map(|st| (st.to_string(), t(&format!("dstatus-{st}"))))
-        .collect();
+    let statuses = choices(lang, DeliverableStatus::ALL, "dstatus");
     let model = t(&format!("billing-{}", r.project.billing_model.as_str()));
     let fixed_fee = r.project.billing_model == BillingModel::FixedFee;
     let path = format!("/projects/{}", r.project.id);

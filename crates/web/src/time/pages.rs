@@ -1,6 +1,7 @@
 //! Time pages: the week (timer, quick entry, the weekly grid, duplicate last week), the entry
 //! list behind every figure, timesheet approval, import, and the CSV export.
 use crate::AppState;
+use crate::html::choices;
 use crate::html::fmt;
 use crate::html::{Base, Errors, Values, error_page, parse_id, render, render_status, see_other};
 use crate::session::Page;
@@ -11,7 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesure_domain::TimeAction;
 use mesure_domain::forms::parse_day;
-use mesure_domain::projects::engagement::{Scope, day_from_key, day_key, week_start};
+use mesure_domain::projects::engagement::{FreeReason, Scope, day_from_key, day_key, week_start};
 use mesure_domain::time::forms::EntryForm;
 use mesure_domain::time::import::Format;
 use mesure_domain::{EntryId, UserId};
@@ -424,14 +425,9 @@ async fn week_page_with(
             deliverables,
             values,
             errors,
-            reasons: ["goodwill", "our_error", "pre_sales", "strategic"]
-                .iter()
-                .map(|r| (r.to_string(), t(&format!("reason-{r}"))))
-                .collect(),
-            scopes: ["in_scope", "free"]
-                .iter()
-                .map(|r| (r.to_string(), t(&format!("scope-{r}"))))
-                .collect(),
+            reasons: choices(lang, FreeReason::ALL, "reason"),
+            // The week grid logs in scope or free; change requests are chosen per entry.
+            scopes: choices(lang, &[Scope::InScope, Scope::Free], "scope"),
         },
     )
 }
@@ -628,18 +624,13 @@ async fn entry_form_page(
     errors: Errors,
 ) -> Response {
     let lang = page.ctx.language;
-    let t = |k: &str| mesure_i18n::t(lang, k);
     let (_, projects, deliverables) = match names(s, page).await {
         Ok(n) => n,
         Err(e) => return error_page(page, e),
     };
     let week = values.get("date").to_string();
     let mut reasons = vec![(String::new(), "—".to_string())];
-    reasons.extend(
-        ["goodwill", "our_error", "pre_sales", "strategic"]
-            .iter()
-            .map(|r| (r.to_string(), t(&format!("reason-{r}")))),
-    );
+    reasons.extend(choices(lang, FreeReason::ALL, "reason"));
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -654,10 +645,7 @@ async fn entry_form_page(
             errors,
             projects,
             deliverables,
-            scopes: ["in_scope", "change_request", "free"]
-                .iter()
-                .map(|r| (r.to_string(), t(&format!("scope-{r}"))))
-                .collect(),
+            scopes: choices(lang, Scope::ALL, "scope"),
             reasons,
             billable: vec![("true".into(), "✓".into()), ("false".into(), "✗".into())],
             back: format!("/time?week={week}"),
@@ -964,10 +952,7 @@ pub async fn entries(
                 query,
                 back,
                 next,
-                reasons: ["goodwill", "our_error", "pre_sales", "strategic"]
-                    .iter()
-                    .map(|r| (r.to_string(), mesure_i18n::t(lang, &format!("reason-{r}"))))
-                    .collect(),
+                reasons: choices(lang, FreeReason::ALL, "reason"),
                 filters,
                 periods: picked.options(lang),
                 people,
