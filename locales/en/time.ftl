@@ -7,6 +7,7 @@ err-conflict-email = This e-mail address is already in use.
 err-project-archived = This project is archived: time can no longer be logged on it.
 err-duration = Unreadable duration (for example 90, 1.5 or 1:30).
 err-duration-positive = The duration must be positive.
+err-duration-twice = Give the duration once: as minutes or as text, not both.
 err-duration-day = One entry cannot exceed 24 hours.
 err-day-over-24h = More than 24 hours for this person on that day.
 err-free-reason = Free work needs a reason (goodwill, our error, pre-sales, strategic).

@@ -7,6 +7,7 @@ err-conflict-email = Cette adresse e-mail est déjà utilisée.
 err-project-archived = Ce projet est archivé : on ne peut plus y saisir de temps.
 err-duration = Durée illisible (par exemple 90, 1,5 ou 1:30).
 err-duration-positive = La durée doit être positive.
+err-duration-twice = Donnez la durée une seule fois : en minutes ou en texte, pas les deux.
 err-duration-day = Une saisie ne peut dépasser 24 heures.
 err-day-over-24h = Plus de 24 heures pour cette personne ce jour-là.
 err-free-reason = Le travail offert demande une raison (geste commercial, notre erreur, avant-vente, stratégique).

@@ -11,6 +11,7 @@ M = {
 "err-project-archived": ("Ce projet est archivé : on ne peut plus y saisir de temps.", "This project is archived: time can no longer be logged on it."),
 "err-duration": ("Durée illisible (par exemple 90, 1,5 ou 1:30).", "Unreadable duration (for example 90, 1.5 or 1:30)."),
 "err-duration-positive": ("La durée doit être positive.", "The duration must be positive."),
+"err-duration-twice": ("Donnez la durée une seule fois : en minutes ou en texte, pas les deux.", "Give the duration once: as minutes or as text, not both."),
 "err-duration-day": ("Une saisie ne peut dépasser 24 heures.", "One entry cannot exceed 24 hours."),
 "err-day-over-24h": ("Plus de 24 heures pour cette personne ce jour-là.", "More than 24 hours for this person on that day."),
 "err-free-reason": ("Le travail offert demande une raison (geste commercial, notre erreur, avant-vente, stratégique).", "Free work needs a reason (goodwill, our error, pre-sales, strategic)."),

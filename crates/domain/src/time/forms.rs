@@ -1,7 +1,7 @@
 //! The time-entry form (HTML forms and JSON alike), parsed into a valid entry with every bad
 //! field reported at once.
 use crate::Invalid;
-use crate::forms::{blank, check_window, opt_id, parse_civil, parse_duration, truthy};
+use crate::forms::{blank, check_window, parse_civil, parse_duration, truthy};
 use crate::projects::engagement::{FreeReason, Scope, day_key};
 use crate::time::{DateWindow, MAX_DAY_MINUTES};
 use crate::validate::Checker;
@@ -44,49 +44,118 @@ pub struct EntryInput {
     pub free_note: Option<String>,
 }
 
+/// How long, as it arrives: text typed in a form (`1:30`, `1.5h`, `90`) or whole minutes (JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationIn<'a> {
+    Text(&'a str),
+    Minutes(i64),
+    /// Given twice (as minutes and as text): refused rather than one silently winning.
+    Twice,
+}
+
+/// The fields of the "log time" command as they arrive, borrowed from the HTML form or from the
+/// JSON body — neither is rewritten into the other's strings (issue 9 §2). [`EntryFields::check`]
+/// makes the one command, [`EntryInput`], with every bad field reported at once.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryFields<'a> {
+    pub user_id: Option<&'a str>,
+    pub project_id: &'a str,
+    pub deliverable_id: Option<&'a str>,
+    pub change_request_id: Option<&'a str>,
+    pub date: &'a str,
+    pub duration: DurationIn<'a>,
+    pub note: Option<&'a str>,
+    /// `None`: billable unless the work is free.
+    pub billable: Option<bool>,
+    pub scope: Option<&'a str>,
+    pub free_reason: Option<&'a str>,
+    pub free_note: Option<&'a str>,
+}
+
+impl<'a> From<&'a EntryForm> for EntryFields<'a> {
+    fn from(f: &'a EntryForm) -> Self {
+        EntryFields {
+            user_id: f.user_id.as_deref(),
+            project_id: &f.project_id,
+            deliverable_id: f.deliverable_id.as_deref(),
+            change_request_id: f.change_request_id.as_deref(),
+            date: &f.date,
+            duration: DurationIn::Text(&f.duration),
+            note: f.note.as_deref(),
+            // A checkbox: `1`, `on`, `true`, `yes`, `oui` are yes, anything else typed is no.
+            billable: blank(&f.billable).map(|b| truthy(Some(b))),
+            scope: f.scope.as_deref(),
+            free_reason: f.free_reason.as_deref(),
+            free_note: f.free_note.as_deref(),
+        }
+    }
+}
+
 impl EntryForm {
+    /// The entry, checked (see [`EntryFields::check`]).
+    pub fn parse(&self, today: jiff::civil::Date) -> Result<EntryInput, Invalid> {
+        EntryFields::from(self).check(today)
+    }
+}
+
+/// A trimmed, non-empty value.
+fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An optional id: absent when blank, `err-invalid` when not an id.
+fn some_id(c: &mut Checker, field: &str, v: Option<&str>) -> Option<uuid::Uuid> {
+    let s = given(v)?;
+    let id = uuid::Uuid::parse_str(s).ok();
+    if id.is_none() {
+        c.add(field, "err-invalid");
+    }
+    id
+}
+
+impl EntryFields<'_> {
     /// The entry, checked; `today` is the workspace's date, for the window of accepted dates
     /// ([`DateWindow`]: 2000-01-01 to a year ahead).
-    pub fn parse(&self, today: jiff::civil::Date) -> Result<EntryInput, Invalid> {
+    pub fn check(&self, today: jiff::civil::Date) -> Result<EntryInput, Invalid> {
         let mut c = Checker::new();
-        let user_id = opt_id(&mut c, "user_id", &self.user_id);
+        let user_id = some_id(&mut c, "user_id", self.user_id);
         let project_id = uuid::Uuid::parse_str(self.project_id.trim()).ok();
         if project_id.is_none() {
             c.add("project_id", "err-required");
         }
-        let deliverable_id = opt_id(&mut c, "deliverable_id", &self.deliverable_id);
-        let change_request_id = opt_id(&mut c, "change_request_id", &self.change_request_id);
+        let deliverable_id = some_id(&mut c, "deliverable_id", self.deliverable_id);
+        let change_request_id = some_id(&mut c, "change_request_id", self.change_request_id);
         // Unbounded here: the entry's own window names its dates in the message.
-        let date = parse_civil(&self.date).map(day_key);
+        let date = parse_civil(self.date).map(day_key);
         if date.is_none() {
             c.add("date", "err-date");
         }
         if let Some(d) = date {
             check_window(&mut c, "date", d, DateWindow::on(today));
         }
-        let minutes = match parse_duration(&self.duration) {
-            None if self.duration.trim().starts_with('-') => {
+        let parsed = match self.duration {
+            DurationIn::Text(t) if t.trim().starts_with('-') => Err("err-duration-positive"),
+            DurationIn::Text(t) => parse_duration(t).ok_or("err-duration"),
+            DurationIn::Minutes(m) => Ok(m),
+            DurationIn::Twice => Err("err-duration-twice"),
+        };
+        let minutes = match parsed {
+            Err(code) => {
+                c.add("duration", code);
+                0
+            }
+            Ok(m) if m <= 0 => {
                 c.add("duration", "err-duration-positive");
                 0
             }
-            None => {
-                c.add("duration", "err-duration");
-                0
-            }
-            Some(m) if m <= 0 => {
-                c.add("duration", "err-duration-positive");
-                0
-            }
-            Some(m) if m > MAX_DAY_MINUTES => {
+            Ok(m) if m > MAX_DAY_MINUTES => {
                 c.add("duration", "err-duration-day");
                 0
             }
-            Some(m) => m,
+            Ok(m) => m,
         };
-        let note = c
-            .optional("note", self.note.as_deref(), 2000)
-            .unwrap_or_default();
-        let scope = match blank(&self.scope) {
+        let note = c.optional("note", self.note, 2000).unwrap_or_default();
+        let scope = match given(self.scope) {
             None => {
                 if change_request_id.is_some() {
                     Scope::ChangeRequest
@@ -102,7 +171,7 @@ impl EntryForm {
         if scope == Scope::ChangeRequest && change_request_id.is_none() {
             c.add("change_request_id", "err-required");
         }
-        let free_reason = match blank(&self.free_reason) {
+        let free_reason = match given(self.free_reason) {
             None => None,
             Some(s) => {
                 let r = FreeReason::parse(s);
@@ -112,14 +181,11 @@ impl EntryForm {
                 r
             }
         };
-        let free_note = c.optional("free_note", self.free_note.as_deref(), 500);
-        if scope == Scope::Free && free_reason.is_none() && blank(&self.free_reason).is_none() {
+        let free_note = c.optional("free_note", self.free_note, 500);
+        if scope == Scope::Free && free_reason.is_none() && given(self.free_reason).is_none() {
             c.add("free_reason", "err-free-reason");
         }
-        let billable = match blank(&self.billable) {
-            None => scope != Scope::Free,
-            Some(s) => truthy(Some(s)),
-        };
+        let billable = self.billable.unwrap_or(scope != Scope::Free);
         c.finish()?;
         Ok(EntryInput {
             user_id,

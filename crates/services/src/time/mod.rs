@@ -11,7 +11,7 @@ use mesure_domain::projects::engagement::{
     ChangeStatus, EntryFacts, Figures, FreeReason, Scope, contribution, day_from_key, day_key,
     month_of, week_start,
 };
-use mesure_domain::time::forms::{EntryForm, EntryInput};
+use mesure_domain::time::forms::{EntryFields, EntryForm, EntryInput};
 use mesure_domain::time::{EntrySource, MAX_DAY_MINUTES, Minutes, Rounding};
 use mesure_domain::{EntryId, Invalid, ProjectId, UserId};
 use mesure_store::people::costs::{self, CostRow};
@@ -215,9 +215,14 @@ async fn prepare(
 }
 
 /// Logs one entry.
-pub async fn log(app: &App, ctx: &Ctx, form: &EntryForm) -> Result<EntryView> {
+/// Logs an entry from the HTML form or the JSON body (both lend their [`EntryFields`]).
+pub async fn log<'a>(
+    app: &App,
+    ctx: &Ctx,
+    fields: impl Into<EntryFields<'a>>,
+) -> Result<EntryView> {
     ctx.require(TimeAction::Log)?;
-    let input = form.parse(today_date(app, ctx))?;
+    let input = fields.into().check(today_date(app, ctx))?;
     // Everything that does not race is read before the write lock; the week's lock and the day's
     // total are checked again inside the transaction.
     let row = {
@@ -306,15 +311,15 @@ fn check_editable(ctx: &Ctx, e: &EntryRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(
+pub async fn update<'a>(
     app: &App,
     ctx: &Ctx,
     id: EntryId,
-    form: &EntryForm,
+    fields: impl Into<EntryFields<'a>>,
     version: Option<i32>,
 ) -> Result<EntryView> {
     ctx.require(TimeAction::Log)?;
-    let input = form.parse(today_date(app, ctx))?;
+    let input = fields.into().check(today_date(app, ctx))?;
     let input = &input;
     let row = crate::write_tx!(app, tx => {
         update_in(&mut tx.conn(), app, ctx, id, input.clone(), version).await?

@@ -142,6 +142,22 @@ async fn bad_input_is_refused_and_nothing_is_written() {
         assert_eq!(s, 422);
         assert!(b["errors"][0]["message"].as_str().unwrap().contains("24"));
         assert_eq!(count(&t, "time_entries").await, before + 1);
+        // The duration given twice (as minutes and as text) is refused, not one of them chosen.
+        let (s, b) = post(&t, &tok, "/time-entries", json!({"project_id": p.to_string(), "date": "2026-03-03", "minutes": 30, "duration": "2:00"})).await;
+        assert_eq!((s, field(&b).as_str()), (422, "duration"), "{b}");
+        assert!(
+            b["errors"][0]["message"].as_str().unwrap().contains("deux"),
+            "{b}"
+        );
+        assert_eq!(count(&t, "time_entries").await, before + 1);
+        // Typed JSON stays typed: 95 minutes, not billable.
+        let (s, b) = post(&t, &tok, "/time-entries", json!({"project_id": p.to_string(), "date": "2026-03-04", "minutes": 95, "billable": false})).await;
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(
+            (b["minutes"].as_i64(), b["billable"].as_bool()),
+            (Some(95), Some(false))
+        );
+        let before = before + 1;
         // Free work without a reason.
         let (s, b) = post(&t, &tok, "/time-entries", json!({"project_id": p.to_string(), "date": "2026-03-03", "minutes": 30, "scope": "free"})).await;
         assert_eq!((s, field(&b).as_str()), (422, "free_reason"));

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use mesure_domain::TimeAction;
 use mesure_domain::forms::parse_day;
-use mesure_domain::time::forms::EntryForm;
+use mesure_domain::time::forms::{DurationIn, EntryFields};
 use mesure_domain::time::import::Format;
 use mesure_domain::{EntryId, UserId};
 use mesure_services::time::EntryView;
@@ -114,25 +114,26 @@ pub struct EntryBody {
     pub version: Option<i32>,
 }
 
-impl EntryBody {
-    fn form(&self) -> EntryForm {
-        EntryForm {
-            user_id: self.user_id.clone(),
-            project_id: self.project_id.clone(),
-            deliverable_id: self.deliverable_id.clone(),
-            change_request_id: self.change_request_id.clone(),
-            date: self.date.clone(),
-            duration: match (&self.duration, self.minutes) {
-                (Some(d), _) => d.clone(),
-                (None, Some(m)) if m < 0 => format!("-{}m", m.unsigned_abs()),
-                (None, Some(m)) => format!("{m}m"),
-                (None, None) => String::new(),
+/// The body lends its fields as they are: minutes stay a number, `billable` a boolean.
+impl<'a> From<&'a EntryBody> for EntryFields<'a> {
+    fn from(b: &'a EntryBody) -> Self {
+        EntryFields {
+            user_id: b.user_id.as_deref(),
+            project_id: &b.project_id,
+            deliverable_id: b.deliverable_id.as_deref(),
+            change_request_id: b.change_request_id.as_deref(),
+            date: &b.date,
+            duration: match (&b.duration, b.minutes) {
+                (Some(_), Some(_)) => DurationIn::Twice,
+                (Some(d), None) => DurationIn::Text(d),
+                (None, Some(m)) => DurationIn::Minutes(m),
+                (None, None) => DurationIn::Text(""),
             },
-            note: self.note.clone(),
-            billable: self.billable.map(|b| b.to_string()),
-            scope: self.scope.clone(),
-            free_reason: self.free_reason.clone(),
-            free_note: self.free_note.clone(),
+            note: b.note.as_deref(),
+            billable: b.billable,
+            scope: b.scope.as_deref(),
+            free_reason: b.free_reason.as_deref(),
+            free_note: b.free_note.as_deref(),
         }
     }
 }
@@ -273,7 +274,7 @@ pub async fn create(
     ApiJson(body): ApiJson<EntryBody>,
 ) -> Result<impl IntoResponse, ApiError> {
     crate::api::check_version(body.version, c.ctx.language)?;
-    let row = time::log(&s.app, &c.ctx, &body.form())
+    let row = time::log(&s.app, &c.ctx, &body)
         .await
         .map_err(|e| err(&c, e))?;
     Ok((StatusCode::CREATED, Json(EntryOut::from(row))))
@@ -307,7 +308,7 @@ pub async fn update(
     crate::api::check_version(body.version, c.ctx.language)?;
     let id = entry_id(&c, &id)?;
     Ok(Json(EntryOut::from(
-        time::update(&s.app, &c.ctx, id, &body.form(), body.version)
+        time::update(&s.app, &c.ctx, id, &body, body.version)
             .await
             .map_err(|e| err(&c, e))?,
     )))
