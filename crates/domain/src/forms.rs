@@ -8,7 +8,36 @@ use rust_decimal::Decimal;
 
 /// The trimmed value of an optional field, `None` when absent or blank.
 pub fn blank(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    given(s.as_deref())
+}
+
+/// A trimmed, non-empty value of a field that lends `&str`.
+pub fn given(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A whole number as it arrives: typed text (a form) or a number (JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberIn<'a> {
+    Text(&'a str),
+    Number(i64),
+}
+
+impl NumberIn<'_> {
+    /// The number; `None` when the text is not a whole number.
+    pub fn value(self) -> Option<i64> {
+        match self {
+            NumberIn::Text(t) => t.trim().parse().ok(),
+            NumberIn::Number(n) => Some(n),
+        }
+    }
+    /// Absent when the text is blank.
+    pub fn given(self) -> Option<Self> {
+        match self {
+            NumberIn::Text(t) if t.trim().is_empty() => None,
+            n => Some(n),
+        }
+    }
 }
 
 /// The last date any field takes; the first is [`DateWindow::FIRST`] (2000-01-01). Years such

@@ -1,6 +1,6 @@
 //! The project, deliverable and change-request forms (HTML forms and JSON alike), parsed into
 //! valid inputs with every bad field reported at once.
-use crate::forms::{amount_field, blank, opt_id, parse_day, rate_field, truthy};
+use crate::forms::{NumberIn, amount_field, blank, given, opt_id, parse_day, rate_field, truthy};
 use crate::projects::engagement::{
     BillingModel, ChangeStatus, DeliverableStatus, FixedRevenue, RolloverKind, parse_thresholds,
 };
@@ -62,15 +62,78 @@ pub struct ProjectInput {
     pub alert_thresholds: String,
 }
 
+/// The fields of the "create or change a project" command as they arrive, borrowed from the HTML
+/// form or from the JSON body (whose numbers and booleans stay typed); [`ProjectFields::check`]
+/// makes the one command, [`ProjectInput`] (issue 9 §2).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProjectFields<'a> {
+    pub client_id: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub manager_id: Option<&'a str>,
+    pub starts_on: Option<&'a str>,
+    pub ends_on: Option<&'a str>,
+    pub currency: Option<&'a str>,
+    pub billing_model: Option<&'a str>,
+    pub hourly_rate: Option<&'a str>,
+    pub cap: Option<&'a str>,
+    pub fixed_price: Option<&'a str>,
+    pub fixed_revenue: Option<&'a str>,
+    pub retainer_fee: Option<&'a str>,
+    pub retainer_hours: Option<&'a str>,
+    pub rollover: Option<&'a str>,
+    pub budget_hours: Option<&'a str>,
+    pub budget_amount: Option<&'a str>,
+    pub rounding: Option<&'a str>,
+    pub alert_thresholds: Option<&'a str>,
+    pub rollover_months: Option<NumberIn<'a>>,
+    /// `None`: not monthly.
+    pub budget_monthly: Option<bool>,
+}
+
+impl<'a> From<&'a ProjectForm> for ProjectFields<'a> {
+    fn from(f: &'a ProjectForm) -> Self {
+        ProjectFields {
+            client_id: Some(&f.client_id),
+            name: Some(&f.name),
+            billing_model: Some(&f.billing_model),
+            manager_id: f.manager_id.as_deref(),
+            starts_on: f.starts_on.as_deref(),
+            ends_on: f.ends_on.as_deref(),
+            currency: f.currency.as_deref(),
+            hourly_rate: f.hourly_rate.as_deref(),
+            cap: f.cap.as_deref(),
+            fixed_price: f.fixed_price.as_deref(),
+            fixed_revenue: f.fixed_revenue.as_deref(),
+            retainer_fee: f.retainer_fee.as_deref(),
+            retainer_hours: f.retainer_hours.as_deref(),
+            rollover: f.rollover.as_deref(),
+            budget_hours: f.budget_hours.as_deref(),
+            budget_amount: f.budget_amount.as_deref(),
+            rounding: f.rounding.as_deref(),
+            alert_thresholds: f.alert_thresholds.as_deref(),
+            rollover_months: f.rollover_months.as_deref().map(NumberIn::Text),
+            // A checkbox: `1`, `on`, `true`, `yes`, `oui` are yes.
+            budget_monthly: blank(&f.budget_monthly).map(|b| truthy(Some(b))),
+        }
+    }
+}
+
 impl ProjectForm {
+    /// The project, checked (see [`ProjectFields::check`]).
     pub fn parse(&self, default_currency: Currency) -> Result<ProjectInput, Invalid> {
+        ProjectFields::from(self).check(default_currency)
+    }
+}
+
+impl ProjectFields<'_> {
+    pub fn check(&self, default_currency: Currency) -> Result<ProjectInput, Invalid> {
         let mut c = Checker::new();
-        let client_id = uuid::Uuid::parse_str(self.client_id.trim()).ok();
+        let client_id = given(self.client_id).and_then(|s| uuid::Uuid::parse_str(s).ok());
         if client_id.is_none() {
             c.add("client_id", "err-required");
         }
-        let name = c.required("name", &self.name, 200);
-        let manager_id = match blank(&self.manager_id) {
+        let name = c.required("name", self.name.unwrap_or_default(), 200);
+        let manager_id = match given(self.manager_id) {
             None => None,
             Some(m) => {
                 let id = uuid::Uuid::parse_str(m).ok();
@@ -80,7 +143,7 @@ impl ProjectForm {
                 id
             }
         };
-        let day = |c: &mut Checker, field: &str, v: &Option<String>| match blank(v) {
+        let day = |c: &mut Checker, field: &str, v: Option<&str>| match given(v) {
             None => None,
             Some(s) => {
                 let d = parse_day(s);
@@ -90,36 +153,36 @@ impl ProjectForm {
                 d
             }
         };
-        let starts_on = day(&mut c, "starts_on", &self.starts_on);
-        let ends_on = day(&mut c, "ends_on", &self.ends_on);
+        let starts_on = day(&mut c, "starts_on", self.starts_on);
+        let ends_on = day(&mut c, "ends_on", self.ends_on);
         if let (Some(s), Some(e)) = (starts_on, ends_on)
             && e < s
         {
             c.add("ends_on", "err-end-before-start");
         }
-        let currency = match blank(&self.currency) {
+        let currency = match given(self.currency) {
             None => default_currency,
             Some(code) => Currency::parse(code).unwrap_or_else(|| {
                 c.add("currency", "err-currency");
                 default_currency
             }),
         };
-        let model = BillingModel::parse(&self.billing_model);
+        let model = given(self.billing_model).and_then(BillingModel::parse);
         if model.is_none() {
             c.add("billing_model", "err-choice");
         }
         let model = model.unwrap_or(BillingModel::TimeMaterials);
-        let amount = |c: &mut Checker, field: &str, v: &Option<String>| {
-            blank(v).and_then(|s| amount_field(c, field, s, currency))
+        let amount = |c: &mut Checker, field: &str, v: Option<&str>| {
+            given(v).and_then(|s| amount_field(c, field, s, currency))
         };
-        let hourly_rate_minor = blank(&self.hourly_rate)
+        let hourly_rate_minor = given(self.hourly_rate)
             .and_then(|s| rate_field(&mut c, "hourly_rate", s, currency))
             .unwrap_or(0);
-        let cap_minor = amount(&mut c, "cap", &self.cap);
-        let fixed_price_minor = amount(&mut c, "fixed_price", &self.fixed_price);
-        let retainer_fee_minor = amount(&mut c, "retainer_fee", &self.retainer_fee);
-        let budget_minor = amount(&mut c, "budget_amount", &self.budget_amount);
-        let hours = |c: &mut Checker, field: &str, v: &Option<String>| match blank(v) {
+        let cap_minor = amount(&mut c, "cap", self.cap);
+        let fixed_price_minor = amount(&mut c, "fixed_price", self.fixed_price);
+        let retainer_fee_minor = amount(&mut c, "retainer_fee", self.retainer_fee);
+        let budget_minor = amount(&mut c, "budget_amount", self.budget_amount);
+        let hours = |c: &mut Checker, field: &str, v: Option<&str>| match given(v) {
             None => None,
             Some(s) => {
                 let m = Minutes::from_decimal_hours(s).map(Minutes::get);
@@ -129,26 +192,26 @@ impl ProjectForm {
                 m
             }
         };
-        let retainer_included_minutes = hours(&mut c, "retainer_hours", &self.retainer_hours);
-        let budget_minutes = hours(&mut c, "budget_hours", &self.budget_hours);
-        let fixed_revenue = match blank(&self.fixed_revenue) {
+        let retainer_included_minutes = hours(&mut c, "retainer_hours", self.retainer_hours);
+        let budget_minutes = hours(&mut c, "budget_hours", self.budget_hours);
+        let fixed_revenue = match given(self.fixed_revenue) {
             None => FixedRevenue::Milestones,
             Some(s) => FixedRevenue::parse(s).unwrap_or_else(|| {
                 c.add("fixed_revenue", "err-choice");
                 FixedRevenue::Milestones
             }),
         };
-        let rollover = match blank(&self.rollover) {
+        let rollover = match given(self.rollover) {
             None => RolloverKind::None,
             Some(s) => RolloverKind::parse(s).unwrap_or_else(|| {
                 c.add("rollover", "err-choice");
                 RolloverKind::None
             }),
         };
-        let rollover_months = match blank(&self.rollover_months) {
+        let rollover_months = match self.rollover_months.and_then(NumberIn::given) {
             None => 0,
-            Some(s) => match s.parse::<i32>() {
-                Ok(n) if (0..=24).contains(&n) => n,
+            Some(n) => match n.value().and_then(|n| i32::try_from(n).ok()) {
+                Some(n) if (0..=24).contains(&n) => n,
                 _ => {
                     c.add("rollover_months", "err-months");
                     0
@@ -172,7 +235,7 @@ impl ProjectForm {
             }
             _ => {}
         }
-        let rounding = match blank(&self.rounding) {
+        let rounding = match given(self.rounding) {
             None | Some("inherit") => None,
             Some(s) => {
                 let r = Rounding::parse(s);
@@ -182,7 +245,7 @@ impl ProjectForm {
                 r
             }
         };
-        let alert_thresholds = match blank(&self.alert_thresholds) {
+        let alert_thresholds = match given(self.alert_thresholds) {
             None => "80,100".to_string(),
             Some(s) => match parse_thresholds(s) {
                 Some(v) => v.iter().map(i32::to_string).collect::<Vec<_>>().join(","),
@@ -211,7 +274,7 @@ impl ProjectForm {
             rollover_months,
             budget_minutes,
             budget_minor,
-            budget_monthly: truthy(blank(&self.budget_monthly)),
+            budget_monthly: self.budget_monthly.unwrap_or(false),
             rounding,
             alert_thresholds,
         })

@@ -1,7 +1,7 @@
 //! The time-entry form (HTML forms and JSON alike), parsed into a valid entry with every bad
 //! field reported at once.
 use crate::Invalid;
-use crate::forms::{blank, check_window, parse_civil, parse_duration, truthy};
+use crate::forms::{blank, check_window, given, parse_civil, parse_duration, truthy};
 use crate::projects::engagement::{FreeReason, Scope, day_key};
 use crate::time::{DateWindow, MAX_DAY_MINUTES};
 use crate::validate::Checker;
@@ -96,11 +96,6 @@ impl EntryForm {
     pub fn parse(&self, today: jiff::civil::Date) -> Result<EntryInput, Invalid> {
         EntryFields::from(self).check(today)
     }
-}
-
-/// A trimmed, non-empty value.
-fn given(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// An optional id: absent when blank, `err-invalid` when not an id.

@@ -7,7 +7,7 @@ use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::ProjectsAction;
 use mesure_domain::forms::{amount_field, parse_day, rate_field};
 use mesure_domain::projects::engagement::{ChangeStatus, DeliverableStatus, day_key};
-use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm, ProjectInput};
+use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectFields, ProjectInput};
 use mesure_domain::{
     ChangeRequestId, ClientId, DeliverableId, Invalid, MilestoneId, ProjectId, RateId, UserId,
 };
@@ -63,9 +63,14 @@ async fn check_refs(c: &mut Conn<'_>, ctx: &Ctx, i: &ProjectInput) -> Result<()>
     Ok(())
 }
 
-pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectView> {
+/// Creates a project from the HTML form or the JSON body (both lend their [`ProjectFields`]).
+pub async fn create<'a>(
+    app: &App,
+    ctx: &Ctx,
+    fields: impl Into<ProjectFields<'a>>,
+) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Write)?;
-    let input = form.parse(ctx.workspace_currency)?;
+    let input = fields.into().check(ctx.workspace_currency)?;
     let now = app.now();
     let mut row = ProjectRow {
         workspace_id: ctx.workspace.uuid(),
@@ -118,15 +123,15 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ProjectForm) -> Result<ProjectV
     Ok(ProjectView::of(ctx, &row))
 }
 
-pub async fn update(
+pub async fn update<'a>(
     app: &App,
     ctx: &Ctx,
     id: ProjectId,
-    form: &ProjectForm,
+    fields: impl Into<ProjectFields<'a>>,
     version: Option<i32>,
 ) -> Result<ProjectView> {
     ctx.require(ProjectsAction::Write)?;
-    let input = form.parse(ctx.workspace_currency)?;
+    let input = fields.into().check(ctx.workspace_currency)?;
     let row = crate::write_tx!(app, tx => {
         let before = projects::get(&mut tx.conn(), ctx.workspace, id).await?;
         if input.client_id != before.client_id {

@@ -150,6 +150,16 @@ async fn bad_input_is_refused_and_nothing_is_written() {
             "{b}"
         );
         assert_eq!(count(&t, "time_entries").await, before + 1);
+        // A project's numbers and booleans arrive typed too.
+        let retainer = |months: i64| json!({"client_id": cl.to_string(), "name": format!("Forfait {months}"), "billing_model": "retainer", "retainer_fee": "1000", "retainer_hours": "10", "rollover": "carry", "rollover_months": months, "budget_monthly": true});
+        let (s, b) = post(&t, &tok, "/projects", retainer(25)).await;
+        assert_eq!((s, field(&b).as_str()), (422, "rollover_months"), "{b}");
+        let (s, b) = post(&t, &tok, "/projects", retainer(3)).await;
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(
+            (b["rollover_months"].as_i64(), b["budget_monthly"].as_bool()),
+            (Some(3), Some(true))
+        );
         // Typed JSON stays typed: 95 minutes, not billable.
         let (s, b) = post(&t, &tok, "/time-entries", json!({"project_id": p.to_string(), "date": "2026-03-04", "minutes": 95, "billable": false})).await;
         assert_eq!(s, 201, "{b}");

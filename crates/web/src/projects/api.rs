@@ -8,8 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use mesure_domain::forms::NumberIn;
 use mesure_domain::projects::engagement::ChangeStatus;
-use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectForm};
+use mesure_domain::projects::forms::{ChangeForm, DeliverableForm, ProjectFields};
 use mesure_domain::{ChangeRequestId, ClientId, DeliverableId, MilestoneId, ProjectId};
 use mesure_services::projects::{self, MilestoneForm, RateForm};
 use mesure_services::projects::{
@@ -131,29 +132,31 @@ pub struct ProjectBody {
     pub version: Option<i32>,
 }
 
-impl ProjectBody {
-    fn form(&self) -> ProjectForm {
-        ProjectForm {
-            client_id: self.client_id.clone(),
-            name: self.name.clone(),
-            manager_id: self.manager_id.clone(),
-            starts_on: self.starts_on.clone(),
-            ends_on: self.ends_on.clone(),
-            currency: self.currency.clone(),
-            billing_model: self.billing_model.clone(),
-            hourly_rate: self.hourly_rate.clone(),
-            cap: self.cap.clone(),
-            fixed_price: self.fixed_price.clone(),
-            fixed_revenue: self.fixed_revenue.clone(),
-            retainer_fee: self.retainer_fee.clone(),
-            retainer_hours: self.retainer_hours.clone(),
-            rollover: self.rollover.clone(),
-            rollover_months: self.rollover_months.map(|m| m.to_string()),
-            budget_hours: self.budget_hours.clone(),
-            budget_amount: self.budget_amount.clone(),
-            budget_monthly: self.budget_monthly.map(|b| b.to_string()),
-            rounding: self.rounding.clone(),
-            alert_thresholds: self.alert_thresholds.clone(),
+/// The body lends its fields as they are: `rollover_months` stays a number, `budget_monthly` a
+/// boolean.
+impl<'a> From<&'a ProjectBody> for ProjectFields<'a> {
+    fn from(b: &'a ProjectBody) -> Self {
+        ProjectFields {
+            client_id: Some(&b.client_id),
+            name: Some(&b.name),
+            manager_id: b.manager_id.as_deref(),
+            starts_on: b.starts_on.as_deref(),
+            ends_on: b.ends_on.as_deref(),
+            currency: b.currency.as_deref(),
+            billing_model: Some(&b.billing_model),
+            hourly_rate: b.hourly_rate.as_deref(),
+            cap: b.cap.as_deref(),
+            fixed_price: b.fixed_price.as_deref(),
+            fixed_revenue: b.fixed_revenue.as_deref(),
+            retainer_fee: b.retainer_fee.as_deref(),
+            retainer_hours: b.retainer_hours.as_deref(),
+            rollover: b.rollover.as_deref(),
+            rollover_months: b.rollover_months.map(|m| NumberIn::Number(i64::from(m))),
+            budget_hours: b.budget_hours.as_deref(),
+            budget_amount: b.budget_amount.as_deref(),
+            budget_monthly: b.budget_monthly,
+            rounding: b.rounding.as_deref(),
+            alert_thresholds: b.alert_thresholds.as_deref(),
         }
     }
 }
@@ -251,7 +254,7 @@ pub async fn create(
     ApiJson(body): ApiJson<ProjectBody>,
 ) -> Result<impl IntoResponse, ApiError> {
     crate::api::check_version(body.version, c.ctx.language)?;
-    let row = projects::create(&s.app, &c.ctx, &body.form())
+    let row = projects::create(&s.app, &c.ctx, &body)
         .await
         .map_err(|e| err(&c, e))?;
     Ok((StatusCode::CREATED, Json(ProjectOut::from(row))))
@@ -285,7 +288,7 @@ pub async fn update(
     crate::api::check_version(body.version, c.ctx.language)?;
     let id = id_of(&c, &id, ProjectId::parse)?;
     Ok(Json(ProjectOut::from(
-        projects::update(&s.app, &c.ctx, id, &body.form(), body.version)
+        projects::update(&s.app, &c.ctx, id, &body, body.version)
             .await
             .map_err(|e| err(&c, e))?,
     )))
