@@ -3,6 +3,7 @@ use crate::{Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, sqlx::FromRow)]
 pub struct WorkspaceRow {
     pub id: Uuid,
@@ -18,6 +19,7 @@ pub struct WorkspaceRow {
     pub smtp_password: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+}
 }
 
 impl std::fmt::Debug for WorkspaceRow {

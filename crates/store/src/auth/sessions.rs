@@ -2,6 +2,7 @@
 use crate::{Conn, Result};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionRow {
     pub token_hash: String,
@@ -10,6 +11,7 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub created_at: i64,
     pub expires_at: i64,
+}
 }
 
 pub async fn insert(c: &mut Conn<'_>, s: &SessionRow) -> Result<()> {
