@@ -39,7 +39,11 @@ impl Readiness {
     }
 }
 
-const PROBE: &str = "INSERT INTO readiness_probe (id, probed_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at";
+crate::registry::statements! {
+    /// Run on the pool itself rather than through `Stmt::exec`: readiness tells a storage fault
+    /// from a lost connection by sqlx's own error.
+    PROBE(1) [] = "INSERT INTO readiness_probe (id, probed_at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at";
+}
 
 /// How long the write probe waits for SQLite's write lock before it is skipped.
 const WRITE_LOCK_WAIT: Duration = Duration::from_millis(500);
@@ -61,13 +65,13 @@ pub async fn readiness(db: &Db) -> Readiness {
             else {
                 return Readiness::WriteBusy;
             };
-            sqlx::query(PROBE)
+            sqlx::query(sqlx::AssertSqlSafe(PROBE.sql))
                 .bind(now_us())
                 .execute(p)
                 .await
                 .map(|_| ())
         }
-        Db::Pg(p) => sqlx::query(PROBE)
+        Db::Pg(p) => sqlx::query(sqlx::AssertSqlSafe(PROBE.sql))
             .bind(now_us())
             .execute(p)
             .await

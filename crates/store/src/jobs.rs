@@ -2,10 +2,11 @@
 //! of the change that needs them; claimed one at a time, at most one running job per workspace,
 //! with `FOR UPDATE SKIP LOCKED` on PostgreSQL (several processes) and inside SQLite's serialised
 //! write transactions.
-use crate::{Conn, Result, StoreError, on};
+use crate::{Bind, Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct JobRow {
     pub workspace_id: Uuid,
@@ -22,13 +23,13 @@ pub struct JobRow {
     pub created_at: i64,
     pub updated_at: i64,
 }
+}
 
 macro_rules! sql_cols {
     () => {
         "workspace_id, id, kind, payload, status, attempts, max_attempts, run_at, locked_until, last_error, created_at, updated_at"
     };
 }
-const COLS: &str = sql_cols!();
 
 pub async fn insert(c: &mut Conn<'_>, j: &JobRow) -> Result<()> {
     INSERT
@@ -75,42 +76,23 @@ pub enum Claimed {
 /// checked again for a running job another claimer committed meanwhile. On SQLite write
 /// transactions are serialised, so the first check is enough.
 pub async fn claim(c: &mut Conn<'_>, now: i64, lease_us: i64) -> Result<Claimed> {
-    let pick = format!(
-        "SELECT {COLS} FROM jobs j WHERE ((j.status = 'queued' AND j.run_at <= $1) OR (j.status = 'running' AND j.locked_until < $1)) \
-         AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.workspace_id = j.workspace_id AND r.status = 'running' AND r.locked_until >= $1) \
-         ORDER BY j.run_at, j.id LIMIT 1"
-    );
-    let job = match c {
-        Conn::Sqlite(c) => {
-            sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(pick.as_str()))
-                .bind(now)
-                .fetch_optional(&mut **c)
-                .await?
-        }
-        Conn::Pg(c) => {
-            let sql = format!("{pick} FOR UPDATE SKIP LOCKED");
-            let job = sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(now)
-                .fetch_optional(&mut **c)
-                .await?;
+    let job: Option<JobRow> = match c {
+        Conn::Sqlite(_) => PICK_SQLITE.fetch_optional(c, &[Bind::Int(now)]).await?,
+        Conn::Pg(_) => {
+            let job: Option<JobRow> = PICK_PG.fetch_optional(c, &[Bind::Int(now)]).await?;
             if let Some(j) = &job {
-                let locked: Option<(Uuid,)> = sqlx::query_as(
-                    "SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
-                )
-                .bind(j.workspace_id)
-                .fetch_optional(&mut **c)
-                .await?;
+                let locked: Option<(Uuid,)> = LOCK_WORKSPACE
+                    .fetch_optional(c, &[Bind::Uuid(j.workspace_id)])
+                    .await?;
                 if locked.is_none() {
                     return Ok(Claimed::Raced);
                 }
-                let busy: Option<(Uuid,)> = sqlx::query_as(
-                    "SELECT id FROM jobs WHERE workspace_id = $1 AND status = 'running' AND locked_until >= $2 AND id <> $3 LIMIT 1",
-                )
-                .bind(j.workspace_id)
-                .bind(now)
-                .bind(j.id)
-                .fetch_optional(&mut **c)
-                .await?;
+                let busy: Option<(Uuid,)> = OTHER_RUNNING
+                    .fetch_optional(
+                        c,
+                        &[Bind::Uuid(j.workspace_id), Bind::Int(now), Bind::Uuid(j.id)],
+                    )
+                    .await?;
                 if busy.is_some() {
                     return Ok(Claimed::Raced);
                 }
@@ -210,21 +192,15 @@ pub async fn list(
     status: Option<&str>,
     limit: i64,
 ) -> Result<Vec<JobRow>> {
-    let limit = limit.clamp(1, 1000);
-    Ok(match status {
+    let limit = Bind::Int(limit.clamp(1, 1000));
+    match status {
         Some(s) => {
-            let sql = format!(
-                "SELECT {COLS} FROM jobs WHERE workspace_id = $1 AND status = $2 ORDER BY created_at DESC, id DESC LIMIT {limit}"
-            );
-            on!(c, c => sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(s).fetch_all(&mut **c).await)?
+            LIST_OF_STATUS
+                .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Text(s.into()), limit])
+                .await
         }
-        None => {
-            let sql = format!(
-                "SELECT {COLS} FROM jobs WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC LIMIT {limit}"
-            );
-            on!(c, c => sqlx::query_as::<_, JobRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).fetch_all(&mut **c).await)?
-        }
-    })
+        None => LIST.fetch(c, &[Bind::Uuid(ws.uuid()), limit]).await,
+    }
 }
 
 /// Counts per status for the workspace: (queued, running, done, dead).
@@ -234,7 +210,26 @@ pub async fn counts(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(String, i6
         .await
 }
 
+/// The next due job (or one whose lease expired) outside the workspaces with a job running.
+macro_rules! pick {
+    () => {
+        concat!(
+            "SELECT ",
+            sql_cols!(),
+            " FROM jobs j WHERE ((j.status = 'queued' AND j.run_at <= $1) OR (j.status = 'running' AND j.locked_until < $1)) ",
+            "AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.workspace_id = j.workspace_id AND r.status = 'running' AND r.locked_until >= $1) ",
+            "ORDER BY j.run_at, j.id LIMIT 1"
+        )
+    };
+}
+
 crate::registry::statements! {
+    PICK_SQLITE(1) ["workspace_id", "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "locked_until", "last_error", "created_at", "updated_at"] @sqlite = pick!();
+    PICK_PG(1) ["workspace_id", "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "locked_until", "last_error", "created_at", "updated_at"] @postgres = concat!(pick!(), " FOR UPDATE SKIP LOCKED");
+    LOCK_WORKSPACE(1) ["id"] @postgres = "SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED";
+    OTHER_RUNNING(3) ["id"] @postgres = "SELECT id FROM jobs WHERE workspace_id = $1 AND status = 'running' AND locked_until >= $2 AND id <> $3 LIMIT 1";
+    LIST(2) ["workspace_id", "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "locked_until", "last_error", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM jobs WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+    LIST_OF_STATUS(3) ["workspace_id", "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "locked_until", "last_error", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM jobs WHERE workspace_id = $1 AND status = $2 ORDER BY created_at DESC, id DESC LIMIT $3");
     INSERT(12) [] = concat!("INSERT INTO jobs (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
     GET(2) ["workspace_id", "id", "kind", "payload", "status", "attempts", "max_attempts", "run_at", "locked_until", "last_error", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM jobs WHERE workspace_id = $1 AND id = $2");
     CLAIM(5) [] = "UPDATE jobs SET status = 'running', attempts = $3, locked_until = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2";

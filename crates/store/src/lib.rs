@@ -131,7 +131,7 @@ pub fn is_storage_fault(e: &sqlx::Error) -> bool {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Which engine a `Db` talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -234,10 +234,8 @@ impl Dedicated {
     /// work turns the connection's automatic checkpoints off and calls this every few
     /// transactions, so that the copy and its sync are not done while other writers wait.
     pub async fn checkpoint(&mut self) -> Result<()> {
-        if let Dedicated::Sqlite(c, _) = self {
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&mut **c)
-                .await?;
+        if let Dedicated::Sqlite(..) = self {
+            CHECKPOINT.exec(&mut self.conn(), &[]).await?;
         }
         Ok(())
     }
@@ -247,6 +245,8 @@ impl Dedicated {
     /// transactions). Nothing on PostgreSQL.
     pub async fn tune_sqlite_for_bulk(&mut self, cache_mib: i64) -> Result<()> {
         if let Dedicated::Sqlite(c, _) = self {
+            // The one statement not registered (decision 61): a PRAGMA takes no parameter, and
+            // its value is an integer from the configuration, not an enumerable set.
             let sql = format!(
                 "PRAGMA cache_size = -{}",
                 cache_mib.clamp(1, 1 << 20) * 1024
@@ -254,9 +254,7 @@ impl Dedicated {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .execute(&mut **c)
                 .await?;
-            sqlx::query("PRAGMA wal_autocheckpoint = 0")
-                .execute(&mut **c)
-                .await?;
+            NO_AUTOCHECKPOINT.exec(&mut self.conn(), &[]).await?;
         }
         Ok(())
     }
@@ -375,12 +373,15 @@ impl Db {
     /// Writes a consistent copy of a SQLite database to `out` (`VACUUM INTO`); a PostgreSQL
     /// database is backed up with its own tools.
     pub async fn backup_sqlite(&self, out: &Path) -> Result<()> {
-        let Db::Sqlite(p, _) = self else {
+        if !matches!(self, Db::Sqlite(..)) {
             return Err(StoreError::Corrupt("not a SQLite database".into()));
-        };
-        let target = out.to_string_lossy().replace('\'', "''");
-        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
-            .execute(p)
+        }
+        let mut p = self.read().await?;
+        VACUUM_INTO
+            .exec(
+                &mut p.conn(),
+                &[Bind::Text(out.to_string_lossy().into_owned())],
+            )
             .await?;
         Ok(())
     }
@@ -413,13 +414,19 @@ async fn reusable<C: sqlx::Connection>(conn: &mut C) -> std::result::Result<bool
 /// the write lock for milliseconds (`PRAGMA optimize` with an analysis limit). Nothing on
 /// PostgreSQL (autovacuum analyses).
 pub async fn optimize_sqlite(c: &mut Conn<'_>) -> Result<()> {
-    if let Conn::Sqlite(c) = c {
-        sqlx::query("PRAGMA analysis_limit = 1000")
-            .execute(&mut **c)
-            .await?;
-        sqlx::query("PRAGMA optimize").execute(&mut **c).await?;
+    if let Conn::Sqlite(_) = c {
+        ANALYSIS_LIMIT.exec(c, &[]).await?;
+        OPTIMIZE.exec(c, &[]).await?;
     }
     Ok(())
+}
+
+registry::statements! {
+    CHECKPOINT(0) ["busy", "log", "checkpointed"] @sqlite = "PRAGMA wal_checkpoint(PASSIVE)";
+    NO_AUTOCHECKPOINT(0) ["wal_autocheckpoint"] @sqlite = "PRAGMA wal_autocheckpoint = 0";
+    VACUUM_INTO(1) [] @sqlite = "VACUUM INTO $1";
+    ANALYSIS_LIMIT(0) ["analysis_limit"] @sqlite = "PRAGMA analysis_limit = 1000";
+    OPTIMIZE(0) ["optimize"] @sqlite = "PRAGMA optimize";
 }
 
 /// Now, in microseconds since the Unix epoch: the unit of every stored timestamp.
@@ -450,7 +457,7 @@ pub fn like_pattern(q: &str) -> String {
     s
 }
 
-/// A value bound to a query assembled at run time.
+/// A value bound to a registered statement.
 #[derive(Clone, Debug)]
 pub enum Bind {
     Uuid(uuid::Uuid),
@@ -460,6 +467,20 @@ pub enum Bind {
     OptUuid(Option<uuid::Uuid>),
     OptText(Option<String>),
     OptInt(Option<i64>),
+    /// One array per column (PostgreSQL's `UNNEST` bulk statements only).
+    Array(Array),
+}
+
+/// A column of values bound as one PostgreSQL array.
+#[derive(Clone, Debug)]
+pub enum Array {
+    Uuid(Vec<uuid::Uuid>),
+    OptUuid(Vec<Option<uuid::Uuid>>),
+    Int(Vec<i64>),
+    OptInt(Vec<Option<i64>>),
+    Text(Vec<String>),
+    OptText(Vec<Option<String>>),
+    Bool(Vec<bool>),
 }
 
 macro_rules! bind_from {
@@ -527,29 +548,8 @@ impl From<mesure_domain::Currency> for Bind {
     }
 }
 
-/// Binds a slice of `Bind`s onto a query, in order.
-macro_rules! bind_all {
-    ($q:expr, $binds:expr) => {{
-        let mut q = $q;
-        for b in $binds {
-            q = match b {
-                $crate::Bind::Uuid(u) => q.bind(*u),
-                $crate::Bind::Text(s) => q.bind(s.clone()),
-                $crate::Bind::Int(i) => q.bind(*i),
-                $crate::Bind::Bool(b) => q.bind(*b),
-                $crate::Bind::OptUuid(u) => q.bind(*u),
-                $crate::Bind::OptText(s) => q.bind(s.clone()),
-                $crate::Bind::OptInt(i) => q.bind(*i),
-            };
-        }
-        q
-    }};
-}
-
-pub(crate) use bind_all;
-
 /// Which rows a list shows by archive state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum ArchiveFilter {
     #[default]
     Active,
@@ -558,6 +558,11 @@ pub enum ArchiveFilter {
 }
 
 impl ArchiveFilter {
+    pub const ALL: [ArchiveFilter; 3] = [
+        ArchiveFilter::Active,
+        ArchiveFilter::Archived,
+        ArchiveFilter::All,
+    ];
     pub fn sql(self) -> &'static str {
         match self {
             ArchiveFilter::Active => " AND archived_at IS NULL",
@@ -568,7 +573,7 @@ impl ArchiveFilter {
 }
 
 /// Sort order of a list: by a text key or a creation time, either direction, ties broken by id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Sort {
     #[default]
     NameAsc,
@@ -591,80 +596,52 @@ pub enum CursorKey {
 }
 
 impl Sort {
-    /// `ORDER BY` and keyset condition for a table whose text sort column is `text_col`.
-    /// Pushes the cursor's binds and returns (condition, order by).
-    pub fn keyset(
-        self,
-        text_col: &str,
-        cursor: Option<&Cursor>,
-        binds: &mut Vec<Bind>,
-    ) -> (String, String) {
-        let (col, dir) = match self {
+    pub const ALL: [Sort; 4] = [
+        Sort::NameAsc,
+        Sort::NameDesc,
+        Sort::CreatedAsc,
+        Sort::CreatedDesc,
+    ];
+
+    fn column(self, text_col: &str) -> (&str, &'static str) {
+        match self {
             Sort::NameAsc => (text_col, "ASC"),
             Sort::NameDesc => (text_col, "DESC"),
             Sort::CreatedAsc => ("created_at", "ASC"),
             Sort::CreatedDesc => ("created_at", "DESC"),
+        }
+    }
+
+    /// The binds of the keyset condition for `cursor`: its key then its id; none without a
+    /// cursor, or with a cursor made for another sort (the list starts from the beginning of
+    /// this order).
+    pub(crate) fn cursor_binds(self, cursor: Option<&Cursor>) -> Option<[Bind; 2]> {
+        let cur = cursor?;
+        let by_time = matches!(self, Sort::CreatedAsc | Sort::CreatedDesc);
+        let key = match (&cur.key, by_time) {
+            (CursorKey::Int(i), true) => Bind::Int(*i),
+            (CursorKey::Text(s), false) => Bind::Text(s.clone()),
+            _ => return None,
         };
+        Some([key, Bind::Uuid(cur.id)])
+    }
+
+    /// The keyset condition (with the cursor's key at `$k` and its id at `$k+1`, when
+    /// `cursor_at` is `Some(k)`) and the `ORDER BY` for a table whose text sort column is
+    /// `text_col`.
+    pub(crate) fn keyset_sql(self, text_col: &str, cursor_at: Option<usize>) -> (String, String) {
+        let (col, dir) = self.column(text_col);
         let order = format!(" ORDER BY {col} {dir}, id {dir}");
-        let Some(cur) = cursor else {
+        let Some(k) = cursor_at else {
             return (String::new(), order);
         };
         let op = if dir == "ASC" { ">" } else { "<" };
-        let key = match (&cur.key, col == "created_at") {
-            (CursorKey::Int(i), true) => Bind::Int(*i),
-            (CursorKey::Text(s), false) => Bind::Text(s.clone()),
-            // A cursor made for another sort: start from the beginning of the other order.
-            _ => return (String::new(), order),
-        };
-        binds.push(key);
-        let k = binds.len();
-        binds.push(Bind::Uuid(cur.id));
-        let i = binds.len();
+        let i = k + 1;
         (
             format!(" AND ({col} {op} ${k} OR ({col} = ${k} AND id {op} ${i}))"),
             order,
         )
     }
-}
-
-/// Runs `SELECT {cols} {rest}` on SQLite and returns its rows in one JSON value built by SQLite
-/// itself. sqlx hands SQLite rows one by one from a worker thread, which costs a thread switch per
-/// row; for list pages this single-row form is several times faster. UUID columns travel as hex.
-/// Rows come back in the subquery's order, which callers must not rely on: they re-sort.
-/// With `count_rest`, the same statement also counts `SELECT COUNT(*) {count_rest}`.
-pub(crate) async fn sqlite_json_rows<T: serde::de::DeserializeOwned>(
-    c: &mut SqliteConnection,
-    cols: &str,
-    uuid_cols: &[&str],
-    rest: &str,
-    count_rest: Option<&str>,
-    binds: &[Bind],
-) -> Result<(Vec<T>, i64)> {
-    let obj: Vec<String> = cols
-        .split(", ")
-        .map(|col| {
-            if uuid_cols.contains(&col) {
-                format!("'{col}', hex({col})")
-            } else {
-                format!("'{col}', {col}")
-            }
-        })
-        .collect();
-    let count = match count_rest {
-        Some(r) => format!("(SELECT COUNT(*) {r})"),
-        None => "0".to_string(),
-    };
-    let sql = format!(
-        "SELECT (SELECT json_group_array(json_object({})) FROM (SELECT {cols} {rest})), {count}",
-        obj.join(", ")
-    );
-    let (json, total): (Option<String>, i64) =
-        bind_all!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), binds)
-            .fetch_one(&mut *c)
-            .await?;
-    let rows = serde_json::from_str(json.as_deref().unwrap_or("[]"))
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok((rows, total))
 }
 
 /// Sorts rows the way `Sort::keyset` orders them in SQL (byte order of text keys, then id).
@@ -689,48 +666,26 @@ pub fn sort_rows<T>(
     });
 }
 
-/// Runs one statement with positional binds on either engine; answers the rows affected.
-pub(crate) async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
-    Ok(
-        on!(c, c => bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), binds)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?,
-    )
-}
-
-/// Fetches every row of a query with positional binds on either engine.
-pub(crate) async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
-where
-    T: Send + Unpin,
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
-    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
-    Ok(
-        on!(c, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), binds)
-        .fetch_all(&mut **c).await)?,
-    )
-}
-
-/// Fetches at most one row; `NotFound` when there is none.
-pub(crate) async fn fetch_one<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<T>
-where
-    T: Send + Unpin,
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
-    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
-    on!(c, c => bind_all!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql)), binds)
-        .fetch_optional(&mut **c).await)?
-    .ok_or(StoreError::NotFound)
-}
-
 /// Raw SQL for the integration tests only (feature `testing`, enabled by `mesure-testkit`'s
 /// dev-dependencies, never by the binary): they read and bend the database behind the
 /// application's back. The application's own SQL is registered in [`registry`].
 #[cfg(feature = "testing")]
 pub mod testing {
+    use crate::registry::{bind_pg, bind_sqlite};
     use crate::{Bind, Conn, Result};
 
     pub async fn exec(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<u64> {
-        crate::exec(c, sql, binds).await
+        let sql = sqlx::AssertSqlSafe(sql);
+        Ok(match c {
+            Conn::Sqlite(c) => bind_sqlite!(sqlx::query(sql), binds)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Conn::Pg(c) => bind_pg!(sqlx::query(sql), binds)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+        })
     }
 
     pub async fn fetch<T>(c: &mut Conn<'_>, sql: &str, binds: &[Bind]) -> Result<Vec<T>>
@@ -739,6 +694,18 @@ pub mod testing {
         T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
         T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
     {
-        crate::fetch(c, sql, binds).await
+        let sql = sqlx::AssertSqlSafe(sql);
+        Ok(match c {
+            Conn::Sqlite(c) => {
+                bind_sqlite!(sqlx::query_as::<_, T>(sql), binds)
+                    .fetch_all(&mut **c)
+                    .await
+            }
+            Conn::Pg(c) => {
+                bind_pg!(sqlx::query_as::<_, T>(sql), binds)
+                    .fetch_all(&mut **c)
+                    .await
+            }
+        }?)
     }
 }

@@ -4,6 +4,7 @@ use mesure_domain::WorkspaceId;
 use mesure_domain::{Currency, Language};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, sqlx::FromRow)]
 pub struct WorkspaceRow {
     pub id: Uuid,
@@ -19,6 +20,7 @@ pub struct WorkspaceRow {
     pub smtp_password: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+}
 }
 
 impl std::fmt::Debug for WorkspaceRow {

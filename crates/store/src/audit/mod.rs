@@ -1,9 +1,11 @@
 //! The audit log: who changed which entity, when, and the before/after values.
 pub mod exports;
-use crate::{Bind, Conn, Result, bind_all, on};
+use crate::registry::{Cond, Variant, Variants, conds_sql, numbered, presence, present};
+use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct AuditRow {
     pub workspace_id: Uuid,
@@ -17,6 +19,7 @@ pub struct AuditRow {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub request_id: Option<String>,
+}
 }
 
 macro_rules! sql_cols {
@@ -69,42 +72,19 @@ pub async fn list(
     ws: WorkspaceId,
     q: &AuditQuery,
 ) -> Result<(Vec<AuditRow>, bool)> {
-    let mut binds = vec![Bind::Uuid(ws.uuid())];
-    let mut sql = format!("SELECT {COLS} FROM audit_log WHERE workspace_id = $1");
-    let mut add = |cond: &str, b: Bind, binds: &mut Vec<Bind>| {
-        binds.push(b);
-        sql.push_str(&cond.replace('?', &format!("${}", binds.len())));
-    };
-    if let Some(t) = &q.entity_type {
-        add(" AND entity_type = ?", Bind::Text(t.clone()), &mut binds);
-    }
-    if let Some(e) = q.entity_id {
-        add(" AND entity_id = ?", Bind::Uuid(e), &mut binds);
-    }
-    if let Some(a) = q.actor_id {
-        add(" AND actor_id = ?", Bind::Uuid(a), &mut binds);
-    }
-    if let Some(a) = &q.action {
-        add(" AND action = ?", Bind::Text(a.clone()), &mut binds);
-    }
-    if let Some(f) = q.from {
-        add(" AND at >= ?", Bind::Int(f), &mut binds);
-    }
-    if let Some(t) = q.to {
-        add(" AND at < ?", Bind::Int(t), &mut binds);
-    }
-    if let Some((at, id)) = q.before {
-        binds.push(Bind::Int(at));
-        let a = binds.len();
-        binds.push(Bind::Uuid(id));
-        sql.push_str(&format!(
-            " AND (at < ${a} OR (at = ${a} AND id < ${}))",
-            binds.len()
-        ));
-    }
+    let (on, mut binds) = present([
+        q.entity_type.clone().map(|t| vec![Bind::Text(t)]),
+        q.entity_id.map(|e| vec![Bind::Uuid(e)]),
+        q.actor_id.map(|a| vec![Bind::Uuid(a)]),
+        q.action.clone().map(|a| vec![Bind::Text(a)]),
+        q.from.map(|f| vec![Bind::Int(f)]),
+        q.to.map(|t| vec![Bind::Int(t)]),
+        q.before.map(|(at, id)| vec![Bind::Int(at), Bind::Uuid(id)]),
+    ]);
+    binds.insert(0, Bind::Uuid(ws.uuid()));
     let limit = q.limit.clamp(1, 10_000);
-    sql.push_str(&format!(" ORDER BY at DESC, id DESC LIMIT {}", limit + 1));
-    let mut rows = on!(c, c => bind_all!(sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_all(&mut **c).await)?;
+    binds.push(Bind::Int(limit + 1));
+    let mut rows: Vec<AuditRow> = LIST.get(&on)?.fetch(c, &binds).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     Ok((rows, more))
@@ -118,40 +98,66 @@ pub async fn names(
     ws: WorkspaceId,
     ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, String>> {
-    let mut out = std::collections::HashMap::new();
-    // Bounded IN lists (a page of the log names at most a few hundred ids).
-    for chunk in ids.chunks(200) {
-        let mut binds = vec![Bind::Uuid(ws.uuid())];
-        binds.extend(chunk.iter().map(|id| Bind::Uuid(*id)));
-        let list = (2..=binds.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let parts = [
-            ("users", "name"),
-            ("clients", "name"),
-            ("contacts", "first_name || ' ' || last_name"),
-            ("projects", "name"),
-            ("deliverables", "name"),
-            ("milestones", "name"),
-            ("change_requests", "title"),
-            ("api_tokens", "name"),
-            ("imports", "file_name"),
-        ];
-        let sql = parts
-            .iter()
-            .map(|(t, col)| {
-                format!(
-                    "SELECT id, {col} AS name FROM {t} WHERE workspace_id = $1 AND id IN ({list})"
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        let rows: Vec<(Uuid, String)> = crate::fetch(c, &sql, &binds).await?;
-        out.extend(rows);
-    }
-    Ok(out)
+    let rows: Vec<(Uuid, String)> =
+        crate::registry::fetch_in(c, &NAMES, &[Bind::Uuid(ws.uuid())], ids).await?;
+    Ok(rows.into_iter().collect())
 }
+
+/// The log's optional filters, in the order `list` binds them; the last is the cursor.
+const CONDS: [Cond; 7] = [
+    (" AND entity_type = ?1", 1),
+    (" AND entity_id = ?1", 1),
+    (" AND actor_id = ?1", 1),
+    (" AND action = ?1", 1),
+    (" AND at >= ?1", 1),
+    (" AND at < ?1", 1),
+    (" AND (at < ?1 OR (at = ?1 AND id < ?2))", 2),
+];
+
+fn list_sql(on: &[bool; 7]) -> Variant {
+    let (conds, next) = conds_sql(&CONDS, on, 2);
+    Variant::both(
+        format!(
+            "SELECT {COLS} FROM audit_log WHERE workspace_id = $1{conds} ORDER BY at DESC, id DESC LIMIT ${next}"
+        ),
+        next,
+        &COLS.split(", ").collect::<Vec<_>>(),
+    )
+}
+
+/// The display names of an `IN` list of `n` ids, across the tables the log names.
+fn names_sql(n: &usize) -> Variant {
+    let list = numbered(2, *n);
+    let parts = [
+        ("users", "name"),
+        ("clients", "name"),
+        ("contacts", "first_name || ' ' || last_name"),
+        ("projects", "name"),
+        ("deliverables", "name"),
+        ("milestones", "name"),
+        ("change_requests", "title"),
+        ("api_tokens", "name"),
+        ("imports", "file_name"),
+    ];
+    let sql = parts
+        .iter()
+        .map(|(t, col)| {
+            format!("SELECT id, {col} AS name FROM {t} WHERE workspace_id = $1 AND id IN ({list})")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    Variant::both(sql, n + 1, &["id", "name"])
+}
+
+crate::registry::family! {
+    /// The log, newest first, per presence of each filter and of the cursor.
+    LIST: [bool; 7] = presence::<7>, list_sql;
+}
+crate::registry::family! {
+    /// Display names, per registered `IN` list length.
+    NAMES: usize = crate::registry::in_lengths, names_sql;
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST, &NAMES];
 
 crate::registry::statements! {
     INSERT(11) [] = concat!("INSERT INTO audit_log (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");

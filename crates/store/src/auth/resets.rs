@@ -2,6 +2,7 @@
 use crate::{Conn, Result};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ResetRow {
     pub workspace_id: Uuid,
@@ -11,6 +12,7 @@ pub struct ResetRow {
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub created_at: i64,
+}
 }
 
 pub async fn insert(c: &mut Conn<'_>, r: &ResetRow) -> Result<()> {

@@ -2,6 +2,7 @@
 use crate::{Conn, Result};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionRow {
     pub token_hash: String,
@@ -10,6 +11,7 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub created_at: i64,
     pub expires_at: i64,
+}
 }
 
 pub async fn insert(c: &mut Conn<'_>, s: &SessionRow) -> Result<()> {
@@ -52,7 +54,7 @@ pub async fn delete_for_user(c: &mut Conn<'_>, ws: Uuid, user: Uuid) -> Result<(
 /// password change or reset. A token deleted is gone for good (reactivation starts without any).
 pub async fn end_credentials(c: &mut Conn<'_>, ws: Uuid, user: Uuid) -> Result<()> {
     delete_for_user(c, ws, user).await?;
-    END_CREDENTIALS
+    DELETE_USER_TOKENS
         .exec(c, &[crate::Bind::from(ws), crate::Bind::from(user)])
         .await?;
     Ok(())
@@ -67,6 +69,6 @@ crate::registry::statements! {
     FIND(2) ["token_hash", "workspace_id", "user_id", "csrf_token", "created_at", "expires_at"] = "SELECT token_hash, workspace_id, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2";
     DELETE(1) [] = "DELETE FROM sessions WHERE token_hash = $1";
     DELETE_FOR_USER(2) [] = "DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2";
-    END_CREDENTIALS(2) [] = "DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2";
+    DELETE_USER_TOKENS(2) [] = "DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2";
     DELETE_EXPIRED(1) [] = "DELETE FROM sessions WHERE expires_at <= $1";
 }

@@ -1,8 +1,9 @@
 //! API bearer tokens, stored as SHA-256 hashes.
-use crate::{Conn, Result, StoreError, on};
+use crate::{Bind, Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TokenRow {
     pub workspace_id: Uuid,
@@ -15,27 +16,38 @@ pub struct TokenRow {
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
+}
 
-const COLS: &str =
-    "workspace_id, id, user_id, name, token_hash, prefix, created_at, last_used_at, revoked_at";
+macro_rules! sql_cols {
+    () => {
+        "workspace_id, id, user_id, name, token_hash, prefix, created_at, last_used_at, revoked_at"
+    };
+}
 
 pub async fn insert(c: &mut Conn<'_>, t: &TokenRow) -> Result<()> {
-    let sql =
-        format!("INSERT INTO api_tokens ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-    on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(t.workspace_id).bind(t.id).bind(t.user_id).bind(&t.name).bind(&t.token_hash).bind(&t.prefix)
-        .bind(t.created_at).bind(t.last_used_at).bind(t.revoked_at)
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    INSERT
+        .exec(
+            c,
+            &[
+                Bind::Uuid(t.workspace_id),
+                Bind::Uuid(t.id),
+                Bind::Uuid(t.user_id),
+                Bind::Text(t.name.clone()),
+                Bind::Text(t.token_hash.clone()),
+                Bind::Text(t.prefix.clone()),
+                Bind::Int(t.created_at),
+                Bind::OptInt(t.last_used_at),
+                Bind::OptInt(t.revoked_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
 pub async fn list_for_user(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Vec<TokenRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC"
-    );
-    Ok(
-        on!(c, c => sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).bind(user).fetch_all(&mut **c).await)?,
-    )
+    LIST_FOR_USER
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)])
+        .await
 }
 
 /// Revocation deletes: a revoked token can never come back (the audit log keeps the event).
@@ -74,6 +86,8 @@ pub async fn touch(c: &mut Conn<'_>, ws: Uuid, id: Uuid, now: i64) -> Result<()>
 }
 
 crate::registry::statements! {
+    INSERT(9) [] = concat!("INSERT INTO api_tokens (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    LIST_FOR_USER(2) ["workspace_id", "id", "user_id", "name", "token_hash", "prefix", "created_at", "last_used_at", "revoked_at"] = concat!("SELECT ", sql_cols!(), " FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC");
     REVOKE(3) [] = "DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 AND id = $3";
     TOUCH(4) [] = "UPDATE api_tokens SET last_used_at = $3 WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < $4)";
 }

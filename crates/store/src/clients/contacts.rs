@@ -1,13 +1,12 @@
 //! Contacts of client organisations.
-use crate::listing::{self, Listed, Table};
-use crate::{
-    ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
-    on,
-};
+use crate::listing::{self, Filter, Listed, PageKey, Table};
+use crate::registry::Variants;
+use crate::{ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, like_pattern};
 use mesure_domain::{ClientId, ContactId, WorkspaceId};
 use mesure_domain::{ContactRole, Language};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct ContactRow {
     pub workspace_id: Uuid,
@@ -26,6 +25,7 @@ pub struct ContactRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
+}
 }
 
 impl ContactRow {
@@ -121,30 +121,37 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
-fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
-    binds.push(Bind::Uuid(ws.uuid()));
-    let mut sql = format!(" WHERE workspace_id = $1{}", q.archive.sql());
-    if let Some(client) = q.client {
-        binds.push(Bind::Uuid(client.uuid()));
-        sql.push_str(&format!(" AND client_id = ${}", binds.len()));
-    }
-    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        binds.push(Bind::Text(like_pattern(s)));
-        sql.push_str(&format!(
-            " AND search_key LIKE ${} ESCAPE '\\'",
-            binds.len()
-        ));
-    }
-    sql
+/// The shape of a query's filters (client, search) and their binds.
+fn filters(ws: WorkspaceId, q: &ListQuery) -> (Filter<2>, Vec<Bind>) {
+    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    Filter::of(
+        ws,
+        q.archive,
+        [
+            q.client.map(|cl| Bind::Uuid(cl.uuid())),
+            search.map(|s| Bind::Text(like_pattern(s))),
+        ],
+    )
 }
 
-/// A page, whether more follow, and (when asked) the number matching the filters. On SQLite the
-const TABLE: Table<'static> = Table {
+const TABLE: Table<2> = Table {
     name: "contacts",
     cols: COLS,
     uuid_cols: &["workspace_id", "id", "client_id"],
     text_col: "sort_key",
+    scope: "",
+    conds: [" AND client_id = ?", " AND search_key LIKE ? ESCAPE '\\'"],
 };
+
+crate::registry::family! {
+    /// A page of the contact list, per filter shape, sort, cursor and form.
+    PAGES: PageKey<Filter<2>> = || listing::page_keys(Filter::all()), |k| listing::page_sql(&TABLE, k);
+}
+crate::registry::family! {
+    /// How many contacts match, per filter shape.
+    COUNTS: Filter<2> = Filter::all, |f| listing::count_sql(&TABLE, f);
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&PAGES, &COUNTS];
 
 impl Listed for ContactRow {
     fn text_key(&self) -> &str {
@@ -164,12 +171,12 @@ async fn page(
     q: &ListQuery,
     with_count: bool,
 ) -> Result<(Vec<ContactRow>, bool, Option<i64>)> {
-    let mut binds = Vec::new();
-    let where_sql = filters(ws, q, &mut binds);
+    let (filter, binds) = filters(ws, q);
     listing::page(
         c,
-        &TABLE,
-        &where_sql,
+        &PAGES,
+        &COUNTS,
+        filter,
         binds,
         q.sort,
         q.after.as_ref(),
@@ -200,14 +207,8 @@ pub async fn list_counted(
 }
 
 pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i64> {
-    let mut binds = Vec::new();
-    let sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM contacts{}",
-        filters(ws, q, &mut binds)
-    );
-    Ok(
-        on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
-    )
+    let (filter, binds) = filters(ws, q);
+    listing::count(c, &COUNTS, filter, &binds).await
 }
 
 crate::registry::statements! {

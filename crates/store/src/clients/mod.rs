@@ -1,15 +1,13 @@
 //! Client organisations.
 pub mod contacts;
-use crate::listing::{self, Listed, Table};
-use crate::time::imports::visible;
-use crate::{
-    ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, bind_all, like_pattern,
-    on,
-};
+use crate::listing::{self, Filter, Listed, PageKey, Table};
+use crate::registry::Variants;
+use crate::{ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, like_pattern};
 use mesure_domain::{ClientId, WorkspaceId};
 use mesure_domain::{Currency, Language};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct ClientRow {
     pub workspace_id: Uuid,
@@ -30,6 +28,7 @@ pub struct ClientRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
+}
 }
 
 impl ClientRow {
@@ -64,6 +63,7 @@ crate::registry::statements! {
         crate::registry::visible_sql!("import_id"),
         " ORDER BY created_at, id"
     );
+    SEGMENTS(1) ["segment"] = "SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment";
 }
 
 /// The binds of a row in `COLS` order (bulk inserts).
@@ -93,15 +93,8 @@ pub fn binds(r: &ClientRow) -> Vec<Bind> {
 /// Inserts many clients in multi-row statements (imports). `import`: the import that creates
 /// them, hidden until it is published (`imports::visible`).
 pub async fn insert_many(c: &mut Conn<'_>, rows: &[ClientRow], import: Option<Uuid>) -> Result<()> {
-    let b: Vec<Vec<Bind>> = rows
-        .iter()
-        .map(|r| {
-            let mut b = binds(r);
-            b.push(Bind::OptUuid(import));
-            b
-        })
-        .collect();
-    crate::time::bulk::insert_rows(c, "clients", &format!("{COLS}, import_id"), &b).await
+    let b = crate::time::bulk::with_import(rows, binds, import);
+    INSERT_MANY.run(c, &INSERT_MANY_SQL, &b).await
 }
 
 /// Inserts one client (the same statement text and parameter types as a one-row `insert_many`,
@@ -178,34 +171,56 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
-fn filters(ws: WorkspaceId, q: &ListQuery, binds: &mut Vec<Bind>) -> String {
-    binds.push(Bind::Uuid(ws.uuid()));
-    let mut sql = format!(
-        " WHERE workspace_id = $1{} AND {}",
-        q.archive.sql(),
-        visible("import_id")
-    );
-    if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        binds.push(Bind::Text(like_pattern(s)));
-        sql.push_str(&format!(
-            " AND search_key LIKE ${} ESCAPE '\\'",
-            binds.len()
-        ));
-    }
-    if let Some(seg) = q.segment.as_deref().filter(|s| !s.is_empty()) {
-        binds.push(Bind::Text(seg.to_string()));
-        sql.push_str(&format!(" AND segment = ${}", binds.len()));
-    }
-    sql
+/// The shape of a query's filters (search, segment) and their binds.
+fn filters(ws: WorkspaceId, q: &ListQuery) -> (Filter<2>, Vec<Bind>) {
+    let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let segment = q.segment.as_deref().filter(|s| !s.is_empty());
+    Filter::of(
+        ws,
+        q.archive,
+        [
+            search.map(|s| Bind::Text(like_pattern(s))),
+            segment.map(|s| Bind::Text(s.to_string())),
+        ],
+    )
 }
 
-/// A page, whether more follow, and (when asked) the number matching the filters. On SQLite the
-const TABLE: Table<'static> = Table {
+const TABLE: Table<2> = Table {
     name: "clients",
     cols: COLS,
     uuid_cols: &["workspace_id", "id"],
     text_col: "name_key",
+    scope: concat!(" AND ", crate::registry::visible_sql!("import_id")),
+    conds: [" AND search_key LIKE ? ESCAPE '\\'", " AND segment = ?"],
 };
+
+crate::registry::family! {
+    /// A page of the client list, per filter shape, sort, cursor and form.
+    PAGES: PageKey<Filter<2>> = || listing::page_keys(Filter::all()), |k| listing::page_sql(&TABLE, k);
+}
+crate::registry::family! {
+    /// How many clients match, per filter shape.
+    COUNTS: Filter<2> = Filter::all, |f| listing::count_sql(&TABLE, f);
+}
+crate::registry::family! {
+    /// Names of a chunk of ids (`IN` lists padded to a registered length).
+    NAMES_OF: usize = crate::registry::in_lengths, |n| crate::registry::Variant::both(
+        format!("SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})", crate::registry::numbered(2, *n)),
+        n + 1,
+        &["id", "name"],
+    );
+}
+const INSERT_MANY: crate::time::bulk::Insert = crate::time::bulk::Insert {
+    table: "clients",
+    cols: concat!(sql_cols!(), ", import_id"),
+    max_rows: None,
+    sqlite_only: false,
+};
+crate::registry::family! {
+    /// Clients in multi-row inserts, per engine and row count.
+    INSERT_MANY_SQL: crate::time::bulk::Key = || INSERT_MANY.keys(), |k| INSERT_MANY.sql(k);
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&PAGES, &COUNTS, &NAMES_OF, &INSERT_MANY_SQL];
 
 impl Listed for ClientRow {
     fn text_key(&self) -> &str {
@@ -225,12 +240,12 @@ async fn page(
     q: &ListQuery,
     with_count: bool,
 ) -> Result<(Vec<ClientRow>, bool, Option<i64>)> {
-    let mut binds = Vec::new();
-    let where_sql = filters(ws, q, &mut binds);
+    let (filter, binds) = filters(ws, q);
     listing::page(
         c,
-        &TABLE,
-        &where_sql,
+        &PAGES,
+        &COUNTS,
+        filter,
         binds,
         q.sort,
         q.after.as_ref(),
@@ -262,22 +277,14 @@ pub async fn list_counted(
 
 /// How many clients match the filters (ignoring the cursor).
 pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &ListQuery) -> Result<i64> {
-    let mut binds = Vec::new();
-    let sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM clients{}",
-        filters(ws, q, &mut binds)
-    );
-    Ok(
-        on!(c, c => bind_all!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &binds).fetch_one(&mut **c).await)?,
-    )
+    let (filter, binds) = filters(ws, q);
+    listing::count(c, &COUNTS, filter, &binds).await
 }
 
 /// The distinct segments in use, for filters and suggestions.
 pub async fn segments(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> {
-    Ok(
-        on!(c, c => sqlx::query_scalar::<_, String>("SELECT DISTINCT segment FROM clients WHERE workspace_id = $1 AND segment IS NOT NULL ORDER BY segment")
-        .bind(ws.uuid()).fetch_all(&mut **c).await)?,
-    )
+    let rows: Vec<(String,)> = SEGMENTS.fetch(c, &[Bind::Uuid(ws.uuid())]).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// A client's rounding rule (`none`, `up_15`, …).
@@ -298,20 +305,7 @@ pub async fn names_of(
     ws: WorkspaceId,
     ids: &[Uuid],
 ) -> Result<Vec<(Uuid, String)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut ph = Vec::new();
-    for id in ids {
-        b.push(Bind::Uuid(*id));
-        ph.push(format!("${}", b.len()));
-    }
-    let sql = format!(
-        "SELECT id, name FROM clients WHERE workspace_id = $1 AND id IN ({})",
-        ph.join(", ")
-    );
-    crate::fetch(c, &sql, &b).await
+    crate::registry::fetch_in(c, &NAMES_OF, &[Bind::Uuid(ws.uuid())], ids).await
 }
 
 /// Every visible client's id and name, oldest first (an import matches names to the oldest).

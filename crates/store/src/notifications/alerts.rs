@@ -1,6 +1,6 @@
 //! Alert marks (one per subject, kind, threshold and period while above it) and the in-app
 //! notification list.
-use crate::{Bind, Conn, Result, fetch};
+use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -54,6 +54,7 @@ pub async fn unmark(
     Ok(())
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct NotificationRow {
     pub workspace_id: Uuid,
@@ -68,13 +69,13 @@ pub struct NotificationRow {
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
+}
 
 macro_rules! sql_cols {
     () => {
         "workspace_id, id, user_id, kind, subject_type, subject_id, subject_label, figure, link, created_at, read_at"
     };
 }
-const COLS: &str = sql_cols!();
 
 pub async fn notify(c: &mut Conn<'_>, r: &NotificationRow) -> Result<()> {
     NOTIFY
@@ -104,11 +105,15 @@ pub async fn list(
     user: Uuid,
     limit: i64,
 ) -> Result<Vec<NotificationRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM notifications WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC LIMIT {}",
-        limit.clamp(1, 500)
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(user)]).await
+    LIST.fetch(
+        c,
+        &[
+            Bind::Uuid(ws.uuid()),
+            Bind::Uuid(user),
+            Bind::Int(limit.clamp(1, 500)),
+        ],
+    )
+    .await
 }
 
 pub async fn unread(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<i64> {
@@ -128,6 +133,7 @@ pub async fn mark_read(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid, now: i64) 
 }
 
 crate::registry::statements! {
+    LIST(3) ["workspace_id", "id", "user_id", "kind", "subject_type", "subject_id", "subject_label", "figure", "link", "created_at", "read_at"] = concat!("SELECT ", sql_cols!(), " FROM notifications WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3");
     NOTIFY(11) [] = concat!("INSERT INTO notifications (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     MARK(6) [] = "INSERT INTO alert_marks (workspace_id, subject_id, kind, threshold, period, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, subject_id, kind, threshold, period) DO NOTHING";
     UNMARK(5) [] = "DELETE FROM alert_marks WHERE workspace_id = $1 AND subject_id = $2 AND kind = $3 AND threshold = $4 AND period = $5";

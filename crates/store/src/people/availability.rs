@@ -59,7 +59,7 @@ pub async fn set_leave(
     minutes: i64,
 ) -> Result<()> {
     if minutes <= 0 {
-        SET_LEAVE
+        CLEAR_LEAVE
             .exec(
                 c,
                 &[
@@ -70,7 +70,7 @@ pub async fn set_leave(
             )
             .await?;
     } else {
-        SET_LEAVE_2
+        SET_LEAVE
             .exec(
                 c,
                 &[
@@ -89,6 +89,6 @@ crate::registry::statements! {
     CAPACITY(2) ["weekly_minutes"] = "SELECT weekly_minutes FROM capacities WHERE workspace_id = $1 AND user_id = $2";
     SET_CAPACITY(4) [] = "INSERT INTO capacities (workspace_id, user_id, weekly_minutes, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id) DO UPDATE SET weekly_minutes = excluded.weekly_minutes, updated_at = excluded.updated_at";
     LEAVE(4) ["day", "minutes"] = "SELECT day, minutes FROM leave_days WHERE workspace_id = $1 AND user_id = $2 AND day >= $3 AND day < $4 ORDER BY day";
-    SET_LEAVE(3) [] = "DELETE FROM leave_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3";
-    SET_LEAVE_2(4) [] = "INSERT INTO leave_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id, day) DO UPDATE SET minutes = excluded.minutes";
+    CLEAR_LEAVE(3) [] = "DELETE FROM leave_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3";
+    SET_LEAVE(4) [] = "INSERT INTO leave_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, user_id, day) DO UPDATE SET minutes = excluded.minutes";
 }

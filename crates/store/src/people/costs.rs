@@ -3,6 +3,7 @@ use crate::{Bind, Conn, Result, opt_day};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct CostRow {
     pub workspace_id: Uuid,
@@ -13,6 +14,7 @@ pub struct CostRow {
     pub valid_from: i32,
     pub valid_to: Option<i32>,
     pub created_at: i64,
+}
 }
 
 pub async fn insert_cost(c: &mut Conn<'_>, r: &CostRow) -> Result<()> {

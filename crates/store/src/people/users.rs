@@ -1,9 +1,10 @@
 //! Users: staff (owner, manager, staff) and client contacts with a portal login.
-use crate::{Conn, Result, StoreError, on};
+use crate::{Bind, Conn, Result, StoreError};
 use mesure_domain::{Language, UserKind};
 use mesure_domain::{UserId, WorkspaceId};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub workspace_id: Uuid,
@@ -21,6 +22,7 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
+}
 }
 
 impl std::fmt::Debug for UserRow {
@@ -40,7 +42,6 @@ macro_rules! sql_cols {
         "workspace_id, id, email, name, kind, role, client_id, contact_id, password_hash, language, active, created_at, updated_at"
     };
 }
-const COLS: &str = sql_cols!();
 
 pub async fn insert(c: &mut Conn<'_>, u: &UserRow) -> Result<()> {
     insert_for_import(c, u, None).await
@@ -107,13 +108,7 @@ pub async fn get_staff(c: &mut Conn<'_>, ws: WorkspaceId, id: UserId) -> Result<
 
 /// Staff users of a workspace, by name (not those of an import still running).
 pub async fn list_staff(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<UserRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM users WHERE workspace_id = $1 AND kind = 'staff' AND {} ORDER BY name, id",
-        crate::time::imports::visible("import_id")
-    );
-    Ok(
-        on!(c, c => sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(ws.uuid()).fetch_all(&mut **c).await)?,
-    )
+    LIST_STAFF.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// The portal login of a contact, if any.
@@ -260,10 +255,10 @@ pub async fn update_staff(
 
 /// Active owners of a workspace.
 pub async fn count_active_owners(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<i64> {
-    Ok(
-        on!(c, c => sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE workspace_id = $1 AND kind = 'staff' AND role = 'owner' AND active")
-        .bind(ws.uuid()).fetch_one(&mut **c).await)?,
-    )
+    let (n,): (i64,) = COUNT_ACTIVE_OWNERS
+        .fetch_one(c, &[Bind::Uuid(ws.uuid())])
+        .await?;
+    Ok(n)
 }
 
 /// Gives a staff user without an address (made by an import) their login e-mail;
@@ -293,6 +288,14 @@ pub async fn set_first_email(
 }
 
 crate::registry::statements! {
+    LIST_STAFF(1) ["workspace_id", "id", "email", "name", "kind", "role", "client_id", "contact_id", "password_hash", "language", "active", "created_at", "updated_at"] = concat!(
+        "SELECT ",
+        sql_cols!(),
+        " FROM users WHERE workspace_id = $1 AND kind = 'staff' AND ",
+        crate::registry::visible_sql!("import_id"),
+        " ORDER BY name, id"
+    );
+    COUNT_ACTIVE_OWNERS(1) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM users WHERE workspace_id = $1 AND kind = 'staff' AND role = 'owner' AND active";
     INSERT_FOR_IMPORT(14) [] = concat!("INSERT INTO users (", sql_cols!(), ", import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
     FIND_BY_EMAIL(1) ["workspace_id", "id", "email", "name", "kind", "role", "client_id", "contact_id", "password_hash", "language", "active", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM users WHERE email = $1");
     GET(2) ["workspace_id", "id", "email", "name", "kind", "role", "client_id", "contact_id", "password_hash", "language", "active", "created_at", "updated_at"] = concat!("SELECT ", sql_cols!(), " FROM users WHERE workspace_id = $1 AND id = $2");

@@ -1,6 +1,6 @@
 //! Projects and their scope: deliverables, milestones, change requests, rate cards and cost rates.
-use crate::time::imports::visible;
-use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one, opt_day};
+use crate::registry::{Cond, Variant, Variants, conds_sql, presence};
+use crate::{Bind, Conn, Result, StoreError, opt_day};
 use mesure_domain::projects::engagement::{
     BillingModel, ChangeStatus, DeliverableStatus, FixedRevenue, RolloverKind,
 };
@@ -8,6 +8,7 @@ use mesure_domain::time::Rounding;
 use mesure_domain::{Currency, ProjectId, WorkspaceId};
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct ProjectRow {
     pub workspace_id: Uuid,
@@ -37,6 +38,7 @@ pub struct ProjectRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
+}
 }
 
 macro_rules! sql_cols {
@@ -78,13 +80,6 @@ fn binds(r: &ProjectRow) -> Vec<Bind> {
     ]
 }
 
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Inserts many projects in multi-row statements (imports). `import`: the import that creates
 /// them, hidden until it is published (`imports::visible`).
 pub async fn insert_many(
@@ -92,43 +87,20 @@ pub async fn insert_many(
     rows: &[ProjectRow],
     import: Option<Uuid>,
 ) -> Result<()> {
-    let b: Vec<Vec<Bind>> = rows
-        .iter()
-        .map(|r| {
-            let mut b = binds(r);
-            b.push(Bind::OptUuid(import));
-            b
-        })
-        .collect();
-    crate::time::bulk::insert_rows(c, "projects", &format!("{COLS}, import_id"), &b).await
+    let b = crate::time::bulk::with_import(rows, binds, import);
+    INSERT_MANY.run(c, &INSERT_MANY_SQL, &b).await
 }
 
 pub async fn insert(c: &mut Conn<'_>, r: &ProjectRow) -> Result<()> {
-    let b = binds(r);
-    let sql = format!(
-        "INSERT INTO projects ({COLS}) VALUES ({})",
-        placeholders(b.len())
-    );
-    exec(c, &sql, &b).await?;
+    INSERT.exec(c, &binds(r)).await?;
     Ok(())
 }
 
 /// Saves every field; `Conflict("version")` when the row changed meanwhile.
 pub async fn update(c: &mut Conn<'_>, r: &ProjectRow, expected_version: i32) -> Result<()> {
-    let mut b = binds(r);
-    let sets: Vec<String> = COLS
-        .split(", ")
-        .enumerate()
-        .filter(|(_, col)| !matches!(*col, "workspace_id" | "id" | "created_at" | "version"))
-        .map(|(i, col)| format!("{col} = ${}", i + 1))
-        .collect();
+    let mut b = crate::registry::without(COLS, binds(r), &["created_at", "version"]);
     b.push(Bind::Int(i64::from(expected_version)));
-    let sql = format!(
-        "UPDATE projects SET {}, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = ${}",
-        sets.join(", "),
-        b.len()
-    );
-    if exec(c, &sql, &b).await? == 0 {
+    if UPDATE.exec(c, &b).await? == 0 {
         return Err(StoreError::Conflict("version".into()));
     }
     Ok(())
@@ -146,20 +118,9 @@ pub async fn list(
     client: Option<Uuid>,
     archived: bool,
 ) -> Result<Vec<ProjectRow>> {
-    let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut sql = format!(
-        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND {}",
-        visible("import_id")
-    );
-    if let Some(cl) = client {
-        b.push(Bind::Uuid(cl));
-        sql.push_str(" AND client_id = $2");
-    }
-    if !archived {
-        sql.push_str(" AND archived_at IS NULL");
-    }
-    sql.push_str(" ORDER BY name_key, id");
-    fetch(c, &sql, &b).await
+    let (on, mut b) = crate::registry::present([client.map(|cl| vec![Bind::Uuid(cl)])]);
+    b.insert(0, Bind::Uuid(ws.uuid()));
+    LIST.get(&(on, archived))?.fetch(c, &b).await
 }
 
 /// One page of projects by name after the keyset cursor `(name_key, id)`, with the number of
@@ -172,38 +133,82 @@ pub async fn page(
     after: Option<&(String, Uuid)>,
     limit: i64,
 ) -> Result<(Vec<ProjectRow>, i64)> {
-    let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut filter = format!(" WHERE workspace_id = $1 AND {}", visible("import_id"));
-    if let Some(cl) = client {
-        b.push(Bind::Uuid(cl));
-        filter.push_str(&format!(" AND client_id = ${}", b.len()));
-    }
-    if !archived {
-        filter.push_str(" AND archived_at IS NULL");
-    }
-    let total: (i64,) = fetch_one(
-        c,
-        &format!("SELECT CAST(COUNT(*) AS BIGINT) FROM projects{filter}"),
-        &b,
-    )
-    .await?;
-    if let Some((key, id)) = after {
-        b.push(Bind::Text(key.clone()));
-        b.push(Bind::Uuid(*id));
-        filter.push_str(&format!(
-            " AND (name_key > ${} OR (name_key = ${} AND id > ${}))",
-            b.len() - 1,
-            b.len() - 1,
-            b.len()
-        ));
-    }
-    let sql = format!(
-        "SELECT {COLS} FROM projects{filter} ORDER BY name_key, id LIMIT {}",
-        limit.clamp(1, 10_000)
-    );
-    Ok((fetch(c, &sql, &b).await?, total.0))
+    let (on, mut b) = crate::registry::present([client.map(|cl| vec![Bind::Uuid(cl)])]);
+    b.insert(0, Bind::Uuid(ws.uuid()));
+    let total: (i64,) = COUNT.get(&(on, archived))?.fetch_one(c, &b).await?;
+    let cursor = after.map(|(key, id)| vec![Bind::Text(key.clone()), Bind::Uuid(*id)]);
+    let key = ([on[0], cursor.is_some()], archived);
+    b.extend(cursor.into_iter().flatten());
+    b.push(Bind::Int(limit.clamp(1, 10_000)));
+    Ok((PAGE.get(&key)?.fetch(c, &b).await?, total.0))
 }
 
+/// The list's optional conditions: the client, then the keyset cursor `(name_key, id)`.
+const CONDS: [Cond; 2] = [
+    (" AND client_id = ?1", 1),
+    (" AND (name_key > ?1 OR (name_key = ?1 AND id > ?2))", 2),
+];
+
+/// ` WHERE …` with the conditions present and, unless `archived`, only live projects.
+fn filter_sql(on: &[bool], archived: bool) -> (String, usize) {
+    let (conds, next) = conds_sql(&CONDS, on, 2);
+    let live = if archived {
+        ""
+    } else {
+        " AND archived_at IS NULL"
+    };
+    (
+        format!(
+            " WHERE workspace_id = $1 AND {}{conds}{live}",
+            crate::time::imports::visible("import_id")
+        ),
+        next,
+    )
+}
+
+/// Keys: which of the client (and cursor) conditions are present, and whether archived
+/// projects are in.
+fn keys<const N: usize>() -> Vec<([bool; N], bool)> {
+    presence::<N>()
+        .into_iter()
+        .flat_map(|p| [(p, false), (p, true)])
+        .collect()
+}
+
+crate::registry::family! {
+    /// Projects by name, per client filter and archive choice.
+    LIST: ([bool; 1], bool) = keys::<1>, |(on, archived)| {
+        let (w, next) = filter_sql(on, *archived);
+        Variant::both(format!("SELECT {COLS} FROM projects{w} ORDER BY name_key, id"), next - 1, &COLS.split(", ").collect::<Vec<_>>())
+    };
+}
+crate::registry::family! {
+    /// How many projects match, per client filter and archive choice.
+    COUNT: ([bool; 1], bool) = keys::<1>, |(on, archived)| {
+        let (w, next) = filter_sql(on, *archived);
+        Variant::both(format!("SELECT CAST(COUNT(*) AS BIGINT) AS total FROM projects{w}"), next - 1, &["total"])
+    };
+}
+crate::registry::family! {
+    /// A page of projects by name, per client filter, cursor and archive choice.
+    PAGE: ([bool; 2], bool) = keys::<2>, |(on, archived)| {
+        let (w, next) = filter_sql(on, *archived);
+        Variant::both(format!("SELECT {COLS} FROM projects{w} ORDER BY name_key, id LIMIT ${next}"), next, &COLS.split(", ").collect::<Vec<_>>())
+    };
+}
+const INSERT_MANY: crate::time::bulk::Insert = crate::time::bulk::Insert {
+    table: "projects",
+    cols: concat!(sql_cols!(), ", import_id"),
+    max_rows: None,
+    sqlite_only: false,
+};
+crate::registry::family! {
+    /// Projects in multi-row inserts, per engine and row count.
+    INSERT_MANY_SQL: crate::time::bulk::Key = || INSERT_MANY.keys(), |k| INSERT_MANY.sql(k);
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST, &COUNT, &PAGE, &INSERT_MANY_SQL];
+
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct DeliverableRow {
     pub workspace_id: Uuid,
@@ -218,6 +223,7 @@ pub struct DeliverableRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
+}
 }
 
 macro_rules! sql_dcols {
@@ -289,6 +295,7 @@ pub async fn deliverable(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<
         .await
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct MilestoneRow {
     pub workspace_id: Uuid,
@@ -300,27 +307,30 @@ pub struct MilestoneRow {
     pub reached_on: Option<i32>,
     pub created_at: i64,
 }
+}
 
-const MCOLS: &str =
-    "workspace_id, id, project_id, name, amount_minor, due_on, reached_on, created_at";
+macro_rules! sql_mcols {
+    () => {
+        "workspace_id, id, project_id, name, amount_minor, due_on, reached_on, created_at"
+    };
+}
 
 pub async fn insert_milestone(c: &mut Conn<'_>, r: &MilestoneRow) -> Result<()> {
-    let sql = format!("INSERT INTO milestones ({MCOLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-    exec(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(r.workspace_id),
-            Bind::Uuid(r.id),
-            Bind::Uuid(r.project_id),
-            Bind::Text(r.name.clone()),
-            Bind::Int(r.amount_minor),
-            Bind::Int(i64::from(r.due_on)),
-            opt_day(r.reached_on),
-            Bind::Int(r.created_at),
-        ],
-    )
-    .await?;
+    INSERT_MILESTONE
+        .exec(
+            c,
+            &[
+                Bind::Uuid(r.workspace_id),
+                Bind::Uuid(r.id),
+                Bind::Uuid(r.project_id),
+                Bind::Text(r.name.clone()),
+                Bind::Int(r.amount_minor),
+                Bind::Int(i64::from(r.due_on)),
+                opt_day(r.reached_on),
+                Bind::Int(r.created_at),
+            ],
+        )
+        .await?;
     Ok(())
 }
 
@@ -347,12 +357,12 @@ pub async fn milestones(
     ws: WorkspaceId,
     project: Uuid,
 ) -> Result<Vec<MilestoneRow>> {
-    let sql = format!(
-        "SELECT {MCOLS} FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY due_on, id"
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+    MILESTONES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct ChangeRow {
     pub workspace_id: Uuid,
@@ -369,6 +379,7 @@ pub struct ChangeRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
+}
 }
 
 macro_rules! sql_ccols {
@@ -489,6 +500,7 @@ pub async fn add_change_minutes(
     Ok(())
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct RateRow {
     pub workspace_id: Uuid,
@@ -498,6 +510,7 @@ pub struct RateRow {
     pub rate_minor: i64,
     pub valid_from: i32,
     pub created_at: i64,
+}
 }
 
 pub async fn insert_rate(c: &mut Conn<'_>, r: &RateRow) -> Result<()> {
@@ -548,11 +561,7 @@ pub async fn lock(c: &mut Conn<'_>, ws: WorkspaceId, ids: &[Uuid]) -> Result<()>
 
 /// Every project of the workspace, archived or not (batch recomputation).
 pub async fn all(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<ProjectRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM projects WHERE workspace_id = $1 AND {}",
-        visible("import_id")
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    ALL.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 pub async fn all_deliverables(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<DeliverableRow>> {
@@ -564,11 +573,16 @@ pub async fn all_changes(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Change
 }
 
 pub async fn all_milestones(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<MilestoneRow>> {
-    let sql = format!("SELECT {MCOLS} FROM milestones WHERE workspace_id = $1");
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    ALL_MILESTONES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 crate::registry::statements! {
+    INSERT(27) [] = concat!("INSERT INTO projects (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)");
+    UPDATE(26) [] = "UPDATE projects SET client_id = $3, name = $4, name_key = $5, manager_id = $6, starts_on = $7, ends_on = $8, currency = $9, billing_model = $10, hourly_rate_minor = $11, cap_minor = $12, fixed_price_minor = $13, fixed_revenue = $14, retainer_fee_minor = $15, retainer_included_minutes = $16, rollover = $17, rollover_months = $18, budget_minutes = $19, budget_minor = $20, budget_monthly = $21, rounding = $22, alert_thresholds = $23, archived_at = $24, updated_at = $25, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $26";
+    ALL(1) ["workspace_id", "id", "client_id", "name", "name_key", "manager_id", "starts_on", "ends_on", "currency", "billing_model", "hourly_rate_minor", "cap_minor", "fixed_price_minor", "fixed_revenue", "retainer_fee_minor", "retainer_included_minutes", "rollover", "rollover_months", "budget_minutes", "budget_minor", "budget_monthly", "rounding", "alert_thresholds", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM projects WHERE workspace_id = $1 AND ", crate::registry::visible_sql!("import_id"));
+    INSERT_MILESTONE(8) [] = concat!("INSERT INTO milestones (", sql_mcols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    MILESTONES(2) ["workspace_id", "id", "project_id", "name", "amount_minor", "due_on", "reached_on", "created_at"] = concat!("SELECT ", sql_mcols!(), " FROM milestones WHERE workspace_id = $1 AND project_id = $2 ORDER BY due_on, id");
+    ALL_MILESTONES(1) ["workspace_id", "id", "project_id", "name", "amount_minor", "due_on", "reached_on", "created_at"] = concat!("SELECT ", sql_mcols!(), " FROM milestones WHERE workspace_id = $1");
     GET(2) ["workspace_id", "id", "client_id", "name", "name_key", "manager_id", "starts_on", "ends_on", "currency", "billing_model", "hourly_rate_minor", "cap_minor", "fixed_price_minor", "fixed_revenue", "retainer_fee_minor", "retainer_included_minutes", "rollover", "rollover_months", "budget_minutes", "budget_minor", "budget_monthly", "rounding", "alert_thresholds", "archived_at", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_cols!(), " FROM projects WHERE workspace_id = $1 AND id = $2");
     INSERT_DELIVERABLE(12) [] = concat!("INSERT INTO deliverables (", sql_dcols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
     DELIVERABLES(2) ["workspace_id", "id", "project_id", "name", "name_key", "estimate_minutes", "owner_id", "status", "accepted_on", "created_at", "updated_at", "version"] = concat!("SELECT ", sql_dcols!(), " FROM deliverables WHERE workspace_id = $1 AND project_id = $2 ORDER BY created_at, id");

@@ -1,27 +1,12 @@
 //! Running aggregates per project, client and person and month, kept up to date on every write
 //! so that the radar reads a few hundred rows instead of millions of entries.
-use crate::{Bind, Conn, Result, fetch};
+use crate::registry::{Variant, Variants, numbered};
+use crate::time::bulk::{Key, Upsert};
+use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
 use mesure_domain::projects::engagement::Figures;
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-const FIG: [&str; 14] = [
-    "minutes",
-    "billable_minutes",
-    "billed_minutes",
-    "value",
-    "unplanned_minutes",
-    "free_minutes",
-    "written_off_minutes",
-    "billable_value",
-    "unplanned_value",
-    "free_value",
-    "written_off_value",
-    "cost",
-    "unbilled_scope_minutes",
-    "unbilled_scope_value",
-];
 
 fn fig_values(f: &Figures) -> [i64; 14] {
     [
@@ -42,6 +27,7 @@ fn fig_values(f: &Figures) -> [i64; 14] {
     ]
 }
 
+crate::registry::row! {
 /// One month of a project or client, as stored.
 #[derive(Clone, Debug, Default, sqlx::FromRow, serde::Serialize)]
 pub struct MonthRow {
@@ -63,6 +49,7 @@ pub struct MonthRow {
     pub unbilled_scope_value: i64,
     pub revenue: i64,
     pub over_servicing: i64,
+}
 }
 
 impl MonthRow {
@@ -151,33 +138,15 @@ pub async fn add_person(
     add_person_many(c, ws, &[(user, month, minutes, billable)]).await
 }
 
-/// `CAST(SUM(col) AS BIGINT) AS col` for every figure, revenue and over-servicing, joined.
-fn sum_cols() -> String {
-    FIG.iter()
-        .chain(["revenue", "over_servicing"].iter())
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn month_cols(id_col: &str) -> String {
-    format!(
-        "{id_col} AS subject_id, month, {}, revenue, over_servicing",
-        FIG.join(", ")
-    )
-}
-
 /// Every month of one project, oldest first.
 pub async fn project_months(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     project: Uuid,
 ) -> Result<Vec<MonthRow>> {
-    let sql = format!(
-        "SELECT {} FROM project_months WHERE workspace_id = $1 AND project_id = $2 ORDER BY month",
-        month_cols("project_id")
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)]).await
+    PROJECT_MONTHS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(project)])
+        .await
 }
 
 /// Every month of one client, oldest first.
@@ -186,11 +155,9 @@ pub async fn client_months(
     ws: WorkspaceId,
     client: Uuid,
 ) -> Result<Vec<MonthRow>> {
-    let sql = format!(
-        "SELECT {} FROM client_months WHERE workspace_id = $1 AND client_id = $2 ORDER BY month",
-        month_cols("client_id")
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)]).await
+    CLIENT_MONTHS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
+        .await
 }
 
 /// Totals of every project of a client (or of the workspace) over all months.
@@ -199,18 +166,14 @@ pub async fn project_totals(
     ws: WorkspaceId,
     client: Option<Uuid>,
 ) -> Result<Vec<MonthRow>> {
-    let sums = sum_cols();
-    let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut sql = format!(
-        "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM project_months WHERE workspace_id = $1",
-        sums
-    );
-    if let Some(cl) = client {
-        b.push(Bind::Uuid(cl));
-        sql.push_str(" AND client_id = $2");
+    match client {
+        Some(cl) => {
+            PROJECT_TOTALS_OF_CLIENT
+                .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(cl)])
+                .await
+        }
+        None => PROJECT_TOTALS.fetch(c, &[Bind::Uuid(ws.uuid())]).await,
     }
-    sql.push_str(" GROUP BY project_id");
-    fetch(c, &sql, &b).await
 }
 
 /// All-time minutes of the given projects (a page of the project list).
@@ -219,20 +182,7 @@ pub async fn minutes_of_projects(
     ws: WorkspaceId,
     ids: &[Uuid],
 ) -> Result<Vec<(Uuid, i64)>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(200) {
-        let mut b = vec![Bind::Uuid(ws.uuid())];
-        b.extend(chunk.iter().map(|id| Bind::Uuid(*id)));
-        let list = (2..=b.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT project_id, CAST(SUM(minutes) AS BIGINT) FROM project_months WHERE workspace_id = $1 AND project_id IN ({list}) GROUP BY project_id"
-        );
-        out.extend(fetch::<(Uuid, i64)>(c, &sql, &b).await?);
-    }
-    Ok(out)
+    crate::registry::fetch_in(c, &MINUTES_OF_PROJECTS, &[Bind::Uuid(ws.uuid())], ids).await
 }
 
 /// Per-project sums of one client over `[from, to)` months (the client's hub).
@@ -243,22 +193,17 @@ pub async fn projects_between(
     from: i32,
     to: i32,
 ) -> Result<Vec<MonthRow>> {
-    let sums = sum_cols();
-    let sql = format!(
-        "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM project_months WHERE workspace_id = $1 AND client_id = $2 AND month >= $3 AND month < $4 GROUP BY project_id",
-        sums
-    );
-    fetch(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(client),
-            Bind::Int(i64::from(from)),
-            Bind::Int(i64::from(to)),
-        ],
-    )
-    .await
+    PROJECTS_BETWEEN
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(client),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// Per-client sums over `[from, to)` months (the radar's ranking and concentration).
@@ -268,21 +213,16 @@ pub async fn clients_between(
     from: i32,
     to: i32,
 ) -> Result<Vec<MonthRow>> {
-    let sums = sum_cols();
-    let sql = format!(
-        "SELECT client_id AS subject_id, CAST(0 AS INTEGER) AS month, {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 GROUP BY client_id",
-        sums
-    );
-    fetch(
-        c,
-        &sql,
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Int(i64::from(from)),
-            Bind::Int(i64::from(to)),
-        ],
-    )
-    .await
+    CLIENTS_BETWEEN
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(i64::from(from)),
+                Bind::Int(i64::from(to)),
+            ],
+        )
+        .await
 }
 
 /// Months of several clients in `[from, to)` (trend sparklines).
@@ -294,25 +234,12 @@ pub async fn months_of_clients(
     to: i32,
 ) -> Result<BTreeMap<Uuid, Vec<MonthRow>>> {
     let mut out: BTreeMap<Uuid, Vec<MonthRow>> = BTreeMap::new();
-    if clients.is_empty() {
-        return Ok(out);
-    }
-    let mut b = vec![
+    let b = [
         Bind::Uuid(ws.uuid()),
         Bind::Int(i64::from(from)),
         Bind::Int(i64::from(to)),
     ];
-    let mut ph = Vec::new();
-    for cl in clients {
-        b.push(Bind::Uuid(*cl));
-        ph.push(format!("${}", b.len()));
-    }
-    let sql = format!(
-        "SELECT {} FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 AND client_id IN ({}) ORDER BY client_id, month",
-        month_cols("client_id"),
-        ph.join(", ")
-    );
-    let rows: Vec<MonthRow> = fetch(c, &sql, &b).await?;
+    let rows: Vec<MonthRow> = crate::registry::fetch_in(c, &MONTHS_OF_CLIENTS, &b, clients).await?;
     for r in rows {
         out.entry(r.subject_id).or_default().push(r);
     }
@@ -344,9 +271,6 @@ pub type MonthDelta = (Uuid, Uuid, i32, Figures, i64, i64);
 /// Adds many deltas at once to the project months and (summed per client and month) to the
 /// client months.
 pub async fn add_many(c: &mut Conn<'_>, ws: WorkspaceId, deltas: &[MonthDelta]) -> Result<()> {
-    let mut add: Vec<&str> = FIG.to_vec();
-    add.push("revenue");
-    add.push("over_servicing");
     let ints = |month: i32, f: &Figures, rev: i64, over: i64| {
         let mut v = vec![i64::from(month)];
         v.extend(fig_values(f));
@@ -354,22 +278,13 @@ pub async fn add_many(c: &mut Conn<'_>, ws: WorkspaceId, deltas: &[MonthDelta]) 
         v.push(over);
         v
     };
-    let mut int_cols = vec!["month"];
-    int_cols.extend(add.iter().copied());
     let rows: Vec<crate::time::bulk::Row> = deltas
         .iter()
         .map(|(p, cl, m, f, r, o)| (vec![ws.uuid(), *p, *cl], ints(*m, f, *r, *o)))
         .collect();
-    crate::time::bulk::upsert_add(
-        c,
-        "project_months",
-        &["workspace_id", "project_id", "client_id"],
-        &int_cols,
-        &["workspace_id", "project_id", "month"],
-        &add,
-        &rows,
-    )
-    .await?;
+    ADD_PROJECT_MONTHS
+        .run(c, &ADD_PROJECT_MONTHS_SQL, &rows)
+        .await?;
     let mut per_client: BTreeMap<(Uuid, i32), (Figures, i64, i64)> = BTreeMap::new();
     for (_, cl, m, f, r, o) in deltas {
         let e = per_client.entry((*cl, *m)).or_default();
@@ -386,16 +301,9 @@ pub async fn add_many(c: &mut Conn<'_>, ws: WorkspaceId, deltas: &[MonthDelta]) 
         .iter()
         .map(|((cl, m), (f, r, o))| (vec![ws.uuid(), *cl], ints(*m, f, *r, *o)))
         .collect();
-    crate::time::bulk::upsert_add(
-        c,
-        "client_months",
-        &["workspace_id", "client_id"],
-        &int_cols,
-        &["workspace_id", "client_id", "month"],
-        &add,
-        &rows,
-    )
-    .await
+    ADD_CLIENT_MONTHS
+        .run(c, &ADD_CLIENT_MONTHS_SQL, &rows)
+        .await
 }
 
 /// Adds many (person, month, minutes, billable minutes) at once.
@@ -408,16 +316,9 @@ pub async fn add_person_many(
         .iter()
         .map(|(u, m, a, b)| (vec![ws.uuid(), *u], vec![i64::from(*m), *a, *b]))
         .collect();
-    crate::time::bulk::upsert_add(
-        c,
-        "person_months",
-        &["workspace_id", "user_id"],
-        &["month", "minutes", "billable_minutes"],
-        &["workspace_id", "user_id", "month"],
-        &["minutes", "billable_minutes"],
-        &rows,
-    )
-    .await
+    ADD_PERSON_MONTHS
+        .run(c, &ADD_PERSON_MONTHS_SQL, &rows)
+        .await
 }
 
 /// Adds many (person, day, minutes) at once (the 24-hour rule's running sums).
@@ -430,16 +331,7 @@ pub async fn add_days_many(
         .iter()
         .map(|(u, d, m)| (vec![ws.uuid(), *u], vec![i64::from(*d), *m]))
         .collect();
-    crate::time::bulk::upsert_add(
-        c,
-        "person_days",
-        &["workspace_id", "user_id"],
-        &["day", "minutes"],
-        &["workspace_id", "user_id", "day"],
-        &["minutes"],
-        &rows,
-    )
-    .await
+    ADD_PERSON_DAYS.run(c, &ADD_PERSON_DAYS_SQL, &rows).await
 }
 
 /// Every month of the projects whose ids lie between `lo` and `hi` (both included), by project
@@ -450,16 +342,9 @@ pub async fn project_months_between(
     lo: Uuid,
     hi: Uuid,
 ) -> Result<Vec<MonthRow>> {
-    let sql = format!(
-        "SELECT {} FROM project_months WHERE workspace_id = $1 AND project_id >= $2 AND project_id <= $3 ORDER BY project_id, month",
-        month_cols("project_id")
-    );
-    fetch(
-        c,
-        &sql,
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(lo), Bind::Uuid(hi)],
-    )
-    .await
+    PROJECT_MONTHS_BETWEEN
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(lo), Bind::Uuid(hi)])
+        .await
 }
 
 /// Every stored month of every project (`project`) or client (`client`) of a workspace, for
@@ -469,16 +354,12 @@ pub async fn all_months(
     ws: WorkspaceId,
     of_clients: bool,
 ) -> Result<Vec<MonthRow>> {
-    let (table, col) = if of_clients {
-        ("client_months", "client_id")
+    let stmt = if of_clients {
+        &ALL_CLIENT_MONTHS
     } else {
-        ("project_months", "project_id")
+        &ALL_PROJECT_MONTHS
     };
-    let sql = format!(
-        "SELECT {} FROM {table} WHERE workspace_id = $1 ORDER BY {col}, month",
-        month_cols(col)
-    );
-    fetch(c, &sql, &[Bind::Uuid(ws.uuid())]).await
+    stmt.fetch(c, &[Bind::Uuid(ws.uuid())]).await
 }
 
 /// Every person's days: (person, day, minutes).
@@ -487,6 +368,15 @@ pub async fn all_person_days(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<(U
 }
 
 crate::registry::statements! {
+    PROJECT_MONTHS(2) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT project_id AS subject_id, month, minutes, billable_minutes, billed_minutes, value, unplanned_minutes, free_minutes, written_off_minutes, billable_value, unplanned_value, free_value, written_off_value, cost, unbilled_scope_minutes, unbilled_scope_value, revenue, over_servicing FROM project_months WHERE workspace_id = $1 AND project_id = $2 ORDER BY month";
+    CLIENT_MONTHS(2) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT client_id AS subject_id, month, minutes, billable_minutes, billed_minutes, value, unplanned_minutes, free_minutes, written_off_minutes, billable_value, unplanned_value, free_value, written_off_value, cost, unbilled_scope_minutes, unbilled_scope_value, revenue, over_servicing FROM client_months WHERE workspace_id = $1 AND client_id = $2 ORDER BY month";
+    PROJECT_TOTALS(1) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(billable_minutes) AS BIGINT) AS billable_minutes, CAST(SUM(billed_minutes) AS BIGINT) AS billed_minutes, CAST(SUM(value) AS BIGINT) AS value, CAST(SUM(unplanned_minutes) AS BIGINT) AS unplanned_minutes, CAST(SUM(free_minutes) AS BIGINT) AS free_minutes, CAST(SUM(written_off_minutes) AS BIGINT) AS written_off_minutes, CAST(SUM(billable_value) AS BIGINT) AS billable_value, CAST(SUM(unplanned_value) AS BIGINT) AS unplanned_value, CAST(SUM(free_value) AS BIGINT) AS free_value, CAST(SUM(written_off_value) AS BIGINT) AS written_off_value, CAST(SUM(cost) AS BIGINT) AS cost, CAST(SUM(unbilled_scope_minutes) AS BIGINT) AS unbilled_scope_minutes, CAST(SUM(unbilled_scope_value) AS BIGINT) AS unbilled_scope_value, CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(over_servicing) AS BIGINT) AS over_servicing FROM project_months WHERE workspace_id = $1 GROUP BY project_id";
+    PROJECT_TOTALS_OF_CLIENT(2) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(billable_minutes) AS BIGINT) AS billable_minutes, CAST(SUM(billed_minutes) AS BIGINT) AS billed_minutes, CAST(SUM(value) AS BIGINT) AS value, CAST(SUM(unplanned_minutes) AS BIGINT) AS unplanned_minutes, CAST(SUM(free_minutes) AS BIGINT) AS free_minutes, CAST(SUM(written_off_minutes) AS BIGINT) AS written_off_minutes, CAST(SUM(billable_value) AS BIGINT) AS billable_value, CAST(SUM(unplanned_value) AS BIGINT) AS unplanned_value, CAST(SUM(free_value) AS BIGINT) AS free_value, CAST(SUM(written_off_value) AS BIGINT) AS written_off_value, CAST(SUM(cost) AS BIGINT) AS cost, CAST(SUM(unbilled_scope_minutes) AS BIGINT) AS unbilled_scope_minutes, CAST(SUM(unbilled_scope_value) AS BIGINT) AS unbilled_scope_value, CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(over_servicing) AS BIGINT) AS over_servicing FROM project_months WHERE workspace_id = $1 AND client_id = $2 GROUP BY project_id";
+    PROJECTS_BETWEEN(4) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT project_id AS subject_id, CAST(0 AS INTEGER) AS month, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(billable_minutes) AS BIGINT) AS billable_minutes, CAST(SUM(billed_minutes) AS BIGINT) AS billed_minutes, CAST(SUM(value) AS BIGINT) AS value, CAST(SUM(unplanned_minutes) AS BIGINT) AS unplanned_minutes, CAST(SUM(free_minutes) AS BIGINT) AS free_minutes, CAST(SUM(written_off_minutes) AS BIGINT) AS written_off_minutes, CAST(SUM(billable_value) AS BIGINT) AS billable_value, CAST(SUM(unplanned_value) AS BIGINT) AS unplanned_value, CAST(SUM(free_value) AS BIGINT) AS free_value, CAST(SUM(written_off_value) AS BIGINT) AS written_off_value, CAST(SUM(cost) AS BIGINT) AS cost, CAST(SUM(unbilled_scope_minutes) AS BIGINT) AS unbilled_scope_minutes, CAST(SUM(unbilled_scope_value) AS BIGINT) AS unbilled_scope_value, CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(over_servicing) AS BIGINT) AS over_servicing FROM project_months WHERE workspace_id = $1 AND client_id = $2 AND month >= $3 AND month < $4 GROUP BY project_id";
+    CLIENTS_BETWEEN(3) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT client_id AS subject_id, CAST(0 AS INTEGER) AS month, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(billable_minutes) AS BIGINT) AS billable_minutes, CAST(SUM(billed_minutes) AS BIGINT) AS billed_minutes, CAST(SUM(value) AS BIGINT) AS value, CAST(SUM(unplanned_minutes) AS BIGINT) AS unplanned_minutes, CAST(SUM(free_minutes) AS BIGINT) AS free_minutes, CAST(SUM(written_off_minutes) AS BIGINT) AS written_off_minutes, CAST(SUM(billable_value) AS BIGINT) AS billable_value, CAST(SUM(unplanned_value) AS BIGINT) AS unplanned_value, CAST(SUM(free_value) AS BIGINT) AS free_value, CAST(SUM(written_off_value) AS BIGINT) AS written_off_value, CAST(SUM(cost) AS BIGINT) AS cost, CAST(SUM(unbilled_scope_minutes) AS BIGINT) AS unbilled_scope_minutes, CAST(SUM(unbilled_scope_value) AS BIGINT) AS unbilled_scope_value, CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(over_servicing) AS BIGINT) AS over_servicing FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 GROUP BY client_id";
+    PROJECT_MONTHS_BETWEEN(3) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT project_id AS subject_id, month, minutes, billable_minutes, billed_minutes, value, unplanned_minutes, free_minutes, written_off_minutes, billable_value, unplanned_value, free_value, written_off_value, cost, unbilled_scope_minutes, unbilled_scope_value, revenue, over_servicing FROM project_months WHERE workspace_id = $1 AND project_id >= $2 AND project_id <= $3 ORDER BY project_id, month";
+    ALL_PROJECT_MONTHS(1) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT project_id AS subject_id, month, minutes, billable_minutes, billed_minutes, value, unplanned_minutes, free_minutes, written_off_minutes, billable_value, unplanned_value, free_value, written_off_value, cost, unbilled_scope_minutes, unbilled_scope_value, revenue, over_servicing FROM project_months WHERE workspace_id = $1 ORDER BY project_id, month";
+    ALL_CLIENT_MONTHS(1) ["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"] = "SELECT client_id AS subject_id, month, minutes, billable_minutes, billed_minutes, value, unplanned_minutes, free_minutes, written_off_minutes, billable_value, unplanned_value, free_value, written_off_value, cost, unbilled_scope_minutes, unbilled_scope_value, revenue, over_servicing FROM client_months WHERE workspace_id = $1 ORDER BY client_id, month";
     PERSON_MONTHS(3) ["user_id", "month", "minutes", "billable_minutes"] = "SELECT user_id, month, minutes, billable_minutes FROM person_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 ORDER BY user_id, month";
     ALL_PERSON_DAYS(1) ["user_id", "day", "minutes"] = "SELECT user_id, day, minutes FROM person_days WHERE workspace_id = $1";
     DAYS_BETWEEN(4) ["day", "minutes"] =
@@ -560,3 +450,93 @@ pub async fn clients_revenue(c: &mut Conn<'_>, ws: WorkspaceId, from: i32, to: i
         .await?;
     Ok(rows.first().map(|x| x.0).unwrap_or(0))
 }
+
+/// The running totals' upserts: what each adds to.
+/// A month row's integer columns: the month, then every figure, revenue and over-servicing,
+/// which are what an upsert adds.
+const MONTH_INTS: &[&str] = &[
+    "month",
+    "minutes",
+    "billable_minutes",
+    "billed_minutes",
+    "value",
+    "unplanned_minutes",
+    "free_minutes",
+    "written_off_minutes",
+    "billable_value",
+    "unplanned_value",
+    "free_value",
+    "written_off_value",
+    "cost",
+    "unbilled_scope_minutes",
+    "unbilled_scope_value",
+    "revenue",
+    "over_servicing",
+];
+const MONTH_ADDS: &[&str] = MONTH_INTS.split_at(1).1;
+
+const ADD_PROJECT_MONTHS: Upsert = Upsert {
+    table: "project_months",
+    uuid_cols: &["workspace_id", "project_id", "client_id"],
+    int_cols: MONTH_INTS,
+    keys: &["workspace_id", "project_id", "month"],
+    add: MONTH_ADDS,
+};
+const ADD_CLIENT_MONTHS: Upsert = Upsert {
+    table: "client_months",
+    uuid_cols: &["workspace_id", "client_id"],
+    int_cols: MONTH_INTS,
+    keys: &["workspace_id", "client_id", "month"],
+    add: MONTH_ADDS,
+};
+const ADD_PERSON_MONTHS: Upsert = Upsert {
+    table: "person_months",
+    uuid_cols: &["workspace_id", "user_id"],
+    int_cols: &["month", "minutes", "billable_minutes"],
+    keys: &["workspace_id", "user_id", "month"],
+    add: &["minutes", "billable_minutes"],
+};
+const ADD_PERSON_DAYS: Upsert = Upsert {
+    table: "person_days",
+    uuid_cols: &["workspace_id", "user_id"],
+    int_cols: &["day", "minutes"],
+    keys: &["workspace_id", "user_id", "day"],
+    add: &["minutes"],
+};
+
+crate::registry::family! {
+    ADD_PROJECT_MONTHS_SQL: Key = || ADD_PROJECT_MONTHS.keys(), |k| ADD_PROJECT_MONTHS.sql(k);
+}
+crate::registry::family! {
+    ADD_CLIENT_MONTHS_SQL: Key = || ADD_CLIENT_MONTHS.keys(), |k| ADD_CLIENT_MONTHS.sql(k);
+}
+crate::registry::family! {
+    ADD_PERSON_MONTHS_SQL: Key = || ADD_PERSON_MONTHS.keys(), |k| ADD_PERSON_MONTHS.sql(k);
+}
+crate::registry::family! {
+    ADD_PERSON_DAYS_SQL: Key = || ADD_PERSON_DAYS.keys(), |k| ADD_PERSON_DAYS.sql(k);
+}
+crate::registry::family! {
+    /// All-time minutes of an `IN` list of projects, per registered length.
+    MINUTES_OF_PROJECTS: usize = crate::registry::in_lengths, |n| Variant::both(
+        format!("SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM project_months WHERE workspace_id = $1 AND project_id IN ({}) GROUP BY project_id", numbered(2, *n)),
+        n + 1,
+        &["project_id", "minutes"],
+    );
+}
+crate::registry::family! {
+    /// Months in `[$2, $3)` of an `IN` list of clients, per registered length.
+    MONTHS_OF_CLIENTS: usize = crate::registry::in_lengths, |n| Variant::both(
+        format!("SELECT client_id AS subject_id, month, minutes, billable_minutes, billed_minutes, value, unplanned_minutes, free_minutes, written_off_minutes, billable_value, unplanned_value, free_value, written_off_value, cost, unbilled_scope_minutes, unbilled_scope_value, revenue, over_servicing FROM client_months WHERE workspace_id = $1 AND month >= $2 AND month < $3 AND client_id IN ({}) ORDER BY client_id, month", numbered(4, *n)),
+        n + 3,
+        &["subject_id", "month", "minutes", "billable_minutes", "billed_minutes", "value", "unplanned_minutes", "free_minutes", "written_off_minutes", "billable_value", "unplanned_value", "free_value", "written_off_value", "cost", "unbilled_scope_minutes", "unbilled_scope_value", "revenue", "over_servicing"],
+    );
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[
+    &ADD_PROJECT_MONTHS_SQL,
+    &ADD_CLIENT_MONTHS_SQL,
+    &ADD_PERSON_MONTHS_SQL,
+    &ADD_PERSON_DAYS_SQL,
+    &MINUTES_OF_PROJECTS,
+    &MONTHS_OF_CLIENTS,
+];

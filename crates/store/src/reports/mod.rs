@@ -2,12 +2,13 @@
 //! per day, straight from the time entries. Amounts are rounded per entry exactly as the running
 //! aggregates are (`mesure_domain::projects::engagement::contribution`), so a report agrees with the radar
 //! to the cent.
-use crate::{Bind, Conn, Result, fetch};
+use crate::registry::{Variant, Variants};
+use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
 /// What to group by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum GroupBy {
     Client,
     Project,
@@ -43,6 +44,7 @@ impl GroupBy {
     }
 }
 
+crate::registry::row! {
 /// Sums of one group on one day.
 #[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportRow {
@@ -59,6 +61,7 @@ pub struct ReportRow {
     pub written_off_value: i64,
     pub cost: i64,
 }
+}
 
 /// Per group and day over `[from, to)`.
 pub async fn by_day(
@@ -68,17 +71,22 @@ pub async fn by_day(
     from: i32,
     to: i32,
 ) -> Result<Vec<ReportRow>> {
+    let b = vec![
+        Bind::Uuid(ws.uuid()),
+        Bind::Int(i64::from(from)),
+        Bind::Int(i64::from(to)),
+    ];
+    BY_DAY.get(&group)?.fetch(c, &b).await
+}
+
+/// The `by_day` statement of one grouping.
+fn by_day_sql(group: &GroupBy) -> Variant {
     // Per-entry rounding half up, as `value_of`: (m · r · 2 + 60) / 120 on non-negative integers.
     const V: &str = "(billed_minutes * rate_minor * 2 + 60) / 120";
     const BILLABLE: &str = "scope <> 'free' AND write_off_reason IS NULL AND billable = TRUE";
     const FREE: &str = "scope = 'free'";
     const OFF: &str = "scope <> 'free' AND write_off_reason IS NOT NULL";
     let col = group.column();
-    let b = vec![
-        Bind::Uuid(ws.uuid()),
-        Bind::Int(i64::from(from)),
-        Bind::Int(i64::from(to)),
-    ];
     let sql = format!(
         "SELECT {col} AS key, work_date AS day, CAST(COUNT(*) AS BIGINT) AS entries, \
          CAST(SUM(minutes) AS BIGINT) AS minutes, \
@@ -93,5 +101,27 @@ pub async fn by_day(
          GROUP BY {col}, work_date ORDER BY work_date",
         crate::time::imports::visible("import_id")
     );
-    fetch(c, &sql, &b).await
+    Variant::both(
+        sql,
+        3,
+        &[
+            "key",
+            "day",
+            "entries",
+            "minutes",
+            "billable_minutes",
+            "billable_value",
+            "free_minutes",
+            "free_value",
+            "written_off_minutes",
+            "written_off_value",
+            "cost",
+        ],
+    )
 }
+
+crate::registry::family! {
+    /// Per group and day, one text per grouping.
+    BY_DAY: GroupBy = || GroupBy::ALL.to_vec(), by_day_sql;
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&BY_DAY];

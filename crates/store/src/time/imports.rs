@@ -6,7 +6,7 @@
 //! import id or its import is published ([`visible`]): the set of unpublished imports of a
 //! workspace is tiny, so the test is one lookup in a small list per imported row. A failed
 //! import (`failed`) has its rows deleted in short transactions, then its `imports` row.
-use crate::{Bind, Conn, Result, StoreError, exec};
+use crate::{Bind, Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ pub fn visible(col: &str) -> String {
     )
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ImportRow {
     pub workspace_id: Uuid,
@@ -37,6 +38,7 @@ pub struct ImportRow {
     pub created_at: i64,
     pub state: String,
     pub heartbeat_at: i64,
+}
 }
 
 /// The running import of a workspace, if any: its id and last heartbeat.
@@ -123,35 +125,45 @@ pub async fn abandoned(c: &mut Conn<'_>, stale_before: i64) -> Result<Vec<(Uuid,
 
 /// Deletes at most `limit` time entries of a failed import; answers how many went.
 pub async fn delete_rows(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid, limit: i64) -> Result<u64> {
-    exec(
-        c,
-        &format!(
-            "DELETE FROM time_entries WHERE workspace_id = $1 AND id IN (SELECT id FROM time_entries WHERE workspace_id = $1 AND import_id = $2 AND $2 IN (SELECT id FROM imports WHERE workspace_id = $1 AND state = 'failed') LIMIT {})",
-            limit.clamp(1, 100_000)
-        ),
-        &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)],
-    )
-    .await
+    DELETE_ROWS
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(id),
+                Bind::Int(limit.clamp(1, 100_000)),
+            ],
+        )
+        .await
 }
 
 /// Once its entries are gone, deletes what a failed import created (projects, clients, people)
 /// and its `imports` row.
 pub async fn forget(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<()> {
     let b = [Bind::Uuid(ws.uuid()), Bind::Uuid(id)];
-    let failed = "$2 IN (SELECT id FROM imports WHERE workspace_id = $1 AND state = 'failed')";
-    for table in ["projects", "clients", "users"] {
-        exec(
-            c,
-            &format!("DELETE FROM {table} WHERE workspace_id = $1 AND import_id = $2 AND {failed}"),
-            &b,
-        )
-        .await?;
+    for stmt in [&FORGET_PROJECTS, &FORGET_CLIENTS, &FORGET_USERS] {
+        stmt.exec(c, &b).await?;
     }
     FORGET.exec(c, &b).await?;
     Ok(())
 }
 
+/// Rows of `$table` made by the import `$2`, once it failed.
+macro_rules! forget {
+    ($table:literal) => {
+        concat!(
+            "DELETE FROM ",
+            $table,
+            " WHERE workspace_id = $1 AND import_id = $2 AND $2 IN (SELECT id FROM imports WHERE workspace_id = $1 AND state = 'failed')"
+        )
+    };
+}
+
 crate::registry::statements! {
+    DELETE_ROWS(3) [] = "DELETE FROM time_entries WHERE workspace_id = $1 AND id IN (SELECT id FROM time_entries WHERE workspace_id = $1 AND import_id = $2 AND $2 IN (SELECT id FROM imports WHERE workspace_id = $1 AND state = 'failed') LIMIT $3)";
+    FORGET_PROJECTS(2) [] = forget!("projects");
+    FORGET_CLIENTS(2) [] = forget!("clients");
+    FORGET_USERS(2) [] = forget!("users");
     RUNNING_IMPORTS(1) ["id", "heartbeat_at"] = "SELECT id, heartbeat_at FROM imports WHERE workspace_id = $1 AND state = 'running'";
     START(9) [] = "INSERT INTO imports (workspace_id, id, format, file_name, rows_imported, rows_skipped, created_by, created_at, state, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9)";
     HEARTBEAT(3) [] = "UPDATE imports SET heartbeat_at = $3 WHERE workspace_id = $1 AND id = $2 AND state = 'running'";

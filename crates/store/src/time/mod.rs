@@ -1,13 +1,15 @@
 //! Time entries, running timers and week approvals.
 pub mod bulk;
 pub mod imports;
+use crate::registry::{Cond, Variant, Variants, conds_sql, presence, present};
 use crate::time::imports::visible;
-use crate::{Bind, Conn, Result, StoreError, exec, fetch, fetch_one};
+use crate::{Array, Bind, Conn, Result, StoreError};
 use mesure_domain::WorkspaceId;
 use mesure_domain::projects::engagement::{FreeReason, Scope};
 use mesure_domain::time::EntrySource;
 use uuid::Uuid;
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct EntryRow {
     pub workspace_id: Uuid,
@@ -37,6 +39,7 @@ pub struct EntryRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i32,
+}
 }
 
 macro_rules! sql_cols {
@@ -78,20 +81,8 @@ pub fn binds(r: &EntryRow) -> Vec<Bind> {
     ]
 }
 
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub async fn insert(c: &mut Conn<'_>, r: &EntryRow) -> Result<()> {
-    let b = binds(r);
-    let sql = format!(
-        "INSERT INTO time_entries ({COLS}) VALUES ({})",
-        placeholders(1, b.len())
-    );
-    exec(c, &sql, &b).await?;
+    INSERT.exec(c, &binds(r)).await?;
     Ok(())
 }
 
@@ -104,93 +95,77 @@ pub async fn insert_many(c: &mut Conn<'_>, rows: &[EntryRow], import: Option<Uui
     }
     match c {
         Conn::Sqlite(_) => {
-            // Anonymous `?` parameters: SQLite looks numbered ones up in a list, which makes
-            // binding thousands of them quadratic.
-            const PER: usize = 28;
-            let row = format!("({})", vec!["?"; PER].join(", "));
-            for chunk in rows.chunks(1000) {
-                let sql = format!(
-                    "INSERT INTO time_entries ({COLS}, import_id) VALUES {}",
-                    vec![row.as_str(); chunk.len()].join(", ")
-                );
-                let b: Vec<Bind> = chunk
-                    .iter()
-                    .flat_map(|r| {
-                        let mut b = binds(r);
-                        b.push(Bind::OptUuid(import));
-                        b
-                    })
-                    .collect();
-                exec(c, &sql, &b).await?;
-            }
+            let b = crate::time::bulk::with_import(rows, binds, import);
+            INSERT_MANY.run(c, &INSERT_MANY_SQLITE, &b).await
         }
-        Conn::Pg(conn) => {
-            let uuid = |f: fn(&EntryRow) -> uuid::Uuid| rows.iter().map(f).collect::<Vec<_>>();
-            let ouuid =
-                |f: fn(&EntryRow) -> Option<uuid::Uuid>| rows.iter().map(f).collect::<Vec<_>>();
-            let int = |f: fn(&EntryRow) -> i64| rows.iter().map(f).collect::<Vec<_>>();
-            let oint = |f: fn(&EntryRow) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
-            let text = |f: fn(&EntryRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
-            let otext = |f: fn(&EntryRow) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
-            let boolean = |f: fn(&EntryRow) -> bool| rows.iter().map(f).collect::<Vec<_>>();
-            let sql = format!(
-                "INSERT INTO time_entries ({COLS}, import_id) SELECT u.*, $28::uuid FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::bigint[], $21::bigint[], $22::bool[], $23::bigint[], $24::text[], $25::bigint[], $26::bigint[], $27::int[]) AS u"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(uuid(|r| r.workspace_id))
-                .bind(uuid(|r| r.id))
-                .bind(uuid(|r| r.user_id))
-                .bind(uuid(|r| r.project_id))
-                .bind(uuid(|r| r.client_id))
-                .bind(ouuid(|r| r.deliverable_id))
-                .bind(ouuid(|r| r.change_request_id))
-                .bind(rows.iter().map(|r| r.work_date).collect::<Vec<i32>>())
-                .bind(int(|r| r.minutes))
-                .bind(int(|r| r.billed_minutes))
-                .bind(text(|r| r.note.clone()))
-                .bind(boolean(|r| r.billable))
-                .bind(text(|r| r.scope.as_str().to_string()))
-                .bind(otext(|r| r.free_reason.map(|x| x.as_str().to_string())))
-                .bind(otext(|r| r.free_note.clone()))
-                .bind(ouuid(|r| r.free_approved_by))
-                .bind(otext(|r| {
-                    r.write_off_reason.map(|x| x.as_str().to_string())
-                }))
-                .bind(otext(|r| r.write_off_note.clone()))
-                .bind(ouuid(|r| r.write_off_by))
-                .bind(int(|r| r.rate_minor))
-                .bind(int(|r| r.cost_minor))
-                .bind(boolean(|r| r.locked))
-                .bind(oint(|r| r.invoiced_at))
-                .bind(text(|r| r.source.as_str().to_string()))
-                .bind(int(|r| r.created_at))
-                .bind(int(|r| r.updated_at))
-                .bind(rows.iter().map(|r| r.version).collect::<Vec<i32>>())
-                .bind(import)
-                .execute(&mut **conn)
-                .await?;
+        Conn::Pg(_) => {
+            let uuid =
+                |f: fn(&EntryRow) -> Uuid| Bind::Array(Array::Uuid(rows.iter().map(f).collect()));
+            let ouuid = |f: fn(&EntryRow) -> Option<Uuid>| {
+                Bind::Array(Array::OptUuid(rows.iter().map(f).collect()))
+            };
+            let int =
+                |f: fn(&EntryRow) -> i64| Bind::Array(Array::Int(rows.iter().map(f).collect()));
+            let oint = |f: fn(&EntryRow) -> Option<i64>| {
+                Bind::Array(Array::OptInt(rows.iter().map(f).collect()))
+            };
+            let text =
+                |f: fn(&EntryRow) -> String| Bind::Array(Array::Text(rows.iter().map(f).collect()));
+            let otext = |f: fn(&EntryRow) -> Option<String>| {
+                Bind::Array(Array::OptText(rows.iter().map(f).collect()))
+            };
+            let boolean =
+                |f: fn(&EntryRow) -> bool| Bind::Array(Array::Bool(rows.iter().map(f).collect()));
+            let b = [
+                uuid(|r| r.workspace_id),
+                uuid(|r| r.id),
+                uuid(|r| r.user_id),
+                uuid(|r| r.project_id),
+                uuid(|r| r.client_id),
+                ouuid(|r| r.deliverable_id),
+                ouuid(|r| r.change_request_id),
+                int(|r| i64::from(r.work_date)),
+                int(|r| r.minutes),
+                int(|r| r.billed_minutes),
+                text(|r| r.note.clone()),
+                boolean(|r| r.billable),
+                text(|r| r.scope.as_str().to_string()),
+                otext(|r| r.free_reason.map(|x| x.as_str().to_string())),
+                otext(|r| r.free_note.clone()),
+                ouuid(|r| r.free_approved_by),
+                otext(|r| r.write_off_reason.map(|x| x.as_str().to_string())),
+                otext(|r| r.write_off_note.clone()),
+                ouuid(|r| r.write_off_by),
+                int(|r| r.rate_minor),
+                int(|r| r.cost_minor),
+                boolean(|r| r.locked),
+                oint(|r| r.invoiced_at),
+                text(|r| r.source.as_str().to_string()),
+                int(|r| r.created_at),
+                int(|r| r.updated_at),
+                int(|r| i64::from(r.version)),
+                Bind::OptUuid(import),
+            ];
+            INSERT_MANY_PG.exec(c, &b).await?;
+            Ok(())
         }
     }
-    Ok(())
 }
+
+/// Entries in multi-row inserts on SQLite (anonymous `?` parameters: SQLite looks numbered
+/// ones up in a list, which makes binding thousands of them quadratic), 1,000 rows at most.
+const INSERT_MANY: crate::time::bulk::Insert = crate::time::bulk::Insert {
+    table: "time_entries",
+    cols: concat!(sql_cols!(), ", import_id"),
+    max_rows: Some(1000),
+    sqlite_only: true,
+};
 
 /// Saves every field of an entry; `Conflict("version")` when it changed meanwhile.
 pub async fn update(c: &mut Conn<'_>, r: &EntryRow, expected_version: i32) -> Result<()> {
-    let mut b = binds(r);
-    let sets: Vec<String> = COLS
-        .split(", ")
-        .enumerate()
-        .filter(|(_, col)| !matches!(*col, "workspace_id" | "id" | "created_at" | "version"))
-        .map(|(i, col)| format!("{col} = ${}", i + 1))
-        .collect();
+    let mut b = crate::registry::without(COLS, binds(r), &["created_at", "version"]);
     b.push(Bind::Int(i64::from(expected_version)));
-    let sql = format!(
-        "UPDATE time_entries SET {}, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = ${} AND invoiced_at IS NULL AND {}",
-        sets.join(", "),
-        b.len(),
-        visible("import_id")
-    );
-    if exec(c, &sql, &b).await? == 0 {
+    if UPDATE.exec(c, &b).await? == 0 {
         return Err(StoreError::Conflict("version".into()));
     }
     Ok(())
@@ -263,67 +238,126 @@ impl EntryCursor {
     }
 }
 
-fn filters(ws: WorkspaceId, q: &EntryQuery) -> (String, Vec<Bind>) {
-    let mut b = vec![Bind::Uuid(ws.uuid())];
-    let mut sql = format!(" WHERE workspace_id = $1 AND {}", visible("import_id"));
-    let add = |b: &mut Vec<Bind>, sql: &mut String, col: &str, op: &str, v: Bind| {
-        b.push(v);
-        sql.push_str(&format!(" AND {col} {op} ${}", b.len()));
-    };
-    if let Some(u) = q.user {
-        add(&mut b, &mut sql, "user_id", "=", Bind::Uuid(u));
-    }
-    if let Some(p) = q.project {
-        add(&mut b, &mut sql, "project_id", "=", Bind::Uuid(p));
-    }
-    if let Some(cl) = q.client {
-        add(&mut b, &mut sql, "client_id", "=", Bind::Uuid(cl));
-    }
-    if let Some(d) = q.deliverable {
-        add(&mut b, &mut sql, "deliverable_id", "=", Bind::Uuid(d));
-    }
-    if let Some(f) = q.from {
-        add(&mut b, &mut sql, "work_date", ">=", Bind::Int(i64::from(f)));
-    }
-    if let Some(t) = q.to {
-        add(&mut b, &mut sql, "work_date", "<", Bind::Int(i64::from(t)));
-    }
-    match q.kind.as_deref() {
-        Some("billable") => {
-            sql.push_str(" AND billable = TRUE AND scope <> 'free' AND write_off_reason IS NULL")
-        }
-        Some("non_billable") => sql.push_str(" AND billable = FALSE AND scope <> 'free'"),
-        Some("free") => sql.push_str(" AND scope = 'free'"),
-        Some("written_off") => sql.push_str(" AND write_off_reason IS NOT NULL"),
-        Some("unplanned") => {
-            sql.push_str(" AND deliverable_id IS NULL AND change_request_id IS NULL")
-        }
-        Some("change_request") => sql.push_str(" AND change_request_id IS NOT NULL"),
-        Some("no_deliverable") => sql.push_str(" AND deliverable_id IS NULL"),
-        Some("unbilled_scope") => sql.push_str(
-            " AND deliverable_id IS NULL AND change_request_id IS NULL AND billable = FALSE AND scope <> 'free' AND write_off_reason IS NULL",
-        ),
-        _ => {}
-    }
-    (sql, b)
+/// The list's optional filters, in the order their values are bound.
+const CONDS: [Cond; 6] = [
+    (" AND user_id = ?1", 1),
+    (" AND project_id = ?1", 1),
+    (" AND client_id = ?1", 1),
+    (" AND deliverable_id = ?1", 1),
+    (" AND work_date >= ?1", 1),
+    (" AND work_date < ?1", 1),
+];
+
+/// The kinds a list can keep, and their conditions (another kind keeps every entry).
+const KINDS: [(&str, &str); 8] = [
+    (
+        "billable",
+        " AND billable = TRUE AND scope <> 'free' AND write_off_reason IS NULL",
+    ),
+    ("non_billable", " AND billable = FALSE AND scope <> 'free'"),
+    ("free", " AND scope = 'free'"),
+    ("written_off", " AND write_off_reason IS NOT NULL"),
+    (
+        "unplanned",
+        " AND deliverable_id IS NULL AND change_request_id IS NULL",
+    ),
+    ("change_request", " AND change_request_id IS NOT NULL"),
+    ("no_deliverable", " AND deliverable_id IS NULL"),
+    (
+        "unbilled_scope",
+        " AND deliverable_id IS NULL AND change_request_id IS NULL AND billable = FALSE AND scope <> 'free' AND write_off_reason IS NULL",
+    ),
+];
+
+/// A query's filter shape: which filters are present, and its kind (an index into [`KINDS`]).
+type Shape = ([bool; 6], Option<usize>);
+
+fn filters(ws: WorkspaceId, q: &EntryQuery) -> (Shape, Vec<Bind>) {
+    let uuid = |v: Option<Uuid>| v.map(|u| vec![Bind::Uuid(u)]);
+    let day = |v: Option<i32>| v.map(|d| vec![Bind::Int(i64::from(d))]);
+    let (on, mut b) = present([
+        uuid(q.user),
+        uuid(q.project),
+        uuid(q.client),
+        uuid(q.deliverable),
+        day(q.from),
+        day(q.to),
+    ]);
+    b.insert(0, Bind::Uuid(ws.uuid()));
+    let kind = KINDS
+        .iter()
+        .position(|(k, _)| q.kind.as_deref() == Some(*k));
+    ((on, kind), b)
 }
 
+/// Every filter shape.
+fn shapes() -> Vec<Shape> {
+    let kinds: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..KINDS.len()).map(Some))
+        .collect();
+    presence::<6>()
+        .into_iter()
+        .flat_map(|on| kinds.iter().map(move |k| (on, *k)))
+        .collect()
+}
+
+/// ` WHERE …` of a filter shape, and the next parameter number.
+fn where_sql((on, kind): &Shape) -> (String, usize) {
+    let (conds, next) = conds_sql(&CONDS, on, 2);
+    let kind = kind.and_then(|k| KINDS.get(k)).map_or("", |(_, sql)| sql);
+    (
+        format!(
+            " WHERE workspace_id = $1 AND {}{conds}{kind}",
+            visible("import_id")
+        ),
+        next,
+    )
+}
+
+crate::registry::family! {
+    /// Entries, newest first, per filter shape and whether a cursor follows.
+    LIST: (Shape, bool) = || shapes().into_iter().flat_map(|s| [(s, false), (s, true)]).collect(), |(shape, cursor)| {
+        let (w, mut next) = where_sql(shape);
+        let after = if *cursor {
+            let (d, t, i) = (next, next + 1, next + 2);
+            next += 3;
+            format!(" AND (work_date < ${d} OR (work_date = ${d} AND (created_at < ${t} OR (created_at = ${t} AND id < ${i}))))")
+        } else {
+            String::new()
+        };
+        Variant::both(
+            format!("SELECT {COLS} FROM time_entries{w}{after} ORDER BY work_date DESC, created_at DESC, id DESC LIMIT ${next}"),
+            next,
+            &COLS.split(", ").collect::<Vec<_>>(),
+        )
+    };
+}
+crate::registry::family! {
+    /// How many entries match a filter shape, and their minutes.
+    COUNT: Shape = shapes, |shape| {
+        let (w, next) = where_sql(shape);
+        Variant::both(
+            format!("SELECT CAST(COUNT(*) AS BIGINT) AS entries, CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS minutes FROM time_entries{w}"),
+            next - 1,
+            &["entries", "minutes"],
+        )
+    };
+}
+crate::registry::family! {
+    /// Entries in multi-row inserts on SQLite, per row count.
+    INSERT_MANY_SQLITE: crate::time::bulk::Key = || INSERT_MANY.keys(), |k| INSERT_MANY.sql(k);
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST, &COUNT, &INSERT_MANY_SQLITE];
+
 pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<Vec<EntryRow>> {
-    let (mut w, mut b) = filters(ws, q);
+    let (shape, mut b) = filters(ws, q);
     if let Some(k) = q.after {
         b.push(Bind::Int(i64::from(k.work_date)));
         b.push(Bind::Int(k.created_at));
         b.push(Bind::Uuid(k.id));
-        let (d, t, i) = (b.len() - 2, b.len() - 1, b.len());
-        w.push_str(&format!(
-            " AND (work_date < ${d} OR (work_date = ${d} AND (created_at < ${t} OR (created_at = ${t} AND id < ${i}))))"
-        ));
     }
-    let sql = format!(
-        "SELECT {COLS} FROM time_entries{w} ORDER BY work_date DESC, created_at DESC, id DESC LIMIT {}",
-        q.limit.clamp(1, 100_000)
-    );
-    fetch(c, &sql, &b).await
+    b.push(Bind::Int(q.limit.clamp(1, 100_000)));
+    LIST.get(&(shape, q.after.is_some()))?.fetch(c, &b).await
 }
 
 /// The (day, project, minutes, note) of a person's entries over days `[from, to)` (an import's
@@ -357,32 +391,24 @@ pub async fn recent_projects(
     since: i32,
     limit: i64,
 ) -> Result<Vec<Uuid>> {
-    let rows: Vec<(Uuid, i64)> = fetch(
-        c,
-        &format!(
-            "SELECT project_id, CAST(MAX(work_date) AS BIGINT) AS last_day FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND {} GROUP BY project_id ORDER BY last_day DESC, project_id LIMIT {}",
-            visible("import_id"),
-            limit.clamp(1, 1000)
-        ),
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::Uuid(user),
-            Bind::Int(i64::from(since)),
-        ],
-    )
-    .await?;
+    let rows: Vec<(Uuid, i64)> = RECENT_PROJECTS
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(user),
+                Bind::Int(i64::from(since)),
+                Bind::Int(limit.clamp(1, 1000)),
+            ],
+        )
+        .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// How many entries match the query's filters (the cursor and the limit aside), and their minutes.
 pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
-    let (w, b) = filters(ws, q);
-    fetch_one(
-        c,
-        &format!("SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM time_entries{w}"),
-        &b,
-    )
-    .await
+    let (shape, b) = filters(ws, q);
+    COUNT.get(&shape)?.fetch_one(c, &b).await
 }
 
 /// In one query: whether the person's week is approved, and the minutes logged that day.
@@ -411,8 +437,8 @@ pub async fn lock_days(
             Bind::Uuid(user),
             Bind::Int(i64::from(day)),
         ];
-        LOCK_DAYS.exec(c, &key).await?;
-        LOCK_DAYS_2.exec(c, &key).await?;
+        MAKE_DAY_ROW.exec(c, &key).await?;
+        LOCK_DAY_ROW.exec(c, &key).await?;
     }
     Ok(true)
 }
@@ -471,6 +497,7 @@ pub async fn set_locked(
         .await
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct ApprovalRow {
     pub workspace_id: Uuid,
@@ -478,6 +505,7 @@ pub struct ApprovalRow {
     pub week_start: i32,
     pub approved_by: Uuid,
     pub approved_at: i64,
+}
 }
 
 pub async fn approval(
@@ -539,6 +567,7 @@ pub async fn delete_approval(
         .await
 }
 
+crate::registry::row! {
 #[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
 pub struct TimerRow {
     pub workspace_id: Uuid,
@@ -548,6 +577,7 @@ pub struct TimerRow {
     pub note: String,
     pub billable: bool,
     pub started_at: i64,
+}
 }
 
 pub async fn timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<Option<TimerRow>> {
@@ -581,6 +611,7 @@ pub async fn delete_timer(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Resu
         .await
 }
 
+crate::registry::row! {
 /// What the page frame shows a staff member: their running timer (with its project's name) and
 /// how many of their notifications are unread, in one statement.
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
@@ -589,6 +620,7 @@ pub struct FrameStatusRow {
     pub timer_project_id: Option<Uuid>,
     pub timer_project: Option<String>,
     pub timer_started_at: Option<i64>,
+}
 }
 
 pub async fn frame_status(c: &mut Conn<'_>, ws: WorkspaceId, user: Uuid) -> Result<FrameStatusRow> {
@@ -615,6 +647,10 @@ pub async fn entries_after(
 }
 
 crate::registry::statements! {
+    INSERT(27) [] = concat!("INSERT INTO time_entries (", sql_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)");
+    INSERT_MANY_PG(28) [] @postgres = concat!("INSERT INTO time_entries (", sql_cols!(), ", import_id) SELECT u.*, $28::uuid FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::bigint[], $21::bigint[], $22::bool[], $23::bigint[], $24::text[], $25::bigint[], $26::bigint[], $27::int[]) AS u");
+    UPDATE(26) [] = concat!("UPDATE time_entries SET user_id = $3, project_id = $4, client_id = $5, deliverable_id = $6, change_request_id = $7, work_date = $8, minutes = $9, billed_minutes = $10, note = $11, billable = $12, scope = $13, free_reason = $14, free_note = $15, free_approved_by = $16, write_off_reason = $17, write_off_note = $18, write_off_by = $19, rate_minor = $20, cost_minor = $21, locked = $22, invoiced_at = $23, source = $24, updated_at = $25, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $26 AND invoiced_at IS NULL AND ", crate::registry::visible_sql!("import_id"));
+    RECENT_PROJECTS(4) ["project_id", "last_day"] = concat!("SELECT project_id, CAST(MAX(work_date) AS BIGINT) AS last_day FROM time_entries WHERE workspace_id = $1 AND user_id = $2 AND work_date >= $3 AND ", crate::registry::visible_sql!("import_id"), " GROUP BY project_id ORDER BY last_day DESC, project_id LIMIT $4");
     DELETE(2) [] = concat!(
         "DELETE FROM time_entries WHERE workspace_id = $1 AND id = $2 AND invoiced_at IS NULL AND locked = FALSE AND ",
         crate::registry::visible_sql!("import_id")
@@ -636,8 +672,8 @@ crate::registry::statements! {
         crate::registry::visible_sql!("import_id"),
         " ORDER BY id LIMIT $3"
     );
-    LOCK_DAYS(3) [] = "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING";
-    LOCK_DAYS_2(3) ["minutes"] @postgres = "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE";
+    MAKE_DAY_ROW(3) [] = "INSERT INTO person_days (workspace_id, user_id, day, minutes) VALUES ($1, $2, $3, 0) ON CONFLICT (workspace_id, user_id, day) DO NOTHING";
+    LOCK_DAY_ROW(3) ["minutes"] @postgres = "SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $3 FOR UPDATE";
     LOCK_AND_DAY(4) ["locked", "minutes"] = "SELECT CAST((SELECT COUNT(*) FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3) AS BIGINT) AS locked, CAST(COALESCE((SELECT minutes FROM person_days WHERE workspace_id = $1 AND user_id = $2 AND day = $4), 0) AS BIGINT) AS minutes";
     APPROVAL(3) ["workspace_id", "user_id", "week_start", "approved_by", "approved_at"] = "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND user_id = $2 AND week_start = $3";
     APPROVALS(2) ["workspace_id", "user_id", "week_start", "approved_by", "approved_at"] = "SELECT workspace_id, user_id, week_start, approved_by, approved_at FROM timesheet_approvals WHERE workspace_id = $1 AND week_start = $2";
