@@ -512,6 +512,45 @@ bind_from! {
     Option<i32> => |v| Bind::OptInt(v.map(i64::from));
 }
 
+/// Runs `$body` with `$inner: &mut Conn` in one read snapshot, so that its statements (a page and
+/// its count) see the same data: outside a transaction, a read-only REPEATABLE READ transaction
+/// on PostgreSQL and a deferred one on SQLite (each statement would otherwise see its own
+/// snapshot); inside a transaction, the caller's transaction decides. An early `?` drops (rolls
+/// back) the read transaction.
+macro_rules! in_snapshot {
+    ($c:expr, $inner:ident => $body:block) => {{
+        match $c {
+            $crate::Conn::Pg(pg) if !sqlx::Connection::is_in_transaction(&**pg) => {
+                let mut tx = sqlx::Connection::begin_with(
+                    &mut **pg,
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                )
+                .await?;
+                let out = {
+                    let $inner: &mut $crate::Conn<'_> = &mut $crate::Conn::Pg(&mut tx);
+                    $body
+                };
+                tx.commit().await?;
+                out
+            }
+            $crate::Conn::Sqlite(sq) if !sqlx::Connection::is_in_transaction(&**sq) => {
+                let mut tx = sqlx::Connection::begin(&mut **sq).await?;
+                let out = {
+                    let $inner: &mut $crate::Conn<'_> = &mut $crate::Conn::Sqlite(&mut tx);
+                    $body
+                };
+                tx.commit().await?;
+                out
+            }
+            c => {
+                let $inner: &mut $crate::Conn<'_> = c;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use in_snapshot;
+
 /// Domain states bind as their text, as `mesure_domain`'s `stored` module reads them back.
 macro_rules! bind_text {
     ($($t:ty),* $(,)?) => {$(

@@ -243,14 +243,18 @@ where
         );
         (rows, with_count.then_some(total))
     } else {
-        let rows: Vec<R> = stmt.fetch(c, &binds).await?;
-        let total = if with_count {
-            let fb = binds.get(..filter_binds).unwrap_or_default();
-            Some(count(c, counts, filter, fb).await?)
+        let fb = binds.get(..filter_binds).unwrap_or_default().to_vec();
+        // Two statements: one snapshot, so that the total agrees with the items (an import
+        // publishing between them would not).
+        if with_count {
+            crate::in_snapshot!(c, inner => {
+                let rows: Vec<R> = stmt.fetch(inner, &binds).await?;
+                let total = count(inner, counts, filter, &fb).await?;
+                (rows, Some(total))
+            })
         } else {
-            None
-        };
-        (rows, total)
+            (stmt.fetch(c, &binds).await?, None)
+        }
     };
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));

@@ -624,8 +624,7 @@ pub async fn page(app: &App, ctx: &Ctx, mut q: EntryQuery) -> Result<(Vec<EntryV
         q.user = Some(ctx.user.uuid());
     }
     let mut c = app.db.read().await?;
-    let rows = store::list(&mut c.conn(), ctx.workspace, &q).await?;
-    let (total, minutes) = store::count(&mut c.conn(), ctx.workspace, &q).await?;
+    let (rows, total, minutes) = store::page(&mut c.conn(), ctx.workspace, &q).await?;
     Ok((EntryView::all(ctx, &rows), total, minutes))
 }
 

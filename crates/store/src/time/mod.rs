@@ -406,6 +406,20 @@ pub async fn recent_projects(
 }
 
 /// How many entries match the query's filters (the cursor and the limit aside), and their minutes.
+/// A page of entries with the count and minutes of all that match, read in one snapshot (an
+/// entry written between the statements would make them disagree).
+pub async fn page(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    q: &EntryQuery,
+) -> Result<(Vec<EntryRow>, i64, i64)> {
+    crate::in_snapshot!(c, inner => {
+        let rows = list(inner, ws, q).await?;
+        let (total, minutes) = count(inner, ws, q).await?;
+        Ok((rows, total, minutes))
+    })
+}
+
 pub async fn count(c: &mut Conn<'_>, ws: WorkspaceId, q: &EntryQuery) -> Result<(i64, i64)> {
     let (shape, b) = filters(ws, q);
     COUNT.get(&shape)?.fetch_one(c, &b).await
