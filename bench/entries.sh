@@ -26,7 +26,7 @@ out=${MESURE_BENCH_OUT:-bench/results/entries-latest.md}
 wrk_line() {
   local res
   res=$(wrk -t2 -c32 -d"${dur}s" --latency "$@")
-  echo "$(echo "$res" | awk '/Requests\/sec/{print $2}') req/s, p50 $(echo "$res" | awk '$1=="50%"{print $2}'), p99 $(echo "$res" | awk '$1=="99%"{print $2}'), non-2xx $(echo "$res" | awk '/Non-2xx/{print $4}' | grep . || echo 0)"
+  echo "$(echo "$res" | awk '/Requests\/sec/{print $2}') req/s, p50 $(echo "$res" | awk '$1=="50%"{print $2}'), p99 $(echo "$res" | awk '$1=="99%"{print $2}'), non-2xx $(echo "$res" | awk '/Non-2xx/{print $NF}' | grep . || echo 0)"
 }
 run() {
   local name=$1 bin=$2 bench=$3

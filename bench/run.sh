@@ -51,7 +51,7 @@ run_backend() {
     rps=$(echo "$res" | awk '/Requests\/sec/{print $2}')
     p50=$(echo "$res" | awk '$1=="50%"{print $2}')
     p99=$(echo "$res" | awk '$1=="99%"{print $2}')
-    errs=$(echo "$res" | awk '/Non-2xx/{print $4}'); errs=${errs:-0}
+    errs=$(echo "$res" | awk '/Non-2xx/{print $NF}'); errs=${errs:-0}
     echo "| $name | $scenario | $rps | $p50 | $p99 | $errs |" >> "$out"
   done
   local peak

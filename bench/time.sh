@@ -70,7 +70,7 @@ run_backend() {
   rps=$(echo "$res" | awk '/Requests\/sec/{print $2}')
   p50=$(echo "$res" | awk '$1=="50%"{print $2}')
   p99=$(echo "$res" | awk '$1=="99%"{print $2}')
-  errs=$(echo "$res" | awk '/Non-2xx/{print $4}'); errs=${errs:-0}
+  errs=$(echo "$res" | awk '/Non-2xx/{print $NF}'); errs=${errs:-0}
   kill -TERM $pid; wait $pid || true
   results="$results\n| $name | $inproc | $dash ms | $client_page ms | $dash_api ms | $client_api ms | $rps req/s, p50 $p50, p99 $p99, non-2xx $errs |"
 }
