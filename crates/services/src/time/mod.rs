@@ -1001,24 +1001,44 @@ pub struct TimerForm {
     pub billable: Option<String>,
 }
 
+/// The fields of the "start a timer" command as they arrive, from the HTML form or the JSON body
+/// (whose `billable` stays a boolean).
+#[derive(Clone, Copy, Debug)]
+pub struct TimerFields<'a> {
+    pub project_id: &'a str,
+    pub deliverable_id: Option<&'a str>,
+    pub note: Option<&'a str>,
+    /// `None`: billable.
+    pub billable: Option<bool>,
+}
+
+impl<'a> From<&'a TimerForm> for TimerFields<'a> {
+    fn from(f: &'a TimerForm) -> Self {
+        TimerFields {
+            project_id: &f.project_id,
+            deliverable_id: f.deliverable_id.as_deref(),
+            note: f.note.as_deref(),
+            // The form's box: `0`, `false`, `no` or `non` is not billable; anything else is.
+            billable: mesure_domain::forms::blank(&f.billable)
+                .map(|b| !matches!(b, "0" | "false" | "no" | "non")),
+        }
+    }
+}
+
 /// Starts a timer; a running one is stopped first and becomes an entry (switch).
-pub async fn start_timer(
+pub async fn start_timer<'a>(
     app: &App,
     ctx: &Ctx,
-    form: &TimerForm,
+    fields: impl Into<TimerFields<'a>>,
 ) -> Result<(TimerRow, Option<EntryView>)> {
     ctx.require(TimeAction::Log)?;
+    let form = fields.into();
     let mut c = mesure_domain::validate::Checker::new();
     let project = Uuid::parse_str(form.project_id.trim()).ok();
     if project.is_none() {
         c.add("project_id", "err-required");
     }
-    let deliverable = match form
-        .deliverable_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let deliverable = match mesure_domain::forms::given(form.deliverable_id) {
         None => None,
         Some(s) => {
             let d = Uuid::parse_str(s).ok();
@@ -1028,9 +1048,7 @@ pub async fn start_timer(
             d
         }
     };
-    let note = c
-        .optional("note", form.note.as_deref(), 2000)
-        .unwrap_or_default();
+    let note = c.optional("note", form.note, 2000).unwrap_or_default();
     c.finish()?;
     let (timer, stopped) = crate::write_tx!(app, tx => {
         let p = match projects::get(
@@ -1056,7 +1074,7 @@ pub async fn start_timer(
             project_id: p.id,
             deliverable_id: deliverable,
             note: note.clone(),
-            billable: !matches!(form.billable.as_deref(), Some("0" | "false" | "no" | "non")),
+            billable: form.billable.unwrap_or(true),
             started_at: app.now(),
         };
         store::start_timer(&mut tx.conn(), &row).await?;

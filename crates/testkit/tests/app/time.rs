@@ -813,6 +813,20 @@ async fn the_timer_logs_rounded_minutes_and_switches() {
         assert_eq!(s, 200);
         assert_eq!(r["entry"], Value::Null, "under 30 s logs nothing");
         assert_eq!(get(&t, &st, "/timer").await["running"], false);
+        // `billable: false` in JSON stays a boolean down to the entry.
+        let body = json!({"project_id": p1.to_string(), "billable": false});
+        assert_eq!(post(&t, &st, "/timer/start", body).await.0, 200);
+        t.clock.advance_secs(10 * 60);
+        let (s, r) = post(&t, &st, "/timer/stop", json!({})).await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            (
+                r["entry"]["minutes"].as_i64(),
+                r["entry"]["billable"].as_bool()
+            ),
+            (Some(10), Some(false)),
+            "{r}"
+        );
     }
 }
 

@@ -15,7 +15,7 @@ use mesure_domain::time::forms::{DurationIn, EntryFields};
 use mesure_domain::time::import::Format;
 use mesure_domain::{EntryId, UserId};
 use mesure_services::time::EntryView;
-use mesure_services::time::{self, ReasonForm, TimerForm};
+use mesure_services::time::{self, ReasonForm, TimerFields};
 use mesure_services::{ServiceError, time::import};
 use mesure_store::time::{EntryQuery, TimerRow};
 use serde::{Deserialize, Serialize};
@@ -443,13 +443,13 @@ pub async fn start_timer(
     c: ApiCaller,
     ApiJson(body): ApiJson<TimerBody>,
 ) -> Result<Json<TimerChange>, ApiError> {
-    let form = TimerForm {
-        project_id: body.project_id,
-        deliverable_id: body.deliverable_id,
-        note: body.note,
-        billable: body.billable.map(|b| b.to_string()),
+    let fields = TimerFields {
+        project_id: &body.project_id,
+        deliverable_id: body.deliverable_id.as_deref(),
+        note: body.note.as_deref(),
+        billable: body.billable,
     };
-    let (t, e) = time::start_timer(&s.app, &c.ctx, &form)
+    let (t, e) = time::start_timer(&s.app, &c.ctx, fields)
         .await
         .map_err(|e| err(&c, e))?;
     Ok(Json(TimerChange {
