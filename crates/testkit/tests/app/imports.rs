@@ -551,6 +551,11 @@ fn rss() -> u64 {
 
 const MIB: u64 = 1024 * 1024;
 
+/// What other tests running in the same process may add to its RSS while an upload test
+/// measures it (the flake of 40 MiB seen under parallel load); buffering a refused upload would
+/// add hundreds of MiB.
+const RSS_NOISE: u64 = 200 * MIB;
+
 /// (c) Uploads are refused from their head, before the body is read: without a login (401, or
 /// the login page for the form), from a session without its CSRF token (403), by staff who may
 /// not manage time (403), with an announced size over the cap (413); the answer comes while the
@@ -648,7 +653,9 @@ async fn uploads_are_refused_before_they_are_read() {
             "{backend:?}: four refused 400 MiB uploads grew the process by {} MiB",
             grew / MIB
         );
-        assert!(grew < 40 * MIB, "{backend:?}: grew by {} MiB", grew / MIB);
+        // RSS is the whole test process's, other tests run beside this one: the bound is far
+        // below what buffering would cost (4 × 400 MiB), far above their noise.
+        assert!(grew < RSS_NOISE, "{backend:?}: grew by {} MiB", grew / MIB);
         if i == 0 {
             // Past the cap while streaming (no length announced): 413, the partial file removed.
             let before = rss();
@@ -661,7 +668,7 @@ async fn uploads_are_refused_before_they_are_read() {
                 "{backend:?}: a 513 MiB chunked upload grew the process by {} MiB",
                 grew / MIB
             );
-            assert!(grew < 40 * MIB, "{backend:?}: grew by {} MiB", grew / MIB);
+            assert!(grew < RSS_NOISE, "{backend:?}: grew by {} MiB", grew / MIB);
             let left: Vec<_> = std::fs::read_dir(t.dir.join("uploads"))
                 .map(|d| d.flatten().map(|e| e.path()).collect())
                 .unwrap_or_default();
