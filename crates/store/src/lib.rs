@@ -634,6 +634,18 @@ pub enum CursorKey {
     Int(i64),
 }
 
+impl Cursor {
+    /// The position of a row in a list sorted by `sort`: its text key (name order) or its
+    /// creation time, then its id.
+    pub fn at(sort: Sort, text_key: &str, created_at: i64, id: uuid::Uuid) -> Cursor {
+        let key = match sort {
+            Sort::NameAsc | Sort::NameDesc => CursorKey::Text(text_key.to_string()),
+            Sort::CreatedAsc | Sort::CreatedDesc => CursorKey::Int(created_at),
+        };
+        Cursor { key, id }
+    }
+}
+
 impl Sort {
     pub const ALL: [Sort; 4] = [
         Sort::NameAsc,

@@ -7,9 +7,9 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mesure_domain::Language;
 use mesure_services::auth::{self, Resolved};
+use mesure_services::people::views::UserView;
 use mesure_services::time::FrameStatus;
 use mesure_services::{Ctx, ServiceError};
-use mesure_store::people::users::UserRow;
 
 pub const SESSION_COOKIE: &str = "mesure_session";
 pub const LANG_COOKIE: &str = "mesure_lang";
@@ -90,7 +90,7 @@ fn follow_browser(r: &mut Resolved, headers: &HeaderMap) {
 pub struct Page {
     pub ctx: Ctx,
     pub csrf: String,
-    pub user: UserRow,
+    pub user: UserView,
     /// The running timer and unread alerts the frame shows (empty for contacts).
     pub frame: FrameStatus,
     /// The path and query of a GET request (where a language switch comes back to); empty
@@ -267,7 +267,7 @@ fn bad_request(lang: Language) -> Response {
 #[derive(Clone)]
 pub struct ApiCaller {
     pub ctx: Ctx,
-    pub user: UserRow,
+    pub user: UserView,
 }
 
 impl FromRequestParts<AppState> for ApiCaller {

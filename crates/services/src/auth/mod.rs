@@ -1,4 +1,5 @@
 //! Logging in (with throttling), sessions, API tokens, and turning either into a `Ctx`.
+use crate::people::views::UserView;
 use crate::secrets::{random_token, sha256_hex, verify_password};
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::PeopleAction;
@@ -8,7 +9,6 @@ use mesure_domain::{
 use mesure_store::auth::identity::{self, IdentityRow};
 use mesure_store::auth::sessions::SessionRow;
 use mesure_store::auth::tokens::TokenRow;
-use mesure_store::people::users::UserRow;
 use mesure_store::{Conn, auth::sessions, auth::throttle, auth::tokens, people::users};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -44,7 +44,7 @@ pub(crate) async fn wait_for(c: &mut Conn<'_>, key: &str, now: i64) -> Result<i6
 /// A successful login: the session's cookie token (shown once) and the user.
 pub struct LoggedIn {
     pub token: String,
-    pub user: UserRow,
+    pub user: UserView,
 }
 
 /// Checks e-mail and password; creates a session. Unknown e-mails and wrong passwords fail alike.
@@ -120,7 +120,7 @@ pub async fn login(app: &App, email: &str, password: &str, address: &str) -> Res
             Some(&serde_json::json!({ "address": address })),
         )
         .await?;
-        LoggedIn { token, user: user.clone() }
+        LoggedIn { token, user: UserView::from(user) }
     })
 }
 
@@ -137,7 +137,7 @@ pub async fn logout(app: &App, token: &str) -> Result<()> {
 pub struct Resolved {
     pub ctx: Ctx,
     pub csrf: Option<String>,
-    pub user: UserRow,
+    pub user: UserView,
 }
 
 fn ctx_for(id: &IdentityRow, request_id: Option<String>) -> Result<Ctx> {
@@ -217,7 +217,7 @@ pub async fn from_session(app: &App, token: &str, request_id: Option<String>) ->
     Ok(Resolved {
         ctx,
         csrf: id.csrf_token,
-        user: id.user,
+        user: id.user.into(),
     })
 }
 
@@ -239,7 +239,7 @@ pub async fn from_token(app: &App, token: &str, request_id: Option<String>) -> R
     Ok(Resolved {
         ctx,
         csrf: None,
-        user: id.user,
+        user: id.user.into(),
     })
 }
 

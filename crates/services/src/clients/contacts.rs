@@ -1,5 +1,7 @@
 //! Contacts of client organisations, and their portal logins.
 use crate::audit::record;
+use crate::clients::views::ContactView;
+use crate::people::views::UserView;
 use crate::secrets::{hash_password, random_password};
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::ClientsAction;
@@ -35,7 +37,7 @@ pub async fn create(
     ctx: &Ctx,
     client: ClientId,
     form: &ContactForm,
-) -> Result<ContactRow> {
+) -> Result<ContactView> {
     ctx.require(ClientsAction::WriteContacts)?;
     let now = app.now();
     crate::write_tx!(app, tx => {
@@ -79,6 +81,7 @@ pub async fn create(
         .await?;
         row
     })
+    .map(ContactView::from)
 }
 
 pub async fn update(
@@ -87,7 +90,7 @@ pub async fn update(
     id: ContactId,
     form: &ContactForm,
     version: Option<i32>,
-) -> Result<ContactRow> {
+) -> Result<ContactView> {
     ctx.require(ClientsAction::WriteContacts)?;
     crate::write_tx!(app, tx => {
         let before = contacts::get(&mut tx.conn(), ctx.workspace, id).await?;
@@ -115,6 +118,7 @@ pub async fn update(
         .await?;
         after
     })
+    .map(ContactView::from)
 }
 
 /// Keeps a contact's portal login in step with the contact: its e-mail (the login), its name and
@@ -169,7 +173,7 @@ pub async fn set_archived(
     ctx: &Ctx,
     id: ContactId,
     archived: bool,
-) -> Result<ContactRow> {
+) -> Result<ContactView> {
     ctx.require(ClientsAction::WriteContacts)?;
     let now = app.now();
     crate::write_tx!(app, tx => {
@@ -214,15 +218,18 @@ pub async fn set_archived(
         .await?;
         after
     })
+    .map(ContactView::from)
 }
 
-pub async fn get(app: &App, ctx: &Ctx, id: ContactId) -> Result<ContactRow> {
+pub async fn get(app: &App, ctx: &Ctx, id: ContactId) -> Result<ContactView> {
     ctx.require(ClientsAction::ReadContacts)?;
     let mut conn = app.db.read().await?;
-    Ok(contacts::get(&mut conn.conn(), ctx.workspace, id).await?)
+    Ok(contacts::get(&mut conn.conn(), ctx.workspace, id)
+        .await?
+        .into())
 }
 
-pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow>, bool, i64)> {
+pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactView>, bool, i64)> {
     ctx.require(ClientsAction::ReadContacts)?;
     let mut conn = app.db.read().await?;
     let mut c = conn.conn();
@@ -230,7 +237,11 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ContactRow
         clients::get(&mut c, ctx.workspace, client).await?;
     }
     let (rows, more, total) = contacts::list_counted(&mut c, ctx.workspace, q).await?;
-    Ok((rows, more, total))
+    Ok((
+        rows.into_iter().map(ContactView::from).collect(),
+        more,
+        total,
+    ))
 }
 
 pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
@@ -298,15 +309,19 @@ pub async fn csv(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<String> {
 }
 
 /// The contact's portal login, if any.
-pub async fn portal_login(app: &App, ctx: &Ctx, id: ContactId) -> Result<Option<UserRow>> {
+pub async fn portal_login(app: &App, ctx: &Ctx, id: ContactId) -> Result<Option<UserView>> {
     ctx.require(ClientsAction::ReadContacts)?;
     let mut conn = app.db.read().await?;
-    Ok(users::find_for_contact(&mut conn.conn(), ctx.workspace, id.uuid()).await?)
+    Ok(
+        users::find_for_contact(&mut conn.conn(), ctx.workspace, id.uuid())
+            .await?
+            .map(UserView::from),
+    )
 }
 
 /// Gives a contact a portal login (or a new password for an existing one); returns the password
 /// to hand over once, and queues the welcome e-mail.
-pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRow, String)> {
+pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserView, String)> {
     ctx.require(ClientsAction::ManagePortalAccess)?;
     let password = random_password()?;
     let hash = hash_password(password.clone()).await?;
@@ -380,7 +395,7 @@ pub async fn grant_portal(app: &App, ctx: &Ctx, id: ContactId) -> Result<(UserRo
         user
     })?;
     app.jobs_notify.notify_one();
-    Ok((user, password))
+    Ok((user.into(), password))
 }
 
 /// Ends a contact's portal access.

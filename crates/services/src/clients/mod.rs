@@ -1,6 +1,7 @@
 //! Client organisations: create, edit, archive, delete when unreferenced, list, export.
 use mesure_domain::{ClientsAction, PortalAction};
 pub mod contacts;
+pub mod views;
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::clients::{ClientForm, Defaults, search_key};
@@ -8,6 +9,7 @@ use mesure_domain::{ClientId, Currency, Language};
 use mesure_store::ArchiveFilter;
 use mesure_store::clients::contacts as contact_rows;
 use mesure_store::clients::{self, ClientRow, ListQuery};
+pub use views::{ClientView, ContactView};
 
 /// The workspace defaults for fields a client form leaves empty (read with the caller's identity).
 fn defaults(ctx: &Ctx) -> (Currency, Language, String) {
@@ -45,7 +47,7 @@ fn fill(row: &mut ClientRow, form: &ClientForm, d: &(Currency, Language, String)
     Ok(())
 }
 
-pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientRow> {
+pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientView> {
     ctx.require(ClientsAction::Write)?;
     let d = defaults(ctx);
     let now = app.now();
@@ -86,7 +88,7 @@ pub async fn create(app: &App, ctx: &Ctx, form: &ClientForm) -> Result<ClientRow
         )
         .await?;
     })?;
-    Ok(row)
+    Ok(row.into())
 }
 
 /// Saves an edit; `version` (from the form) guards against overwriting someone else's change.
@@ -96,7 +98,7 @@ pub async fn update(
     id: ClientId,
     form: &ClientForm,
     version: Option<i32>,
-) -> Result<ClientRow> {
+) -> Result<ClientView> {
     ctx.require(ClientsAction::Write)?;
     let d = defaults(ctx);
     crate::write_tx!(app, tx => {
@@ -120,10 +122,16 @@ pub async fn update(
         .await?;
         after
     })
+    .map(ClientView::from)
 }
 
 /// Archives (`true`) or restores (`false`) a client.
-pub async fn set_archived(app: &App, ctx: &Ctx, id: ClientId, archived: bool) -> Result<ClientRow> {
+pub async fn set_archived(
+    app: &App,
+    ctx: &Ctx,
+    id: ClientId,
+    archived: bool,
+) -> Result<ClientView> {
     ctx.require(ClientsAction::Write)?;
     let now = app.now();
     crate::write_tx!(app, tx => {
@@ -152,6 +160,7 @@ pub async fn set_archived(app: &App, ctx: &Ctx, id: ClientId, archived: bool) ->
         .await?;
         after
     })
+    .map(ClientView::from)
 }
 
 /// Deletes a client that nothing references; otherwise it must be archived.
@@ -199,10 +208,12 @@ pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
 
 /// A client's full record (the agency's: notes, segment, identifiers): staff only. Portal
 /// contacts see their organisation through [`own_organisation`].
-pub async fn get(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientRow> {
+pub async fn get(app: &App, ctx: &Ctx, id: ClientId) -> Result<ClientView> {
     ctx.require(ClientsAction::Read)?;
     let mut conn = app.db.read().await?;
-    Ok(clients::get(&mut conn.conn(), ctx.workspace, id).await?)
+    Ok(clients::get(&mut conn.conn(), ctx.workspace, id)
+        .await?
+        .into())
 }
 
 /// What a portal contact sees of their own organisation: its names, address and currency —
@@ -230,12 +241,16 @@ pub async fn own_organisation(app: &App, ctx: &Ctx) -> Result<PortalOrganisation
 }
 
 /// A page of clients, whether more follow, and the total matching.
-pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ClientRow>, bool, i64)> {
+pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<(Vec<ClientView>, bool, i64)> {
     ctx.require(ClientsAction::Read)?;
     let mut conn = app.db.read().await?;
     let mut c = conn.conn();
     let (rows, more, total) = clients::list_counted(&mut c, ctx.workspace, q).await?;
-    Ok((rows, more, total))
+    Ok((
+        rows.into_iter().map(ClientView::from).collect(),
+        more,
+        total,
+    ))
 }
 
 /// Every client's id and name (filters and pickers).

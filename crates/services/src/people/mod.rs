@@ -2,3 +2,4 @@
 pub mod availability;
 pub mod costs;
 pub mod users;
+pub mod views;

@@ -1,6 +1,7 @@
 //! Staff users and portal logins: adding them (with a welcome e-mail through the job queue),
 //! listing them, and each person's own profile and password.
 use crate::audit::{Actor, record};
+use crate::people::views::UserView;
 use crate::secrets::{hash_password, random_password, verify_password};
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::PeopleAction;
@@ -229,7 +230,7 @@ pub const INVITE_US: i64 = 7 * 24 * 3600 * 1_000_000;
 
 /// Gives a person made by an import (who has no address, so no login) their e-mail and invites
 /// them: a link, valid a week, to choose their password. Refused for anyone who has an address.
-pub async fn invite(app: &App, ctx: &Ctx, id: UserId, email: &str) -> Result<UserRow> {
+pub async fn invite(app: &App, ctx: &Ctx, id: UserId, email: &str) -> Result<UserView> {
     ctx.require(PeopleAction::ManageUsers)?;
     let mut c = mesure_domain::validate::Checker::new();
     let email = c.email("email", email);
@@ -258,7 +259,7 @@ pub async fn invite(app: &App, ctx: &Ctx, id: UserId, email: &str) -> Result<Use
         after
     })?;
     app.jobs_notify.notify_one();
-    Ok(after)
+    Ok(UserView::from(after))
 }
 
 /// How long a password-reset link works.
@@ -382,15 +383,18 @@ pub async fn add_by(app: &App, ctx: &Ctx, input: &NewUser) -> Result<Added> {
     add(app, ctx.workspace, input, &ctx.actor()).await
 }
 
-pub async fn list_staff(app: &App, ctx: &Ctx) -> Result<Vec<UserRow>> {
+pub async fn list_staff(app: &App, ctx: &Ctx) -> Result<Vec<UserView>> {
     ctx.require(PeopleAction::ReadUsers)?;
     let mut conn = app.db.read().await?;
-    Ok(users::list_staff(&mut conn.conn(), ctx.workspace).await?)
+    let rows = users::list_staff(&mut conn.conn(), ctx.workspace).await?;
+    Ok(rows.into_iter().map(UserView::from).collect())
 }
 
-pub async fn me(app: &App, ctx: &Ctx) -> Result<UserRow> {
+pub async fn me(app: &App, ctx: &Ctx) -> Result<UserView> {
     let mut conn = app.db.read().await?;
-    Ok(users::get(&mut conn.conn(), ctx.workspace, ctx.user).await?)
+    Ok(users::get(&mut conn.conn(), ctx.workspace, ctx.user)
+        .await?
+        .into())
 }
 
 /// Own profile: name and language (empty language follows the browser).
@@ -399,7 +403,7 @@ pub async fn update_profile(
     ctx: &Ctx,
     name: &str,
     language: Option<&str>,
-) -> Result<UserRow> {
+) -> Result<UserView> {
     ctx.require(PeopleAction::ManageOwnAccount)?;
     let mut c = Checker::new();
     let name = c.required("name", name, 120);
@@ -414,13 +418,15 @@ pub async fn update_profile(
         },
     };
     c.finish()?;
-    set_profile(app, ctx, &name, lang).await
+    set_profile(app, ctx, &name, lang).await.map(UserView::from)
 }
 
 /// Switches the UI language of the signed-in user.
-pub async fn set_language(app: &App, ctx: &Ctx, lang: Language) -> Result<UserRow> {
+pub async fn set_language(app: &App, ctx: &Ctx, lang: Language) -> Result<UserView> {
     let me = me(app, ctx).await?;
-    set_profile(app, ctx, &me.name, Some(lang.as_str())).await
+    set_profile(app, ctx, &me.name, Some(lang.as_str()))
+        .await
+        .map(UserView::from)
 }
 
 async fn set_profile(app: &App, ctx: &Ctx, name: &str, lang: Option<&str>) -> Result<UserRow> {
@@ -461,7 +467,10 @@ pub async fn change_password(
     confirm: &str,
 ) -> Result<()> {
     ctx.require(PeopleAction::ManageOwnAccount)?;
-    let me = me(app, ctx).await?;
+    let me = {
+        let mut conn = app.db.read().await?;
+        users::get(&mut conn.conn(), ctx.workspace, ctx.user).await?
+    };
     let mut c = Checker::new();
     let ok = match me.password_hash.clone() {
         Some(h) => verify_password(current.to_string(), h).await,
@@ -502,10 +511,11 @@ pub async fn change_password(
 }
 
 /// Sets a password from the command line (`user add --password-stdin` for an existing e-mail is refused).
-pub async fn find_by_email(app: &App, email: &str) -> Result<UserRow> {
+pub async fn find_by_email(app: &App, email: &str) -> Result<UserView> {
     let mut conn = app.db.read().await?;
     users::find_by_email(&mut conn.conn(), email)
         .await?
+        .map(UserView::from)
         .ok_or(ServiceError::NotFound)
 }
 
@@ -518,7 +528,7 @@ pub async fn update_staff(
     id: UserId,
     role: Option<&str>,
     active: Option<bool>,
-) -> Result<UserRow> {
+) -> Result<UserView> {
     ctx.require(PeopleAction::ManageUsers)?;
     let role = match role {
         None => None,
@@ -571,4 +581,5 @@ pub async fn update_staff(
         .await?;
         after
     })
+    .map(UserView::from)
 }

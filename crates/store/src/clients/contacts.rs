@@ -1,7 +1,7 @@
 //! Contacts of client organisations.
 use crate::listing::{self, Filter, Listed, PageKey, Table};
 use crate::registry::Variants;
-use crate::{ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, like_pattern};
+use crate::{ArchiveFilter, Bind, Conn, Cursor, Result, Sort, StoreError, like_pattern};
 use mesure_domain::{ClientId, ContactId, WorkspaceId};
 use mesure_domain::{ContactRole, Language};
 use uuid::Uuid;
@@ -30,11 +30,7 @@ pub struct ContactRow {
 
 impl ContactRow {
     pub fn cursor(&self, sort: Sort) -> Cursor {
-        let key = match sort {
-            Sort::NameAsc | Sort::NameDesc => CursorKey::Text(self.sort_key.clone()),
-            Sort::CreatedAsc | Sort::CreatedDesc => CursorKey::Int(self.created_at),
-        };
-        Cursor { key, id: self.id }
+        Cursor::at(sort, &self.sort_key, self.created_at, self.id)
     }
 }
 

@@ -2,7 +2,7 @@
 pub mod contacts;
 use crate::listing::{self, Filter, Listed, PageKey, Table};
 use crate::registry::Variants;
-use crate::{ArchiveFilter, Bind, Conn, Cursor, CursorKey, Result, Sort, StoreError, like_pattern};
+use crate::{ArchiveFilter, Bind, Conn, Cursor, Result, Sort, StoreError, like_pattern};
 use mesure_domain::{ClientId, WorkspaceId};
 use mesure_domain::{Currency, Language};
 use uuid::Uuid;
@@ -33,11 +33,7 @@ pub struct ClientRow {
 
 impl ClientRow {
     pub fn cursor(&self, sort: Sort) -> Cursor {
-        let key = match sort {
-            Sort::NameAsc | Sort::NameDesc => CursorKey::Text(self.name_key.clone()),
-            Sort::CreatedAsc | Sort::CreatedDesc => CursorKey::Int(self.created_at),
-        };
-        Cursor { key, id: self.id }
+        Cursor::at(sort, &self.name_key, self.created_at, self.id)
     }
 }
 

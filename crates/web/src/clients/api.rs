@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use mesure_domain::ClientId;
 use mesure_domain::clients::ClientForm;
+use mesure_services::clients::ClientView;
 use mesure_services::{ServiceError, clients};
-use mesure_store::clients::{ClientRow, ListQuery};
+use mesure_store::clients::ListQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -39,8 +40,8 @@ pub struct ClientOut {
     pub version: i32,
 }
 
-impl From<ClientRow> for ClientOut {
-    fn from(c: ClientRow) -> Self {
+impl From<ClientView> for ClientOut {
+    fn from(c: ClientView) -> Self {
         ClientOut {
             id: c.id.to_string(),
             name: c.name,

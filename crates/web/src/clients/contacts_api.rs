@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use mesure_domain::clients::ContactForm;
 use mesure_domain::{ClientId, ContactId};
+use mesure_services::clients::ContactView;
 use mesure_services::{ServiceError, clients::contacts};
-use mesure_store::clients::contacts::{ContactRow, ListQuery};
+use mesure_store::clients::contacts::ListQuery;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -36,8 +37,8 @@ pub struct ContactOut {
     pub version: i32,
 }
 
-impl From<ContactRow> for ContactOut {
-    fn from(c: ContactRow) -> Self {
+impl From<ContactView> for ContactOut {
+    fn from(c: ContactView) -> Self {
         ContactOut {
             id: c.id.to_string(),
             client_id: c.client_id.to_string(),

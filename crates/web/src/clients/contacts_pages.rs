@@ -15,11 +15,12 @@ use mesure_domain::clients::ContactForm;
 use mesure_domain::{AuditAction, ClientsAction};
 use mesure_domain::{ClientId, ContactId, ContactRole};
 use mesure_i18n::t;
+use mesure_services::clients::ClientView;
+use mesure_services::clients::ContactView;
+use mesure_services::people::views::UserView;
 use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::audit::AuditQuery;
-use mesure_store::clients::ClientRow;
-use mesure_store::clients::contacts::{ContactRow, ListQuery};
-use mesure_store::people::users::UserRow;
+use mesure_store::clients::contacts::ListQuery;
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListParams {
@@ -34,7 +35,7 @@ pub struct ListParams {
 #[template(path = "clients/contacts_list.html")]
 struct ListPage {
     base: Base,
-    rows: Vec<ContactRow>,
+    rows: Vec<ContactView>,
     total: i64,
     q: String,
     archived: &'static str,
@@ -101,7 +102,7 @@ pub async fn export(
 struct FormPage {
     base: Base,
     action: String,
-    client: ClientRow,
+    client: ClientView,
     values: Values,
     errors: Errors,
     roles: Vec<(String, String)>,
@@ -248,9 +249,9 @@ pub async fn create(
 #[template(path = "clients/contact_show.html")]
 struct ShowPage {
     base: Base,
-    p: ContactRow,
-    client: ClientRow,
-    login: Option<UserRow>,
+    p: ContactView,
+    client: ClientView,
+    login: Option<UserView>,
     new_password: Option<String>,
     history: Vec<crate::audit::text::AuditLine>,
     can_write: bool,
@@ -319,7 +320,7 @@ pub async fn show(
     }
 }
 
-fn values_of(c: &ContactRow) -> Values {
+fn values_of(c: &ContactView) -> Values {
     let mut v = Values::default();
     v.set("first_name", Some(&c.first_name));
     v.set("last_name", Some(&c.last_name));

@@ -14,11 +14,12 @@ use axum::response::Response;
 use mesure_domain::ClientId;
 use mesure_domain::clients::ClientForm;
 use mesure_domain::{AuditAction, ClientsAction, ProjectsAction};
+use mesure_services::clients::ClientView;
+use mesure_services::clients::ContactView;
 use mesure_services::{ServiceError, audit, clients, clients::contacts};
 use mesure_store::ArchiveFilter;
 use mesure_store::audit::AuditQuery;
-use mesure_store::clients::contacts::ContactRow;
-use mesure_store::clients::{ClientRow, ListQuery};
+use mesure_store::clients::ListQuery;
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -36,7 +37,7 @@ pub struct ListParams {
 #[template(path = "clients/list.html")]
 struct ListPage {
     base: Base,
-    rows: Vec<ClientRow>,
+    rows: Vec<ClientView>,
     total: i64,
     q: String,
     sort: &'static str,
@@ -205,7 +206,7 @@ pub async fn new_form(State(s): State<AppState>, page: Page) -> Response {
     form_page(&s, &page, None, v, Errors::default(), StatusCode::OK).await
 }
 
-fn values_of(c: &ClientRow) -> Values {
+fn values_of(c: &ClientView) -> Values {
     let mut v = Values::default();
     v.set("name", Some(&c.name));
     v.set("legal_name", c.legal_name.as_deref());
@@ -278,8 +279,8 @@ pub async fn create(State(s): State<AppState>, page: Page, body: axum::body::Byt
 #[template(path = "clients/show.html")]
 struct ShowPage {
     base: Base,
-    c: ClientRow,
-    contacts: Vec<ContactRow>,
+    c: ClientView,
+    contacts: Vec<ContactView>,
     history: Vec<crate::audit::text::AuditLine>,
     can_write: bool,
     can_write_contacts: bool,

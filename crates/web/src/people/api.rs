@@ -97,7 +97,7 @@ pub async fn me(c: ApiCaller) -> Json<MeOut> {
     };
     Json(MeOut {
         id: c.user.id.to_string(),
-        workspace_id: c.user.workspace_id.to_string(),
+        workspace_id: c.ctx.workspace.uuid().to_string(),
         email: c.user.email.clone(),
         name: c.user.name.clone(),
         kind: c.user.kind.as_str().to_string(),
@@ -117,8 +117,8 @@ pub struct UserOut {
     pub created_at: String,
 }
 
-impl From<mesure_store::people::users::UserRow> for UserOut {
-    fn from(u: mesure_store::people::users::UserRow) -> Self {
+impl From<mesure_services::people::views::UserView> for UserOut {
+    fn from(u: mesure_services::people::views::UserView) -> Self {
         UserOut {
             id: u.id.to_string(),
             email: u.email,

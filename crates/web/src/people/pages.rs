@@ -10,13 +10,13 @@ use mesure_domain::{PeopleAction, Role};
 use mesure_i18n::t;
 use mesure_services::ServiceError;
 use mesure_services::people::users;
-use mesure_store::people::users::UserRow;
+use mesure_services::people::views::UserView;
 
 #[derive(Template)]
 #[template(path = "people/users.html")]
 struct UsersPage {
     base: Base,
-    users: Vec<UserRow>,
+    users: Vec<UserView>,
     can_manage: bool,
     values: Values,
     errors: Errors,
