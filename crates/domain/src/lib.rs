@@ -6,6 +6,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod forms;
 pub mod ids;
+pub mod invoicing;
 pub mod money;
 pub mod people;
 pub mod permissions;
