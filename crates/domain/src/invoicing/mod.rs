@@ -4,5 +4,6 @@
 //! on these.
 pub mod chain;
 pub mod draft;
+pub mod facturx;
 pub mod numbering;
 pub mod totals;
