@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// A party's postal address (BG-5 / BG-8); `country` is ISO 3166-1 alpha-2.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Address<'a> {
     pub line: &'a str,
     pub postcode: &'a str,

@@ -2,6 +2,7 @@
 //! "France, to the letter"): every missing or wrong item reported at once, field by field, so
 //! that "this client cannot be invoiced" always says why.
 use crate::Invalid;
+use crate::invoicing::facturx::Address;
 use crate::invoicing::totals::Vat;
 use crate::validate::{Checker, is_siren, is_vat_number};
 
@@ -20,11 +21,7 @@ const WITH_CAPITAL: &[&str] = &[
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Seller<'a> {
     pub name: &'a str,
-    pub address: &'a str,
-    pub postcode: &'a str,
-    pub city: &'a str,
-    /// ISO 3166-1 alpha-2.
-    pub country: &'a str,
+    pub address: Address<'a>,
     pub siren: &'a str,
     /// The city of its RCS (or RM) registration.
     pub registry_city: &'a str,
@@ -42,10 +39,7 @@ pub struct Seller<'a> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Buyer<'a> {
     pub name: &'a str,
-    pub address: &'a str,
-    pub postcode: &'a str,
-    pub city: &'a str,
-    pub country: &'a str,
+    pub address: Address<'a>,
     pub siren: Option<&'a str>,
     pub vat_number: Option<&'a str>,
     /// A business (the 40 € recovery indemnity and SIREN apply), not a consumer.
@@ -63,17 +57,17 @@ pub fn check(seller: &Seller<'_>, buyer: &Buyer<'_>, vats: &[Vat]) -> Result<(),
     let mut c = Checker::new();
     for (field, v) in [
         ("seller_name", seller.name),
-        ("seller_address", seller.address),
-        ("seller_postcode", seller.postcode),
-        ("seller_city", seller.city),
-        ("seller_country", seller.country),
+        ("seller_address", seller.address.line),
+        ("seller_postcode", seller.address.postcode),
+        ("seller_city", seller.address.city),
+        ("seller_country", seller.address.country),
         ("seller_registry_city", seller.registry_city),
         ("seller_legal_form", seller.legal_form),
         ("buyer_name", buyer.name),
-        ("buyer_address", buyer.address),
-        ("buyer_postcode", buyer.postcode),
-        ("buyer_city", buyer.city),
-        ("buyer_country", buyer.country),
+        ("buyer_address", buyer.address.line),
+        ("buyer_postcode", buyer.address.postcode),
+        ("buyer_city", buyer.address.city),
+        ("buyer_country", buyer.address.country),
     ] {
         if !given(v) {
             c.add(field, "err-required");
@@ -93,7 +87,7 @@ pub fn check(seller: &Seller<'_>, buyer: &Buyer<'_>, vats: &[Vat]) -> Result<(),
         Some(v) if !is_vat_number(v) => c.add("seller_vat_number", "err-vat"),
         _ => {}
     }
-    let buyer_country = buyer.country.trim().to_ascii_uppercase();
+    let buyer_country = buyer.address.country.trim().to_ascii_uppercase();
     match buyer.siren.map(str::trim).filter(|s| !s.is_empty()) {
         None if buyer.business && buyer_country == "FR" => c.add("buyer_siren", "err-required"),
         Some(s) if !is_siren(s) => c.add("buyer_siren", "err-siren"),
@@ -131,10 +125,12 @@ mod tests {
     fn seller() -> Seller<'static> {
         Seller {
             name: "Atelier Lumière",
-            address: "12 rue des Arts",
-            postcode: "69002",
-            city: "Lyon",
-            country: "FR",
+            address: Address {
+                line: "12 rue des Arts",
+                postcode: "69002",
+                city: "Lyon",
+                country: "FR",
+            },
             siren: "732829320",
             registry_city: "Lyon",
             legal_form: "SARL",
@@ -144,13 +140,19 @@ mod tests {
         }
     }
 
+    fn at(country: &'static str) -> Address<'static> {
+        Address {
+            line: "3 place du Marché",
+            postcode: "75011",
+            city: "Paris",
+            country,
+        }
+    }
+
     fn buyer() -> Buyer<'static> {
         Buyer {
             name: "Boulangerie Dupain",
-            address: "3 place du Marché",
-            postcode: "75011",
-            city: "Paris",
-            country: "FR",
+            address: at("FR"),
             siren: Some("542065479"),
             vat_number: None,
             business: true,
@@ -175,7 +177,10 @@ mod tests {
         };
         let b = Buyer {
             siren: None,
-            address: "",
+            address: Address {
+                line: "",
+                ..at("FR")
+            },
             ..buyer()
         };
         assert_eq!(
@@ -206,7 +211,7 @@ mod tests {
     #[test]
     fn zero_rates_need_their_legal_ground() {
         let de = Buyer {
-            country: "DE",
+            address: at("DE"),
             siren: None,
             vat_number: Some("DE129273398"),
             ..buyer()
@@ -226,7 +231,7 @@ mod tests {
             vec![("vat".to_string(), "err-vat-reverse-charge")]
         );
         let us = Buyer {
-            country: "US",
+            address: at("US"),
             siren: None,
             ..buyer()
         };

@@ -65,6 +65,14 @@ pub fn budget_of(p: &ProjectRow, deliverables: &[DeliverableRow], changes: &[Cha
     budget::budget(&terms, estimates, extra_min, extra_money)
 }
 
+/// `b` as `ctx` may see it: its money only for readers who may see money.
+fn budget_for(ctx: &Ctx, b: Budget) -> Budget {
+    Budget {
+        money: b.money.filter(|_| sees_money(ctx)),
+        ..b
+    }
+}
+
 fn today_month(app: &App, ctx: &Ctx) -> i32 {
     month_of(crate::projects::today(app, ctx))
 }
@@ -725,10 +733,7 @@ pub async fn project(app: &App, ctx: &Ctx, id: ProjectId) -> Result<ProjectRadar
         client_name,
         hours: Hours::of(&total),
         months: rows.iter().map(|r| (r.month, Hours::of(r))).collect(),
-        budget: Budget {
-            money: budget.money.filter(|_| money.is_some()),
-            ..budget
-        },
+        budget: budget_for(ctx, budget),
         consumed_minutes,
         burn_hours,
         forecast_minutes,
@@ -860,10 +865,7 @@ pub async fn client_hub(
         out.push(HubProject {
             minutes: figures.minutes,
             money: sees_money(ctx).then_some(figures),
-            budget: Budget {
-                money: budget.money.filter(|_| sees_money(ctx)),
-                ..budget
-            },
+            budget: budget_for(ctx, budget),
             consumed_minutes,
             burn_hours,
             project: ProjectView::of(ctx, &p),
@@ -926,10 +928,7 @@ pub async fn my_projects(app: &App, ctx: &Ctx) -> Result<Vec<HubProject>> {
         out.push(HubProject {
             minutes: 0,
             money: None,
-            budget: Budget {
-                money: budget.money.filter(|_| sees_money(ctx)),
-                ..budget
-            },
+            budget: budget_for(ctx, budget),
             consumed_minutes,
             burn_hours,
             project: ProjectView::of(ctx, &p),
