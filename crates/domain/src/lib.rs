@@ -24,6 +24,7 @@ pub use audit::permissions::AuditAction;
 pub use clients::permissions::ClientsAction;
 pub use dashboard::permissions::DashboardAction;
 pub use ids::*;
+pub use invoicing::permissions::InvoicingAction;
 pub use money::{Currency, Money, max_amount_minor, max_rate_minor};
 pub use people::permissions::PeopleAction;
 pub use people::{ContactRole, Language, Role, UserKind};

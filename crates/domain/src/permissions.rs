@@ -4,6 +4,7 @@
 use crate::audit::permissions::AuditAction;
 use crate::clients::permissions::ClientsAction;
 use crate::dashboard::permissions::DashboardAction;
+use crate::invoicing::permissions::InvoicingAction;
 use crate::people::permissions::PeopleAction;
 use crate::portal::permissions::PortalAction;
 use crate::projects::permissions::ProjectsAction;
@@ -50,6 +51,7 @@ gather!(
     Audit(AuditAction),
     Clients(ClientsAction),
     Dashboard(DashboardAction),
+    Invoicing(InvoicingAction),
     People(PeopleAction),
     Portal(PortalAction),
     Projects(ProjectsAction),

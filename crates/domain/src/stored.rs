@@ -1,6 +1,11 @@
 //! States as database columns: each is stored as its text (`as_str`) and read back with `parse`,
 //! so a row arrives typed and a value that is not one of its states fails the read, never a
 //! silent default (issue 9 §2). Only with the `sqlx` feature, which the store turns on.
+use crate::invoicing::draft::Grouping;
+use crate::invoicing::states::{
+    CreditReason, DocKind, DocStatus, ItemKind, LineKind, PaymentMethod,
+};
+use crate::invoicing::totals::Vat;
 use crate::money::Currency;
 use crate::people::{ContactRole, Language, Role, UserKind};
 use crate::projects::engagement::{
@@ -42,7 +47,15 @@ stored_as_text!(
     BillingModel,
     ChangeStatus,
     ContactRole,
+    CreditReason,
     Currency,
+    DocKind,
+    DocStatus,
+    Grouping,
+    ItemKind,
+    LineKind,
+    PaymentMethod,
+    Vat,
     DeliverableStatus,
     EntrySource,
     FixedRevenue,

@@ -37,6 +37,13 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     // Hashes of 32 random bytes: a collision is not expected, and would be a plain conflict.
     ("api_tokens_hash_key", Shown::Conflict("err-conflict")),
     ("password_resets_hash_key", Shown::Conflict("err-conflict")),
+    // Numbers come from a locked counter row: a duplicate would be a bug, refused all the same.
+    ("invoices_number_key", Shown::Conflict("err-conflict")),
+    // Two drafts cannot take the same entry, milestone, month or change request.
+    (
+        "invoice_items_billed_once",
+        Shown::Conflict("err-invoice-work-taken"),
+    ),
     (
         "change_requests_status",
         Shown::Conflict("err-change-decided"),

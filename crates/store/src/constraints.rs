@@ -50,6 +50,16 @@ pub const UNIQUES: &[Unique] = &[
         table: "imports",
         columns: &["workspace_id"],
     },
+    Unique {
+        name: "invoices_number_key",
+        table: "invoices",
+        columns: &["workspace_id", "kind", "number"],
+    },
+    Unique {
+        name: "invoice_items_billed_once",
+        table: "invoice_items",
+        columns: &["workspace_id", "kind", "ref_id", "month"],
+    },
 ];
 
 /// The name of the unique index a violation broke: PostgreSQL's constraint name as it is,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clients;
 pub mod constraints;
 pub mod health;
+pub mod invoicing;
 pub mod jobs;
 pub mod listing;
 pub mod migrate;

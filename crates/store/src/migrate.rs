@@ -39,6 +39,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0006_pending_imports.sql"),
         include_str!("../../../migrations/postgres/0006_pending_imports.sql"),
     ),
+    (
+        7,
+        "invoicing",
+        include_str!("../../../migrations/sqlite/0007_invoicing.sql"),
+        include_str!("../../../migrations/postgres/0007_invoicing.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

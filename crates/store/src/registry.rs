@@ -335,6 +335,8 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::clients::STATEMENTS,
         crate::clients::contacts::STATEMENTS,
         crate::health::STATEMENTS,
+        crate::invoicing::STATEMENTS,
+        crate::invoicing::sources::STATEMENTS,
         crate::jobs::STATEMENTS,
         crate::people::users::STATEMENTS,
         crate::workspaces::STATEMENTS,
@@ -348,7 +350,8 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::STATEMENTS,
     ]
     .concat();
-    let families: [&[&dyn Variants]; 7] = [
+    let families: [&[&dyn Variants]; 8] = [
+        crate::invoicing::FAMILIES,
         crate::audit::FAMILIES,
         crate::reports::FAMILIES,
         crate::clients::FAMILIES,

@@ -122,6 +122,7 @@ pub const MODULES: &[&Module] = &[
     &crate::reports::MODULE,
     &crate::projects::MODULE,
     &crate::clients::MODULE,
+    &crate::invoicing::MODULE,
     &crate::notifications::MODULE,
     &crate::audit::MODULE,
     &crate::portal::MODULE,

@@ -43,6 +43,9 @@ pub struct DocLine<'a> {
     pub description: &'a str,
     pub unit: &'a str,
     pub line: Line,
+    /// The line's net when it is not quantity × price rounded: a time line's minutes × rate ÷
+    /// 60, exact, while its quantity in hours is shown to four decimals.
+    pub net: Option<i64>,
 }
 
 /// Everything the XML says.
@@ -177,8 +180,12 @@ fn tax(out: &mut String, vat: Vat, calculated: Option<&str>, basis: Option<&str>
 /// The document's Factur-X XML; `None` when its totals (or a negative price negated) pass 64
 /// bits.
 pub fn cii_xml(doc: &Document<'_>) -> Option<String> {
-    let lines: Vec<Line> = doc.lines.iter().map(|l| l.line).collect();
-    let t = totals::totals(&lines)?;
+    let nets = doc
+        .lines
+        .iter()
+        .map(|l| Some((l.line.vat, l.net.or_else(|| l.line.net())?)))
+        .collect::<Option<Vec<(Vat, i64)>>>()?;
+    let t = totals::totals_of(&nets)?;
     let c = doc.currency;
     let mut out = String::with_capacity(4096 + 1024 * doc.lines.len());
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" xmlns:qdt=\"urn:un:unece:uncefact:data:standard:QualifiedDataType:100\" xmlns:ram=\"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100\" xmlns:udt=\"urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100\">");
@@ -332,11 +339,13 @@ mod tests {
                 description: "Maquettes — 3 h 30",
                 unit: "HUR",
                 line: line("3.5", 12_000, Vat::Standard),
+                net: None,
             },
             DocLine {
                 description: "Hébergement",
                 unit: "C62",
                 line: line("1", 9_999, Vat::Intermediate),
+                net: None,
             },
         ],
         notes: vec![
@@ -362,26 +371,31 @@ mod tests {
                 description: "Développement",
                 unit: "HUR",
                 line: line("12.25", 9_500, Vat::Standard),
+                net: None,
             },
             DocLine {
                 description: "Formation",
                 unit: "HUR",
                 line: line("7", 11_000, Vat::Intermediate),
+                net: None,
             },
             DocLine {
                 description: "Livres",
                 unit: "C62",
                 line: line("3", 2_999, Vat::Reduced),
+                net: None,
             },
             DocLine {
                 description: "Abonnement presse",
                 unit: "C62",
                 line: line("1", 1_250, Vat::SuperReduced),
+                net: None,
             },
             DocLine {
                 description: "Revue de code",
                 unit: "HUR",
                 line: line("0.75", 9_500, Vat::Standard),
+                net: None,
             },
         ];
 
@@ -398,11 +412,13 @@ mod tests {
                 description: "Photographies",
                 unit: "HUR",
                 line: line("6", 6_000, Vat::Franchise),
+                net: None,
             },
             DocLine {
                 description: "Tirages",
                 unit: "C62",
                 line: line("20", 450, Vat::Franchise),
+                net: None,
             },
         ];
 
@@ -424,6 +440,7 @@ mod tests {
             description: "Audit de sécurité",
             unit: "HUR",
             line: line("16", 13_000, Vat::ReverseCharge),
+            net: None,
         }];
 
         let mut outside = sample(Kind::Invoice);
@@ -444,6 +461,7 @@ mod tests {
             description: "Conseil",
             unit: "HUR",
             line: line("10", 15_000, Vat::OutsideEu),
+            net: None,
         }];
 
         let mut capped = sample(Kind::Invoice);
@@ -453,16 +471,19 @@ mod tests {
                 description: "Intégration",
                 unit: "HUR",
                 line: line("30", 10_000, Vat::Standard),
+                net: None,
             },
             DocLine {
                 description: "Recette",
                 unit: "HUR",
                 line: line("8.5", 8_000, Vat::Standard),
+                net: None,
             },
             DocLine {
                 description: "Au-delà du plafond du projet",
                 unit: "C62",
                 line: line("1", -48_000, Vat::Standard),
+                net: None,
             },
         ];
 
@@ -480,6 +501,7 @@ mod tests {
                 description: v.as_str(),
                 unit: "C62",
                 line: line("2", 1_000 * i + 1, *v),
+                net: None,
             })
             .collect();
 

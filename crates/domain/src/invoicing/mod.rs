@@ -9,4 +9,6 @@ pub mod facturx;
 pub mod mentions;
 pub mod numbering;
 pub mod payments;
+pub mod permissions;
+pub mod states;
 pub mod totals;

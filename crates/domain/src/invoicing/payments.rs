@@ -3,18 +3,19 @@
 use crate::Invalid;
 use crate::validate::Checker;
 
-/// An invoice's status, derived from its facts, never stored apart from them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    Draft,
-    Issued,
-    Sent,
-    PartiallyPaid,
-    Paid,
-    Overdue,
-    Credited,
-    Cancelled,
-}
+crate::projects::engagement::str_enum!(
+    /// An invoice's status, derived from its facts, never stored apart from them.
+    Status {
+        Draft = "draft",
+        Issued = "issued",
+        Sent = "sent",
+        PartiallyPaid = "partially_paid",
+        Paid = "paid",
+        Overdue = "overdue",
+        Credited = "credited",
+        Cancelled = "cancelled",
+    }
+);
 
 /// What decides a status; amounts in minor units, days `YYYYMMDD`.
 #[derive(Clone, Copy, Debug, Default)]

@@ -150,10 +150,20 @@ pub struct Totals {
 
 /// The totals of `lines`; `None` past 64 bits.
 pub fn totals(lines: &[Line]) -> Option<Totals> {
-    let line_nets = lines.iter().map(Line::net).collect::<Option<Vec<i64>>>()?;
+    let nets = lines
+        .iter()
+        .map(|l| Some((l.vat, l.net()?)))
+        .collect::<Option<Vec<(Vat, i64)>>>()?;
+    totals_of(&nets)
+}
+
+/// The totals of lines given by their VAT and net (a time line's net is its minutes × rate ÷ 60,
+/// exact, while its quantity in hours is shown rounded); `None` past 64 bits.
+pub fn totals_of(lines: &[(Vat, i64)]) -> Option<Totals> {
+    let line_nets: Vec<i64> = lines.iter().map(|(_, n)| *n).collect();
     let mut bases: BTreeMap<Vat, i64> = BTreeMap::new();
-    for (l, n) in lines.iter().zip(&line_nets) {
-        let b = bases.entry(l.vat).or_default();
+    for (v, n) in lines {
+        let b = bases.entry(*v).or_default();
         *b = b.checked_add(*n)?;
     }
     let mut groups = Vec::with_capacity(bases.len());

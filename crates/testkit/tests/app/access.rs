@@ -1,8 +1,8 @@
 //! Tenant and role matrix: for every route of the OpenAPI document, each role, a client contact,
 //! a user of another workspace and an anonymous caller get exactly what the permission table says.
 use mesure_domain::{
-    Action, AuditAction, ClientsAction, DashboardAction, PeopleAction, ProjectsAction, RadarAction,
-    SettingsAction, TimeAction,
+    Action, AuditAction, ClientsAction, DashboardAction, InvoicingAction, PeopleAction,
+    ProjectsAction, RadarAction, SettingsAction, TimeAction,
 };
 use mesure_domain::{ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
 use mesure_services::audit::Actor;
@@ -161,6 +161,35 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("get", "/api/v1/radar/utilisation") => (Some(RadarAction::View.into()), Same, 200),
         ("get", "/api/v1/notifications") => (Some(DashboardAction::View.into()), Same, 200),
         ("post", "/api/v1/notifications/read") => (Some(DashboardAction::View.into()), Same, 204),
+        ("get", "/api/v1/invoices") => (Some(InvoicingAction::Read.into()), Same, 200),
+        // Client A has no approved time-and-materials work: past the gate, nothing to bill.
+        ("post", "/api/v1/invoices") => (Some(InvoicingAction::Write.into()), NotFound, 422),
+        ("get", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Read.into()), NotFound, 200),
+        ("delete", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Write.into()), NotFound, 204),
+        ("post", "/api/v1/invoices/{id}/lines") => {
+            (Some(InvoicingAction::Write.into()), NotFound, 201)
+        }
+        ("delete", "/api/v1/invoices/{id}/lines/{line}") => {
+            (Some(InvoicingAction::Write.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/invoices/{id}/issue") => {
+            (Some(InvoicingAction::Write.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/invoices/{id}/payments") => {
+            (Some(InvoicingAction::Write.into()), NotFound, 201)
+        }
+        ("get", "/api/v1/invoices/{id}/facturx.xml") => {
+            (Some(InvoicingAction::Read.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/credit-notes") => (Some(InvoicingAction::Read.into()), Same, 200),
+        ("post", "/api/v1/credit-notes") => (Some(InvoicingAction::Write.into()), NotFound, 201),
+        ("put", "/api/v1/clients/{id}/billing") => {
+            (Some(InvoicingAction::Write.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/invoicing/settings") => (Some(InvoicingAction::Read.into()), Same, 200),
+        ("put", "/api/v1/invoicing/settings") => {
+            (Some(InvoicingAction::Settings.into()), Same, 200)
+        }
         _ => return None,
     };
     Some(r)
@@ -177,6 +206,12 @@ struct Fixture {
     tokens: Vec<(Who, Option<String>)>,
     owner_ctx: mesure_services::Ctx,
     staff_ctx: mesure_services::Ctx,
+    ws: mesure_domain::WorkspaceId,
+    /// A client ready to invoice, a draft and an issued invoice of it (and its date).
+    invoice_client: uuid::Uuid,
+    draft: String,
+    issued: String,
+    issued_on: String,
 }
 
 async fn fixture(t: &TestApp) -> Fixture {
@@ -264,7 +299,25 @@ async fn fixture(t: &TestApp) -> Fixture {
     .await
     .unwrap();
     let entry = crate::time::log(t, &a.staff.ctx, project, "2025-01-06", 60).await;
+    let (invoice_client, _, _) =
+        crate::invoicing::billable_client(t, &a, "Client Facturable A", &[60]).await;
+    let (draft, _) = crate::invoicing::manual_draft(t, a.ws, invoice_client).await;
+    let (to_issue, _) = crate::invoicing::manual_draft(t, a.ws, invoice_client).await;
+    let issued = mesure_services::invoicing::issue(&t.app, &a.owner.ctx, to_issue)
+        .await
+        .unwrap();
+    let issued_on = issued.issued_on.unwrap();
     Fixture {
+        ws: a.ws,
+        invoice_client,
+        draft: draft.to_string(),
+        issued: to_issue.to_string(),
+        issued_on: format!(
+            "{:04}-{:02}-{:02}",
+            issued_on / 10_000,
+            issued_on / 100 % 100,
+            issued_on % 100
+        ),
         user_a: a.staff.id.to_string(),
         client_a: client.id.to_string(),
         contact_a: target.id.to_string(),
@@ -343,6 +396,23 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
         ("post", "/api/v1/timer/start") => Some(json!({"project_id": f.project_a})),
         ("put", "/api/v1/people/{id}/capacity") => Some(json!({"weekly_hours": "32"})),
         ("put", "/api/v1/people/{id}/leave") => Some(json!({"day": "2026-05-12", "hours": "7"})),
+        ("post", "/api/v1/invoices") => {
+            Some(json!({"client_id": f.client_a, "from": "2026-03-01", "to": "2026-03-31"}))
+        }
+        ("post", "/api/v1/invoices/{id}/lines") => Some(
+            json!({"description": format!("Ligne {n}"), "quantity": "1", "unit_price_minor": 100}),
+        ),
+        ("post", "/api/v1/invoices/{id}/payments") => {
+            Some(json!({"amount_minor": 1, "paid_on": f.issued_on}))
+        }
+        ("post", "/api/v1/credit-notes") => Some(
+            json!({"invoice_id": f.issued, "reason": "commercial", "net_minor": 1, "vat": "20"}),
+        ),
+        ("put", "/api/v1/clients/{id}/billing") => {
+            Some(json!({"postcode": "75001", "city": "Paris", "country": "FR"}))
+        }
+        ("put", "/api/v1/invoicing/settings") => Some(json!({"payment_days": 30})),
+        ("post", "/api/v1/invoices/{id}/issue") => Some(json!({})),
         _ => None,
     }
 }
@@ -412,6 +482,22 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
         }
         ("delete", "/api/v1/time-entries/{id}")
         | ("post", "/api/v1/time-entries/{id}/write-off") => fresh_entry(false).await,
+        ("delete", "/api/v1/invoices/{id}") | ("post", "/api/v1/invoices/{id}/issue") => {
+            crate::invoicing::manual_draft(t, f.ws, f.invoice_client)
+                .await
+                .0
+                .to_string()
+        }
+        ("delete", "/api/v1/invoices/{id}/lines/{line}") => {
+            let (id, line) = crate::invoicing::manual_draft(t, f.ws, f.invoice_client).await;
+            format!("{id}/lines/{line}")
+        }
+        _ if path.starts_with("/api/v1/invoices/{id}/payments")
+            || path.starts_with("/api/v1/invoices/{id}/facturx") =>
+        {
+            f.issued.clone()
+        }
+        _ if path.starts_with("/api/v1/invoices/{id}") => f.draft.clone(),
         ("post", "/api/v1/time-entries/{id}/approve-free") => fresh_entry(true).await,
         _ if path.starts_with("/api/v1/users/{id}")
             || path.starts_with("/api/v1/timesheets/")
@@ -476,6 +562,7 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                     }
                     let url = t.api(
                         &path
+                            .replace("{id}/lines/{line}", &id)
                             .replace("{id}", &id)
                             .replace("{week}", &week)
                             .replacen("/api/v1", "", 1),

@@ -94,6 +94,16 @@ impl Fixture {
                 json!({"cells": [{"project_id": p, "date": "2026-03-03", "duration": "2:00"}]})
             }
             "WorkspaceBody" => json!({"name": "Agence Fuzz"}),
+            "DraftBody" => json!({"client_id": cl, "from": "2026-03-01", "to": "2026-03-31"}),
+            "LineBody" => {
+                json!({"description": "Conseil", "quantity": "1", "unit_price_minor": 100})
+            }
+            "PaymentBody" => json!({"amount_minor": 1, "paid_on": "2026-03-02"}),
+            "CreditBody" => {
+                json!({"invoice_id": self.id("invoice"), "reason": "commercial", "net_minor": 1})
+            }
+            "BillingBody" => json!({"postcode": "75001", "city": "Paris", "country": "FR"}),
+            "SettingsBody" => json!({"payment_days": 30}),
             other => panic!("no base body for {other}: add one"),
         }
     }
@@ -112,16 +122,24 @@ impl Fixture {
             "change"
         } else if template.starts_with("/api/v1/contacts/") {
             "contact"
+        } else if template.starts_with("/api/v1/invoices/") {
+            "invoice"
         } else {
             "user"
         };
         template
             .replace("{id}", &self.id(key))
             .replace("{week}", "2026-03-02")
+            .replace("{line}", &self.id("line"))
     }
 }
 
-async fn fixture(t: &TestApp, token: &str, user: uuid::Uuid) -> Fixture {
+async fn fixture(
+    t: &TestApp,
+    token: &str,
+    user: uuid::Uuid,
+    ws: mesure_domain::WorkspaceId,
+) -> Fixture {
     let c = t.client();
     let post = |path: String, body: Value| {
         let c = c.clone();
@@ -187,6 +205,9 @@ async fn fixture(t: &TestApp, token: &str, user: uuid::Uuid) -> Fixture {
         )
         .await,
     );
+    let (invoice, line) = crate::invoicing::manual_draft(t, ws, cl.parse().unwrap()).await;
+    ids.insert("invoice", invoice.to_string());
+    ids.insert("line", line.to_string());
     ids.insert("client", cl);
     ids.insert("project", p);
     Fixture { ids }
@@ -198,7 +219,7 @@ async fn no_hostile_input_gets_a_5xx() {
         let t = spawn_app(backend).await;
         let a = t.tenant("Agence Fuzz").await;
         let token = a.owner.token.clone();
-        let fx = fixture(&t, &token, a.staff.id).await;
+        let fx = fixture(&t, &token, a.staff.id, a.ws).await;
         let doc: Value = t
             .client()
             .get(t.api("/openapi.json"))

@@ -18,6 +18,7 @@ mod csv_exports;
 mod faults;
 mod fuzz;
 mod imports;
+mod invoicing;
 mod jobs_mail;
 mod lists;
 mod reports;
