@@ -268,6 +268,8 @@ pub async fn seed(app: &App) -> Result<Seeded> {
         .map(|(id, (r, c))| (*id, r, c))
         .collect();
     crate::demo_time::seed(app, &ctx, &made, &people).await?;
+    let today = mesure_domain::projects::engagement::day_key(crate::time::today_date(app, &ctx));
+    crate::demo_invoicing::seed(app, &ctx, &made, today).await?;
     portal_login(app, &ctx).await?;
     Ok(Seeded::Created)
 }

@@ -64,6 +64,18 @@ pub fn seller(s: &SettingsRow) -> Seller<'_> {
     }
 }
 
+/// The street part of a client's billing address: without a last line that holds the postcode
+/// (addresses are often typed whole, "12 rue des Martyrs\n75009 Paris").
+pub fn street<'a>(address: &'a str, postcode: &str) -> &'a str {
+    let a = address.trim();
+    match a.rsplit_once('\n') {
+        Some((head, last)) if !postcode.trim().is_empty() && last.contains(postcode.trim()) => {
+            head.trim()
+        }
+        _ => a,
+    }
+}
+
 /// The buyer as the legal checks see it (an absent billing record leaves the fields empty, so
 /// the checks name them).
 pub fn buyer<'a>(c: &'a ClientRow, b: Option<&'a BillingRow>) -> Buyer<'a> {
@@ -74,7 +86,10 @@ pub fn buyer<'a>(c: &'a ClientRow, b: Option<&'a BillingRow>) -> Buyer<'a> {
             .filter(|n| !n.trim().is_empty())
             .unwrap_or(&c.name),
         address: Address {
-            line: c.billing_address.as_deref().unwrap_or(""),
+            line: street(
+                c.billing_address.as_deref().unwrap_or(""),
+                b.map_or("", |b| b.postcode.as_str()),
+            ),
             postcode: b.map_or("", |b| b.postcode.as_str()),
             city: b.map_or("", |b| b.city.as_str()),
             country: b.map_or("", |b| b.country.as_str()),
@@ -342,4 +357,26 @@ pub fn facturx_xml(r: &InvoiceRow, lines: &[LineRow]) -> Option<String> {
             .collect(),
     };
     facturx::cii_xml(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::street;
+
+    #[test]
+    fn the_street_drops_a_last_line_holding_the_postcode() {
+        assert_eq!(
+            street("12 rue des Martyrs\n75009 Paris", "75009"),
+            "12 rue des Martyrs"
+        );
+        assert_eq!(street("12 rue des Martyrs", "75009"), "12 rue des Martyrs");
+        assert_eq!(
+            street("Bât. B\n3 quai Est\n69002 Lyon", "69002"),
+            "Bât. B\n3 quai Est"
+        );
+        assert_eq!(
+            street("Château Lacoste\n33250 Pauillac", ""),
+            "Château Lacoste\n33250 Pauillac"
+        );
+    }
 }

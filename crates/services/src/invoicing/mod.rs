@@ -2,6 +2,7 @@
 //! credit notes, payments, the seller's settings and a client's billing details.
 pub mod document;
 pub mod draft;
+pub mod pdf;
 pub mod views;
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
@@ -313,18 +314,22 @@ pub async fn set_logo(app: &App, ctx: &Ctx, logo: Option<Vec<u8>>) -> Result<()>
     })
 }
 
-/// The media type of a logo: a PNG or JPEG by its signature and size; else a field error.
+/// The media type of a logo: a PNG or JPEG that decodes, within 512 KiB and 2000 × 2000
+/// pixels; else a field error.
 pub fn logo_kind(bytes: &[u8]) -> std::result::Result<&'static str, Invalid> {
-    if bytes.len() > MAX_LOGO {
-        return Err(Invalid::one("logo", "err-logo-too-big"));
-    }
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 33 {
-        Ok("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && bytes.ends_with(&[0xFF, 0xD9]) {
-        Ok("image/jpeg")
-    } else {
-        Err(Invalid::one("logo", "err-logo-not-image"))
-    }
+    use mesure_pdf::LogoError;
+    mesure_pdf::check_logo(bytes)
+        .map(|k| k.mime())
+        .map_err(|e| {
+            Invalid::one(
+                "logo",
+                match e {
+                    LogoError::TooBig => "err-logo-too-big",
+                    LogoError::TooLarge => "err-logo-too-large",
+                    LogoError::NotAnImage => "err-logo-not-image",
+                },
+            )
+        })
 }
 
 /// The logo, if any.
@@ -761,6 +766,7 @@ async fn issue_in(
     ctx: &Ctx,
     id: Uuid,
     corrects: Option<String>,
+    today: i32,
 ) -> Result<InvoiceRow> {
     let (head, length) = store::lock_chain(c, ctx.workspace).await?;
     let mut inv = store::invoice(c, ctx.workspace, id).await?;
@@ -781,7 +787,6 @@ async fn issue_in(
     let client = clients::get(c, ctx.workspace, ClientId::from_uuid(inv.client_id)).await?;
     let billing = store::billing(c, ctx.workspace, client.id).await?;
     legal_check(&s, &client, billing.as_ref(), &lines)?;
-    let today = today(app, ctx);
     let year = today / 10_000;
     let seq = store::next_seq(c, ctx.workspace, inv.kind, year).await?;
     let prefix = match inv.kind {
@@ -878,13 +883,20 @@ async fn issue_in(
 /// Issues a draft invoice: the next number of its year, its content frozen and chained, its
 /// entries locked for good.
 pub async fn issue(app: &App, ctx: &Ctx, id: Uuid) -> Result<InvoiceView> {
+    issue_dated(app, ctx, id, today(app, ctx)).await
+}
+
+/// Issues a draft dated `on` (`YYYYMMDD`): the demo's history. Numbers follow issue order, so
+/// dates must not go back in time (the demo issues in date order).
+#[doc(hidden)]
+pub async fn issue_dated(app: &App, ctx: &Ctx, id: Uuid, on: i32) -> Result<InvoiceView> {
     ctx.require(InvoicingAction::Write)?;
     crate::write_tx!(app, tx => {
         let inv = store::invoice(&mut tx.conn(), ctx.workspace, id).await?;
         if inv.kind != DocKind::Invoice {
             return Err(ServiceError::Conflict("err-invoice-not-draft"));
         }
-        issue_in(&mut tx.conn(), app, ctx, id, None).await?;
+        issue_in(&mut tx.conn(), app, ctx, id, None, on).await?;
     })?;
     get(app, ctx, id).await
 }
@@ -907,6 +919,18 @@ pub struct CreditInput {
 
 /// Makes and issues a credit note referencing an invoice (full or partial) in one transaction.
 pub async fn credit(app: &App, ctx: &Ctx, invoice: Uuid, i: &CreditInput) -> Result<InvoiceView> {
+    credit_dated(app, ctx, invoice, i, today(app, ctx)).await
+}
+
+/// [`credit`] dated `on` (the demo's history).
+#[doc(hidden)]
+pub async fn credit_dated(
+    app: &App,
+    ctx: &Ctx,
+    invoice: Uuid,
+    i: &CreditInput,
+    on: i32,
+) -> Result<InvoiceView> {
     ctx.require(InvoicingAction::Write)?;
     let mut c = Checker::new();
     let reason = CreditReason::parse(&i.reason);
@@ -1012,7 +1036,7 @@ pub async fn credit(app: &App, ctx: &Ctx, invoice: Uuid, i: &CreditInput) -> Res
         };
         store::insert_invoice(&mut tx.conn(), &row).await?;
         store::insert_lines(&mut tx.conn(), &new_lines, &[]).await?;
-        let issued = issue_in(&mut tx.conn(), app, ctx, id, inv.number.clone()).await?;
+        let issued = issue_in(&mut tx.conn(), app, ctx, id, inv.number.clone(), on).await?;
         store::add_credited(&mut tx.conn(), ctx.workspace, invoice, issued.gross_minor).await?;
         if row.releases_work {
             store::release_work(&mut tx.conn(), ctx.workspace, invoice).await?;
@@ -1203,6 +1227,43 @@ pub async fn facturx(app: &App, ctx: &Ctx, id: Uuid) -> Result<(String, String)>
     let xml = document::facturx_xml(&r, &lines)
         .ok_or_else(|| ServiceError::Internal("factur-x of an issued document".into()))?;
     Ok((r.number.unwrap_or_default(), xml))
+}
+
+/// The PDF of an issued document (PDF/A-3b with its Factur-X XML), and its number.
+pub async fn pdf(app: &App, ctx: &Ctx, id: Uuid) -> Result<(String, Vec<u8>)> {
+    ctx.require(InvoicingAction::Read)?;
+    let mut c = app.db.read().await?;
+    let r = store::invoice(&mut c.conn(), ctx.workspace, id).await?;
+    if r.status != DocStatus::Issued {
+        return Err(ServiceError::Conflict("err-invoice-not-issued"));
+    }
+    let lines = store::lines(&mut c.conn(), ctx.workspace, id).await?;
+    let logo = {
+        use base64::Engine;
+        store::logo(&mut c.conn(), ctx.workspace)
+            .await?
+            .and_then(|(b, _)| base64::engine::general_purpose::STANDARD.decode(b).ok())
+    };
+    drop(c);
+    render_pdf(r, lines, logo).await
+}
+
+/// Renders a document's PDF off the async threads.
+pub async fn render_pdf(
+    r: InvoiceRow,
+    lines: Vec<LineRow>,
+    logo: Option<Vec<u8>>,
+) -> Result<(String, Vec<u8>)> {
+    let xml = document::facturx_xml(&r, &lines)
+        .ok_or_else(|| ServiceError::Internal("factur-x of an issued document".into()))?;
+    let doc = pdf::document(&r, &lines, xml, logo)
+        .ok_or_else(|| ServiceError::Internal("pdf of an issued document".into()))?;
+    let number = doc.document_number.clone();
+    let bytes = tokio::task::spawn_blocking(move || mesure_pdf::render(&doc))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((number, bytes))
 }
 
 /// What `mesure check --invoices` found in one workspace.

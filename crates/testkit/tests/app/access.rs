@@ -178,6 +178,7 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("post", "/api/v1/invoices/{id}/payments") => {
             (Some(InvoicingAction::Write.into()), NotFound, 201)
         }
+        ("get", "/api/v1/invoices/{id}/pdf") => (Some(InvoicingAction::Read.into()), NotFound, 200),
         ("get", "/api/v1/invoices/{id}/facturx.xml") => {
             (Some(InvoicingAction::Read.into()), NotFound, 200)
         }
@@ -493,7 +494,8 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
             format!("{id}/lines/{line}")
         }
         _ if path.starts_with("/api/v1/invoices/{id}/payments")
-            || path.starts_with("/api/v1/invoices/{id}/facturx") =>
+            || path.starts_with("/api/v1/invoices/{id}/facturx")
+            || path.starts_with("/api/v1/invoices/{id}/pdf") =>
         {
             f.issued.clone()
         }

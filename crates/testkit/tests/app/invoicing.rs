@@ -255,6 +255,22 @@ async fn a_draft_from_approved_work_issues_once_with_a_gapless_number_and_every_
             "{xml}"
         );
         check_facturx(&t, &xml);
+        check_pdf(
+            &t,
+            &tok,
+            &id,
+            &xml,
+            &[
+                &format!("F{y}-0001"),
+                "Total TTC",
+                "385,00",
+                "Atelier Test SAS",
+                "Pas d'escompte",
+                "40 €",
+                "prestation de services",
+            ],
+        )
+        .await;
 
         // Payments: above the balance, before the invoice, in another currency: refused.
         let today = inv["issued_on"].as_str().unwrap().to_string();
@@ -329,6 +345,14 @@ async fn a_draft_from_approved_work_issues_once_with_a_gapless_number_and_every_
         let cn_xml = r.text().await.unwrap();
         assert!(cn_xml.contains("<ram:TypeCode>381</ram:TypeCode>"));
         check_facturx(&t, &cn_xml);
+        check_pdf(
+            &t,
+            &tok,
+            cn_id,
+            &cn_xml,
+            &[&format!("Avoir AV{y}-0001"), &format!("F{y}-0001"), "60,00"],
+        )
+        .await;
 
         // The chain holds; altering an issued line breaks it from there.
         let ws = a.ws;
@@ -358,6 +382,82 @@ async fn a_draft_from_approved_work_issues_once_with_a_gapless_number_and_every_
         let (_, l) = get(&t, &tok, "/credit-notes").await;
         assert_eq!(l["items"].as_array().unwrap().len(), 1);
     }
+}
+
+/// The PDF of `id` read back by poppler: `pdftotext` shows every one of `texts` (spaces
+/// normalised), `pdfdetach` gives back exactly the API's XML, and `pdfinfo` reads it.
+pub fn check_pdf_bytes(t: &TestApp, pdf: &[u8], xml: &str, texts: &[&str]) {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let dir = t.dir.join(format!("pdf-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("doc.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let run = |cmd: &str, args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (apt-get install poppler-utils): {e}"));
+        assert!(
+            out.status.success(),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let info = run("pdfinfo", &[file.as_os_str()]);
+    assert!(info.contains("PDF version"), "{info}");
+    let text = run(
+        "pdftotext",
+        &[
+            std::ffi::OsStr::new("-layout"),
+            file.as_os_str(),
+            std::ffi::OsStr::new("-"),
+        ],
+    );
+    let flat: String = text.replace(['\u{a0}', '\u{202f}'], " ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in texts {
+        let want = want.replace(['\u{a0}', '\u{202f}'], " ");
+        assert!(
+            flat.contains(&want),
+            "{want:?} not in the PDF text:\n{text}"
+        );
+    }
+    let list = run(
+        "pdfdetach",
+        &[std::ffi::OsStr::new("-list"), file.as_os_str()],
+    );
+    assert!(list.contains("factur-x.xml"), "{list}");
+    let out = dir.join("factur-x.xml");
+    run(
+        "pdfdetach",
+        &[
+            std::ffi::OsStr::new("-save"),
+            std::ffi::OsStr::new("1"),
+            std::ffi::OsStr::new("-o"),
+            out.as_os_str(),
+            file.as_os_str(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        xml,
+        "the embedded XML is the API's"
+    );
+}
+
+async fn check_pdf(t: &TestApp, tok: &str, id: &str, xml: &str, texts: &[&str]) {
+    let r = t
+        .client()
+        .get(t.api(&format!("/invoices/{id}/pdf")))
+        .bearer_auth(tok)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap().to_vec();
+    check_pdf_bytes(t, &pdf, xml, texts);
 }
 
 /// Runs the official Factur-X XSD and the EN 16931 rules on `xml` when `MESURE_TEST_PYTHON` is

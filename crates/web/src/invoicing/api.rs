@@ -621,6 +621,37 @@ pub async fn facturx(
     ))
 }
 
+/// The PDF (PDF/A-3b, Factur-X XML embedded as `factur-x.xml`) of an issued document, in the
+/// client's language.
+#[utoipa::path(get, path = "/api/v1/invoices/{id}/pdf", tag = "invoicing", params(("id" = String, Path, description = "Invoice id")),
+    responses((status = 200, description = "PDF/A-3b", content_type = "application/pdf", body = Vec<u8>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+pub async fn pdf(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = parse_id(&c, &id)?;
+    let (number, bytes) = invoicing::pdf(&s.app, &c.ctx, id)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(pdf_response(&number, bytes))
+}
+
+/// A PDF download named after the document's number.
+pub fn pdf_response(number: &str, bytes: Vec<u8>) -> axum::response::Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{number}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A client's billing details.
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -65,6 +65,11 @@ pub const MODULE: Module = Module {
         },
         ApiRule {
             method: "GET",
+            path: "/api/v1/invoices/{id}/pdf",
+            action: READ,
+        },
+        ApiRule {
+            method: "GET",
             path: "/api/v1/credit-notes",
             action: READ,
         },
@@ -101,6 +106,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::issue))
         .routes(routes!(api::add_payment))
         .routes(routes!(api::facturx))
+        .routes(routes!(api::pdf))
         .routes(routes!(api::list_credit_notes, api::create_credit_note))
         .routes(routes!(api::put_billing))
         .routes(routes!(api::get_settings, api::put_settings))
