@@ -60,6 +60,11 @@ enum Command {
         /// earned revenue) from the entries of every workspace and report any difference.
         #[arg(long)]
         totals: bool,
+        /// Also verify every workspace's chain of issued invoices and credit notes (each
+        /// document's SHA-256 against its stored content and the previous document's hash) and
+        /// that their numbers have no gap; report any alteration.
+        #[arg(long)]
+        invoices: bool,
     },
 }
 
@@ -828,7 +833,11 @@ async fn run(cli: Cli) -> Result<()> {
             println!("backup written to {}", out.display());
             Ok(())
         }
-        Command::Check { db, totals } => {
+        Command::Check {
+            db,
+            totals,
+            invoices,
+        } => {
             let url = database_url(&db)?;
             let pool = Db::connect(&url, 2).await?;
             let version = migrate::version(&pool).await?;
@@ -852,12 +861,51 @@ async fn run(cli: Cli) -> Result<()> {
             if version != migrate::latest() {
                 bail!("schema version {version} is not {}", migrate::latest());
             }
+            if invoices {
+                check_invoices(pool.clone(), &db).await?;
+            }
             if totals {
                 check_totals(pool, &db).await?;
             }
             Ok(())
         }
     }
+}
+
+/// `mesure check --invoices`: each workspace's chain of issued documents and their numbering.
+async fn check_invoices(pool: Db, db: &DbArgs) -> Result<()> {
+    let workspaces = {
+        let mut c = pool.read().await?;
+        mesure_store::workspaces::list(&mut c.conn()).await?
+    };
+    let app = app(
+        pool,
+        db,
+        None,
+        "mesure@localhost.localdomain",
+        "http://127.0.0.1:8080",
+    )?;
+    let mut problems = 0;
+    for w in workspaces {
+        let ws = mesure_domain::WorkspaceId::from_uuid(w.id);
+        let r = mesure_services::invoicing::check_chain(&app, ws)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if r.broken.is_empty() && r.numbering.is_empty() {
+            println!("invoices of {}: ok ({} documents)", w.name, r.documents);
+        }
+        for b in &r.broken {
+            println!("invoices of {}: altered or out of chain: {b}", w.name);
+        }
+        for n in &r.numbering {
+            println!("invoices of {}: numbering gap or duplicate: {n}", w.name);
+        }
+        problems += r.broken.len() + r.numbering.len();
+    }
+    if problems > 0 {
+        bail!("{problems} invoice problem(s)");
+    }
+    Ok(())
 }
 
 /// `mesure check --totals`: each workspace's totals against its entries.

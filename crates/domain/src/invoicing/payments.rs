@@ -105,6 +105,13 @@ pub fn check_payment(
     c.finish()
 }
 
+/// The billing error rate: credit notes for a billing error ÷ invoices issued, as a fraction;
+/// `None` without invoices (no data, never 0).
+pub fn error_rate(errors: i64, invoices: i64) -> Option<rust_decimal::Decimal> {
+    (invoices > 0)
+        .then(|| rust_decimal::Decimal::from(errors) / rust_decimal::Decimal::from(invoices))
+}
+
 /// Days between two `YYYYMMDD` days (`to − from`); `None` for a day that is not a date.
 pub fn days_between(from: i32, to: i32) -> Option<i64> {
     let d = |k: i32| {
@@ -148,6 +155,18 @@ pub fn dso(receivables: i64, sales: i64, days: i64) -> Option<i64> {
     let s = i128::from(sales);
     // Rounded half up (both non-negative in practice).
     i64::try_from((2 * v + s) / (2 * s)).ok()
+}
+
+#[cfg(test)]
+mod error_rate_tests {
+    use super::error_rate;
+
+    #[test]
+    fn the_error_rate_is_errors_over_invoices_and_none_without_invoices() {
+        assert_eq!(error_rate(1, 4).map(|r| r.to_string()), Some("0.25".into()));
+        assert_eq!(error_rate(0, 0), None);
+        assert_eq!(error_rate(0, 3).map(|r| r.is_zero()), Some(true));
+    }
 }
 
 #[cfg(test)]

@@ -1183,6 +1183,14 @@ pub async fn get(app: &App, ctx: &Ctx, id: Uuid) -> Result<InvoiceView> {
     })
 }
 
+/// The entries each line of a document bills (date, person, note, minutes, amount).
+pub async fn billed_entries(app: &App, ctx: &Ctx, id: Uuid) -> Result<Vec<store::BilledEntry>> {
+    ctx.require(InvoicingAction::Read)?;
+    let mut c = app.db.read().await?;
+    store::invoice(&mut c.conn(), ctx.workspace, id).await?;
+    Ok(store::billed_entries(&mut c.conn(), ctx.workspace, id).await?)
+}
+
 /// A page of documents, newest first, with whether more follow.
 pub async fn list(
     app: &App,
@@ -1264,6 +1272,164 @@ pub async fn render_pdf(
         .map_err(|e| ServiceError::Internal(e.to_string()))?
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
     Ok((number, bytes))
+}
+
+/// Unpaid invoices by days past due and days sales outstanding, in the workspace's currency.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReceivablesView {
+    pub currency: Currency,
+    /// Not yet due, 1–30, 31–60, 61–90, over 90 days past due.
+    pub buckets: [i64; 5],
+    /// Receivables ÷ the last 90 days' sales × 90; `None` without sales.
+    pub dso_days: Option<i64>,
+}
+
+/// The window days sales outstanding looks back on.
+pub const DSO_DAYS: i64 = 90;
+
+/// Receivables for the workspace or one client.
+pub async fn receivables(app: &App, ctx: &Ctx, client: Option<Uuid>) -> Result<ReceivablesView> {
+    ctx.require(InvoicingAction::Read)?;
+    let today = today(app, ctx);
+    let currency = ctx.workspace_currency;
+    let mut c = app.db.read().await?;
+    let unpaid: Vec<(i32, i64)> = store::unpaid(&mut c.conn(), ctx.workspace)
+        .await?
+        .iter()
+        .filter(|r| r.currency == currency && client.is_none_or(|cl| cl == r.client_id))
+        .map(|r| (r.due_on.unwrap_or(today), views::balance_of(r, today)))
+        .collect();
+    let buckets =
+        payments::ageing(today, &unpaid).ok_or_else(|| ServiceError::Internal("ageing".into()))?;
+    let since = day_from_key(today)
+        .and_then(|d| d.checked_sub(jiff::Span::new().days(DSO_DAYS)).ok())
+        .map(day_key)
+        .unwrap_or(today);
+    let sales = store::sales_since(&mut c.conn(), ctx.workspace, since, currency, client).await?;
+    let owed: i64 = buckets.iter().sum();
+    Ok(ReceivablesView {
+        currency,
+        buckets,
+        dso_days: payments::dso(owed, sales, DSO_DAYS),
+    })
+}
+
+/// Billing errors over a period: invoices issued, credit notes for a billing error, the error
+/// rate (credit notes for error ÷ invoices issued, `None` without invoices) and the gross
+/// credited for them.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BillingErrors {
+    pub invoices: i64,
+    pub errors: i64,
+    pub rate: Option<Decimal>,
+    pub credited_minor: i64,
+}
+
+/// Billing errors of the workspace or one client within `[from, to]` (`YYYYMMDD`).
+pub async fn billing_errors(
+    app: &App,
+    ctx: &Ctx,
+    client: Option<Uuid>,
+    from: i32,
+    to: i32,
+) -> Result<BillingErrors> {
+    ctx.require(InvoicingAction::Read)?;
+    let mut c = app.db.read().await?;
+    let (invoices, errors, credited) =
+        store::errors_between(&mut c.conn(), ctx.workspace, from, to, client).await?;
+    Ok(BillingErrors {
+        invoices,
+        errors,
+        rate: mesure_domain::invoicing::payments::error_rate(errors, invoices),
+        credited_minor: credited,
+    })
+}
+
+/// The accountant's export: one row per issued document and VAT rate within `[from, to]`
+/// (`YYYYMMDD`), invoices then credit notes by number, credit notes negative; with the
+/// workspace's account codes. In the reader's CSV dialect.
+pub async fn accountant_csv(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<String> {
+    ctx.require(InvoicingAction::Read)?;
+    let lang = ctx.language;
+    let mut c = app.db.read().await?;
+    let s = settings_or_default(&mut c.conn(), ctx).await?;
+    let docs = store::issued_between(&mut c.conn(), ctx.workspace, from, to).await?;
+    let lines = store::issued_lines_between(&mut c.conn(), ctx.workspace, from, to).await?;
+    let clients: HashMap<Uuid, (String, Option<String>)> =
+        store::client_identities(&mut c.conn(), ctx.workspace)
+            .await?
+            .into_iter()
+            .map(|(id, name, legal, siren)| {
+                (
+                    id,
+                    (
+                        legal.filter(|n| !n.trim().is_empty()).unwrap_or(name),
+                        siren,
+                    ),
+                )
+            })
+            .collect();
+    let mut by_doc: HashMap<Uuid, Vec<(Vat, i64)>> = HashMap::new();
+    for l in &lines {
+        by_doc
+            .entry(l.invoice_id)
+            .or_default()
+            .push((l.vat, l.net_minor));
+    }
+    let mut w = crate::csv_out::writer_for(lang);
+    let csv_err = |e: csv::Error| ServiceError::Internal(e.to_string());
+    w.header(&[
+        "kind",
+        "number",
+        "date",
+        "client",
+        "siren",
+        "currency",
+        "vat_rate",
+        "net",
+        "vat",
+        "gross",
+        "account_sales",
+        "account_vat",
+        "account_clients",
+    ])
+    .map_err(csv_err)?;
+    for d in &docs {
+        let nets = by_doc.get(&d.id).cloned().unwrap_or_default();
+        let t = totals::totals_of(&nets).ok_or_else(|| ServiceError::Internal("totals".into()))?;
+        let sign = if d.kind == DocKind::CreditNote { -1 } else { 1 };
+        let (client, siren) = clients.get(&d.client_id).cloned().unwrap_or_default();
+        let fr = lang == mesure_domain::Language::Fr;
+        let amount = |m: i64| {
+            let plain = mesure_domain::Money::from_minor(m * sign, d.currency).to_decimal_string();
+            if fr { plain.replace('.', ",") } else { plain }
+        };
+        for g in &t.groups {
+            let row = [
+                d.kind.as_str().to_string(),
+                d.number.clone().unwrap_or_default(),
+                d.issued_on
+                    .and_then(day_from_key)
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                client.clone(),
+                siren.clone().unwrap_or_default(),
+                d.currency.code().to_string(),
+                g.vat.as_str().to_string(),
+                amount(g.base),
+                amount(g.amount),
+                amount(g.base + g.amount),
+                s.account_sales.clone(),
+                s.account_vat.clone(),
+                s.account_clients.clone(),
+            ];
+            w.write_record(&row).map_err(csv_err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// What `mesure check --invoices` found in one workspace.

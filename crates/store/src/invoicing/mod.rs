@@ -217,6 +217,12 @@ crate::registry::statements! {
     ITEMS(2) ["workspace_id", "line_id", "kind", "ref_id", "month", "invoice_id", "minutes", "amount_minor", "released"] = concat!("SELECT ", item_cols!(), " FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2 ORDER BY line_id, kind, month, ref_id");
     DELETE_ITEMS_OF_LINE(3) [] = "DELETE FROM invoice_items WHERE workspace_id = $1 AND line_id = $2 AND invoice_id = $3 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
     DELETE_ITEMS(2) [] = "DELETE FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
+    BILLED_ENTRIES(2) ["line_id", "id", "work_date", "person", "note", "minutes", "amount_minor"] = "SELECT i.line_id, t.id, t.work_date, u.name AS person, t.note, i.minutes, i.amount_minor FROM invoice_items i JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry' ORDER BY i.line_id, t.work_date, t.id";
+    SALES_SINCE(3) ["sales"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN gross_minor ELSE -gross_minor END), 0) AS BIGINT) AS sales FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND currency = $3";
+    CLIENT_SALES_SINCE(4) ["sales"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN gross_minor ELSE -gross_minor END), 0) AS BIGINT) AS sales FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND currency = $3 AND client_id = $4";
+    ERRORS_BETWEEN(3) ["invoices", "errors", "credited"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END), 0) AS BIGINT) AS invoices, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN gross_minor ELSE 0 END), 0) AS BIGINT) AS credited FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND issued_on <= $3";
+    CLIENT_ERRORS_BETWEEN(4) ["invoices", "errors", "credited"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END), 0) AS BIGINT) AS invoices, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN gross_minor ELSE 0 END), 0) AS BIGINT) AS credited FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND issued_on <= $3 AND client_id = $4";
+    CLIENT_IDENTITIES(1) ["id", "name", "legal_name", "siren"] = "SELECT id, name, legal_name, siren FROM clients WHERE workspace_id = $1";
     MARK_RELEASED(2) [] = "UPDATE invoices SET releases_work = TRUE WHERE workspace_id = $1 AND id = $2 AND kind = 'invoice' AND status = 'issued'";
     RELEASE_ITEMS(2) [] = "UPDATE invoice_items SET released = TRUE WHERE workspace_id = $1 AND invoice_id = $2";
     STALE_ENTRIES(2) ["n"] = "SELECT COUNT(*) AS n FROM invoice_items i LEFT JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry' AND (t.id IS NULL OR t.invoiced_at IS NOT NULL OR t.billed_minutes <> i.minutes)";
@@ -418,6 +424,48 @@ pub async fn credits_of(
     CREDITS_OF
         .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(invoice)])
         .await
+}
+
+/// Gross invoiced less credited since `from` (`YYYYMMDD`) in `currency`, for one client or all.
+pub async fn sales_since(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    currency: mesure_domain::Currency,
+    client: Option<Uuid>,
+) -> Result<i64> {
+    let mut b = vec![
+        Bind::Uuid(ws.uuid()),
+        Bind::from(from),
+        Bind::from(currency),
+    ];
+    let (n,): (i64,) = match client {
+        Some(cl) => {
+            b.push(Bind::Uuid(cl));
+            CLIENT_SALES_SINCE.fetch_one(c, &b).await?
+        }
+        None => SALES_SINCE.fetch_one(c, &b).await?,
+    };
+    Ok(n)
+}
+
+/// Invoices issued within `[from, to]`, the credit notes for a billing error among the
+/// documents of that period, and their gross: for one client or all.
+pub async fn errors_between(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+    client: Option<Uuid>,
+) -> Result<(i64, i64, i64)> {
+    let mut b = vec![Bind::Uuid(ws.uuid()), Bind::from(from), Bind::from(to)];
+    match client {
+        Some(cl) => {
+            b.push(Bind::Uuid(cl));
+            CLIENT_ERRORS_BETWEEN.fetch_one(c, &b).await
+        }
+        None => ERRORS_BETWEEN.fetch_one(c, &b).await,
+    }
 }
 
 /// Issued invoices not wholly paid or credited, by due date.
@@ -674,6 +722,39 @@ pub async fn stale_entries(c: &mut Conn<'_>, ws: WorkspaceId, invoice: Uuid) -> 
         .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(invoice)])
         .await?;
     Ok(n)
+}
+
+crate::registry::row! {
+/// An entry a document bills, as its reader sees it.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct BilledEntry {
+    pub line_id: Uuid,
+    pub id: Uuid,
+    pub work_date: i32,
+    pub person: String,
+    pub note: String,
+    pub minutes: i64,
+    pub amount_minor: i64,
+}
+}
+
+/// Every client's id, name, legal name and SIREN (the accountant's export).
+pub async fn client_identities(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+) -> Result<Vec<(Uuid, String, Option<String>, Option<String>)>> {
+    CLIENT_IDENTITIES.fetch(c, &[Bind::Uuid(ws.uuid())]).await
+}
+
+/// The entries a document bills, by line then date.
+pub async fn billed_entries(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    invoice: Uuid,
+) -> Result<Vec<BilledEntry>> {
+    BILLED_ENTRIES
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(invoice)])
+        .await
 }
 
 /// Locks a document's entries for good (`invoiced_at`).

@@ -815,3 +815,28 @@ pub async fn put_settings(
         .map_err(|e| err(&c, e))?;
     Ok(Json(r.into()))
 }
+
+/// Set the workspace's logo printed on invoices: the raw bytes of a PNG or JPEG image, 512 KiB
+/// and 2,000 × 2,000 pixels at most (422 on the field `logo` otherwise).
+#[utoipa::path(put, path = "/api/v1/invoicing/logo", tag = "invoicing", request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPEG image"),
+    responses((status = 204, description = "Saved"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn put_logo(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    invoicing::set_logo(&s.app, &c.ctx, Some(body.to_vec()))
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove the workspace's logo.
+#[utoipa::path(delete, path = "/api/v1/invoicing/logo", tag = "invoicing",
+    responses((status = 204, description = "Removed"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_logo(State(s): State<AppState>, c: ApiCaller) -> Result<StatusCode, ApiError> {
+    invoicing::set_logo(&s.app, &c.ctx, None)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
