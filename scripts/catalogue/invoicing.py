@@ -27,6 +27,13 @@ M = {
 "err-credit-not-issued": ("Un avoir porte sur une facture émise.", "A credit note corrects an issued invoice."),
 "err-payment-not-issued": ("Un paiement s'enregistre sur une facture émise.", "A payment is recorded against an issued invoice."),
 # navigation and pages
+"client-billing-title": ("Facturation", "Billing"),
+"client-billing-missing": ("Coordonnées de facturation à compléter (code postal, ville, pays) avant la première facture.", "Billing details to complete (postcode, city, country) before the first invoice."),
+"billing-error-rate": ("Taux d'erreurs de facturation (12 mois)", "Billing error rate (12 months)"),
+"billing-error-rate-help": ("Avoirs pour erreur de facturation (mauvais taux, mauvaises heures, doublon, mauvais client, mauvaise TVA) ÷ factures émises.", "Credit notes for a billing error (wrong rate, wrong hours, duplicate, wrong client, wrong VAT) ÷ invoices issued."),
+"billing-errors-count": ("{ $errors } sur { $invoices } factures", "{ $errors } of { $invoices } invoices"),
+"billing-errors-credited": ("Crédité pour erreurs (12 mois)", "Credited for errors (12 months)"),
+"notice-billing-saved": ("Coordonnées de facturation enregistrées.", "Billing details saved."),
 "nav-invoices": ("Factures", "Invoices"),
 "nav-invoicing-settings": ("Facturation", "Invoicing"),
 "invoices-title": ("Factures", "Invoices"),

@@ -376,6 +376,53 @@ async fn a_draft_from_approved_work_issues_once_with_a_gapless_number_and_every_
             .unwrap();
         assert_eq!(report.broken, vec![format!("F{y}-0001")], "{report:?}");
 
+        // Pages: the owner sees the invoice, its lines' entries and the credit note; staff are
+        // refused; the accountant's CSV has one row per document and rate, the credit negative.
+        let owner = t.client();
+        t.login(&owner, &a.owner.email, &a.owner.password).await;
+        let html = t.text(&owner, &format!("/invoices/{id}")).await;
+        assert!(
+            html.contains(&format!("F{y}-0001")) && html.contains(&format!("AV{y}-0001")),
+            "{html}"
+        );
+        assert!(
+            html.contains("Voir les 3 temps facturés") || html.contains("See the 3 entries billed"),
+            "{html}"
+        );
+        let list = t.text(&owner, "/invoices").await;
+        assert!(list.contains(&format!("F{y}-0001")));
+        let csv = t
+            .text(
+                &owner,
+                &format!("/invoices.csv?from={y}-01-01&to={y}-12-31"),
+            )
+            .await;
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        assert_eq!(rows.len(), 3, "{csv}");
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&format!("AV{y}-0001")) && r.contains("-50,00")),
+            "{csv}"
+        );
+        let client_page = t.text(&owner, &format!("/clients/{client}")).await;
+        assert!(
+            client_page.contains("data-testid=\"client-billing\""),
+            "the client page shows billing"
+        );
+        let staff = t.client();
+        t.login(&staff, &a.staff.email, &a.staff.password).await;
+        let r = staff
+            .get(format!("{}/invoices", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let client_page = t.text(&staff, &format!("/clients/{client}")).await;
+        assert!(
+            !client_page.contains("data-testid=\"client-billing\""),
+            "staff see no billing figures"
+        );
+
         // Lists: the invoice and the credit note, each in its own list.
         let (_, l) = get(&t, &tok, "/invoices").await;
         assert_eq!(l["items"].as_array().unwrap().len(), 1);

@@ -288,6 +288,8 @@ struct ShowPage {
     hub: Option<Hub>,
     /// No contact and no project refer to it: it may be deleted.
     deletable: bool,
+    /// Billing details, billing errors and receivables (readers of invoices only).
+    billing: Option<crate::invoicing::pages::ClientBilling>,
 }
 
 /// A client's projects over a period: hours, budget burn and (for readers of the radar) money.
@@ -479,7 +481,12 @@ pub async fn show(
         Err(e) => return error_page(&page, e),
     };
     let deletable = contacts.is_empty() && hub.as_ref().is_none_or(|h| h.projects.is_empty());
+    let billing = crate::section!(
+        &page,
+        crate::invoicing::pages::client_billing(&s, &page, id).await
+    );
     render(&ShowPage {
+        billing,
         deletable,
         base,
         c,

@@ -7,7 +7,7 @@ use crate::session::Page;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use mesure_domain::invoicing::draft::Grouping;
 use mesure_domain::invoicing::payments::Status;
 use mesure_domain::invoicing::states::{CreditReason, DocKind, DocStatus, PaymentMethod};
@@ -930,7 +930,6 @@ pub async fn pdf(State(s): State<AppState>, page: Page, Path(id): Path<String>) 
 }
 
 pub async fn xml(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    use axum::response::IntoResponse;
     let id = match parse(&page, &id) {
         Ok(i) => i,
         Err(r) => return r,
@@ -1178,6 +1177,127 @@ pub async fn export(
             .unwrap_or(today / 10_000 * 10_000 + 1231);
     match invoicing::accountant_csv(&s.app, &page.ctx, from, to).await {
         Ok(body) => crate::html::csv_response("invoices.csv", body),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// The invoicing section of a client's page: billing details, billing errors over the last
+/// twelve months, and what the client owes.
+pub struct ClientBilling {
+    pub client: Uuid,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+    pub business: bool,
+    pub show_free_work: bool,
+    pub delivery_address: String,
+    /// The billing details exist (else an invoice cannot be issued).
+    pub complete: bool,
+    pub error_rate: String,
+    pub errors: String,
+    pub credited: String,
+    pub receivables: Receivables,
+    pub can_write: bool,
+}
+
+/// The client page's invoicing section, for readers of invoices (`None` for others).
+pub async fn client_billing(
+    s: &AppState,
+    page: &Page,
+    client: mesure_domain::ClientId,
+) -> Result<Option<ClientBilling>, ServiceError> {
+    if !page.ctx.may(InvoicingAction::Read) {
+        return Ok(None);
+    }
+    let lang = page.ctx.language;
+    let b = invoicing::billing(&s.app, &page.ctx, client).await?;
+    let today = invoicing::today(&s.app, &page.ctx);
+    let from = day_from_key(today)
+        .and_then(|d| d.checked_sub(jiff::Span::new().years(1)).ok())
+        .map(mesure_domain::projects::engagement::day_key)
+        .unwrap_or(today);
+    let e = invoicing::billing_errors(&s.app, &page.ctx, Some(client.uuid()), from, today).await?;
+    let r = invoicing::receivables(&s.app, &page.ctx, Some(client.uuid())).await?;
+    Ok(Some(ClientBilling {
+        client: client.uuid(),
+        postcode: b.as_ref().map(|b| b.postcode.clone()).unwrap_or_default(),
+        city: b.as_ref().map(|b| b.city.clone()).unwrap_or_default(),
+        country: b
+            .as_ref()
+            .map_or_else(|| "FR".to_string(), |b| b.country.clone()),
+        business: b.as_ref().is_none_or(|b| b.business),
+        show_free_work: b.as_ref().is_none_or(|b| b.show_free_work),
+        delivery_address: b
+            .as_ref()
+            .and_then(|b| b.delivery_address.clone())
+            .unwrap_or_default(),
+        complete: b.is_some(),
+        error_rate: crate::html::fmt::pct(lang, e.rate),
+        errors: mesure_i18n::t_args(
+            lang,
+            "billing-errors-count",
+            &[
+                ("errors", mesure_i18n::Arg::Num(e.errors)),
+                ("invoices", mesure_i18n::Arg::Num(e.invoices)),
+            ],
+        ),
+        credited: money(lang, e.credited_minor, page.ctx.workspace_currency),
+        receivables: receivables_of(lang, &r),
+        can_write: page.ctx.may(InvoicingAction::Write),
+    }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct BillingForm {
+    pub postcode: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub business: Option<String>,
+    pub show_free_work: Option<String>,
+    pub delivery_address: Option<String>,
+}
+
+/// Saves a client's billing details from its page.
+pub async fn save_client_billing(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let client = match crate::html::parse_id(&page, &id, mesure_domain::ClientId::parse) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let f: BillingForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let input = invoicing::BillingInput {
+        postcode: f.postcode,
+        city: f.city,
+        country: f.country,
+        business: Some(f.business.is_some()),
+        delivery_address: f.delivery_address,
+        show_free_work: Some(f.show_free_work.is_some()),
+    };
+    match invoicing::save_billing(&s.app, &page.ctx, client, &input).await {
+        Ok(_) => see_other(&format!("/clients/{client}"), "billing-saved"),
+        Err(ServiceError::Invalid(inv)) => {
+            let lang = page.ctx.language;
+            let listed: Vec<String> = inv
+                .0
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} : {}",
+                        mesure_i18n::t(lang, &format!("field-{}", e.field.replace('_', "-"))),
+                        mesure_i18n::t(lang, e.code)
+                    )
+                })
+                .collect();
+            let body = crate::html::message_page(lang, "client-billing-title", listed.join(" · "));
+            (StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(body)).into_response()
+        }
         Err(e) => error_page(&page, e),
     }
 }
