@@ -5,6 +5,7 @@ keeping both languages side by side makes a missing translation impossible to ov
 
 A key defined in two modules is refused; a .ftl file no module writes any more is deleted, so
 removing a module's source removes its catalogues. crates/i18n embeds every .ftl it finds."""
+import re
 import glob
 import importlib.util
 import os
@@ -34,6 +35,10 @@ for path in sorted(glob.glob(os.path.join(sources, "*.py"))):
             errors.append(f"key {k} is defined in scripts/catalogue/{owner[k]}.py and in {name}.py")
         elif not (isinstance(v, tuple) and len(v) == len(LANGS) and all(isinstance(s, str) for s in v)):
             errors.append(f"scripts/catalogue/{name}.py: {k} is not a (French, English) pair")
+        elif any(re.search(r"\n[^ \n}]", t) for t in v):
+            # Fluent reads an unindented line as the start of a new entry: the message would
+            # silently end there.
+            errors.append(f"scripts/catalogue/{name}.py: {k} has a line break not followed by indentation")
         else:
             owner[k] = name
     modules[name] = m

@@ -24,6 +24,33 @@ err-credit-release-partial = Only a full credit note releases the work for billi
 err-credit-over-remaining = This credit note is more than what remains of the invoice after the credit notes already issued.
 err-credit-not-issued = A credit note corrects an issued invoice.
 err-payment-not-issued = A payment is recorded against an issued invoice.
+invoice-mail-subject = Invoice { $number } — { $workspace }
+invoice-mail-text = Hello,
+
+    Please find attached invoice { $number } for { $amount }, due by { $due }.
+
+    Kind regards,
+    { $workspace }
+invoice-reminder-subject = Reminder: invoice { $number } was due on { $due }
+invoice-reminder-text = Hello,
+
+    Unless we are mistaken, invoice { $number }, due on { $due }, is not fully paid: { $balance } remains to be paid. You will find it attached.
+
+    If the payment is on its way, please disregard this message.
+
+    Kind regards,
+    { $workspace }
+err-invoice-no-recipient = This client has no contact with an e-mail address: add one (billing role preferably).
+invoice-send = Send by e-mail
+notice-invoice-sent = Invoice sent to the billing contacts.
+field-recipients = Recipients
+field-period-from = Period start
+field-period-to = Period end
+field-items = Items billed
+field-unit-price-minor = Unit price excl. VAT
+field-gross-minor = Total incl. VAT
+field-share-capital-minor = Share capital
+field-logo = Logo
 client-billing-title = Billing
 client-billing-missing = Billing details to complete (postcode, city, country) before the first invoice.
 billing-error-rate = Billing error rate (12 months)

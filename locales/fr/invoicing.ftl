@@ -24,6 +24,33 @@ err-credit-release-partial = Seul un avoir total libère les temps pour une nouv
 err-credit-over-remaining = Cet avoir dépasse ce qui reste de la facture après les avoirs déjà émis.
 err-credit-not-issued = Un avoir porte sur une facture émise.
 err-payment-not-issued = Un paiement s'enregistre sur une facture émise.
+invoice-mail-subject = Facture { $number } — { $workspace }
+invoice-mail-text = Bonjour,
+
+    Veuillez trouver ci-joint la facture { $number } d'un montant de { $amount }, à régler au plus tard le { $due }.
+
+    Cordialement,
+    { $workspace }
+invoice-reminder-subject = Relance : facture { $number } échue le { $due }
+invoice-reminder-text = Bonjour,
+
+    Sauf erreur de notre part, la facture { $number } échue le { $due } n'est pas entièrement réglée : il reste { $balance } à payer. Vous la trouverez ci-jointe.
+
+    Si le paiement est en cours, merci de ne pas tenir compte de ce message.
+
+    Cordialement,
+    { $workspace }
+err-invoice-no-recipient = Ce client n'a aucun contact avec une adresse e-mail : ajoutez-en un (rôle facturation de préférence).
+invoice-send = Envoyer par e-mail
+notice-invoice-sent = Facture envoyée aux contacts de facturation.
+field-recipients = Destinataires
+field-period-from = Début de période
+field-period-to = Fin de période
+field-items = Éléments facturés
+field-unit-price-minor = Prix unitaire HT
+field-gross-minor = Total TTC
+field-share-capital-minor = Capital social
+field-logo = Logo
 client-billing-title = Facturation
 client-billing-missing = Coordonnées de facturation à compléter (code postal, ville, pays) avant la première facture.
 billing-error-rate = Taux d'erreurs de facturation (12 mois)

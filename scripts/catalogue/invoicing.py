@@ -26,6 +26,23 @@ M = {
 "err-credit-over-remaining": ("Cet avoir dépasse ce qui reste de la facture après les avoirs déjà émis.", "This credit note is more than what remains of the invoice after the credit notes already issued."),
 "err-credit-not-issued": ("Un avoir porte sur une facture émise.", "A credit note corrects an issued invoice."),
 "err-payment-not-issued": ("Un paiement s'enregistre sur une facture émise.", "A payment is recorded against an issued invoice."),
+# e-mails (in the contact's language)
+"invoice-mail-subject": ("Facture { $number } — { $workspace }", "Invoice { $number } — { $workspace }"),
+"invoice-mail-text": ("Bonjour,\n\n    Veuillez trouver ci-joint la facture { $number } d'un montant de { $amount }, à régler au plus tard le { $due }.\n\n    Cordialement,\n    { $workspace }", "Hello,\n\n    Please find attached invoice { $number } for { $amount }, due by { $due }.\n\n    Kind regards,\n    { $workspace }"),
+"invoice-reminder-subject": ("Relance : facture { $number } échue le { $due }", "Reminder: invoice { $number } was due on { $due }"),
+"invoice-reminder-text": ("Bonjour,\n\n    Sauf erreur de notre part, la facture { $number } échue le { $due } n'est pas entièrement réglée : il reste { $balance } à payer. Vous la trouverez ci-jointe.\n\n    Si le paiement est en cours, merci de ne pas tenir compte de ce message.\n\n    Cordialement,\n    { $workspace }", "Hello,\n\n    Unless we are mistaken, invoice { $number }, due on { $due }, is not fully paid: { $balance } remains to be paid. You will find it attached.\n\n    If the payment is on its way, please disregard this message.\n\n    Kind regards,\n    { $workspace }"),
+"err-invoice-no-recipient": ("Ce client n'a aucun contact avec une adresse e-mail : ajoutez-en un (rôle facturation de préférence).", "This client has no contact with an e-mail address: add one (billing role preferably)."),
+"invoice-send": ("Envoyer par e-mail", "Send by e-mail"),
+"notice-invoice-sent": ("Facture envoyée aux contacts de facturation.", "Invoice sent to the billing contacts."),
+"field-recipients": ("Destinataires", "Recipients"),
+# audit field labels
+"field-period-from": ("Début de période", "Period start"),
+"field-period-to": ("Fin de période", "Period end"),
+"field-items": ("Éléments facturés", "Items billed"),
+"field-unit-price-minor": ("Prix unitaire HT", "Unit price excl. VAT"),
+"field-gross-minor": ("Total TTC", "Total incl. VAT"),
+"field-share-capital-minor": ("Capital social", "Share capital"),
+"field-logo": ("Logo", "Logo"),
 # navigation and pages
 "client-billing-title": ("Facturation", "Billing"),
 "client-billing-missing": ("Coordonnées de facturation à compléter (code postal, ville, pays) avant la première facture.", "Billing details to complete (postcode, city, country) before the first invoice."),

@@ -107,6 +107,17 @@ pub struct Outgoing {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Files sent with the message (an invoice's PDF).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with a message.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub name: String,
+    /// Its media type (`application/pdf`).
+    pub mime: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -211,10 +222,7 @@ pub async fn send(
         .from(from)
         .to(to)
         .subject(msg.subject.clone())
-        .multipart(MultiPart::alternative_plain_html(
-            msg.text.clone(),
-            msg.html.clone(),
-        ))
+        .multipart(body(msg)?)
         .map_err(|e| MailError::Config(e.to_string()))?;
     match transport {
         Transport::Outbox(dir) => {
@@ -230,6 +238,23 @@ pub async fn send(
     }
     tracing::info!(to = %msg.to, subject = %msg.subject, "mail sent");
     Ok(())
+}
+
+/// The message's body: text and HTML alternatives, with the attachments around them if any.
+fn body(msg: &Outgoing) -> Result<MultiPart, MailError> {
+    let alternative = MultiPart::alternative_plain_html(msg.text.clone(), msg.html.clone());
+    if msg.attachments.is_empty() {
+        return Ok(alternative);
+    }
+    let mut mixed = MultiPart::mixed().multipart(alternative);
+    for a in &msg.attachments {
+        let kind = lettre::message::header::ContentType::parse(&a.mime)
+            .map_err(|e| MailError::Config(format!("{}: {e}", a.mime)))?;
+        mixed = mixed.singlepart(
+            lettre::message::Attachment::new(a.name.clone()).body(a.bytes.clone(), kind),
+        );
+    }
+    Ok(mixed)
 }
 
 #[cfg(test)]
@@ -282,6 +307,7 @@ mod display_name_tests {
                 subject: "Test".into(),
                 text: "Bonjour".into(),
                 html: "<p>Bonjour</p>".into(),
+                attachments: Vec::new(),
             };
             assert!(
                 send(
@@ -311,6 +337,7 @@ mod bound_tests {
             subject: "Test".into(),
             text: "Bonjour".into(),
             html: "<p>Bonjour</p>".into(),
+            attachments: Vec::new(),
         }
     }
 

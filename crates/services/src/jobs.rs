@@ -228,6 +228,20 @@ async fn send_mail(
         subject: field("subject")?,
         text: field("text")?,
         html: field("html")?,
+        attachments: match payload.get("attach_invoice").and_then(|v| v.as_str()) {
+            Some(id) => {
+                let id = Uuid::parse_str(id).map_err(|e| Failure::internal(e.to_string()))?;
+                let (number, bytes) = crate::invoicing::pdf_of(app, ws, id)
+                    .await
+                    .map_err(|e| Failure::internal(e.to_string()))?;
+                vec![mesure_mail::Attachment {
+                    name: format!("{number}.pdf"),
+                    mime: "application/pdf".into(),
+                    bytes,
+                }]
+            }
+            None => Vec::new(),
+        },
     };
     let opts = mesure_mail::SendOptions {
         limits: policy.limits,
@@ -272,6 +286,9 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             }
             if let Err(e) = crate::radar::sweep(&app).await {
                 tracing::warn!(error = %e, "radar sweep failed");
+            }
+            if let Err(e) = crate::invoicing::remind_all(&app).await {
+                tracing::warn!(error = %e, "invoice reminders failed");
             }
         }
         while running.len() < slots {

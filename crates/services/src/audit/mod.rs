@@ -85,6 +85,9 @@ pub const ENTITIES: &[&str] = &[
     "leave",
     "import",
     "job",
+    "invoice",
+    "invoice_settings",
+    "client_billing",
 ];
 
 /// Every action the log records.
@@ -114,6 +117,14 @@ pub const ACTIONS: &[&str] = &[
     "approve_free",
     "write_off",
     "duplicate_week",
+    "draft",
+    "add_line",
+    "delete_line",
+    "cancel",
+    "issue",
+    "payment",
+    "send",
+    "logo",
 ];
 
 /// Display names of the ids an audit page mentions (people, clients, projects …).

@@ -2,11 +2,13 @@
 //! credit notes, payments, the seller's settings and a client's billing details.
 pub mod document;
 pub mod draft;
+pub mod mail;
 pub mod pdf;
 pub mod views;
 use crate::audit::record;
 use crate::{App, Ctx, Result, ServiceError};
 use document::IssuedData;
+pub use mail::{remind, remind_all, send};
 use mesure_domain::invoicing::chain;
 use mesure_domain::invoicing::draft::Grouping;
 use mesure_domain::invoicing::mentions;
@@ -309,8 +311,8 @@ pub async fn set_logo(app: &App, ctx: &Ctx, logo: Option<Vec<u8>>) -> Result<()>
             store::save_settings(&mut tx.conn(), &d, 0).await?;
         }
         store::set_logo(&mut tx.conn(), ctx.workspace, logo.clone()).await?;
-        let what = logo.as_ref().map(|(b, k)| (k.clone(), b.len()));
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice_settings", ctx.workspace.uuid(), "logo", None, what.as_ref()).await?;
+        let what = serde_json::json!({"logo": logo.as_ref().map(|(_, k)| k.clone())});
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice_settings", ctx.workspace.uuid(), "logo", None, Some(&what)).await?;
     })
 }
 
@@ -582,9 +584,20 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
         store::insert_invoice(&mut tx.conn(), &row).await?;
         store::insert_lines(&mut tx.conn(), &lines, &items).await?;
         retotal(&mut tx.conn(), ctx.workspace, &row, now).await?;
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), now, "invoice", id, "draft", None, Some(&serde_json::json!({"client": client.id, "from": from, "to": to, "lines": lines.len(), "items": items.len()}))).await?;
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), now, "invoice", id, "draft", None, Some(&serde_json::json!({"name": client.name, "period_from": from, "period_to": to, "lines": lines.len(), "items": items.len()}))).await?;
     })?;
     get(app, ctx, id).await
+}
+
+/// What an invoice's audit entry records: its name (number, or the draft's client) and `more`.
+fn audit_of(inv: &InvoiceRow, mut more: serde_json::Value) -> serde_json::Value {
+    if let Some(m) = more.as_object_mut() {
+        m.insert(
+            "name".into(),
+            serde_json::Value::String(inv.number.clone().unwrap_or_else(|| inv.id.to_string())),
+        );
+    }
+    more
 }
 
 /// Recomputes a draft's totals from its lines.
@@ -708,7 +721,7 @@ pub async fn add_line(app: &App, ctx: &Ctx, id: Uuid, i: &LineInput) -> Result<I
         };
         store::insert_lines(&mut tx.conn(), std::slice::from_ref(&line), &[]).await?;
         retotal(&mut tx.conn(), ctx.workspace, &inv, app.now()).await?;
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice", id, "add_line", None, Some(&line)).await?;
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice", id, "add_line", None, Some(&audit_of(&inv, serde_json::json!({"description": line.description, "quantity": line.quantity, "unit_price_minor": line.unit_price_minor, "vat": line.vat.as_str(), "net_minor": line.net_minor})))).await?;
     })?;
     get(app, ctx, id).await
 }
@@ -725,7 +738,7 @@ pub async fn delete_line(app: &App, ctx: &Ctx, id: Uuid, line: Uuid) -> Result<I
             return Err(ServiceError::NotFound);
         }
         retotal(&mut tx.conn(), ctx.workspace, &inv, app.now()).await?;
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice", id, "delete_line", None, Some(&line)).await?;
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice", id, "delete_line", None, Some(&audit_of(&inv, serde_json::json!({})))).await?;
     })?;
     get(app, ctx, id).await
 }
@@ -741,7 +754,7 @@ pub async fn cancel(app: &App, ctx: &Ctx, id: Uuid) -> Result<()> {
         if !store::cancel_draft(&mut tx.conn(), ctx.workspace, id, app.now()).await? {
             return Err(ServiceError::Conflict("err-invoice-not-draft"));
         }
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice", id, "cancel", None, Some(&inv.status)).await?;
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "invoice", id, "cancel", None, Some(&audit_of(&inv, serde_json::json!({})))).await?;
     })
 }
 
@@ -874,7 +887,7 @@ async fn issue_in(
         id,
         "issue",
         None,
-        Some(&serde_json::json!({"number": number, "gross": gross, "hash": inv.content_hash})),
+        Some(&audit_of(&inv, serde_json::json!({"gross_minor": gross}))),
     )
     .await?;
     Ok(inv)
@@ -1118,7 +1131,7 @@ pub async fn add_payment(
         };
         store::insert_payment(&mut tx.conn(), &row).await?;
         store::add_paid(&mut tx.conn(), ctx.workspace, invoice, i.amount_minor).await?;
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), row.created_at, "invoice", invoice, "payment", None, Some(&row)).await?;
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), row.created_at, "invoice", invoice, "payment", None, Some(&audit_of(&inv, serde_json::json!({"amount_minor": row.amount_minor, "paid_on": row.paid_on, "payment_method": row.method.as_str(), "reference": row.reference})))).await?;
     })?;
     get(app, ctx, invoice).await
 }
@@ -1249,6 +1262,25 @@ pub async fn pdf(app: &App, ctx: &Ctx, id: Uuid) -> Result<(String, Vec<u8>)> {
     let logo = {
         use base64::Engine;
         store::logo(&mut c.conn(), ctx.workspace)
+            .await?
+            .and_then(|(b, _)| base64::engine::general_purpose::STANDARD.decode(b).ok())
+    };
+    drop(c);
+    render_pdf(r, lines, logo).await
+}
+
+/// The PDF of an issued document for the job worker (no reader: the mail job was queued by
+/// someone allowed to send it).
+pub async fn pdf_of(app: &App, ws: WorkspaceId, id: Uuid) -> Result<(String, Vec<u8>)> {
+    let mut c = app.db.read().await?;
+    let r = store::invoice(&mut c.conn(), ws, id).await?;
+    if r.status != DocStatus::Issued {
+        return Err(ServiceError::Conflict("err-invoice-not-issued"));
+    }
+    let lines = store::lines(&mut c.conn(), ws, id).await?;
+    let logo = {
+        use base64::Engine;
+        store::logo(&mut c.conn(), ws)
             .await?
             .and_then(|(b, _)| base64::engine::general_purpose::STANDARD.decode(b).ok())
     };

@@ -178,6 +178,9 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("post", "/api/v1/invoices/{id}/payments") => {
             (Some(InvoicingAction::Write.into()), NotFound, 201)
         }
+        ("post", "/api/v1/invoices/{id}/send") => {
+            (Some(InvoicingAction::Write.into()), NotFound, 200)
+        }
         ("get", "/api/v1/invoices/{id}/pdf") => (Some(InvoicingAction::Read.into()), NotFound, 200),
         ("get", "/api/v1/invoices/{id}/facturx.xml") => {
             (Some(InvoicingAction::Read.into()), NotFound, 200)
@@ -498,7 +501,8 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
         }
         _ if path.starts_with("/api/v1/invoices/{id}/payments")
             || path.starts_with("/api/v1/invoices/{id}/facturx")
-            || path.starts_with("/api/v1/invoices/{id}/pdf") =>
+            || path.starts_with("/api/v1/invoices/{id}/pdf")
+            || path.starts_with("/api/v1/invoices/{id}/send") =>
         {
             f.issued.clone()
         }

@@ -74,6 +74,14 @@ pub async fn billable_client(
     .await;
     assert_eq!(s, 201, "{c}");
     let client: uuid::Uuid = c["id"].as_str().unwrap().parse().unwrap();
+    let (s, b) = post(
+        t,
+        tok,
+        &format!("/clients/{client}/contacts"),
+        json!({"first_name": "Béa", "last_name": "Compta", "email": format!("compta@{}.example.org", name.to_lowercase().replace(' ', "-").replace(['é', 'è'], "e")), "contact_role": "billing"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
     let (s, b) = put(
         t,
         tok,

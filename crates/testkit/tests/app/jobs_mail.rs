@@ -833,3 +833,128 @@ async fn concurrent_claims_take_each_job_once_and_one_per_workspace() {
         );
     }
 }
+
+/// An issued invoice sent to the client's billing contact through a real SMTP server with its
+/// PDF attached; reminders on the schedule (once per step, the latest due step only) until it
+/// is paid.
+#[tokio::test]
+async fn invoices_and_their_reminders_reach_a_real_smtp_server_with_the_pdf() {
+    for backend in backends() {
+        let t = spawn_with(backend, Options::local_smtp()).await;
+        let a = t.tenant("Agence Relances").await;
+        let tok = a.owner.token.clone();
+        let (client, _, _) =
+            crate::invoicing::billable_client(&t, &a, "Client Relancé", &[120]).await;
+        t.run_jobs().await; // welcome mails go to the file outbox
+        let smtp = start_smtp(&t.dir).await;
+        let r = t.client().put(t.api("/workspace")).bearer_auth(&tok)
+            .json(&json!({"name": "Agence Relances", "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_tls": "none", "mail_from": "factures@agence-relances.example.org"}))
+            .send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let post = |path: String, body: Value| {
+            let c = t.client();
+            let url = t.api(&path);
+            let tok = tok.clone();
+            async move {
+                let r = c
+                    .post(url)
+                    .bearer_auth(tok)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    r.status().as_u16(),
+                    r.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            }
+        };
+        let (s, d) = post(
+            "/invoices".into(),
+            json!({"client_id": client.to_string(), "from": "2026-03-01", "to": "2026-03-31"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{d}");
+        let id = d["id"].as_str().unwrap().to_string();
+        let (s, inv) = post(format!("/invoices/{id}/issue"), json!({})).await;
+        assert_eq!(s, 200, "{inv}");
+        let number = inv["number"].as_str().unwrap().to_string();
+        let (s, sent) = post(format!("/invoices/{id}/send"), json!({})).await;
+        assert_eq!(s, 200, "{sent}");
+        assert_eq!(sent["status"], "sent");
+        assert_eq!(t.run_jobs().await, 1);
+        let mails = received(&smtp.maildir);
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        assert_eq!(
+            mails[0]["subject"],
+            format!("Facture {number} — Agence Relances")
+        );
+        assert!(mails[0]["to"].as_str().unwrap().starts_with("compta@"));
+        let text = mails[0]["text"].as_str().unwrap();
+        assert!(
+            text.contains(&number) && text.contains("Agence Relances"),
+            "{text}"
+        );
+        assert!(
+            mails[0]["parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == "application/pdf"),
+            "{:?}",
+            mails[0]
+        );
+        // Before the due date: no reminder.
+        assert_eq!(
+            mesure_services::invoicing::remind_all(&t.app)
+                .await
+                .unwrap(),
+            0
+        );
+        // Forty days on (due + 10): the first step (7 days) only, once.
+        t.clock.advance_secs(40 * 86_400);
+        assert_eq!(
+            mesure_services::invoicing::remind_all(&t.app)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            mesure_services::invoicing::remind_all(&t.app)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(t.run_jobs().await, 1);
+        let mails = received(&smtp.maildir);
+        assert_eq!(mails.len(), 2);
+        let reminder = mails
+            .iter()
+            .find(|m| m["subject"].as_str().unwrap().starts_with("Relance"))
+            .unwrap();
+        let text = reminder["text"].as_str().unwrap();
+        assert!(text.contains(&number) && text.contains("reste"), "{text}");
+        assert!(
+            reminder["parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == "application/pdf")
+        );
+        // Paid in full: no further reminder, even past the last step.
+        let (_, now) = (0, inv["issued_on"].as_str().unwrap().to_string());
+        let (s, b) = post(
+            format!("/invoices/{id}/payments"),
+            json!({"amount_minor": inv["gross_minor"], "paid_on": now}),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+        t.clock.advance_secs(40 * 86_400);
+        assert_eq!(
+            mesure_services::invoicing::remind_all(&t.app)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+}

@@ -52,6 +52,9 @@ const DAYS: &[&str] = &[
     "accepted_on",
     "decided_on",
     "day",
+    "paid_on",
+    "period_from",
+    "period_to",
 ];
 
 /// Enum fields and the catalogue prefix of their values.
@@ -148,6 +151,7 @@ fn link(r: &AuditRow, names: &HashMap<Uuid, String>) -> Option<String> {
         "client" => "clients",
         "contact" => "contacts",
         "project" => "projects",
+        "invoice" => "invoices",
         _ => return None,
     };
     Some(format!("/{path}/{}", r.entity_id))

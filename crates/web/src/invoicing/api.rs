@@ -512,6 +512,25 @@ pub async fn issue(
     Ok(Json(v.into()))
 }
 
+/// Send an issued document by e-mail to the client's billing contacts, its PDF attached; it
+/// becomes `sent`.
+#[utoipa::path(post, path = "/api/v1/invoices/{id}/send", tag = "invoicing", params(("id" = String, Path, description = "Invoice id")),
+    responses((status = 200, body = InvoiceOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn send(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let id = parse_id(&c, &id)?;
+    invoicing::send(&s.app, &c.ctx, id)
+        .await
+        .map_err(|e| err(&c, e))?;
+    let v = invoicing::get(&s.app, &c.ctx, id)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(v.into()))
+}
+
 /// A payment received.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -146,6 +146,11 @@ pub const MODULE: Module = Module {
             action: SETTINGS,
         },
         ApiRule {
+            method: "POST",
+            path: "/api/v1/invoices/{id}/send",
+            action: WRITE,
+        },
+        ApiRule {
             method: "PUT",
             path: "/api/v1/invoicing/logo",
             action: SETTINGS,
@@ -182,6 +187,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::delete_line))
         .routes(routes!(api::issue))
         .routes(routes!(api::add_payment))
+        .routes(routes!(api::send))
         .routes(routes!(api::facturx))
         .routes(routes!(api::pdf))
         .routes(routes!(api::list_credit_notes, api::create_credit_note))

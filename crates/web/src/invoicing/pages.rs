@@ -736,6 +736,23 @@ pub async fn cancel(
     after(&s, &page, id, &body, r, "invoice-cancelled").await
 }
 
+pub async fn send(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = match parse(&page, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    if let Err(r) = page.form::<Empty>(&body) {
+        return r;
+    }
+    let r = invoicing::send(&s.app, &page.ctx, id).await.map(|_| ());
+    after(&s, &page, id, &body, r, "invoice-sent").await
+}
+
 #[derive(serde::Deserialize)]
 pub struct LineForm {
     pub description: String,
