@@ -201,6 +201,24 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a pass the worker runs over a workspace (radar sweep, reminders): an
+    /// owner's rights, no user, `label` in the audit log.
+    pub fn system(w: &mesure_store::workspaces::WorkspaceRow, label: &str) -> Ctx {
+        Ctx {
+            workspace: WorkspaceId::from_uuid(w.id),
+            user: UserId::from_uuid(uuid::Uuid::nil()),
+            principal: Principal::Staff(mesure_domain::Role::Owner),
+            label: label.into(),
+            language: w.language,
+            time_zone: w.time_zone.clone(),
+            workspace_name: w.name.clone(),
+            workspace_currency: w.currency,
+            workspace_language: w.language,
+            request_id: None,
+            client: None,
+        }
+    }
+
     /// Fails with `Forbidden` unless the permission table allows `action`.
     pub fn require(&self, action: impl Into<Action>) -> Result<(), ServiceError> {
         if self.principal.may(action) {

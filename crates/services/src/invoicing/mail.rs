@@ -4,7 +4,7 @@
 use super::{DocKind, DocStatus, InvoicingAction, day_from_key, day_key, store, today};
 use crate::people::users::html_escape;
 use crate::{App, Ctx, Result, ServiceError};
-use mesure_domain::{ContactRole, Invalid, Language, Money, UserId, WorkspaceId};
+use mesure_domain::{ContactRole, Invalid, Language, Money, WorkspaceId};
 use mesure_i18n::{Arg, t_args};
 use mesure_store::Conn;
 use mesure_store::clients::contacts::{self, ListQuery};
@@ -181,19 +181,7 @@ pub async fn remind_all(app: &App) -> Result<usize> {
     };
     let mut n = 0;
     for w in list {
-        let ctx = Ctx {
-            workspace: WorkspaceId::from_uuid(w.id),
-            user: UserId::from_uuid(Uuid::nil()),
-            principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
-            label: "reminders".into(),
-            language: w.language,
-            time_zone: w.time_zone.clone(),
-            workspace_name: w.name.clone(),
-            workspace_currency: w.currency,
-            workspace_language: w.language,
-            request_id: None,
-            client: None,
-        };
+        let ctx = Ctx::system(&w, "reminders");
         n += remind(app, &ctx).await?;
     }
     Ok(n)

@@ -12,7 +12,7 @@ use mesure_domain::projects::engagement::{
 use mesure_domain::projects::retainer::MonthBalance;
 use mesure_domain::radar::{self as kpi, Trend};
 use mesure_domain::time::Minutes;
-use mesure_domain::{ClientId, NotificationId, ProjectId, UserId, WorkspaceId};
+use mesure_domain::{ClientId, NotificationId, ProjectId, WorkspaceId};
 use mesure_domain::{ProjectsAction, RadarAction, TimeAction};
 use mesure_i18n::Arg;
 use mesure_store::notifications::alerts::{self, NotificationRow};
@@ -1119,19 +1119,7 @@ pub async fn sweep(app: &App) -> Result<usize> {
     };
     let mut fired = 0;
     for w in list {
-        let ctx = Ctx {
-            workspace: WorkspaceId::from_uuid(w.id),
-            user: UserId::from_uuid(Uuid::nil()),
-            principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
-            label: "radar".into(),
-            language: w.language,
-            time_zone: w.time_zone.clone(),
-            workspace_name: w.name.clone(),
-            workspace_currency: w.currency,
-            workspace_language: w.language,
-            request_id: None,
-            client: None,
-        };
+        let ctx = Ctx::system(&w, "radar");
         let retainers: Vec<Uuid> = {
             let mut c = app.db.read().await?;
             mesure_store::projects::active_retainers(&mut c.conn(), WorkspaceId::from_uuid(w.id))
