@@ -25,6 +25,10 @@ package_name_override: mesure_client
 # client still sends `Content-Type: text/csv`).
 content_type_overrides:
   text/csv: application/octet-stream
+  # An invoice's PDF and Factur-X XML, and the logo sent as an image, are files too.
+  application/pdf: application/octet-stream
+  application/xml: application/octet-stream
+  image/png: application/octet-stream
 post_hooks: []
 YAML
 .venv/bin/openapi-python-client generate --path "$dir/openapi.json" --output-path "$dir/client/mesure_client" \

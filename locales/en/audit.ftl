@@ -35,6 +35,7 @@ audit-what-capacity = the capacity of { $name }
 audit-what-leave = the leave of { $name }
 audit-what-import = the import “{ $name }”
 audit-what-job = the background job “{ $name }”
+audit-name-invoice-draft = (draft for “{ $client }”)
 audit-what-invoice = invoice { $name }
 audit-what-invoice_settings = the invoicing settings
 audit-what-client_billing = the billing details of “{ $name }”

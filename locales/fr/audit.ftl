@@ -35,6 +35,7 @@ audit-what-capacity = la capacité de { $name }
 audit-what-leave = les absences de { $name }
 audit-what-import = l'import « { $name } »
 audit-what-job = la tâche de fond « { $name } »
+audit-name-invoice-draft = (brouillon pour « { $client } »)
 audit-what-invoice = la facture { $name }
 audit-what-invoice_settings = les réglages de facturation
 audit-what-client_billing = la facturation du client « { $name } »

@@ -43,6 +43,7 @@ M = {
 "audit-what-leave": ("les absences de { $name }", "the leave of { $name }"),
 "audit-what-import": ("l'import « { $name } »", "the import “{ $name }”"),
 "audit-what-job": ("la tâche de fond « { $name } »", "the background job “{ $name }”"),
+"audit-name-invoice-draft": ("(brouillon pour « { $client } »)", "(draft for “{ $client }”)"),
 "audit-what-invoice": ("la facture { $name }", "invoice { $name }"),
 "audit-what-invoice_settings": ("les réglages de facturation", "the invoicing settings"),
 "audit-what-client_billing": ("la facturation du client « { $name } »", "the billing details of “{ $name }”"),

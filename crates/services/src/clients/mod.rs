@@ -190,6 +190,8 @@ pub async fn delete(app: &App, ctx: &Ctx, id: ClientId) -> Result<()> {
         if projects > 0 {
             return Err(ServiceError::Conflict("err-client-has-projects"));
         }
+        // Its billing details go with it (invoices need projects, refused above).
+        mesure_store::invoicing::delete_billing(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
         clients::delete(&mut tx.conn(), ctx.workspace, id).await?;
         record::<_, ()>(
             &mut tx.conn(),

@@ -584,18 +584,22 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
         store::insert_invoice(&mut tx.conn(), &row).await?;
         store::insert_lines(&mut tx.conn(), &lines, &items).await?;
         retotal(&mut tx.conn(), ctx.workspace, &row, now).await?;
-        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), now, "invoice", id, "draft", None, Some(&serde_json::json!({"name": client.name, "period_from": from, "period_to": to, "lines": lines.len(), "items": items.len()}))).await?;
+        record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), now, "invoice", id, "draft", None, Some(&serde_json::json!({"client_id": client.id, "period_from": from, "period_to": to, "lines": lines.len(), "items": items.len()}))).await?;
     })?;
     get(app, ctx, id).await
 }
 
-/// What an invoice's audit entry records: its name (number, or the draft's client) and `more`.
+/// What an invoice's audit entry records: its number once issued (a draft is named after its
+/// client by the audit text), its client, and `more`.
 fn audit_of(inv: &InvoiceRow, mut more: serde_json::Value) -> serde_json::Value {
     if let Some(m) = more.as_object_mut() {
         m.insert(
-            "name".into(),
-            serde_json::Value::String(inv.number.clone().unwrap_or_else(|| inv.id.to_string())),
+            "client_id".into(),
+            serde_json::Value::String(inv.client_id.to_string()),
         );
+        if let Some(n) = &inv.number {
+            m.insert("name".into(), serde_json::Value::String(n.clone()));
+        }
     }
     more
 }

@@ -223,6 +223,7 @@ crate::registry::statements! {
     ERRORS_BETWEEN(3) ["invoices", "errors", "credited"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END), 0) AS BIGINT) AS invoices, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN gross_minor ELSE 0 END), 0) AS BIGINT) AS credited FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND issued_on <= $3";
     CLIENT_ERRORS_BETWEEN(4) ["invoices", "errors", "credited"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END), 0) AS BIGINT) AS invoices, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN gross_minor ELSE 0 END), 0) AS BIGINT) AS credited FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND issued_on <= $3 AND client_id = $4";
     CLIENT_IDENTITIES(1) ["id", "name", "legal_name", "siren"] = "SELECT id, name, legal_name, siren FROM clients WHERE workspace_id = $1";
+    DELETE_BILLING(2) [] = "DELETE FROM client_billing WHERE workspace_id = $1 AND client_id = $2";
     MARK_RELEASED(2) [] = "UPDATE invoices SET releases_work = TRUE WHERE workspace_id = $1 AND id = $2 AND kind = 'invoice' AND status = 'issued'";
     RELEASE_ITEMS(2) [] = "UPDATE invoice_items SET released = TRUE WHERE workspace_id = $1 AND invoice_id = $2";
     STALE_ENTRIES(2) ["n"] = "SELECT COUNT(*) AS n FROM invoice_items i LEFT JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry' AND (t.id IS NULL OR t.invoiced_at IS NOT NULL OR t.billed_minutes <> i.minutes)";
@@ -338,6 +339,14 @@ pub async fn billing(
     BILLING
         .fetch_optional(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
         .await
+}
+
+/// Removes a client's billing details (the client is being deleted).
+pub async fn delete_billing(c: &mut Conn<'_>, ws: WorkspaceId, client: Uuid) -> Result<()> {
+    DELETE_BILLING
+        .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
+        .await?;
+    Ok(())
 }
 
 pub async fn save_billing(c: &mut Conn<'_>, r: &BillingRow) -> Result<()> {

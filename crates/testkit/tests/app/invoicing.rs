@@ -857,3 +857,35 @@ pub async fn manual_draft(
     tx.commit().await.unwrap();
     (id, line)
 }
+
+/// A client with billing details and nothing else can still be deleted (its details go with
+/// it); one with projects is refused with 409, never a foreign-key 500.
+#[tokio::test]
+async fn a_client_with_billing_details_is_deleted_with_them() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Suppression").await;
+        let tok = a.owner.token.clone();
+        let (s, c) = post(&t, &tok, "/clients", json!({"name": "Client Éphémère"})).await;
+        assert_eq!(s, 201, "{c}");
+        let id = c["id"].as_str().unwrap().to_string();
+        let (s, b) = put(
+            &t,
+            &tok,
+            &format!("/clients/{id}/billing"),
+            json!({"postcode": "75001", "city": "Paris", "country": "FR"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, b) = call(
+            &t,
+            reqwest::Method::DELETE,
+            t.api(&format!("/clients/{id}")),
+            &tok,
+            None,
+        )
+        .await;
+        assert_eq!(s, 204, "{b}");
+        assert_eq!(get(&t, &tok, &format!("/clients/{id}")).await.0, 404);
+    }
+}

@@ -215,6 +215,18 @@ impl Formatter<'_> {
                 );
             }
             "rate" | "cost_rate" => Some(self.name_of(uuid_of(v.get("user_id")))),
+            // An invoice by its number; a draft has none yet: "draft for <client>".
+            "invoice" => text("name").or_else(|| {
+                Some(t_args(
+                    lang,
+                    "audit-name-invoice-draft",
+                    &[(
+                        "client",
+                        Arg::Str(&self.name_of(uuid_of(v.get("client_id")))),
+                    )],
+                ))
+            }),
+            "client_billing" => Some(self.name_of(Some(r.entity_id))),
             "capacity" | "leave" => Some(self.name_of(Some(r.entity_id))),
             _ => text("name"),
         };
