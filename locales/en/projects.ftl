@@ -99,6 +99,12 @@ projects-count = { $count ->
        *[other] { $n } projects
     }
 radar-realisation = Realisation
+radar-realisation-help = Billed value ÷ billable value at standard rates of the period's work (credit notes deducted).
+radar-billed = Billed
+radar-wip = Unbilled work in progress
+radar-wip-help = Earned revenue less billed value; negative: billed in advance.
+radar-billing-errors = Billing errors
+radar-credited = credited
 rates-title = Billing and cost rates
 rates-billing = Billing rates
 rates-rate = Hourly rate

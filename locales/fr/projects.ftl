@@ -99,6 +99,12 @@ projects-count = { $count ->
        *[other] { $n } projets
     }
 radar-realisation = Réalisation
+radar-realisation-help = Valeur facturée ÷ valeur facturable aux taux standard du travail de la période (avoirs déduits).
+radar-billed = Facturé
+radar-wip = Travail en cours non facturé
+radar-wip-help = Chiffre d'affaires acquis moins la valeur facturée ; négatif : facturé d'avance.
+radar-billing-errors = Erreurs de facturation
+radar-credited = crédité
 rates-title = Taux de facturation et coûts
 rates-billing = Taux de facturation
 rates-rate = Taux horaire

@@ -214,7 +214,8 @@ C = {
 "revenue-share": "part du revenu", "effective-rate": "taux effectif", "trend-flagged": "alerte tendance",
 "unplanned-minutes": "minutes hors périmètre", "free-minutes": "minutes offertes",
 "written-off-minutes": "minutes passées en perte", "user-id": "id personne",
-"available-minutes": "minutes disponibles",
+"available-minutes": "minutes disponibles", "billed-value": "valeur facturée",
+"realisation": "réalisation", "unbilled-wip": "travail en cours non facturé",
 "at": "date et heure", "actor": "auteur", "entity-type": "type d'élément", "entity-id": "id de l'élément",
 "action": "action", "before": "avant", "after": "après", "request-id": "id de requête",
 }

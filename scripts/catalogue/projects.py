@@ -107,6 +107,12 @@ M = {
        *[other] { $n } projects
     }"""),
 "radar-realisation": ("Réalisation", "Realisation"),
+"radar-realisation-help": ("Valeur facturée ÷ valeur facturable aux taux standard du travail de la période (avoirs déduits).", "Billed value ÷ billable value at standard rates of the period's work (credit notes deducted)."),
+"radar-billed": ("Facturé", "Billed"),
+"radar-wip": ("Travail en cours non facturé", "Unbilled work in progress"),
+"radar-wip-help": ("Chiffre d'affaires acquis moins la valeur facturée ; négatif : facturé d'avance.", "Earned revenue less billed value; negative: billed in advance."),
+"radar-billing-errors": ("Erreurs de facturation", "Billing errors"),
+"radar-credited": ("crédité", "credited"),
 # rate cards (the rates page)
 "rates-title": ("Taux de facturation et coûts", "Billing and cost rates"),
 "rates-billing": ("Taux de facturation", "Billing rates"),

@@ -45,6 +45,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0007_invoicing.sql"),
         include_str!("../../../migrations/postgres/0007_invoicing.sql"),
     ),
+    (
+        8,
+        "billed_value",
+        include_str!("../../../migrations/sqlite/0008_billed_value.sql"),
+        include_str!("../../../migrations/postgres/0008_billed_value.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

@@ -344,6 +344,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::people::availability::STATEMENTS,
         crate::people::costs::STATEMENTS,
         crate::projects::STATEMENTS,
+        crate::radar::billed::STATEMENTS,
         crate::radar::totals::STATEMENTS,
         crate::time::STATEMENTS,
         crate::time::imports::STATEMENTS,

@@ -10,5 +10,6 @@ pub mod mentions;
 pub mod numbering;
 pub mod payments;
 pub mod permissions;
+pub mod shares;
 pub mod states;
 pub mod totals;

@@ -1,5 +1,6 @@
 //! Invoicing: drafts built from the work, issuing under a gapless number and the hash chain,
 //! credit notes, payments, the seller's settings and a client's billing details.
+pub mod billed;
 pub mod document;
 pub mod draft;
 pub mod mail;
@@ -875,6 +876,7 @@ async fn issue_in(
         return Err(ServiceError::Conflict("err-invoice-not-draft"));
     }
     store::set_chain(c, ctx.workspace, &hash, length + 1).await?;
+    billed::record_issued(c, ctx.workspace, &inv, &lines).await?;
     if inv.kind == DocKind::Invoice {
         store::mark_entries_invoiced(c, ctx.workspace, id, now).await?;
     }

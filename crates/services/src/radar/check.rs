@@ -69,8 +69,33 @@ pub async fn check_totals(app: &App, ws: WorkspaceId) -> Result<Vec<String>> {
         .map(|(u, d, m)| ((u, d), m))
         .collect();
     compare(&mut found, "person day", &person_days, &stored);
+    found.extend(check_billed(&mut c.conn(), ws).await?);
     drop(c);
     found.extend(check_earned(app, ws).await?);
+    Ok(found)
+}
+
+/// Billed value of every project and client month against the sum of the issued documents'
+/// shares (decision 83).
+async fn check_billed(c: &mut mesure_store::Conn<'_>, ws: WorkspaceId) -> Result<Vec<String>> {
+    let mut by_project: BTreeMap<(Uuid, i32), i64> = BTreeMap::new();
+    let mut by_client: BTreeMap<(Uuid, i32), i64> = BTreeMap::new();
+    for s in mesure_store::radar::billed::all_shares(c, ws).await? {
+        *by_project.entry((s.project_id, s.month)).or_default() += s.amount_minor;
+        *by_client.entry((s.client_id, s.month)).or_default() += s.amount_minor;
+    }
+    let mut found = Vec::new();
+    for (of_clients, computed, what) in [
+        (false, &by_project, "billed value of project"),
+        (true, &by_client, "billed value of client"),
+    ] {
+        let stored: BTreeMap<(Uuid, i32), i64> = totals::all_months(c, ws, of_clients)
+            .await?
+            .into_iter()
+            .map(|m| ((m.subject_id, m.month), m.billed_value))
+            .collect();
+        compare(&mut found, what, computed, &stored);
+    }
     Ok(found)
 }
 

@@ -534,7 +534,11 @@ pub struct Figures2 {
     pub over_servicing: i64,
     pub over_servicing_share: Option<Decimal>,
     pub effective_rate: Option<i64>,
-    /// Billed ÷ billable value: no data until invoices exist.
+    /// Net billed on issued documents for this work (credit notes subtract).
+    pub billed_value: i64,
+    /// Earned revenue not yet billed (negative: billed ahead of the work).
+    pub unbilled_wip: i64,
+    /// Billed ÷ billable value at standard rates; no data without billable value.
     pub realisation: Option<Decimal>,
 }
 
@@ -562,16 +566,13 @@ pub fn figures_of(m: &MonthRow) -> Figures2 {
         over_servicing: m.over_servicing,
         over_servicing_share: share,
         effective_rate: rate,
-        // The invoicing module supplies billed value; until then realisation is no data.
-        realisation: billed_value(m)
-            .and_then(|b| kpi::realisation(b, Decimal::new(m.billable_value, 0))),
+        billed_value: m.billed_value,
+        unbilled_wip: m.revenue.saturating_sub(m.billed_value),
+        realisation: kpi::realisation(
+            Decimal::new(m.billed_value, 0),
+            Decimal::new(m.billable_value, 0),
+        ),
     }
-}
-
-/// Value billed on invoices: none exist yet, so there is no billed figure (the invoicing module
-/// will sum invoice lines here).
-fn billed_value(_m: &MonthRow) -> Option<Decimal> {
-    None
 }
 
 /// Adds `f` to a reader's total; an overflow (impossible within the input bounds) stays at the

@@ -1,2 +1,3 @@
 //! Queries of the over-servicing radar: the running aggregates it reads.
+pub mod billed;
 pub mod totals;

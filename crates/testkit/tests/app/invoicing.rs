@@ -21,15 +21,15 @@ async fn call(
     (s, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     call(t, reqwest::Method::POST, t.api(path), token, Some(body)).await
 }
 
-async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     call(t, reqwest::Method::PUT, t.api(path), token, Some(body)).await
 }
 
-async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
+pub async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
     call(t, reqwest::Method::GET, t.api(path), token, None).await
 }
 
@@ -113,7 +113,7 @@ pub async fn billable_client(
     (client, p, entries)
 }
 
-fn draft_body(client: uuid::Uuid) -> Value {
+pub fn draft_body(client: uuid::Uuid) -> Value {
     json!({"client_id": client.to_string(), "from": "2026-03-01", "to": "2026-03-31"})
 }
 

@@ -669,6 +669,20 @@ async fn show_page(
                 note: String::new(),
             },
             Kpi {
+                label: t("radar-billed"),
+                value: money(f.billed_value),
+                link: None,
+                alarm: false,
+                note: String::new(),
+            },
+            Kpi {
+                label: t("radar-wip"),
+                value: money(f.unbilled_wip),
+                link: None,
+                alarm: false,
+                note: t("radar-wip-help"),
+            },
+            Kpi {
                 label: t("radar-cost"),
                 value: money(f.cost),
                 link: entries(""),

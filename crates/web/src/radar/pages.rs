@@ -28,6 +28,50 @@ pub struct ClientLine {
     pub share_alarm: bool,
     pub spark: String,
     pub trend_flag: bool,
+    /// Net billed for the work (issued invoices less credit notes).
+    pub billed: String,
+    /// Billed ÷ billable value at standard rates.
+    pub realisation: String,
+    /// Earned revenue not yet billed.
+    pub wip: String,
+}
+
+/// Billing errors over the radar's period, for readers of invoices: (rate, "n of m invoices",
+/// amount credited).
+pub struct ErrorsLine {
+    pub rate: String,
+    pub count: String,
+    pub credited: String,
+    pub alarm: bool,
+}
+
+/// Billing errors of the workspace or a client between two days (`YYYYMMDD`), shown only to
+/// readers of invoices.
+async fn errors_line(
+    s: &AppState,
+    page: &Page,
+    client: Option<uuid::Uuid>,
+    from: i32,
+    to: i32,
+) -> Result<Option<ErrorsLine>, ServiceError> {
+    if !page.ctx.may(mesure_domain::InvoicingAction::Read) {
+        return Ok(None);
+    }
+    let lang = page.ctx.language;
+    let e = mesure_services::invoicing::billing_errors(&s.app, &page.ctx, client, from, to).await?;
+    Ok(Some(ErrorsLine {
+        rate: fmt::pct(lang, e.rate),
+        count: mesure_i18n::t_args(
+            lang,
+            "billing-errors-count",
+            &[
+                ("errors", mesure_i18n::Arg::Num(e.errors)),
+                ("invoices", mesure_i18n::Arg::Num(e.invoices)),
+            ],
+        ),
+        credited: fmt::money(lang, e.credited_minor, page.ctx.workspace_currency.code()),
+        alarm: e.errors > 0,
+    }))
 }
 
 pub struct PersonLine {
@@ -51,6 +95,10 @@ struct DashboardPage {
     total_revenue: String,
     total_over: String,
     total_margin: String,
+    total_billed: String,
+    total_realisation: String,
+    total_wip: String,
+    errors: Option<ErrorsLine>,
     concentration: String,
     over_limit: String,
     people: Vec<PersonLine>,
@@ -86,6 +134,9 @@ fn client_line(
         share_alarm: share.is_some_and(|s| s > mesure_domain::radar::concentration_limit()),
         spark,
         trend_flag: flag,
+        billed: money(f.billed_value),
+        realisation: fmt::pct(lang, f.realisation),
+        wip: money(f.unbilled_wip),
     }
 }
 
@@ -130,10 +181,12 @@ pub async fn dashboard(
         let d = radar::dashboard_between(&s.app, &page.ctx, this, next, 25).await?;
         let u = radar::utilisation(&s.app, &page.ctx, this, next).await?;
         let (alerts, _) = mesure_services::notifications::notifications(&s.app, &page.ctx).await?;
-        Ok::<_, ServiceError>((d, u, alerts))
+        // Day 0 of the month after the period: before its first day, after the period's last.
+        let errors = errors_line(&s, &page, None, this * 100 + 1, next * 100).await?;
+        Ok::<_, ServiceError>((d, u, alerts, errors))
     }
     .await;
-    let (d, u, alerts) = match result {
+    let (d, u, alerts, errors) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&page, e),
     };
@@ -223,6 +276,10 @@ pub async fn dashboard(
         total_revenue: money(d.total.revenue),
         total_over: money(d.total.over_servicing),
         total_margin: money(d.total.margin),
+        total_billed: money(d.total.billed_value),
+        total_realisation: fmt::pct(lang, d.total.realisation),
+        total_wip: money(d.total.unbilled_wip),
+        errors,
         concentration,
         over_limit,
         people,
@@ -258,6 +315,9 @@ pub async fn dashboard_csv(
                 "revenue_share",
                 "effective_rate",
                 "trend_flagged",
+                "billed_value",
+                "realisation",
+                "unbilled_wip",
             ]);
             let currency = page.ctx.workspace_currency;
             let minor = |v: i64| Money::from_minor(v, currency).to_decimal_string();
@@ -283,6 +343,11 @@ pub async fn dashboard_csv(
                         .unwrap_or_default()),
                     d(f.effective_rate.map(minor).unwrap_or_default()),
                     c.trend.map(|t| w.yes_no(t.flagged)).unwrap_or_default(),
+                    d(minor(f.billed_value)),
+                    d(f.realisation
+                        .map(|x| x.round_dp(4).to_string())
+                        .unwrap_or_default()),
+                    d(minor(f.unbilled_wip)),
                 ];
                 let _ = w.write_record(record);
             }
@@ -334,6 +399,9 @@ pub fn months_csv_response(
         "cost",
         "margin",
         "over_servicing",
+        "billed_value",
+        "realisation",
+        "unbilled_wip",
     ]);
     for (m, f) in rows {
         let d = |v: i64| w.decimal(&minor(v));
@@ -353,6 +421,11 @@ pub fn months_csv_response(
             d(f.cost),
             d(f.margin),
             d(f.over_servicing),
+            d(f.billed_value),
+            f.realisation
+                .map(|x| w.decimal(&x.round_dp(4).to_string()))
+                .unwrap_or_default(),
+            d(f.unbilled_wip),
         ];
         let _ = w.write_record(record);
     }
@@ -373,6 +446,10 @@ struct ClientPage {
     client_record: bool,
     /// Over-servicing by component: (label, value, entries link or empty).
     components: Vec<(String, String, String)>,
+    /// Billing errors over the last twelve months (readers of invoices).
+    errors: Option<ErrorsLine>,
+    /// The reader may open the client's invoices.
+    invoices: bool,
 }
 
 pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
@@ -381,7 +458,14 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = match radar::client(&s.app, &page.ctx, id).await {
+    let today = mesure_services::invoicing::today(&s.app, &page.ctx);
+    let result = async {
+        let r = radar::client(&s.app, &page.ctx, id).await?;
+        let errors = errors_line(&s, &page, Some(id.uuid()), today - 10_000, today).await?;
+        Ok::<_, ServiceError>((r, errors))
+    }
+    .await;
+    let (r, errors) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&page, e),
     };
@@ -467,6 +551,8 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     ];
     render(&ClientPage {
         components,
+        errors,
+        invoices: page.ctx.may(mesure_domain::InvoicingAction::Read),
         client_record: page.ctx.may(ClientsAction::Read),
         base,
         id: r.client_id.to_string(),

@@ -58,7 +58,11 @@ pub struct FiguresOut {
     pub over_servicing_share: Option<String>,
     /// Revenue per hour (minor units); null without hours
     pub effective_rate: Option<i64>,
-    /// Billed ÷ billable value; null until invoices exist
+    /// Net billed for this work on issued invoices, less credit notes (minor units)
+    pub billed_value: i64,
+    /// Earned revenue not yet billed; negative when billed in advance (minor units)
+    pub unbilled_wip: i64,
+    /// Billed ÷ billable value at standard rates; null without billable value
     pub realisation: Option<String>,
 }
 
@@ -83,6 +87,8 @@ impl From<&Figures2> for FiguresOut {
             over_servicing: f.over_servicing,
             over_servicing_share: ratio(f.over_servicing_share),
             effective_rate: f.effective_rate,
+            billed_value: f.billed_value,
+            unbilled_wip: f.unbilled_wip,
             realisation: ratio(f.realisation),
         }
     }
