@@ -489,8 +489,10 @@ async fn project_figures_match_hand_computed_answers() {
         assert_eq!(tot["margin"], 50000 - 48333);
         // Effective rate: 500.00 over 500 min = 60.00/h.
         assert_eq!(tot["effective_rate"], 6000);
-        // Realisation has no data until invoices exist.
-        assert_eq!(tot["realisation"], Value::Null);
+        // Nothing invoiced: realisation 0, and all earned revenue is unbilled work in progress.
+        assert_eq!(tot["realisation"], "0");
+        assert_eq!(tot["billed_value"], 0);
+        assert_eq!(tot["unbilled_wip"], 50000);
         // Scope creep: 120 unplanned min + 30 free min outside any deliverable / 240 estimated.
         assert_eq!(r["outside_scope_minutes"], 150);
         assert_eq!(r["baseline_minutes"], 240);

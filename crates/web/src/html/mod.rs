@@ -220,16 +220,41 @@ impl Base {
     }
     /// The label of a stored field name (`legal_name` → `field-legal-name`).
     pub fn field_label(&self, f: &str) -> String {
-        let key = format!("field-{}", f.replace('_', "-"));
-        if mesure_i18n::has(self.lang, &key) {
-            t(self.lang, &key)
-        } else {
-            f.to_string()
-        }
+        field_label(self.lang, f)
     }
     pub fn language_name(&self, l: impl std::fmt::Display) -> String {
         t(self.lang, &format!("language-{l}"))
     }
+}
+
+/// The label of a stored field name (`legal_name` → `field-legal-name`), else the name itself.
+pub fn field_label(lang: Language, f: &str) -> String {
+    let key = format!("field-{}", f.replace('_', "-"));
+    if mesure_i18n::has(lang, &key) {
+        t(lang, &key)
+    } else {
+        f.to_string()
+    }
+}
+
+/// Every field error of `inv` as one line, "label : message · …" in French and "label: message ·
+/// …" in English (legal checks name fields of other pages: the reader needs to know which).
+pub fn listed_errors(lang: Language, inv: &Invalid) -> String {
+    let sep = match lang {
+        Language::Fr => " : ",
+        Language::En => ": ",
+    };
+    inv.0
+        .iter()
+        .map(|e| {
+            format!(
+                "{}{sep}{}",
+                field_label(lang, &e.field),
+                crate::error::field_message(lang, e)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Field errors of a form, translated, by field name.

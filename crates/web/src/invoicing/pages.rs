@@ -653,25 +653,9 @@ async fn after(
         Err(ServiceError::Invalid(inv)) => {
             let mut errors = Errors::from_invalid(lang, &inv);
             // Legal checks name fields of the settings and the client: say which, in full.
-            let listed: Vec<String> = inv
+            errors
                 .0
-                .iter()
-                .map(|f| {
-                    let label = if mesure_i18n::has(
-                        lang,
-                        &format!("field-{}", f.field.replace('_', "-")),
-                    ) {
-                        mesure_i18n::t(lang, &format!("field-{}", f.field.replace('_', "-")))
-                    } else {
-                        f.field.clone()
-                    };
-                    format!(
-                        "{label} : {}",
-                        errors.get(&f.field).cloned().unwrap_or_default()
-                    )
-                })
-                .collect();
-            errors.0.insert("form".into(), listed.join(" · "));
+                .insert("form".into(), crate::html::listed_errors(lang, &inv));
             show_page(
                 s,
                 page,
@@ -980,7 +964,30 @@ struct SettingsPage {
     groupings: Vec<(String, String)>,
 }
 
-fn settings_values(r: &mesure_store::invoicing::SettingsRow, lang: Language) -> Values {
+/// The settings page with its values, errors and notice.
+fn settings_page(
+    page: &Page,
+    values: Values,
+    errors: Errors,
+    notice: Option<&str>,
+) -> SettingsPage {
+    let lang = page.ctx.language;
+    SettingsPage {
+        base: Base::new(
+            page,
+            "invoicing-settings-title",
+            "/settings/invoicing",
+            "/settings/invoicing",
+        )
+        .with_notice(notice),
+        values,
+        errors,
+        vats: vat_options(lang),
+        groupings: groupings(lang),
+    }
+}
+
+fn settings_values(r: &mesure_store::invoicing::SettingsRow) -> Values {
     let mut v = Values::default();
     for (k, val) in [
         ("legal_name", r.legal_name.clone()),
@@ -1019,7 +1026,6 @@ fn settings_values(r: &mesure_store::invoicing::SettingsRow, lang: Language) -> 
     if r.vat_on_debits {
         v.set("vat_on_debits", Some("on"));
     }
-    let _ = lang;
     v
 }
 
@@ -1032,21 +1038,12 @@ pub async fn settings(
         Ok(r) => r,
         Err(e) => return error_page(&page, e),
     };
-    let lang = page.ctx.language;
-    let tpl = SettingsPage {
-        base: Base::new(
-            &page,
-            "invoicing-settings-title",
-            "/settings/invoicing",
-            "/settings/invoicing",
-        )
-        .with_notice(q.notice.as_deref()),
-        values: settings_values(&r, lang),
-        errors: Errors::default(),
-        vats: vat_options(lang),
-        groupings: groupings(lang),
-    };
-    render(&tpl)
+    render(&settings_page(
+        &page,
+        settings_values(&r),
+        Errors::default(),
+        q.notice.as_deref(),
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -1155,19 +1152,10 @@ pub async fn save_settings(
         ),
         Err(e) => return error_page(&page, e),
     };
-    let tpl = SettingsPage {
-        base: Base::new(
-            &page,
-            "invoicing-settings-title",
-            "/settings/invoicing",
-            "/settings/invoicing",
-        ),
-        values: Values::from_body(&body),
-        errors: errors.0,
-        vats: vat_options(lang),
-        groupings: groupings(lang),
-    };
-    render_status(errors.1, &tpl)
+    render_status(
+        errors.1,
+        &settings_page(&page, Values::from_body(&body), errors.0, None),
+    )
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -1301,18 +1289,11 @@ pub async fn save_client_billing(
         Ok(_) => see_other(&format!("/clients/{client}"), "billing-saved"),
         Err(ServiceError::Invalid(inv)) => {
             let lang = page.ctx.language;
-            let listed: Vec<String> = inv
-                .0
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{} : {}",
-                        mesure_i18n::t(lang, &format!("field-{}", e.field.replace('_', "-"))),
-                        mesure_i18n::t(lang, e.code)
-                    )
-                })
-                .collect();
-            let body = crate::html::message_page(lang, "client-billing-title", listed.join(" · "));
+            let body = crate::html::message_page(
+                lang,
+                "client-billing-title",
+                crate::html::listed_errors(lang, &inv),
+            );
             (StatusCode::UNPROCESSABLE_ENTITY, axum::response::Html(body)).into_response()
         }
         Err(e) => error_page(&page, e),
