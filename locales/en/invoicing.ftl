@@ -227,6 +227,8 @@ invoice-detail-entries = { $count ->
    *[other] { $count } entries
 }, { $span }
 invoice-line-milestone = { $project } — milestone “{ $name }”
+invoice-line-deliverable = { $project } — accepted deliverable “{ $name }”
+invoice-detail-deliverable = Accepted on { $day } — share of the fixed price: { $hours } estimated of { $total }
 invoice-line-change = { $project } — change request “{ $title }”
 invoice-line-outside-deliverables = Outside deliverables
 invoice-line-no-note = No description

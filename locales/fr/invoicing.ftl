@@ -227,6 +227,8 @@ invoice-detail-entries = { $count ->
    *[other] { $count } temps
 }, { $span }
 invoice-line-milestone = { $project } — jalon « { $name } »
+invoice-line-deliverable = { $project } — livrable accepté « { $name } »
+invoice-detail-deliverable = Accepté le { $day } — part du forfait : { $hours } estimées sur { $total }
 invoice-line-change = { $project } — avenant « { $title } »
 invoice-line-outside-deliverables = Hors livrables
 invoice-line-no-note = Sans description

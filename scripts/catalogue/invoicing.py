@@ -217,6 +217,8 @@ M = {
 # line texts (in the client's language)
 "invoice-detail-entries": ("{ $count ->\n    [one] 1 temps\n   *[other] { $count } temps\n}, { $span }", "{ $count ->\n    [one] 1 entry\n   *[other] { $count } entries\n}, { $span }"),
 "invoice-line-milestone": ("{ $project } — jalon « { $name } »", "{ $project } — milestone “{ $name }”"),
+"invoice-line-deliverable": ("{ $project } — livrable accepté « { $name } »", "{ $project } — accepted deliverable “{ $name }”"),
+"invoice-detail-deliverable": ("Accepté le { $day } — part du forfait : { $hours } estimées sur { $total }", "Accepted on { $day } — share of the fixed price: { $hours } estimated of { $total }"),
 "invoice-line-change": ("{ $project } — avenant « { $title } »", "{ $project } — change request “{ $title }”"),
 "invoice-line-outside-deliverables": ("Hors livrables", "Outside deliverables"),
 "invoice-line-no-note": ("Sans description", "No description"),

@@ -336,6 +336,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::clients::contacts::STATEMENTS,
         crate::health::STATEMENTS,
         crate::invoicing::STATEMENTS,
+        crate::invoicing::deliverables::STATEMENTS,
         crate::invoicing::sources::STATEMENTS,
         crate::jobs::STATEMENTS,
         crate::people::users::STATEMENTS,

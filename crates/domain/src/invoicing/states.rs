@@ -29,8 +29,14 @@ str_enum!(
 );
 str_enum!(
     /// What a line bills: a time entry, a milestone, a retainer month of a project, a change
-    /// request.
-    ItemKind { Entry = "entry", Milestone = "milestone", Month = "month", Change = "change" }
+    /// request, an accepted deliverable's share of a fixed price.
+    ItemKind {
+        Entry = "entry",
+        Milestone = "milestone",
+        Month = "month",
+        Change = "change",
+        Deliverable = "deliverable",
+    }
 );
 str_enum!(
     /// Why a credit note was made. The billing errors count as service errors (KPI).

@@ -119,6 +119,7 @@ pub async fn lines(
             vec![(ItemKind::Milestone, m.id, 0, 0, m.amount_minor)],
         );
     }
+    deliverable_shares(c, &mut b).await?;
     for ch in sources::changes(c, s.ws, s.client, s.to, s.currency).await? {
         let name = project_name(s, ch.project_id);
         b.push(
@@ -152,6 +153,81 @@ pub async fn lines(
         b.free(&free);
     }
     Ok((b.lines, b.items))
+}
+
+/// Fixed-fee projects earning by accepted deliverables: the deliverables accepted by the period's
+/// end and not yet billed bill the price × the accepted estimate share, less what earlier shares
+/// billed (cumulative, so the shares of every deliverable sum to the price exactly), one line
+/// each, split by estimate.
+async fn deliverable_shares(c: &mut Conn<'_>, b: &mut Builder<'_, '_>) -> Result<()> {
+    let s = b.s;
+    let all =
+        mesure_store::invoicing::deliverables::deliverables(c, s.ws, s.client, s.currency).await?;
+    let mut by_project: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+    for d in all {
+        by_project.entry(d.project_id).or_default().push(d);
+    }
+    for (project, ds) in by_project {
+        let accepted = |d: &&mesure_store::invoicing::deliverables::ShareDeliverable| {
+            d.accepted_on.is_some_and(|a| a <= s.to)
+        };
+        let new: Vec<_> = ds.iter().filter(accepted).filter(|d| !d.billed).collect();
+        if new.is_empty() {
+            continue;
+        }
+        let total: i64 = ds.iter().map(|d| d.estimate_minutes.max(0)).sum();
+        let price = ds.first().map_or(0, |d| d.fixed_price_minor);
+        if total <= 0 {
+            continue;
+        }
+        let done: i64 = ds
+            .iter()
+            .filter(accepted)
+            .map(|d| d.estimate_minutes.max(0))
+            .sum();
+        let upto =
+            i64::try_from(i128::from(price) * i128::from(done) / i128::from(total)).unwrap_or(0);
+        let before = mesure_store::invoicing::deliverables::shares_billed(c, s.ws, project).await?;
+        let amount = upto - before;
+        if amount <= 0 {
+            continue;
+        }
+        let weights: Vec<(usize, i64)> = new
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i, d.estimate_minutes.max(0)))
+            .collect();
+        let name = project_name(s, project);
+        for (i, share) in mesure_domain::invoicing::shares::split(amount, &weights) {
+            let Some(d) = new.get(i) else { continue };
+            let on = d.accepted_on.unwrap_or(s.to);
+            b.push(
+                LineKind::Milestone,
+                Some(project),
+                t_args(
+                    s.lang,
+                    "invoice-line-deliverable",
+                    &[("project", Arg::Str(&name)), ("name", Arg::Str(&d.name))],
+                ),
+                t_args(
+                    s.lang,
+                    "invoice-detail-deliverable",
+                    &[
+                        ("day", Arg::Str(&day_text(s.lang, on))),
+                        ("hours", Arg::Str(&duration(d.estimate_minutes))),
+                        ("total", Arg::Str(&duration(total))),
+                    ],
+                ),
+                ("1".into(), "C62"),
+                share,
+                share,
+                0,
+                Some((on, on)),
+                vec![(ItemKind::Deliverable, d.id, 0, 0, share)],
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The first and last day (`YYYYMMDD`) of a month (`YYYYMM`).

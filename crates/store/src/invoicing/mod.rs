@@ -1,5 +1,6 @@
 //! Invoices and credit notes: the seller's settings, clients' billing details, documents, their
 //! lines and what each line bills, the gapless counters, the hash chain's head and payments.
+pub mod deliverables;
 pub mod sources;
 use crate::registry::{Variant, Variants};
 use crate::{Bind, Conn, Result, StoreError};

@@ -79,7 +79,7 @@ crate::registry::statements! {
     );
     MILESTONES(4) ["id", "project_id", "name", "amount_minor", "reached_on"] = concat!(
         "SELECT m.id, m.project_id, m.name, m.amount_minor, m.reached_on FROM milestones m JOIN projects p ON p.workspace_id = m.workspace_id AND p.id = m.project_id",
-        " WHERE m.workspace_id = $1 AND p.client_id = $2 AND m.reached_on IS NOT NULL AND m.reached_on <= $3 AND p.currency = $4 AND p.billing_model = 'fixed_fee' AND m.amount_minor > 0",
+        " WHERE m.workspace_id = $1 AND p.client_id = $2 AND m.reached_on IS NOT NULL AND m.reached_on <= $3 AND p.currency = $4 AND p.billing_model = 'fixed_fee' AND p.fixed_revenue = 'milestones' AND m.amount_minor > 0",
         open_sql!("milestone", "m.id"),
         " ORDER BY m.reached_on, m.id"
     );

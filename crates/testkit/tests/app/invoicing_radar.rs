@@ -157,3 +157,126 @@ async fn issuing_and_crediting_move_realisation_and_unbilled_work_in_progress() 
         assert!(dash.contains("data-testid=\"radar-wip\""));
     }
 }
+
+/// Adds a deliverable of `hours` estimated hours to a project; its id.
+async fn deliverable(
+    t: &mesure_testkit::TestApp,
+    ctx: &mesure_services::Ctx,
+    project: uuid::Uuid,
+    name: &str,
+    hours: &str,
+) -> uuid::Uuid {
+    let form = mesure_domain::projects::forms::DeliverableForm {
+        name: name.into(),
+        estimate_hours: hours.into(),
+        owner_id: None,
+        status: None,
+    };
+    mesure_services::projects::add_deliverable(
+        &t.app,
+        ctx,
+        mesure_domain::ProjectId::from_uuid(project),
+        &form,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn accept(
+    t: &mesure_testkit::TestApp,
+    ctx: &mesure_services::Ctx,
+    id: uuid::Uuid,
+    name: &str,
+    hours: &str,
+) {
+    let form = mesure_domain::projects::forms::DeliverableForm {
+        name: name.into(),
+        estimate_hours: hours.into(),
+        owner_id: None,
+        status: Some("accepted".into()),
+    };
+    mesure_services::projects::update_deliverable(
+        &t.app,
+        ctx,
+        mesure_domain::DeliverableId::from_uuid(id),
+        &form,
+    )
+    .await
+    .unwrap();
+}
+
+/// The net of a document's lines billing accepted deliverables.
+fn deliverable_lines(d: &Value) -> Vec<i64> {
+    d["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| {
+            l["bills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["kind"] == "deliverable")
+        })
+        .map(|l| l["net_minor"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_fixed_price_earned_by_deliverables_is_billed_by_accepted_share_to_the_cent() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Forfait").await;
+        let tok = a.owner.token.clone();
+        let (client, _, _) = billable_client(&t, &a, "Client Forfait", &[30]).await;
+        // 10,000.00 for three deliverables of 10, 20 and 30 estimated hours.
+        let form = mesure_domain::projects::forms::ProjectForm {
+            client_id: client.to_string(),
+            name: "Forfait site".into(),
+            billing_model: "fixed_fee".into(),
+            fixed_price: Some("10000".into()),
+            fixed_revenue: Some("deliverables".into()),
+            ..Default::default()
+        };
+        let p = mesure_services::projects::create(&t.app, &a.owner.ctx, &form)
+            .await
+            .unwrap()
+            .id;
+        let da = deliverable(&t, &a.owner.ctx, p, "Maquettes", "10").await;
+        let db = deliverable(&t, &a.owner.ctx, p, "Intégration", "20").await;
+        let dc = deliverable(&t, &a.owner.ctx, p, "Recette", "30").await;
+        accept(&t, &a.owner.ctx, da, "Maquettes", "10").await;
+        accept(&t, &a.owner.ctx, db, "Intégration", "20").await;
+        let today = mesure_store::ts(t.clock_now())
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_string();
+        let body = json!({"client_id": client.to_string(), "from": "2026-01-01", "to": today});
+
+        // Half the estimate accepted: half the price, split 1 : 2 between the two.
+        let (s, d) = post(&t, &tok, "/invoices", body.clone()).await;
+        assert_eq!(s, 201, "{d}");
+        assert_eq!(deliverable_lines(&d), vec![166_667, 333_333], "{d}");
+        let id = d["id"].as_str().unwrap().to_string();
+        let (s, d) = post(&t, &tok, &format!("/invoices/{id}/issue"), json!({})).await;
+        assert_eq!(s, 200, "{d}");
+
+        // Nothing new accepted: nothing more to bill for the project.
+        let (s, d) = post(&t, &tok, "/invoices", body.clone()).await;
+        assert_eq!(s, 422, "{d}");
+
+        // The last deliverable accepted: the rest of the price, to the cent.
+        accept(&t, &a.owner.ctx, dc, "Recette", "30").await;
+        let (s, d) = post(&t, &tok, "/invoices", body).await;
+        assert_eq!(s, 201, "{d}");
+        assert_eq!(deliverable_lines(&d), vec![500_000], "{d}");
+        let id = d["id"].as_str().unwrap().to_string();
+        let (s, _) = post(&t, &tok, &format!("/invoices/{id}/issue"), json!({})).await;
+        assert_eq!(s, 200);
+        let (s, r) = get(&t, &tok, &format!("/projects/{p}/radar")).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["totals"]["billed_value"], 1_000_000, "{r}");
+        assert_eq!(t.check_totals().await, Vec::<String>::new(), "{backend:?}");
+    }
+}

@@ -22,9 +22,9 @@ use uuid::Uuid;
 /// One thing a line bills.
 #[derive(Serialize, ToSchema)]
 pub struct BilledOut {
-    /// `entry`, `milestone`, `month` (a retainer month of a project), `change`
+    /// `entry`, `milestone`, `month` (a retainer month of a project), `change`, `deliverable` (an accepted deliverable's share of a fixed price)
     pub kind: String,
-    /// The entry, milestone, change request or (for a month) project
+    /// The entry, milestone, change request, deliverable or (for a month) project
     pub id: String,
     /// `YYYYMM`, for a retainer month
     pub month: Option<i32>,
