@@ -468,6 +468,58 @@ async fn names(
     Ok((people, deliverables))
 }
 
+/// What a draft gathers: for which document, period, currency and grouping (the settings' when
+/// absent), whether free work shows (the client's choice when absent), from which position.
+struct Gather {
+    invoice: Uuid,
+    from: i32,
+    to: i32,
+    currency: Currency,
+    grouping: Option<Grouping>,
+    free_work: Option<bool>,
+    first: i32,
+}
+
+/// The lines a draft gathers from the recorded work, what they bill, and the grouping used.
+async fn gather(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    client: &ClientRow,
+    g: Gather,
+) -> Result<(Vec<LineRow>, Vec<store::ItemRow>, Grouping)> {
+    let s = settings_or_default(c, ctx).await?;
+    let billing = store::billing(c, ctx.workspace, client.id).await?;
+    let projects: Vec<_> = mesure_store::projects::all(c, ctx.workspace)
+        .await?
+        .into_iter()
+        .filter(|p| p.client_id == client.id && p.currency == g.currency)
+        .collect();
+    let (people, deliverables) = names(c, ctx.workspace).await?;
+    let buyer = document::buyer(client, billing.as_ref());
+    let scope = draft::Scope {
+        ws: ctx.workspace,
+        invoice: g.invoice,
+        client: client.id,
+        from: g.from,
+        to: g.to,
+        currency: g.currency,
+        grouping: g.grouping.unwrap_or(s.grouping),
+        free_work: g
+            .free_work
+            .unwrap_or(billing.as_ref().is_none_or(|b| b.show_free_work)),
+        vat: vat_for(&s, &buyer),
+        lang: client.language,
+        projects: &projects,
+        people: &people,
+        deliverables: &deliverables,
+    };
+    let (lines, items) = draft::lines(c, &scope, g.first).await?;
+    if lines.len() > MAX_LINES {
+        return Err(Invalid::one("grouping", "err-invoice-too-many-lines").into());
+    }
+    Ok((lines, items, scope.grouping))
+}
+
 /// Builds a draft for a client and period from the recorded work; it reserves what it bills.
 pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<InvoiceView> {
     ctx.require(InvoicingAction::Write)?;
@@ -514,32 +566,14 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
     let id = Uuid::now_v7();
     crate::write_tx!(app, tx => {
         let client = clients::get(&mut tx.conn(), ctx.workspace, ClientId::from_uuid(i.client_id)).await?;
-        let s = settings_or_default(&mut tx.conn(), ctx).await?;
-        let billing = store::billing(&mut tx.conn(), ctx.workspace, client.id).await?;
         let currency = currency.unwrap_or(client.currency);
-        let projects: Vec<_> = mesure_store::projects::all(&mut tx.conn(), ctx.workspace)
-            .await?
-            .into_iter()
-            .filter(|p| p.client_id == client.id && p.currency == currency)
-            .collect();
-        let (people, deliverables) = names(&mut tx.conn(), ctx.workspace).await?;
-        let buyer = document::buyer(&client, billing.as_ref());
-        let scope = draft::Scope {
-            ws: ctx.workspace,
-            invoice: id,
-            client: client.id,
-            from,
-            to,
-            currency,
-            grouping: grouping.unwrap_or(s.grouping),
-            free_work: i.free_work.unwrap_or(billing.as_ref().is_none_or(|b| b.show_free_work)),
-            vat: vat_for(&s, &buyer),
-            lang: client.language,
-            projects: &projects,
-            people: &people,
-            deliverables: &deliverables,
-        };
-        let (lines, items) = draft::lines(&mut tx.conn(), &scope, 1).await?;
+        let (lines, items, grouping) = gather(
+            &mut tx.conn(),
+            ctx,
+            &client,
+            Gather { invoice: id, from, to, currency, grouping, free_work: i.free_work, first: 1 },
+        )
+        .await?;
         if lines.is_empty() {
             return Err(Invalid::one("to", "err-invoice-nothing-to-bill").into());
         }
@@ -562,7 +596,7 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
             due_on: None,
             period_from: from,
             period_to: to,
-            grouping: scope.grouping,
+            grouping,
             credited_invoice_id: None,
             credit_reason: None,
             releases_work: false,
@@ -586,6 +620,97 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
         store::insert_lines(&mut tx.conn(), &lines, &items).await?;
         retotal(&mut tx.conn(), ctx.workspace, &row, now).await?;
         record::<(), _>(&mut tx.conn(), ctx.workspace, &ctx.actor(), now, "invoice", id, "draft", None, Some(&serde_json::json!({"client_id": client.id, "period_from": from, "period_to": to, "lines": lines.len(), "items": items.len()}))).await?;
+    })?;
+    get(app, ctx, id).await
+}
+
+/// An edit of a draft; absent fields keep their value.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct DraftEdit {
+    /// `YYYY-MM-DD`
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`
+    pub to: Option<String>,
+    /// `deliverable`, `person`, `task` or `together`.
+    pub grouping: Option<String>,
+    /// Show free work at zero.
+    pub free_work: Option<bool>,
+    pub note: Option<String>,
+}
+
+/// Edits a draft invoice: its note, or its period, grouping or free work, which gather its
+/// lines from the work again (its manual lines kept, after them); what it no longer bills is
+/// released, what it newly bills is reserved.
+pub async fn update_draft(app: &App, ctx: &Ctx, id: Uuid, e: &DraftEdit) -> Result<InvoiceView> {
+    ctx.require(InvoicingAction::Write)?;
+    let mut c = Checker::new();
+    let from = e.from.as_deref().map(|v| day_field(&mut c, "from", v));
+    let to = e.to.as_deref().map(|v| day_field(&mut c, "to", v));
+    let grouping = match e
+        .grouping
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(g) => match Grouping::parse(g) {
+            Some(g) => Some(g),
+            None => {
+                c.add("grouping", "err-choice");
+                None
+            }
+        },
+        None => None,
+    };
+    let note = e
+        .note
+        .as_deref()
+        .map(|n| c.optional("note", Some(n), MAX_TEXT).unwrap_or_default());
+    c.finish()?;
+    let rebuild = from.is_some() || to.is_some() || grouping.is_some() || e.free_work.is_some();
+    crate::write_tx!(app, tx => {
+        let mut inv = store::invoice(&mut tx.conn(), ctx.workspace, id).await?;
+        if inv.kind != DocKind::Invoice || inv.status != DocStatus::Draft {
+            return Err(ServiceError::Conflict("err-invoice-not-draft"));
+        }
+        let before = serde_json::json!({"period_from": inv.period_from, "period_to": inv.period_to, "grouping": inv.grouping.as_str(), "note": inv.note});
+        let (from, to) = (from.unwrap_or(inv.period_from), to.unwrap_or(inv.period_to));
+        if from > to {
+            return Err(Invalid::one("to", "err-period-order").into());
+        }
+        if rebuild {
+            let manual: Vec<LineRow> = store::lines(&mut tx.conn(), ctx.workspace, id)
+                .await?
+                .into_iter()
+                .filter(|l| l.kind == LineKind::Manual)
+                .collect();
+            store::delete_lines(&mut tx.conn(), ctx.workspace, id).await?;
+            let client = clients::get(&mut tx.conn(), ctx.workspace, ClientId::from_uuid(inv.client_id)).await?;
+            let g = Gather { invoice: id, from, to, currency: inv.currency, grouping: grouping.or(Some(inv.grouping)), free_work: e.free_work, first: 1 };
+            let (mut lines, items, grouping) = gather(&mut tx.conn(), ctx, &client, g).await?;
+            let next = i32::try_from(lines.len()).unwrap_or(i32::MAX);
+            for (k, mut l) in manual.into_iter().enumerate() {
+                l.position = next.saturating_add(i32::try_from(k).unwrap_or(0)).saturating_add(1);
+                lines.push(l);
+            }
+            if lines.is_empty() {
+                return Err(Invalid::one("to", "err-invoice-nothing-to-bill").into());
+            }
+            if lines.len() > MAX_LINES {
+                return Err(Invalid::one("grouping", "err-invoice-too-many-lines").into());
+            }
+            store::insert_lines(&mut tx.conn(), &lines, &items).await?;
+            store::set_grouping(&mut tx.conn(), ctx.workspace, id, grouping).await?;
+            inv.grouping = grouping;
+        }
+        inv.period_from = from;
+        inv.period_to = to;
+        if let Some(n) = &note {
+            inv.note = n.clone();
+        }
+        let now = app.now();
+        retotal(&mut tx.conn(), ctx.workspace, &inv, now).await?;
+        let after = audit_of(&inv, serde_json::json!({"period_from": from, "period_to": to, "grouping": inv.grouping.as_str(), "note": inv.note}));
+        record(&mut tx.conn(), ctx.workspace, &ctx.actor(), now, "invoice", id, "update", Some(&audit_of(&inv, before)), Some(&after)).await?;
     })?;
     get(app, ctx, id).await
 }

@@ -207,6 +207,7 @@ crate::registry::statements! {
     ISSUED(1) ["workspace_id", "id", "kind", "client_id", "currency", "language", "status", "number", "year", "seq", "issued_on", "due_on", "period_from", "period_to", "grouping", "credited_invoice_id", "credit_reason", "releases_work", "note", "net_minor", "vat_minor", "gross_minor", "paid_minor", "credited_minor", "sent_at", "issued_data", "content_hash", "previous_hash", "chain_index", "created_by", "created_at", "updated_at", "version"] = concat!("SELECT ", invoice_cols!(), " FROM invoices WHERE workspace_id = $1 AND status = 'issued' ORDER BY chain_index");
     CREDITS_OF(2) ["workspace_id", "id", "kind", "client_id", "currency", "language", "status", "number", "year", "seq", "issued_on", "due_on", "period_from", "period_to", "grouping", "credited_invoice_id", "credit_reason", "releases_work", "note", "net_minor", "vat_minor", "gross_minor", "paid_minor", "credited_minor", "sent_at", "issued_data", "content_hash", "previous_hash", "chain_index", "created_by", "created_at", "updated_at", "version"] = concat!("SELECT ", invoice_cols!(), " FROM invoices WHERE workspace_id = $1 AND credited_invoice_id = $2 ORDER BY created_at, id");
     SET_DRAFT(9) [] = "UPDATE invoices SET period_from = $3, period_to = $4, note = $5, net_minor = $6, vat_minor = $7, gross_minor = $8, updated_at = $9, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = 'draft'";
+    SET_GROUPING(3) [] = "UPDATE invoices SET grouping = $3 WHERE workspace_id = $1 AND id = $2 AND status = 'draft'";
     CANCEL_DRAFT(3) [] = "UPDATE invoices SET status = 'cancelled', updated_at = $3, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = 'draft'";
     SET_ISSUED(12) [] = "UPDATE invoices SET status = 'issued', number = $3, year = $4, seq = $5, issued_on = $6, due_on = $7, issued_data = $8, content_hash = $9, previous_hash = $10, chain_index = $11, updated_at = $12, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND status = 'draft'";
     SET_SENT(3) [] = "UPDATE invoices SET sent_at = $3 WHERE workspace_id = $1 AND id = $2 AND status = 'issued' AND sent_at IS NULL";
@@ -715,6 +716,26 @@ pub async fn delete_line(
     let b = [Bind::Uuid(ws.uuid()), Bind::Uuid(line), Bind::Uuid(invoice)];
     DELETE_ITEMS_OF_LINE.exec(c, &b).await?;
     Ok(DELETE_LINE.exec(c, &b).await? == 1)
+}
+
+/// Sets a draft's grouping (a rebuild with another grouping).
+pub async fn set_grouping(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    id: Uuid,
+    grouping: Grouping,
+) -> Result<()> {
+    SET_GROUPING
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(id),
+                Bind::Text(grouping.as_str().into()),
+            ],
+        )
+        .await?;
+    Ok(())
 }
 
 /// Removes every line of a draft and releases what they billed (a rebuild).

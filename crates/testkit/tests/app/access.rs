@@ -165,6 +165,7 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         // Client A has no approved time-and-materials work: past the gate, nothing to bill.
         ("post", "/api/v1/invoices") => (Some(InvoicingAction::Write.into()), NotFound, 422),
         ("get", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Read.into()), NotFound, 200),
+        ("patch", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Write.into()), NotFound, 200),
         ("delete", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Write.into()), NotFound, 204),
         ("post", "/api/v1/invoices/{id}/lines") => {
             (Some(InvoicingAction::Write.into()), NotFound, 201)
@@ -409,6 +410,7 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
         ("post", "/api/v1/invoices/{id}/lines") => Some(
             json!({"description": format!("Ligne {n}"), "quantity": "1", "unit_price_minor": 100}),
         ),
+        ("patch", "/api/v1/invoices/{id}") => Some(json!({"note": format!("Note {n}")})),
         ("post", "/api/v1/invoices/{id}/payments") => {
             Some(json!({"amount_minor": 1, "paid_on": f.issued_on}))
         }

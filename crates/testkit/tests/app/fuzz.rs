@@ -95,6 +95,7 @@ impl Fixture {
             }
             "WorkspaceBody" => json!({"name": "Agence Fuzz"}),
             "DraftBody" => json!({"client_id": cl, "from": "2026-03-01", "to": "2026-03-31"}),
+            "DraftEditBody" => json!({"note": "n"}),
             "LineBody" => {
                 json!({"description": "Conseil", "quantity": "1", "unit_price_minor": 100})
             }

@@ -19,6 +19,7 @@ mod faults;
 mod fuzz;
 mod imports;
 mod invoicing;
+mod invoicing_drafts;
 mod invoicing_radar;
 mod jobs_mail;
 mod lists;

@@ -423,6 +423,49 @@ pub async fn get(
     Ok(Json(v.into()))
 }
 
+/// An edit of a draft: absent fields keep their value.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftEditBody {
+    /// `YYYY-MM-DD`
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`
+    pub to: Option<String>,
+    /// `deliverable`, `person`, `task`, `together`
+    pub grouping: Option<String>,
+    pub free_work: Option<bool>,
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
+/// Edit a draft: its note, or its period, grouping or free work, which gather its lines from the
+/// work again (manual lines kept).
+#[utoipa::path(patch, path = "/api/v1/invoices/{id}", tag = "invoicing", params(("id" = String, Path, description = "Invoice id")), request_body = DraftEditBody,
+    responses((status = 200, body = InvoiceOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DraftEditBody>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let id = parse_id(&c, &id)?;
+    let v = invoicing::update_draft(
+        &s.app,
+        &c.ctx,
+        id,
+        &invoicing::DraftEdit {
+            from: b.from,
+            to: b.to,
+            grouping: b.grouping,
+            free_work: b.free_work,
+            note: b.note,
+        },
+    )
+    .await
+    .map_err(|e| err(&c, e))?;
+    Ok(Json(v.into()))
+}
+
 /// Cancel a draft (it releases what it reserved and consumes no number).
 #[utoipa::path(delete, path = "/api/v1/invoices/{id}", tag = "invoicing", params(("id" = String, Path, description = "Invoice id")),
     responses((status = 204, description = "Cancelled"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]

@@ -33,6 +33,9 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/invoices/{id}/cancel", Access::May(WRITE), || {
             post(pages::cancel)
         }),
+        PageRule::new("POST", "/invoices/{id}/edit", Access::May(WRITE), || {
+            post(pages::edit_draft)
+        }),
         PageRule::new("POST", "/invoices/{id}/lines", Access::May(WRITE), || {
             post(pages::add_line)
         }),
@@ -84,6 +87,11 @@ pub const MODULE: Module = Module {
             method: "GET",
             path: "/api/v1/invoices/{id}",
             action: READ,
+        },
+        ApiRule {
+            method: "PATCH",
+            path: "/api/v1/invoices/{id}",
+            action: WRITE,
         },
         ApiRule {
             method: "DELETE",
@@ -182,7 +190,7 @@ pub const MODULE: Module = Module {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::list, api::create))
-        .routes(routes!(api::get, api::delete))
+        .routes(routes!(api::get, api::update, api::delete))
         .routes(routes!(api::add_line))
         .routes(routes!(api::delete_line))
         .routes(routes!(api::issue))

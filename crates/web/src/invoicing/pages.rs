@@ -350,6 +350,7 @@ struct ShowPage {
     vats: Vec<(String, String)>,
     reasons: Vec<(String, String)>,
     methods: Vec<(String, String)>,
+    groupings: Vec<(String, String)>,
     today: String,
 }
 
@@ -557,6 +558,15 @@ async fn show_page(
         .unwrap_or_default();
     let status_badge = status_badge(lang, v.status);
     let is_draft = v.status == Status::Draft;
+    let mut values = values;
+    if is_draft && values.get("from").is_empty() {
+        // The edit form starts from the draft as it is.
+        let iso = |d: i32| day_from_key(d).map(|d| d.to_string()).unwrap_or_default();
+        values.set("from", Some(&iso(v.period_from)));
+        values.set("to", Some(&iso(v.period_to)));
+        values.set("grouping", Some(v.grouping.as_str()));
+        values.set("note", Some(&v.note));
+    }
     let is_issued = v.number.is_some();
     let is_invoice = v.kind == DocKind::Invoice;
     let tpl = ShowPage {
@@ -582,6 +592,7 @@ async fn show_page(
         values,
         errors,
         vats: vat_options(lang),
+        groupings: groupings(lang),
         reasons: CreditReason::ALL
             .iter()
             .map(|r| {
@@ -780,6 +791,42 @@ pub async fn add_line(
         ))),
     };
     after(&s, &page, id, &body, r, "invoice-line-added").await
+}
+
+#[derive(serde::Deserialize)]
+pub struct EditForm {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub grouping: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Edits a draft from its page: period, grouping and note (the lines are gathered again).
+pub async fn edit_draft(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = match parse(&page, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let f: EditForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let edit = invoicing::DraftEdit {
+        from: f.from,
+        to: f.to,
+        grouping: f.grouping,
+        free_work: None,
+        note: f.note,
+    };
+    let r = invoicing::update_draft(&s.app, &page.ctx, id, &edit)
+        .await
+        .map(|_| ());
+    after(&s, &page, id, &body, r, "invoice-draft-updated").await
 }
 
 pub async fn delete_line(
