@@ -426,6 +426,16 @@ pub struct DraftInput {
     pub note: Option<String>,
 }
 
+/// A grouping from a form or body: absent or blank is `None`, an unknown one an error.
+fn grouping_field(c: &mut Checker, v: Option<&str>) -> Option<Grouping> {
+    let v = v.map(str::trim).filter(|s| !s.is_empty())?;
+    let g = Grouping::parse(v);
+    if g.is_none() {
+        c.add("grouping", "err-choice");
+    }
+    g
+}
+
 fn day_field(c: &mut Checker, field: &str, v: &str) -> i32 {
     match mesure_domain::forms::parse_day(v) {
         Some(d) => d,
@@ -544,21 +554,7 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
         },
         None => None,
     };
-    let grouping = match i
-        .grouping
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(g) => match Grouping::parse(g) {
-            Some(g) => Some(g),
-            None => {
-                c.add("grouping", "err-choice");
-                None
-            }
-        },
-        None => None,
-    };
+    let grouping = grouping_field(&mut c, i.grouping.as_deref());
     let note = c
         .optional("note", i.note.as_deref(), MAX_TEXT)
         .unwrap_or_default();
@@ -646,21 +642,7 @@ pub async fn update_draft(app: &App, ctx: &Ctx, id: Uuid, e: &DraftEdit) -> Resu
     let mut c = Checker::new();
     let from = e.from.as_deref().map(|v| day_field(&mut c, "from", v));
     let to = e.to.as_deref().map(|v| day_field(&mut c, "to", v));
-    let grouping = match e
-        .grouping
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(g) => match Grouping::parse(g) {
-            Some(g) => Some(g),
-            None => {
-                c.add("grouping", "err-choice");
-                None
-            }
-        },
-        None => None,
-    };
+    let grouping = grouping_field(&mut c, e.grouping.as_deref());
     let note = e
         .note
         .as_deref()

@@ -5,7 +5,7 @@ use crate::time::{log, project};
 use mesure_testkit::{Tenant, TestApp, backends, spawn_app};
 use serde_json::{Value, json};
 
-async fn call(
+pub async fn call(
     t: &TestApp,
     method: reqwest::Method,
     url: String,

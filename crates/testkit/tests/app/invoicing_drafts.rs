@@ -1,21 +1,12 @@
 //! Editing a draft over HTTP on both engines: its period, grouping and note; the lines are
 //! gathered again from the work, manual lines kept, what it no longer bills released; bad input
 //! names its field and changes nothing; issued documents and other workspaces are out of reach.
-use crate::invoicing::{billable_client, draft_body, get, post};
+use crate::invoicing::{billable_client, call, draft_body, get, post};
 use mesure_testkit::{backends, spawn_app};
 use serde_json::{Value, json};
 
 async fn patch(t: &mesure_testkit::TestApp, tok: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = t
-        .client()
-        .patch(t.api(path))
-        .bearer_auth(tok)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
+    call(t, reqwest::Method::PATCH, t.api(path), tok, Some(body)).await
 }
 
 fn field(v: &Value) -> String {
