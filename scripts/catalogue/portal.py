@@ -1,9 +1,66 @@
-"""The client portal page (French first, then English)."""
+"""The client portal: a contact's projects, time reports, change requests and invoices (French
+first, then English)."""
 M = {
 # navigation
 "nav-portal": ("Mon espace client", "My client space"),
+"nav-portal-invoices": ("Mes factures", "My invoices"),
 # the portal page
 "portal-title": ("Espace client", "Client space"),
 "portal-welcome": ("Bonjour { $name }", "Hello { $name }"),
 "portal-intro": ("Votre espace client chez { $workspace }.", "Your client space at { $workspace }."),
+"portal-back": ("Retour à l'espace client", "Back to the client space"),
+# projects
+"portal-projects": ("Vos projets", "Your projects"),
+"portal-no-projects": ("Aucun projet en cours.", "No current project."),
+"portal-deliverables": ("Livrables", "Deliverables"),
+"portal-deliverables-done": ("{ $done } terminés sur { $total }", "{ $done } of { $total } done"),
+"portal-hours": ("Heures consommées", "Hours used"),
+"portal-hours-of": ("{ $used } sur { $budget }", "{ $used } of { $budget }"),
+"portal-money": ("Budget consommé", "Budget used"),
+"portal-money-of": ("{ $used } sur { $budget }", "{ $used } of { $budget }"),
+"portal-changes-pending": ("Avenants à décider", "Change requests to decide"),
+"portal-changes-to-decide": ("{ $count ->\n    [one] 1 à décider\n   *[other] { $count } à décider\n}", "{ $count ->\n    [one] 1 to decide\n   *[other] { $count } to decide\n}"),
+"portal-no-deliverables": ("Aucun livrable affiché.", "No deliverable shown."),
+"portal-logged": ("Temps passé", "Time spent"),
+"portal-changes": ("Avenants", "Change requests"),
+"portal-no-changes": ("Aucun avenant.", "No change request."),
+"portal-change-extra": ("Supplément :", "Extra:"),
+"portal-decided-by": ("le { $day } par { $name }", "on { $day } by { $name }"),
+"portal-approve": ("Approuver", "Approve"),
+"portal-reject": ("Refuser", "Reject"),
+"portal-confirm-approve": ("Approuver cet avenant ? Le budget du projet sera augmenté d'autant.", "Approve this change request? The project's budget grows accordingly."),
+"portal-confirm-reject": ("Refuser cet avenant ?", "Reject this change request?"),
+"notice-portal-change-approved": ("Avenant approuvé : le chef de projet est prévenu.", "Change request approved: the project manager is told."),
+"notice-portal-change-rejected": ("Avenant refusé : le chef de projet est prévenu.", "Change request rejected: the project manager is told."),
+# time report
+"portal-time-report": ("Relevé de temps", "Time report"),
+"portal-time-total": ("{ $count ->\n    [one] 1 saisie\n   *[other] { $count } saisies\n}", "{ $count ->\n    [one] 1 entry\n   *[other] { $count } entries\n}"),
+"portal-by-deliverable": ("Par livrable", "By deliverable"),
+"portal-by-person": ("Par personne", "By person"),
+"portal-entries": ("Détail", "Detail"),
+"portal-no-entries": ("Aucun temps sur la période.", "No time in the period."),
+"portal-deliverable": ("Livrable", "Deliverable"),
+"portal-outside-deliverables": ("Hors livrables", "Outside deliverables"),
+# invoices
+"portal-invoices-title": ("Factures et avoirs", "Invoices and credit notes"),
+"portal-no-invoices": ("Aucune facture.", "No invoice."),
+"portal-all-invoices": ("Toutes les factures", "All invoices"),
+"portal-lines-help": ("Chaque ligne s'ouvre sur le travail qu'elle facture.", "Each line opens onto the work it bills."),
+"portal-free-work": ("Travail offert", "Free work given"),
+# the project page's portal section (staff)
+"project-portal": ("Espace client", "Client space"),
+"project-portal-help": ("Ce que les contacts du client voient de ce projet dans leur espace (jamais les coûts, les marges ni les taux).", "What the client's contacts see of this project in their space (never costs, margins or rates)."),
+"project-portal-time": ("Montrer le relevé de temps", "Show the time report"),
+"project-portal-notes": ("Montrer les notes des temps", "Show the entries' notes"),
+"project-portal-deliverables": ("Livrables visibles du client", "Deliverables visible to the client"),
+"notice-project-portal-saved": ("Espace client du projet enregistré.", "The project's client space is saved."),
+# notifications to staff
+"notif-change_approved": ("{ $subject } : avenant approuvé par le client", "{ $subject }: change request approved by the client"),
+"notif-change_rejected": ("{ $subject } : avenant refusé par le client", "{ $subject }: change request rejected by the client"),
+"mail-alert-change-approved-subject": ("Avenant approuvé : { $subject }", "Change request approved: { $subject }"),
+"mail-alert-change-approved-text": ("Bonjour { $name },\n\n    Le client a approuvé l'avenant { $subject } dans { $workspace }.", "Hello { $name },\n\n    The client approved the change request { $subject } in { $workspace }."),
+"mail-alert-change-approved-button": ("Voir le projet", "Open the project"),
+"mail-alert-change-rejected-subject": ("Avenant refusé : { $subject }", "Change request rejected: { $subject }"),
+"mail-alert-change-rejected-text": ("Bonjour { $name },\n\n    Le client a refusé l'avenant { $subject } dans { $workspace }.", "Hello { $name },\n\n    The client rejected the change request { $subject } in { $workspace }."),
+"mail-alert-change-rejected-button": ("Voir le projet", "Open the project"),
 }

@@ -14,6 +14,7 @@ pub mod invoicing;
 pub mod jobs;
 pub mod notifications;
 pub mod people;
+pub mod portal;
 pub mod projects;
 pub mod radar;
 pub mod reports;

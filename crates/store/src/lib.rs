@@ -13,6 +13,7 @@ pub mod listing;
 pub mod migrate;
 pub mod notifications;
 pub mod people;
+pub mod portal;
 pub mod projects;
 pub mod radar;
 pub mod registry;

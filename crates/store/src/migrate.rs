@@ -51,6 +51,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0008_billed_value.sql"),
         include_str!("../../../migrations/postgres/0008_billed_value.sql"),
     ),
+    (
+        9,
+        "portal",
+        include_str!("../../../migrations/sqlite/0009_portal.sql"),
+        include_str!("../../../migrations/postgres/0009_portal.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

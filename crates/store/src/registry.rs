@@ -344,6 +344,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::notifications::alerts::STATEMENTS,
         crate::people::availability::STATEMENTS,
         crate::people::costs::STATEMENTS,
+        crate::portal::STATEMENTS,
         crate::projects::STATEMENTS,
         crate::radar::billed::STATEMENTS,
         crate::radar::totals::STATEMENTS,

@@ -1252,22 +1252,25 @@ pub async fn add_payment(
 /// One document with its lines, what they bill, payments and credits.
 pub async fn get(app: &App, ctx: &Ctx, id: Uuid) -> Result<InvoiceView> {
     ctx.require(InvoicingAction::Read)?;
-    let today = today(app, ctx);
+    load(app, ctx.workspace, id, today(app, ctx)).await
+}
+
+/// One document of workspace `ws` as of `today`, for a caller that checked its reader's right
+/// (the invoicing pages, the portal for its own organisation's documents).
+pub(crate) async fn load(app: &App, ws: WorkspaceId, id: Uuid, today: i32) -> Result<InvoiceView> {
     let mut c = app.db.read().await?;
     let c = &mut c.conn();
-    let r = store::invoice(c, ctx.workspace, id).await?;
-    let lines = store::lines(c, ctx.workspace, id).await?;
-    let items = store::items(c, ctx.workspace, id).await?;
-    let payments = store::payments(c, ctx.workspace, id).await?;
-    let client = clients::get(c, ctx.workspace, ClientId::from_uuid(r.client_id)).await?;
+    let r = store::invoice(c, ws, id).await?;
+    let lines = store::lines(c, ws, id).await?;
+    let items = store::items(c, ws, id).await?;
+    let payments = store::payments(c, ws, id).await?;
+    let client = clients::get(c, ws, ClientId::from_uuid(r.client_id)).await?;
     let corrects = match r.credited_invoice_id {
-        Some(i) => Some(views::DocRef::from(
-            &store::invoice(c, ctx.workspace, i).await?,
-        )),
+        Some(i) => Some(views::DocRef::from(&store::invoice(c, ws, i).await?)),
         None => None,
     };
     let credit_notes = if r.kind == DocKind::Invoice {
-        store::credits_of(c, ctx.workspace, id)
+        store::credits_of(c, ws, id)
             .await?
             .iter()
             .map(views::DocRef::from)

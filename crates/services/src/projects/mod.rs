@@ -543,52 +543,65 @@ pub async fn decide_change(
     ctx.require(ProjectsAction::Write)?;
     let row = crate::write_tx!(app, tx => {
         let before = projects::change(&mut tx.conn(), ctx.workspace, id.uuid()).await?;
-        let from = before.status;
-        if from.is_final() {
-            return Err(ServiceError::Conflict("err-change-decided"));
-        }
-        if to == ChangeStatus::Draft || (to == ChangeStatus::Sent && from == ChangeStatus::Sent) {
-            return Err(Invalid::one("status", "err-choice").into());
-        }
-        let (on, by) = if to.is_final() {
-            (Some(today(app, ctx)), Some(ctx.user.uuid()))
-        } else {
-            (None, None)
-        };
-        let now = app.now();
-        projects::set_change_status(
-            &mut tx.conn(),
-            ctx.workspace,
-            id.uuid(),
-            from.as_str(),
-            to.as_str(),
-            on,
-            by,
-            now,
-        )
-        .await?;
-        let mut after = before.clone();
-        after.status = to;
-        after.decided_on = on;
-        after.decided_by = by;
-        after.updated_at = now;
-        after.version += 1;
-        record(
-            &mut tx.conn(),
-            ctx.workspace,
-            &ctx.actor(),
-            now,
-            "change_request",
-            id.uuid(),
-            to.as_str(),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        crate::radar::recompute(&mut tx.conn(), app, ctx, before.project_id).await?;
-        after
+        decide_change_in(&mut tx.conn(), app, ctx, &before, to).await?
     })?;
     Ok(ChangeView::of(ctx, &row))
+}
+
+/// Moves a change request to `to` in the caller's transaction, recorded with who and when (a
+/// staff member, or a contact deciding from the portal) and with the project's radar
+/// recomputed: an approval extends the budget. The caller checked the decider's right.
+pub(crate) async fn decide_change_in(
+    c: &mut mesure_store::Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    before: &projects::ChangeRow,
+    to: ChangeStatus,
+) -> Result<projects::ChangeRow> {
+    let from = before.status;
+    if from.is_final() {
+        return Err(ServiceError::Conflict("err-change-decided"));
+    }
+    if to == ChangeStatus::Draft || (to == ChangeStatus::Sent && from == ChangeStatus::Sent) {
+        return Err(Invalid::one("status", "err-choice").into());
+    }
+    let (on, by) = if to.is_final() {
+        (Some(today(app, ctx)), Some(ctx.user.uuid()))
+    } else {
+        (None, None)
+    };
+    let now = app.now();
+    projects::set_change_status(
+        c,
+        ctx.workspace,
+        before.id,
+        from.as_str(),
+        to.as_str(),
+        on,
+        by,
+        now,
+    )
+    .await?;
+    let mut after = before.clone();
+    after.status = to;
+    after.decided_on = on;
+    after.decided_by = by;
+    after.updated_at = now;
+    after.version += 1;
+    record(
+        c,
+        ctx.workspace,
+        &ctx.actor(),
+        now,
+        "change_request",
+        before.id,
+        to.as_str(),
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    crate::radar::recompute(c, app, ctx, before.project_id).await?;
+    Ok(after)
 }
 
 /// A rate (billing or cost) as typed.

@@ -458,7 +458,7 @@ pub async fn check_concentration(app: &App, ws: WorkspaceId, month: i32) -> Resu
 /// Writes a notification for each recipient (the project's manager, and every active owner) and
 /// queues an e-mail to each, in their language.
 #[allow(clippy::too_many_arguments)]
-async fn notify(
+pub(crate) async fn notify(
     c: &mut Conn<'_>,
     app: &App,
     ws: WorkspaceId,

@@ -933,6 +933,7 @@ async fn every_page_route_answers_as_its_rule_says() {
                 first_name: "Rémi".into(),
                 last_name: "Contact".into(),
                 email: Some("remi@client-r.example.org".into()),
+                contact_role: Some("viewer".into()),
                 ..Default::default()
             },
         )
@@ -963,7 +964,7 @@ async fn every_page_route_answers_as_its_rule_says() {
                 PASSWORD.to_string(),
             ),
             (
-                Some(Principal::Contact(ContactRole::Billing)),
+                Some(Principal::Contact(ContactRole::Viewer)),
                 "remi@client-r.example.org".to_string(),
                 contact_password,
             ),

@@ -23,6 +23,7 @@ mod invoicing_drafts;
 mod invoicing_radar;
 mod jobs_mail;
 mod lists;
+mod portal;
 mod reports;
 mod schema;
 mod security;

@@ -369,24 +369,22 @@ fn vat_options(lang: Language) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn show_page(
-    s: &AppState,
-    page: &Page,
-    id: Uuid,
-    values: Values,
-    errors: Errors,
-    status: StatusCode,
-    notice: Option<&str>,
-) -> Response {
-    let lang = page.ctx.language;
-    let v = match invoicing::get(&s.app, &page.ctx, id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(page, e),
-    };
-    let entries = match invoicing::billed_entries(&s.app, &page.ctx, id).await {
-        Ok(e) => e,
-        Err(e) => return error_page(page, e),
-    };
+/// What a document page shows, for staff and for the client portal alike: its title, details,
+/// lines with what they bill, totals and payments.
+pub struct DocParts {
+    pub title: String,
+    pub meta: Vec<(String, String)>,
+    pub lines: Vec<LineRow>,
+    pub totals: Vec<(String, String)>,
+    pub payments: Vec<[String; 4]>,
+}
+
+/// The parts of document `v` whose lines bill `entries`, in `lang`.
+pub fn doc_parts(
+    lang: Language,
+    v: &InvoiceView,
+    entries: &[mesure_store::invoicing::BilledEntry],
+) -> DocParts {
     let c = v.currency;
     let title = match (v.kind, &v.number) {
         (DocKind::Invoice, Some(n)) => mesure_i18n::t_args(
@@ -530,6 +528,41 @@ async fn show_page(
             ]
         })
         .collect();
+    DocParts {
+        title,
+        meta,
+        lines,
+        totals,
+        payments,
+    }
+}
+
+async fn show_page(
+    s: &AppState,
+    page: &Page,
+    id: Uuid,
+    values: Values,
+    errors: Errors,
+    status: StatusCode,
+    notice: Option<&str>,
+) -> Response {
+    let lang = page.ctx.language;
+    let v = match invoicing::get(&s.app, &page.ctx, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(page, e),
+    };
+    let entries = match invoicing::billed_entries(&s.app, &page.ctx, id).await {
+        Ok(e) => e,
+        Err(e) => return error_page(page, e),
+    };
+    let DocParts {
+        title,
+        meta,
+        lines,
+        totals,
+        payments,
+    } = doc_parts(lang, &v, &entries);
+    let c = v.currency;
     let credit_notes = v
         .credit_notes
         .iter()

@@ -1,26 +1,78 @@
-//! The client portal: a contact's own organisation.
+//! The client portal: a contact's own organisation — its projects, time reports, change
+//! requests to decide and invoices, each as the contact's role allows (issue 11).
 use mesure_domain::{Action, PortalAction};
 pub mod pages;
 
 use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
-use axum::routing::get;
+use axum::routing::{get, post};
+
+const VIEW: Action = Action::Portal(PortalAction::View);
+const PROJECTS: Action = Action::Portal(PortalAction::Projects);
+const TIME: Action = Action::Portal(PortalAction::TimeReport);
+const DECIDE: Action = Action::Portal(PortalAction::DecideChange);
+const INVOICES: Action = Action::Portal(PortalAction::Invoices);
 
 pub const MODULE: Module = Module {
     name: "portal",
-    page_rules: &[PageRule::new(
-        "GET",
-        "/portal",
-        Access::May(Action::Portal(PortalAction::View)),
-        || get(pages::home),
-    )],
+    page_rules: &[
+        PageRule::new("GET", "/portal", Access::May(VIEW), || get(pages::home)),
+        PageRule::new(
+            "GET",
+            "/portal/projects/{id}",
+            Access::May(PROJECTS),
+            || get(pages::project),
+        ),
+        PageRule::new(
+            "GET",
+            "/portal/projects/{id}/time",
+            Access::May(TIME),
+            || get(pages::time),
+        ),
+        PageRule::new(
+            "POST",
+            "/portal/change-requests/{id}/decision",
+            Access::May(DECIDE),
+            || post(pages::decide),
+        ),
+        PageRule::new(
+            "POST",
+            "/projects/{id}/portal",
+            Access::May(Action::Projects(mesure_domain::ProjectsAction::Write)),
+            || post(pages::save_project_settings),
+        ),
+        PageRule::new("GET", "/portal/invoices", Access::May(INVOICES), || {
+            get(pages::invoices)
+        }),
+        PageRule::new(
+            "GET",
+            "/portal/invoices/{id}",
+            Access::May(INVOICES),
+            || get(pages::invoice),
+        ),
+        PageRule::new(
+            "GET",
+            "/portal/invoices/{id}/pdf",
+            Access::May(INVOICES),
+            || get(pages::invoice_pdf),
+        ),
+    ],
     api: no_api,
     upload_api: no_api,
     api_rules: &[],
-    nav: &[NavEntry {
-        href: "/portal",
-        key: "nav-portal",
-        action: Action::Portal(PortalAction::View),
-        menu: Menu::Main,
-        order: 130,
-    }],
+    nav: &[
+        NavEntry {
+            href: "/portal",
+            key: "nav-portal",
+            action: VIEW,
+            menu: Menu::Main,
+            order: 130,
+        },
+        NavEntry {
+            href: "/portal/invoices",
+            key: "nav-portal-invoices",
+            action: INVOICES,
+            menu: Menu::Main,
+            order: 131,
+        },
+    ],
 };

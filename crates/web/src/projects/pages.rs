@@ -499,7 +499,14 @@ struct ShowPage {
     values: Values,
     errors: Errors,
     fixed_fee: bool,
+    /// What the client portal shows of the project (writers only): time detail, notes, and
+    /// each deliverable (id, name, shown).
+    portal: Option<PortalSection>,
 }
+
+/// The project page's client-space section: time detail shown, notes shown, and each
+/// deliverable (id, name, shown).
+type PortalSection = (bool, bool, Vec<(String, String, bool)>);
 
 fn level(r: Option<rust_decimal::Decimal>) -> &'static str {
     match r {
@@ -799,7 +806,7 @@ async fn show_page(
         &t("project-burn-legend"),
         &t("project-burndown"),
     );
-    let deliverables = r
+    let deliverables: Vec<DelivLine> = r
         .deliverables
         .iter()
         .map(|d| {
@@ -902,9 +909,31 @@ async fn show_page(
     } else {
         StatusCode::OK
     };
+    let portal = if page.ctx.may(ProjectsAction::Write) {
+        match mesure_services::portal::settings::get(&s.app, &page.ctx, id).await {
+            Ok(ps) => Some((
+                ps.show_time,
+                ps.show_notes,
+                deliverables
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.id.clone(),
+                            d.name.clone(),
+                            !ps.hidden.iter().any(|h| h.to_string() == d.id),
+                        )
+                    })
+                    .collect(),
+            )),
+            Err(e) => return error_page(page, e),
+        }
+    } else {
+        None
+    };
     render_status(
         status,
         &ShowPage {
+            portal,
             base,
             client_name: r.client_name.clone(),
             model,

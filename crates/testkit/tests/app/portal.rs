@@ -1,0 +1,317 @@
+//! The client portal over HTTP on both engines: what each contact role sees of its own
+//! organisation (projects, hours, money, time reports, invoices and what their lines bill), the
+//! change requests a project contact decides, and that nothing of another client or workspace
+//! is reachable (404) while no cost, rate card or internal figure ever reaches a contact.
+use crate::invoicing::{billable_client, draft_body, post, put};
+use mesure_domain::{ClientId, ContactId, ProjectId};
+use mesure_testkit::{Tenant, TestApp, backends, spawn_app};
+use serde_json::json;
+
+/// A contact of `client` with a portal login in `role`; a signed-in web client.
+async fn contact(
+    t: &TestApp,
+    a: &Tenant,
+    client: uuid::Uuid,
+    role: &str,
+    email: &str,
+) -> reqwest::Client {
+    let c = mesure_services::clients::contacts::create(
+        &t.app,
+        &a.owner.ctx,
+        ClientId::from_uuid(client),
+        &mesure_domain::clients::ContactForm {
+            first_name: "Contact".into(),
+            last_name: role.into(),
+            email: Some(email.into()),
+            contact_role: Some(role.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (_, password) = mesure_services::clients::contacts::grant_portal(
+        &t.app,
+        &a.owner.ctx,
+        ContactId::from_uuid(c.id),
+    )
+    .await
+    .unwrap();
+    let web = t.client();
+    assert_eq!(t.login(&web, email, &password).await.status(), 303);
+    web
+}
+
+async fn status(t: &TestApp, web: &reqwest::Client, path: &str) -> u16 {
+    web.get(format!("{}{path}", t.url))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Another organisation of the same workspace with an issued invoice and a project.
+async fn other_client(t: &TestApp, a: &Tenant, name: &str) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+    let tok = &a.owner.token;
+    let (s, b) = put(t, tok, "/invoicing/settings", crate::invoicing::seller()).await;
+    assert_eq!(s, 200, "{b}");
+    let (s, c) = post(
+        t,
+        tok,
+        "/clients",
+        json!({"name": name, "legal_name": format!("{name} SA"), "siren": "552100554", "billing_address": "2 rue Neuve"}),
+    )
+    .await;
+    assert_eq!(s, 201, "{c}");
+    let id: uuid::Uuid = c["id"].as_str().unwrap().parse().unwrap();
+    let (s, b) = put(
+        t,
+        tok,
+        &format!("/clients/{id}/billing"),
+        json!({"postcode": "69002", "city": "Lyon", "country": "FR"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (doc, _) = crate::invoicing::manual_draft(t, a.ws, id).await;
+    let (s, b) = post(t, tok, &format!("/invoices/{doc}/issue"), json!({})).await;
+    assert_eq!(s, 200, "{b}");
+    let p = crate::time::project(
+        t,
+        &a.owner.ctx,
+        id,
+        &format!("Projet {name}"),
+        "time_materials",
+    )
+    .await;
+    (id, doc, p)
+}
+
+#[tokio::test]
+async fn each_contact_sees_its_own_organisation_as_its_role_allows() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Portail").await;
+        let tok = a.owner.token.clone();
+        // Client X: 165 approved minutes at 100/h on its project, invoiced.
+        let (x, p, _) = billable_client(&t, &a, "Client Portail", &[90, 30, 45]).await;
+        let (s, d) = post(&t, &tok, "/invoices", draft_body(x)).await;
+        assert_eq!(s, 201, "{d}");
+        let doc = d["id"].as_str().unwrap().to_string();
+        let (s, _) = post(&t, &tok, &format!("/invoices/{doc}/issue"), json!({})).await;
+        assert_eq!(s, 200);
+        // A deliverable kept off the portal, a sent change request and a draft one.
+        let hidden = mesure_services::projects::add_deliverable(
+            &t.app,
+            &a.owner.ctx,
+            ProjectId::from_uuid(p),
+            &mesure_domain::projects::forms::DeliverableForm {
+                name: "Refonte interne secrète".into(),
+                estimate_hours: "4".into(),
+                owner_id: None,
+                status: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        mesure_services::projects::add_deliverable(
+            &t.app,
+            &a.owner.ctx,
+            ProjectId::from_uuid(p),
+            &mesure_domain::projects::forms::DeliverableForm {
+                name: "Maquettes".into(),
+                estimate_hours: "6".into(),
+                owner_id: None,
+                status: None,
+            },
+        )
+        .await
+        .unwrap();
+        mesure_services::portal::settings::set_deliverable_visible(
+            &t.app,
+            &a.owner.ctx,
+            hidden,
+            false,
+        )
+        .await
+        .unwrap();
+        let sent = mesure_services::projects::add_change(
+            &t.app,
+            &a.owner.ctx,
+            ProjectId::from_uuid(p),
+            &mesure_domain::projects::forms::ChangeForm {
+                title: "Module de réservation".into(),
+                description: Some("Ajout d'un module".into()),
+                extra_hours: "10".into(),
+                price: "1200".into(),
+                status: Some("sent".into()),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        mesure_services::projects::add_change(
+            &t.app,
+            &a.owner.ctx,
+            ProjectId::from_uuid(p),
+            &mesure_domain::projects::forms::ChangeForm {
+                title: "Idée interne".into(),
+                description: None,
+                extra_hours: "3".into(),
+                price: "300".into(),
+                status: None,
+            },
+        )
+        .await
+        .unwrap();
+        let (y, ydoc, yp) = other_client(&t, &a, "Voisin").await;
+        let b = t.tenant("Autre Agence").await;
+        let (z, zdoc, zp) = other_client(&t, &b, "Lointain").await;
+        let _ = (y, z);
+
+        let billing = contact(&t, &a, x, "billing", "compta@portail.example.org").await;
+        let project = contact(&t, &a, x, "project", "chef@portail.example.org").await;
+        let viewer = contact(&t, &a, x, "viewer", "lecteur@portail.example.org").await;
+        let neighbour = contact(&t, &a, y, "project", "chef@voisin.example.org").await;
+
+        // What each role may open of its own organisation.
+        let own = [
+            format!("/portal/projects/{p}"),
+            format!("/portal/projects/{p}/time?from=2026-03-01&to=2026-03-31"),
+            "/portal/invoices".to_string(),
+            format!("/portal/invoices/{doc}"),
+            format!("/portal/invoices/{doc}/pdf"),
+        ];
+        let allowed = [
+            (&billing, [403, 403, 200, 200, 200]),
+            (&project, [200, 200, 403, 403, 403]),
+            (&viewer, [200, 403, 403, 403, 403]),
+        ];
+        for (web, want) in allowed {
+            for (path, code) in own.iter().zip(want) {
+                assert_eq!(status(&t, web, path).await, code, "{backend:?} {path}");
+            }
+        }
+        let made_up = format!("/portal/projects/{}", uuid::Uuid::now_v7());
+        let r = billing
+            .get(format!("{}{made_up}", t.url))
+            .send()
+            .await
+            .unwrap();
+        let code = r.status().as_u16();
+        assert_eq!(code, 403, "{}", r.text().await.unwrap());
+        // Another client's or workspace's records are 404 to every role that may see such
+        // records at all, exactly like a missing id.
+        for web in [&billing, &project, &viewer] {
+            for path in [
+                format!("/portal/projects/{yp}"),
+                format!("/portal/projects/{zp}"),
+                format!("/portal/invoices/{ydoc}"),
+                format!("/portal/invoices/{zdoc}"),
+                format!("/portal/invoices/{zdoc}/pdf"),
+                format!("/portal/projects/{}", uuid::Uuid::now_v7()),
+            ] {
+                let s = status(&t, web, &path).await;
+                assert!(s == 404 || s == 403, "{backend:?} {path}: {s}");
+                if std::ptr::eq(web, &billing) && path.starts_with("/portal/invoices") {
+                    assert_eq!(s, 404, "{path}");
+                }
+                if std::ptr::eq(web, &project) && path.starts_with("/portal/projects") {
+                    assert_eq!(s, 404, "{path}");
+                }
+            }
+        }
+        assert_eq!(
+            status(&t, &neighbour, &format!("/portal/projects/{p}")).await,
+            404
+        );
+
+        // The project contact: hours and money, the visible deliverable only, the sent change
+        // request (never the draft), the time report with notes; never a rate or a cost.
+        let page = t.text(&project, &format!("/portal/projects/{p}")).await;
+        assert!(
+            page.contains("Maquettes") && !page.contains("Refonte interne secrète"),
+            "{page}"
+        );
+        assert!(page.contains("Module de réservation") && !page.contains("Idée interne"));
+        let price = page
+            .split("portal-changes")
+            .nth(1)
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            price.contains("200,00"),
+            "the price, for a project contact: {price}"
+        );
+        let viewer_page = t.text(&viewer, &format!("/portal/projects/{p}")).await;
+        assert!(
+            viewer_page.contains("Module de réservation") && !viewer_page.contains("200,00"),
+            "no money for a viewer"
+        );
+        assert!(
+            !viewer_page.contains("portal/change-requests"),
+            "a viewer cannot decide"
+        );
+        let report = t
+            .text(
+                &project,
+                &format!("/portal/projects/{p}/time?from=2026-03-01&to=2026-03-31"),
+            )
+            .await;
+        assert!(
+            report.contains("2:45") || report.contains("2 h 45"),
+            "{report}"
+        );
+        for secret in ["100,00", "coût", "Coût", "marge", "Marge"] {
+            assert!(!report.contains(secret), "{secret} in the time report");
+        }
+        // The billing contact: the invoice and the entries its lines bill.
+        let inv = t.text(&billing, &format!("/portal/invoices/{doc}")).await;
+        assert!(
+            inv.contains("F20") && inv.contains("invoice-lines"),
+            "{inv}"
+        );
+        assert!(
+            inv.contains("1:30") || inv.contains("1 h 30"),
+            "the 90-minute entry: {inv}"
+        );
+
+        // The project contact approves the sent change request: recorded with who, the budget
+        // grows; deciding twice is refused; a viewer cannot decide.
+        let csrf = t.csrf(&project, &format!("/portal/projects/{p}")).await;
+        let r = project
+            .post(format!("{}/portal/change-requests/{sent}/decision", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("decision", "approve")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        let page = t.text(&project, &format!("/portal/projects/{p}")).await;
+        assert!(page.contains("Contact project"), "who decided: {page}");
+        let r = project
+            .post(format!("{}/portal/change-requests/{sent}/decision", t.url))
+            .form(&[("_csrf", csrf.as_str()), ("decision", "reject")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let vcsrf = t.csrf(&viewer, "/portal").await;
+        let r = viewer
+            .post(format!("{}/portal/change-requests/{sent}/decision", t.url))
+            .form(&[("_csrf", vcsrf.as_str()), ("decision", "approve")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let ch = mesure_services::projects::changes(&t.app, &a.owner.ctx, ProjectId::from_uuid(p))
+            .await
+            .unwrap();
+        let approved = ch.iter().find(|c| c.id == sent).unwrap();
+        assert_eq!(approved.status.as_str(), "approved");
+        assert!(approved.decided_by.is_some() && approved.decided_on.is_some());
+        // The manager and owners are told.
+        let (s, n) = crate::invoicing::get(&t, &tok, "/notifications").await;
+        assert_eq!(s, 200, "{n}");
+        assert!(n.to_string().contains("change_approved"), "{n}");
+    }
+}
