@@ -16,6 +16,7 @@ const LOGINS = [
   ['manager', 'hugo.bernard@atelier-lumiere.fr'],
   ['staff', 'lea.petit@atelier-lumiere.fr'],
   ['contact', 'anne.dupont@boulangerie-dupain.fr'],
+  ['project-contact', 'julien.robin@boulangerie-dupain.fr'],
 ];
 const SKIP = /\/logout|\.csv|\/exports\/|^mailto:|#|\/pdf$|facturx\.xml$/;
 const PER_ROLE = 60;
@@ -116,5 +117,6 @@ test('every page in both languages for every role shows only text and passes axe
   // The sweep must really have walked the application (not stopped at the login page).
   assert.ok(visited['owner fr'] >= 15 && visited['owner en'] >= 15, JSON.stringify(visited));
   assert.ok(visited['contact fr'] >= 2, JSON.stringify(visited));
+  assert.ok(visited['project-contact fr'] >= 3, JSON.stringify(visited));
   assert.deepStrictEqual(problems, [], problems.join('\n'));
 });

@@ -406,7 +406,7 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
         }
         println!("Open {base_url}/login and sign in with one of (password: {DEMO_PASSWORD}):");
         for (role, email) in DEMO_LOGINS {
-            println!("  {role:<15} {email}");
+            println!("  {role:<25} {email}");
         }
     }
     let listener = tokio::net::TcpListener::bind(args.bind)

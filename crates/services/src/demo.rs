@@ -9,13 +9,17 @@ pub const DEMO_OWNER: &str = "camille.martin@atelier-lumiere.fr";
 pub const DEMO_PASSWORD: &str = "lumiere-demo-2026";
 /// The demo's portal contact (Boulangerie Dupain's first contact, billing role).
 pub const DEMO_CONTACT: &str = "anne.dupont@boulangerie-dupain.fr";
+/// The demo's project contact (Boulangerie Dupain's second contact): follows the project and
+/// decides its change requests in the portal.
+pub const DEMO_PROJECT_CONTACT: &str = "julien.robin@boulangerie-dupain.fr";
 
 /// The demo's logins, one per role, all with [`DEMO_PASSWORD`].
 pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("owner", DEMO_OWNER),
     ("manager", "hugo.bernard@atelier-lumiere.fr"),
     ("staff", "lea.petit@atelier-lumiere.fr"),
-    ("portal contact", DEMO_CONTACT),
+    ("portal contact (billing)", DEMO_CONTACT),
+    ("portal contact (project)", DEMO_PROJECT_CONTACT),
 ];
 
 /// What `seed` did.
@@ -270,14 +274,15 @@ pub async fn seed(app: &App) -> Result<Seeded> {
     crate::demo_time::seed(app, &ctx, &made, &people).await?;
     let today = mesure_domain::projects::engagement::day_key(crate::time::today_date(app, &ctx));
     crate::demo_invoicing::seed(app, &ctx, &made, today).await?;
-    portal_login(app, &ctx).await?;
+    portal_login(app, &ctx, DEMO_CONTACT).await?;
+    portal_login(app, &ctx, DEMO_PROJECT_CONTACT).await?;
     Ok(Seeded::Created)
 }
 
-/// Gives [`DEMO_CONTACT`] a portal login with the demo password.
-async fn portal_login(app: &App, ctx: &Ctx) -> Result<()> {
+/// Gives the contact of e-mail `email` a portal login with the demo password.
+async fn portal_login(app: &App, ctx: &Ctx, email: &str) -> Result<()> {
     let query = mesure_store::clients::contacts::ListQuery {
-        search: Some(DEMO_CONTACT.into()),
+        search: Some(email.into()),
         limit: 10,
         ..Default::default()
     };
@@ -285,7 +290,7 @@ async fn portal_login(app: &App, ctx: &Ctx) -> Result<()> {
         .await?
         .0
         .into_iter()
-        .find(|c| c.email.as_deref() == Some(DEMO_CONTACT))
+        .find(|c| c.email.as_deref() == Some(email))
         .ok_or_else(|| crate::ServiceError::Internal("demo contact missing".into()))?;
     let (user, _) = crate::clients::contacts::grant_portal(
         app,
