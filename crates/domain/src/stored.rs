@@ -8,6 +8,7 @@ use crate::invoicing::states::{
 use crate::invoicing::totals::Vat;
 use crate::money::Currency;
 use crate::people::{ContactRole, Language, Role, UserKind};
+use crate::portal::questions::{QuestionStatus, Subject};
 use crate::projects::engagement::{
     BillingModel, ChangeStatus, DeliverableStatus, FixedRevenue, FreeReason, RolloverKind, Scope,
 };
@@ -61,9 +62,11 @@ stored_as_text!(
     FixedRevenue,
     FreeReason,
     Language,
+    QuestionStatus,
     Role,
     RolloverKind,
     Rounding,
     Scope,
+    Subject,
     UserKind,
 );

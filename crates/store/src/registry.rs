@@ -345,6 +345,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::people::availability::STATEMENTS,
         crate::people::costs::STATEMENTS,
         crate::portal::STATEMENTS,
+        crate::portal::questions::STATEMENTS,
         crate::projects::STATEMENTS,
         crate::radar::billed::STATEMENTS,
         crate::radar::totals::STATEMENTS,

@@ -2,6 +2,7 @@
 //! (projects and hours for project and viewer contacts, money and time reports for project
 //! contacts, invoices for billing contacts), and the change requests they decide. Every read
 //! starts from the contact's own client: another client's or workspace's record is `NotFound`.
+pub mod questions;
 pub mod settings;
 
 use crate::{App, Ctx, Result, ServiceError};
@@ -15,13 +16,13 @@ use mesure_store::radar::totals;
 use uuid::Uuid;
 
 /// The contact's own organisation; a staff context has none.
-fn own_client(ctx: &Ctx) -> Result<ClientId> {
+pub(crate) fn own_client(ctx: &Ctx) -> Result<ClientId> {
     ctx.client.ok_or(ServiceError::NotFound)
 }
 
 /// A project of the contact's organisation, else `NotFound` (another client's, another
 /// workspace's or archived projects alike).
-async fn own_project(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<ProjectRow> {
+pub(crate) async fn own_project(c: &mut Conn<'_>, ctx: &Ctx, id: Uuid) -> Result<ProjectRow> {
     let client = own_client(ctx)?;
     let p = projects::get(c, ctx.workspace, mesure_domain::ProjectId::from_uuid(id)).await?;
     if p.client_id != client.uuid() || p.archived_at.is_some() {

@@ -1,5 +1,7 @@
 //! The client portal's own rows: what a project's portal shows (time detail, entry notes) and
 //! which deliverables stay off it.
+pub mod questions;
+
 use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;

@@ -315,3 +315,264 @@ async fn each_contact_sees_its_own_organisation_as_its_role_allows() {
         assert!(n.to_string().contains("change_approved"), "{n}");
     }
 }
+
+/// Posts a form with the session's CSRF token taken from `from`.
+async fn form(
+    t: &TestApp,
+    web: &reqwest::Client,
+    from: &str,
+    to: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let csrf = t.csrf(web, from).await;
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    web.post(format!("{}{to}", t.url))
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_question_on_an_invoice_line_is_answered_timed_and_resolved_by_a_credit_note() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Questions").await;
+        let tok = a.owner.token.clone();
+        let (x, p, _) = billable_client(&t, &a, "Client Questions", &[90, 30]).await;
+        let (s, d) = post(&t, &tok, "/invoices", draft_body(x)).await;
+        assert_eq!(s, 201, "{d}");
+        let doc = d["id"].as_str().unwrap().to_string();
+        let line = d["lines"][0]["id"].as_str().unwrap().to_string();
+        let (s, _) = post(&t, &tok, &format!("/invoices/{doc}/issue"), json!({})).await;
+        assert_eq!(s, 200);
+        let (y, ydoc, _) = other_client(&t, &a, "Voisin Questions").await;
+        let billing = contact(&t, &a, x, "billing", "compta@questions.example.org").await;
+        let project = contact(&t, &a, x, "project", "chef@questions.example.org").await;
+        let neighbour = contact(&t, &a, y, "billing", "compta@voisin-q.example.org").await;
+        let page = format!("/portal/invoices/{doc}");
+
+        // Bad input: an empty question, an unknown subject, another client's invoice.
+        let r = form(
+            &t,
+            &billing,
+            &page,
+            "/portal/questions",
+            &[("subject", &format!("invoice:{doc}")), ("body", "  ")],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let r = form(
+            &t,
+            &billing,
+            &page,
+            "/portal/questions",
+            &[("subject", "colour:1"), ("body", "?")],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let r = form(
+            &t,
+            &billing,
+            &page,
+            "/portal/questions",
+            &[
+                ("subject", &format!("invoice:{ydoc}")),
+                ("body", "Et celle-ci ?"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 404);
+        let long = "x".repeat(5_001);
+        let r = form(
+            &t,
+            &billing,
+            &page,
+            "/portal/questions",
+            &[("subject", &format!("invoice:{doc}")), ("body", &long)],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let none = mesure_services::portal::questions::latest(&t.app, &a.owner.ctx, 10)
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "refused questions leave nothing");
+
+        // The billing contact asks about a line.
+        let r = form(
+            &t,
+            &billing,
+            &page,
+            "/portal/questions",
+            &[
+                ("subject", &format!("invoice_line:{doc}:{line}")),
+                ("body", "Pourquoi 1 h 30 le 9 mars ?"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let qid: uuid::Uuid = to
+            .trim_start_matches("/portal/questions/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let thread = t.text(&billing, &format!("/portal/questions/{qid}")).await;
+        assert!(thread.contains("Pourquoi 1 h 30 le 9 mars ?"), "{thread}");
+        // Nobody else of the portal reaches it: a project contact (not a billing question) and
+        // another client's contact alike.
+        assert_eq!(
+            status(&t, &project, &format!("/portal/questions/{qid}")).await,
+            404
+        );
+        assert_eq!(
+            status(&t, &neighbour, &format!("/portal/questions/{qid}")).await,
+            404
+        );
+        let r = form(
+            &t,
+            &neighbour,
+            "/portal",
+            &format!("/portal/questions/{qid}/reply"),
+            &[("body", "Intrus")],
+        )
+        .await;
+        assert_eq!(r.status(), 404);
+        let b = t.tenant("Autre Agence Q").await;
+        let other = t.client();
+        t.login(&other, &b.owner.email, mesure_testkit::PASSWORD)
+            .await;
+        assert_eq!(status(&t, &other, &format!("/questions/{qid}")).await, 404);
+
+        // Staff see it on the list and on the invoice, and answer: the first response is timed
+        // in business minutes and the question is answered.
+        let staff = t.client();
+        t.login(&staff, &a.manager.email, mesure_testkit::PASSWORD)
+            .await;
+        assert!(
+            t.text(&staff, "/questions")
+                .await
+                .contains(&format!("/questions/{qid}"))
+        );
+        assert!(
+            t.text(&staff, &format!("/invoices/{doc}"))
+                .await
+                .contains(&format!("/questions/{qid}"))
+        );
+        let r = form(
+            &t,
+            &staff,
+            &format!("/questions/{qid}"),
+            &format!("/questions/{qid}/reply"),
+            &[("body", "Réunion de cadrage du 9 mars.")],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let q = mesure_store::portal::questions::get(
+            &mut t.app.db.read().await.unwrap().conn(),
+            a.ws,
+            qid,
+        )
+        .await
+        .unwrap();
+        assert_eq!(q.status.as_str(), "answered");
+        assert!(q.first_response_minutes.is_some() && q.first_response_at.is_some());
+        // The contact's reply reopens it.
+        let r = form(
+            &t,
+            &billing,
+            &format!("/portal/questions/{qid}"),
+            &format!("/portal/questions/{qid}/reply"),
+            &[("body", "Merci, mais le tarif ?")],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let q = mesure_store::portal::questions::get(
+            &mut t.app.db.read().await.unwrap().conn(),
+            a.ws,
+            qid,
+        )
+        .await
+        .unwrap();
+        assert_eq!(q.status.as_str(), "open");
+
+        // Resolved by a credit note of this invoice; a credit note of another invoice is refused.
+        let (s, cn) = post(
+            &t,
+            &tok,
+            "/credit-notes",
+            json!({"invoice_id": doc, "reason": "wrong_rate", "net_minor": 1000}),
+        )
+        .await;
+        assert_eq!(s, 201, "{cn}");
+        let cn = cn["id"].as_str().unwrap().to_string();
+        let (s, ycn) = post(
+            &t,
+            &tok,
+            "/credit-notes",
+            json!({"invoice_id": ydoc.to_string(), "reason": "commercial", "net_minor": 100}),
+        )
+        .await;
+        assert_eq!(s, 201, "{ycn}");
+        let ycn = ycn["id"].as_str().unwrap().to_string();
+        let r = form(
+            &t,
+            &staff,
+            &format!("/questions/{qid}"),
+            &format!("/questions/{qid}/resolve"),
+            &[("credit_note_id", &ycn)],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let r = form(
+            &t,
+            &staff,
+            &format!("/questions/{qid}"),
+            &format!("/questions/{qid}/resolve"),
+            &[("credit_note_id", &cn)],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let q = mesure_store::portal::questions::get(
+            &mut t.app.db.read().await.unwrap().conn(),
+            a.ws,
+            qid,
+        )
+        .await
+        .unwrap();
+        assert_eq!(q.status.as_str(), "resolved");
+        assert_eq!(q.credit_note_id.map(|c| c.to_string()), Some(cn));
+
+        // KPIs: two invoices issued (X's and the neighbour's), one question, one questioned.
+        let today = mesure_services::portal::today(&t.app, &a.owner.ctx);
+        let k = mesure_services::portal::questions::kpis(
+            &t.app,
+            &a.owner.ctx,
+            None,
+            today - 10_000,
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (k.invoices, k.questions, k.invoices_questioned),
+            (2, 1, 1),
+            "{k:?}"
+        );
+        assert!(k.median_first_response.is_some());
+        let k = mesure_services::portal::questions::kpis(
+            &t.app,
+            &a.owner.ctx,
+            Some(x),
+            today - 10_000,
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(k.share_questioned_pct(), Some(100));
+        let _ = p;
+    }
+}

@@ -352,6 +352,8 @@ struct ShowPage {
     methods: Vec<(String, String)>,
     groupings: Vec<(String, String)>,
     today: String,
+    /// Questions the client asked on this document: (id, title, status).
+    questions: Vec<(String, String, (String, &'static str))>,
 }
 
 fn vat_options(lang: Language) -> Vec<(String, String)> {
@@ -555,6 +557,20 @@ async fn show_page(
         Ok(e) => e,
         Err(e) => return error_page(page, e),
     };
+    let questions =
+        match mesure_services::portal::questions::of_invoice(&s.app, &page.ctx, id).await {
+            Ok(q) => q
+                .iter()
+                .map(|q| {
+                    (
+                        q.id.to_string(),
+                        q.title.clone(),
+                        crate::portal::questions::status_badge(lang, q.status),
+                    )
+                })
+                .collect(),
+            Err(e) => return error_page(page, e),
+        };
     let DocParts {
         title,
         meta,
@@ -626,6 +642,7 @@ async fn show_page(
         errors,
         vats: vat_options(lang),
         groupings: groupings(lang),
+        questions,
         reasons: CreditReason::ALL
             .iter()
             .map(|r| {

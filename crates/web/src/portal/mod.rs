@@ -2,6 +2,7 @@
 //! requests to decide and invoices, each as the contact's role allows (issue 11).
 use mesure_domain::{Action, PortalAction};
 pub mod pages;
+pub mod questions;
 
 use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
@@ -11,6 +12,8 @@ const PROJECTS: Action = Action::Portal(PortalAction::Projects);
 const TIME: Action = Action::Portal(PortalAction::TimeReport);
 const DECIDE: Action = Action::Portal(PortalAction::DecideChange);
 const INVOICES: Action = Action::Portal(PortalAction::Invoices);
+const CLIENTS_READ: Action = Action::Clients(mesure_domain::ClientsAction::Read);
+const CLIENTS_WRITE: Action = Action::Clients(mesure_domain::ClientsAction::Write);
 
 pub const MODULE: Module = Module {
     name: "portal",
@@ -40,6 +43,39 @@ pub const MODULE: Module = Module {
             Access::May(Action::Projects(mesure_domain::ProjectsAction::Write)),
             || post(pages::save_project_settings),
         ),
+        PageRule::new("POST", "/portal/questions", Access::May(VIEW), || {
+            post(questions::ask)
+        }),
+        PageRule::new("GET", "/portal/questions", Access::May(VIEW), || {
+            get(questions::own)
+        }),
+        PageRule::new("GET", "/portal/questions/{id}", Access::May(VIEW), || {
+            get(questions::thread)
+        }),
+        PageRule::new(
+            "POST",
+            "/portal/questions/{id}/reply",
+            Access::May(VIEW),
+            || post(questions::reply),
+        ),
+        PageRule::new("GET", "/questions", Access::May(CLIENTS_READ), || {
+            get(questions::staff_list)
+        }),
+        PageRule::new("GET", "/questions/{id}", Access::May(CLIENTS_READ), || {
+            get(questions::thread)
+        }),
+        PageRule::new(
+            "POST",
+            "/questions/{id}/reply",
+            Access::May(CLIENTS_WRITE),
+            || post(questions::reply),
+        ),
+        PageRule::new(
+            "POST",
+            "/questions/{id}/resolve",
+            Access::May(CLIENTS_WRITE),
+            || post(questions::resolve),
+        ),
         PageRule::new("GET", "/portal/invoices", Access::May(INVOICES), || {
             get(pages::invoices)
         }),
@@ -66,6 +102,20 @@ pub const MODULE: Module = Module {
             action: VIEW,
             menu: Menu::Main,
             order: 130,
+        },
+        NavEntry {
+            href: "/portal/questions",
+            key: "nav-portal-questions",
+            action: VIEW,
+            menu: Menu::Main,
+            order: 132,
+        },
+        NavEntry {
+            href: "/questions",
+            key: "nav-questions",
+            action: CLIENTS_READ,
+            menu: Menu::Main,
+            order: 75,
         },
         NavEntry {
             href: "/portal/invoices",

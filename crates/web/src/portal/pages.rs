@@ -180,6 +180,8 @@ struct ProjectPage {
     changes: Vec<ChangeLine>,
     can_decide: bool,
     time_report: bool,
+    /// What a question may be about: the project, a deliverable, a change request.
+    about: Vec<(String, String)>,
 }
 
 fn project_page(page: &Page, d: &PortalProjectDetail, notice: Option<&str>) -> Response {
@@ -187,7 +189,21 @@ fn project_page(page: &Page, d: &PortalProjectDetail, notice: Option<&str>) -> R
     let t = |k: &str| mesure_i18n::t(lang, k);
     let mut base = Base::new(page, "portal-title", "/portal", "/portal").with_notice(notice);
     base.title = d.project.name.clone();
+    let mut about = vec![(format!("project:{}", d.project.id), d.project.name.clone())];
+    about.extend(d.deliverables.iter().map(|x| {
+        (
+            format!("deliverable:{}", x.id),
+            format!("{} — {}", t("portal-deliverable"), x.name),
+        )
+    }));
+    about.extend(d.changes.iter().map(|c| {
+        (
+            format!("change_request:{}", c.id),
+            format!("{} — {}", t("portal-change"), c.title),
+        )
+    }));
     render(&ProjectPage {
+        about,
         card: card(page, &d.project),
         deliverables: d
             .deliverables
@@ -458,6 +474,9 @@ struct InvoicePage {
     parts: crate::invoicing::pages::DocParts,
     status: (String, &'static str),
     free_work: Vec<String>,
+    /// What a question may be about: the invoice, or one of its lines.
+    about: Vec<(String, String)>,
+    questions: Vec<(String, String, (String, &'static str))>,
 }
 
 /// One issued document of the organisation: its lines open onto what they bill.
@@ -467,8 +486,14 @@ pub async fn invoice(State(s): State<AppState>, page: Page, Path(id): Path<Strin
         Ok(i) => i,
         Err(r) => return r,
     };
-    match portal::invoice(&s.app, &page.ctx, id).await {
-        Ok((v, entries)) => {
+    let got = async {
+        let d = portal::invoice(&s.app, &page.ctx, id).await?;
+        let qs = portal::questions::of_invoice(&s.app, &page.ctx, id).await?;
+        Ok::<_, ServiceError>((d, qs))
+    }
+    .await;
+    match got {
+        Ok(((v, entries), qs)) => {
             let parts = crate::invoicing::pages::doc_parts(lang, &v, &entries);
             let mut base = Base::new(
                 &page,
@@ -477,7 +502,29 @@ pub async fn invoice(State(s): State<AppState>, page: Page, Path(id): Path<Strin
                 "/portal/invoices",
             );
             base.title = parts.title.clone();
+            let mut about = vec![(format!("invoice:{id}"), parts.title.clone())];
+            about.extend(v.lines.iter().map(|l| {
+                (
+                    format!("invoice_line:{id}:{}", l.id),
+                    mesure_i18n::t_args(
+                        lang,
+                        "question-about-line",
+                        &[("line", mesure_i18n::Arg::Str(&l.description))],
+                    ),
+                )
+            }));
             render(&InvoicePage {
+                about,
+                questions: qs
+                    .iter()
+                    .map(|q| {
+                        (
+                            q.id.to_string(),
+                            q.title.clone(),
+                            crate::portal::questions::status_badge(lang, q.status),
+                        )
+                    })
+                    .collect(),
                 id: id.to_string(),
                 status: crate::invoicing::pages::status_badge(lang, v.status),
                 free_work: v
