@@ -5,7 +5,7 @@ use crate::time::{log, project};
 use mesure_testkit::{Tenant, TestApp, backends, spawn_app};
 use serde_json::{Value, json};
 
-async fn call(
+pub async fn call(
     t: &TestApp,
     method: reqwest::Method,
     url: String,
@@ -21,11 +21,11 @@ async fn call(
     (s, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     call(t, reqwest::Method::POST, t.api(path), token, Some(body)).await
 }
 
-async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     call(t, reqwest::Method::PUT, t.api(path), token, Some(body)).await
 }
 
@@ -517,7 +517,7 @@ async fn check_pdf(t: &TestApp, tok: &str, id: &str, xml: &str, texts: &[&str]) 
 
 /// Runs the official Factur-X XSD and the EN 16931 rules on `xml` when `MESURE_TEST_PYTHON` is
 /// set (scripts/test.sh sets it).
-fn check_facturx(t: &TestApp, xml: &str) {
+pub fn check_facturx(t: &TestApp, xml: &str) {
     let Ok(python) = std::env::var("MESURE_TEST_PYTHON") else {
         eprintln!("MESURE_TEST_PYTHON unset: Factur-X not checked");
         return;

@@ -19,6 +19,7 @@ mod faults;
 mod fuzz;
 mod imports;
 mod invoicing;
+mod invoicing_props;
 mod jobs_mail;
 mod lists;
 mod reports;
