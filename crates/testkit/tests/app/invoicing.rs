@@ -517,7 +517,7 @@ async fn check_pdf(t: &TestApp, tok: &str, id: &str, xml: &str, texts: &[&str]) 
 
 /// Runs the official Factur-X XSD and the EN 16931 rules on `xml` when `MESURE_TEST_PYTHON` is
 /// set (scripts/test.sh sets it).
-fn check_facturx(t: &TestApp, xml: &str) {
+pub fn check_facturx(t: &TestApp, xml: &str) {
     let Ok(python) = std::env::var("MESURE_TEST_PYTHON") else {
         eprintln!("MESURE_TEST_PYTHON unset: Factur-X not checked");
         return;

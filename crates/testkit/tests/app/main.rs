@@ -20,6 +20,7 @@ mod fuzz;
 mod imports;
 mod invoicing;
 mod invoicing_drafts;
+mod invoicing_props;
 mod invoicing_radar;
 mod jobs_mail;
 mod lists;

@@ -957,6 +957,8 @@ pub async fn add_payment(
 #[derive(serde::Deserialize)]
 pub struct CreditForm {
     pub reason: String,
+    /// `credit_amount`: the page's payment form has its own `amount` (one id per page).
+    #[serde(rename = "credit_amount")]
     pub amount: Option<String>,
     pub vat: Option<String>,
     pub release_work: Option<String>,
@@ -981,7 +983,7 @@ pub async fn credit(
     let net = match amount.map(|a| mesure_domain::forms::parse_amount(a, Currency::EUR)) {
         Some(None) => {
             let r = Err(ServiceError::Invalid(mesure_domain::Invalid::one(
-                "amount",
+                "credit_amount",
                 "err-amount",
             )));
             return after(&s, &page, id, &body, r, "").await;
@@ -1007,7 +1009,7 @@ pub async fn credit(
         Err(ServiceError::Invalid(mut inv)) => {
             for f in &mut inv.0 {
                 if f.field == "net_minor" {
-                    f.field = "amount".into();
+                    f.field = "credit_amount".into();
                 }
             }
             after(&s, &page, id, &body, Err(ServiceError::Invalid(inv)), "").await
