@@ -21,6 +21,9 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/invoices", Access::May(WRITE), || {
             post(pages::create)
         }),
+        PageRule::new("POST", "/invoices/month-end", Access::May(WRITE), || {
+            post(pages::month_end)
+        }),
         PageRule::new("GET", "/invoices.csv", Access::May(READ), || {
             get(pages::export)
         }),
@@ -78,6 +81,11 @@ pub const MODULE: Module = Module {
         ApiRule {
             method: "POST",
             path: "/api/v1/invoices",
+            action: WRITE,
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/invoices/month-end",
             action: WRITE,
         },
         ApiRule {
@@ -182,6 +190,7 @@ pub const MODULE: Module = Module {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::list, api::create))
+        .routes(routes!(api::month_end))
         .routes(routes!(api::get, api::delete))
         .routes(routes!(api::add_line))
         .routes(routes!(api::delete_line))
