@@ -318,7 +318,7 @@ async fn medium(app: &App, name: &str) -> Result<(Ctx, Vec<jiff::civil::Date>)> 
             k % 40,
             k.wrapping_mul(7919) % 200,
             minutes,
-            format!("Tâche {}", k % 7),
+            format!("Travail {k}"),
         )
     });
     let t = Instant::now();
