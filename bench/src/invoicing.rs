@@ -313,9 +313,11 @@ async fn medium(app: &App, name: &str) -> Result<(Ctx, Vec<jiff::civil::Date>)> 
             .checked_add(jiff::Span::new().days(i64::try_from((k / 40) % days).unwrap_or(0)))
             .unwrap_or(start);
         let minutes = 15 + u32::try_from(k % 4).unwrap_or(0) * 10;
+        // Each client's entries come from every person (person and client both follow `k`
+        // otherwise), and nobody logs twice on a day.
         (
             day,
-            k % 40,
+            (k + k / 200) % 40,
             k.wrapping_mul(7919) % 200,
             minutes,
             format!("Travail {k}"),
