@@ -7,7 +7,11 @@
 //! - `mesure-bench time DATABASE_URL FILE`: a workspace with an owner, imports FILE through the
 //!   import service (creating people, clients and projects), reports rows/s, times the radar
 //!   dashboard and one client's radar in-process, and prints `token session client project`.
+//! - `mesure-bench invoice DATABASE_URL ENTRIES` and `mesure-bench month-end DATABASE_URL`: the
+//!   invoicing figures of issue 10 (see `invoicing.rs`).
 #![forbid(unsafe_code)]
+
+mod invoicing;
 
 use anyhow::{Context, Result, bail};
 use mesure_domain::WorkspaceId;
@@ -23,6 +27,8 @@ async fn main() -> Result<()> {
         Some("csv") => return write_csv(&args),
         Some("time") => return time_import(&args).await,
         Some("parse") => return parse_speed(&args),
+        Some("invoice") => return invoicing::invoice(&args).await,
+        Some("month-end") => return invoicing::month_end(&args).await,
         _ => {}
     }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {
@@ -81,6 +87,30 @@ async fn main() -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{}", token.secret);
     Ok(())
+}
+
+/// A fresh database at `url`, migrated.
+async fn connect(url: &str) -> Result<mesure_store::Db> {
+    let db = mesure_store::Db::connect(url, 4).await?;
+    mesure_store::migrate::run(&db).await?;
+    Ok(db)
+}
+
+/// The owner's context in a workspace named `name`.
+fn owner_ctx(ws: WorkspaceId, user: mesure_domain::UserId, name: &str) -> mesure_services::Ctx {
+    mesure_services::Ctx {
+        workspace: ws,
+        user,
+        principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
+        label: "Bench Owner".into(),
+        language: mesure_domain::Language::Fr,
+        time_zone: "Europe/Paris".into(),
+        workspace_name: name.into(),
+        workspace_currency: mesure_domain::Currency::EUR,
+        workspace_language: mesure_domain::Language::Fr,
+        request_id: None,
+        client: None,
+    }
 }
 
 fn app_for(db: mesure_store::Db) -> App {
@@ -143,9 +173,7 @@ async fn time_import(args: &[String]) -> Result<()> {
     let [_, _, url, file] = args else {
         bail!("usage: mesure-bench time DATABASE_URL FILE");
     };
-    let db = mesure_store::Db::connect(url, 4).await?;
-    mesure_store::migrate::run(&db).await?;
-    let app = app_for(db);
+    let app = app_for(connect(url).await?);
     let actor = Actor::system("bench");
     let w = mesure_services::workspaces::create(&app, "Bench Agency", &actor)
         .await
@@ -167,19 +195,11 @@ async fn time_import(args: &[String]) -> Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let ctx = mesure_services::Ctx {
-        workspace: ws,
-        user: mesure_domain::UserId::from_uuid(owner.user.id),
-        principal: mesure_domain::Principal::Staff(mesure_domain::Role::Owner),
-        label: "Bench Owner".into(),
-        language: mesure_domain::Language::Fr,
-        time_zone: "Europe/Paris".into(),
-        workspace_name: "Bench Agency".into(),
-        workspace_currency: mesure_domain::Currency::EUR,
-        workspace_language: mesure_domain::Language::Fr,
-        request_id: None,
-        client: None,
-    };
+    let ctx = owner_ctx(
+        ws,
+        mesure_domain::UserId::from_uuid(owner.user.id),
+        "Bench Agency",
+    );
     let input = std::fs::File::open(file).context("read FILE")?;
     let started = Instant::now();
     let report = mesure_services::time::import::import(

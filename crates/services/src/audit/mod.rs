@@ -88,6 +88,7 @@ pub const ENTITIES: &[&str] = &[
     "invoice",
     "invoice_settings",
     "client_billing",
+    "invoice_batch",
 ];
 
 /// Every action the log records.
@@ -125,6 +126,7 @@ pub const ACTIONS: &[&str] = &[
     "payment",
     "send",
     "logo",
+    "month_end",
 ];
 
 /// Display names of the ids an audit page mentions (people, clients, projects …).

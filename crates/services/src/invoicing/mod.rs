@@ -4,6 +4,7 @@ pub mod billed;
 pub mod document;
 pub mod draft;
 pub mod mail;
+pub mod month_end;
 pub mod pdf;
 pub mod views;
 use crate::audit::record;
@@ -25,6 +26,7 @@ use mesure_store::clients::{self, ClientRow};
 use mesure_store::invoicing::{
     self as store, BillingRow, InvoiceRow, LineRow, PaymentRow, SettingsRow,
 };
+pub use month_end::{MonthEndInput, MonthEndSummary, month_end};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -446,6 +448,16 @@ fn day_field(c: &mut Checker, field: &str, v: &str) -> i32 {
     }
 }
 
+/// A period's `from` and `to` (`YYYY-MM-DD`) as day keys, each error named.
+fn period_fields(c: &mut Checker, from: &str, to: &str) -> (i32, i32) {
+    let from = day_field(c, "from", from);
+    let to = day_field(c, "to", to);
+    if from != 0 && to != 0 && from > to {
+        c.add("to", "err-period-order");
+    }
+    (from, to)
+}
+
 /// The VAT a client's lines take: zero with its legal ground where the seller or buyer calls
 /// for it, else the settings' rate.
 fn vat_for(s: &SettingsRow, b: &mentions::Buyer<'_>) -> Vat {
@@ -534,11 +546,7 @@ async fn gather(
 pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<InvoiceView> {
     ctx.require(InvoicingAction::Write)?;
     let mut c = Checker::new();
-    let from = day_field(&mut c, "from", &i.from);
-    let to = day_field(&mut c, "to", &i.to);
-    if from != 0 && to != 0 && from > to {
-        c.add("to", "err-period-order");
-    }
+    let (from, to) = period_fields(&mut c, &i.from, &i.to);
     let currency = match i
         .currency
         .as_deref()

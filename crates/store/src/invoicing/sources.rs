@@ -92,6 +92,43 @@ crate::registry::statements! {
     MONTHS_BILLED(2) ["month"] = "SELECT month FROM invoice_items WHERE workspace_id = $1 AND kind = 'month' AND ref_id = $2 AND released = FALSE ORDER BY month";
     CAP_USED(2) ["used"] = "SELECT CAST(COALESCE(SUM(l.net_minor), 0) AS BIGINT) AS used FROM invoice_lines l JOIN invoices i ON i.workspace_id = l.workspace_id AND i.id = l.invoice_id WHERE l.workspace_id = $1 AND l.project_id = $2 AND l.kind IN ('time', 'capped') AND i.kind = 'invoice' AND i.status IN ('draft', 'issued') AND i.releases_work = FALSE";
     CURRENCIES(2) ["currency"] = "SELECT DISTINCT currency FROM projects WHERE workspace_id = $1 AND client_id = $2 ORDER BY currency";
+    CLIENTS_TO_BILL(3) ["client_id"] = concat!(
+        "SELECT DISTINCT p.client_id FROM projects p WHERE p.workspace_id = $1 AND ",
+        crate::registry::visible_sql!("p.import_id"),
+        " AND (p.billing_model IN ('fixed_fee', 'retainer')",
+        " OR EXISTS (SELECT 1 FROM time_entries t WHERE t.workspace_id = $1 AND t.project_id = p.id AND t.work_date >= $2 AND t.work_date <= $3 AND t.locked = TRUE AND t.invoiced_at IS NULL)",
+        " OR EXISTS (SELECT 1 FROM change_requests c WHERE c.workspace_id = $1 AND c.project_id = p.id AND c.status = 'approved' AND c.price_minor > 0))"
+    );
+    ANALYZE_ITEMS(0) [] @postgres = "ANALYZE invoice_items";
+}
+
+/// The clients that may have something to bill over `[from, to]`: approved, uninvoiced time in
+/// the period on one of their projects, a fixed-fee or retainer project, or an approved change
+/// request with a price (the draft then says whether anything is left to bill).
+pub async fn clients_to_bill(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i32,
+    to: i32,
+) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = CLIENTS_TO_BILL
+        .fetch(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::from(from), Bind::from(to)],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Refreshes the planner's statistics of `invoice_items` after a batch of drafts: on
+/// PostgreSQL, bulk inserts leave them stale until autovacuum passes, and the planner then
+/// reads the "not yet billed" checks with a plan made for an empty table. Nothing on SQLite
+/// (its plans come from the indexes, not from statistics it has not gathered).
+pub async fn analyze_items(c: &mut Conn<'_>) -> Result<()> {
+    if let Conn::Pg(_) = c {
+        ANALYZE_ITEMS.exec(c, &[]).await?;
+    }
+    Ok(())
 }
 
 fn period(ws: WorkspaceId, client: Uuid, from: i32, to: i32, currency: Currency) -> [Bind; 5] {

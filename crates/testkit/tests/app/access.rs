@@ -166,6 +166,8 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("post", "/api/v1/invoices") => (Some(InvoicingAction::Write.into()), NotFound, 422),
         ("get", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Read.into()), NotFound, 200),
         ("patch", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Write.into()), NotFound, 200),
+        // A period without work: past the gate, a batch that makes nothing.
+        ("post", "/api/v1/invoices/month-end") => (Some(InvoicingAction::Write.into()), Same, 200),
         ("delete", "/api/v1/invoices/{id}") => (Some(InvoicingAction::Write.into()), NotFound, 204),
         ("post", "/api/v1/invoices/{id}/lines") => {
             (Some(InvoicingAction::Write.into()), NotFound, 201)
@@ -411,6 +413,9 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
             json!({"description": format!("Ligne {n}"), "quantity": "1", "unit_price_minor": 100}),
         ),
         ("patch", "/api/v1/invoices/{id}") => Some(json!({"note": format!("Note {n}")})),
+        ("post", "/api/v1/invoices/month-end") => {
+            Some(json!({"from": "2020-01-01", "to": "2020-01-31", "issue": false}))
+        }
         ("post", "/api/v1/invoices/{id}/payments") => {
             Some(json!({"amount_minor": 1, "paid_on": f.issued_on}))
         }

@@ -96,6 +96,7 @@ impl Fixture {
             "WorkspaceBody" => json!({"name": "Agence Fuzz"}),
             "DraftBody" => json!({"client_id": cl, "from": "2026-03-01", "to": "2026-03-31"}),
             "DraftEditBody" => json!({"note": "n"}),
+            "MonthEndBody" => json!({"from": "2020-01-01", "to": "2020-01-31"}),
             "LineBody" => {
                 json!({"description": "Conseil", "quantity": "1", "unit_price_minor": 100})
             }

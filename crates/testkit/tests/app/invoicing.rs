@@ -889,3 +889,164 @@ async fn a_client_with_billing_details_is_deleted_with_them() {
         assert_eq!(get(&t, &tok, &format!("/clients/{id}")).await.0, 404);
     }
 }
+
+#[tokio::test]
+async fn month_end_invoices_every_client_and_names_the_one_it_cannot() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Fin De Mois").await;
+        let tok = a.owner.token.clone();
+        let y = year(&t);
+        // Two clients ready to invoice and one without a SIREN, each with approved time in March.
+        let (first, _, _) = billable_client(&t, &a, "Alpha Conseil", &[60, 30]).await;
+        let mut more = Vec::new();
+        for (name, siren) in [
+            ("Bêta Industrie", Some("552100554")),
+            ("Gamma Sans Siren", None),
+        ] {
+            let mut body = json!({"name": name, "legal_name": format!("{name} SA"), "billing_address": "3 rue du Port"});
+            if let Some(s) = siren {
+                body["siren"] = json!(s);
+            }
+            let (s, c) = post(&t, &tok, "/clients", body).await;
+            assert_eq!(s, 201, "{c}");
+            let client: uuid::Uuid = c["id"].as_str().unwrap().parse().unwrap();
+            let (s, b) = put(
+                &t,
+                &tok,
+                &format!("/clients/{client}/billing"),
+                json!({"postcode": "13002", "city": "Marseille", "country": "FR"}),
+            )
+            .await;
+            assert_eq!(s, 200, "{b}");
+            let p = project(
+                &t,
+                &a.owner.ctx,
+                client,
+                &format!("Site {name}"),
+                "time_materials",
+            )
+            .await;
+            log(&t, &a.staff.ctx, p, "2026-03-17", 120).await;
+            more.push(client);
+        }
+        let (s, b) = post(
+            &t,
+            &tok,
+            &format!("/timesheets/{}/2026-03-17/approve", a.staff.id),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+
+        // Bad input: a wrong date and a period that ends before it starts, each named.
+        let (s, b) = post(
+            &t,
+            &tok,
+            "/invoices/month-end",
+            json!({"from": "mars", "to": "2026-03-31"}),
+        )
+        .await;
+        assert_eq!((s, fields(&b)), (422, vec!["from".to_string()]), "{b}");
+        let (s, b) = post(
+            &t,
+            &tok,
+            "/invoices/month-end",
+            json!({"from": "2026-03-31", "to": "2026-03-01"}),
+        )
+        .await;
+        assert_eq!((s, fields(&b)), (422, vec!["to".to_string()]), "{b}");
+        // Staff may not invoice.
+        let (s, _) = post(
+            &t,
+            &a.staff.token,
+            "/invoices/month-end",
+            json!({"from": "2026-03-01", "to": "2026-03-31"}),
+        )
+        .await;
+        assert_eq!(s, 403);
+
+        let (s, r) = post(
+            &t,
+            &tok,
+            "/invoices/month-end",
+            json!({"from": "2026-03-01", "to": "2026-03-31", "issue": true}),
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (
+                r["clients"].as_i64(),
+                r["drafts"].as_i64(),
+                r["issued"].as_i64()
+            ),
+            (Some(2), Some(2), Some(2)),
+            "{r}"
+        );
+        // Numbers follow client names, gapless.
+        let docs = r["documents"].as_array().unwrap();
+        assert_eq!(docs[0]["client_id"], first.to_string());
+        assert_eq!(docs[0]["number"], format!("F{y}-0001"));
+        assert_eq!(docs[0]["items"], 2);
+        assert_eq!(docs[1]["client_id"], more[0].to_string());
+        assert_eq!(docs[1]["number"], format!("F{y}-0002"));
+        assert_eq!(docs[1]["gross_minor"], 24_000, "2 h at 100/h, VAT 20 %");
+        // The client without a SIREN is named, with the legal check's error; nothing is drafted.
+        let skipped = r["skipped"].as_array().unwrap();
+        assert_eq!(skipped.len(), 1, "{r}");
+        assert_eq!(skipped[0]["client_id"], more[1].to_string());
+        assert_eq!(skipped[0]["client_name"], "Gamma Sans Siren");
+        assert_eq!(skipped[0]["errors"][0]["field"], "buyer_siren", "{r}");
+        assert!(skipped[0]["draft_id"].is_null());
+        let (_, l) = get(&t, &tok, &format!("/invoices?client_id={}", more[1])).await;
+        assert_eq!(l["items"].as_array().map(Vec::len), Some(0), "{l}");
+
+        // Once the SIREN is given, a second run invoices it alone with the next number; the
+        // others have nothing left to bill.
+        let (s, c) = put(&t, &tok, &format!("/clients/{}", more[1]), json!({"name": "Gamma Sans Siren", "legal_name": "Gamma SA", "siren": "552100554", "billing_address": "3 rue du Port"})).await;
+        assert_eq!(s, 200, "{c}");
+        let (s, r) = post(
+            &t,
+            &tok,
+            "/invoices/month-end",
+            json!({"from": "2026-03-01", "to": "2026-03-31", "issue": true}),
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(
+            (r["drafts"].as_i64(), r["skipped"].as_array().map(Vec::len)),
+            (Some(1), Some(0)),
+            "{r}"
+        );
+        assert_eq!(r["documents"][0]["number"], format!("F{y}-0003"));
+
+        // The page: the form, and the summary after a run (nothing left to bill now); the
+        // batch is in the audit log.
+        let owner = t.client();
+        t.login(&owner, &a.owner.email, &a.owner.password).await;
+        let csrf = t.csrf(&owner, "/invoices").await;
+        let html = owner
+            .post(format!("{}/invoices/month-end", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("from", "2026-03-01"),
+                ("to", "2026-03-31"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-testid=\"month-end-summary\""), "{html}");
+        assert!(
+            html.contains("Rien à facturer") || html.contains("Nothing to bill"),
+            "{html}"
+        );
+        let audit = t.text(&owner, "/audit").await;
+        assert!(
+            audit.contains("fin de mois") || audit.contains("month-end"),
+            "{audit}"
+        );
+    }
+}

@@ -408,6 +408,116 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(InvoiceOut::from(v))))
 }
 
+/// Month-end invoicing over a period.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthEndBody {
+    /// `YYYY-MM-DD`, first day of the period
+    pub from: String,
+    /// `YYYY-MM-DD`, last day of the period
+    pub to: String,
+    /// Issue each draft once built
+    #[serde(default)]
+    pub issue: bool,
+}
+
+/// A document the batch made.
+#[derive(Serialize, ToSchema)]
+pub struct MonthEndDocOut {
+    pub id: String,
+    pub client_id: String,
+    pub client_name: String,
+    pub currency: String,
+    /// Its number once issued
+    pub number: Option<String>,
+    pub lines: usize,
+    /// What its lines bill
+    pub items: usize,
+    pub gross_minor: i64,
+}
+
+/// A client the batch could not invoice, and why.
+#[derive(Serialize, ToSchema)]
+pub struct MonthEndSkipOut {
+    pub client_id: String,
+    pub client_name: String,
+    /// The draft left unissued, if one was built
+    pub draft_id: Option<String>,
+    pub errors: Vec<crate::error::FieldProblem>,
+}
+
+/// What a month-end batch did.
+#[derive(Serialize, ToSchema)]
+pub struct MonthEndOut {
+    /// `YYYY-MM-DD`
+    pub from: String,
+    /// `YYYY-MM-DD`
+    pub to: String,
+    pub issue: bool,
+    /// Clients with at least one document
+    pub clients: usize,
+    pub drafts: usize,
+    pub issued: usize,
+    pub documents: Vec<MonthEndDocOut>,
+    pub skipped: Vec<MonthEndSkipOut>,
+}
+
+/// Month-end invoicing: a draft per client and currency with something to bill over the
+/// period (each client in its own transaction), issued at once on request; clients that cannot
+/// be invoiced are skipped with the reason, the others go on.
+#[utoipa::path(post, path = "/api/v1/invoices/month-end", tag = "invoicing", request_body = MonthEndBody,
+    responses((status = 200, body = MonthEndOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn month_end(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiJson(b): ApiJson<MonthEndBody>,
+) -> Result<Json<MonthEndOut>, ApiError> {
+    let r = invoicing::month_end(
+        &s.app,
+        &c.ctx,
+        &invoicing::MonthEndInput {
+            from: b.from,
+            to: b.to,
+            issue: b.issue,
+        },
+    )
+    .await
+    .map_err(|e| err(&c, e))?;
+    let lang = c.ctx.language;
+    Ok(Json(MonthEndOut {
+        from: day(r.from),
+        to: day(r.to),
+        issue: r.issue,
+        clients: r.clients,
+        drafts: r.documents.len(),
+        issued: r.issued,
+        documents: r
+            .documents
+            .into_iter()
+            .map(|d| MonthEndDocOut {
+                id: d.id.to_string(),
+                client_id: d.client_id.to_string(),
+                client_name: d.client_name,
+                currency: d.currency.code().into(),
+                number: d.number,
+                lines: d.lines,
+                items: d.items,
+                gross_minor: d.gross_minor,
+            })
+            .collect(),
+        skipped: r
+            .skipped
+            .into_iter()
+            .map(|k| MonthEndSkipOut {
+                client_id: k.client_id.to_string(),
+                client_name: k.client_name,
+                draft_id: k.draft.map(|d| d.to_string()),
+                errors: crate::error::field_problems(lang, &k.reason),
+            })
+            .collect(),
+    }))
+}
+
 /// Read an invoice or credit note, each line with the ids of what it bills.
 #[utoipa::path(get, path = "/api/v1/invoices/{id}", tag = "invoicing", params(("id" = String, Path, description = "Invoice id")),
     responses((status = 200, body = InvoiceOut), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]

@@ -21,6 +21,9 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/invoices", Access::May(WRITE), || {
             post(pages::create)
         }),
+        PageRule::new("POST", "/invoices/month-end", Access::May(WRITE), || {
+            post(pages::month_end)
+        }),
         PageRule::new("GET", "/invoices.csv", Access::May(READ), || {
             get(pages::export)
         }),
@@ -81,6 +84,11 @@ pub const MODULE: Module = Module {
         ApiRule {
             method: "POST",
             path: "/api/v1/invoices",
+            action: WRITE,
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/invoices/month-end",
             action: WRITE,
         },
         ApiRule {
@@ -190,6 +198,7 @@ pub const MODULE: Module = Module {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::list, api::create))
+        .routes(routes!(api::month_end))
         .routes(routes!(api::get, api::update, api::delete))
         .routes(routes!(api::add_line))
         .routes(routes!(api::delete_line))

@@ -113,6 +113,79 @@ struct ListPage {
     errors: Errors,
     groupings: Vec<(String, String)>,
     receivables: Option<Receivables>,
+    month_end: Option<MonthEndPanel>,
+}
+
+/// What a month-end batch did, for the invoices page.
+pub struct MonthEndPanel {
+    pub title: String,
+    pub counts: String,
+    /// Document id, client, number (or "draft"), total incl. VAT.
+    pub documents: Vec<(String, String, String, String)>,
+    /// Client, the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+fn month_end_panel(lang: Language, r: &invoicing::MonthEndSummary) -> MonthEndPanel {
+    let n = |v: usize| mesure_i18n::Arg::Num(i64::try_from(v).unwrap_or(i64::MAX));
+    MonthEndPanel {
+        title: mesure_i18n::t_args(
+            lang,
+            "month-end-result",
+            &[
+                ("from", mesure_i18n::Arg::Str(&day(lang, r.from))),
+                ("to", mesure_i18n::Arg::Str(&day(lang, r.to))),
+            ],
+        ),
+        counts: mesure_i18n::t_args(
+            lang,
+            "month-end-counts",
+            &[
+                ("clients", n(r.clients)),
+                ("drafts", n(r.documents.len())),
+                ("issued", n(r.issued)),
+                ("skipped", n(r.skipped.len())),
+            ],
+        ),
+        documents: r
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    d.id.to_string(),
+                    d.client_name.clone(),
+                    d.number
+                        .clone()
+                        .unwrap_or_else(|| mesure_i18n::t(lang, "invoice-draft-number")),
+                    money(lang, d.gross_minor, d.currency),
+                )
+            })
+            .collect(),
+        skipped: r
+            .skipped
+            .iter()
+            .map(|k| {
+                let mut why: Vec<String> = k
+                    .reason
+                    .0
+                    .iter()
+                    .map(|e| {
+                        let label = format!("field-{}", e.field.replace('_', "-"));
+                        let msg = crate::error::field_message(lang, e);
+                        if mesure_i18n::has(lang, &label) {
+                            format!("{} : {msg}", mesure_i18n::t(lang, &label))
+                        } else {
+                            msg
+                        }
+                    })
+                    .collect();
+                if k.draft.is_some() {
+                    why.push(mesure_i18n::t(lang, "month-end-kept-draft"));
+                }
+                (k.client_name.clone(), why.join(" ; "))
+            })
+            .collect(),
+    }
 }
 
 /// Unpaid invoices by age and days sales outstanding.
@@ -141,6 +214,18 @@ async fn list_page(
     values: Values,
     errors: Errors,
     status: StatusCode,
+) -> Response {
+    list_page_with(s, page, p, values, errors, status, None).await
+}
+
+async fn list_page_with(
+    s: &AppState,
+    page: &Page,
+    p: &ListParams,
+    values: Values,
+    errors: Errors,
+    status: StatusCode,
+    month_end: Option<MonthEndPanel>,
 ) -> Response {
     let lang = page.ctx.language;
     let credit_notes = p.kind.as_deref() == Some("credit_note");
@@ -204,6 +289,7 @@ async fn list_page(
         errors,
         groupings: groupings(lang),
         receivables,
+        month_end,
     };
     render_status(status, &tpl)
 }
@@ -311,6 +397,52 @@ pub async fn create(State(s): State<AppState>, page: Page, body: axum::body::Byt
         }
         Err(e) => error_page(&page, e),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct MonthEndForm {
+    pub from: String,
+    pub to: String,
+    pub issue: Option<String>,
+}
+
+/// Month-end invoicing from the invoices page: the summary shows on the page.
+pub async fn month_end(State(s): State<AppState>, page: Page, body: axum::body::Bytes) -> Response {
+    let f: MonthEndForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let lang = page.ctx.language;
+    let input = invoicing::MonthEndInput {
+        from: f.from,
+        to: f.to,
+        issue: f.issue.is_some(),
+    };
+    let (errors, status, panel) = match invoicing::month_end(&s.app, &page.ctx, &input).await {
+        Ok(r) => (
+            Errors::default(),
+            StatusCode::OK,
+            Some(month_end_panel(lang, &r)),
+        ),
+        Err(ServiceError::Invalid(inv)) => (
+            Errors::from_invalid(lang, &inv),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ),
+        Err(e) => return error_page(&page, e),
+    };
+    let mut values = Values::from_body(&body);
+    values.set("month_end", Some("1"));
+    list_page_with(
+        &s,
+        &page,
+        &ListParams::default(),
+        values,
+        errors,
+        status,
+        panel,
+    )
+    .await
 }
 
 /// A line of the document page.
