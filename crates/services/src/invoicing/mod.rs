@@ -524,10 +524,11 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
         let s = settings_or_default(&mut tx.conn(), ctx).await?;
         let billing = store::billing(&mut tx.conn(), ctx.workspace, client.id).await?;
         let currency = currency.unwrap_or(client.currency);
-        let projects: Vec<_> = mesure_store::projects::all(&mut tx.conn(), ctx.workspace)
+        // The client's projects only (archived ones too: their work may still be unbilled).
+        let projects: Vec<_> = mesure_store::projects::list(&mut tx.conn(), ctx.workspace, Some(client.id), true)
             .await?
             .into_iter()
-            .filter(|p| p.client_id == client.id && p.currency == currency)
+            .filter(|p| p.currency == currency)
             .collect();
         let (people, deliverables) = names(&mut tx.conn(), ctx.workspace).await?;
         let buyer = document::buyer(&client, billing.as_ref());
