@@ -92,12 +92,16 @@ pub async fn lines(
     }
     for p in s.projects {
         if let Some(es) = by_project.remove(&p.id) {
-            let used = sources::cap_used(c, s.ws, p.id).await?;
-            b.time(
-                p,
-                &es,
-                p.cap_minor.map(|cap| cap.saturating_sub(used).max(0)),
-            )?;
+            // What the cap has left, read only for a capped project (the sum reads every
+            // time line of the workspace's documents for the project).
+            let left = match p.cap_minor {
+                Some(cap) => Some(
+                    cap.saturating_sub(sources::cap_used(c, s.ws, p.id).await?)
+                        .max(0),
+                ),
+                None => None,
+            };
+            b.time(p, &es, left)?;
         }
     }
     for m in sources::milestones(c, s.ws, s.client, s.to, s.currency).await? {

@@ -511,10 +511,11 @@ async fn gather(
 ) -> Result<(Vec<LineRow>, Vec<store::ItemRow>, Grouping)> {
     let s = settings_or_default(c, ctx).await?;
     let billing = store::billing(c, ctx.workspace, client.id).await?;
-    let projects: Vec<_> = mesure_store::projects::all(c, ctx.workspace)
+    // The client's projects only (archived ones too: their work may still be unbilled).
+    let projects: Vec<_> = mesure_store::projects::list(c, ctx.workspace, Some(client.id), true)
         .await?
         .into_iter()
-        .filter(|p| p.client_id == client.id && p.currency == g.currency)
+        .filter(|p| p.currency == g.currency)
         .collect();
     let (people, deliverables) = names(c, ctx.workspace).await?;
     let buyer = document::buyer(client, billing.as_ref());

@@ -78,6 +78,19 @@ fn reason_of(e: ServiceError) -> Invalid {
     }
 }
 
+/// Items added between two refreshes of their statistics during a batch.
+const ANALYZE_EVERY: usize = 20_000;
+
+/// Refreshes the statistics of `invoice_items` (PostgreSQL only).
+async fn analyze_items(app: &App) -> Result<()> {
+    if app.db.backend() == mesure_store::Backend::Postgres {
+        crate::write_tx!(app, tx => {
+            sources::analyze_items(&mut tx.conn()).await?;
+        })?;
+    }
+    Ok(())
+}
+
 fn is_nothing_to_bill(e: &ServiceError) -> bool {
     matches!(e, ServiceError::Invalid(i) if i.0.iter().all(|f| f.code == "err-invoice-nothing-to-bill"))
 }
@@ -138,7 +151,16 @@ pub async fn month_end(app: &App, ctx: &Ctx, i: &MonthEndInput) -> Result<MonthE
             .map(|d| d.to_string())
             .unwrap_or_default()
     };
+    // Fresh planner statistics of the items before the batch and as it grows (see
+    // `analyze_items`): PostgreSQL otherwise plans the "not yet billed" checks of every draft
+    // for the table as it was before the batch.
+    analyze_items(app).await?;
+    let mut since_analyze = 0usize;
     for (name, client, legal, currencies) in candidates {
+        if since_analyze >= ANALYZE_EVERY {
+            analyze_items(app).await?;
+            since_analyze = 0;
+        }
         if let Some(reason) = legal {
             out.skipped.push(MonthEndSkip {
                 client_id: client,
@@ -192,6 +214,7 @@ pub async fn month_end(app: &App, ctx: &Ctx, i: &MonthEndInput) -> Result<MonthE
                 draft
             };
             any = true;
+            since_analyze += view.lines.iter().map(|l| l.bills.len()).sum::<usize>();
             out.documents.push(MonthEndDoc {
                 id: view.id,
                 client_id: client,
@@ -206,6 +229,9 @@ pub async fn month_end(app: &App, ctx: &Ctx, i: &MonthEndInput) -> Result<MonthE
         if any {
             out.clients += 1;
         }
+    }
+    if since_analyze > 0 {
+        analyze_items(app).await?;
     }
     if !out.documents.is_empty() || !out.skipped.is_empty() {
         let batch = Uuid::now_v7();

@@ -216,10 +216,10 @@ crate::registry::statements! {
     LINES(2) ["workspace_id", "id", "invoice_id", "position", "kind", "project_id", "description", "detail", "quantity", "unit", "unit_price_minor", "vat", "net_minor", "minutes", "free_value_minor", "period_from", "period_to"] = concat!("SELECT ", line_cols!(), " FROM invoice_lines WHERE workspace_id = $1 AND invoice_id = $2 ORDER BY position, id");
     DELETE_LINE(3) [] = "DELETE FROM invoice_lines WHERE workspace_id = $1 AND id = $2 AND invoice_id = $3 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
     DELETE_LINES(2) [] = "DELETE FROM invoice_lines WHERE workspace_id = $1 AND invoice_id = $2 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
-    ITEMS(2) ["workspace_id", "line_id", "kind", "ref_id", "month", "invoice_id", "minutes", "amount_minor", "released"] = concat!("SELECT ", item_cols!(), " FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2 ORDER BY line_id, kind, month, ref_id");
+    ITEMS(2) ["workspace_id", "line_id", "kind", "ref_id", "month", "invoice_id", "minutes", "amount_minor", "released"] = concat!("SELECT ", item_cols!(), " FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2");
     DELETE_ITEMS_OF_LINE(3) [] = "DELETE FROM invoice_items WHERE workspace_id = $1 AND line_id = $2 AND invoice_id = $3 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
     DELETE_ITEMS(2) [] = "DELETE FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
-    BILLED_ENTRIES(2) ["line_id", "id", "work_date", "person", "note", "minutes", "amount_minor"] = "SELECT i.line_id, t.id, t.work_date, u.name AS person, t.note, i.minutes, i.amount_minor FROM invoice_items i JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry' ORDER BY i.line_id, t.work_date, t.id";
+    BILLED_ENTRIES(2) ["line_id", "id", "work_date", "person", "note", "minutes", "amount_minor"] = "SELECT i.line_id, t.id, t.work_date, u.name AS person, t.note, i.minutes, i.amount_minor FROM invoice_items i JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry'";
     SALES_SINCE(3) ["sales"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN gross_minor ELSE -gross_minor END), 0) AS BIGINT) AS sales FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND currency = $3";
     CLIENT_SALES_SINCE(4) ["sales"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN gross_minor ELSE -gross_minor END), 0) AS BIGINT) AS sales FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND currency = $3 AND client_id = $4";
     ERRORS_BETWEEN(3) ["invoices", "errors", "credited"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END), 0) AS BIGINT) AS invoices, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN gross_minor ELSE 0 END), 0) AS BIGINT) AS credited FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND issued_on <= $3";
@@ -633,10 +633,16 @@ pub async fn lines(c: &mut Conn<'_>, ws: WorkspaceId, invoice: Uuid) -> Result<V
         .await
 }
 
+/// What a document's lines bill, by line, kind, month and reference. Sorted here, not by the
+/// query: an `ORDER BY line_id` lets SQLite walk the primary key (which leads with `line_id`)
+/// over every item of the workspace instead of the document's index, which grows with the
+/// history of invoices (17 s for a month-end after eleven months of history).
 pub async fn items(c: &mut Conn<'_>, ws: WorkspaceId, invoice: Uuid) -> Result<Vec<ItemRow>> {
-    ITEMS
+    let mut rows: Vec<ItemRow> = ITEMS
         .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(invoice)])
-        .await
+        .await?;
+    rows.sort_by_key(|a| (a.line_id, a.kind.as_str(), a.month, a.ref_id));
+    Ok(rows)
 }
 
 fn line_binds(r: &LineRow) -> Vec<Bind> {
@@ -783,9 +789,12 @@ pub async fn billed_entries(
     ws: WorkspaceId,
     invoice: Uuid,
 ) -> Result<Vec<BilledEntry>> {
-    BILLED_ENTRIES
+    // Sorted here for the reason given at [`items`].
+    let mut rows: Vec<BilledEntry> = BILLED_ENTRIES
         .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(invoice)])
-        .await
+        .await?;
+    rows.sort_by_key(|a| (a.line_id, a.work_date, a.id));
+    Ok(rows)
 }
 
 /// Locks a document's entries for good (`invoiced_at`).
