@@ -23,7 +23,7 @@ addr=$(grep -m1 '^listening on' "$log" | awk '{print $3}' || true)
 status=1
 if [ "$ok" -eq 0 ] && curl -fsS "$addr/login" | grep -q 'name="password"'; then
   status=0
-  for role in owner manager staff "portal contact"; do
+  for role in owner manager staff 'portal contact \(billing\)' 'portal contact \(project\)'; do
     grep -qE "^  $role +[^ ]+@" "$log" || { echo "no $role login printed"; status=1; }
   done
 fi
@@ -31,5 +31,5 @@ fi
 kill -TERM -- "-$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 rm -rf "$clone"
-[ "$status" -eq 0 ] && echo "README demo command: /login answered, four logins printed"
+[ "$status" -eq 0 ] && echo "README demo command: /login answered, five logins printed"
 exit "$status"
