@@ -62,7 +62,7 @@ done
   echo
   echo "## One invoice, and the documents"
   echo
-  echo "| engine | build | $entries-entry invoice: draft (median of 5) | draft + issue (median of 5) | PDF + Factur-X, $(fig small_lines after-sqlite)-line invoice (median of 15) | PDF + Factur-X, $(fig big_lines after-sqlite)-line invoice (median of 7) |"
+  echo "| engine | build | $entries-entry invoice: draft (median of 5) | draft + issue (median of 5) | PDF + Factur-X, $(fig small_lines after-sqlite | cut -d. -f1)-line invoice (median of 15) | PDF + Factur-X, $(fig big_lines after-sqlite | cut -d. -f1)-line invoice (median of 7) |"
   echo "| --- | --- | --- | --- | --- | --- |"
   for engine in sqlite postgres; do
     for label in $labels; do

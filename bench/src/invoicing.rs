@@ -17,16 +17,16 @@ use mesure_services::invoicing::{self, BillingInput, DraftInput, MonthEndInput, 
 use mesure_services::{App, Ctx};
 use std::time::Instant;
 
-fn e(err: mesure_services::ServiceError) -> anyhow::Error {
+pub(crate) fn e(err: mesure_services::ServiceError) -> anyhow::Error {
     anyhow::anyhow!("{err:?}")
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
-fn figure(name: &str, value: f64) {
+pub(crate) fn figure(name: &str, value: f64) {
     println!("figure {name} {value:.3}");
 }
 

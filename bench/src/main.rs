@@ -9,9 +9,12 @@
 //!   dashboard and one client's radar in-process, and prints `token session client project`.
 //! - `mesure-bench invoice DATABASE_URL ENTRIES` and `mesure-bench month-end DATABASE_URL`: the
 //!   invoicing figures of issue 10 (see `invoicing.rs`).
+//! - `mesure-bench nps DATABASE_URL [CLIENTS] [ANSWERS]`: the NPS figures of issue 11 (see
+//!   `nps.rs`).
 #![forbid(unsafe_code)]
 
 mod invoicing;
+mod nps;
 
 use anyhow::{Context, Result, bail};
 use mesure_domain::WorkspaceId;
@@ -29,6 +32,7 @@ async fn main() -> Result<()> {
         Some("parse") => return parse_speed(&args),
         Some("invoice") => return invoicing::invoice(&args).await,
         Some("month-end") => return invoicing::month_end(&args).await,
+        Some("nps") => return nps::nps(&args).await,
         _ => {}
     }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {

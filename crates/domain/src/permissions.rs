@@ -5,6 +5,7 @@ use crate::audit::permissions::AuditAction;
 use crate::clients::permissions::ClientsAction;
 use crate::dashboard::permissions::DashboardAction;
 use crate::invoicing::permissions::InvoicingAction;
+use crate::nps::permissions::NpsAction;
 use crate::people::permissions::PeopleAction;
 use crate::portal::permissions::PortalAction;
 use crate::projects::permissions::ProjectsAction;
@@ -52,6 +53,7 @@ gather!(
     Clients(ClientsAction),
     Dashboard(DashboardAction),
     Invoicing(InvoicingAction),
+    Nps(NpsAction),
     People(PeopleAction),
     Portal(PortalAction),
     Projects(ProjectsAction),

@@ -37,6 +37,10 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     // Hashes of 32 random bytes: a collision is not expected, and would be a plain conflict.
     ("api_tokens_hash_key", Shown::Conflict("err-conflict")),
     ("password_resets_hash_key", Shown::Conflict("err-conflict")),
+    // A fresh random token meeting another's hash, and one invitation per contact and round
+    // (inserts skip the round instead): neither reaches anyone in practice.
+    ("nps_invitations_token", Shown::Conflict("err-conflict")),
+    ("nps_invitations_round", Shown::Conflict("err-conflict")),
     // Numbers come from a locked counter row: a duplicate would be a bug, refused all the same.
     ("invoices_number_key", Shown::Conflict("err-conflict")),
     // Two drafts cannot take the same entry, milestone, month or change request.

@@ -290,6 +290,9 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             if let Err(e) = crate::invoicing::remind_all(&app).await {
                 tracing::warn!(error = %e, "invoice reminders failed");
             }
+            if let Err(e) = crate::nps::sweep_all(&app).await {
+                tracing::warn!(error = %e, "survey rounds failed");
+            }
             if let Err(e) = crate::invoicing::billed::backfill_all(&app).await {
                 tracing::warn!(error = %e, "billed value backfill failed");
             }

@@ -13,6 +13,7 @@ pub mod demo_time;
 pub mod invoicing;
 pub mod jobs;
 pub mod notifications;
+pub mod nps;
 pub mod people;
 pub mod portal;
 pub mod projects;

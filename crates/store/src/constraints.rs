@@ -60,6 +60,16 @@ pub const UNIQUES: &[Unique] = &[
         table: "invoice_items",
         columns: &["workspace_id", "kind", "ref_id", "month"],
     },
+    Unique {
+        name: "nps_invitations_token",
+        table: "nps_invitations",
+        columns: &["token_hash"],
+    },
+    Unique {
+        name: "nps_invitations_round",
+        table: "nps_invitations",
+        columns: &["workspace_id", "contact_id", "round_on"],
+    },
 ];
 
 /// The name of the unique index a violation broke: PostgreSQL's constraint name as it is,

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod listing;
 pub mod migrate;
 pub mod notifications;
+pub mod nps;
 pub mod people;
 pub mod portal;
 pub mod projects;

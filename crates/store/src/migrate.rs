@@ -57,6 +57,18 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0009_portal.sql"),
         include_str!("../../../migrations/postgres/0009_portal.sql"),
     ),
+    (
+        10,
+        "nps",
+        include_str!("../../../migrations/sqlite/0010_nps.sql"),
+        include_str!("../../../migrations/postgres/0010_nps.sql"),
+    ),
+    (
+        11,
+        "hot_updates",
+        include_str!("../../../migrations/sqlite/0011_hot_updates.sql"),
+        include_str!("../../../migrations/postgres/0011_hot_updates.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.
@@ -88,8 +100,12 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
         let mut tx = db.begin().await?;
         let mut conn = tx.conn();
         crate::on!(&mut conn, c => {
-            let script: &'static str = if matches!(db, Db::Sqlite(..)) { lite } else { pg };
-            sqlx::raw_sql(script).execute(&mut **c).await?;
+            let script = if matches!(db, Db::Sqlite(..)) {
+                crate::schema_rules::postgres_only_removed(lite)
+            } else {
+                pg.to_string()
+            };
+            sqlx::raw_sql(sqlx::AssertSqlSafe(script)).execute(&mut **c).await?;
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(v).bind(*name).bind(now_us()).execute(&mut **c).await?;
         });

@@ -344,6 +344,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::notifications::alerts::STATEMENTS,
         crate::people::availability::STATEMENTS,
         crate::people::costs::STATEMENTS,
+        crate::nps::STATEMENTS,
         crate::portal::STATEMENTS,
         crate::portal::questions::STATEMENTS,
         crate::projects::STATEMENTS,
@@ -354,8 +355,9 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::STATEMENTS,
     ]
     .concat();
-    let families: [&[&dyn Variants]; 8] = [
+    let families: [&[&dyn Variants]; 9] = [
         crate::invoicing::FAMILIES,
+        crate::invoicing::sources::FAMILIES,
         crate::audit::FAMILIES,
         crate::reports::FAMILIES,
         crate::clients::FAMILIES,

@@ -9,6 +9,8 @@ pub const GLOBAL_INDEXES: &[&str] = &[
     "api_tokens_hash_key",
     "password_resets_hash_key",
     "jobs_due",
+    // A survey link's token opens its invitation before anyone knows the workspace.
+    "nps_invitations_token",
 ];
 /// Tables that are not tenant-owned.
 pub const GLOBAL_TABLES: &[&str] = &[
@@ -85,6 +87,23 @@ pub fn violations(script: &str) -> Vec<String> {
             {
                 out.push(format!("index {name} does not lead with workspace_id"));
             }
+        }
+    }
+    out
+}
+
+/// A script without its PostgreSQL-only blocks (`-- postgres-only begin` … `-- postgres-only
+/// end`), as SQLite runs it: storage settings SQLite has no equivalent for (a table's fill
+/// factor). Both engines' files keep the block, so they stay the same text.
+pub fn postgres_only_removed(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut skipping = false;
+    for line in script.split_inclusive('\n') {
+        match line.trim() {
+            "-- postgres-only begin" => skipping = true,
+            "-- postgres-only end" => skipping = false,
+            _ if !skipping => out.push_str(line),
+            _ => {}
         }
     }
     out

@@ -20,6 +20,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod invoicing;
 pub mod notifications;
+pub mod nps;
 pub mod people;
 pub mod portal;
 pub mod projects;

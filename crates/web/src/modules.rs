@@ -126,6 +126,7 @@ pub const MODULES: &[&Module] = &[
     &crate::notifications::MODULE,
     &crate::audit::MODULE,
     &crate::portal::MODULE,
+    &crate::nps::MODULE,
     &crate::people::MODULE,
     &crate::settings::MODULE,
 ];

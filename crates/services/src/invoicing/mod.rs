@@ -568,6 +568,7 @@ pub async fn create_draft(app: &App, ctx: &Ctx, i: &DraftInput) -> Result<Invoic
         .optional("note", i.note.as_deref(), MAX_TEXT)
         .unwrap_or_default();
     c.finish()?;
+    month_end::refresh_item_stats(app).await?;
     let id = Uuid::now_v7();
     crate::write_tx!(app, tx => {
         let client = clients::get(&mut tx.conn(), ctx.workspace, ClientId::from_uuid(i.client_id)).await?;
@@ -658,6 +659,9 @@ pub async fn update_draft(app: &App, ctx: &Ctx, id: Uuid, e: &DraftEdit) -> Resu
         .map(|n| c.optional("note", Some(n), MAX_TEXT).unwrap_or_default());
     c.finish()?;
     let rebuild = from.is_some() || to.is_some() || grouping.is_some() || e.free_work.is_some();
+    if rebuild {
+        month_end::refresh_item_stats(app).await?;
+    }
     crate::write_tx!(app, tx => {
         let mut inv = store::invoice(&mut tx.conn(), ctx.workspace, id).await?;
         if inv.kind != DocKind::Invoice || inv.status != DocStatus::Draft {

@@ -78,15 +78,22 @@ fn reason_of(e: ServiceError) -> Invalid {
     }
 }
 
-/// Items added between two refreshes of their statistics during a batch.
-const ANALYZE_EVERY: usize = 20_000;
-
-/// Refreshes the statistics of `invoice_items` (PostgreSQL only).
-async fn analyze_items(app: &App) -> Result<()> {
+/// Refreshes the statistics of `invoice_items` (PostgreSQL only), outside any draft's
+/// transaction so that the lock `ANALYZE` takes is not held while a draft waits for rows.
+pub(crate) async fn analyze_items(app: &App, with_entries: bool) -> Result<()> {
     if app.db.backend() == mesure_store::Backend::Postgres {
         crate::write_tx!(app, tx => {
-            sources::analyze_items(&mut tx.conn()).await?;
+            sources::analyze_items(&mut tx.conn(), with_entries).await?;
         })?;
+    }
+    Ok(())
+}
+
+/// [`analyze_items`] when this process has reserved enough items since the last refresh for
+/// the planner's picture to be stale (decision 89).
+pub(crate) async fn refresh_item_stats(app: &App) -> Result<()> {
+    if sources::items_stale() {
+        analyze_items(app, false).await?;
     }
     Ok(())
 }
@@ -151,16 +158,12 @@ pub async fn month_end(app: &App, ctx: &Ctx, i: &MonthEndInput) -> Result<MonthE
             .map(|d| d.to_string())
             .unwrap_or_default()
     };
-    // Fresh planner statistics of the items before the batch and as it grows (see
-    // `analyze_items`): PostgreSQL otherwise plans the "not yet billed" checks of every draft
-    // for the table as it was before the batch.
-    analyze_items(app).await?;
-    let mut since_analyze = 0usize;
+    // Fresh planner statistics of the items before the batch; each draft refreshes them as the
+    // batch grows (`refresh_item_stats`): PostgreSQL otherwise plans the "not yet billed"
+    // checks of every draft for the table as it was before the batch.
+    analyze_items(app, true).await?;
+    let mut added = 0usize;
     for (name, client, legal, currencies) in candidates {
-        if since_analyze >= ANALYZE_EVERY {
-            analyze_items(app).await?;
-            since_analyze = 0;
-        }
         if let Some(reason) = legal {
             out.skipped.push(MonthEndSkip {
                 client_id: client,
@@ -214,7 +217,7 @@ pub async fn month_end(app: &App, ctx: &Ctx, i: &MonthEndInput) -> Result<MonthE
                 draft
             };
             any = true;
-            since_analyze += view.lines.iter().map(|l| l.bills.len()).sum::<usize>();
+            added += view.lines.iter().map(|l| l.bills.len()).sum::<usize>();
             out.documents.push(MonthEndDoc {
                 id: view.id,
                 client_id: client,
@@ -230,8 +233,8 @@ pub async fn month_end(app: &App, ctx: &Ctx, i: &MonthEndInput) -> Result<MonthE
             out.clients += 1;
         }
     }
-    if since_analyze > 0 {
-        analyze_items(app).await?;
+    if added > 0 {
+        analyze_items(app, false).await?;
     }
     if !out.documents.is_empty() || !out.skipped.is_empty() {
         let batch = Uuid::now_v7();

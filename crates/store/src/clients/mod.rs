@@ -216,7 +216,21 @@ crate::registry::family! {
     /// Clients in multi-row inserts, per engine and row count.
     INSERT_MANY_SQL: crate::time::bulk::Key = || INSERT_MANY.keys(), |k| INSERT_MANY.sql(k);
 }
-pub(crate) static FAMILIES: &[&dyn Variants] = &[&PAGES, &COUNTS, &NAMES_OF, &INSERT_MANY_SQL];
+crate::registry::family! {
+    /// Names and segments of a chunk of ids (`IN` lists padded to a registered length).
+    NAMES_SEGMENTS_OF: usize = crate::registry::in_lengths, |n| crate::registry::Variant::both(
+        format!("SELECT id, name, segment FROM clients WHERE workspace_id = $1 AND id IN ({})", crate::registry::numbered(2, *n)),
+        n + 1,
+        &["id", "name", "segment"],
+    );
+}
+pub(crate) static FAMILIES: &[&dyn Variants] = &[
+    &PAGES,
+    &COUNTS,
+    &NAMES_OF,
+    &NAMES_SEGMENTS_OF,
+    &INSERT_MANY_SQL,
+];
 
 impl Listed for ClientRow {
     fn text_key(&self) -> &str {
@@ -293,6 +307,15 @@ pub async fn rounding(
         .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(id)])
         .await?;
     Ok(r.0)
+}
+
+/// The names and segments of some clients, by id.
+pub async fn names_segments_of(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String, Option<String>)>> {
+    crate::registry::fetch_in(c, &NAMES_SEGMENTS_OF, &[Bind::Uuid(ws.uuid())], ids).await
 }
 
 /// The names of some clients, by id.

@@ -708,7 +708,9 @@ pub async fn insert_lines(c: &mut Conn<'_>, lines: &[LineRow], items: &[ItemRow]
     let l: Vec<Vec<Bind>> = lines.iter().map(line_binds).collect();
     INSERT_LINES.run(c, &INSERT_LINES_SQL, &l).await?;
     let i: Vec<Vec<Bind>> = items.iter().map(item_binds).collect();
-    INSERT_ITEMS.run(c, &INSERT_ITEMS_SQL, &i).await
+    INSERT_ITEMS.run(c, &INSERT_ITEMS_SQL, &i).await?;
+    sources::note_items(items.len());
+    Ok(())
 }
 
 /// Removes one line of a draft and releases what it billed; false when the document is not a

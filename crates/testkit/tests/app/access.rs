@@ -1,7 +1,7 @@
 //! Tenant and role matrix: for every route of the OpenAPI document, each role, a client contact,
 //! a user of another workspace and an anonymous caller get exactly what the permission table says.
 use mesure_domain::{
-    Action, AuditAction, ClientsAction, DashboardAction, InvoicingAction, PeopleAction,
+    Action, AuditAction, ClientsAction, DashboardAction, InvoicingAction, NpsAction, PeopleAction,
     ProjectsAction, RadarAction, SettingsAction, TimeAction,
 };
 use mesure_domain::{ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
@@ -200,6 +200,8 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("put", "/api/v1/invoicing/settings") => {
             (Some(InvoicingAction::Settings.into()), Same, 200)
         }
+        ("get", "/api/v1/nps") => (Some(NpsAction::Read.into()), Same, 200),
+        ("get", "/api/v1/nps/satisfaction") => (Some(RadarAction::View.into()), Same, 200),
         _ => return None,
     };
     Some(r)

@@ -24,6 +24,7 @@ mod invoicing_props;
 mod invoicing_radar;
 mod jobs_mail;
 mod lists;
+mod nps;
 mod portal;
 mod reports;
 mod schema;

@@ -34,7 +34,7 @@ struct ResetPage {
 }
 
 /// A page for visitors with a fresh double-submit CSRF cookie (as on the login page).
-pub(super) fn with_anon_csrf(
+pub(crate) fn with_anon_csrf(
     headers: &HeaderMap,
     state: &AppState,
     status: StatusCode,
@@ -59,7 +59,7 @@ pub(super) fn with_anon_csrf(
     res
 }
 
-fn anon_csrf_ok(headers: &HeaderMap, sent: &str) -> bool {
+pub(crate) fn anon_csrf_ok(headers: &HeaderMap, sent: &str) -> bool {
     let expected = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     !expected.is_empty() && constant_eq(&expected, sent)
 }

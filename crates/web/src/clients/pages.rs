@@ -290,6 +290,8 @@ struct ShowPage {
     deletable: bool,
     /// Billing details, billing errors and receivables (readers of invoices only).
     billing: Option<crate::invoicing::pages::ClientBilling>,
+    /// The reader runs the client's satisfaction surveys.
+    can_surveys: bool,
 }
 
 /// A client's projects over a period: hours, budget burn and (for readers of the radar) money.
@@ -495,6 +497,7 @@ pub async fn show(
         history,
         can_write: page.ctx.may(ClientsAction::Write),
         can_write_contacts: page.ctx.may(ClientsAction::WriteContacts),
+        can_surveys: page.ctx.may(mesure_domain::NpsAction::Manage),
     })
 }
 
