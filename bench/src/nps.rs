@@ -55,16 +55,17 @@ pub async fn nps(args: &[String]) -> Result<()> {
     // Each client's contact, then its answers spread over the last twelve months.
     let contacts: Vec<(Uuid, Uuid)> = {
         let mut c = app.db.read().await?;
-        let q = mesure_store::clients::contacts::ListQuery {
-            limit: 1_000_000,
-            ..Default::default()
-        };
-        mesure_store::clients::contacts::list(&mut c.conn(), ws, &q)
-            .await?
-            .0
-            .into_iter()
-            .map(|k| (k.client_id, k.id))
-            .collect()
+        let mut out = Vec::new();
+        for (client, _) in mesure_store::clients::names_by_age(&mut c.conn(), ws).await? {
+            let q = mesure_store::clients::contacts::ListQuery {
+                client: Some(mesure_domain::ClientId::from_uuid(client)),
+                limit: 10,
+                ..Default::default()
+            };
+            let (rows, _) = mesure_store::clients::contacts::list(&mut c.conn(), ws, &q).await?;
+            out.extend(rows.into_iter().map(|k| (k.client_id, k.id)));
+        }
+        out
     };
     anyhow::ensure!(!contacts.is_empty(), "no contacts seeded");
     let now = app.now();

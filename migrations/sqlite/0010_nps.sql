@@ -41,8 +41,8 @@ CREATE TABLE nps_invitations (
 CREATE UNIQUE INDEX nps_invitations_token ON nps_invitations (token_hash);
 -- One invitation per contact and round, even with two servers sending.
 CREATE UNIQUE INDEX nps_invitations_round ON nps_invitations (workspace_id, contact_id, round_on);
-CREATE INDEX nps_invitations_sent ON nps_invitations (workspace_id, sent_at, client_id, answered_at);
-CREATE INDEX nps_invitations_answered ON nps_invitations (workspace_id, answered_at, client_id, score) WHERE answered_at IS NOT NULL;
+-- NPS and participation per client over any period: one pass in client order, no sort.
+CREATE INDEX nps_invitations_client ON nps_invitations (workspace_id, client_id, sent_at, answered_at, score);
 CREATE TABLE nps_bands (
     workspace_id BLOB NOT NULL REFERENCES workspaces (id),
     nps_low INTEGER NOT NULL,

@@ -99,17 +99,11 @@ pub async fn report(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<NpsRepor
     let (a, b) = (start_us(ctx, from), start_us(ctx, next_day(to)));
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
-    let tallies = store::tallies(c, ctx.workspace, a, b).await?;
-    let sent = store::sent(c, ctx.workspace, a, b).await?;
-    let mut per: BTreeMap<Uuid, (Tally, i64, i64)> = BTreeMap::new();
-    for (id, t) in &tallies {
-        per.entry(*id).or_default().0.merge(t);
-    }
-    for s in &sent {
-        let e = per.entry(s.client_id).or_default();
-        e.1 += s.sent;
-        e.2 += s.answered;
-    }
+    let per: BTreeMap<Uuid, (Tally, i64, i64)> = store::tallies(c, ctx.workspace, a, b)
+        .await?
+        .into_iter()
+        .map(|(id, t, sent, answered)| (id, (t, sent, answered)))
+        .collect();
     let ids: Vec<Uuid> = per.keys().copied().collect();
     let info: HashMap<Uuid, (String, Option<String>)> =
         mesure_store::clients::names_segments_of(c, ctx.workspace, &ids)
@@ -210,17 +204,24 @@ pub async fn satisfaction(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<Sa
     let c = &mut conn.conn();
     let band = store::band(c, ctx.workspace).await?;
     let tallies = store::tallies(c, ctx.workspace, a, b).await?;
-    let money: HashMap<Uuid, mesure_store::radar::totals::MonthRow> =
-        mesure_store::radar::totals::clients_between(c, ctx.workspace, from, to)
+    let money: HashMap<Uuid, (i64, i64, i64)> =
+        mesure_store::radar::totals::client_margins(c, ctx.workspace, from, to)
             .await?
             .into_iter()
-            .map(|r| (r.subject_id, r))
+            .map(|(id, revenue, cost, over)| (id, (revenue, cost, over)))
             .collect();
-    let ids: Vec<Uuid> = tallies.iter().map(|t| t.0).collect();
-    let names: HashMap<Uuid, String> = mesure_store::clients::names_of(c, ctx.workspace, &ids)
-        .await?
+    let tallies: Vec<(Uuid, Tally)> = tallies
         .into_iter()
+        .filter(|t| t.1.answers() > 0)
+        .map(|t| (t.0, t.1))
         .collect();
+    let ids: Vec<Uuid> = tallies.iter().map(|t| t.0).collect();
+    let names: HashMap<Uuid, String> =
+        mesure_store::clients::names_segments_of(c, ctx.workspace, &ids)
+            .await?
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect();
     let mut points = Vec::new();
     let mut left_off = Vec::new();
     for (id, t) in tallies {
@@ -234,7 +235,7 @@ pub async fn satisfaction(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<Sa
             });
             continue;
         };
-        let Some(m) = money.get(&id).filter(|m| m.revenue > 0) else {
+        let Some(&(revenue, cost, over)) = money.get(&id).filter(|m| m.0 > 0) else {
             left_off.push(LeftOff {
                 client_id: id,
                 client_name: name,
@@ -243,19 +244,18 @@ pub async fn satisfaction(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<Sa
             });
             continue;
         };
-        let margin = m.revenue - m.cost;
-        let pct =
-            (Decimal::from(margin) * Decimal::from(100) / Decimal::from(m.revenue)).round_dp(1);
+        let margin = revenue - cost;
+        let pct = (Decimal::from(margin) * Decimal::from(100) / Decimal::from(revenue)).round_dp(1);
         let (quadrant, in_band) = place(&band, nps, pct);
         points.push(Point {
             client_id: id,
             client_name: name,
             nps,
             answers: t.answers(),
-            revenue: m.revenue,
+            revenue,
             margin,
             margin_pct: pct,
-            over_servicing: m.over_servicing,
+            over_servicing: over,
             quadrant,
             in_band,
         });
