@@ -5,7 +5,16 @@ nps-title = Client satisfaction (NPS)
 nps-definition = NPS = % promoters (9–10) − % detractors (0–6), over the answers given in the period; from 5 answers.
 nps-overall = Overall NPS
 nps-not-enough = Not enough answers
-nps-split = { $promoters } promoters · { $passives } passives · { $detractors } detractors
+nps-split = { $promoters ->
+    [one] { $promoters } promoter
+   *[other] { $promoters } promoters
+} · { $passives ->
+    [one] { $passives } passive
+   *[other] { $passives } passives
+} · { $detractors ->
+    [one] { $detractors } detractor
+   *[other] { $detractors } detractors
+}
 nps-split-label = Breakdown
 nps-participation = Participation
 nps-segments = By segment
@@ -38,7 +47,7 @@ nps-dot-title = { $name }: NPS { $nps }, margin { $margin }, over-servicing { $o
 nps-scatter-empty = No client has enough answers and revenue in this period.
 nps-left-off = Clients off the chart
 nps-left-not-enough-answers = { $count ->
-    [one] 1 answer: not enough answers
+    [one] { $count } answer: not enough answers
    *[other] { $count } answers: not enough answers
 }
 nps-left-no-revenue = no revenue in the period

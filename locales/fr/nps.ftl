@@ -5,7 +5,16 @@ nps-title = Satisfaction client (NPS)
 nps-definition = NPS = % de promoteurs (9–10) − % de détracteurs (0–6), sur les réponses données dans la période ; à partir de 5 réponses.
 nps-overall = NPS global
 nps-not-enough = Pas assez de réponses
-nps-split = { $promoters } promoteurs · { $passives } passifs · { $detractors } détracteurs
+nps-split = { $promoters ->
+    [one] { $promoters } promoteur
+   *[other] { $promoters } promoteurs
+} · { $passives ->
+    [one] { $passives } passif
+   *[other] { $passives } passifs
+} · { $detractors ->
+    [one] { $detractors } détracteur
+   *[other] { $detractors } détracteurs
+}
 nps-split-label = Répartition
 nps-participation = Participation
 nps-segments = Par segment
@@ -38,7 +47,7 @@ nps-dot-title = { $name } : NPS { $nps }, marge { $margin }, sur-service { $over
 nps-scatter-empty = Aucun client n'a assez de réponses et de revenu sur la période.
 nps-left-off = Clients hors du graphique
 nps-left-not-enough-answers = { $count ->
-    [one] 1 réponse : pas assez de réponses
+    [one] { $count } réponse : pas assez de réponses
    *[other] { $count } réponses : pas assez de réponses
 }
 nps-left-no-revenue = pas de revenu sur la période
