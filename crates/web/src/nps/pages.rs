@@ -24,6 +24,24 @@ pub struct PeriodQuery {
     pub notice: Option<String>,
 }
 
+/// The request's period, or the last twelve months with the reason the request's was refused.
+fn period_or_default(s: &AppState, page: &Page, q: &PeriodQuery) -> (Period, Option<String>) {
+    let today = mesure_services::time::today_date(&s.app, &page.ctx);
+    match period_of(s, page, q) {
+        Ok(p) => (p, None),
+        Err(key) => {
+            let (from, to) = crate::html::period::named("last_12_months", today)
+                .unwrap_or((today, today.tomorrow().unwrap_or(today)));
+            let p = Period {
+                name: "last_12_months".into(),
+                from,
+                to,
+            };
+            (p, Some(mesure_i18n::t(page.ctx.language, key)))
+        }
+    }
+}
+
 fn period_of(s: &AppState, page: &Page, q: &PeriodQuery) -> Result<Period, &'static str> {
     let today = mesure_services::time::today_date(&s.app, &page.ctx);
     Period::parse(
@@ -100,17 +118,7 @@ pub async fn overview(
     Query(q): Query<PeriodQuery>,
 ) -> Response {
     let lang = page.ctx.language;
-    let (period, error) = match period_of(&s, &page, &q) {
-        Ok(p) => (p, None),
-        Err(key) => (
-            period_of(&s, &page, &PeriodQuery::default()).unwrap_or_else(|_| Period {
-                name: "custom".into(),
-                from: jiff::civil::date(2026, 1, 1),
-                to: jiff::civil::date(2026, 1, 2),
-            }),
-            Some(mesure_i18n::t(lang, key)),
-        ),
-    };
+    let (period, error) = period_or_default(&s, &page, &q);
     let last = mesure_domain::projects::engagement::day_key(period.last_day());
     let r: NpsReport = match report::report(&s.app, &page.ctx, period.from_key(), last).await {
         Ok(r) => r,
@@ -455,14 +463,7 @@ async fn load_satisfaction(
     page: &Page,
     q: &PeriodQuery,
 ) -> Result<(Period, Option<String>, Satisfaction), ServiceError> {
-    let lang = page.ctx.language;
-    let (period, error) = match period_of(s, page, q) {
-        Ok(p) => (p, None),
-        Err(key) => (
-            period_of(s, page, &PeriodQuery::default()).map_err(|_| ServiceError::NotFound)?,
-            Some(mesure_i18n::t(lang, key)),
-        ),
-    };
+    let (period, error) = period_or_default(s, page, q);
     let (from, to) = period.months();
     let v = report::satisfaction(&s.app, &page.ctx, from, to).await?;
     Ok((period, error, v))
