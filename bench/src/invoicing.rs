@@ -31,7 +31,7 @@ pub(crate) fn figure(name: &str, value: f64) {
 }
 
 /// A workspace with an owner (its context) and the seller's settings complete for French law.
-async fn workspace(app: &App, name: &str, grouping: &str) -> Result<Ctx> {
+pub(crate) async fn workspace(app: &App, name: &str, grouping: &str) -> Result<Ctx> {
     let actor = Actor::system("bench");
     let w = mesure_services::workspaces::create(app, name, &actor)
         .await
@@ -80,7 +80,7 @@ async fn workspace(app: &App, name: &str, grouping: &str) -> Result<Ctx> {
 
 /// `n` clients ready to invoice (SIREN, address, billing details), each with a
 /// time-and-materials project at 100 €/h named `Projet {k}`.
-async fn clients(app: &App, ctx: &Ctx, n: usize) -> Result<()> {
+pub(crate) async fn clients(app: &App, ctx: &Ctx, n: usize) -> Result<()> {
     for k in 0..n {
         let name = format!("Client {k:05}");
         let stem = 10_000_000 + u32::try_from(k)?;
@@ -131,7 +131,7 @@ async fn clients(app: &App, ctx: &Ctx, n: usize) -> Result<()> {
 
 /// Imports `rows` (date, person, client index, minutes, note) through the import service,
 /// creating the people, then approves every week of every person from `first` to `last`.
-async fn log_and_approve(
+pub(crate) async fn log_and_approve(
     app: &App,
     ctx: &Ctx,
     rows: impl Iterator<Item = (jiff::civil::Date, usize, usize, u32, String)>,
@@ -188,7 +188,11 @@ async fn log_and_approve(
     Ok(n)
 }
 
-fn draft(client: uuid::Uuid, from: jiff::civil::Date, to: jiff::civil::Date) -> DraftInput {
+pub(crate) fn draft(
+    client: uuid::Uuid,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> DraftInput {
     DraftInput {
         client_id: client,
         from: from.to_string(),

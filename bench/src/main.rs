@@ -11,10 +11,13 @@
 //!   invoicing figures of issue 10 (see `invoicing.rs`).
 //! - `mesure-bench nps DATABASE_URL [CLIENTS] [ANSWERS]`: the NPS figures of issue 11 (see
 //!   `nps.rs`).
+//! - `mesure-bench portal DATABASE_URL [ENTRIES]`: an invoice of 5,000 entries (default) and a
+//!   billing contact's portal session, for `bench/portal.sh` (see `portal.rs`).
 #![forbid(unsafe_code)]
 
 mod invoicing;
 mod nps;
+mod portal;
 
 use anyhow::{Context, Result, bail};
 use mesure_domain::WorkspaceId;
@@ -33,6 +36,7 @@ async fn main() -> Result<()> {
         Some("invoice") => return invoicing::invoice(&args).await,
         Some("month-end") => return invoicing::month_end(&args).await,
         Some("nps") => return nps::nps(&args).await,
+        Some("portal") => return portal::portal(&args).await,
         _ => {}
     }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {

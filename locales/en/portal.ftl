@@ -113,3 +113,12 @@ mail-alert-change-rejected-text = Hello { $name },
 
     The client rejected the change request { $subject } in { $workspace }.
 mail-alert-change-rejected-button = Open the project
+portal-all-entries = { $count ->
+    [one] See the entry billed on its own page
+   *[other] See all { $count } entries billed, page by page
+}
+portal-line-entries-intro = { $n ->
+    [one] The entry this line of invoice { $number } bills.
+   *[other] The { $n } entries this line of invoice { $number } bills, by date.
+}
+portal-back-to-invoice = Back to the invoice

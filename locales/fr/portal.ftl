@@ -113,3 +113,12 @@ mail-alert-change-rejected-text = Bonjour { $name },
 
     Le client a refusé l'avenant { $subject } dans { $workspace }.
 mail-alert-change-rejected-button = Voir le projet
+portal-all-entries = { $count ->
+    [one] Voir le temps facturé sur sa page
+   *[other] Voir les { $count } temps facturés, page par page
+}
+portal-line-entries-intro = { $n ->
+    [one] Le temps facturé par cette ligne de la facture { $number }.
+   *[other] Les { $n } temps facturés par cette ligne de la facture { $number }, par date.
+}
+portal-back-to-invoice = Retour à la facture

@@ -109,4 +109,7 @@ M = {
 "mail-alert-change-rejected-subject": ("Avenant refusé : { $subject }", "Change request rejected: { $subject }"),
 "mail-alert-change-rejected-text": ("Bonjour { $name },\n\n    Le client a refusé l'avenant { $subject } dans { $workspace }.", "Hello { $name },\n\n    The client rejected the change request { $subject } in { $workspace }."),
 "mail-alert-change-rejected-button": ("Voir le projet", "Open the project"),
+"portal-all-entries": ("{ $count ->\n    [one] Voir le temps facturé sur sa page\n   *[other] Voir les { $count } temps facturés, page par page\n}", "{ $count ->\n    [one] See the entry billed on its own page\n   *[other] See all { $count } entries billed, page by page\n}"),
+"portal-line-entries-intro": ("{ $n ->\n    [one] Le temps facturé par cette ligne de la facture { $number }.\n   *[other] Les { $n } temps facturés par cette ligne de la facture { $number }, par date.\n}", "{ $n ->\n    [one] The entry this line of invoice { $number } bills.\n   *[other] The { $n } entries this line of invoice { $number } bills, by date.\n}"),
+"portal-back-to-invoice": ("Retour à la facture", "Back to the invoice"),
 }

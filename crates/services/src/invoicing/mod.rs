@@ -1037,6 +1037,12 @@ pub async fn issue_dated(app: &App, ctx: &Ctx, id: Uuid, on: i32) -> Result<Invo
         }
         issue_in(&mut tx.conn(), app, ctx, id, None, on).await?;
     })?;
+    // The document is now read by its client (the portal's pages of its billed entries): the
+    // planner's picture of the items it reserved is refreshed now rather than at the next draft.
+    // Best effort: the document is issued whatever ANALYZE answers.
+    if let Err(e) = month_end::refresh_item_stats(app).await {
+        tracing::warn!(error = %e, "refreshing invoice item statistics failed");
+    }
     get(app, ctx, id).await
 }
 

@@ -474,8 +474,14 @@ pub async fn invoices(
     ))
 }
 
-/// One issued document of the contact's organisation with what each line bills: the entries
-/// (date, person, note, minutes, amount), milestones, retainer months and change requests.
+/// How many entries a line shows on a document's page before "all entries" (which pages them).
+pub const ENTRIES_HEAD: i64 = 20;
+/// The most entries a page of one line's entries holds.
+pub const ENTRIES_PAGE: i64 = 200;
+
+/// One issued document of the contact's organisation with what each line bills: the first
+/// [`ENTRIES_HEAD`] entries of each line (date, person, note, minutes, amount) and how many each
+/// line bills in all; milestones, retainer months and change requests.
 pub async fn invoice(
     app: &App,
     ctx: &Ctx,
@@ -483,6 +489,7 @@ pub async fn invoice(
 ) -> Result<(
     crate::invoicing::InvoiceView,
     Vec<mesure_store::invoicing::BilledEntry>,
+    std::collections::HashMap<Uuid, i64>,
 )> {
     ctx.require(PortalAction::Invoices)?;
     {
@@ -491,9 +498,69 @@ pub async fn invoice(
     }
     let v = crate::invoicing::load(app, ctx.workspace, id, today(app, ctx)).await?;
     let mut conn = app.db.read().await?;
-    let entries =
-        mesure_store::invoicing::billed_entries(&mut conn.conn(), ctx.workspace, id).await?;
-    Ok((v, entries))
+    let c = &mut conn.conn();
+    let entries = mesure_store::invoicing::billed_head(c, ctx.workspace, id, ENTRIES_HEAD).await?;
+    let counts = mesure_store::invoicing::billed_counts(c, ctx.workspace, id).await?;
+    Ok((v, entries, counts))
+}
+
+/// One page of the entries line `line` of an issued document of the contact's organisation
+/// bills.
+pub struct LineEntries {
+    /// The document's number.
+    pub number: String,
+    pub description: String,
+    pub currency: mesure_domain::Currency,
+    /// How many entries the line bills in all.
+    pub total: i64,
+    pub entries: Vec<mesure_store::invoicing::BilledEntry>,
+    /// Whether more entries follow this page.
+    pub more: bool,
+}
+
+/// The entries line `line` of document `id` bills, [`ENTRIES_PAGE`] at a time after the cursor
+/// `(work_date, entry id)` of the previous page's last one. Another organisation's document, a
+/// draft or a line of another document: `NotFound`.
+pub async fn invoice_line_entries(
+    app: &App,
+    ctx: &Ctx,
+    id: Uuid,
+    line: Uuid,
+    after: Option<(i32, Uuid)>,
+) -> Result<LineEntries> {
+    ctx.require(PortalAction::Invoices)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let doc = own_document(c, ctx, id).await?;
+    let lines = mesure_store::invoicing::lines(c, ctx.workspace, id).await?;
+    let l = lines
+        .iter()
+        .find(|l| l.id == line)
+        .ok_or(ServiceError::NotFound)?;
+    let total = mesure_store::invoicing::billed_counts(c, ctx.workspace, id)
+        .await?
+        .get(&line)
+        .copied()
+        .unwrap_or(0);
+    let mut entries = mesure_store::invoicing::billed_line_page(
+        c,
+        ctx.workspace,
+        id,
+        line,
+        after,
+        ENTRIES_PAGE + 1,
+    )
+    .await?;
+    let more = entries.len() as i64 > ENTRIES_PAGE;
+    entries.truncate(usize::try_from(ENTRIES_PAGE).unwrap_or(0));
+    Ok(LineEntries {
+        number: doc.number.clone().unwrap_or_default(),
+        description: l.description.clone(),
+        currency: doc.currency,
+        total,
+        entries,
+        more,
+    })
 }
 
 /// The PDF of an issued document of the contact's organisation: (file name, bytes).

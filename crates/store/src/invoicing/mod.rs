@@ -220,6 +220,9 @@ crate::registry::statements! {
     DELETE_ITEMS_OF_LINE(3) [] = "DELETE FROM invoice_items WHERE workspace_id = $1 AND line_id = $2 AND invoice_id = $3 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
     DELETE_ITEMS(2) [] = "DELETE FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2 AND invoice_id IN (SELECT id FROM invoices WHERE workspace_id = $1 AND status = 'draft')";
     BILLED_ENTRIES(2) ["line_id", "id", "work_date", "person", "note", "minutes", "amount_minor"] = "SELECT i.line_id, t.id, t.work_date, u.name AS person, t.note, i.minutes, i.amount_minor FROM invoice_items i JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry'";
+    BILLED_COUNTS(2) ["line_id", "n"] = "SELECT line_id, COUNT(*) AS n FROM invoice_items WHERE workspace_id = $1 AND invoice_id = $2 AND kind = 'entry' GROUP BY line_id";
+    BILLED_HEAD(3) ["line_id", "id", "work_date", "person", "note", "minutes", "amount_minor"] = "SELECT line_id, id, work_date, person, note, minutes, amount_minor FROM (SELECT i.line_id, t.id, t.work_date, u.name AS person, t.note, i.minutes, i.amount_minor, ROW_NUMBER() OVER (PARTITION BY i.line_id ORDER BY t.work_date, t.id) AS rn FROM invoice_items i JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.kind = 'entry') h WHERE rn <= $3";
+    BILLED_LINE_PAGE(6) ["line_id", "id", "work_date", "person", "note", "minutes", "amount_minor"] = "SELECT i.line_id, t.id, t.work_date, u.name AS person, t.note, i.minutes, i.amount_minor FROM invoice_items i JOIN time_entries t ON t.workspace_id = i.workspace_id AND t.id = i.ref_id JOIN users u ON u.workspace_id = t.workspace_id AND u.id = t.user_id WHERE i.workspace_id = $1 AND i.invoice_id = $2 AND i.line_id = $3 AND i.kind = 'entry' AND (t.work_date > $4 OR (t.work_date = $4 AND t.id > $5)) ORDER BY t.work_date, t.id LIMIT $6";
     SALES_SINCE(3) ["sales"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN gross_minor ELSE -gross_minor END), 0) AS BIGINT) AS sales FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND currency = $3";
     CLIENT_SALES_SINCE(4) ["sales"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN gross_minor ELSE -gross_minor END), 0) AS BIGINT) AS sales FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND currency = $3 AND client_id = $4";
     ERRORS_BETWEEN(3) ["invoices", "errors", "credited"] = "SELECT CAST(COALESCE(SUM(CASE WHEN kind = 'invoice' THEN 1 ELSE 0 END), 0) AS BIGINT) AS invoices, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN 1 ELSE 0 END), 0) AS BIGINT) AS errors, CAST(COALESCE(SUM(CASE WHEN kind = 'credit_note' AND credit_reason IN ('wrong_rate', 'wrong_hours', 'duplicate', 'wrong_client', 'wrong_vat') THEN gross_minor ELSE 0 END), 0) AS BIGINT) AS credited FROM invoices WHERE workspace_id = $1 AND status = 'issued' AND issued_on >= $2 AND issued_on <= $3";
@@ -797,6 +800,66 @@ pub async fn billed_entries(
         .await?;
     rows.sort_by_key(|a| (a.line_id, a.work_date, a.id));
     Ok(rows)
+}
+
+/// How many entries each line of a document bills: (line, count).
+pub async fn billed_counts(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    invoice: Uuid,
+) -> Result<std::collections::HashMap<Uuid, i64>> {
+    let rows: Vec<(Uuid, i64)> = BILLED_COUNTS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(invoice)])
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The first `per_line` entries of each line of a document (by date then id), by line then date:
+/// what a document page shows before "all entries".
+pub async fn billed_head(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    invoice: Uuid,
+    per_line: i64,
+) -> Result<Vec<BilledEntry>> {
+    let mut rows: Vec<BilledEntry> = BILLED_HEAD
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(invoice),
+                Bind::from(per_line),
+            ],
+        )
+        .await?;
+    rows.sort_by_key(|a| (a.line_id, a.work_date, a.id));
+    Ok(rows)
+}
+
+/// One page of the entries a document's line bills, by date then id, after the cursor
+/// `(work_date, id)` of the previous page's last entry (`None`: from the first).
+pub async fn billed_line_page(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    invoice: Uuid,
+    line: Uuid,
+    after: Option<(i32, Uuid)>,
+    limit: i64,
+) -> Result<Vec<BilledEntry>> {
+    let (day, id) = after.unwrap_or((i32::MIN, Uuid::nil()));
+    BILLED_LINE_PAGE
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(invoice),
+                Bind::Uuid(line),
+                Bind::from(day),
+                Bind::Uuid(id),
+                Bind::from(limit),
+            ],
+        )
+        .await
 }
 
 /// Locks a document's entries for good (`invoiced_at`).

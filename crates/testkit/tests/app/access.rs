@@ -2,7 +2,7 @@
 //! a user of another workspace and an anonymous caller get exactly what the permission table says.
 use mesure_domain::{
     Action, AuditAction, ClientsAction, DashboardAction, InvoicingAction, NpsAction, PeopleAction,
-    ProjectsAction, RadarAction, SettingsAction, TimeAction,
+    PortalAction, ProjectsAction, RadarAction, SettingsAction, TimeAction,
 };
 use mesure_domain::{ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
 use mesure_services::audit::Actor;
@@ -199,6 +199,14 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("get", "/api/v1/invoicing/settings") => (Some(InvoicingAction::Read.into()), Same, 200),
         ("put", "/api/v1/invoicing/settings") => {
             (Some(InvoicingAction::Settings.into()), Same, 200)
+        }
+        ("get", "/api/v1/portal/projects") => (Some(PortalAction::Projects.into()), Same, 200),
+        ("get", "/api/v1/portal/invoices") => (Some(PortalAction::Invoices.into()), Same, 200),
+        // The matrix's contact belongs to another organisation than the issued invoice: past
+        // the gate, 404, exactly like a missing id.
+        ("get", "/api/v1/portal/invoices/{id}") => (Some(PortalAction::Invoices.into()), Same, 404),
+        ("get", "/api/v1/portal/invoices/{id}/lines/{line}/entries") => {
+            (Some(PortalAction::Invoices.into()), Same, 404)
         }
         ("get", "/api/v1/nps") => (Some(NpsAction::Read.into()), Same, 200),
         ("get", "/api/v1/nps/satisfaction") => (Some(RadarAction::View.into()), Same, 200),
@@ -516,6 +524,10 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
             f.issued.clone()
         }
         _ if path.starts_with("/api/v1/invoices/{id}") => f.draft.clone(),
+        ("get", "/api/v1/portal/invoices/{id}/lines/{line}/entries") => {
+            format!("{}/lines/{}", f.issued, uuid::Uuid::now_v7())
+        }
+        ("get", "/api/v1/portal/invoices/{id}") => f.issued.clone(),
         ("post", "/api/v1/time-entries/{id}/approve-free") => fresh_entry(true).await,
         _ if path.starts_with("/api/v1/users/{id}")
             || path.starts_with("/api/v1/timesheets/")

@@ -26,6 +26,7 @@ mod jobs_mail;
 mod lists;
 mod nps;
 mod portal;
+mod portal_walk;
 mod reports;
 mod schema;
 mod security;

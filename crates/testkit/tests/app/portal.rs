@@ -3,7 +3,7 @@
 //! change requests a project contact decides, and that nothing of another client or workspace
 //! is reachable (404) while no cost, rate card or internal figure ever reaches a contact.
 use crate::invoicing::{billable_client, draft_body, post, put};
-use mesure_domain::{ClientId, ContactId, ProjectId};
+use mesure_domain::ProjectId;
 use mesure_testkit::{Tenant, TestApp, backends, spawn_app};
 use serde_json::json;
 
@@ -15,30 +15,9 @@ async fn contact(
     role: &str,
     email: &str,
 ) -> reqwest::Client {
-    let c = mesure_services::clients::contacts::create(
-        &t.app,
-        &a.owner.ctx,
-        ClientId::from_uuid(client),
-        &mesure_domain::clients::ContactForm {
-            first_name: "Contact".into(),
-            last_name: role.into(),
-            email: Some(email.into()),
-            contact_role: Some(role.into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let (_, password) = mesure_services::clients::contacts::grant_portal(
-        &t.app,
-        &a.owner.ctx,
-        ContactId::from_uuid(c.id),
-    )
-    .await
-    .unwrap();
-    let web = t.client();
-    assert_eq!(t.login(&web, email, &password).await.status(), 303);
-    web
+    crate::portal_walk::contact(t, a, client, role, email)
+        .await
+        .1
 }
 
 async fn status(t: &TestApp, web: &reqwest::Client, path: &str) -> u16 {
@@ -51,7 +30,11 @@ async fn status(t: &TestApp, web: &reqwest::Client, path: &str) -> u16 {
 }
 
 /// Another organisation of the same workspace with an issued invoice and a project.
-async fn other_client(t: &TestApp, a: &Tenant, name: &str) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+pub(crate) async fn other_client(
+    t: &TestApp,
+    a: &Tenant,
+    name: &str,
+) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
     let tok = &a.owner.token;
     let (s, b) = put(t, tok, "/invoicing/settings", crate::invoicing::seller()).await;
     assert_eq!(s, 200, "{b}");
@@ -317,7 +300,7 @@ async fn each_contact_sees_its_own_organisation_as_its_role_allows() {
 }
 
 /// Posts a form with the session's CSRF token taken from `from`.
-async fn form(
+pub(crate) async fn form(
     t: &TestApp,
     web: &reqwest::Client,
     from: &str,

@@ -457,6 +457,10 @@ pub struct LineRow {
     pub muted: bool,
     /// What it bills: entries (date, person, note, duration, amount) or other items.
     pub entries: Vec<[String; 5]>,
+    /// How many entries the line bills in all (more than `entries` holds when paged).
+    pub total: i64,
+    /// Where all its entries are listed, a page at a time, when `entries` shows only the first.
+    pub more: Option<String>,
     pub others: Vec<String>,
 }
 
@@ -511,6 +515,21 @@ pub struct DocParts {
     pub lines: Vec<LineRow>,
     pub totals: Vec<(String, String)>,
     pub payments: Vec<[String; 4]>,
+}
+
+/// A billed entry's cells as a document page shows them: date, person, note, duration, amount.
+pub fn entry_cells(
+    lang: Language,
+    e: &mesure_store::invoicing::BilledEntry,
+    c: Currency,
+) -> [String; 5] {
+    [
+        day(lang, e.work_date),
+        e.person.clone(),
+        e.note.clone(),
+        invoicing::draft::duration(e.minutes),
+        money(lang, e.amount_minor, c),
+    ]
 }
 
 /// The parts of document `v` whose lines bill `entries`, in `lang`.
@@ -571,18 +590,12 @@ pub fn doc_parts(
             vat: mesure_services::invoicing::pdf::vat_text(lang, l.vat),
             net: money(lang, l.net_minor, c),
             muted: l.net_minor == 0,
+            total: entries.iter().filter(|e| e.line_id == l.id).count() as i64,
+            more: None,
             entries: entries
                 .iter()
                 .filter(|e| e.line_id == l.id)
-                .map(|e| {
-                    [
-                        day(lang, e.work_date),
-                        e.person.clone(),
-                        e.note.clone(),
-                        invoicing::draft::duration(e.minutes),
-                        money(lang, e.amount_minor, c),
-                    ]
-                })
+                .map(|e| entry_cells(lang, e, c))
                 .collect(),
             others: l
                 .bills

@@ -1,11 +1,15 @@
 //! The client portal: a contact's own organisation — its projects, time reports, change
 //! requests to decide and invoices, each as the contact's role allows (issue 11).
 use mesure_domain::{Action, PortalAction};
+pub mod api;
 pub mod pages;
 pub mod questions;
 
-use crate::modules::{Access, Menu, Module, NavEntry, PageRule, no_api};
+use crate::AppState;
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
 use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const VIEW: Action = Action::Portal(PortalAction::View);
 const PROJECTS: Action = Action::Portal(PortalAction::Projects);
@@ -87,14 +91,41 @@ pub const MODULE: Module = Module {
         ),
         PageRule::new(
             "GET",
+            "/portal/invoices/{id}/lines/{line}",
+            Access::May(INVOICES),
+            || get(pages::invoice_line),
+        ),
+        PageRule::new(
+            "GET",
             "/portal/invoices/{id}/pdf",
             Access::May(INVOICES),
             || get(pages::invoice_pdf),
         ),
     ],
-    api: no_api,
+    api: api_routes,
     upload_api: no_api,
-    api_rules: &[],
+    api_rules: &[
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/portal/projects",
+            action: PROJECTS,
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/portal/invoices",
+            action: INVOICES,
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/portal/invoices/{id}",
+            action: INVOICES,
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/portal/invoices/{id}/lines/{line}/entries",
+            action: INVOICES,
+        },
+    ],
     nav: &[
         NavEntry {
             href: "/portal",
@@ -126,3 +157,11 @@ pub const MODULE: Module = Module {
         },
     ],
 };
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::projects))
+        .routes(routes!(api::invoices))
+        .routes(routes!(api::invoice))
+        .routes(routes!(api::line_entries))
+}

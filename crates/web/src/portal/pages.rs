@@ -493,8 +493,14 @@ pub async fn invoice(State(s): State<AppState>, page: Page, Path(id): Path<Strin
     }
     .await;
     match got {
-        Ok(((v, entries), qs)) => {
-            let parts = crate::invoicing::pages::doc_parts(lang, &v, &entries);
+        Ok(((v, entries, counts), qs)) => {
+            let mut parts = crate::invoicing::pages::doc_parts(lang, &v, &entries);
+            for l in &mut parts.lines {
+                l.total = counts.get(&l.id).copied().unwrap_or(0);
+                if l.total > l.entries.len() as i64 {
+                    l.more = Some(format!("/portal/invoices/{id}/lines/{}", l.id));
+                }
+            }
             let mut base = Base::new(
                 &page,
                 "portal-invoices-title",
@@ -534,6 +540,90 @@ pub async fn invoice(State(s): State<AppState>, page: Page, Path(id): Path<Strin
                     .map(|l| l.description.clone())
                     .collect(),
                 parts,
+                base,
+            })
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/invoice_line.html")]
+struct LinePage {
+    base: Base,
+    back: String,
+    intro: String,
+    entries: Vec<[String; 5]>,
+    next: Option<String>,
+}
+
+/// The entries one line of an issued document bills, a page at a time (`after`:
+/// `YYYYMMDD_<entry id>` of the previous page's last entry).
+pub async fn invoice_line(
+    State(s): State<AppState>,
+    page: Page,
+    Path((id, line)): Path<(String, String)>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let lang = page.ctx.language;
+    let ids = parse_id(&page, &id, |r| Uuid::parse_str(r.trim()).ok())
+        .and_then(|id| parse_id(&page, &line, |r| Uuid::parse_str(r.trim()).ok()).map(|l| (id, l)));
+    let (id, line) = match ids {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => {
+            let parsed = a
+                .split_once('_')
+                .and_then(|(d, e)| Some((d.parse::<i32>().ok()?, Uuid::parse_str(e).ok()?)));
+            match parsed {
+                Some(p) => Some(p),
+                None => {
+                    return error_page(
+                        &page,
+                        ServiceError::Invalid(mesure_domain::Invalid::one("after", "err-cursor")),
+                    );
+                }
+            }
+        }
+    };
+    match portal::invoice_line_entries(&s.app, &page.ctx, id, line, after).await {
+        Ok(l) => {
+            let mut base = Base::new(
+                &page,
+                "portal-invoices-title",
+                "/portal",
+                "/portal/invoices",
+            );
+            base.title = l.description.clone();
+            render(&LinePage {
+                back: format!("/portal/invoices/{id}"),
+                intro: mesure_i18n::t_args(
+                    lang,
+                    "portal-line-entries-intro",
+                    &[
+                        ("number", mesure_i18n::Arg::Str(&l.number)),
+                        ("n", mesure_i18n::Arg::Num(l.total)),
+                    ],
+                ),
+                next: l
+                    .more
+                    .then(|| {
+                        l.entries.last().map(|e| {
+                            format!(
+                                "/portal/invoices/{id}/lines/{line}?after={}_{}",
+                                e.work_date, e.id
+                            )
+                        })
+                    })
+                    .flatten(),
+                entries: l
+                    .entries
+                    .iter()
+                    .map(|e| crate::invoicing::pages::entry_cells(lang, e, l.currency))
+                    .collect(),
                 base,
             })
         }
