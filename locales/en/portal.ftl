@@ -122,3 +122,8 @@ portal-line-entries-intro = { $n ->
    *[other] The { $n } entries this line of invoice { $number } bills, by date.
 }
 portal-back-to-invoice = Back to the invoice
+questions-none-open = No question waiting.
+questions-resolved-count = { $count ->
+    [one] { $count } question resolved
+   *[other] { $count } questions resolved
+}

@@ -122,3 +122,8 @@ portal-line-entries-intro = { $n ->
    *[other] Les { $n } temps facturés par cette ligne de la facture { $number }, par date.
 }
 portal-back-to-invoice = Retour à la facture
+questions-none-open = Aucune question en attente.
+questions-resolved-count = { $count ->
+    [one] { $count } question résolue
+   *[other] { $count } questions résolues
+}

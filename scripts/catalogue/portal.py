@@ -112,4 +112,6 @@ M = {
 "portal-all-entries": ("{ $count ->\n    [one] Voir le temps facturé sur sa page\n   *[other] Voir les { $count } temps facturés, page par page\n}", "{ $count ->\n    [one] See the entry billed on its own page\n   *[other] See all { $count } entries billed, page by page\n}"),
 "portal-line-entries-intro": ("{ $n ->\n    [one] Le temps facturé par cette ligne de la facture { $number }.\n   *[other] Les { $n } temps facturés par cette ligne de la facture { $number }, par date.\n}", "{ $n ->\n    [one] The entry this line of invoice { $number } bills.\n   *[other] The { $n } entries this line of invoice { $number } bills, by date.\n}"),
 "portal-back-to-invoice": ("Retour à la facture", "Back to the invoice"),
+"questions-none-open": ("Aucune question en attente.", "No question waiting."),
+"questions-resolved-count": ("{ $count ->\n    [one] { $count } question résolue\n   *[other] { $count } questions résolues\n}", "{ $count ->\n    [one] { $count } question resolved\n   *[other] { $count } questions resolved\n}"),
 }

@@ -326,6 +326,13 @@ pub async fn own(app: &App, ctx: &Ctx) -> Result<Vec<QuestionRow>> {
         .collect())
 }
 
+/// A client's questions for staff, newest first (at most `limit`).
+pub async fn of_client(app: &App, ctx: &Ctx, client: Uuid, limit: i64) -> Result<Vec<QuestionRow>> {
+    ctx.require(ClientsAction::Read)?;
+    let mut conn = app.db.read().await?;
+    Ok(store::of_client(&mut conn.conn(), ctx.workspace, client, limit.clamp(1, 500)).await?)
+}
+
 /// The workspace's questions for staff: open first, then answered, then resolved.
 pub async fn latest(app: &App, ctx: &Ctx, limit: i64) -> Result<Vec<QuestionRow>> {
     ctx.require(ClientsAction::Read)?;

@@ -445,6 +445,24 @@ async fn a_question_on_an_invoice_line_is_answered_timed_and_resolved_by_a_credi
                 .await
                 .contains(&format!("/questions/{qid}"))
         );
+        // On the client's page and its radar: open, with the client's question KPIs (one
+        // question on its one invoice: 1.00 per invoice, 100 % questioned); not on the
+        // neighbour's.
+        for path in [format!("/clients/{x}"), format!("/radar/clients/{x}")] {
+            let html = t.text(&staff, &path).await;
+            let part = html
+                .split("data-testid=\"client-questions\"")
+                .nth(1)
+                .unwrap_or_default();
+            assert!(
+                part.contains(&format!("/questions/{qid}"))
+                    && part.contains("1,00")
+                    && part.contains("100 %"),
+                "{backend:?} {path}: {part}"
+            );
+        }
+        let html = t.text(&staff, &format!("/clients/{y}")).await;
+        assert!(!html.contains(&format!("/questions/{qid}")));
         let r = form(
             &t,
             &staff,

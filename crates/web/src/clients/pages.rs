@@ -292,6 +292,8 @@ struct ShowPage {
     billing: Option<crate::invoicing::pages::ClientBilling>,
     /// The reader runs the client's satisfaction surveys.
     can_surveys: bool,
+    /// Its portal questions: KPIs and those not yet resolved.
+    questions: crate::portal::questions::ClientQuestions,
 }
 
 /// A client's projects over a period: hours, budget burn and (for readers of the radar) money.
@@ -487,7 +489,12 @@ pub async fn show(
         &page,
         crate::invoicing::pages::client_billing(&s, &page, id).await
     );
+    let questions = crate::section!(
+        &page,
+        crate::portal::questions::client_summary(&s, &page, id.uuid()).await
+    );
     render(&ShowPage {
+        questions,
         billing,
         deletable,
         base,

@@ -144,6 +144,68 @@ pub async fn own(State(s): State<AppState>, page: Page) -> Response {
     }
 }
 
+/// The three question KPIs as cards: (figure, label, definition).
+pub fn kpi_cards(
+    lang: mesure_domain::Language,
+    k: &mesure_domain::portal::questions::QuestionKpis,
+) -> Vec<(String, String, String)> {
+    let t = |key: &str| mesure_i18n::t(lang, key);
+    let per = k
+        .per_invoice_x100()
+        .map(|v| mesure_i18n::number(lang, rust_decimal::Decimal::new(v, 2), 2))
+        .unwrap_or_else(|| t("radar-no-data"));
+    vec![
+        (
+            per,
+            t("question-kpi-per-invoice"),
+            t("question-kpi-per-invoice-help"),
+        ),
+        (
+            k.median_first_response
+                .map(|m| fmt::hours(lang, m))
+                .unwrap_or_else(|| t("radar-no-data")),
+            t("question-kpi-first-response"),
+            t("question-kpi-first-response-help"),
+        ),
+        (
+            k.share_questioned_pct()
+                .map(|p| format!("{p} %"))
+                .unwrap_or_else(|| t("radar-no-data")),
+            t("question-kpi-share"),
+            t("question-kpi-share-help"),
+        ),
+    ]
+}
+
+/// A client's questions as its client page and radar show them: the KPIs of the last twelve
+/// months and the questions still open or answered (not resolved), newest first.
+#[derive(Default)]
+pub struct ClientQuestions {
+    pub kpis: Vec<(String, String, String)>,
+    pub open: Vec<QuestionLine>,
+    /// Questions resolved (not listed).
+    pub resolved: usize,
+}
+
+/// [`ClientQuestions`] of `client`, for staff who read clients.
+pub async fn client_summary(
+    s: &AppState,
+    page: &Page,
+    client: Uuid,
+) -> Result<ClientQuestions, ServiceError> {
+    let today = mesure_services::portal::today(&s.app, &page.ctx);
+    let rows = questions::of_client(&s.app, &page.ctx, client, 500).await?;
+    let k = questions::kpis(&s.app, &page.ctx, Some(client), today - 10_000, today).await?;
+    let (open, resolved): (Vec<QuestionRow>, Vec<QuestionRow>) = rows
+        .into_iter()
+        .partition(|q| q.status != QuestionStatus::Resolved);
+    Ok(ClientQuestions {
+        kpis: kpi_cards(page.ctx.language, &k),
+        open: lines(page, &open, &std::collections::HashMap::new()),
+        resolved: resolved.len(),
+    })
+}
+
 /// Staff: every question, open first, with the KPIs of the last twelve months.
 pub async fn staff_list(State(s): State<AppState>, page: Page) -> Response {
     let lang = page.ctx.language;
@@ -162,32 +224,7 @@ pub async fn staff_list(State(s): State<AppState>, page: Page) -> Response {
     .await;
     match result {
         Ok((rows, k, names)) => {
-            let t = |key: &str| mesure_i18n::t(lang, key);
-            let per = k
-                .per_invoice_x100()
-                .map(|v| mesure_i18n::number(lang, rust_decimal::Decimal::new(v, 2), 2))
-                .unwrap_or_else(|| t("radar-no-data"));
-            let kpis = vec![
-                (
-                    per,
-                    t("question-kpi-per-invoice"),
-                    t("question-kpi-per-invoice-help"),
-                ),
-                (
-                    k.median_first_response
-                        .map(|m| fmt::hours(lang, m))
-                        .unwrap_or_else(|| t("radar-no-data")),
-                    t("question-kpi-first-response"),
-                    t("question-kpi-first-response-help"),
-                ),
-                (
-                    k.share_questioned_pct()
-                        .map(|p| format!("{p} %"))
-                        .unwrap_or_else(|| t("radar-no-data")),
-                    t("question-kpi-share"),
-                    t("question-kpi-share-help"),
-                ),
-            ];
+            let kpis = kpi_cards(lang, &k);
             render(&ListPage {
                 base: Base::new(&page, "questions-title", "/questions", "/questions"),
                 rows: lines(&page, &rows, &names),

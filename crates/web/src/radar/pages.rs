@@ -450,6 +450,8 @@ struct ClientPage {
     errors: Option<ErrorsLine>,
     /// The reader may open the client's invoices.
     invoices: bool,
+    /// Its portal questions (readers of clients).
+    questions: Option<crate::portal::questions::ClientQuestions>,
 }
 
 pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
@@ -462,10 +464,15 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
     let result = async {
         let r = radar::client(&s.app, &page.ctx, id).await?;
         let errors = errors_line(&s, &page, Some(id.uuid()), today - 10_000, today).await?;
-        Ok::<_, ServiceError>((r, errors))
+        let questions = if page.ctx.may(ClientsAction::Read) {
+            Some(crate::portal::questions::client_summary(&s, &page, id.uuid()).await?)
+        } else {
+            None
+        };
+        Ok::<_, ServiceError>((r, errors, questions))
     }
     .await;
-    let (r, errors) = match result {
+    let (r, errors, questions) = match result {
         Ok(r) => r,
         Err(e) => return error_page(&page, e),
     };
@@ -550,6 +557,7 @@ pub async fn client(State(s): State<AppState>, page: Page, Path(id): Path<String
         ),
     ];
     render(&ClientPage {
+        questions,
         components,
         errors,
         invoices: page.ctx.may(mesure_domain::InvoicingAction::Read),
