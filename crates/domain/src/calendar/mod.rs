@@ -4,6 +4,8 @@
 //! a number of business minutes after another (an SLA deadline), exactly across weekends,
 //! holidays and daylight-saving changes: working hours are civil times of each day, turned into
 //! instants in the calendar's zone day by day.
+pub mod form;
+
 use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;

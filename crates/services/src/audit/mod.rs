@@ -89,6 +89,7 @@ pub const ENTITIES: &[&str] = &[
     "invoice_settings",
     "client_billing",
     "invoice_batch",
+    "question",
 ];
 
 /// Every action the log records.
@@ -127,6 +128,14 @@ pub const ACTIONS: &[&str] = &[
     "send",
     "logo",
     "month_end",
+    "portal",
+    "resolve",
+    "nps_schedule",
+    "nps_send",
+    "nps_answer",
+    "nps_change",
+    "nps_band",
+    "calendar",
 ];
 
 /// Display names of the ids an audit page mentions (people, clients, projects …).

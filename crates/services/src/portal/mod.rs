@@ -2,6 +2,7 @@
 //! (projects and hours for project and viewer contacts, money and time reports for project
 //! contacts, invoices for billing contacts), and the change requests they decide. Every read
 //! starts from the contact's own client: another client's or workspace's record is `NotFound`.
+pub mod calendar;
 pub mod questions;
 pub mod settings;
 

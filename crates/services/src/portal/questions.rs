@@ -22,13 +22,7 @@ pub async fn calendar(c: &mut Conn<'_>, ws: WorkspaceId, tz: &str) -> Result<Cal
     let Some(row) = store::calendar(c, ws).await? else {
         return Ok(fallback());
     };
-    let parsed = (|| {
-        let tz = jiff::tz::TimeZone::get(&row.time_zone).ok()?;
-        let week: [Vec<(u16, u16)>; 7] = serde_json::from_str(&row.week).ok()?;
-        let days: Vec<String> = serde_json::from_str(&row.days_off).ok()?;
-        let days = days.iter().filter_map(|d| d.parse().ok()).collect();
-        Calendar::new(tz, week, row.french_holidays, days).ok()
-    })();
+    let parsed = super::calendar::parse_row(&row);
     Ok(parsed.unwrap_or_else(fallback))
 }
 

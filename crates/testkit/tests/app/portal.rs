@@ -577,3 +577,94 @@ async fn a_question_on_an_invoice_line_is_answered_timed_and_resolved_by_a_credi
         let _ = p;
     }
 }
+
+#[tokio::test]
+async fn the_business_calendar_is_set_in_settings_and_counts_first_responses() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Calendrier").await;
+        let owner = t.client();
+        t.login(&owner, &a.owner.email, mesure_testkit::PASSWORD)
+            .await;
+        let page = t.text(&owner, "/settings/calendar").await;
+        assert!(
+            page.contains("calendar-default") && page.contains("09:00-12:30, 14:00-18:00"),
+            "{backend:?}: the French office week until one is saved"
+        );
+        // Every bad field named, nothing saved.
+        let r = form(
+            &t,
+            &owner,
+            "/settings/calendar",
+            "/settings/calendar",
+            &[
+                ("time_zone", "Mars/Olympus"),
+                ("week_mon", "08:00-12:00"),
+                ("week_tue", "12:00-08:00"),
+                ("week_wed", "9h-17h"),
+                ("week_thu", "09:00-12:00, 11:00-13:00"),
+                ("days_off", "2026-03-10\n10/03/2026"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        for field in ["time_zone", "week_tue", "week_wed", "week_thu", "days_off"] {
+            assert!(
+                html.contains(&format!("f-{field}-error")),
+                "{backend:?} {field}"
+            );
+        }
+        assert!(html.contains("9h-17h"), "what was typed stays");
+        assert!(
+            t.text(&owner, "/settings/calendar")
+                .await
+                .contains("calendar-default")
+        );
+        // Monday to Friday 08:00–12:00 in Paris, holidays worked, 10 March off.
+        let mut fields = vec![("time_zone", "Europe/Paris"), ("days_off", "2026-03-10")];
+        for d in ["week_mon", "week_tue", "week_wed", "week_thu", "week_fri"] {
+            fields.push((d, "08:00-12:00"));
+        }
+        let r = form(
+            &t,
+            &owner,
+            "/settings/calendar",
+            "/settings/calendar",
+            &fields,
+        )
+        .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        let page = t.text(&owner, "/settings/calendar").await;
+        assert!(page.contains("08:00-12:00") && !page.contains("calendar-default"));
+        assert!(!page.contains("name=\"french_holidays\" checked"));
+        let cal = {
+            let mut c = t.app.db.read().await.unwrap();
+            mesure_services::portal::questions::calendar(&mut c.conn(), a.ws, "UTC")
+                .await
+                .unwrap()
+        };
+        // Monday 9 March 10:00 to Wednesday 11 March 10:00 (Paris): 2 h on Monday, Tuesday
+        // off, 2 h on Wednesday.
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        assert_eq!(
+            cal.business_minutes(at("2026-03-09T09:00:00Z"), at("2026-03-11T09:00:00Z")),
+            240
+        );
+        // Audited, readable in both languages; staff may not open it.
+        let audit = t.text(&owner, "/audit").await;
+        assert!(
+            audit.contains("calendrier ouvré") || audit.contains("business calendar"),
+            "{backend:?}: {audit}"
+        );
+        let staff = t.client();
+        t.login(&staff, &a.staff.email, mesure_testkit::PASSWORD)
+            .await;
+        let r = staff
+            .get(format!("{}/settings/calendar", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+    }
+}

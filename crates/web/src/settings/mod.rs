@@ -26,6 +26,18 @@ pub const MODULE: Module = Module {
         ),
         PageRule::new(
             "GET",
+            "/settings/calendar",
+            Access::May(Action::Settings(SettingsAction::ManageWorkspace)),
+            || get(pages::calendar),
+        ),
+        PageRule::new(
+            "POST",
+            "/settings/calendar",
+            Access::May(Action::Settings(SettingsAction::ManageWorkspace)),
+            || post(pages::calendar_save),
+        ),
+        PageRule::new(
+            "GET",
             "/settings/jobs",
             Access::May(Action::Settings(SettingsAction::ReadJobs)),
             || get(pages::jobs),
@@ -63,6 +75,13 @@ pub const MODULE: Module = Module {
             action: Action::Settings(SettingsAction::ManageWorkspace),
             menu: Menu::Settings,
             order: 20,
+        },
+        NavEntry {
+            href: "/settings/calendar",
+            key: "nav-calendar",
+            action: Action::Settings(SettingsAction::ManageWorkspace),
+            menu: Menu::Settings,
+            order: 25,
         },
         NavEntry {
             href: "/settings/jobs",

@@ -178,3 +178,97 @@ pub async fn job_retry(
         Err(e) => error_page(&page, e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "settings/calendar.html")]
+struct CalendarPage {
+    base: Base,
+    values: Values,
+    errors: Errors,
+    /// (field, weekday label) Monday first.
+    days: Vec<(&'static str, String)>,
+    french_holidays: bool,
+    /// Never saved: the French office week is in use.
+    default: bool,
+}
+
+fn calendar_page(
+    page: &Page,
+    form: &mesure_domain::calendar::form::CalendarForm,
+    errors: Errors,
+    status: StatusCode,
+    notice: Option<&str>,
+    default: bool,
+) -> Response {
+    use mesure_domain::calendar::form::DAYS;
+    let lang = page.ctx.language;
+    let mut values = Values::default();
+    values.set("time_zone", Some(&form.time_zone));
+    for (k, d) in DAYS.iter().zip(form.days()) {
+        values.set(k, d);
+    }
+    values.set("days_off", form.days_off.as_deref());
+    let days = DAYS
+        .iter()
+        .map(|k| (*k, t(lang, &format!("field-{}", k.replace('_', "-")))))
+        .collect();
+    render_status(
+        status,
+        &CalendarPage {
+            base: Base::new(
+                page,
+                "calendar-title",
+                "/settings/workspace",
+                "/settings/calendar",
+            )
+            .with_notice(notice),
+            values,
+            errors,
+            days,
+            french_holidays: form.french_holidays.is_some(),
+            default,
+        },
+    )
+}
+
+/// The workspace's business calendar: hours per weekday, time zone, holidays.
+pub async fn calendar(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<crate::html::NoticeQuery>,
+) -> Response {
+    match mesure_services::portal::calendar::get(&s.app, &page.ctx).await {
+        Ok((form, saved)) => calendar_page(
+            &page,
+            &form,
+            Errors::default(),
+            StatusCode::OK,
+            q.notice.as_deref(),
+            !saved,
+        ),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+pub async fn calendar_save(
+    State(s): State<AppState>,
+    page: Page,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: mesure_domain::calendar::form::CalendarForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match mesure_services::portal::calendar::save(&s.app, &page.ctx, &form).await {
+        Ok(_) => see_other("/settings/calendar", "calendar-saved"),
+        Err(ServiceError::Invalid(inv)) => calendar_page(
+            &page,
+            &form,
+            Errors::from_invalid(page.ctx.language, &inv),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            false,
+        ),
+        Err(e) => error_page(&page, e),
+    }
+}
