@@ -118,9 +118,9 @@ nps-reminder-text = Bonjour,
     Nous n'avons pas encore reçu votre avis. Ce nouveau lien remplace le précédent.
 nps-mail-link = Donner mon avis
 audit-act-nps_schedule = Programmation des enquêtes
-audit-did-nps_schedule = { $actor } a programmé les enquêtes de { $what }.
+audit-did-nps_schedule = { $actor } a programmé les enquêtes pour { $what }.
 audit-act-nps_send = Enquête envoyée
-audit-did-nps_send = { $actor } a envoyé une enquête à { $what }.
+audit-did-nps_send = { $actor } a envoyé une enquête concernant { $what }.
 audit-act-nps_answer = Réponse à une enquête
 audit-did-nps_answer = { $actor } a répondu à une enquête pour { $what }.
 audit-act-nps_change = Réponse modifiée

@@ -112,7 +112,7 @@ M = {
 "audit-act-duplicate_week": ("Semaine dupliquée", "Week duplicated"),
 "audit-did-create": ("{ $actor } a créé { $what }.", "{ $actor } created { $what }."),
 "audit-did-resolve": ("{ $actor } a résolu { $what }.", "{ $actor } resolved { $what }."),
-"audit-did-portal": ("{ $actor } a changé ce que l'espace client montre de { $what }.", "{ $actor } changed what the client space shows of { $what }."),
+"audit-did-portal": ("{ $actor } a changé ce que l'espace client montre pour { $what }.", "{ $actor } changed what the client space shows of { $what }."),
 "audit-did-update": ("{ $actor } a modifié { $what }.", "{ $actor } changed { $what }."),
 "audit-did-delete": ("{ $actor } a supprimé { $what }.", "{ $actor } deleted { $what }."),
 "audit-did-archive": ("{ $actor } a archivé { $what }.", "{ $actor } archived { $what }."),

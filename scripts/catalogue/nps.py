@@ -108,9 +108,9 @@ M = {
 "nps-mail-link": ("Donner mon avis", "Give my opinion"),
 # audit
 "audit-act-nps_schedule": ("Programmation des enquêtes", "Survey schedule"),
-"audit-did-nps_schedule": ("{ $actor } a programmé les enquêtes de { $what }.", "{ $actor } scheduled the surveys of { $what }."),
+"audit-did-nps_schedule": ("{ $actor } a programmé les enquêtes pour { $what }.", "{ $actor } scheduled the surveys of { $what }."),
 "audit-act-nps_send": ("Enquête envoyée", "Survey sent"),
-"audit-did-nps_send": ("{ $actor } a envoyé une enquête à { $what }.", "{ $actor } sent a survey to { $what }."),
+"audit-did-nps_send": ("{ $actor } a envoyé une enquête concernant { $what }.", "{ $actor } sent a survey to { $what }."),
 "audit-act-nps_answer": ("Réponse à une enquête", "Survey answer"),
 "audit-did-nps_answer": ("{ $actor } a répondu à une enquête pour { $what }.", "{ $actor } answered a survey for { $what }."),
 "audit-act-nps_change": ("Réponse modifiée", "Survey answer changed"),

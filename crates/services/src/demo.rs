@@ -274,6 +274,7 @@ pub async fn seed(app: &App) -> Result<Seeded> {
     crate::demo_time::seed(app, &ctx, &made, &people).await?;
     let today = mesure_domain::projects::engagement::day_key(crate::time::today_date(app, &ctx));
     crate::demo_invoicing::seed(app, &ctx, &made, today).await?;
+    crate::demo_nps::seed(app, &ctx, &made).await?;
     portal_login(app, &ctx, DEMO_CONTACT).await?;
     portal_login(app, &ctx, DEMO_PROJECT_CONTACT).await?;
     Ok(Seeded::Created)

@@ -9,6 +9,7 @@ pub mod conflicts;
 pub mod csv_out;
 pub mod demo;
 pub mod demo_invoicing;
+pub mod demo_nps;
 pub mod demo_time;
 pub mod invoicing;
 pub mod jobs;

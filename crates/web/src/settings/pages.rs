@@ -218,7 +218,7 @@ fn calendar_page(
             base: Base::new(
                 page,
                 "calendar-title",
-                "/settings/workspace",
+                "/settings/calendar",
                 "/settings/calendar",
             )
             .with_notice(notice),
