@@ -55,21 +55,41 @@ fn state_of(r: &InvitationRow, now: i64) -> SurveyState {
     }
 }
 
-async fn view(c: &mut Conn<'_>, r: &InvitationRow, now: i64) -> Result<SurveyView> {
+/// Who an invitation involves, as its page shows them.
+struct Parties {
+    workspace_name: String,
+    time_zone: String,
+    client_name: String,
+    language: mesure_domain::Language,
+    /// The contact or its organisation was archived.
+    closed: bool,
+}
+
+async fn parties(c: &mut Conn<'_>, r: &InvitationRow) -> Result<Parties> {
     let ws = WorkspaceId::from_uuid(r.workspace_id);
     let w = mesure_store::workspaces::get(c, ws).await?;
     let cl =
         mesure_store::clients::get(c, ws, mesure_domain::ClientId::from_uuid(r.client_id)).await?;
     let k = mesure_store::clients::contacts::get(c, ws, ContactId::from_uuid(r.contact_id)).await?;
-    if k.archived_at.is_some() || cl.archived_at.is_some() {
+    Ok(Parties {
+        workspace_name: w.name,
+        time_zone: w.time_zone,
+        client_name: cl.name,
+        language: k.language,
+        closed: k.archived_at.is_some() || cl.archived_at.is_some(),
+    })
+}
+
+fn view_with(r: &InvitationRow, p: &Parties, now: i64) -> Result<SurveyView> {
+    if p.closed {
         // The contact left: their link opens nothing.
         return Err(ServiceError::Conflict("err-survey-closed"));
     }
     let state = state_of(r, now);
     Ok(SurveyView {
         id: r.id,
-        workspace_name: w.name.clone(),
-        client_name: cl.name,
+        workspace_name: p.workspace_name.clone(),
+        client_name: p.client_name.clone(),
         state,
         sent_at: r.sent_at,
         score: r.score,
@@ -77,9 +97,14 @@ async fn view(c: &mut Conn<'_>, r: &InvitationRow, now: i64) -> Result<SurveyVie
         editable_until: (state == SurveyState::Editable)
             .then(|| r.answered_at.map(|a| a + EDIT_HOURS * HOUR_US))
             .flatten(),
-        language: k.language,
-        time_zone: w.time_zone,
+        language: p.language,
+        time_zone: p.time_zone.clone(),
     })
+}
+
+async fn view(c: &mut Conn<'_>, r: &InvitationRow, now: i64) -> Result<SurveyView> {
+    let p = parties(c, r).await?;
+    view_with(r, &p, now)
 }
 
 /// An answer as a form or the API sends it.
@@ -201,11 +226,13 @@ pub async fn portal_list(app: &App, ctx: &Ctx) -> Result<Vec<SurveyView>> {
     let c = &mut conn.conn();
     let me = own_contact(c, ctx).await?;
     let now = app.now();
-    let mut out = Vec::new();
-    for r in store::of_contact(c, ctx.workspace, me, 50).await? {
-        out.push(view(c, &r, now).await?);
-    }
-    Ok(out)
+    let rows = store::of_contact(c, ctx.workspace, me, 50).await?;
+    // One contact's invitations share their workspace, organisation and contact: read once.
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let p = parties(c, first).await?;
+    rows.iter().map(|r| view_with(r, &p, now)).collect()
 }
 
 /// One of the portal contact's surveys; another contact's is `NotFound`.
