@@ -107,6 +107,23 @@ pub fn plain_hours(m: Option<i64>) -> String {
     .unwrap_or_default()
 }
 
+/// An instant (microseconds) as the reader's date and time in the zone `tz` ("29/11/2026 14:05");
+/// an unknown zone reads as UTC, an impossible instant as nothing.
+pub fn moment(lang: Language, us: i64, tz: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| {
+            let z = t.to_zoned(tz);
+            format!(
+                "{} {:02}:{:02}",
+                mesure_i18n::date(lang, z.date()),
+                z.hour(),
+                z.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

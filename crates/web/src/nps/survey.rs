@@ -27,20 +27,7 @@ pub struct Form {
 }
 
 fn form(lang: Language, v: &SurveyView, action: String, tz: &str) -> Form {
-    let when = |us: i64| {
-        let tz = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-        jiff::Timestamp::from_microsecond(us)
-            .map(|t| {
-                let z = t.to_zoned(tz);
-                format!(
-                    "{} {:02}:{:02}",
-                    mesure_i18n::date(lang, z.date()),
-                    z.hour(),
-                    z.minute()
-                )
-            })
-            .unwrap_or_default()
-    };
+    let when = |us: i64| crate::html::fmt::moment(lang, us, tz);
     let args = [
         ("workspace", mesure_i18n::Arg::Str(&v.workspace_name)),
         ("client", mesure_i18n::Arg::Str(&v.client_name)),

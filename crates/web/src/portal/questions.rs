@@ -45,18 +45,7 @@ fn response(lang: mesure_domain::Language, q: &QuestionRow) -> String {
 }
 
 fn when(page: &Page, us: i64) -> String {
-    let tz = jiff::tz::TimeZone::get(&page.ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::from_microsecond(us)
-        .map(|t| {
-            let z = t.to_zoned(tz);
-            format!(
-                "{} {:02}:{:02}",
-                mesure_i18n::date(page.ctx.language, z.date()),
-                z.hour(),
-                z.minute()
-            )
-        })
-        .unwrap_or_default()
+    fmt::moment(page.ctx.language, us, &page.ctx.time_zone)
 }
 
 pub fn lines(
