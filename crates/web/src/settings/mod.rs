@@ -81,7 +81,7 @@ pub const MODULE: Module = Module {
             key: "nav-calendar",
             action: Action::Settings(SettingsAction::ManageWorkspace),
             menu: Menu::Settings,
-            order: 25,
+            order: 27,
         },
         NavEntry {
             href: "/settings/jobs",
