@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod clients;
 pub mod dashboard;
+pub mod desk;
 pub mod forms;
 pub mod ids;
 pub mod invoicing;
