@@ -1,24 +1,8 @@
 //! A ticket's status, priority, type, tier and channel, and which status moves are allowed.
 
-macro_rules! words {
-    ($(#[$m:meta])* $name:ident { $($v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() { $($s => Some($name::$v),)+ _ => None }
-            }
-        }
-    };
-}
+use crate::projects::engagement::str_enum;
 
-words!(
+str_enum!(
     /// Where a ticket stands.
     Status {
         New = "new",
@@ -30,7 +14,7 @@ words!(
     }
 );
 
-words!(
+str_enum!(
     /// How urgent a ticket is; SLA targets are set per priority.
     Priority {
         Low = "low",
@@ -40,7 +24,7 @@ words!(
     }
 );
 
-words!(
+str_enum!(
     /// What a ticket is about.
     TicketType {
         Question = "question",
@@ -51,7 +35,7 @@ words!(
     }
 );
 
-words!(
+str_enum!(
     /// Who holds a ticket: first line, or second line after an escalation.
     Tier {
         First = "first",
@@ -59,7 +43,7 @@ words!(
     }
 );
 
-words!(
+str_enum!(
     /// Where a ticket came from.
     Channel {
         Portal = "portal",
