@@ -134,6 +134,22 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, Error> {
     if doc.facturx_xml.is_empty() {
         return Err(Error::NoFacturX);
     }
+    let pdf = draw(doc)?;
+    xmp::add_facturx(&pdf)
+}
+
+/// Renders a report (a client's monthly value report) with the same layout as an invoice but
+/// nothing embedded: a plain A4 PDF/A-3b file. `facturx_xml` is ignored; `columns` and `lines`
+/// carry the report's own table.
+pub fn render_report(doc: &Document) -> Result<Vec<u8>, Error> {
+    draw(&Document {
+        facturx_xml: Vec::new(),
+        ..doc.clone()
+    })
+}
+
+/// Lays out and paints `doc` (its XML attached when it has one).
+fn draw(doc: &Document) -> Result<Vec<u8>, Error> {
     if doc.lang.trim().is_empty() {
         return Err(Error::NoLanguage);
     }
@@ -143,6 +159,5 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, Error> {
         None => None,
     };
     let pages = layout::layout(doc, fonts, logo.as_ref().map(paint::Logo::size));
-    let pdf = paint::paint(doc, fonts, &pages, logo.as_ref())?;
-    xmp::add_facturx(&pdf)
+    paint::paint(doc, fonts, &pages, logo.as_ref())
 }

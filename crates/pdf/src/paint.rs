@@ -40,7 +40,7 @@ impl Logo {
     }
 }
 
-/// Writes the pages as a PDF/A-3b document with `factur-x.xml` attached.
+/// Writes the pages as a PDF/A-3b document with `factur-x.xml` attached (when it has one).
 pub(crate) fn paint(
     doc: &Document,
     fonts: &Fonts,
@@ -85,6 +85,25 @@ pub(crate) fn paint(
         p.finish();
     }
 
+    // A report (no invoice data) embeds nothing.
+    if !doc.facturx_xml.is_empty() {
+        embed_facturx(&mut pdf, doc, created)?;
+    }
+
+    pdf.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(errors) => {
+            let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
+            Error::Pdf(format!("PDF/A-3b validation failed: {}", list.join(", ")))
+        }
+        other => Error::Pdf(other.to_string()),
+    })
+}
+
+fn embed_facturx(
+    pdf: &mut PdfDocument,
+    doc: &Document,
+    created: krilla::metadata::DateTime,
+) -> Result<(), Error> {
     let xml = EmbeddedFile {
         path: "factur-x.xml".to_owned(),
         mime_type: MimeType::new("text/xml"),
@@ -96,15 +115,7 @@ pub(crate) fn paint(
         location: None,
     };
     pdf.embed_file(xml)
-        .ok_or_else(|| Error::Pdf("factur-x.xml embedded twice".to_owned()))?;
-
-    pdf.finish().map_err(|e| match e {
-        krilla::error::KrillaError::Validation(errors) => {
-            let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
-            Error::Pdf(format!("PDF/A-3b validation failed: {}", list.join(", ")))
-        }
-        other => Error::Pdf(other.to_string()),
-    })
+        .ok_or_else(|| Error::Pdf("factur-x.xml embedded twice".to_owned()))
 }
 
 fn fill(color: Rgb) -> Fill {

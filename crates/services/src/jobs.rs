@@ -240,7 +240,36 @@ async fn send_mail(
                     bytes,
                 }]
             }
-            None => Vec::new(),
+            None => match payload.get("attach_value_report") {
+                Some(r) => {
+                    let client = r
+                        .get("client")
+                        .and_then(|v| v.as_str())
+                        .and_then(|v| Uuid::parse_str(v).ok())
+                        .ok_or_else(|| Failure::internal("value report: client"))?;
+                    let month = r
+                        .get("month")
+                        .and_then(serde_json::Value::as_i64)
+                        .and_then(|m| i32::try_from(m).ok())
+                        .ok_or_else(|| Failure::internal("value report: month"))?;
+                    let lang = r
+                        .get("language")
+                        .and_then(|v| v.as_str())
+                        .and_then(mesure_domain::Language::parse)
+                        .unwrap_or(w.language);
+                    let ctx = crate::Ctx::system(&w, "value_report");
+                    let (name, bytes) =
+                        crate::portal::value_report::mail_pdf(app, &ctx, client, month, lang)
+                            .await
+                            .map_err(|e| Failure::internal(e.to_string()))?;
+                    vec![mesure_mail::Attachment {
+                        name,
+                        mime: "application/pdf".into(),
+                        bytes,
+                    }]
+                }
+                None => Vec::new(),
+            },
         },
     };
     let opts = mesure_mail::SendOptions {
@@ -292,6 +321,9 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             }
             if let Err(e) = crate::nps::sweep_all(&app).await {
                 tracing::warn!(error = %e, "survey rounds failed");
+            }
+            if let Err(e) = crate::portal::value_report::sweep_all(&app).await {
+                tracing::warn!(error = %e, "monthly value reports failed");
             }
             if let Err(e) = crate::invoicing::billed::backfill_all(&app).await {
                 tracing::warn!(error = %e, "billed value backfill failed");

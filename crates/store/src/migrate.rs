@@ -69,6 +69,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0011_hot_updates.sql"),
         include_str!("../../../migrations/postgres/0011_hot_updates.sql"),
     ),
+    (
+        12,
+        "value_reports",
+        include_str!("../../../migrations/sqlite/0012_value_reports.sql"),
+        include_str!("../../../migrations/postgres/0012_value_reports.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod questions;
 pub mod settings;
+pub mod value_report;
 
 use crate::{App, Ctx, Result, ServiceError};
 use mesure_domain::projects::engagement::{

@@ -12,6 +12,8 @@ crate::registry::statements! {
     HIDDEN(2) ["deliverable_id"] = "SELECT deliverable_id FROM portal_hidden_deliverables WHERE workspace_id = $1 AND project_id = $2 ORDER BY deliverable_id";
     HIDE(3) [] = "INSERT INTO portal_hidden_deliverables (workspace_id, deliverable_id, project_id) VALUES ($1, $2, $3) ON CONFLICT (workspace_id, deliverable_id) DO NOTHING";
     SHOW(2) [] = "DELETE FROM portal_hidden_deliverables WHERE workspace_id = $1 AND deliverable_id = $2";
+    REPORT_RECIPIENTS(2) ["email", "language"] = "SELECT k.email, k.language FROM contacts k JOIN users u ON u.workspace_id = k.workspace_id AND u.contact_id = k.id WHERE k.workspace_id = $1 AND k.client_id = $2 AND k.archived_at IS NULL AND u.active = TRUE AND k.contact_role IN ('billing', 'project') AND k.email IS NOT NULL ORDER BY k.email";
+    MARK_REPORT_SENT(5) [] = "INSERT INTO value_reports_sent (workspace_id, client_id, month, recipients, sent_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, client_id, month) DO NOTHING";
     TIME_SUMS(4) ["deliverable_id", "user_id", "minutes"] = concat!(
         "SELECT deliverable_id, user_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries",
         " WHERE workspace_id = $1 AND project_id = $2 AND work_date >= $3 AND work_date <= $4 AND ",
@@ -103,4 +105,40 @@ pub async fn set_visible(
         .await?;
     }
     Ok(())
+}
+
+/// The e-mail addresses and languages of a client's active contacts with a portal login in the
+/// billing or project role: who receives the monthly value report.
+pub async fn report_recipients(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Uuid,
+) -> Result<Vec<(String, mesure_domain::Language)>> {
+    REPORT_RECIPIENTS
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
+        .await
+}
+
+/// Records a client's report of `month` (`YYYYMM`) as sent; false when it was already.
+pub async fn mark_report_sent(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Uuid,
+    month: i32,
+    recipients: i64,
+    now: i64,
+) -> Result<bool> {
+    let n = MARK_REPORT_SENT
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(client),
+                Bind::from(month),
+                Bind::Int(recipients),
+                Bind::Int(now),
+            ],
+        )
+        .await?;
+    Ok(n == 1)
 }

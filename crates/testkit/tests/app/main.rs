@@ -31,4 +31,5 @@ mod reports;
 mod schema;
 mod security;
 mod time;
+mod value_report;
 mod web;

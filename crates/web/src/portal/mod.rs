@@ -4,6 +4,7 @@ use mesure_domain::{Action, PortalAction};
 pub mod api;
 pub mod pages;
 pub mod questions;
+pub mod report;
 
 use crate::AppState;
 use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
@@ -95,6 +96,24 @@ pub const MODULE: Module = Module {
             Access::May(INVOICES),
             || get(pages::invoice_line),
         ),
+        PageRule::new("GET", "/portal/report", Access::May(VIEW), || {
+            get(report::portal)
+        }),
+        PageRule::new("GET", "/portal/report.pdf", Access::May(VIEW), || {
+            get(report::portal_pdf)
+        }),
+        PageRule::new(
+            "GET",
+            "/clients/{id}/value-report",
+            Access::May(CLIENTS_READ),
+            || get(report::client),
+        ),
+        PageRule::new(
+            "GET",
+            "/clients/{id}/value-report.pdf",
+            Access::May(CLIENTS_READ),
+            || get(report::client_pdf),
+        ),
         PageRule::new(
             "GET",
             "/portal/invoices/{id}/pdf",
@@ -140,6 +159,13 @@ pub const MODULE: Module = Module {
             action: VIEW,
             menu: Menu::Main,
             order: 132,
+        },
+        NavEntry {
+            href: "/portal/report",
+            key: "nav-value-report",
+            action: VIEW,
+            menu: Menu::Main,
+            order: 134,
         },
         NavEntry {
             href: "/questions",
