@@ -463,6 +463,47 @@ async fn a_question_on_an_invoice_line_is_answered_timed_and_resolved_by_a_credi
         }
         let html = t.text(&staff, &format!("/clients/{y}")).await;
         assert!(!html.contains(&format!("/questions/{qid}")));
+        // The workspace's KPIs over any period: two invoices issued this week (one questioned),
+        // none in January 2025; a period ending before it starts is refused with its reason.
+        let kpis = |html: String| {
+            html.split("class=\"cards\"")
+                .nth(1)
+                .unwrap_or_default()
+                .split("</div></div></div>")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let today = mesure_store::ts(t.clock_now())
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        let week = kpis(
+            t.text(
+                &staff,
+                &format!(
+                    "/questions?period=custom&from={}&to={}",
+                    today.checked_sub(jiff::Span::new().days(7)).unwrap(),
+                    today.tomorrow().unwrap()
+                ),
+            )
+            .await,
+        );
+        assert!(week.contains("50 %"), "{backend:?} {week}");
+        let empty = kpis(
+            t.text(
+                &staff,
+                "/questions?period=custom&from=2025-01-01&to=2025-01-31",
+            )
+            .await,
+        );
+        assert!(!empty.contains('%'), "{backend:?} no data: {empty}");
+        let bad = t
+            .text(
+                &staff,
+                "/questions?period=custom&from=2026-03-31&to=2026-03-01",
+            )
+            .await;
+        assert!(bad.contains("error-summary"), "{backend:?}");
         let r = form(
             &t,
             &staff,

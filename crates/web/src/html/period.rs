@@ -184,6 +184,53 @@ impl Period {
     }
 }
 
+/// A page's period as its form sends it: a named `period`, or `from`/`to` for a custom one.
+#[derive(serde::Deserialize, Default)]
+pub struct PeriodQuery {
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub notice: Option<String>,
+}
+
+/// The request's period, or the last twelve months with the reason the request's was refused.
+pub fn period_or_default(
+    s: &crate::AppState,
+    page: &crate::session::Page,
+    q: &PeriodQuery,
+) -> (Period, Option<String>) {
+    let today = mesure_services::time::today_date(&s.app, &page.ctx);
+    match period_of(s, page, q) {
+        Ok(p) => (p, None),
+        Err(key) => {
+            let (from, to) = named("last_12_months", today)
+                .unwrap_or((today, today.tomorrow().unwrap_or(today)));
+            let p = Period {
+                name: "last_12_months".into(),
+                from,
+                to,
+            };
+            (p, Some(mesure_i18n::t(page.ctx.language, key)))
+        }
+    }
+}
+
+/// The request's period, or the message key of why it is refused.
+pub fn period_of(
+    s: &crate::AppState,
+    page: &crate::session::Page,
+    q: &PeriodQuery,
+) -> Result<Period, &'static str> {
+    let today = mesure_services::time::today_date(&s.app, &page.ctx);
+    Period::parse(
+        q.period.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+        today,
+        "last_12_months",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

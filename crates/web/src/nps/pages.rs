@@ -16,42 +16,7 @@ use mesure_services::nps::report::{self, Figure, NpsReport, Satisfaction};
 use mesure_services::nps::{self, BandInput, ScheduleInput};
 use uuid::Uuid;
 
-#[derive(serde::Deserialize, Default)]
-pub struct PeriodQuery {
-    pub period: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub notice: Option<String>,
-}
-
-/// The request's period, or the last twelve months with the reason the request's was refused.
-fn period_or_default(s: &AppState, page: &Page, q: &PeriodQuery) -> (Period, Option<String>) {
-    let today = mesure_services::time::today_date(&s.app, &page.ctx);
-    match period_of(s, page, q) {
-        Ok(p) => (p, None),
-        Err(key) => {
-            let (from, to) = crate::html::period::named("last_12_months", today)
-                .unwrap_or((today, today.tomorrow().unwrap_or(today)));
-            let p = Period {
-                name: "last_12_months".into(),
-                from,
-                to,
-            };
-            (p, Some(mesure_i18n::t(page.ctx.language, key)))
-        }
-    }
-}
-
-fn period_of(s: &AppState, page: &Page, q: &PeriodQuery) -> Result<Period, &'static str> {
-    let today = mesure_services::time::today_date(&s.app, &page.ctx);
-    Period::parse(
-        q.period.as_deref(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-        today,
-        "last_12_months",
-    )
-}
+use crate::html::period::{PeriodQuery, period_of, period_or_default};
 
 /// An NPS figure for the reader: the score or "not enough answers", counts, participation.
 pub struct FigureLine {

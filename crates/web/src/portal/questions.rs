@@ -6,7 +6,7 @@ use crate::html::fmt;
 use crate::html::{Base, error_page, parse_id, render, see_other};
 use crate::session::Page;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mesure_domain::portal::questions::QuestionStatus;
@@ -118,17 +118,30 @@ struct ListPage {
     rows: Vec<QuestionLine>,
     staff: bool,
     kpis: Vec<(String, String, String)>,
+    /// The KPIs' period (staff), its choices, label, and why a requested one was refused.
+    period: crate::html::period::Period,
+    periods: Vec<(&'static str, String, bool)>,
+    period_label: String,
+    error: Option<String>,
 }
 
 /// The contact's questions.
 pub async fn own(State(s): State<AppState>, page: Page) -> Response {
     match questions::own(&s.app, &page.ctx).await {
-        Ok(rows) => render(&ListPage {
-            base: Base::new(&page, "questions-title", "/portal", "/portal/questions"),
-            rows: lines(&page, &rows, &Default::default()),
-            staff: false,
-            kpis: Vec::new(),
-        }),
+        Ok(rows) => {
+            let (period, _) =
+                crate::html::period::period_or_default(&s, &page, &Default::default());
+            render(&ListPage {
+                base: Base::new(&page, "questions-title", "/portal", "/portal/questions"),
+                rows: lines(&page, &rows, &Default::default()),
+                staff: false,
+                kpis: Vec::new(),
+                periods: Vec::new(),
+                period_label: String::new(),
+                error: None,
+                period,
+            })
+        }
         Err(e) => error_page(&page, e),
     }
 }
@@ -195,13 +208,22 @@ pub async fn client_summary(
     })
 }
 
-/// Staff: every question, open first, with the KPIs of the last twelve months.
-pub async fn staff_list(State(s): State<AppState>, page: Page) -> Response {
+/// Staff: every question, open first, with the KPIs of a period (the last twelve months by
+/// default).
+pub async fn staff_list(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<crate::html::period::PeriodQuery>,
+) -> Response {
     let lang = page.ctx.language;
-    let today = mesure_services::portal::today(&s.app, &page.ctx);
+    let (period, error) = crate::html::period::period_or_default(&s, &page, &q);
+    let (from, to) = (
+        period.from_key(),
+        mesure_domain::projects::engagement::day_key(period.last_day()),
+    );
     let result = async {
         let rows = questions::latest(&s.app, &page.ctx, 300).await?;
-        let k = questions::kpis(&s.app, &page.ctx, None, today - 10_000, today).await?;
+        let k = questions::kpis(&s.app, &page.ctx, None, from, to).await?;
         let mut conn = s.app.db.read().await?;
         let names: std::collections::HashMap<Uuid, String> =
             mesure_store::clients::names(&mut conn.conn(), page.ctx.workspace)
@@ -219,6 +241,10 @@ pub async fn staff_list(State(s): State<AppState>, page: Page) -> Response {
                 rows: lines(&page, &rows, &names),
                 staff: true,
                 kpis,
+                periods: period.options(lang),
+                period_label: period.label(lang),
+                error,
+                period,
             })
         }
         Err(e) => error_page(&page, e),
