@@ -18,7 +18,7 @@ const LOGINS = [
   ['contact', 'anne.dupont@boulangerie-dupain.fr'],
   ['project-contact', 'julien.robin@boulangerie-dupain.fr'],
 ];
-const SKIP = /\/logout|\.csv|\/exports\/|^mailto:|#|\/pdf$|facturx\.xml$/;
+const SKIP = /\/logout|\.csv|\/exports\/|^mailto:|#|\/pdf$|\.pdf(\?|$)|facturx\.xml$/;
 const PER_ROLE = 60;
 
 test('every page in both languages for every role shows only text and passes axe', { timeout: 600000 }, async () => {

@@ -120,10 +120,7 @@ pub async fn report(app: &App, ctx: &Ctx, client: Option<Uuid>, month: i32) -> R
         None => {
             ctx.require(ClientsAction::Read)?;
             let id = client.ok_or(ServiceError::NotFound)?;
-            (
-                ClientId::from_uuid(id),
-                ctx.may(mesure_domain::ProjectsAction::Read),
-            )
+            (ClientId::from_uuid(id), crate::projects::sees_money(ctx))
         }
     };
     let (from, to) = days_of(month)?;

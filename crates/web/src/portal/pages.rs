@@ -451,7 +451,7 @@ pub async fn invoices(
             base: Base::new(
                 &page,
                 "portal-invoices-title",
-                "/portal",
+                "/portal/invoices",
                 "/portal/invoices",
             ),
             next: more
@@ -504,7 +504,7 @@ pub async fn invoice(State(s): State<AppState>, page: Page, Path(id): Path<Strin
             let mut base = Base::new(
                 &page,
                 "portal-invoices-title",
-                "/portal",
+                "/portal/invoices",
                 "/portal/invoices",
             );
             base.title = parts.title.clone();
@@ -594,7 +594,7 @@ pub async fn invoice_line(
             let mut base = Base::new(
                 &page,
                 "portal-invoices-title",
-                "/portal",
+                "/portal/invoices",
                 "/portal/invoices",
             );
             base.title = l.description.clone();

@@ -132,7 +132,12 @@ pub async fn own(State(s): State<AppState>, page: Page) -> Response {
             let (period, _) =
                 crate::html::period::period_or_default(&s, &page, &Default::default());
             render(&ListPage {
-                base: Base::new(&page, "questions-title", "/portal", "/portal/questions"),
+                base: Base::new(
+                    &page,
+                    "questions-title",
+                    "/portal/questions",
+                    "/portal/questions",
+                ),
                 rows: lines(&page, &rows, &Default::default()),
                 staff: false,
                 kpis: Vec::new(),
