@@ -513,7 +513,7 @@ impl ValueReport {
     }
 }
 
-/// On the first working day of a month (the workspace's calendar, in its zone), queues last
+/// From the first working day of a month (the workspace's calendar, in its zone), queues last
 /// month's report of every client with news to the client's billing and project contacts that
 /// have a portal login, the PDF attached — once per client and month, whatever the number of
 /// servers or sweeps. Answers how many reports were queued.
@@ -523,7 +523,9 @@ pub async fn sweep(app: &App, ctx: &Ctx) -> Result<usize> {
         let mut conn = app.db.read().await?;
         super::questions::calendar(&mut conn.conn(), ctx.workspace, &ctx.time_zone).await?
     };
-    if first_working_day(&cal, today) != Some(today) {
+    // On the first working day or later in the month: a server down that day still sends (the
+    // key on client and month keeps it to once).
+    if first_working_day(&cal, today).is_none_or(|first| today < first) {
         return Ok(0);
     }
     let Ok(last) = today.first_of_month().yesterday() else {

@@ -201,6 +201,12 @@ async fn a_month_reported_to_the_client_on_the_page_in_the_pdf_and_by_mail_once(
             "{backend:?}"
         );
         assert_eq!(value_report::sweep_all(&t.app).await.unwrap(), 0, "once");
+        t.clock.set("2026-04-02T07:30:00Z".parse().unwrap());
+        assert_eq!(
+            value_report::sweep_all(&t.app).await.unwrap(),
+            0,
+            "once, days later too"
+        );
         t.run_jobs().await;
         let mails: Vec<String> = std::fs::read_dir(t.dir.join("outbox"))
             .unwrap()
