@@ -78,17 +78,22 @@ async fn enqueue(
     ];
     let subject = t_args(lang, &format!("{kind}-subject"), &args);
     let text = t_args(lang, &format!("{kind}-text"), &args);
-    let html = format!(
-        "<!doctype html><html lang=\"{}\"><body><p>{}</p></body></html>",
-        lang.as_str(),
-        html_escape(&text).replace('\n', "<br>"),
-    );
+    let html = plain_html(lang, &text);
     let payload = serde_json::json!({
         "to": to, "subject": subject, "text": text, "html": html,
         "attach_invoice": inv.id.to_string(),
     });
     crate::jobs::enqueue(c, app, ws, "mail", &payload).await?;
     Ok(())
+}
+
+/// A plain-text message as its HTML part: escaped, one paragraph, line breaks kept.
+pub(crate) fn plain_html(lang: mesure_domain::Language, text: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{}\"><body><p>{}</p></body></html>",
+        lang.as_str(),
+        html_escape(text).replace('\n', "<br>"),
+    )
 }
 
 /// Sends an issued document to the client's billing contacts with its PDF; marks it sent.

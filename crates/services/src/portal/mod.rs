@@ -136,14 +136,14 @@ async fn parts(c: &mut Conn<'_>, ws: WorkspaceId, p: &ProjectRow) -> Result<Part
     })
 }
 
-async fn summary(
-    c: &mut Conn<'_>,
+/// A project's card from its parts and its months in the running totals (`rows`).
+fn summary(
     app: &App,
     ctx: &Ctx,
     p: &ProjectRow,
     parts: &Parts,
-) -> Result<PortalProject> {
-    let rows = totals::project_months(c, ctx.workspace, p.id).await?;
+    rows: &[totals::MonthRow],
+) -> PortalProject {
     let budget = crate::radar::budget_of(p, &parts.deliverables, &parts.changes);
     let this_month = month_of(crate::projects::today(app, ctx));
     let (consumed_minutes, consumed_value) = if budget.monthly {
@@ -161,7 +161,7 @@ async fn summary(
         .iter()
         .filter(|d| !parts.hidden.contains(&d.id))
         .collect();
-    Ok(PortalProject {
+    PortalProject {
         id: p.id,
         name: p.name.clone(),
         model: p.billing_model,
@@ -189,7 +189,7 @@ async fn summary(
             .filter(|ch| ch.status == ChangeStatus::Sent)
             .count(),
         show_time: parts.show.0,
-    })
+    }
 }
 
 /// The projects of the contact's organisation (archived ones apart), by name.
@@ -201,7 +201,8 @@ pub async fn projects(app: &App, ctx: &Ctx) -> Result<Vec<PortalProject>> {
     let mut out = Vec::new();
     for p in projects::list(c, ctx.workspace, Some(client.uuid()), false).await? {
         let parts = parts(c, ctx.workspace, &p).await?;
-        out.push(summary(c, app, ctx, &p, &parts).await?);
+        let rows = totals::project_months(c, ctx.workspace, p.id).await?;
+        out.push(summary(app, ctx, &p, &parts, &rows));
     }
     Ok(out)
 }
@@ -214,7 +215,8 @@ pub async fn project(app: &App, ctx: &Ctx, id: Uuid) -> Result<PortalProjectDeta
     let c = &mut conn.conn();
     let p = own_project(c, ctx, id).await?;
     let parts = parts(c, ctx.workspace, &p).await?;
-    let project = summary(c, app, ctx, &p, &parts).await?;
+    let rows = totals::project_months(c, ctx.workspace, p.id).await?;
+    let project = summary(app, ctx, &p, &parts, &rows);
     let logged = projects::deliverable_minutes(c, ctx.workspace, p.id).await?;
     let deliverables = parts
         .deliverables

@@ -180,7 +180,8 @@ pub async fn report(app: &App, ctx: &Ctx, client: Option<Uuid>, month: i32) -> R
                 minutes,
             });
         }
-        let s = summary(c, app, ctx, &p, &pp).await?;
+        let rows = mesure_store::radar::totals::project_months(c, ctx.workspace, p.id).await?;
+        let s = summary(app, ctx, &p, &pp, &rows);
         if s.budget_minutes.is_some() || s.budget_money.is_some() {
             r.budgets.push(BudgetLine {
                 project: p.name.clone(),
@@ -191,7 +192,6 @@ pub async fn report(app: &App, ctx: &Ctx, client: Option<Uuid>, month: i32) -> R
                 consumed_value: s.consumed_value.filter(|_| money),
             });
         }
-        let rows = mesure_store::radar::totals::project_months(c, ctx.workspace, p.id).await?;
         let this = month_of(from);
         if let Some(row) = rows.iter().find(|x| x.month == this)
             && row.free_minutes > 0
@@ -594,11 +594,7 @@ fn mail_payload(
     ];
     let subject = t_args(lang, "mail-value-report-subject", &args);
     let text = t_args(lang, "mail-value-report-text", &args);
-    let html = format!(
-        "<!doctype html><html lang=\"{}\"><body><p>{}</p></body></html>",
-        lang.as_str(),
-        crate::people::users::html_escape(&text).replace('\n', "<br>"),
-    );
+    let html = crate::invoicing::mail::plain_html(lang, &text);
     serde_json::json!({
         "to": email, "subject": subject, "text": text, "html": html,
         "attach_value_report": {"client": r.client_id.to_string(), "month": r.month, "language": lang.as_str()},

@@ -268,18 +268,13 @@ pub async fn client(
     Path(id): Path<String>,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    let id = match parse_id(&page, &id, ClientId::parse) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    show(
-        &s,
-        &page,
-        Some(id.uuid()),
-        &q,
-        &format!("/clients/{id}/value-report"),
-    )
-    .await
+    match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => {
+            let action = format!("/clients/{id}/value-report");
+            show(&s, &page, Some(id.uuid()), &q, &action).await
+        }
+        Err(r) => r,
+    }
 }
 
 pub async fn client_pdf(
@@ -288,9 +283,8 @@ pub async fn client_pdf(
     Path(id): Path<String>,
     Query(q): Query<MonthQuery>,
 ) -> Response {
-    let id = match parse_id(&page, &id, ClientId::parse) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    pdf(&s, &page, Some(id.uuid()), &q).await
+    match parse_id(&page, &id, ClientId::parse) {
+        Ok(id) => pdf(&s, &page, Some(id.uuid()), &q).await,
+        Err(r) => r,
+    }
 }
