@@ -26,6 +26,7 @@ pub mod validate;
 pub use audit::permissions::AuditAction;
 pub use clients::permissions::ClientsAction;
 pub use dashboard::permissions::DashboardAction;
+pub use desk::permissions::DeskAction;
 pub use ids::*;
 pub use invoicing::permissions::InvoicingAction;
 pub use money::{Currency, Money, max_amount_minor, max_rate_minor};

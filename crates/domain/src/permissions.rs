@@ -4,6 +4,7 @@
 use crate::audit::permissions::AuditAction;
 use crate::clients::permissions::ClientsAction;
 use crate::dashboard::permissions::DashboardAction;
+use crate::desk::permissions::DeskAction;
 use crate::invoicing::permissions::InvoicingAction;
 use crate::nps::permissions::NpsAction;
 use crate::people::permissions::PeopleAction;
@@ -52,6 +53,7 @@ gather!(
     Audit(AuditAction),
     Clients(ClientsAction),
     Dashboard(DashboardAction),
+    Desk(DeskAction),
     Invoicing(InvoicingAction),
     Nps(NpsAction),
     People(PeopleAction),

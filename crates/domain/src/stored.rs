@@ -1,6 +1,7 @@
 //! States as database columns: each is stored as its text (`as_str`) and read back with `parse`,
 //! so a row arrives typed and a value that is not one of its states fails the read, never a
 //! silent default (issue 9 §2). Only with the `sqlx` feature, which the store turns on.
+use crate::desk::states::{Channel, Priority, Status as TicketStatus, TicketType, Tier};
 use crate::invoicing::draft::Grouping;
 use crate::invoicing::states::{
     CreditReason, DocKind, DocStatus, ItemKind, LineKind, PaymentMethod,
@@ -46,6 +47,11 @@ macro_rules! stored_as_text {
 
 stored_as_text!(
     BillingModel,
+    Channel,
+    Priority,
+    TicketStatus,
+    Tier,
+    TicketType,
     ChangeStatus,
     ContactRole,
     CreditReason,

@@ -43,6 +43,7 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     ("nps_invitations_round", Shown::Conflict("err-conflict")),
     // Numbers come from a locked counter row: a duplicate would be a bug, refused all the same.
     ("invoices_number_key", Shown::Conflict("err-conflict")),
+    ("desk_tickets_number", Shown::Conflict("err-conflict")),
     // Two drafts cannot take the same entry, milestone, month or change request.
     (
         "invoice_items_billed_once",

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod demo_invoicing;
 pub mod demo_nps;
 pub mod demo_time;
+pub mod desk;
 pub mod invoicing;
 pub mod jobs;
 pub mod notifications;

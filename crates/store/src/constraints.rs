@@ -70,6 +70,11 @@ pub const UNIQUES: &[Unique] = &[
         table: "nps_invitations",
         columns: &["workspace_id", "contact_id", "round_on"],
     },
+    Unique {
+        name: "desk_tickets_number",
+        table: "desk_tickets",
+        columns: &["workspace_id", "number"],
+    },
 ];
 
 /// The name of the unique index a violation broke: PostgreSQL's constraint name as it is,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod constraints;
+pub mod desk;
 pub mod health;
 pub mod invoicing;
 pub mod jobs;
@@ -570,6 +571,11 @@ macro_rules! bind_text {
     )*};
 }
 bind_text!(
+    mesure_domain::desk::states::Channel,
+    mesure_domain::desk::states::Priority,
+    mesure_domain::desk::states::Status,
+    mesure_domain::desk::states::Tier,
+    mesure_domain::desk::states::TicketType,
     mesure_domain::projects::engagement::BillingModel,
     mesure_domain::projects::engagement::ChangeStatus,
     mesure_domain::projects::engagement::DeliverableStatus,

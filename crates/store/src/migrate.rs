@@ -75,6 +75,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0012_value_reports.sql"),
         include_str!("../../../migrations/postgres/0012_value_reports.sql"),
     ),
+    (
+        13,
+        "desk",
+        include_str!("../../../migrations/sqlite/0013_desk.sql"),
+        include_str!("../../../migrations/postgres/0013_desk.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.
@@ -170,17 +176,18 @@ pub async fn missing(db: &Db) -> Result<Vec<i64>> {
         .collect())
 }
 
-/// The user tables of the database, sorted.
+/// The user tables of the database, sorted (full-text tables, `fts_*`, are each engine's own search
+/// structure and left out).
 pub async fn table_names(db: &Db) -> Result<Vec<String>> {
     let mut names: Vec<String> = match db {
         Db::Sqlite(p, _) => {
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts_%'")
                 .fetch_all(p)
                 .await?
         }
         Db::Pg(p) => {
             sqlx::query_scalar(
-                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'fts_%'",
             )
             .fetch_all(p)
             .await?
@@ -206,7 +213,7 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String)>> {
         }
         Db::Pg(p) => {
             let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema()",
+                "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name NOT LIKE 'fts_%'",
             )
             .fetch_all(p)
             .await?;

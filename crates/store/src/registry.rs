@@ -334,6 +334,8 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::auth::tokens::STATEMENTS,
         crate::clients::STATEMENTS,
         crate::clients::contacts::STATEMENTS,
+        crate::desk::STATEMENTS,
+        crate::desk::setup::STATEMENTS,
         crate::health::STATEMENTS,
         crate::invoicing::STATEMENTS,
         crate::invoicing::deliverables::STATEMENTS,
@@ -355,7 +357,8 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::STATEMENTS,
     ]
     .concat();
-    let families: [&[&dyn Variants]; 9] = [
+    let families: [&[&dyn Variants]; 10] = [
+        crate::desk::FAMILIES,
         crate::invoicing::FAMILIES,
         crate::invoicing::sources::FAMILIES,
         crate::audit::FAMILIES,

@@ -11,6 +11,8 @@ pub const GLOBAL_INDEXES: &[&str] = &[
     "jobs_due",
     // A survey link's token opens its invitation before anyone knows the workspace.
     "nps_invitations_token",
+    // The desk's full-text index: a GIN index over the words (the workspace filters the matches).
+    "fts_desk_body",
 ];
 /// Tables that are not tenant-owned.
 pub const GLOBAL_TABLES: &[&str] = &[

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod dashboard;
+pub mod desk;
 pub mod invoicing;
 pub mod notifications;
 pub mod nps;

@@ -127,6 +127,7 @@ pub const MODULES: &[&Module] = &[
     &crate::audit::MODULE,
     &crate::portal::MODULE,
     &crate::nps::MODULE,
+    &crate::desk::MODULE,
     &crate::people::MODULE,
     &crate::settings::MODULE,
 ];

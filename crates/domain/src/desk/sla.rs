@@ -189,3 +189,18 @@ pub fn resolution_minutes(
         .map(|(a, b, _)| cal.business_minutes(a, b))
         .sum()
 }
+
+/// The stretches of `created..end` during which the clocks paused (waiting on the customer or a
+/// third party), with their business minutes: the explanation a ticket page shows.
+pub fn pauses(
+    cal: &Calendar,
+    created: Timestamp,
+    changes: &[Change],
+    end: Timestamp,
+) -> Vec<(Timestamp, Timestamp, Status, i64)> {
+    spans(created, changes, end)
+        .into_iter()
+        .filter(|(_, _, s)| s.pauses_sla())
+        .map(|(a, b, s)| (a, b, s, cal.business_minutes(a, b)))
+        .collect()
+}

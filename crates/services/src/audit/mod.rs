@@ -90,6 +90,10 @@ pub const ENTITIES: &[&str] = &[
     "client_billing",
     "invoice_batch",
     "question",
+    "desk_ticket",
+    "desk_policy",
+    "desk_category",
+    "desk_canned",
 ];
 
 /// Every action the log records.
@@ -136,6 +140,7 @@ pub const ACTIONS: &[&str] = &[
     "nps_change",
     "nps_band",
     "calendar",
+    "merge",
 ];
 
 /// Display names of the ids an audit page mentions (people, clients, projects …).

@@ -1,8 +1,8 @@
 //! Tenant and role matrix: for every route of the OpenAPI document, each role, a client contact,
 //! a user of another workspace and an anonymous caller get exactly what the permission table says.
 use mesure_domain::{
-    Action, AuditAction, ClientsAction, DashboardAction, InvoicingAction, NpsAction, PeopleAction,
-    PortalAction, ProjectsAction, RadarAction, SettingsAction, TimeAction,
+    Action, AuditAction, ClientsAction, DashboardAction, DeskAction, InvoicingAction, NpsAction,
+    PeopleAction, PortalAction, ProjectsAction, RadarAction, SettingsAction, TimeAction,
 };
 use mesure_domain::{ClientId, ContactId, ContactRole, Principal, ProjectId, Role, UserId};
 use mesure_services::audit::Actor;
@@ -208,6 +208,24 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("get", "/api/v1/portal/invoices/{id}/lines/{line}/entries") => {
             (Some(PortalAction::Invoices.into()), Same, 404)
         }
+        ("get", "/api/v1/desk/tickets") => (Some(DeskAction::Read.into()), Same, 200),
+        // The body names workspace A's client: another workspace's caller is refused on it.
+        ("post", "/api/v1/desk/tickets") => (Some(DeskAction::Work.into()), Invalid, 201),
+        ("get", "/api/v1/desk/tickets/{id}") => (Some(DeskAction::Read.into()), NotFound, 200),
+        ("post", "/api/v1/desk/tickets/{id}/messages") => {
+            (Some(DeskAction::Work.into()), NotFound, 200)
+        }
+        ("post", "/api/v1/desk/tickets/{id}/move") => {
+            (Some(DeskAction::Work.into()), NotFound, 200)
+        }
+        ("get", "/api/v1/portal/tickets") => (Some(DeskAction::Request.into()), Same, 200),
+        ("post", "/api/v1/portal/tickets") => (Some(DeskAction::Request.into()), Same, 201),
+        // The ticket is Client A's; the matrix's contact belongs to another organisation: past
+        // the gate, 404, exactly like a missing id.
+        ("get", "/api/v1/portal/tickets/{id}") => (Some(DeskAction::Request.into()), Same, 404),
+        ("post", "/api/v1/portal/tickets/{id}/messages") => {
+            (Some(DeskAction::Request.into()), Same, 404)
+        }
         ("get", "/api/v1/nps") => (Some(NpsAction::Read.into()), Same, 200),
         ("get", "/api/v1/nps/satisfaction") => (Some(RadarAction::View.into()), Same, 200),
         _ => return None,
@@ -232,6 +250,8 @@ struct Fixture {
     draft: String,
     issued: String,
     issued_on: String,
+    /// A ticket of Client A.
+    ticket_a: String,
 }
 
 async fn fixture(t: &TestApp) -> Fixture {
@@ -327,7 +347,21 @@ async fn fixture(t: &TestApp) -> Fixture {
         .await
         .unwrap();
     let issued_on = issued.issued_on.unwrap();
+    let ticket = mesure_services::desk::tickets::open(
+        &t.app,
+        &a.owner.ctx,
+        &mesure_domain::desk::forms::TicketForm {
+            subject: "Accès bloqué".into(),
+            body: "Je ne peux plus me connecter.".into(),
+            client_id: Some(client.id.to_string()),
+            ..Default::default()
+        },
+        false,
+    )
+    .await
+    .unwrap();
     Fixture {
+        ticket_a: ticket.id.to_string(),
         ws: a.ws,
         invoice_client,
         draft: draft.to_string(),
@@ -370,6 +404,17 @@ fn nth_day(n: usize) -> String {
 fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
     match (method, path) {
         ("post", "/api/v1/clients") => Some(json!({"name": format!("Nouveau {n}")})),
+        ("post", "/api/v1/desk/tickets") => Some(
+            json!({"client_id": f.client_a, "subject": format!("Appel {n}"), "body": "Le client appelle.", "channel": "phone"}),
+        ),
+        ("post", "/api/v1/portal/tickets") => {
+            Some(json!({"subject": format!("Demande {n}"), "body": "Bonjour"}))
+        }
+        ("post", "/api/v1/desk/tickets/{id}/messages")
+        | ("post", "/api/v1/portal/tickets/{id}/messages") => {
+            Some(json!({"body": format!("Message {n}")}))
+        }
+        ("post", "/api/v1/desk/tickets/{id}/move") => Some(json!({"priority": "high"})),
         ("put", "/api/v1/clients/{id}") => Some(json!({"name": "Client A"})),
         ("post", "/api/v1/clients/{id}/contacts") => {
             Some(json!({"first_name": "Zoé", "last_name": format!("Z{n}")}))
@@ -528,6 +573,11 @@ async fn target(t: &TestApp, f: &Fixture, method: &str, path: &str, n: usize) ->
             format!("{}/lines/{}", f.issued, uuid::Uuid::now_v7())
         }
         ("get", "/api/v1/portal/invoices/{id}") => f.issued.clone(),
+        _ if path.starts_with("/api/v1/desk/tickets/{id}")
+            || path.starts_with("/api/v1/portal/tickets/{id}") =>
+        {
+            f.ticket_a.clone()
+        }
         ("post", "/api/v1/time-entries/{id}/approve-free") => fresh_entry(true).await,
         _ if path.starts_with("/api/v1/users/{id}")
             || path.starts_with("/api/v1/timesheets/")

@@ -106,6 +106,11 @@ impl Fixture {
             }
             "BillingBody" => json!({"postcode": "75001", "city": "Paris", "country": "FR"}),
             "SettingsBody" => json!({"payment_days": 30}),
+            "TicketIn" => {
+                json!({"client_id": cl, "subject": "Panne", "body": "Le site est en panne.", "channel": "phone"})
+            }
+            "MessageIn" => json!({"body": "Bonjour", "public": true}),
+            "MoveIn" => json!({"priority": "high"}),
             other => panic!("no base body for {other}: add one"),
         }
     }
@@ -126,6 +131,8 @@ impl Fixture {
             "contact"
         } else if template.starts_with("/api/v1/invoices/") {
             "invoice"
+        } else if template.contains("/tickets/") {
+            "ticket"
         } else {
             "user"
         };
@@ -210,6 +217,14 @@ async fn fixture(
     let (invoice, line) = crate::invoicing::manual_draft(t, ws, cl.parse().unwrap()).await;
     ids.insert("invoice", invoice.to_string());
     ids.insert("line", line.to_string());
+    ids.insert(
+        "ticket",
+        post(
+            "/desk/tickets".into(),
+            json!({"client_id": cl, "subject": "Panne", "body": "Le site est en panne."}),
+        )
+        .await,
+    );
     ids.insert("client", cl);
     ids.insert("project", p);
     Fixture { ids }

@@ -15,6 +15,7 @@ mod bounds;
 mod concurrency;
 mod credentials;
 mod csv_exports;
+mod desk;
 mod faults;
 mod fuzz;
 mod imports;

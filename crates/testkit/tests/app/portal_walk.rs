@@ -25,6 +25,8 @@ struct Org {
     line: Uuid,
     question: Uuid,
     survey: Uuid,
+    /// A ticket the organisation's project contact opened.
+    ticket: Uuid,
     contacts: Vec<(&'static str, reqwest::Client)>,
 }
 
@@ -176,7 +178,31 @@ async fn org(t: &TestApp, a: &Tenant, name: &str, entries: &[i64]) -> Org {
             .unwrap()
             .id
     };
+    let ticket = {
+        let r = crate::portal::form(
+            t,
+            &contacts[1].1,
+            "/portal/tickets/new",
+            "/portal/tickets/new",
+            &[
+                ("subject", "Une demande"),
+                ("body", "Pouvez-vous m'aider ?"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/portal/tickets/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
     Org {
+        ticket,
         client,
         project,
         change,
@@ -200,6 +226,8 @@ fn fill(path: &str, o: &Org) -> String {
         o.question
     } else if path.contains("/surveys/") {
         o.survey
+    } else if path.contains("/tickets/") {
+        o.ticket
     } else {
         Uuid::now_v7()
     };
@@ -277,6 +305,13 @@ async fn no_contact_reaches_another_organisation_by_any_portal_route() {
                         let url = format!("{}{}", t.url, fill(path, other));
                         let r = if method == "GET" {
                             web.get(&url).send().await.unwrap()
+                        } else if path.starts_with("/api/") {
+                            web.post(&url)
+                                .header("x-csrf-token", csrf.as_str())
+                                .json(&json!({"body": "Intrusion ?"}))
+                                .send()
+                                .await
+                                .unwrap()
                         } else {
                             web.post(&url)
                                 .header("x-csrf-token", csrf.as_str())

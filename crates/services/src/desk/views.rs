@@ -1,0 +1,429 @@
+//! What the desk shows: ticket lists (saved views, filters, full-text search, keyset pages) and
+//! a ticket's page (thread, events, deadlines with how they were computed), for staff and for a
+//! contact (their organisation's tickets, public messages only); the e-mail of a public reply.
+use super::clocks::{self, Rules};
+use super::readable;
+use crate::{App, Ctx, Result};
+use mesure_domain::desk::sla::{self, Clock};
+use mesure_domain::desk::states::{Priority, Status, TicketType, Tier};
+use mesure_domain::{ContactId, DeskAction, Invalid, PortalAction};
+use mesure_i18n::{Arg, t_args};
+use mesure_store::Conn;
+use mesure_store::desk::setup::{self, CannedRow, CategoryRow};
+use mesure_store::desk::{self as store, EventRow, ListFilter, ListSort, TicketRow};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Rows per page of a ticket list.
+pub const PAGE: i64 = 50;
+/// The longest search text, in characters.
+pub const MAX_SEARCH: usize = 200;
+
+/// The saved views of the ticket list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum View {
+    /// Not resolved yet (the default).
+    Open,
+    /// Assigned to the reader, not resolved.
+    Mine,
+    Unassigned,
+    /// A running SLA deadline within the warning lead (or past).
+    Breaching,
+    /// Resolved or closed.
+    Done,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::Open,
+        View::Mine,
+        View::Unassigned,
+        View::Breaching,
+        View::Done,
+        View::All,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Open => "open",
+            View::Mine => "mine",
+            View::Unassigned => "unassigned",
+            View::Breaching => "breaching",
+            View::Done => "done",
+            View::All => "all",
+        }
+    }
+    pub fn parse(s: &str) -> Option<View> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
+    }
+}
+
+/// A ticket list as asked (a page's or the API's query).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    pub view: Option<String>,
+    pub status: Option<String>,
+    pub assignee_id: Option<String>,
+    pub client_id: Option<String>,
+    pub priority: Option<String>,
+    pub kind: Option<String>,
+    pub tier: Option<String>,
+    pub category_id: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    /// The page after this row (decoded from its cursor).
+    #[serde(skip)]
+    pub after: Option<(i64, Uuid)>,
+}
+
+/// A ticket in a list, with the names it shows.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TicketLine {
+    #[serde(flatten)]
+    pub ticket: TicketRow,
+    pub client_name: String,
+    pub assignee_name: Option<String>,
+    pub category_name: Option<String>,
+}
+
+/// One page of a list.
+#[derive(Clone, Debug)]
+pub struct ListPage {
+    pub view: View,
+    pub sort: ListSort,
+    pub lines: Vec<TicketLine>,
+    /// The last row's sort value and id, when more follow.
+    pub next: Option<(i64, Uuid)>,
+}
+
+/// Search words: letters and digits, lowercase, at most 8 of up to 40 characters; a lone number
+/// (`123`, `#123`) also asks for that ticket.
+pub fn search_terms(q: &str) -> (Vec<String>, Option<i64>) {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.to_lowercase().chars().take(40).collect())
+        .collect();
+    let number = match words.as_slice() {
+        [one] => one.parse::<i64>().ok().filter(|n| *n > 0),
+        _ => None,
+    };
+    (words, number)
+}
+
+fn choice<T>(
+    c: &mut mesure_domain::validate::Checker,
+    field: &str,
+    v: &Option<String>,
+    parse: fn(&str) -> Option<T>,
+) -> Option<T> {
+    let s = mesure_domain::forms::blank(v)?;
+    let out = parse(s);
+    if out.is_none() {
+        c.add(field, "err-choice");
+    }
+    out
+}
+
+/// A page of tickets: staff any of the workspace's; a contact their organisation's.
+pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
+    let contact = ctx.client;
+    match contact {
+        Some(_) => ctx.require(DeskAction::Request)?,
+        None => ctx.require(DeskAction::Read)?,
+    }
+    let mut chk = mesure_domain::validate::Checker::new();
+    let view = choice(&mut chk, "view", &q.view, View::parse).unwrap_or(View::Open);
+    let status = choice(&mut chk, "status", &q.status, Status::parse);
+    let priority = choice(&mut chk, "priority", &q.priority, Priority::parse);
+    let kind = choice(&mut chk, "kind", &q.kind, TicketType::parse);
+    let tier = choice(&mut chk, "tier", &q.tier, Tier::parse);
+    let sort = choice(&mut chk, "sort", &q.sort, ListSort::parse).unwrap_or_default();
+    let assignee = mesure_domain::forms::opt_id(&mut chk, "assignee_id", &q.assignee_id);
+    let client = mesure_domain::forms::opt_id(&mut chk, "client_id", &q.client_id);
+    let category = mesure_domain::forms::opt_id(&mut chk, "category_id", &q.category_id);
+    let text = chk.optional("q", q.q.as_deref(), MAX_SEARCH);
+    chk.finish()?;
+    if contact.is_some() && matches!(view, View::Mine | View::Unassigned | View::Breaching) {
+        return Err(Invalid::one("view", "err-choice").into());
+    }
+    let now = app.now();
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let warn = setup::settings(c, ctx.workspace)
+        .await?
+        .map_or(clocks::DEFAULT_WARN_MINUTES, |s| s.warn_minutes);
+    let active = vec![
+        Status::New,
+        Status::Open,
+        Status::WaitingCustomer,
+        Status::WaitingThirdParty,
+    ];
+    let mut f = ListFilter {
+        statuses: match (status, view) {
+            (Some(s), _) => vec![s],
+            (None, View::Done) => vec![Status::Resolved, Status::Closed],
+            (None, View::All) => Vec::new(),
+            (None, _) => active,
+        },
+        assignee: if view == View::Mine {
+            Some(ctx.user.uuid())
+        } else {
+            assignee
+        },
+        unassigned: view == View::Unassigned,
+        client: contact.map(|c| c.uuid()).or(client),
+        due_before: (view == View::Breaching).then(|| now + warn * 60_000_000),
+        priority,
+        kind,
+        tier,
+        category,
+        not_kind: (contact.is_some() && !ctx.may(PortalAction::Invoices))
+            .then_some(TicketType::BillingError),
+        sort: if view == View::Breaching && q.sort.is_none() {
+            ListSort::Due
+        } else {
+            sort
+        },
+        after: q.after,
+        limit: PAGE + 1,
+        ..ListFilter::default()
+    };
+    if let Some(t) = &text {
+        let (words, number) = search_terms(t);
+        f.words = words;
+        f.number = number;
+    }
+    let mut rows = store::list(c, ctx.workspace, &f).await?;
+    let more = rows.len() > usize::try_from(PAGE).unwrap_or(50);
+    rows.truncate(usize::try_from(PAGE).unwrap_or(50));
+    let next = if more {
+        rows.last().map(|r| (f.sort.value(r), r.id))
+    } else {
+        None
+    };
+    let lines = lines(c, ctx, rows).await?;
+    Ok(ListPage {
+        view,
+        sort: f.sort,
+        lines,
+        next,
+    })
+}
+
+/// The names of the workspace's clients, staff and categories.
+pub(crate) struct Names {
+    pub clients: HashMap<Uuid, String>,
+    pub staff: HashMap<Uuid, String>,
+    pub categories: Vec<CategoryRow>,
+}
+
+pub(crate) async fn names(c: &mut Conn<'_>, ctx: &Ctx) -> Result<Names> {
+    let clients = mesure_store::clients::names(c, ctx.workspace)
+        .await?
+        .into_iter()
+        .collect();
+    let staff = mesure_store::people::users::list_staff(c, ctx.workspace)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let categories = setup::categories(c, ctx.workspace).await?;
+    Ok(Names {
+        clients,
+        staff,
+        categories,
+    })
+}
+
+/// A category's path in the tree ("Billing › Credit notes").
+pub fn category_path(all: &[CategoryRow], id: Uuid) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut cur = Some(id);
+    while let Some(i) = cur {
+        let k = all.iter().find(|k| k.id == i)?;
+        parts.push(k.name.clone());
+        cur = k.parent_id;
+        if parts.len() > 8 {
+            break;
+        }
+    }
+    parts.reverse();
+    Some(parts.join(" › "))
+}
+
+async fn lines(c: &mut Conn<'_>, ctx: &Ctx, rows: Vec<TicketRow>) -> Result<Vec<TicketLine>> {
+    let n = names(c, ctx).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| TicketLine {
+            client_name: n.clients.get(&t.client_id).cloned().unwrap_or_default(),
+            assignee_name: t.assignee_id.and_then(|a| n.staff.get(&a).cloned()),
+            category_name: t.category_id.and_then(|k| category_path(&n.categories, k)),
+            ticket: t,
+        })
+        .collect())
+}
+
+/// An event as a ticket page shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: EventRow,
+    /// Who: a staff member's name, or the requester.
+    pub actor: String,
+    /// For assignments: the names of who had it and who has it now.
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+}
+
+/// A ticket's page.
+#[derive(Clone, Debug)]
+pub struct TicketView {
+    pub line: TicketLine,
+    pub events: Vec<EventView>,
+    pub first_response: Clock,
+    pub resolution: Clock,
+    pub rules: Rules,
+    /// Waits that paused the clocks: from, to, status, business minutes.
+    pub pauses: Vec<(i64, i64, Status, i64)>,
+    /// For staff: who it may be assigned to, the categories, the canned replies.
+    pub staff: Vec<(Uuid, String)>,
+    pub categories: Vec<CategoryRow>,
+    pub canned: Vec<CannedRow>,
+    /// Tickets merged into this one (their numbers).
+    pub merged: Vec<i64>,
+}
+
+/// The events a contact sees: messages between them and the team, and status moves.
+fn public(e: &EventRow) -> bool {
+    matches!(e.kind.as_str(), "customer" | "reply" | "status")
+}
+
+/// A ticket with its events and clocks, for a reader who may see it.
+pub async fn ticket(app: &App, ctx: &Ctx, id: Uuid) -> Result<TicketView> {
+    let now = app.now();
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let t = readable(c, ctx, id).await?;
+    let staff_reader = ctx.client.is_none();
+    let events = store::events(c, ctx.workspace, t.id).await?;
+    let changes = clocks::changes(&events);
+    let rules = clocks::rules(c, ctx.workspace, &ctx.time_zone, t.client_id).await?;
+    let (first_response, resolution) = clocks::clocks(&rules, &t, &changes, now);
+    let ts = |us: i64| jiff::Timestamp::from_microsecond(us).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let end = t.resolved_at.filter(|_| t.status.is_done()).unwrap_or(now);
+    let pauses = sla::pauses(&rules.calendar, ts(t.created_at), &changes, ts(end))
+        .into_iter()
+        .map(|(a, b, s, m)| (a.as_microsecond(), b.as_microsecond(), s, m))
+        .collect();
+    let n = names(c, ctx).await?;
+    let name = |u: &Option<String>| {
+        u.as_deref()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .and_then(|u| n.staff.get(&u).cloned())
+    };
+    let merged = events
+        .iter()
+        .filter(|e| e.kind == "merged")
+        .filter_map(|e| e.from_value.as_deref()?.parse().ok())
+        .collect();
+    let events = events
+        .into_iter()
+        .filter(|e| staff_reader || public(e))
+        .map(|e| EventView {
+            actor: if e.customer {
+                t.requester.clone()
+            } else {
+                e.actor_id
+                    .and_then(|a| n.staff.get(&a).cloned())
+                    .unwrap_or_default()
+            },
+            from_name: if e.kind == "assign" {
+                name(&e.from_value)
+            } else {
+                None
+            },
+            to_name: if e.kind == "assign" {
+                name(&e.to_value)
+            } else {
+                None
+            },
+            event: e,
+        })
+        .collect();
+    let (staff, canned) = if staff_reader {
+        let mut s: Vec<(Uuid, String)> = n.staff.iter().map(|(k, v)| (*k, v.clone())).collect();
+        s.sort_by(|a, b| a.1.cmp(&b.1));
+        let canned = setup::canned(c, ctx.workspace)
+            .await?
+            .into_iter()
+            .filter(|k| k.archived_at.is_none())
+            .collect();
+        (s, canned)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let line = TicketLine {
+        client_name: n.clients.get(&t.client_id).cloned().unwrap_or_default(),
+        assignee_name: t.assignee_id.and_then(|a| n.staff.get(&a).cloned()),
+        category_name: t.category_id.and_then(|k| category_path(&n.categories, k)),
+        ticket: t,
+    };
+    Ok(TicketView {
+        line,
+        events,
+        first_response,
+        resolution,
+        rules,
+        pauses,
+        staff,
+        categories: if staff_reader {
+            n.categories
+        } else {
+            Vec::new()
+        },
+        canned,
+        merged,
+    })
+}
+
+/// E-mails a public reply to the ticket's contact (when they have an address), its subject
+/// carrying the ticket's token `[#number]` so that their answer threads onto it.
+pub(crate) async fn mail_reply(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    t: &TicketRow,
+    body: &str,
+) -> Result<()> {
+    let Some(k) = t.contact_id else {
+        return Ok(());
+    };
+    let contact =
+        mesure_store::clients::contacts::get(c, ctx.workspace, ContactId::from_uuid(k)).await?;
+    let Some(to) = contact.email.clone() else {
+        return Ok(());
+    };
+    let lang = contact.language;
+    let number = t.number.to_string();
+    let link = format!(
+        "{}/portal/tickets/{}",
+        app.base_url.trim_end_matches('/'),
+        t.id
+    );
+    let args = [
+        ("number", Arg::Str(&number)),
+        ("subject", Arg::Str(&t.subject)),
+        ("workspace", Arg::Str(&ctx.workspace_name)),
+        ("body", Arg::Str(body)),
+        ("link", Arg::Str(&link)),
+    ];
+    let subject = t_args(lang, "desk-mail-reply-subject", &args);
+    let text = t_args(lang, "desk-mail-reply-text", &args);
+    let html = crate::invoicing::mail::plain_html(lang, &text);
+    let payload = serde_json::json!({"to": to, "subject": subject, "text": text, "html": html});
+    crate::jobs::enqueue(c, app, ctx.workspace, "mail", &payload).await?;
+    Ok(())
+}

@@ -1,0 +1,650 @@
+//! The service desk on both engines: a ticket's life with its SLA deadlines computed on the
+//! business calendar (known answers), pauses while waiting on the customer, reopenings and a
+//! reply to a closed ticket; refused moves and merges; full-text search and paging at the page
+//! size plus one; what a contact sees (their organisation's tickets, no internal notes, billing
+//! errors for billing contacts only); a public reply e-mailed with the ticket's token.
+use mesure_domain::desk::forms::{MoveForm, TicketForm};
+use mesure_domain::desk::states::Status;
+use mesure_services::ServiceError;
+use mesure_services::desk::tickets::{self, ReplyInput};
+use mesure_services::desk::views::{self, ListQuery};
+use mesure_store::desk::{NO_DUE, TicketRow};
+use mesure_testkit::{Tenant, TestApp, backends, spawn_app};
+use serde_json::json;
+
+/// An instant in whole seconds (the test clock runs on by a few microseconds between steps).
+fn at(s: &str) -> i64 {
+    s.parse::<jiff::Timestamp>().unwrap().as_second()
+}
+
+fn sec(us: Option<i64>) -> Option<i64> {
+    us.map(|u| u.div_euclid(1_000_000))
+}
+
+async fn open(t: &TestApp, a: &Tenant, client: uuid::Uuid, subject: &str, body: &str) -> TicketRow {
+    tickets::open(
+        &t.app,
+        &a.owner.ctx,
+        &TicketForm {
+            subject: subject.into(),
+            body: body.into(),
+            client_id: Some(client.to_string()),
+            ..Default::default()
+        },
+        false,
+    )
+    .await
+    .unwrap()
+}
+
+fn status(s: &str) -> MoveForm {
+    MoveForm {
+        status: Some(s.into()),
+        ..Default::default()
+    }
+}
+
+/// A contact's services context (as their session would make it).
+async fn contact_ctx(
+    t: &TestApp,
+    a: &Tenant,
+    client: uuid::Uuid,
+    role: &str,
+    email: &str,
+) -> (mesure_services::Ctx, reqwest::Client) {
+    let (contact, web) = crate::portal_walk::contact(t, a, client, role, email).await;
+    let mut conn = t.app.db.read().await.unwrap();
+    let user = mesure_store::people::users::find_for_contact(&mut conn.conn(), a.ws, contact)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ctx = a.owner.ctx.clone();
+    ctx.user = mesure_domain::UserId::from_uuid(user.id);
+    ctx.principal =
+        mesure_domain::Principal::Contact(mesure_domain::ContactRole::parse(role).unwrap());
+    ctx.client = Some(mesure_domain::ClientId::from_uuid(client));
+    ctx.label = user.name;
+    (ctx, web)
+}
+
+#[tokio::test]
+async fn a_ticket_life_with_its_deadlines_on_the_business_calendar() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Desk").await;
+        let client = t.client_named(&a.owner.ctx, "Client Desk").await;
+        let (cctx, _) = contact_ctx(&t, &a, client, "project", "julie@desk.example.org").await;
+        // Monday 15 March 2027, 9:00 in Paris: the French office week (9:00–12:30, 14:00–18:00).
+        t.clock.set("2027-03-15T08:00:00Z".parse().unwrap());
+        let tk = tickets::open(
+            &t.app,
+            &cctx,
+            &TicketForm {
+                subject: "Export comptable vide".into(),
+                body: "L'export de février est vide.".into(),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!(tk.status, Status::New);
+        assert_eq!(tk.number, 1);
+        // Normal priority: first response within 4 business hours → 14:30 the same day;
+        // resolution within 24 → Thursday 10:30 (7.5 business hours a day).
+        assert_eq!(sec(tk.first_response_due), Some(at("2027-03-15T13:30:00Z")));
+        assert_eq!(sec(tk.resolution_due), Some(at("2027-03-18T09:30:00Z")));
+        assert_eq!(tk.due_at.div_euclid(1_000_000), at("2027-03-15T13:30:00Z"));
+
+        // 10:00: a public reply, then waiting on the customer: both clocks stop.
+        t.clock.advance_secs(3600);
+        let reply = ReplyInput {
+            body: "Pouvez-vous préciser le dossier ?".into(),
+            public: true,
+            status: Some("waiting_customer".into()),
+        };
+        let tk = tickets::reply(&t.app, &a.staff.ctx, tk.id, &reply)
+            .await
+            .unwrap();
+        assert_eq!(tk.status, Status::WaitingCustomer);
+        assert_eq!(sec(tk.first_response_at), Some(at("2027-03-15T09:00:00Z")));
+        assert_eq!(tk.public_replies, 1);
+        assert_eq!(
+            (tk.first_response_due, tk.resolution_due, tk.due_at),
+            (None, None, NO_DUE)
+        );
+
+        // 11:00: the customer answers; the resolution clock runs again with 23 h left →
+        // Thursday 11:30.
+        t.clock.advance_secs(3600);
+        let tk = tickets::customer_reply(&t.app, &cctx, tk.id, "Le dossier Compta 2027.")
+            .await
+            .unwrap();
+        assert_eq!(tk.status, Status::Open);
+        assert_eq!(sec(tk.resolution_due), Some(at("2027-03-18T10:30:00Z")));
+        let v = views::ticket(&t.app, &a.staff.ctx, tk.id).await.unwrap();
+        assert_eq!((v.resolution.elapsed, v.resolution.paused), (60, 60));
+        assert_eq!(v.pauses.len(), 1);
+        assert!(v.first_response.met_at.is_some() && !v.first_response.breached);
+
+        // Resolved at 12:00; a customer reply reopens it; resolved and closed again.
+        t.clock.advance_secs(3600);
+        let tk = tickets::apply(&t.app, &a.staff.ctx, tk.id, &status("resolved"))
+            .await
+            .unwrap();
+        assert_eq!(sec(tk.resolved_at), Some(at("2027-03-15T11:00:00Z")));
+        assert_eq!(tk.due_at, NO_DUE);
+        let tk = tickets::customer_reply(&t.app, &cctx, tk.id, "Toujours vide.")
+            .await
+            .unwrap();
+        assert_eq!(
+            (tk.status, tk.reopens, tk.resolved_at),
+            (Status::Open, 1, None)
+        );
+        tickets::apply(&t.app, &a.staff.ctx, tk.id, &status("resolved"))
+            .await
+            .unwrap();
+        let closed = tickets::apply(&t.app, &a.staff.ctx, tk.id, &status("closed"))
+            .await
+            .unwrap();
+        assert_eq!(closed.status, Status::Closed);
+
+        // A reply to the closed ticket opens a new one that follows it.
+        let next = tickets::customer_reply(&t.app, &cctx, tk.id, "Encore une question.")
+            .await
+            .unwrap();
+        assert_ne!(next.id, tk.id);
+        assert_eq!(next.follows, Some(tk.number));
+        assert_eq!(next.status, Status::New);
+        let old = views::ticket(&t.app, &a.staff.ctx, tk.id).await.unwrap();
+        assert_eq!(
+            old.line.ticket.status,
+            Status::Closed,
+            "the closed ticket stays closed"
+        );
+
+        // A policy change recomputes the open ticket (urgent targets for everything).
+        let form = mesure_domain::desk::forms::PolicyForm {
+            normal_first_response: Some("1h".into()),
+            normal_resolution: Some("2h".into()),
+            ..Default::default()
+        };
+        let n = mesure_services::desk::setup::save_policy(&t.app, &a.owner.ctx, &form, "30")
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "the one open ticket");
+        let v = views::ticket(&t.app, &a.staff.ctx, next.id).await.unwrap();
+        assert_eq!(
+            sec(v.line.ticket.first_response_due),
+            Some(at("2027-03-15T13:30:00Z")),
+            "opened 12:00 Paris: half an hour before lunch, half an hour after → 14:30 Paris"
+        );
+        // Staff may not set the policy; a first response after the resolution is refused.
+        let e = mesure_services::desk::setup::save_policy(&t.app, &a.staff.ctx, &form, "30")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Forbidden), "{e:?}");
+        let bad = mesure_domain::desk::forms::PolicyForm {
+            high_first_response: Some("9h".into()),
+            high_resolution: Some("2h".into()),
+            ..Default::default()
+        };
+        let e = mesure_services::desk::setup::save_policy(&t.app, &a.owner.ctx, &bad, "30")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0.iter().any(|f| f.field == "high_first_response")),
+            "{e:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refused_moves_merges_and_input_change_nothing() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Refus").await;
+        let c1 = t.client_named(&a.owner.ctx, "Client Un").await;
+        let c2 = t.client_named(&a.owner.ctx, "Client Deux").await;
+        let t1 = open(&t, &a, c1, "Panne", "Le site est en panne.").await;
+        let t2 = open(
+            &t,
+            &a,
+            c1,
+            "Panne (doublon)",
+            "Le site ne répond plus depuis midi.",
+        )
+        .await;
+        let t3 = open(&t, &a, c2, "Autre client", "Rien à voir.").await;
+
+        // New → closed is not a move; nothing is written.
+        let e = tickets::apply(&t.app, &a.staff.ctx, t1.id, &status("closed"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].code == "err-desk-move"),
+            "{e:?}"
+        );
+        let e = tickets::apply(&t.app, &a.staff.ctx, t1.id, &status("nonsense"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].code == "err-choice"),
+            "{e:?}"
+        );
+        // A NUL in a message, an empty one, 100 k characters: refused by field.
+        for body in ["a\0b", "   ", &"x".repeat(100_000)] {
+            let r = ReplyInput {
+                body: body.into(),
+                public: true,
+                status: None,
+            };
+            let e = tickets::reply(&t.app, &a.staff.ctx, t1.id, &r)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "body"),
+                "{e:?}"
+            );
+        }
+        let v = views::ticket(&t.app, &a.staff.ctx, t1.id).await.unwrap();
+        assert_eq!(v.events.len(), 1, "only the opening message");
+        assert_eq!(v.line.ticket.status, Status::New);
+
+        // Merges: not into another client's ticket, not into itself, not into a missing one.
+        for (into, code) in [
+            (t3.number, "err-desk-merge-client"),
+            (t2.number, "err-desk-merge-self"),
+            (999, "err-desk-merge-missing"),
+        ] {
+            let e = tickets::merge(&t.app, &a.staff.ctx, t2.id, into, None)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&e, ServiceError::Invalid(inv) if inv.0[0].code == code),
+                "{into}: {e:?}"
+            );
+        }
+        let target = tickets::merge(&t.app, &a.staff.ctx, t2.id, t1.number, Some("même panne"))
+            .await
+            .unwrap();
+        assert_eq!(target.id, t1.id);
+        let dup = views::ticket(&t.app, &a.staff.ctx, t2.id).await.unwrap();
+        assert_eq!(
+            (dup.line.ticket.status, dup.line.ticket.merged_into),
+            (Status::Closed, Some(t1.number))
+        );
+        // The duplicate's words now find the ticket it went into.
+        let found = views::list(
+            &t.app,
+            &a.staff.ctx,
+            &ListQuery {
+                q: Some("midi".into()),
+                view: Some("all".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            found
+                .lines
+                .iter()
+                .map(|l| l.ticket.number)
+                .collect::<Vec<_>>(),
+            vec![t1.number]
+        );
+        // A closed ticket takes no reply and no move.
+        let r = ReplyInput {
+            body: "Bonjour".into(),
+            public: true,
+            status: None,
+        };
+        let e = tickets::reply(&t.app, &a.staff.ctx, t2.id, &r)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, ServiceError::Conflict("err-desk-closed")),
+            "{e:?}"
+        );
+        // Transfers and escalations count; an inactive or unknown assignee is refused.
+        let assign = |u: uuid::Uuid| MoveForm {
+            assignee_id: Some(u.to_string()),
+            ..Default::default()
+        };
+        tickets::apply(&t.app, &a.staff.ctx, t1.id, &assign(a.staff.id))
+            .await
+            .unwrap();
+        let moved = tickets::apply(&t.app, &a.staff.ctx, t1.id, &assign(a.manager.id))
+            .await
+            .unwrap();
+        assert_eq!(
+            moved.transfers, 1,
+            "first assignment is not a transfer, the second is"
+        );
+        let esc = MoveForm {
+            tier: Some("second".into()),
+            reason: Some("bug serveur".into()),
+            ..Default::default()
+        };
+        let moved = tickets::apply(&t.app, &a.staff.ctx, t1.id, &esc)
+            .await
+            .unwrap();
+        assert!(moved.escalated);
+        assert_eq!(moved.transfers, 2);
+        let e = tickets::apply(&t.app, &a.staff.ctx, t1.id, &assign(uuid::Uuid::now_v7()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "assignee_id"),
+            "{e:?}"
+        );
+        // Staff of another workspace find nothing.
+        let b = t.tenant("Agence Autre").await;
+        let e = views::ticket(&t.app, &b.owner.ctx, t1.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotFound), "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn search_and_pages_at_the_page_size_plus_one() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Recherche").await;
+        let c = t.client_named(&a.owner.ctx, "Client Recherche").await;
+        let n = usize::try_from(views::PAGE).unwrap() + 1;
+        for i in 0..n {
+            open(
+                &t,
+                &a,
+                c,
+                &format!("Imprimante {i}"),
+                "Bourrage papier au deuxième étage.",
+            )
+            .await;
+        }
+        let special = open(
+            &t,
+            &a,
+            c,
+            "Facture introuvable",
+            "Le PDF de la facture ne s'ouvre pas.",
+        )
+        .await;
+        let list = |q: ListQuery| {
+            let t = &t;
+            let a = &a;
+            async move { views::list(&t.app, &a.staff.ctx, &q).await }
+        };
+        let first = list(ListQuery::default()).await.unwrap();
+        assert_eq!(first.lines.len(), n - 1);
+        assert!(first.next.is_some());
+        let second = list(ListQuery {
+            after: first.next,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        assert_eq!(second.lines.len(), 2);
+        assert!(second.next.is_none());
+        let mut all: Vec<i64> = first
+            .lines
+            .iter()
+            .chain(&second.lines)
+            .map(|l| l.ticket.number)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n + 1, "every ticket once");
+        // Words in messages, prefixes, accents, the number.
+        for q in ["pdf", "factu", "OUVRE", "#52", "52"] {
+            let r = list(ListQuery {
+                q: Some(q.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+            assert_eq!(
+                r.lines.iter().map(|l| l.ticket.id).collect::<Vec<_>>(),
+                vec![special.id],
+                "{q}"
+            );
+        }
+        let r = list(ListQuery {
+            q: Some("deuxieme".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        if backend == mesure_testkit::Backend::Sqlite {
+            assert_eq!(r.lines.len(), n - 1, "accents folded on SQLite (one page)");
+        }
+        // Search syntax typed by a person is only words: no error, no injection.
+        for q in [
+            "\"",
+            "*",
+            "NEAR(a b)",
+            "a AND OR NOT",
+            "x' OR 1=1 --",
+            ":* & |",
+            "\u{1}",
+        ] {
+            let r = list(ListQuery {
+                q: Some(q.into()),
+                ..Default::default()
+            })
+            .await;
+            assert!(
+                r.is_ok() || matches!(r, Err(ServiceError::Invalid(_))),
+                "{q}: {r:?}"
+            );
+        }
+        // Bad filters name their field.
+        let e = list(ListQuery {
+            priority: Some("extreme".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "priority"),
+            "{e:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn contacts_see_their_organisation_without_notes_and_replies_are_mailed() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Portail Desk").await;
+        let p = t.client_named(&a.owner.ctx, "Client P").await;
+        let q = t.client_named(&a.owner.ctx, "Client Q").await;
+        let (project, web) = contact_ctx(&t, &a, p, "project", "projet@p.example.org").await;
+        let (billing, _) = contact_ctx(&t, &a, p, "billing", "compta@p.example.org").await;
+        let own = tickets::open(
+            &t.app,
+            &project,
+            &TicketForm {
+                subject: "Question".into(),
+                body: "Où en est la maquette ?".into(),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        let bill = tickets::open(
+            &t.app,
+            &billing,
+            &TicketForm {
+                subject: "Erreur de facture".into(),
+                body: "Montant faux.".into(),
+                kind: Some("billing_error".into()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        // A project contact may not open a billing error.
+        let e = tickets::open(
+            &t.app,
+            &project,
+            &TicketForm {
+                subject: "x".into(),
+                body: "y".into(),
+                kind: Some("billing_error".into()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "kind"),
+            "{e:?}"
+        );
+        let other = open(&t, &a, q, "Client Q", "Autre organisation.").await;
+        tickets::reply(
+            &t.app,
+            &a.staff.ctx,
+            own.id,
+            &ReplyInput {
+                body: "NOTE-SECRETE marge faible".into(),
+                public: false,
+                status: None,
+            },
+        )
+        .await
+        .unwrap();
+        tickets::reply(
+            &t.app,
+            &a.staff.ctx,
+            own.id,
+            &ReplyInput {
+                body: "La maquette arrive jeudi.".into(),
+                public: true,
+                status: None,
+            },
+        )
+        .await
+        .unwrap();
+
+        // The project contact's list: their ticket only (not the billing error, not Q's).
+        let l = views::list(
+            &t.app,
+            &project,
+            &ListQuery {
+                view: Some("all".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            l.lines.iter().map(|l| l.ticket.id).collect::<Vec<_>>(),
+            vec![own.id]
+        );
+        let l = views::list(
+            &t.app,
+            &billing,
+            &ListQuery {
+                view: Some("all".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(l.lines.len(), 2, "a billing contact sees both");
+        // Staff views are not theirs.
+        let e = views::list(
+            &t.app,
+            &project,
+            &ListQuery {
+                view: Some("mine".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, ServiceError::Invalid(_)));
+        // Pages and API: 404 for another organisation's and the billing error; no note anywhere.
+        for id in [other.id, bill.id] {
+            let s = web
+                .get(format!("{}/portal/tickets/{id}", t.url))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(s, 404, "{id}");
+        }
+        let page = web
+            .get(format!("{}/portal/tickets/{}", t.url, own.id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("La maquette arrive jeudi.") && !page.contains("NOTE-SECRETE"),
+            "{page}"
+        );
+        let list = web
+            .get(format!("{}/portal/tickets?view=all", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            list.contains("Question")
+                && !list.contains("Erreur de facture")
+                && !list.contains("Client Q")
+        );
+        // Staff pages are refused to the contact.
+        let s = web
+            .get(format!("{}/desk/tickets/{}", t.url, own.id))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(s, 403);
+        // Staff see the note, in the page and the API.
+        let (s, body) =
+            crate::invoicing::get(&t, &a.staff.token, &format!("/desk/tickets/{}", own.id)).await;
+        assert_eq!(s, 200, "{body}");
+        assert!(
+            body["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "note")
+        );
+        // The public reply went to the contact, with the ticket's token in the subject.
+        t.run_jobs().await;
+        let mails: Vec<String> = std::fs::read_dir(t.dir.join("outbox"))
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .filter(|m| m.contains(&format!("[#{}]", own.number)))
+            .collect();
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].contains("projet@p.example.org") && !mails[0].contains("NOTE-SECRETE"));
+        // The API of a contact: the same rules; a staff-only field is ignored.
+        let (s, created) = crate::invoicing::post(&t, &a.owner.token, "/desk/tickets", json!({"client_id": q.to_string(), "subject": "Appel", "body": "Le client appelle.", "channel": "phone", "priority": "urgent"})).await;
+        assert_eq!(s, 201, "{created}");
+        assert_eq!(created["channel"], "phone");
+        let (s, bad) = crate::invoicing::post(
+            &t,
+            &a.owner.token,
+            "/desk/tickets",
+            json!({"client_id": q.to_string(), "subject": "", "body": "x", "priority": "extreme"}),
+        )
+        .await;
+        assert_eq!(s, 422, "{bad}");
+    }
+}

@@ -1,0 +1,300 @@
+//! The desk's setup page: the workspace's SLA policy and warning lead, clients' own policies,
+//! the category tree and the canned replies.
+use crate::AppState;
+use crate::html::fmt;
+use crate::html::{Base, Errors, Values, error_page, render_status, see_other};
+use crate::session::Page;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use mesure_domain::Language;
+use mesure_domain::desk::forms::PolicyForm;
+use mesure_domain::desk::sla::Policy;
+use mesure_domain::desk::states::Priority;
+use mesure_services::ServiceError;
+use mesure_services::desk::setup::{self, Setup};
+use mesure_services::desk::views::category_path;
+use uuid::Uuid;
+
+fn t(lang: Language, key: &str) -> String {
+    mesure_i18n::t(lang, key)
+}
+
+/// A policy as a table row: the priority's label and its two targets.
+pub struct PolicyRow {
+    pub priority: String,
+    pub key: &'static str,
+    pub first: String,
+    pub resolution: String,
+}
+
+fn duration(lang: Language, m: Option<i64>) -> String {
+    m.map_or_else(String::new, |m| fmt::hours(lang, m))
+}
+
+fn policy_rows(lang: Language, p: &Policy) -> Vec<PolicyRow> {
+    Priority::ALL
+        .iter()
+        .map(|pr| {
+            let tg = p.targets(*pr);
+            PolicyRow {
+                priority: t(lang, &format!("desk-priority-{}", pr.as_str())),
+                key: pr.as_str(),
+                first: duration(lang, tg.first_response),
+                resolution: duration(lang, tg.resolution),
+            }
+        })
+        .collect()
+}
+
+/// Form values of a policy's targets.
+fn policy_values(lang: Language, p: &Policy, v: &mut Values) {
+    for pr in Priority::ALL {
+        let tg = p.targets(*pr);
+        v.set(
+            &format!("{}_first_response", pr.as_str()),
+            Some(&duration(lang, tg.first_response)),
+        );
+        v.set(
+            &format!("{}_resolution", pr.as_str()),
+            Some(&duration(lang, tg.resolution)),
+        );
+    }
+}
+
+#[derive(Template)]
+#[template(path = "desk/setup.html")]
+struct SetupTpl {
+    base: Base,
+    values: Values,
+    errors: Errors,
+    /// Which form the errors are about: policy, client, category, canned.
+    failed: String,
+    rows: Vec<PolicyRow>,
+    clients: Vec<(String, String)>,
+    client_policies: Vec<(String, Vec<PolicyRow>)>,
+    categories: Vec<(String, String, bool)>,
+    parents: Vec<(String, String)>,
+    canned: Vec<(String, String, String, bool)>,
+}
+
+async fn page_of(
+    s: &AppState,
+    page: &Page,
+    notice: Option<&str>,
+    failed: (&str, Values, Errors),
+) -> Response {
+    let lang = page.ctx.language;
+    let st: Setup = match setup::setup(&s.app, &page.ctx).await {
+        Ok(x) => x,
+        Err(e) => return error_page(page, e),
+    };
+    let names = match s.app.db.read().await {
+        Ok(mut conn) => mesure_store::clients::names(&mut conn.conn(), page.ctx.workspace).await,
+        Err(e) => Err(e),
+    };
+    let names = match names {
+        Ok(n) => n,
+        Err(e) => return error_page(page, e.into()),
+    };
+    let (which, mut values, errors) = failed;
+    if which.is_empty() {
+        policy_values(lang, &st.policy, &mut values);
+        values.set("warn", Some(&fmt::hours(lang, st.warn_minutes)));
+    }
+    let mut clients = vec![(String::new(), t(lang, "desk-choose"))];
+    clients.extend(names.iter().map(|(id, n)| (id.to_string(), n.clone())));
+    let mut parents = vec![(String::new(), "—".to_string())];
+    parents.extend(
+        st.categories
+            .iter()
+            .filter(|k| k.archived_at.is_none())
+            .filter_map(|k| Some((k.id.to_string(), category_path(&st.categories, k.id)?))),
+    );
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &SetupTpl {
+            base: Base::new(page, "desk-setup-title", "/desk/setup", "/desk/setup")
+                .with_notice(notice),
+            rows: policy_rows(lang, &st.policy),
+            client_policies: st
+                .client_policies
+                .iter()
+                .map(|(_, n, p)| (n.clone(), policy_rows(lang, p)))
+                .collect(),
+            categories: st
+                .categories
+                .iter()
+                .map(|k| {
+                    (
+                        k.id.to_string(),
+                        category_path(&st.categories, k.id).unwrap_or_default(),
+                        k.archived_at.is_some(),
+                    )
+                })
+                .collect(),
+            canned: st
+                .canned
+                .iter()
+                .map(|k| {
+                    (
+                        k.id.to_string(),
+                        k.title.clone(),
+                        k.body.clone(),
+                        k.archived_at.is_some(),
+                    )
+                })
+                .collect(),
+            failed: which.to_string(),
+            values,
+            errors,
+            clients,
+            parents,
+        },
+    )
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<crate::html::NoticeQuery>,
+) -> Response {
+    page_of(
+        &s,
+        &page,
+        q.notice.as_deref(),
+        ("", Values::default(), Errors::default()),
+    )
+    .await
+}
+
+async fn after(
+    s: &AppState,
+    page: &Page,
+    body: &[u8],
+    which: &str,
+    r: Result<&str, ServiceError>,
+) -> Response {
+    match r {
+        Ok(notice) => see_other("/desk/setup", notice),
+        Err(ServiceError::Invalid(inv)) => {
+            let errors = Errors::from_invalid(page.ctx.language, &inv);
+            page_of(s, page, None, (which, Values::from_body(body), errors)).await
+        }
+        Err(e) => error_page(page, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct PolicyBody {
+    #[serde(flatten)]
+    pub policy: PolicyForm,
+    #[serde(default)]
+    pub warn: String,
+}
+
+pub async fn save_policy(
+    State(s): State<AppState>,
+    page: Page,
+    body: axum::body::Bytes,
+) -> Response {
+    let f: PolicyBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let r = setup::save_policy(&s.app, &page.ctx, &f.policy, &f.warn)
+        .await
+        .map(|_| "desk-policy-saved");
+    after(&s, &page, &body, "policy", r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ClientPolicyBody {
+    #[serde(flatten)]
+    pub policy: PolicyForm,
+    #[serde(default)]
+    pub client_id: String,
+    /// Remove the client's own policy (its tickets follow the workspace's again).
+    pub remove: Option<String>,
+}
+
+pub async fn save_client_policy(
+    State(s): State<AppState>,
+    page: Page,
+    body: axum::body::Bytes,
+) -> Response {
+    let f: ClientPolicyBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Ok(client) = Uuid::parse_str(f.client_id.trim()) else {
+        let inv = mesure_domain::Invalid::one("client_id", "err-required");
+        return after(&s, &page, &body, "client", Err(inv.into())).await;
+    };
+    let remove = mesure_domain::forms::truthy(f.remove.as_deref());
+    let r = setup::save_client_policy(&s.app, &page.ctx, client, (!remove).then_some(&f.policy))
+        .await
+        .map(|_| "desk-policy-saved");
+    after(&s, &page, &body, "client", r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct CategoryBody {
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    pub parent_id: Option<String>,
+    pub archived: Option<String>,
+}
+
+pub async fn save_category(
+    State(s): State<AppState>,
+    page: Page,
+    body: axum::body::Bytes,
+) -> Response {
+    let f: CategoryBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let id = mesure_domain::forms::given(f.id.as_deref()).and_then(|s| Uuid::parse_str(s).ok());
+    let parent =
+        mesure_domain::forms::given(f.parent_id.as_deref()).and_then(|s| Uuid::parse_str(s).ok());
+    let archived = mesure_domain::forms::truthy(f.archived.as_deref());
+    let r = setup::save_category(&s.app, &page.ctx, id, &f.name, parent, archived)
+        .await
+        .map(|_| "desk-category-saved");
+    after(&s, &page, &body, "category", r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct CannedBody {
+    pub id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    pub archived: Option<String>,
+}
+
+pub async fn save_canned(
+    State(s): State<AppState>,
+    page: Page,
+    body: axum::body::Bytes,
+) -> Response {
+    let f: CannedBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let id = mesure_domain::forms::given(f.id.as_deref()).and_then(|s| Uuid::parse_str(s).ok());
+    let archived = mesure_domain::forms::truthy(f.archived.as_deref());
+    let r = setup::save_canned(&s.app, &page.ctx, id, &f.title, &f.body, archived)
+        .await
+        .map(|_| "desk-canned-saved");
+    after(&s, &page, &body, "canned", r).await
+}
