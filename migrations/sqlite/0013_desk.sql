@@ -61,6 +61,8 @@ CREATE TABLE desk_tickets (
     created_at BIGINT NOT NULL,
     first_response_at BIGINT,
     resolved_at BIGINT,
+    first_response_minutes BIGINT,
+    resolution_minutes BIGINT,
     public_replies INTEGER NOT NULL,
     reopens INTEGER NOT NULL,
     transfers INTEGER NOT NULL,
@@ -98,6 +100,21 @@ CREATE TABLE desk_events (
 );
 CREATE INDEX desk_events_ticket ON desk_events (workspace_id, ticket_id, at);
 CREATE INDEX desk_events_at ON desk_events (workspace_id, at);
+CREATE INDEX desk_tickets_resolved ON desk_tickets (workspace_id, resolved_at);
+-- Calls and chats left before an answer (abandonment rate: abandoned / offered contacts, offered
+-- being these plus the phone and chat tickets of the period).
+CREATE TABLE desk_abandoned (
+    workspace_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    channel TEXT NOT NULL,
+    client_id BLOB,
+    at BIGINT NOT NULL,
+    waited_seconds BIGINT,
+    note TEXT,
+    created_by BLOB,
+    PRIMARY KEY (workspace_id, id)
+);
+CREATE INDEX desk_abandoned_at ON desk_abandoned (workspace_id, at);
 -- The full-text index of subjects and messages (tables named fts_* are each engine's own search
 -- structure, outside the shared shape): an FTS5 table on SQLite, a table with a GIN index on
 -- PostgreSQL ('simple' configuration: French and English words alike, no stemming).

@@ -116,4 +116,18 @@ pub fn refresh(rules: &Rules, t: &mut TicketRow, changes: &[Change], now: i64) {
         .min()
         .unwrap_or(NO_DUE);
     t.breached = first.breached || resolution.breached;
+    // The KPI minutes (the running aggregates the service KPIs read).
+    let created = ts(t.created_at);
+    t.first_response_minutes = t
+        .first_response_at
+        .map(|f| rules.calendar.business_minutes(created, ts(f)));
+    t.resolution_minutes = match (t.status.is_done(), t.resolved_at, t.merged_into) {
+        (true, Some(r), None) => Some(sla::resolution_minutes(
+            &rules.calendar,
+            created,
+            changes,
+            ts(r),
+        )),
+        _ => None,
+    };
 }

@@ -188,6 +188,8 @@ pub async fn open(app: &App, ctx: &Ctx, form: &TicketForm, api: bool) -> Result<
             created_at: now,
             first_response_at: None,
             resolved_at: None,
+            first_response_minutes: None,
+            resolution_minutes: None,
             public_replies: 0,
             reopens: 0,
             transfers: 0,
@@ -520,4 +522,63 @@ pub async fn merge(
         target
     })?;
     Ok(t)
+}
+
+/// A call or chat left before an answer, as logged by an agent or posted by a telephony system.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct AbandonedInput {
+    /// `phone` or `chat`.
+    pub channel: String,
+    pub client_id: Option<String>,
+    /// How long the caller waited, in seconds.
+    pub waited_seconds: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// Logs an abandoned contact now.
+pub async fn log_abandoned(app: &App, ctx: &Ctx, i: &AbandonedInput) -> Result<Uuid> {
+    ctx.require(DeskAction::Work)?;
+    let mut chk = mesure_domain::validate::Checker::new();
+    let channel = match Channel::parse(&i.channel) {
+        Some(c @ (Channel::Phone | Channel::Chat)) => Some(c),
+        _ => {
+            chk.add("channel", "err-choice");
+            None
+        }
+    };
+    let client = mesure_domain::forms::opt_id(&mut chk, "client_id", &i.client_id);
+    if i.waited_seconds.is_some_and(|w| !(0..=86_400).contains(&w)) {
+        chk.add("waited_seconds", "err-desk-waited");
+    }
+    let note = chk.optional(
+        "note",
+        i.note.as_deref(),
+        mesure_domain::desk::forms::MAX_REASON,
+    );
+    chk.finish()?;
+    let channel = channel.ok_or_else(|| Invalid::one("channel", "err-choice"))?;
+    let now = app.now();
+    let id = Uuid::now_v7();
+    crate::write_tx!(app, tx => {
+        let c = &mut tx.conn();
+        if let Some(cl) = client
+            && let Err(e) = mesure_store::clients::get(c, ctx.workspace, ClientId::from_uuid(cl)).await
+        {
+            return Err(match e {
+                mesure_store::StoreError::NotFound => Invalid::one("client_id", "err-invalid").into(),
+                e => e.into(),
+            });
+        }
+        let row = mesure_store::desk::kpis::AbandonedRow {
+            id,
+            channel: channel.as_str().into(),
+            client_id: client,
+            at: now,
+            waited_seconds: i.waited_seconds,
+            note: note.clone(),
+            created_by: Some(ctx.user.uuid()),
+        };
+        mesure_store::desk::kpis::insert_abandoned(c, ctx.workspace, &row).await?;
+    })?;
+    Ok(id)
 }

@@ -71,6 +71,12 @@ pub struct ListQuery {
     pub category_id: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
+    /// Created from this day to that one, both included (`YYYY-MM-DD`, the workspace's zone).
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    /// Resolved from this day to that one, both included.
+    pub resolved_from: Option<String>,
+    pub resolved_to: Option<String>,
     /// The page after this row (decoded from its cursor).
     #[serde(skip)]
     pub after: Option<(i64, Uuid)>,
@@ -126,6 +132,43 @@ fn choice<T>(
     out
 }
 
+/// A span of days (both given, `from` ≤ `to`, inclusive) as instants `[from, to + 1 day)`.
+fn days(
+    chk: &mut mesure_domain::validate::Checker,
+    (fname, from): (&str, &Option<String>),
+    (tname, to): (&str, &Option<String>),
+    tz: &str,
+) -> Option<(i64, i64)> {
+    let parse = |chk: &mut mesure_domain::validate::Checker, name: &str, v: &Option<String>| {
+        let s = mesure_domain::forms::blank(v)?;
+        let d = mesure_domain::forms::parse_civil(s);
+        if d.is_none() {
+            chk.add(name, "err-date");
+        }
+        d
+    };
+    let (a, b) = (parse(chk, fname, from), parse(chk, tname, to));
+    match (a, b) {
+        (Some(a), Some(b)) if a <= b => {
+            let span = super::kpis::Span::new(a, b.tomorrow().unwrap_or(b), tz);
+            Some((span.from_us, span.to_us))
+        }
+        (Some(_), Some(_)) => {
+            chk.add(tname, "err-period-order");
+            None
+        }
+        (Some(_), None) => {
+            chk.add(tname, "err-required");
+            None
+        }
+        (None, Some(_)) => {
+            chk.add(fname, "err-required");
+            None
+        }
+        (None, None) => None,
+    }
+}
+
 /// A page of tickets: staff any of the workspace's; a contact their organisation's.
 pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
     let contact = ctx.client;
@@ -144,6 +187,18 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
     let client = mesure_domain::forms::opt_id(&mut chk, "client_id", &q.client_id);
     let category = mesure_domain::forms::opt_id(&mut chk, "category_id", &q.category_id);
     let text = chk.optional("q", q.q.as_deref(), MAX_SEARCH);
+    let created = days(
+        &mut chk,
+        ("created_from", &q.created_from),
+        ("created_to", &q.created_to),
+        &ctx.time_zone,
+    );
+    let resolved = days(
+        &mut chk,
+        ("resolved_from", &q.resolved_from),
+        ("resolved_to", &q.resolved_to),
+        &ctx.time_zone,
+    );
     chk.finish()?;
     if contact.is_some() && matches!(view, View::Mine | View::Unassigned | View::Breaching) {
         return Err(Invalid::one("view", "err-choice").into());
@@ -179,6 +234,8 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
         kind,
         tier,
         category,
+        created,
+        resolved,
         not_kind: (contact.is_some() && !ctx.may(PortalAction::Invoices))
             .then_some(TicketType::BillingError),
         sort: if view == View::Breaching && q.sort.is_none() {

@@ -1,5 +1,6 @@
 //! The service desk's rows: tickets, their events (messages, notes, moves), the full-text index
 //! and the filtered, searched, keyset-paged ticket list.
+pub mod kpis;
 pub mod setup;
 
 use crate::registry::{Variant, Variants, conds_sql};
@@ -13,7 +14,7 @@ pub const NO_DUE: i64 = i64::MAX;
 
 macro_rules! ticket_cols {
     () => {
-        "workspace_id, id, number, client_id, contact_id, requester, subject, kind, category_id, feature, invoice_id, priority, status, tier, channel, assignee_id, merged_into, follows, created_at, first_response_at, resolved_at, public_replies, reopens, transfers, escalated, first_response_due, resolution_due, due_at, breached, updated_at, version"
+        "workspace_id, id, number, client_id, contact_id, requester, subject, kind, category_id, feature, invoice_id, priority, status, tier, channel, assignee_id, merged_into, follows, created_at, first_response_at, resolved_at, first_response_minutes, resolution_minutes, public_replies, reopens, transfers, escalated, first_response_due, resolution_due, due_at, breached, updated_at, version"
     };
 }
 
@@ -49,6 +50,11 @@ pub struct TicketRow {
     pub created_at: i64,
     pub first_response_at: Option<i64>,
     pub resolved_at: Option<i64>,
+    /// Business minutes from creation to the first public reply (the KPI, no pause taken off).
+    pub first_response_minutes: Option<i64>,
+    /// Business minutes from creation to the last resolution, minus waiting on the customer
+    /// (the KPI's resolution time); `None` until resolved.
+    pub resolution_minutes: Option<i64>,
     pub public_replies: i32,
     pub reopens: i32,
     pub transfers: i32,
@@ -91,11 +97,11 @@ macro_rules! event_cols {
 }
 
 crate::registry::statements! {
-    INSERT(31) [] = concat!("INSERT INTO desk_tickets (", ticket_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)");
-    UPDATE(31) [] = "UPDATE desk_tickets SET number = $3, client_id = $4, contact_id = $5, requester = $6, subject = $7, kind = $8, category_id = $9, feature = $10, invoice_id = $11, priority = $12, status = $13, tier = $14, channel = $15, assignee_id = $16, merged_into = $17, follows = $18, created_at = $19, first_response_at = $20, resolved_at = $21, public_replies = $22, reopens = $23, transfers = $24, escalated = $25, first_response_due = $26, resolution_due = $27, due_at = $28, breached = $29, updated_at = $30, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $31";
-    GET(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND id = $2");
-    BY_NUMBER(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND number = $2");
-    OPEN_OF_CLIENT(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND client_id = $2 AND status NOT IN ('resolved', 'closed')");
+    INSERT(33) [] = concat!("INSERT INTO desk_tickets (", ticket_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)");
+    UPDATE(33) [] = "UPDATE desk_tickets SET number = $3, client_id = $4, contact_id = $5, requester = $6, subject = $7, kind = $8, category_id = $9, feature = $10, invoice_id = $11, priority = $12, status = $13, tier = $14, channel = $15, assignee_id = $16, merged_into = $17, follows = $18, created_at = $19, first_response_at = $20, resolved_at = $21, first_response_minutes = $22, resolution_minutes = $23, public_replies = $24, reopens = $25, transfers = $26, escalated = $27, first_response_due = $28, resolution_due = $29, due_at = $30, breached = $31, updated_at = $32, version = version + 1 WHERE workspace_id = $1 AND id = $2 AND version = $33";
+    GET(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND id = $2");
+    BY_NUMBER(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND number = $2");
+    OPEN_OF_CLIENT(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND client_id = $2 AND status NOT IN ('resolved', 'closed')");
     INSERT_EVENT(12) [] = concat!("INSERT INTO desk_events (", event_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
     EVENTS(2) ["workspace_id", "id", "ticket_id", "at", "kind", "actor_id", "customer", "body", "from_value", "to_value", "reason", "message_id"] = concat!("SELECT ", event_cols!(), " FROM desk_events WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY at, id");
     INDEX_TEXT(4) [] = "INSERT INTO fts_desk (workspace_id, id, ticket_id, body) VALUES ($1, $2, $3, $4)";
@@ -126,6 +132,8 @@ fn ticket_binds(t: &TicketRow) -> Vec<Bind> {
         Bind::Int(t.created_at),
         Bind::from(t.first_response_at),
         Bind::from(t.resolved_at),
+        Bind::from(t.first_response_minutes),
+        Bind::from(t.resolution_minutes),
         Bind::from(t.public_replies),
         Bind::from(t.reopens),
         Bind::from(t.transfers),
@@ -310,6 +318,10 @@ pub struct ListFilter {
     /// number.
     pub words: Vec<String>,
     pub number: Option<i64>,
+    /// Created in `[from, to)` (microseconds).
+    pub created: Option<(i64, i64)>,
+    /// Resolved (last resolution) in `[from, to)`, merged duplicates left out.
+    pub resolved: Option<(i64, i64)>,
     pub priority: Option<Priority>,
     pub kind: Option<TicketType>,
     pub tier: Option<Tier>,
@@ -325,7 +337,7 @@ pub struct ListFilter {
 /// A list variant: which optional conditions are present, the sort and the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct ListKey {
-    present: [bool; 6],
+    present: [bool; 8],
     sort: ListSort,
     engine: Backend,
 }
@@ -333,7 +345,7 @@ pub(crate) struct ListKey {
 fn list_keys() -> Vec<ListKey> {
     let mut out = Vec::new();
     for engine in [Backend::Sqlite, Backend::Postgres] {
-        for present in crate::registry::presence::<6>() {
+        for present in crate::registry::presence::<8>() {
             for sort in ListSort::ALL {
                 out.push(ListKey {
                     present,
@@ -357,13 +369,18 @@ fn list_sql(k: &ListKey) -> Variant {
             " AND (number = ?1 OR id IN (SELECT ticket_id FROM fts_desk WHERE workspace_id = $1 AND to_tsvector('simple', body) @@ to_tsquery('simple', ?2)))"
         }
     };
-    let conds: [crate::registry::Cond; 6] = [
+    let conds: [crate::registry::Cond; 8] = [
         (" AND status IN (?1, ?2, ?3, ?4)", 4),
         (" AND assignee_id = ?1", 1),
         (" AND assignee_id IS NULL", 0),
         (" AND client_id = ?1", 1),
         (" AND due_at < ?1", 1),
         (search, 2),
+        (" AND created_at >= ?1 AND created_at < ?2", 2),
+        (
+            " AND resolved_at >= ?1 AND resolved_at < ?2 AND merged_into IS NULL",
+            2,
+        ),
     ];
     let (cond_sql, next) = conds_sql(&conds, &k.present, 7);
     let (col, desc) = k.sort.key();
@@ -379,7 +396,7 @@ fn list_sql(k: &ListKey) -> Variant {
     v
 }
 
-const TICKET_COLUMN_NAMES: [&str; 31] = [
+const TICKET_COLUMN_NAMES: [&str; 33] = [
     "workspace_id",
     "id",
     "number",
@@ -401,6 +418,8 @@ const TICKET_COLUMN_NAMES: [&str; 31] = [
     "created_at",
     "first_response_at",
     "resolved_at",
+    "first_response_minutes",
+    "resolution_minutes",
     "public_replies",
     "reopens",
     "transfers",
@@ -417,7 +436,7 @@ crate::registry::family! {
     /// The ticket list: one text per filter shape, sort and engine.
     LIST: ListKey = list_keys, list_sql;
 }
-pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST];
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST, &kpis::TREND];
 
 /// The search words as each engine's query: FTS5 prefix phrases (`"word"*`), or a PostgreSQL
 /// `tsquery` of prefixes (`word:* & …`). Words are letters and digits only, so neither syntax
@@ -475,6 +494,8 @@ pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, f: &ListFilter) -> Result<V
         f.client.map(|a| vec![Bind::Uuid(a)]),
         f.due_before.map(|d| vec![Bind::Int(d)]),
         search,
+        f.created.map(|(a, b)| vec![Bind::Int(a), Bind::Int(b)]),
+        f.resolved.map(|(a, b)| vec![Bind::Int(a), Bind::Int(b)]),
     ]);
     let key = ListKey {
         present,

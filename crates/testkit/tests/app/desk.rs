@@ -648,3 +648,245 @@ async fn contacts_see_their_organisation_without_notes_and_replies_are_mailed() 
         assert_eq!(s, 422, "{bad}");
     }
 }
+
+/// A ticket opened by the owner for `client` on `channel` with `kind`.
+async fn open_as(
+    t: &TestApp,
+    a: &Tenant,
+    client: uuid::Uuid,
+    kind: &str,
+    channel: &str,
+) -> TicketRow {
+    tickets::open(
+        &t.app,
+        &a.owner.ctx,
+        &TicketForm {
+            subject: format!("{kind} {channel}"),
+            body: "Bonjour".into(),
+            kind: Some(kind.into()),
+            channel: Some(channel.into()),
+            client_id: Some(client.to_string()),
+            ..Default::default()
+        },
+        false,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_service_kpis_match_a_hand_computed_month() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence KPI").await;
+        let ca = t.client_named(&a.owner.ctx, "Client KA").await;
+        let cb = t.client_named(&a.owner.ctx, "Client KB").await;
+        let staff = &a.staff.ctx;
+        let public = |body: &str| ReplyInput {
+            body: body.into(),
+            public: true,
+            status: None,
+        };
+        // Monday 1 March 2027, 9:00 in Paris.
+        t.clock.set("2027-03-01T08:00:00Z".parse().unwrap());
+        // T1: answered in 30 min and resolved: a first contact resolution.
+        let t1 = open_as(&t, &a, ca, "question", "email").await;
+        t.clock.advance_secs(30 * 60);
+        tickets::reply(&t.app, staff, t1.id, &public("Voici."))
+            .await
+            .unwrap();
+        tickets::apply(&t.app, staff, t1.id, &status("resolved"))
+            .await
+            .unwrap();
+        // T2 (a phone call): assigned, transferred, answered after 60 min, escalated, resolved.
+        let t2 = open_as(&t, &a, ca, "incident", "phone").await;
+        let assign = |u: uuid::Uuid| MoveForm {
+            assignee_id: Some(u.to_string()),
+            ..Default::default()
+        };
+        tickets::apply(&t.app, staff, t2.id, &assign(a.staff.id))
+            .await
+            .unwrap();
+        tickets::apply(&t.app, staff, t2.id, &assign(a.manager.id))
+            .await
+            .unwrap();
+        t.clock.advance_secs(60 * 60);
+        tickets::reply(&t.app, staff, t2.id, &public("On regarde."))
+            .await
+            .unwrap();
+        let esc = MoveForm {
+            tier: Some("second".into()),
+            ..Default::default()
+        };
+        tickets::apply(&t.app, staff, t2.id, &esc).await.unwrap();
+        tickets::apply(&t.app, staff, t2.id, &status("resolved"))
+            .await
+            .unwrap();
+        // T3 (a complaint): answered after 90 min, resolved, reopened by the customer, answered
+        // and resolved 30 min later.
+        let t3 = open_as(&t, &a, cb, "complaint", "email").await;
+        t.clock.advance_secs(90 * 60);
+        tickets::reply(&t.app, staff, t3.id, &public("Désolés."))
+            .await
+            .unwrap();
+        tickets::apply(&t.app, staff, t3.id, &status("resolved"))
+            .await
+            .unwrap();
+        let (cctx, _) = contact_ctx(&t, &a, cb, "project", "kb@kpi.example.org").await;
+        tickets::customer_reply(&t.app, &cctx, t3.id, "Non, toujours pas.")
+            .await
+            .unwrap();
+        t.clock.advance_secs(30 * 60);
+        tickets::reply(&t.app, staff, t3.id, &public("Corrigé."))
+            .await
+            .unwrap();
+        tickets::apply(&t.app, staff, t3.id, &status("resolved"))
+            .await
+            .unwrap();
+        // T4: never answered (the backlog); one abandoned call.
+        open_as(&t, &a, cb, "question", "email").await;
+        tickets::log_abandoned(
+            &t.app,
+            staff,
+            &tickets::AbandonedInput {
+                channel: "phone".into(),
+                waited_seconds: Some(95),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // Outside the month: nothing of it counts.
+        t.clock.set("2027-04-02T08:00:00Z".parse().unwrap());
+        open_as(&t, &a, ca, "question", "chat").await;
+
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let k = mesure_services::desk::kpis::dashboard(
+            &t.app,
+            &a.owner.ctx,
+            d("2027-03-01"),
+            d("2027-04-01"),
+        )
+        .await
+        .unwrap();
+        let pct = |r: mesure_domain::desk::kpis::Ratio| r.pct().map(|p| p.to_string());
+        assert_eq!(k.created, 4);
+        assert_eq!(k.resolved, 3);
+        assert_eq!(k.first_response_median, Some(60), "30, 60, 90");
+        assert_eq!(k.resolution_median, Some(60), "30, 60, 120");
+        assert_eq!(pct(k.first_contact).as_deref(), Some("33.3"), "T1 only");
+        assert_eq!(pct(k.first_line).as_deref(), Some("66.7"), "T2 escalated");
+        assert_eq!(pct(k.transferred).as_deref(), Some("25.0"), "T2 of 4");
+        assert_eq!(pct(k.reopened).as_deref(), Some("33.3"), "T3");
+        assert_eq!(k.complaints, 1);
+        assert_eq!(
+            pct(k.abandonment).as_deref(),
+            Some("50.0"),
+            "1 abandoned / (1 + 1 phone ticket)"
+        );
+        assert_eq!(pct(k.sla).as_deref(), Some("100.0"));
+        assert_eq!(
+            k.backlog,
+            [0, 0, 0, 0, 1],
+            "T4, 31 days old at the month's end"
+        );
+        let q = k
+            .by_kind
+            .iter()
+            .find(|(kk, _)| kk.as_str() == "question")
+            .unwrap();
+        assert_eq!((q.1.current, q.1.previous), (2, 0));
+        assert_eq!(
+            k.trend
+                .iter()
+                .map(|(_, v)| v.iter().sum::<i64>())
+                .sum::<i64>(),
+            4,
+            "the trend adds up"
+        );
+        assert_eq!(
+            k.requests_per_agent.map(|v| v.to_string()).as_deref(),
+            Some("1.0"),
+            "T2 resolved by the manager"
+        );
+        // An empty month is no data, never 0.
+        let e = mesure_services::desk::kpis::dashboard(
+            &t.app,
+            &a.owner.ctx,
+            d("2026-01-01"),
+            d("2026-02-01"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (e.first_contact.pct(), e.first_response_median, e.sla.pct()),
+            (None, None, None)
+        );
+        // The API and the CSV say the same.
+        let (s, body) = crate::invoicing::get(
+            &t,
+            &a.manager.token,
+            "/desk/kpis?from=2027-03-01&to=2027-03-31",
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(body["first_contact_resolution"]["pct"], "33.3");
+        assert_eq!(body["backlog"], json!([0, 0, 0, 0, 1]));
+        let (s, _) = crate::invoicing::get(
+            &t,
+            &a.manager.token,
+            "/desk/kpis?from=2027-03-31&to=2027-03-01",
+        )
+        .await;
+        assert_eq!(s, 422);
+        let web = t.client();
+        assert_eq!(
+            t.login(&web, &a.manager.email, &a.manager.password)
+                .await
+                .status(),
+            303
+        );
+        let csv = web
+            .get(format!(
+                "{}/desk/kpis.csv?period=custom&from=2027-03-01&to=2027-03-31",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("first_contact_resolution_pct") || l.contains("33")),
+            "{csv}"
+        );
+        let page = web
+            .get(format!(
+                "{}/desk/kpis?period=custom&from=2027-03-01&to=2027-03-31",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("33,3 %") || page.contains("33.3 %"), "{page}");
+        // The tickets behind a KPI: resolved in March.
+        let l = views::list(
+            &t.app,
+            &a.owner.ctx,
+            &ListQuery {
+                view: Some("all".into()),
+                resolved_from: Some("2027-03-01".into()),
+                resolved_to: Some("2027-03-31".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(l.lines.len(), 3);
+    }
+}

@@ -42,6 +42,12 @@ pub struct TicketParams {
     pub q: Option<String>,
     /// `newest` (default), `oldest`, `due`, `updated`
     pub sort: Option<String>,
+    /// Created from this day (`YYYY-MM-DD`, with `created_to`, both included)
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    /// Resolved from this day (with `resolved_to`, both included)
+    pub resolved_from: Option<String>,
+    pub resolved_to: Option<String>,
     /// From the previous page's `next_cursor`
     pub cursor: Option<String>,
 }
@@ -69,6 +75,10 @@ impl TicketParams {
             category_id: self.category_id.clone(),
             q: self.q.clone(),
             sort: self.sort.clone(),
+            created_from: self.created_from.clone(),
+            created_to: self.created_to.clone(),
+            resolved_from: self.resolved_from.clone(),
+            resolved_to: self.resolved_to.clone(),
             after,
         })
     }
@@ -484,4 +494,239 @@ pub async fn portal_reply(
         .await
         .map_err(|e| err(&c, e))?;
     Ok(Json(line_of(&s, &c, &t).await?))
+}
+
+/// A period of days.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KpiParams {
+    /// First day `YYYY-MM-DD` (default: the first day of the month eleven months ago)
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD` (default: today)
+    pub to: Option<String>,
+}
+
+/// A count over a count.
+#[derive(Serialize, ToSchema)]
+pub struct RatioOut {
+    pub num: i64,
+    pub den: i64,
+    /// num ÷ den × 100, one decimal, as a string; null when den is 0 (no data)
+    pub pct: Option<String>,
+}
+
+fn ratio(r: mesure_domain::desk::kpis::Ratio) -> RatioOut {
+    RatioOut {
+        num: r.num,
+        den: r.den,
+        pct: r.pct().map(|p| p.to_string()),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VolumeOut {
+    /// A ticket type, or a category's path (empty: none)
+    pub name: String,
+    pub category_id: Option<String>,
+    pub current: i64,
+    /// The same number of days just before
+    pub previous: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BucketOut {
+    pub from: String,
+    /// Exclusive
+    pub to: String,
+    /// Tickets created per type, in the order question, incident, request, complaint, billing_error
+    pub counts: Vec<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NamedRatioOut {
+    pub id: Option<String>,
+    pub name: String,
+    pub ratio: RatioOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentOut {
+    /// null: tickets resolved unassigned
+    pub agent_id: Option<String>,
+    pub name: String,
+    pub resolved: i64,
+}
+
+/// The service KPIs of a period (definitions: the KPI dictionary).
+#[derive(Serialize, ToSchema)]
+pub struct KpisOut {
+    pub from: String,
+    /// Last day included
+    pub to: String,
+    /// Tickets created in the period (merged duplicates left out)
+    pub volume: i64,
+    pub by_type: Vec<VolumeOut>,
+    pub by_category: Vec<VolumeOut>,
+    pub trend: Vec<BucketOut>,
+    /// Median business minutes from creation to the first public reply, tickets created in the period
+    pub first_response_median_minutes: Option<i64>,
+    /// Median business minutes from creation to resolution minus waiting on the customer, tickets resolved in the period
+    pub resolution_median_minutes: Option<i64>,
+    pub resolved: i64,
+    pub first_contact_resolution: RatioOut,
+    pub first_line_resolution: RatioOut,
+    pub transferred: RatioOut,
+    pub reopened: RatioOut,
+    pub complaints: i64,
+    pub abandonment: RatioOut,
+    pub sla_attainment: RatioOut,
+    pub sla_by_priority: Vec<NamedRatioOut>,
+    pub sla_by_client: Vec<NamedRatioOut>,
+    /// Resolved tickets per agent who resolved any, one decimal, as a string
+    pub requests_per_agent: Option<String>,
+    pub agents: Vec<AgentOut>,
+    /// Tickets not resolved at the period's end, aged under 1 day, 1–3, 3–7, 7–30, 30 and over
+    pub backlog: Vec<i64>,
+}
+
+/// The service KPIs of a period.
+#[utoipa::path(get, path = "/api/v1/desk/kpis", tag = "desk", params(KpiParams),
+    responses((status = 200, body = KpisOut), (status = 401, body = Problem, content_type = PROBLEM), (status = 403, body = Problem, content_type = PROBLEM), (status = 422, body = Problem, content_type = PROBLEM)))]
+pub async fn kpis(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiQuery(p): ApiQuery<KpiParams>,
+) -> Result<Json<KpisOut>, ApiError> {
+    let today = mesure_services::time::today_date(&s.app, &c.ctx);
+    let day = |v: &Option<String>, field: &str| -> Result<Option<jiff::civil::Date>, ApiError> {
+        match mesure_domain::forms::given(v.as_deref()) {
+            None => Ok(None),
+            Some(x) => mesure_domain::forms::parse_civil(x)
+                .map(Some)
+                .ok_or_else(|| bad_param(c.ctx.language, field)),
+        }
+    };
+    let from = day(&p.from, "from")?.unwrap_or_else(|| {
+        today
+            .first_of_month()
+            .checked_sub(jiff::Span::new().months(11))
+            .unwrap_or(today)
+    });
+    let last = day(&p.to, "to")?.unwrap_or(today);
+    if last < from || (last - from).get_days() > 3660 {
+        return Err(bad_param(c.ctx.language, "to"));
+    }
+    let to = last.tomorrow().unwrap_or(last);
+    let d = mesure_services::desk::kpis::dashboard(&s.app, &c.ctx, from, to)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok(Json(KpisOut {
+        from: from.to_string(),
+        to: last.to_string(),
+        volume: d.created,
+        by_type: d
+            .by_kind
+            .iter()
+            .map(|(k, v)| VolumeOut {
+                name: k.as_str().into(),
+                category_id: None,
+                current: v.current,
+                previous: v.previous,
+            })
+            .collect(),
+        by_category: d
+            .by_category
+            .iter()
+            .map(|(id, n, v)| VolumeOut {
+                name: n.clone(),
+                category_id: id.map(|i| i.to_string()),
+                current: v.current,
+                previous: v.previous,
+            })
+            .collect(),
+        trend: d
+            .trend
+            .iter()
+            .map(|((a, b), v)| BucketOut {
+                from: a.to_string(),
+                to: b.to_string(),
+                counts: v.clone(),
+            })
+            .collect(),
+        first_response_median_minutes: d.first_response_median,
+        resolution_median_minutes: d.resolution_median,
+        resolved: d.resolved,
+        first_contact_resolution: ratio(d.first_contact),
+        first_line_resolution: ratio(d.first_line),
+        transferred: ratio(d.transferred),
+        reopened: ratio(d.reopened),
+        complaints: d.complaints,
+        abandonment: ratio(d.abandonment),
+        sla_attainment: ratio(d.sla),
+        sla_by_priority: d
+            .sla_by_priority
+            .iter()
+            .map(|(p, r)| NamedRatioOut {
+                id: None,
+                name: p.as_str().into(),
+                ratio: ratio(*r),
+            })
+            .collect(),
+        sla_by_client: d
+            .sla_by_client
+            .iter()
+            .map(|(id, n, r)| NamedRatioOut {
+                id: Some(id.to_string()),
+                name: n.clone(),
+                ratio: ratio(*r),
+            })
+            .collect(),
+        requests_per_agent: d.requests_per_agent.map(|v| v.to_string()),
+        agents: d
+            .per_agent
+            .iter()
+            .map(|(id, n, r)| AgentOut {
+                agent_id: id.map(|i| i.to_string()),
+                name: n.clone(),
+                resolved: *r,
+            })
+            .collect(),
+        backlog: d.backlog.to_vec(),
+    }))
+}
+
+/// A call or chat left before an answer.
+#[derive(Deserialize, ToSchema)]
+pub struct AbandonedIn {
+    /// `phone` or `chat`
+    pub channel: String,
+    pub client_id: Option<String>,
+    /// How long the caller waited, 0 to 86,400 seconds
+    pub waited_seconds: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedOut {
+    pub id: String,
+}
+
+/// Log an abandoned call or chat (e.g. from a telephony system).
+#[utoipa::path(post, path = "/api/v1/desk/abandoned", tag = "desk", request_body = AbandonedIn,
+    responses((status = 201, body = CreatedOut), (status = 400, body = Problem, content_type = PROBLEM), (status = 401, body = Problem, content_type = PROBLEM), (status = 403, body = Problem, content_type = PROBLEM), (status = 413, body = Problem, content_type = PROBLEM), (status = 415, body = Problem, content_type = PROBLEM), (status = 422, body = Problem, content_type = PROBLEM)))]
+pub async fn abandoned(
+    State(s): State<AppState>,
+    c: ApiCaller,
+    ApiJson(body): ApiJson<AbandonedIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    let input = mesure_services::desk::tickets::AbandonedInput {
+        channel: body.channel,
+        client_id: body.client_id,
+        waited_seconds: body.waited_seconds,
+        note: body.note,
+    };
+    let id = mesure_services::desk::tickets::log_abandoned(&s.app, &c.ctx, &input)
+        .await
+        .map_err(|e| err(&c, e))?;
+    Ok((StatusCode::CREATED, Json(CreatedOut { id: id.to_string() })))
 }

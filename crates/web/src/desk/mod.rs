@@ -4,6 +4,7 @@
 //! contacts; the tickets API.
 use mesure_domain::{Action, DeskAction};
 pub mod api;
+pub mod kpis;
 pub mod pages;
 pub mod portal;
 pub mod setup;
@@ -47,6 +48,13 @@ pub const MODULE: Module = Module {
             Access::May(WORK),
             || post(pages::merge),
         ),
+        PageRule::new("GET", "/desk/kpis", Access::May(READ), || get(kpis::page)),
+        PageRule::new("GET", "/desk/kpis.csv", Access::May(READ), || {
+            get(kpis::export)
+        }),
+        PageRule::new("POST", "/desk/abandoned", Access::May(WORK), || {
+            post(kpis::abandoned)
+        }),
         PageRule::new("GET", "/desk/setup", Access::May(MANAGE), || {
             get(setup::show)
         }),
@@ -114,6 +122,16 @@ pub const MODULE: Module = Module {
         },
         ApiRule {
             method: "GET",
+            path: "/api/v1/desk/kpis",
+            action: READ,
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/desk/abandoned",
+            action: WORK,
+        },
+        ApiRule {
+            method: "GET",
             path: "/api/v1/portal/tickets",
             action: REQUEST,
         },
@@ -164,6 +182,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::show))
         .routes(routes!(api::reply))
         .routes(routes!(api::apply))
+        .routes(routes!(api::kpis))
+        .routes(routes!(api::abandoned))
         .routes(routes!(api::portal_list, api::portal_open))
         .routes(routes!(api::portal_show))
         .routes(routes!(api::portal_reply))

@@ -139,6 +139,11 @@ impl WebQuery {
 
     /// The query string of the same filters (no cursor, no notice), plus `extra`.
     pub(crate) fn link(&self, extra: &[(&str, String)]) -> String {
+        self.link_without(extra, &[])
+    }
+
+    /// [`Self::link`] without the filters named in `drop`.
+    pub(crate) fn link_without(&self, extra: &[(&str, String)], drop: &[&str]) -> String {
         let q = &self.q;
         let mut pairs: Vec<(&str, String)> = [
             ("view", &q.view),
@@ -151,10 +156,14 @@ impl WebQuery {
             ("category_id", &q.category_id),
             ("q", &q.q),
             ("sort", &q.sort),
+            ("created_from", &q.created_from),
+            ("created_to", &q.created_to),
+            ("resolved_from", &q.resolved_from),
+            ("resolved_to", &q.resolved_to),
         ]
         .into_iter()
         .filter_map(|(k, v)| mesure_domain::forms::given(v.as_deref()).map(|v| (k, v.to_string())))
-        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k) && !drop.contains(k))
         .collect();
         pairs.extend(extra.iter().cloned());
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
@@ -189,6 +198,65 @@ struct ListTpl {
     assignees: Vec<(String, String)>,
     can_work: bool,
     can_manage: bool,
+    /// Day filters in force: what they say, the link without them, and the hidden fields
+    /// that keep them when the form is sent.
+    day_filters: Vec<(String, String)>,
+    hidden: Hidden,
+}
+
+/// Hidden form fields: name and value.
+type Hidden = Vec<(&'static str, String)>;
+
+/// The day filters of a list query, in words, each with the list's link without it.
+fn day_filters(
+    lang: Language,
+    wq: &WebQuery,
+) -> (Vec<(String, String)>, Hidden) {
+    let mut out = Vec::new();
+    let mut hidden = Vec::new();
+    for (key, from_k, to_k, from, to) in [
+        (
+            "desk-filtered-created",
+            "created_from",
+            "created_to",
+            &wq.q.created_from,
+            &wq.q.created_to,
+        ),
+        (
+            "desk-filtered-resolved",
+            "resolved_from",
+            "resolved_to",
+            &wq.q.resolved_from,
+            &wq.q.resolved_to,
+        ),
+    ] {
+        let (Some(a), Some(b)) = (
+            mesure_domain::forms::given(from.as_deref()),
+            mesure_domain::forms::given(to.as_deref()),
+        ) else {
+            continue;
+        };
+        let shown = |d: &str| {
+            mesure_domain::forms::parse_civil(d)
+                .map(|d| mesure_i18n::date(lang, d))
+                .unwrap_or_else(|| d.to_string())
+        };
+        let text = mesure_i18n::t_args(
+            lang,
+            key,
+            &[
+                ("from", mesure_i18n::Arg::Str(&shown(a))),
+                ("to", mesure_i18n::Arg::Str(&shown(b))),
+            ],
+        );
+        out.push((
+            text,
+            format!("/desk?{}", wq.link_without(&[], &[from_k, to_k])),
+        ));
+        hidden.push((from_k, a.to_string()));
+        hidden.push((to_k, b.to_string()));
+    }
+    (out, hidden)
 }
 
 async fn choices(
@@ -288,9 +356,12 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQue
     } else {
         StatusCode::OK
     };
+    let (day_filters, hidden) = day_filters(lang, &wq);
     render_status(
         status,
         &ListTpl {
+            day_filters,
+            hidden,
             base: Base::new(&page, "desk-title", "/desk", "/desk")
                 .with_notice(wq.notice.as_deref()),
             views,

@@ -238,6 +238,68 @@ pub fn stacked_bars(
     out
 }
 
+/// One bar of a chart of several stacked series: its axis label, its hover text and one value
+/// per series (bottom first).
+pub struct StackedBar {
+    pub label: String,
+    pub title: String,
+    pub values: Vec<i64>,
+}
+
+/// Bars stacking up to five series (classes `k0`…`k4`) with a value axis, labels under the bars,
+/// a legend naming each series, and each bar's figures on hover (`<title>`).
+pub fn stacked_series(bars: &[StackedBar], legend: &[String], label: &str) -> String {
+    let (left, top, plot_w, plot_h, bottom) = (56.0, 40.0, 640.0, 180.0, 40.0);
+    let max = bars
+        .iter()
+        .map(|b| b.values.iter().sum::<i64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let top_value = nice_top(max, 1);
+    let (w, h) = (left + plot_w + 8.0, top + plot_h + bottom);
+    let y = |v: i64| top + plot_h - plot_h * v as f64 / top_value as f64;
+    let mut out = format!(
+        "<svg class=\"bars\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
+        escape(label)
+    );
+    out.push_str(&value_axis(top_value, left, plot_w, &y, &|v| v.to_string()));
+    let n = bars.len().max(1) as f64;
+    let slot = plot_w / n;
+    let bw = (slot * 0.7).max(2.0);
+    for (i, b) in bars.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bw) / 2.0;
+        out.push_str(&format!("<g><title>{}</title>", escape(&b.title)));
+        let mut base = 0;
+        for (k, v) in b.values.iter().enumerate().take(5) {
+            let (y0, y1) = (y(base), y(base + v));
+            out.push_str(&format!(
+                "<rect class=\"k{k}\" x=\"{x:.1}\" y=\"{y1:.1}\" width=\"{bw:.1}\" height=\"{:.1}\"/>",
+                (y0 - y1).max(0.0)
+            ));
+            base += v;
+        }
+        out.push_str("</g>");
+        out.push_str(&format!(
+            "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x + bw / 2.0,
+            top + plot_h + 16.0,
+            escape(&b.label)
+        ));
+    }
+    let step = plot_w / legend.len().max(1) as f64;
+    for (k, name) in legend.iter().enumerate().take(5) {
+        let x = left + step * k as f64;
+        out.push_str(&format!(
+            "<rect class=\"k{k}\" x=\"{x:.1}\" y=\"6\" width=\"10\" height=\"10\"/><text class=\"legend\" x=\"{:.1}\" y=\"15\">{}</text>",
+            x + 14.0,
+            escape(name)
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -248,6 +310,29 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stacked_series_draw_each_value_and_the_legend() {
+        let bars = [
+            StackedBar {
+                label: "S1".into(),
+                title: "a: 1, b: 2".into(),
+                values: vec![1, 2],
+            },
+            StackedBar {
+                label: "S2".into(),
+                title: "a: 0, b: 3".into(),
+                values: vec![0, 3],
+            },
+        ];
+        let s = stacked_series(&bars, &["a<".into(), "b".into()], "vol");
+        assert_eq!(
+            s.matches("<rect class=\"k0\"").count(),
+            3,
+            "two bars and the legend"
+        );
+        assert!(s.contains("a&lt;") && s.contains("<title>a: 1, b: 2</title>"));
+    }
 
     #[test]
     fn charts_scale_into_their_box() {

@@ -1,0 +1,192 @@
+//! What the service KPIs read, as aggregates over the ticket rows (their counters and business
+//! minutes are kept on every write, the running aggregates): tickets created in a period by
+//! type and category and by time bucket, tickets resolved in a period by client, priority and
+//! agent, the minutes behind the median times, the backlog at an instant, abandoned contacts.
+use crate::registry::Variant;
+use crate::{Bind, Conn, Result};
+use mesure_domain::WorkspaceId;
+use mesure_domain::desk::states::{Priority, TicketType};
+use uuid::Uuid;
+
+/// The most trend buckets a period is cut into.
+pub const MAX_BUCKETS: usize = 14;
+
+crate::registry::row! {
+/// Tickets created in a period, per type and category.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CreatedRow {
+    pub kind: TicketType,
+    pub category_id: Option<Uuid>,
+    pub n: i64,
+    pub transferred: i64,
+    /// Phone and chat contacts (offered contacts, with the abandoned ones).
+    pub calls: i64,
+}
+}
+
+crate::registry::row! {
+/// Tickets resolved in a period, per client, priority and assignee.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ResolvedRow {
+    pub client_id: Uuid,
+    pub priority: Priority,
+    pub assignee_id: Option<Uuid>,
+    pub n: i64,
+    /// Exactly one public reply, never reopened, never transferred.
+    pub first_contact: i64,
+    /// Never escalated to second line.
+    pub first_line: i64,
+    pub reopened: i64,
+    /// Neither SLA target breached.
+    pub within_sla: i64,
+}
+}
+
+crate::registry::row! {
+/// A ticket of the backlog at an instant.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BacklogRow {
+    pub id: Uuid,
+    pub created_at: i64,
+    pub reopens: i32,
+}
+}
+
+crate::registry::statements! {
+    CREATED(3) ["kind", "category_id", "n", "transferred", "calls"] = "SELECT kind, category_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(CASE WHEN transfers > 0 THEN 1 ELSE 0 END) AS BIGINT) AS transferred, CAST(SUM(CASE WHEN channel IN ('phone', 'chat') THEN 1 ELSE 0 END) AS BIGINT) AS calls FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL GROUP BY kind, category_id";
+    RESOLVED(3) ["client_id", "priority", "assignee_id", "n", "first_contact", "first_line", "reopened", "within_sla"] = "SELECT client_id, priority, assignee_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(CASE WHEN public_replies = 1 AND reopens = 0 AND transfers = 0 THEN 1 ELSE 0 END) AS BIGINT) AS first_contact, CAST(SUM(CASE WHEN escalated THEN 0 ELSE 1 END) AS BIGINT) AS first_line, CAST(SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reopened, CAST(SUM(CASE WHEN breached THEN 0 ELSE 1 END) AS BIGINT) AS within_sla FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') GROUP BY client_id, priority, assignee_id";
+    RESOLUTION_MINUTES(3) ["resolution_minutes"] = "SELECT resolution_minutes FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') AND resolution_minutes IS NOT NULL";
+    FIRST_RESPONSE_MINUTES(3) ["first_response_minutes"] = "SELECT first_response_minutes FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL AND first_response_minutes IS NOT NULL";
+    BACKLOG(2) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND created_at < $2 AND merged_into IS NULL AND (resolved_at IS NULL OR resolved_at >= $2)";
+    ABANDONED(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3";
+    INSERT_ABANDONED(8) [] = "INSERT INTO desk_abandoned (workspace_id, id, channel, client_id, at, waited_seconds, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+}
+
+fn period(ws: WorkspaceId, from: i64, to: i64) -> [Bind; 3] {
+    [Bind::Uuid(ws.uuid()), Bind::Int(from), Bind::Int(to)]
+}
+
+pub async fn created(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<CreatedRow>> {
+    CREATED.fetch(c, &period(ws, from, to)).await
+}
+
+pub async fn resolved(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<ResolvedRow>> {
+    RESOLVED.fetch(c, &period(ws, from, to)).await
+}
+
+/// Resolution times (business minutes) of the tickets resolved in `[from, to)`.
+pub async fn resolution_minutes(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = RESOLUTION_MINUTES.fetch(c, &period(ws, from, to)).await?;
+    Ok(rows.into_iter().map(|(m,)| m).collect())
+}
+
+/// First response times (business minutes) of the tickets created in `[from, to)`.
+pub async fn first_response_minutes(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = FIRST_RESPONSE_MINUTES
+        .fetch(c, &period(ws, from, to))
+        .await?;
+    Ok(rows.into_iter().map(|(m,)| m).collect())
+}
+
+/// Tickets created before `at` and not resolved then by their latest resolution (a ticket
+/// reopened since is checked against its history by the caller).
+pub async fn backlog(c: &mut Conn<'_>, ws: WorkspaceId, at: i64) -> Result<Vec<BacklogRow>> {
+    BACKLOG
+        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(at)])
+        .await
+}
+
+pub async fn abandoned(c: &mut Conn<'_>, ws: WorkspaceId, from: i64, to: i64) -> Result<i64> {
+    let (n,): (i64,) = ABANDONED.fetch_one(c, &period(ws, from, to)).await?;
+    Ok(n)
+}
+
+/// A call or chat left before an answer.
+#[derive(Clone, Debug)]
+pub struct AbandonedRow {
+    pub id: Uuid,
+    pub channel: String,
+    pub client_id: Option<Uuid>,
+    pub at: i64,
+    pub waited_seconds: Option<i64>,
+    pub note: Option<String>,
+    pub created_by: Option<Uuid>,
+}
+
+pub async fn insert_abandoned(c: &mut Conn<'_>, ws: WorkspaceId, r: &AbandonedRow) -> Result<()> {
+    INSERT_ABANDONED
+        .exec(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Uuid(r.id),
+                Bind::from(&r.channel),
+                Bind::from(r.client_id),
+                Bind::Int(r.at),
+                Bind::from(r.waited_seconds),
+                Bind::from(&r.note),
+                Bind::from(r.created_by),
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+fn bucket_keys() -> Vec<usize> {
+    (1..=MAX_BUCKETS).collect()
+}
+
+/// Tickets created per bucket and type: `$2` the period's start, `$3`… each bucket's end.
+fn trend_sql(n: &usize) -> Variant {
+    let n = *n;
+    let mut case = String::from("CASE");
+    for i in 0..n.saturating_sub(1) {
+        case.push_str(&format!(" WHEN created_at < ${} THEN {i}", i + 3));
+    }
+    case.push_str(&format!(" ELSE {} END", n.saturating_sub(1)));
+    let last = n + 2;
+    Variant::both(
+        format!(
+            "SELECT CAST({case} AS BIGINT) AS bucket, kind, CAST(COUNT(*) AS BIGINT) AS n FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < ${last} AND merged_into IS NULL GROUP BY 1, kind"
+        ),
+        last,
+        &["bucket", "kind", "n"],
+    )
+}
+
+crate::registry::family! {
+    /// The volume trend: one text per number of buckets.
+    TREND: usize = bucket_keys, trend_sql;
+}
+
+/// Tickets created per bucket (`ends` each bucket's end, the last the period's) and type.
+pub async fn trend(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    ends: &[i64],
+) -> Result<Vec<(i64, TicketType, i64)>> {
+    let mut binds = vec![Bind::Uuid(ws.uuid()), Bind::Int(from)];
+    binds.extend(ends.iter().map(|e| Bind::Int(*e)));
+    TREND.get(&ends.len())?.fetch(c, &binds).await
+}
