@@ -260,3 +260,50 @@ csv-denominator = denominator
 desk-filtered-created = Created from { $from } to { $to }
 desk-filtered-resolved = Resolved from { $from } to { $to }
 desk-filter-clear = Clear this filter
+desk-csat-title = Your opinion
+desk-csat-question = Are you satisfied with how your request was handled?
+desk-csat-intro = Request #{ $number } “{ $subject }” with { $workspace }: a score from 1 to 5, and a comment if you wish.
+desk-csat-low = 1 — not at all
+desk-csat-high = 5 — completely
+desk-csat-comment = Comment (optional)
+desk-csat-send = Send my opinion
+desk-csat-thanks = Thank you for your opinion.
+notice-desk-csat-thanks = Thank you for your opinion.
+desk-csat-given = Your score:
+desk-csat-asked = question sent, no answer yet
+desk-csat-mail-subject = [#{ $number }] Your opinion on our answer
+desk-csat-mail-text = Hello,
+
+    Your request “{ $subject }” with { $workspace } is resolved. A score from 1 to 5 helps us serve you better: { $link }
+
+    If the problem is not solved, just reply from your portal: the request will be reopened.
+err-desk-score = Choose a score from 1 to 5.
+err-desk-csat-answered = This question has already been answered: thank you!
+err-desk-csat-unknown = This link leads to no question (it may have been copied wrong).
+err-desk-csat-not-yours = Only this ticket's requester can rate it.
+desk-kpi-csat = Satisfaction (CSAT)
+desk-kpi-csat-help = Answers 4 or 5 / answers (a 1–5 score after resolution), given in the period.
+desk-kpi-csat-participation = CSAT participation
+desk-kpi-csat-participation-help = Satisfaction questions sent in the period and answered / sent.
+desk-kpi-csat-title = Satisfaction after resolution
+desk-kpi-csat-agent = By agent
+desk-kpi-csat-client = By client
+desk-kpi-csat-category = By category
+desk-kpi-who = Who
+desk-kpi-answers = Answers
+audit-act-rate = Rating
+audit-did-rate = { $actor } rated { $what }.
+notif-desk_sla_warning = { $subject }: SLA deadline coming
+notif-desk_sla_breach = { $subject }: SLA deadline passed
+mail-alert-desk-sla-warning-subject = Deadline coming: { $subject }
+mail-alert-desk-sla-warning-text = Hello { $name },
+
+    Ticket { $subject } in { $workspace } is nearing its SLA deadline.
+mail-alert-desk-sla-warning-button = Open the ticket
+mail-alert-desk-sla-breach-subject = Deadline passed: { $subject }
+mail-alert-desk-sla-breach-text = Hello { $name },
+
+    Ticket { $subject } in { $workspace } has passed its SLA deadline.
+mail-alert-desk-sla-breach-button = Open the ticket
+desk-event-sla_warning = SLA deadline coming
+desk-event-sla_breach = SLA deadline passed

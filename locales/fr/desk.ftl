@@ -260,3 +260,50 @@ csv-denominator = dénominateur
 desk-filtered-created = Créés du { $from } au { $to }
 desk-filtered-resolved = Résolus du { $from } au { $to }
 desk-filter-clear = Retirer ce filtre
+desk-csat-title = Votre avis
+desk-csat-question = Êtes-vous satisfait de la réponse apportée ?
+desk-csat-intro = Demande n° { $number } « { $subject } » auprès de { $workspace } : une note de 1 à 5, et un commentaire si vous le souhaitez.
+desk-csat-low = 1 — pas du tout
+desk-csat-high = 5 — tout à fait
+desk-csat-comment = Commentaire (facultatif)
+desk-csat-send = Envoyer mon avis
+desk-csat-thanks = Merci pour votre avis.
+notice-desk-csat-thanks = Merci pour votre avis.
+desk-csat-given = Votre note :
+desk-csat-asked = question envoyée, pas encore de réponse
+desk-csat-mail-subject = [#{ $number }] Votre avis sur notre réponse
+desk-csat-mail-text = Bonjour,
+
+    Votre demande « { $subject } » auprès de { $workspace } est résolue. Une note de 1 à 5 nous aide à mieux vous servir : { $link }
+
+    Si le problème n'est pas réglé, répondez simplement depuis votre portail : la demande sera rouverte.
+err-desk-score = Choisissez une note de 1 à 5.
+err-desk-csat-answered = Cette question a déjà reçu une réponse : merci !
+err-desk-csat-unknown = Ce lien ne mène à aucune question (il a pu être mal copié).
+err-desk-csat-not-yours = Seul le demandeur de ce ticket peut le noter.
+desk-kpi-csat = Satisfaction (CSAT)
+desk-kpi-csat-help = Réponses 4 ou 5 / réponses (note de 1 à 5 après résolution), données dans la période.
+desk-kpi-csat-participation = Participation CSAT
+desk-kpi-csat-participation-help = Questions de satisfaction envoyées dans la période et répondues / envoyées.
+desk-kpi-csat-title = Satisfaction après résolution
+desk-kpi-csat-agent = Par agent
+desk-kpi-csat-client = Par client
+desk-kpi-csat-category = Par catégorie
+desk-kpi-who = Qui
+desk-kpi-answers = Réponses
+audit-act-rate = Avis
+audit-did-rate = { $actor } a noté { $what }.
+notif-desk_sla_warning = { $subject } : échéance SLA proche
+notif-desk_sla_breach = { $subject } : échéance SLA dépassée
+mail-alert-desk-sla-warning-subject = Échéance proche : { $subject }
+mail-alert-desk-sla-warning-text = Bonjour { $name },
+
+    Le ticket { $subject } de { $workspace } arrive à son échéance SLA.
+mail-alert-desk-sla-warning-button = Ouvrir le ticket
+mail-alert-desk-sla-breach-subject = Échéance dépassée : { $subject }
+mail-alert-desk-sla-breach-text = Bonjour { $name },
+
+    Le ticket { $subject } de { $workspace } a dépassé son échéance SLA.
+mail-alert-desk-sla-breach-button = Ouvrir le ticket
+desk-event-sla_warning = échéance SLA proche
+desk-event-sla_breach = échéance SLA dépassée

@@ -115,6 +115,23 @@ CREATE TABLE desk_abandoned (
     PRIMARY KEY (workspace_id, id)
 );
 CREATE INDEX desk_abandoned_at ON desk_abandoned (workspace_id, at);
+-- One satisfaction question per ticket, sent on its first resolution to its contact: a score of
+-- 1 to 5 and an optional comment, answered once by the e-mailed link or in the portal.
+CREATE TABLE desk_csat (
+    workspace_id UUID NOT NULL,
+    ticket_id UUID NOT NULL,
+    contact_id UUID,
+    token_hash TEXT NOT NULL,
+    sent_at BIGINT NOT NULL,
+    score INTEGER,
+    comment TEXT,
+    answered_at BIGINT,
+    PRIMARY KEY (workspace_id, ticket_id),
+    FOREIGN KEY (workspace_id, ticket_id) REFERENCES desk_tickets (workspace_id, id)
+);
+CREATE UNIQUE INDEX desk_csat_token ON desk_csat (token_hash);
+CREATE INDEX desk_csat_sent ON desk_csat (workspace_id, sent_at);
+CREATE INDEX desk_csat_answered ON desk_csat (workspace_id, answered_at);
 -- The full-text index of subjects and messages (tables named fts_* are each engine's own search
 -- structure, outside the shared shape): an FTS5 table on SQLite, a table with a GIN index on
 -- PostgreSQL ('simple' configuration: French and English words alike, no stemming).

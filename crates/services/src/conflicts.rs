@@ -44,6 +44,7 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     // Numbers come from a locked counter row: a duplicate would be a bug, refused all the same.
     ("invoices_number_key", Shown::Conflict("err-conflict")),
     ("desk_tickets_number", Shown::Conflict("err-conflict")),
+    ("desk_csat_token", Shown::Conflict("err-conflict")),
     // Two drafts cannot take the same entry, milestone, month or change request.
     (
         "invoice_items_billed_once",

@@ -275,6 +275,7 @@ pub async fn seed(app: &App) -> Result<Seeded> {
     let today = mesure_domain::projects::engagement::day_key(crate::time::today_date(app, &ctx));
     crate::demo_invoicing::seed(app, &ctx, &made, today).await?;
     crate::demo_nps::seed(app, &ctx, &made).await?;
+    crate::demo_desk::seed(app, &ctx, &made, &ids).await?;
     portal_login(app, &ctx, DEMO_CONTACT).await?;
     portal_login(app, &ctx, DEMO_PROJECT_CONTACT).await?;
     Ok(Seeded::Created)

@@ -295,6 +295,7 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     let slots = app.job_concurrency.max(1);
     let mut running = tokio::task::JoinSet::new();
     let mut last_cleanup: Option<i64> = None;
+    let mut last_sla_sweep: Option<i64> = None;
     let mut last_import_sweep: Option<i64> = None;
     loop {
         if *stop.borrow() {
@@ -306,6 +307,12 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             // Imports that failed, or whose process stopped, are deleted in short steps.
             if let Err(e) = crate::time::import::sweep(&app).await {
                 tracing::warn!(error = %e, "import sweep failed");
+            }
+        }
+        if last_sla_sweep.is_none_or(|l| now - l > SLA_SWEEP_EVERY_US) {
+            last_sla_sweep = Some(now);
+            if let Err(e) = crate::desk::alerts::sweep_all(&app).await {
+                tracing::warn!(error = %e, "SLA sweep failed");
             }
         }
         if last_cleanup.is_none_or(|l| now - l > CLEANUP_EVERY_US) {
@@ -365,6 +372,8 @@ const IMPORT_SWEEP_EVERY_US: i64 = 60 * 1_000_000;
 
 /// How often the worker purges expired sessions and idle throttling counters.
 const CLEANUP_EVERY_US: i64 = 10 * 60 * 1_000_000;
+/// How often SLA deadlines are checked for warnings and breaches.
+const SLA_SWEEP_EVERY_US: i64 = 60 * 1_000_000;
 
 /// Deletes expired sessions and throttling counters idle for a day. Returns rows removed.
 pub async fn cleanup(app: &App) -> Result<u64> {

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod conflicts;
 pub mod csv_out;
 pub mod demo;
+pub mod demo_desk;
 pub mod demo_invoicing;
 pub mod demo_nps;
 pub mod demo_time;

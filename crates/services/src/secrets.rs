@@ -33,6 +33,18 @@ pub fn random_password() -> Result<String, ServiceError> {
         .collect())
 }
 
+/// The stored hash of a link token as typed in a URL; `None` for anything that cannot be one
+/// of ours (empty, too long, characters outside the URL-safe alphabet).
+pub fn link_token_hash(token: &str) -> Option<String> {
+    let token = token.trim();
+    let ok = !token.is_empty()
+        && token.len() <= 128
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| sha256_hex(token))
+}
+
 pub fn sha256_hex(s: &str) -> String {
     let d = Sha256::digest(s.as_bytes());
     d.iter().map(|b| format!("{b:02x}")).collect()

@@ -75,6 +75,11 @@ pub const UNIQUES: &[Unique] = &[
         table: "desk_tickets",
         columns: &["workspace_id", "number"],
     },
+    Unique {
+        name: "desk_csat_token",
+        table: "desk_csat",
+        columns: &["token_hash"],
+    },
 ];
 
 /// The name of the unique index a violation broke: PostgreSQL's constraint name as it is,

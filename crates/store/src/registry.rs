@@ -335,6 +335,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::clients::STATEMENTS,
         crate::clients::contacts::STATEMENTS,
         crate::desk::STATEMENTS,
+        crate::desk::csat::STATEMENTS,
         crate::desk::kpis::STATEMENTS,
         crate::desk::setup::STATEMENTS,
         crate::health::STATEMENTS,

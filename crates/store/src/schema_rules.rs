@@ -11,6 +11,8 @@ pub const GLOBAL_INDEXES: &[&str] = &[
     "jobs_due",
     // A survey link's token opens its invitation before anyone knows the workspace.
     "nps_invitations_token",
+    // A satisfaction link's token opens its question before anyone knows the workspace.
+    "desk_csat_token",
     // The desk's full-text index: a GIN index over the words (the workspace filters the matches).
     "fts_desk_body",
 ];

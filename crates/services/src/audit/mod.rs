@@ -141,6 +141,7 @@ pub const ACTIONS: &[&str] = &[
     "nps_band",
     "calendar",
     "merge",
+    "rate",
 ];
 
 /// Display names of the ids an audit page mentions (people, clients, projects …).

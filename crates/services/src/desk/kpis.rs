@@ -135,6 +135,34 @@ pub struct Dashboard {
     pub requests_per_agent: Option<rust_decimal::Decimal>,
     /// Tickets not resolved at the period's end per age bucket (`AGE_BUCKETS`).
     pub backlog: [i64; 5],
+    /// CSAT: answers 4–5 / answers given in the period.
+    pub csat: Ratio,
+    /// Satisfaction questions sent in the period and answered.
+    pub csat_participation: Ratio,
+    /// CSAT per agent (the ticket's assignee), client and category: (id, name, ratio), by name.
+    pub csat_by_agent: Vec<(Option<Uuid>, String, Ratio)>,
+    pub csat_by_client: Vec<(Option<Uuid>, String, Ratio)>,
+    pub csat_by_category: Vec<(Option<Uuid>, String, Ratio)>,
+}
+
+/// CSAT per key, named and sorted by name.
+fn csat_by(
+    answers: &[mesure_store::desk::csat::AnswerRow],
+    key: impl Fn(&mesure_store::desk::csat::AnswerRow) -> Option<Uuid>,
+    name: impl Fn(Option<Uuid>) -> String,
+) -> Vec<(Option<Uuid>, String, Ratio)> {
+    let mut m: HashMap<Option<Uuid>, Ratio> = HashMap::new();
+    for a in answers {
+        let r = m.entry(key(a)).or_default();
+        r.den += 1;
+        if a.score >= 4 {
+            r.num += 1;
+        }
+    }
+    let mut v: Vec<(Option<Uuid>, String, Ratio)> =
+        m.into_iter().map(|(k, r)| (k, name(k), r)).collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
 }
 
 /// The dashboard of `[from, to)` (whole days in the workspace's zone).
@@ -177,6 +205,33 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         }
     }
     let names = super::views::names(c, ctx).await?;
+    let answers = mesure_store::desk::csat::answers(c, ws, span.from_us, span.to_us).await?;
+    let (sent, answered) = mesure_store::desk::csat::sent(c, ws, span.from_us, span.to_us).await?;
+    let scores: Vec<i32> = answers.iter().map(|a| a.score).collect();
+    let csat_by_agent = csat_by(
+        &answers,
+        |a| a.assignee_id,
+        |k| {
+            k.and_then(|i| names.staff.get(&i).cloned())
+                .unwrap_or_default()
+        },
+    );
+    let csat_by_client = csat_by(
+        &answers,
+        |a| Some(a.client_id),
+        |k| {
+            k.and_then(|i| names.clients.get(&i).cloned())
+                .unwrap_or_default()
+        },
+    );
+    let csat_by_category = csat_by(
+        &answers,
+        |a| a.category_id,
+        |k| {
+            k.and_then(|i| super::views::category_path(&names.categories, i))
+                .unwrap_or_default()
+        },
+    );
 
     let sum = |rows: &[store::CreatedRow], f: &dyn Fn(&store::CreatedRow) -> bool| -> i64 {
         rows.iter().filter(|r| f(r)).map(|r| r.n).sum()
@@ -320,5 +375,13 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         per_agent,
         requests_per_agent,
         backlog,
+        csat: mesure_domain::desk::kpis::csat(&scores),
+        csat_participation: Ratio {
+            num: answered,
+            den: sent,
+        },
+        csat_by_agent,
+        csat_by_client,
+        csat_by_category,
     })
 }

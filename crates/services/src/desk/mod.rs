@@ -2,7 +2,9 @@
 //! contact, or through the API; public replies and internal notes; moves (status, priority,
 //! assignee, tier) recorded as events; SLA clocks on the business calendar kept on each ticket;
 //! the desk's setup (SLA policies, categories, canned replies); the lists and a ticket's page.
+pub mod alerts;
 pub mod clocks;
+pub mod csat;
 pub mod kpis;
 pub mod setup;
 pub mod tickets;

@@ -241,14 +241,16 @@ fn set_status(
     e
 }
 
-/// Saves `t` and its new events, then its deadlines from the whole history.
+/// Saves `t` and its new events, then its deadlines from the whole history; a resolution sends
+/// the satisfaction question (once per ticket).
 async fn save(
     c: &mut Conn<'_>,
+    app: &App,
     ctx: &Ctx,
     t: &mut TicketRow,
     new: &[EventRow],
-    now: i64,
 ) -> Result<()> {
+    let now = app.now();
     for e in new {
         store::insert_event(c, e).await?;
     }
@@ -258,6 +260,12 @@ async fn save(
     t.updated_at = now;
     store::update(c, t).await?;
     t.version += 1;
+    let resolved = new
+        .iter()
+        .any(|e| e.kind == "status" && e.to_value.as_deref() == Some(Status::Resolved.as_str()));
+    if resolved {
+        super::csat::offer(c, app, ctx, t).await?;
+    }
     Ok(())
 }
 
@@ -306,7 +314,7 @@ pub async fn reply(app: &App, ctx: &Ctx, id: Uuid, i: &ReplyInput) -> Result<Tic
             new.push(set_status(ctx, &mut t, to, None, now));
         }
         store::index_text(c, ctx.workspace, t.id, &body).await?;
-        save(c, ctx, &mut t, &new, now).await?;
+        save(c, app, ctx, &mut t, &new).await?;
         if i.public {
             super::views::mail_reply(c, app, ctx, &t, &body).await?;
         }
@@ -338,7 +346,7 @@ pub async fn customer_reply(app: &App, ctx: &Ctx, id: Uuid, body: &str) -> Resul
             new.push(s);
         }
         store::index_text(c, ctx.workspace, t.id, &body).await?;
-        save(c, ctx, &mut t, &new, now).await?;
+        save(c, app, ctx, &mut t, &new).await?;
         Ok(t)
     })?;
     match follow {
@@ -453,7 +461,7 @@ pub async fn apply(app: &App, ctx: &Ctx, id: Uuid, form: &MoveForm) -> Result<Ti
         if new.is_empty() {
             return Ok(t);
         }
-        save(c, ctx, &mut t, &new, now).await?;
+        save(c, app, ctx, &mut t, &new).await?;
         let changed: Vec<&str> = new.iter().map(|e| e.kind.as_str()).collect();
         record(c, ctx.workspace, &ctx.actor(), now, "desk_ticket", t.id, "update",
             Some(&audit_view(&before)), Some(&serde_json::json!({"name": format!("#{} {}", t.number, t.subject), "status": t.status.as_str(), "priority": t.priority.as_str(), "tier": t.tier.as_str(), "assignee_id": t.assignee_id, "changed": changed}))).await?;
@@ -511,11 +519,11 @@ pub async fn merge(
         closing.reason = reason.clone();
         dup.status = Status::Closed;
         dup.merged_into = Some(target.number);
-        save(c, ctx, &mut dup, &[m, closing], now).await?;
+        save(c, app, ctx, &mut dup, &[m, closing]).await?;
         let mut back = event(ctx, &target, "merged", now);
         back.from_value = Some(dup.number.to_string());
         back.reason = reason.clone();
-        save(c, ctx, &mut target, &[back], now).await?;
+        save(c, app, ctx, &mut target, &[back]).await?;
         store::move_index(c, ctx.workspace, dup.id, target.id).await?;
         record(c, ctx.workspace, &ctx.actor(), now, "desk_ticket", dup.id, "merge", Some(&audit_view(&dup)),
             Some(&serde_json::json!({"name": format!("#{} {}", dup.number, dup.subject), "into": target.number}))).await?;

@@ -178,18 +178,8 @@ async fn answer(
 }
 
 async fn by_token_in(c: &mut Conn<'_>, token: &str) -> Result<InvitationRow> {
-    let token = token.trim();
-    if token.is_empty()
-        || token.len() > 128
-        || !token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(ServiceError::NotFound);
-    }
-    store::by_token(c, &crate::secrets::sha256_hex(token))
-        .await?
-        .ok_or(ServiceError::NotFound)
+    let hash = crate::secrets::link_token_hash(token).ok_or(ServiceError::NotFound)?;
+    store::by_token(c, &hash).await?.ok_or(ServiceError::NotFound)
 }
 
 /// The survey a link opens; an unknown (or replaced) token is `NotFound`.

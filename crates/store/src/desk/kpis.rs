@@ -159,11 +159,15 @@ fn bucket_keys() -> Vec<usize> {
 /// Tickets created per bucket and type: `$2` the period's start, `$3`… each bucket's end.
 fn trend_sql(n: &usize) -> Variant {
     let n = *n;
-    let mut case = String::from("CASE");
-    for i in 0..n.saturating_sub(1) {
-        case.push_str(&format!(" WHEN created_at < ${} THEN {i}", i + 3));
+    // One bucket holds everything; more are told apart by their ends.
+    let mut case = String::from("0");
+    if n > 1 {
+        case = String::from("CASE");
+        for i in 0..n - 1 {
+            case.push_str(&format!(" WHEN created_at < ${} THEN {i}", i + 3));
+        }
+        case.push_str(&format!(" ELSE {} END", n - 1));
     }
-    case.push_str(&format!(" ELSE {} END", n.saturating_sub(1)));
     let last = n + 2;
     Variant::both(
         format!(

@@ -1,5 +1,6 @@
 //! The service desk's rows: tickets, their events (messages, notes, moves), the full-text index
 //! and the filtered, searched, keyset-paged ticket list.
+pub mod csat;
 pub mod kpis;
 pub mod setup;
 
@@ -106,6 +107,8 @@ crate::registry::statements! {
     EVENTS(2) ["workspace_id", "id", "ticket_id", "at", "kind", "actor_id", "customer", "body", "from_value", "to_value", "reason", "message_id"] = concat!("SELECT ", event_cols!(), " FROM desk_events WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY at, id");
     INDEX_TEXT(4) [] = "INSERT INTO fts_desk (workspace_id, id, ticket_id, body) VALUES ($1, $2, $3, $4)";
     MOVE_INDEX(3) [] = "UPDATE fts_desk SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2";
+    WARN_DUE(4) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets t WHERE t.workspace_id = $1 AND t.due_at >= $2 AND t.due_at < $3 AND t.status IN ('new', 'open') AND NOT EXISTS (SELECT 1 FROM desk_events e WHERE e.workspace_id = t.workspace_id AND e.ticket_id = t.id AND e.kind = 'sla_warning' AND e.to_value = CAST(t.due_at AS TEXT)) ORDER BY t.due_at LIMIT $4");
+    BREACH_DUE(3) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets t WHERE t.workspace_id = $1 AND t.due_at < $2 AND t.status IN ('new', 'open') AND NOT EXISTS (SELECT 1 FROM desk_events e WHERE e.workspace_id = t.workspace_id AND e.ticket_id = t.id AND e.kind = 'sla_breach' AND e.to_value = CAST(t.due_at AS TEXT)) ORDER BY t.due_at LIMIT $3");
     NEXT_NUMBER(1) ["number"] = "UPDATE desk_settings SET next_number = next_number + 1 WHERE workspace_id = $1 RETURNING CAST(next_number - 1 AS BIGINT) AS number";
 }
 
@@ -170,6 +173,42 @@ pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<TicketRo
 pub async fn by_number(c: &mut Conn<'_>, ws: WorkspaceId, number: i64) -> Result<TicketRow> {
     BY_NUMBER
         .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Int(number)])
+        .await
+}
+
+/// Running tickets whose next deadline falls in `[from, to)` and was not warned of yet.
+pub async fn warn_due(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> Result<Vec<TicketRow>> {
+    WARN_DUE
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(from),
+                Bind::Int(to),
+                Bind::Int(limit),
+            ],
+        )
+        .await
+}
+
+/// Running tickets whose next deadline passed before `now` and whose breach was not recorded.
+pub async fn breach_due(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<TicketRow>> {
+    BREACH_DUE
+        .fetch(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Int(now), Bind::Int(limit)],
+        )
         .await
 }
 

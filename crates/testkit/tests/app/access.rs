@@ -218,6 +218,8 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         ("post", "/api/v1/desk/tickets/{id}/move") => {
             (Some(DeskAction::Work.into()), NotFound, 200)
         }
+        ("get", "/api/v1/desk/kpis") => (Some(DeskAction::Read.into()), Same, 200),
+        ("post", "/api/v1/desk/abandoned") => (Some(DeskAction::Work.into()), Same, 201),
         ("get", "/api/v1/portal/tickets") => (Some(DeskAction::Request.into()), Same, 200),
         ("post", "/api/v1/portal/tickets") => (Some(DeskAction::Request.into()), Same, 201),
         // The ticket is Client A's; the matrix's contact belongs to another organisation: past
@@ -415,6 +417,9 @@ fn body(f: &Fixture, method: &str, path: &str, n: usize) -> Option<Value> {
             Some(json!({"body": format!("Message {n}")}))
         }
         ("post", "/api/v1/desk/tickets/{id}/move") => Some(json!({"priority": "high"})),
+        ("post", "/api/v1/desk/abandoned") => {
+            Some(json!({"channel": "phone", "waited_seconds": 30}))
+        }
         ("put", "/api/v1/clients/{id}") => Some(json!({"name": "Client A"})),
         ("post", "/api/v1/clients/{id}/contacts") => {
             Some(json!({"first_name": "Zoé", "last_name": format!("Z{n}")}))

@@ -890,3 +890,189 @@ async fn the_service_kpis_match_a_hand_computed_month() {
         assert_eq!(l.lines.len(), 3);
     }
 }
+
+#[tokio::test]
+async fn a_resolution_asks_the_requester_once_and_csat_counts_it() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence CSAT").await;
+        let c = t.client_named(&a.owner.ctx, "Client CSAT").await;
+        let (asker, web) = contact_ctx(&t, &a, c, "project", "asker@csat.example.org").await;
+        let (other, _) = contact_ctx(&t, &a, c, "viewer", "other@csat.example.org").await;
+        let form = |s: &str| TicketForm {
+            subject: s.into(),
+            body: "Aidez-moi.".into(),
+            ..Default::default()
+        };
+        let t1 = tickets::open(&t.app, &asker, &form("Premier"), false)
+            .await
+            .unwrap();
+        let t2 = tickets::open(&t.app, &asker, &form("Second"), false)
+            .await
+            .unwrap();
+        for id in [t1.id, t2.id] {
+            tickets::reply(
+                &t.app,
+                &a.staff.ctx,
+                id,
+                &ReplyInput {
+                    body: "Fait.".into(),
+                    public: true,
+                    status: Some("resolved".into()),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        // Reopened and resolved again: still one question.
+        tickets::customer_reply(&t.app, &asker, t1.id, "Encore.")
+            .await
+            .unwrap();
+        tickets::apply(&t.app, &a.staff.ctx, t1.id, &status("resolved"))
+            .await
+            .unwrap();
+        t.run_jobs().await;
+        let mails: Vec<String> = std::fs::read_dir(t.dir.join("outbox"))
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .filter(|m| m.contains("/csat/"))
+            .collect();
+        assert_eq!(mails.len(), 2, "one question per ticket");
+        let token = |m: &str| {
+            let i = m.find("/csat/").unwrap() + 6;
+            m[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect::<String>()
+        };
+        let tok = token(mails.iter().find(|m| m.contains("Premier")).unwrap());
+        // The link opens without logging in; a bad score is refused by field; answered once.
+        let page = t
+            .client()
+            .get(format!("{}/csat/{tok}", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let e = mesure_services::desk::csat::answer_by_token(&t.app, &tok, "9", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "score"),
+            "{e:?}"
+        );
+        mesure_services::desk::csat::answer_by_token(&t.app, &tok, "5", Some("Parfait"))
+            .await
+            .unwrap();
+        let e = mesure_services::desk::csat::answer_by_token(&t.app, &tok, "1", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, ServiceError::Conflict("err-desk-csat-answered")),
+            "{e:?}"
+        );
+        let unknown = t
+            .client()
+            .get(format!("{}/csat/nope", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), 404);
+        // In the portal: only the requester rates; a 2 is not satisfied.
+        let e = mesure_services::desk::csat::portal_answer(&t.app, &other, t2.id, "4", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].code == "err-desk-csat-not-yours"),
+            "{e:?}"
+        );
+        let page = web
+            .get(format!("{}/portal/tickets/{}", t.url, t2.id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("data-testid=\"csat-form\""));
+        mesure_services::desk::csat::portal_answer(&t.app, &asker, t2.id, "2", Some("Lent"))
+            .await
+            .unwrap();
+        let page = web
+            .get(format!("{}/portal/tickets/{}", t.url, t2.id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("data-testid=\"csat-given\"")
+                && !page.contains("data-testid=\"csat-form\"")
+        );
+        // CSAT = answers 4–5 / answers: 1 of 2; participation 2 of 2.
+        let today = mesure_services::time::today_date(&t.app, &a.owner.ctx);
+        let k = mesure_services::desk::kpis::dashboard(
+            &t.app,
+            &a.owner.ctx,
+            today,
+            today.tomorrow().unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(k.csat.pct().map(|p| p.to_string()).as_deref(), Some("50.0"));
+        assert_eq!((k.csat_participation.num, k.csat_participation.den), (2, 2));
+        assert_eq!(k.csat_by_agent.len(), 1, "both unassigned");
+        let v = views::ticket(&t.app, &a.staff.ctx, t1.id).await.unwrap();
+        assert_eq!(v.line.ticket.status, Status::Resolved);
+    }
+}
+
+#[tokio::test]
+async fn deadlines_warn_then_breach_once_each() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Alerte").await;
+        let c = t.client_named(&a.owner.ctx, "Client Alerte").await;
+        // Monday 9:00 in Paris, an urgent ticket: first response within one business hour.
+        t.clock.set("2027-03-15T08:00:00Z".parse().unwrap());
+        let tk = tickets::open(
+            &t.app,
+            &a.owner.ctx,
+            &TicketForm {
+                subject: "Site en panne".into(),
+                body: "Plus rien ne répond.".into(),
+                priority: Some("urgent".into()),
+                client_id: Some(c.to_string()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        let sweep = || mesure_services::desk::alerts::sweep_all(&t.app);
+        // Due at 10:00, exactly the warning lead away: warned now or at the next pass.
+        t.clock.advance_secs(10 * 60);
+        let _ = sweep().await.unwrap();
+        let kinds = |v: &mesure_services::desk::views::TicketView| {
+            v.events
+                .iter()
+                .map(|e| e.event.kind.clone())
+                .collect::<Vec<_>>()
+        };
+        let v = views::ticket(&t.app, &a.owner.ctx, tk.id).await.unwrap();
+        assert_eq!(kinds(&v).iter().filter(|k| *k == "sla_warning").count(), 1);
+        assert_eq!(sweep().await.unwrap(), 0, "once per deadline");
+        // 10:05: the first response is late.
+        t.clock.advance_secs(55 * 60);
+        assert_eq!(sweep().await.unwrap(), 1);
+        let v = views::ticket(&t.app, &a.owner.ctx, tk.id).await.unwrap();
+        assert_eq!(kinds(&v).iter().filter(|k| *k == "sla_breach").count(), 1);
+        assert!(v.line.ticket.breached);
+        assert_eq!(sweep().await.unwrap(), 0);
+        // The owner was told in the app.
+        let (s, body) = crate::invoicing::get(&t, &a.owner.token, "/notifications").await;
+        assert_eq!(s, 200, "{body}");
+        assert!(body.to_string().contains("desk_sla_breach"), "{body}");
+    }
+}

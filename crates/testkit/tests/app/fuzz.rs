@@ -111,6 +111,7 @@ impl Fixture {
             }
             "MessageIn" => json!({"body": "Bonjour", "public": true}),
             "MoveIn" => json!({"priority": "high"}),
+            "AbandonedIn" => json!({"channel": "phone", "client_id": cl, "waited_seconds": 30}),
             other => panic!("no base body for {other}: add one"),
         }
     }

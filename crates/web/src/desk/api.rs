@@ -587,6 +587,23 @@ pub struct KpisOut {
     pub agents: Vec<AgentOut>,
     /// Tickets not resolved at the period's end, aged under 1 day, 1–3, 3–7, 7–30, 30 and over
     pub backlog: Vec<i64>,
+    /// CSAT: answers 4–5 / answers given in the period
+    pub csat: RatioOut,
+    /// Satisfaction questions sent in the period, answered
+    pub csat_participation: RatioOut,
+    pub csat_by_agent: Vec<NamedRatioOut>,
+    pub csat_by_client: Vec<NamedRatioOut>,
+    pub csat_by_category: Vec<NamedRatioOut>,
+}
+
+fn named(v: &[(Option<Uuid>, String, mesure_domain::desk::kpis::Ratio)]) -> Vec<NamedRatioOut> {
+    v.iter()
+        .map(|(id, n, r)| NamedRatioOut {
+            id: id.map(|i| i.to_string()),
+            name: n.clone(),
+            ratio: ratio(*r),
+        })
+        .collect()
 }
 
 /// The service KPIs of a period.
@@ -692,6 +709,11 @@ pub async fn kpis(
             })
             .collect(),
         backlog: d.backlog.to_vec(),
+        csat: ratio(d.csat),
+        csat_participation: ratio(d.csat_participation),
+        csat_by_agent: named(&d.csat_by_agent),
+        csat_by_client: named(&d.csat_by_client),
+        csat_by_category: named(&d.csat_by_category),
     }))
 }
 

@@ -153,6 +153,18 @@ pub(crate) fn cards(lang: Language, d: &Dashboard) -> Vec<Card> {
             "#agents".into(),
         ),
         card(
+            "csat",
+            pct(lang, d.csat),
+            ratio_basis(d.csat),
+            "#csat".into(),
+        ),
+        card(
+            "csat-participation",
+            pct(lang, d.csat_participation),
+            ratio_basis(d.csat_participation),
+            "#csat".into(),
+        ),
+        card(
             "backlog",
             d.backlog.iter().sum::<i64>().to_string(),
             String::new(),
@@ -206,6 +218,9 @@ pub(crate) fn chart(lang: Language, d: &Dashboard) -> String {
     stacked_series(&bars, &names, &t(lang, "desk-kpi-trend"))
 }
 
+/// Rows of a breakdown: name, figure, what it rests on.
+type Breakdown = Vec<(String, String, String)>;
+
 /// A row of a breakdown table.
 pub struct Row {
     pub name: String,
@@ -234,6 +249,8 @@ struct KpisTpl {
     backlog: Vec<(String, String)>,
     can_work: bool,
     clients: Vec<(String, String)>,
+    /// CSAT breakdowns: (title key, rows of name, CSAT, answers).
+    csat: Vec<(&'static str, Breakdown)>,
 }
 
 fn change(lang: Language, v: &kpis::Volume) -> String {
@@ -335,7 +352,34 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<PeriodQ
         .zip(d.backlog)
         .map(|(k, n)| (t(lang, k), n.to_string()))
         .collect();
+    let csat_rows = |v: &[(Option<uuid::Uuid>, String, Ratio)], none: &str| {
+        v.iter()
+            .map(|(id, n, r)| {
+                let name = if id.is_none() || n.is_empty() {
+                    t(lang, none)
+                } else {
+                    n.clone()
+                };
+                (name, pct(lang, *r), format!("{} / {}", r.num, r.den))
+            })
+            .collect::<Vec<_>>()
+    };
+    let csat = vec![
+        (
+            "desk-kpi-csat-agent",
+            csat_rows(&d.csat_by_agent, "desk-nobody"),
+        ),
+        (
+            "desk-kpi-csat-client",
+            csat_rows(&d.csat_by_client, "desk-kpi-no-category"),
+        ),
+        (
+            "desk-kpi-csat-category",
+            csat_rows(&d.csat_by_category, "desk-kpi-no-category"),
+        ),
+    ];
     render(&KpisTpl {
+        csat,
         base: Base::new(&page, "desk-kpis-title", "/desk", "/desk/kpis")
             .with_notice(q.notice.as_deref()),
         periods: period.options(lang),
@@ -473,6 +517,21 @@ pub async fn export(
             n.clone(),
             (c.to_string(), String::new(), String::new()),
         );
+    }
+    push("csat_pct", String::new(), ratio(d.csat));
+    push(
+        "csat_participation_pct",
+        String::new(),
+        ratio(d.csat_participation),
+    );
+    for (label, v) in [
+        ("csat_pct_by_agent", &d.csat_by_agent),
+        ("csat_pct_by_client", &d.csat_by_client),
+        ("csat_pct_by_category", &d.csat_by_category),
+    ] {
+        for (_, n, r) in v {
+            push(label, n.clone(), ratio(*r));
+        }
     }
     for (i, n) in d.backlog.iter().enumerate() {
         push(

@@ -4,6 +4,7 @@
 //! contacts; the tickets API.
 use mesure_domain::{Action, DeskAction};
 pub mod api;
+pub mod csat;
 pub mod kpis;
 pub mod pages;
 pub mod portal;
@@ -55,6 +56,18 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/desk/abandoned", Access::May(WORK), || {
             post(kpis::abandoned)
         }),
+        PageRule::new("GET", "/csat/{token}", Access::Public, || {
+            get(csat::by_link)
+        }),
+        PageRule::new("POST", "/csat/{token}", Access::Public, || {
+            post(csat::answer_by_link)
+        }),
+        PageRule::new(
+            "POST",
+            "/portal/tickets/{id}/rate",
+            Access::May(REQUEST),
+            || post(csat::portal_rate),
+        ),
         PageRule::new("GET", "/desk/setup", Access::May(MANAGE), || {
             get(setup::show)
         }),

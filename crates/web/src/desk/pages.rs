@@ -208,10 +208,7 @@ struct ListTpl {
 type Hidden = Vec<(&'static str, String)>;
 
 /// The day filters of a list query, in words, each with the list's link without it.
-fn day_filters(
-    lang: Language,
-    wq: &WebQuery,
-) -> (Vec<(String, String)>, Hidden) {
+fn day_filters(lang: Language, wq: &WebQuery) -> (Vec<(String, String)>, Hidden) {
     let mut out = Vec::new();
     let mut hidden = Vec::new();
     for (key, from_k, to_k, from, to) in [
@@ -627,6 +624,7 @@ pub(crate) fn event_lines(page: &Page, v: &TicketView) -> Vec<EventLine> {
                     )],
                 ),
                 "reply" => t(lang, "desk-event-reply"),
+                "sla_warning" | "sla_breach" => t(lang, &format!("desk-event-{}", ev.kind)),
                 "note" => t(lang, "desk-event-note"),
                 _ => t(lang, "desk-event-customer"),
             };
@@ -758,6 +756,8 @@ struct TicketTpl {
     canned: Vec<(String, String)>,
     can_work: bool,
     closed: bool,
+    /// The satisfaction question: not sent (None), the answer, or "asked".
+    csat: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -781,6 +781,16 @@ async fn ticket_page(
         Err(e) => return error_page(page, e),
     };
     let tk = &v.line.ticket;
+    let csat = match mesure_services::desk::csat::of_ticket(&s.app, &page.ctx, id).await {
+        Ok(c) => c.map(|r| match (r.score, r.answered_at) {
+            (Some(score), Some(_)) => {
+                let comment = r.comment.map(|c| format!(" — « {c} »")).unwrap_or_default();
+                format!("{score}/5{comment}")
+            }
+            _ => t(lang, "desk-csat-asked"),
+        }),
+        Err(e) => return error_page(page, e),
+    };
     let targets = v.rules.policy.targets(tk.priority);
     let clocks = vec![
         clock_line(
@@ -871,6 +881,7 @@ async fn ticket_page(
             channel: t(lang, &format!("desk-channel-{}", tk.channel.as_str())),
             created: fmt::moment(lang, tk.created_at, &page.ctx.time_zone),
             closed: tk.status == Status::Closed,
+            csat,
             clocks,
             explain: explanation(page, &v),
             events: event_lines(page, &v),

@@ -174,9 +174,14 @@ struct TicketTpl {
     values: Values,
     errors: Errors,
     closed: bool,
+    /// `ask` (the contact may rate), `answered`, or empty; the score given.
+    csat_state: &'static str,
+    csat_score: String,
+    csat_action: String,
+    csat_csrf: String,
 }
 
-async fn ticket_page(
+pub(crate) async fn ticket_page(
     s: &AppState,
     page: &Page,
     id: Uuid,
@@ -190,6 +195,27 @@ async fn ticket_page(
         Err(e) => return error_page(page, e),
     };
     let tk = &v.line.ticket;
+    let csat = match mesure_services::desk::csat::of_ticket(&s.app, &page.ctx, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(page, e),
+    };
+    let me = match s.app.db.read().await {
+        Ok(mut c) => {
+            mesure_store::people::users::get(&mut c.conn(), page.ctx.workspace, page.ctx.user)
+                .await
+                .ok()
+                .and_then(|u| u.contact_id)
+        }
+        Err(_) => None,
+    };
+    let (csat_state, csat_score) = match &csat {
+        Some(r) if r.answered_at.is_some() => (
+            "answered",
+            r.score.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        Some(r) if me.is_some() && r.contact_id == me => ("ask", String::new()),
+        _ => ("", String::new()),
+    };
     let due = |d: Option<i64>| {
         d.map_or_else(
             || "—".to_string(),
@@ -219,6 +245,10 @@ async fn ticket_page(
             resolution_due: due(tk.resolution_due),
             events: event_lines(page, &v),
             closed: tk.status == Status::Closed,
+            csat_state,
+            csat_score,
+            csat_action: format!("/portal/tickets/{id}/rate"),
+            csat_csrf: page.csrf.clone(),
             values,
             errors,
             base,

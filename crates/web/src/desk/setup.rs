@@ -128,17 +128,18 @@ async fn page_of(
                 .iter()
                 .map(|(_, n, p)| (n.clone(), policy_rows(lang, p)))
                 .collect(),
-            categories: st
-                .categories
-                .iter()
-                .map(|k| {
-                    (
-                        k.id.to_string(),
-                        category_path(&st.categories, k.id).unwrap_or_default(),
-                        k.archived_at.is_some(),
-                    )
-                })
-                .collect(),
+            categories: {
+                let mut v: Vec<(String, String, bool)> = st
+                    .categories
+                    .iter()
+                    .map(|k| {
+                        let path = category_path(&st.categories, k.id).unwrap_or_default();
+                        (k.id.to_string(), path, k.archived_at.is_some())
+                    })
+                    .collect();
+                v.sort_by(|a, b| a.1.cmp(&b.1));
+                v
+            },
             canned: st
                 .canned
                 .iter()

@@ -322,6 +322,23 @@ pub struct MessagePage {
 }
 
 /// A small standalone page (errors before a frame can be built).
+/// A single-use link that opens nothing: 409 with the conflict's message (already used,
+/// expired), 404 with `unknown_key`, any other failure as such.
+pub fn dead_link(
+    headers: &axum::http::HeaderMap,
+    err: &ServiceError,
+    title_key: &str,
+    unknown_key: &str,
+) -> Response {
+    let lang = crate::session::visitor_language(headers);
+    let (status, key) = match err {
+        ServiceError::Conflict(k) => (StatusCode::CONFLICT, *k),
+        ServiceError::NotFound => (StatusCode::NOT_FOUND, unknown_key),
+        _ => return failure_page(lang, err, None),
+    };
+    (status, Html(simple_page(lang, title_key, key))).into_response()
+}
+
 pub fn simple_page(lang: Language, title_key: &str, message_key: &str) -> String {
     let tpl = MessagePage {
         base: Base::anonymous(lang, title_key),

@@ -101,19 +101,8 @@ fn public(
     })
 }
 
-/// A link that opens nothing (unknown, replaced by the reminder's, of a contact who left).
 fn dead_link(headers: &HeaderMap, err: &ServiceError) -> Response {
-    let lang = crate::session::visitor_language(headers);
-    let (status, key) = match err {
-        ServiceError::Conflict(k) => (StatusCode::CONFLICT, *k),
-        ServiceError::NotFound => (StatusCode::NOT_FOUND, "err-survey-unknown"),
-        _ => return crate::html::failure_page(lang, err, None),
-    };
-    (
-        status,
-        axum::response::Html(crate::html::simple_page(lang, "survey-title", key)),
-    )
-        .into_response()
+    crate::html::dead_link(headers, err, "survey-title", "err-survey-unknown")
 }
 
 pub async fn by_link(
