@@ -13,8 +13,11 @@
 //!   `nps.rs`).
 //! - `mesure-bench portal DATABASE_URL [ENTRIES]`: an invoice of 5,000 entries (default) and a
 //!   billing contact's portal session, for `bench/portal.sh` (see `portal.rs`).
+//! - `mesure-bench desk-setup DATABASE_URL` and `mesure-bench desk DATABASE_URL WORKSPACE OWNER`:
+//!   the service desk figures of issue 12, for `bench/desk.sh` (see `desk.rs`).
 #![forbid(unsafe_code)]
 
+mod desk;
 mod invoicing;
 mod nps;
 mod portal;
@@ -37,6 +40,8 @@ async fn main() -> Result<()> {
         Some("month-end") => return invoicing::month_end(&args).await,
         Some("nps") => return nps::nps(&args).await,
         Some("portal") => return portal::portal(&args).await,
+        Some("desk-setup") => return desk::setup(&args).await,
+        Some("desk") => return desk::desk(&args).await,
         _ => {}
     }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {

@@ -457,6 +457,25 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], staff: &[Uui
             }
         };
         clocks::refresh(r, &mut row, &clocks::changes(&events), now);
+        // Deadlines already passed were alerted when they passed: the worker's first pass
+        // after seeding finds nothing to say about them.
+        if row.due_at < now {
+            row.breached = true;
+            events.push(EventRow {
+                workspace_id: ctx.workspace.uuid(),
+                id: Uuid::now_v7(),
+                ticket_id: row.id,
+                at: row.due_at,
+                kind: "sla_breach".into(),
+                actor_id: None,
+                customer: false,
+                body: None,
+                from_value: None,
+                to_value: Some(row.due_at.to_string()),
+                reason: None,
+                message_id: None,
+            });
+        }
         store::insert(c, &row).await?;
         // The satisfaction question went out on the first resolution; some answered.
         let first_resolution = events

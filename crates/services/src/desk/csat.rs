@@ -97,7 +97,9 @@ async fn view(c: &mut Conn<'_>, row: CsatRow) -> Result<CsatView> {
 
 async fn by_token_in(c: &mut Conn<'_>, token: &str) -> Result<CsatRow> {
     let hash = crate::secrets::link_token_hash(token).ok_or(ServiceError::NotFound)?;
-    store::by_token(c, &hash).await?.ok_or(ServiceError::NotFound)
+    store::by_token(c, &hash)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The question a link opens; an unknown token is `NotFound`.

@@ -179,7 +179,9 @@ async fn answer(
 
 async fn by_token_in(c: &mut Conn<'_>, token: &str) -> Result<InvitationRow> {
     let hash = crate::secrets::link_token_hash(token).ok_or(ServiceError::NotFound)?;
-    store::by_token(c, &hash).await?.ok_or(ServiceError::NotFound)
+    store::by_token(c, &hash)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The survey a link opens; an unknown (or replaced) token is `NotFound`.
