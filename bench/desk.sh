@@ -28,12 +28,13 @@ year_us=$(( 365 * 86400 * 1000000 ))
 gen_sql() {
   local ws=$1 owner=$2 uuid=$3 series=$4 max=9223372036854775807
   cat <<SQL
+CREATE TEMP TABLE bench_clients AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM clients WHERE workspace_id = $ws;
 INSERT INTO desk_settings (workspace_id, next_number, unknown_senders, policy, warn_minutes, updated_at) VALUES ($ws, $((n + 1)), 'pending', '{"name":"standard","low":{"first_response":480,"resolution":2400},"normal":{"first_response":240,"resolution":1440},"high":{"first_response":120,"resolution":480},"urgent":{"first_response":60,"resolution":240}}', 60, $now_us);
 INSERT INTO desk_tickets (workspace_id, id, number, client_id, contact_id, requester, subject, kind, category_id, feature, invoice_id, priority, status, tier, channel, assignee_id, merged_into, follows, created_at, first_response_at, resolved_at, first_response_minutes, resolution_minutes, public_replies, reopens, transfers, escalated, first_response_due, resolution_due, due_at, breached, updated_at, version)
-SELECT $ws, $uuid, i, (SELECT c.id FROM clients c WHERE c.workspace_id = $ws ORDER BY c.id LIMIT 1 OFFSET (i % 20)), NULL, 'Client ' || i,
+SELECT $ws, $uuid, i, (SELECT b.id FROM bench_clients b WHERE b.k = i % 20), NULL, 'Client ' || i,
   CASE i % 8 WHEN 0 THEN 'Facture introuvable' WHEN 1 THEN 'Imprimante en panne' WHEN 2 THEN 'Mot de passe oublié' WHEN 3 THEN 'Site lent' WHEN 4 THEN 'Ajouter une page' WHEN 5 THEN 'Export comptable' WHEN 6 THEN 'Paiement refusé' ELSE 'Question sur le contrat' END || ' ' || i,
   CASE i % 5 WHEN 0 THEN 'question' WHEN 1 THEN 'incident' WHEN 2 THEN 'request' WHEN 3 THEN 'complaint' ELSE 'billing_error' END, NULL, NULL, NULL,
-  CASE i % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'normal' WHEN 2 THEN 'high' ELSE 'urgent' END,
+  CASE (i / 20) % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'normal' WHEN 2 THEN 'high' ELSE 'urgent' END,
   CASE WHEN i % 20 = 0 THEN 'open' WHEN i % 20 = 1 THEN 'waiting_customer' WHEN i % 20 = 2 THEN 'new' WHEN i % 3 = 0 THEN 'closed' ELSE 'resolved' END,
   CASE WHEN i % 7 = 0 THEN 'second' ELSE 'first' END,
   CASE i % 6 WHEN 0 THEN 'portal' WHEN 1 THEN 'email' WHEN 2 THEN 'phone' WHEN 3 THEN 'chat' WHEN 4 THEN 'api' ELSE 'web_form' END,
@@ -47,7 +48,7 @@ SELECT $ws, $uuid, i, (SELECT c.id FROM clients c WHERE c.workspace_id = $ws ORD
   i % 9 = 0, $now_us - $year_us + i * ($year_us / $n), 1
 FROM $series;
 INSERT INTO desk_events (workspace_id, id, ticket_id, at, kind, actor_id, customer, body, from_value, to_value, reason, message_id)
-SELECT t.workspace_id, $uuid, t.id, t.created_at + v.k * 600000000, v.kind, CASE WHEN v.k = 0 THEN NULL ELSE $owner END, v.k = 0,
+SELECT t.workspace_id, $uuid, t.id, t.created_at + v.k * CAST(600000000 AS BIGINT), v.kind, CASE WHEN v.k = 0 THEN NULL ELSE $owner END, v.k = 0,
   CASE WHEN v.kind IN ('customer', 'reply', 'note') THEN 'Bonjour, ' || t.subject || ' : bourrage papier, merci de regarder.' END, NULL,
   CASE WHEN v.kind = 'status' THEN 'open' END, NULL, NULL
 FROM desk_tickets t CROSS JOIN (SELECT 0 AS k, 'customer' AS kind UNION ALL SELECT 1, 'assign' UNION ALL SELECT 2, 'reply' UNION ALL SELECT 3, 'status' UNION ALL SELECT 4, 'note' UNION ALL SELECT 5, 'status') v

@@ -307,3 +307,17 @@ mail-alert-desk-sla-breach-text = Hello { $name },
 mail-alert-desk-sla-breach-button = Open the ticket
 desk-event-sla_warning = SLA deadline coming
 desk-event-sla_breach = SLA deadline passed
+desk-time = Time spent
+desk-logged = { $count ->
+    [one] { $time } in { $count } entry
+   *[other] { $time } in { $count } entries
+}
+desk-time-project = Project or contract
+desk-time-date = Date
+desk-time-duration = Duration
+desk-time-note = Note
+desk-time-log = Log the time
+desk-time-no-project = This client has no active project: time cannot be logged here.
+notice-desk-time-logged = Time logged: it counts on the client's project.
+err-desk-project = Choose a project of this client.
+desk-event-time = logged time

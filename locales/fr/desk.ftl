@@ -307,3 +307,17 @@ mail-alert-desk-sla-breach-text = Bonjour { $name },
 mail-alert-desk-sla-breach-button = Ouvrir le ticket
 desk-event-sla_warning = échéance SLA proche
 desk-event-sla_breach = échéance SLA dépassée
+desk-time = Temps passé
+desk-logged = { $count ->
+    [one] { $time } en { $count } saisie
+   *[other] { $time } en { $count } saisies
+}
+desk-time-project = Projet ou contrat
+desk-time-date = Date
+desk-time-duration = Durée
+desk-time-note = Note
+desk-time-log = Saisir le temps
+desk-time-no-project = Ce client n'a pas de projet actif : le temps ne peut pas être saisi ici.
+notice-desk-time-logged = Temps saisi : il compte sur le projet du client.
+err-desk-project = Choisissez un projet de ce client.
+desk-event-time = a saisi du temps

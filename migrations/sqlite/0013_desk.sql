@@ -115,6 +115,16 @@ CREATE TABLE desk_abandoned (
     PRIMARY KEY (workspace_id, id)
 );
 CREATE INDEX desk_abandoned_at ON desk_abandoned (workspace_id, at);
+-- Time logged on a ticket: an ordinary time entry on one of the client's projects (so it counts
+-- in the radar and on a retainer's balance), linked to its ticket.
+CREATE TABLE desk_ticket_time (
+    workspace_id BLOB NOT NULL,
+    entry_id BLOB NOT NULL,
+    ticket_id BLOB NOT NULL,
+    PRIMARY KEY (workspace_id, entry_id),
+    FOREIGN KEY (workspace_id, ticket_id) REFERENCES desk_tickets (workspace_id, id)
+);
+CREATE INDEX desk_ticket_time_ticket ON desk_ticket_time (workspace_id, ticket_id);
 -- One satisfaction question per ticket, sent on its first resolution to its contact: a score of
 -- 1 to 5 and an optional comment, answered once by the e-mailed link or in the portal.
 CREATE TABLE desk_csat (

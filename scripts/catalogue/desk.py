@@ -307,4 +307,16 @@ M = {
 "mail-alert-desk-sla-breach-button": ("Ouvrir le ticket", "Open the ticket"),
 "desk-event-sla_warning": ("échéance SLA proche", "SLA deadline coming"),
 "desk-event-sla_breach": ("échéance SLA dépassée", "SLA deadline passed"),
+# time on tickets
+"desk-time": ("Temps passé", "Time spent"),
+"desk-logged": ("{ $count ->\n    [one] { $time } en { $count } saisie\n   *[other] { $time } en { $count } saisies\n}", "{ $count ->\n    [one] { $time } in { $count } entry\n   *[other] { $time } in { $count } entries\n}"),
+"desk-time-project": ("Projet ou contrat", "Project or contract"),
+"desk-time-date": ("Date", "Date"),
+"desk-time-duration": ("Durée", "Duration"),
+"desk-time-note": ("Note", "Note"),
+"desk-time-log": ("Saisir le temps", "Log the time"),
+"desk-time-no-project": ("Ce client n'a pas de projet actif : le temps ne peut pas être saisi ici.", "This client has no active project: time cannot be logged here."),
+"notice-desk-time-logged": ("Temps saisi : il compte sur le projet du client.", "Time logged: it counts on the client's project."),
+"err-desk-project": ("Choisissez un projet de ce client.", "Choose a project of this client."),
+"desk-event-time": ("a saisi du temps", "logged time"),
 }

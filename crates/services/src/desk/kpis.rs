@@ -187,21 +187,19 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
     } else {
         store::trend(c, ws, span.from_us, &ends).await?
     };
-    let backlog_rows = store::backlog(c, ws, span.to_us).await?;
-    // A ticket reopened since the period's end may have been resolved at it: its history says.
-    let mut backlog = [0i64; 5];
+    // The backlog per age; a ticket reopened and changed since the period's end may have been
+    // resolved at it: its history says, and it leaves its bucket.
+    let mut backlog = store::backlog(c, ws, span.to_us).await?;
     let end_ts = mesure_store::ts(span.to_us);
-    for b in &backlog_rows {
-        if b.reopens > 0 {
-            let events = mesure_store::desk::events(c, ws, b.id).await?;
-            if status_at(&super::clocks::changes(&events), end_ts).is_done() {
-                continue;
-            }
+    for b in store::backlog_changed(c, ws, span.to_us).await? {
+        let events = mesure_store::desk::events(c, ws, b.id).await?;
+        if !status_at(&super::clocks::changes(&events), end_ts).is_done() {
+            continue;
         }
         let days = (span.to_us - b.created_at).div_euclid(86_400_000_000);
         let i = AGE_BUCKETS.iter().take_while(|k| days >= **k).count();
         if let Some(slot) = backlog.get_mut(i) {
-            *slot += 1;
+            *slot -= 1;
         }
     }
     let names = super::views::names(c, ctx).await?;

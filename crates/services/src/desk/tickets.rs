@@ -590,3 +590,52 @@ pub async fn log_abandoned(app: &App, ctx: &Ctx, i: &AbandonedInput) -> Result<U
     })?;
     Ok(id)
 }
+
+/// Time an agent spent on a ticket.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct TimeInput {
+    /// One of the ticket's client's projects (its support project or retainer).
+    pub project_id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Minutes, decimal hours or `h:mm`.
+    pub duration: String,
+    pub note: Option<String>,
+}
+
+/// Logs the caller's time on a ticket: an ordinary time entry on one of the client's projects
+/// (it counts in the radar and on a retainer's balance), its note naming the ticket, linked to
+/// it, and a `time` event, in one transaction.
+pub async fn log_time(app: &App, ctx: &Ctx, id: Uuid, i: &TimeInput) -> Result<TicketRow> {
+    ctx.require(DeskAction::Work)?;
+    let t = {
+        let mut conn = app.db.read().await?;
+        readable(&mut conn.conn(), ctx, id).await?
+    };
+    let note = match mesure_domain::forms::given(i.note.as_deref()) {
+        Some(n) => format!("#{} {} — {n}", t.number, t.subject),
+        None => format!("#{} {}", t.number, t.subject),
+    };
+    let form = mesure_domain::time::forms::EntryForm {
+        project_id: i.project_id.clone(),
+        date: i.date.clone(),
+        duration: i.duration.clone(),
+        note: Some(mesure_domain::text::excerpt(&note, 1000)),
+        ..Default::default()
+    };
+    let entry = crate::time::prepare_entry(app, ctx, &form).await?;
+    if entry.client_id != t.client_id {
+        return Err(Invalid::one("project_id", "err-desk-project").into());
+    }
+    let now = app.now();
+    crate::write_tx!(app, tx => {
+        let c = &mut tx.conn();
+        let mut t = readable(c, ctx, id).await?;
+        crate::time::insert_entry(c, app, ctx, &entry).await?;
+        store::link_time(c, ctx.workspace, entry.id, t.id).await?;
+        let mut e = event(ctx, &t, "time", now);
+        e.to_value = Some(entry.minutes.to_string());
+        save(c, app, ctx, &mut t, &[e]).await?;
+        t
+    })
+}

@@ -351,6 +351,10 @@ pub struct TicketView {
     pub canned: Vec<CannedRow>,
     /// Tickets merged into this one (their numbers).
     pub merged: Vec<i64>,
+    /// Minutes logged on the ticket and in how many entries (staff).
+    pub logged: (i64, i64),
+    /// The client's active projects time may be logged on, retainers first (staff).
+    pub projects: Vec<(Uuid, String)>,
 }
 
 /// The events a contact sees: messages between them and the team, and status moves.
@@ -410,6 +414,22 @@ pub async fn ticket(app: &App, ctx: &Ctx, id: Uuid) -> Result<TicketView> {
             event: e,
         })
         .collect();
+    let (logged, projects) = if staff_reader {
+        let mut ps =
+            mesure_store::projects::list(c, ctx.workspace, Some(t.client_id), false).await?;
+        ps.sort_by_key(|p| {
+            (
+                p.billing_model != mesure_domain::projects::engagement::BillingModel::Retainer,
+                p.name.clone(),
+            )
+        });
+        (
+            store::time_of(c, ctx.workspace, t.id).await?,
+            ps.into_iter().map(|p| (p.id, p.name)).collect(),
+        )
+    } else {
+        ((0, 0), Vec::new())
+    };
     let (staff, canned) = if staff_reader {
         let mut s: Vec<(Uuid, String)> = n.staff.iter().map(|(k, v)| (*k, v.clone())).collect();
         s.sort_by(|a, b| a.1.cmp(&b.1));
@@ -443,6 +463,8 @@ pub async fn ticket(app: &App, ctx: &Ctx, id: Uuid) -> Result<TicketView> {
         },
         canned,
         merged,
+        logged,
+        projects,
     })
 }
 

@@ -236,6 +236,29 @@ pub async fn log<'a>(
     Ok(EntryView::of(ctx, &row))
 }
 
+/// An entry checked and priced, ready for [`insert_entry`] in another module's transaction (a
+/// ticket's time is logged with its link in one write).
+pub(crate) async fn prepare_entry<'a>(
+    app: &App,
+    ctx: &Ctx,
+    fields: impl Into<EntryFields<'a>>,
+) -> Result<EntryRow> {
+    ctx.require(TimeAction::Log)?;
+    let input = fields.into().check(today_date(app, ctx))?;
+    let mut c = app.db.read().await?;
+    prepare(&mut c.conn(), app, ctx, &input, None).await
+}
+
+/// Writes an entry from [`prepare_entry`] in the caller's transaction.
+pub(crate) async fn insert_entry(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    row: &EntryRow,
+) -> Result<()> {
+    insert_prepared(c, app, ctx, row).await
+}
+
 /// Writes a prepared new entry in the caller's transaction: the racing checks, the row, the
 /// aggregates, the audit entry and the project's radar.
 async fn insert_prepared(c: &mut Conn<'_>, app: &App, ctx: &Ctx, row: &EntryRow) -> Result<()> {

@@ -57,7 +57,8 @@ crate::registry::statements! {
     RESOLVED(3) ["client_id", "priority", "assignee_id", "n", "first_contact", "first_line", "reopened", "within_sla"] = "SELECT client_id, priority, assignee_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(CASE WHEN public_replies = 1 AND reopens = 0 AND transfers = 0 THEN 1 ELSE 0 END) AS BIGINT) AS first_contact, CAST(SUM(CASE WHEN escalated THEN 0 ELSE 1 END) AS BIGINT) AS first_line, CAST(SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reopened, CAST(SUM(CASE WHEN breached THEN 0 ELSE 1 END) AS BIGINT) AS within_sla FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') GROUP BY client_id, priority, assignee_id";
     RESOLUTION_MINUTES(3) ["resolution_minutes"] = "SELECT resolution_minutes FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') AND resolution_minutes IS NOT NULL";
     FIRST_RESPONSE_MINUTES(3) ["first_response_minutes"] = "SELECT first_response_minutes FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL AND first_response_minutes IS NOT NULL";
-    BACKLOG(2) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND created_at < $2 AND merged_into IS NULL AND (resolved_at IS NULL OR resolved_at >= $2)";
+    BACKLOG(6) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM desk_tickets WHERE workspace_id = $1 AND created_at < $2 AND merged_into IS NULL AND (resolved_at IS NULL OR resolved_at >= $2)";
+    BACKLOG_CHANGED(2) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND created_at < $2 AND merged_into IS NULL AND (resolved_at IS NULL OR resolved_at >= $2) AND reopens > 0 AND updated_at >= $2";
     ABANDONED(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3";
     INSERT_ABANDONED(8) [] = "INSERT INTO desk_abandoned (workspace_id, id, channel, client_id, at, waited_seconds, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 }
@@ -108,10 +109,34 @@ pub async fn first_response_minutes(
     Ok(rows.into_iter().map(|(m,)| m).collect())
 }
 
-/// Tickets created before `at` and not resolved then by their latest resolution (a ticket
-/// reopened since is checked against its history by the caller).
-pub async fn backlog(c: &mut Conn<'_>, ws: WorkspaceId, at: i64) -> Result<Vec<BacklogRow>> {
-    BACKLOG
+/// Tickets created before `at` and not resolved then by their latest resolution, counted per
+/// age at `at` (under 1 day, 1–3, 3–7, 7–30, 30 and over).
+pub async fn backlog(c: &mut Conn<'_>, ws: WorkspaceId, at: i64) -> Result<[i64; 5]> {
+    const DAY: i64 = 86_400_000_000;
+    let (a, b, cc, d, e): (i64, i64, i64, i64, i64) = BACKLOG
+        .fetch_one(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::Int(at),
+                Bind::Int(at - DAY),
+                Bind::Int(at - 3 * DAY),
+                Bind::Int(at - 7 * DAY),
+                Bind::Int(at - 30 * DAY),
+            ],
+        )
+        .await?;
+    Ok([a, b, cc, d, e])
+}
+
+/// Of those, the tickets reopened and changed since `at`: they may have been resolved at `at`,
+/// which only their history tells.
+pub async fn backlog_changed(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    at: i64,
+) -> Result<Vec<BacklogRow>> {
+    BACKLOG_CHANGED
         .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(at)])
         .await
 }

@@ -109,6 +109,8 @@ crate::registry::statements! {
     MOVE_INDEX(3) [] = "UPDATE fts_desk SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2";
     WARN_DUE(4) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets t WHERE t.workspace_id = $1 AND t.due_at >= $2 AND t.due_at < $3 AND t.status IN ('new', 'open') AND NOT EXISTS (SELECT 1 FROM desk_events e WHERE e.workspace_id = t.workspace_id AND e.ticket_id = t.id AND e.kind = 'sla_warning' AND e.to_value = CAST(t.due_at AS TEXT)) ORDER BY t.due_at LIMIT $4");
     BREACH_DUE(3) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets t WHERE t.workspace_id = $1 AND t.due_at < $2 AND t.status IN ('new', 'open') AND NOT EXISTS (SELECT 1 FROM desk_events e WHERE e.workspace_id = t.workspace_id AND e.ticket_id = t.id AND e.kind = 'sla_breach' AND e.to_value = CAST(t.due_at AS TEXT)) ORDER BY t.due_at LIMIT $3");
+    LINK_TIME(3) [] = "INSERT INTO desk_ticket_time (workspace_id, entry_id, ticket_id) VALUES ($1, $2, $3)";
+    TIME_OF(2) ["minutes", "entries"] = "SELECT CAST(COALESCE(SUM(e.minutes), 0) AS BIGINT) AS minutes, CAST(COUNT(e.id) AS BIGINT) AS entries FROM desk_ticket_time l JOIN time_entries e ON e.workspace_id = l.workspace_id AND e.id = l.entry_id WHERE l.workspace_id = $1 AND l.ticket_id = $2";
     NEXT_NUMBER(1) ["number"] = "UPDATE desk_settings SET next_number = next_number + 1 WHERE workspace_id = $1 RETURNING CAST(next_number - 1 AS BIGINT) AS number";
 }
 
@@ -173,6 +175,24 @@ pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<TicketRo
 pub async fn by_number(c: &mut Conn<'_>, ws: WorkspaceId, number: i64) -> Result<TicketRow> {
     BY_NUMBER
         .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Int(number)])
+        .await
+}
+
+/// Links a time entry to the ticket it was logged on.
+pub async fn link_time(c: &mut Conn<'_>, ws: WorkspaceId, entry: Uuid, ticket: Uuid) -> Result<()> {
+    LINK_TIME
+        .exec(
+            c,
+            &[Bind::Uuid(ws.uuid()), Bind::Uuid(entry), Bind::Uuid(ticket)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The minutes logged on a ticket (entries since deleted drop out) and how many entries.
+pub async fn time_of(c: &mut Conn<'_>, ws: WorkspaceId, ticket: Uuid) -> Result<(i64, i64)> {
+    TIME_OF
+        .fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(ticket)])
         .await
 }
 

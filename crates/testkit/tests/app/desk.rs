@@ -1076,3 +1076,63 @@ async fn deadlines_warn_then_breach_once_each() {
         assert!(body.to_string().contains("desk_sla_breach"), "{body}");
     }
 }
+
+#[tokio::test]
+async fn time_on_a_ticket_is_an_entry_on_the_clients_project() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Temps").await;
+        let c = t.client_named(&a.owner.ctx, "Client Temps").await;
+        let other = t.client_named(&a.owner.ctx, "Client Autre").await;
+        let support =
+            crate::time::project(&t, &a.owner.ctx, c, "Support annuel", "time_materials").await;
+        let elsewhere =
+            crate::time::project(&t, &a.owner.ctx, other, "Autre projet", "time_materials").await;
+        let tk = open(&t, &a, c, "Bug export", "L'export plante.").await;
+        let today = mesure_services::time::today_date(&t.app, &a.staff.ctx).to_string();
+        let input = |p: uuid::Uuid, d: &str| tickets::TimeInput {
+            project_id: p.to_string(),
+            date: today.clone(),
+            duration: d.into(),
+            note: Some("analyse".into()),
+        };
+        // Another client's project, a bad duration: refused, nothing written.
+        let e = tickets::log_time(&t.app, &a.staff.ctx, tk.id, &input(elsewhere, "0:45"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "project_id"),
+            "{e:?}"
+        );
+        let e = tickets::log_time(&t.app, &a.staff.ctx, tk.id, &input(support, "abc"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "duration"),
+            "{e:?}"
+        );
+        tickets::log_time(&t.app, &a.staff.ctx, tk.id, &input(support, "0:45"))
+            .await
+            .unwrap();
+        let v = views::ticket(&t.app, &a.staff.ctx, tk.id).await.unwrap();
+        assert_eq!(v.logged, (45, 1));
+        assert!(
+            v.events
+                .iter()
+                .any(|e| e.event.kind == "time" && e.event.to_value.as_deref() == Some("45"))
+        );
+        // It is an ordinary entry of the project, its note naming the ticket.
+        let (s, body) = crate::invoicing::get(
+            &t,
+            &a.staff.token,
+            &format!("/time-entries?project_id={support}"),
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+        assert!(
+            body.to_string()
+                .contains(&format!("#{} Bug export", tk.number)),
+            "{body}"
+        );
+    }
+}

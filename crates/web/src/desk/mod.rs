@@ -40,6 +40,9 @@ pub const MODULE: Module = Module {
             Access::May(WORK),
             || post(pages::reply),
         ),
+        PageRule::new("POST", "/desk/tickets/{id}/time", Access::May(WORK), || {
+            post(pages::log_time)
+        }),
         PageRule::new("POST", "/desk/tickets/{id}/move", Access::May(WORK), || {
             post(pages::apply)
         }),

@@ -625,6 +625,14 @@ pub(crate) fn event_lines(page: &Page, v: &TicketView) -> Vec<EventLine> {
                 ),
                 "reply" => t(lang, "desk-event-reply"),
                 "sla_warning" | "sla_breach" => t(lang, &format!("desk-event-{}", ev.kind)),
+                "time" => {
+                    let m = ev
+                        .to_value
+                        .as_deref()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    format!("{} ({})", t(lang, "desk-event-time"), fmt::hours(lang, m))
+                }
                 "note" => t(lang, "desk-event-note"),
                 _ => t(lang, "desk-event-customer"),
             };
@@ -758,6 +766,11 @@ struct TicketTpl {
     closed: bool,
     /// The satisfaction question: not sent (None), the answer, or "asked".
     csat: Option<String>,
+    /// Time logged on the ticket ("1:30 in 2 entries").
+    logged: String,
+    projects: Vec<(String, String)>,
+    today: String,
+    can_log: bool,
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -882,6 +895,21 @@ async fn ticket_page(
             created: fmt::moment(lang, tk.created_at, &page.ctx.time_zone),
             closed: tk.status == Status::Closed,
             csat,
+            logged: mesure_i18n::t_args(
+                lang,
+                "desk-logged",
+                &[
+                    ("time", mesure_i18n::Arg::Str(&fmt::hours(lang, v.logged.0))),
+                    ("count", mesure_i18n::Arg::Num(v.logged.1)),
+                ],
+            ),
+            projects: v
+                .projects
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone()))
+                .collect(),
+            today: mesure_services::time::today_date(&s.app, &page.ctx).to_string(),
+            can_log: page.ctx.may(mesure_domain::TimeAction::Log),
             clocks,
             explain: explanation(page, &v),
             events: event_lines(page, &v),
@@ -1031,6 +1059,44 @@ pub async fn merge(
     };
     match tickets::merge(&s.app, &page.ctx, id, into, f.reason.as_deref()).await {
         Ok(t) => see_other(&format!("/desk/tickets/{}", t.id), "desk-merged"),
+        Err(e) => after_error(&s, &page, id, &body, e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct TimeForm {
+    #[serde(default)]
+    pub project_id: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub duration: String,
+    pub note: Option<String>,
+}
+
+/// Logs the caller's time on a ticket.
+pub async fn log_time(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = match ticket_id(&page, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let f: TimeForm = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let input = tickets::TimeInput {
+        project_id: f.project_id,
+        date: f.date,
+        duration: f.duration,
+        note: f.note,
+    };
+    match tickets::log_time(&s.app, &page.ctx, id, &input).await {
+        Ok(_) => see_other(&format!("/desk/tickets/{id}"), "desk-time-logged"),
         Err(e) => after_error(&s, &page, id, &body, e).await,
     }
 }
