@@ -10,7 +10,6 @@ use mesure_domain::DeskAction;
 use mesure_domain::desk::kpis::{AGE_BUCKETS, Ratio};
 use mesure_domain::desk::sla::status_at;
 use mesure_domain::desk::states::{Priority, TicketType};
-use mesure_domain::portal::questions::median_minutes;
 use mesure_store::desk::kpis as store;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -176,8 +175,9 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
     let created = store::created(c, ws, span.from_us, span.to_us).await?;
     let before = store::created(c, ws, prev.from_us, prev.to_us).await?;
     let resolved = store::resolved(c, ws, span.from_us, span.to_us).await?;
-    let first = store::first_response_minutes(c, ws, span.from_us, span.to_us).await?;
-    let resolution = store::resolution_minutes(c, ws, span.from_us, span.to_us).await?;
+    let (first_median, first_count) =
+        store::first_response_median(c, ws, span.from_us, span.to_us).await?;
+    let (resolution_median, _) = store::resolution_median(c, ws, span.from_us, span.to_us).await?;
     let abandoned = store::abandoned(c, ws, span.from_us, span.to_us).await?;
     let tz = jiff::tz::TimeZone::get(&ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let cuts = buckets(from, to);
@@ -351,9 +351,9 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         by_kind,
         by_category,
         trend,
-        first_response_median: median_minutes(&first),
-        first_response_count: first.len(),
-        resolution_median: median_minutes(&resolution),
+        first_response_median: first_median,
+        first_response_count: usize::try_from(first_count).unwrap_or(0),
+        resolution_median,
         resolved: n_resolved,
         first_contact: ratio(rsum(&|r| r.first_contact)),
         first_line: ratio(rsum(&|r| r.first_line)),

@@ -55,9 +55,11 @@ pub struct BacklogRow {
 crate::registry::statements! {
     CREATED(3) ["kind", "category_id", "n", "transferred", "calls"] = "SELECT kind, category_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(CASE WHEN transfers > 0 THEN 1 ELSE 0 END) AS BIGINT) AS transferred, CAST(SUM(CASE WHEN channel IN ('phone', 'chat') THEN 1 ELSE 0 END) AS BIGINT) AS calls FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL GROUP BY kind, category_id";
     RESOLVED(3) ["client_id", "priority", "assignee_id", "n", "first_contact", "first_line", "reopened", "within_sla"] = "SELECT client_id, priority, assignee_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(CASE WHEN public_replies = 1 AND reopens = 0 AND transfers = 0 THEN 1 ELSE 0 END) AS BIGINT) AS first_contact, CAST(SUM(CASE WHEN escalated THEN 0 ELSE 1 END) AS BIGINT) AS first_line, CAST(SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reopened, CAST(SUM(CASE WHEN breached THEN 0 ELSE 1 END) AS BIGINT) AS within_sla FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') GROUP BY client_id, priority, assignee_id";
-    RESOLUTION_MINUTES(3) ["resolution_minutes"] = "SELECT resolution_minutes FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') AND resolution_minutes IS NOT NULL";
-    FIRST_RESPONSE_MINUTES(3) ["first_response_minutes"] = "SELECT first_response_minutes FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL AND first_response_minutes IS NOT NULL";
-    BACKLOG(6) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM desk_tickets WHERE workspace_id = $1 AND created_at < $2 AND merged_into IS NULL AND (resolved_at IS NULL OR resolved_at >= $2)";
+    RESOLUTION_COUNT(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') AND resolution_minutes IS NOT NULL";
+    RESOLUTION_MIDDLE(5) ["resolution_minutes"] = "SELECT resolution_minutes FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND resolved_at < $3 AND merged_into IS NULL AND status IN ('resolved', 'closed') AND resolution_minutes IS NOT NULL ORDER BY resolution_minutes LIMIT $4 OFFSET $5";
+    FIRST_RESPONSE_COUNT(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL AND first_response_minutes IS NOT NULL";
+    FIRST_RESPONSE_MIDDLE(5) ["first_response_minutes"] = "SELECT first_response_minutes FROM desk_tickets WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 AND merged_into IS NULL AND first_response_minutes IS NOT NULL ORDER BY first_response_minutes LIMIT $4 OFFSET $5";
+    BACKLOG(6) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM (SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND created_at < $2 AND merged_into IS NULL UNION ALL SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND created_at < $2 AND merged_into IS NULL) b";
     BACKLOG_CHANGED(2) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND created_at < $2 AND merged_into IS NULL AND (resolved_at IS NULL OR resolved_at >= $2) AND reopens > 0 AND updated_at >= $2";
     ABANDONED(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3";
     INSERT_ABANDONED(8) [] = "INSERT INTO desk_abandoned (workspace_id, id, channel, client_id, at, waited_seconds, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -85,28 +87,63 @@ pub async fn resolved(
     RESOLVED.fetch(c, &period(ws, from, to)).await
 }
 
-/// Resolution times (business minutes) of the tickets resolved in `[from, to)`.
-pub async fn resolution_minutes(
+/// The median of a set read by `count` and `middle` (its values in order, `LIMIT`/`OFFSET`):
+/// the middle value, or the mean of the two middle values rounded down; and the set's size.
+async fn median_of(
     c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    from: i64,
-    to: i64,
-) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = RESOLUTION_MINUTES.fetch(c, &period(ws, from, to)).await?;
-    Ok(rows.into_iter().map(|(m,)| m).collect())
+    count: &crate::registry::Stmt,
+    middle: &crate::registry::Stmt,
+    binds: [Bind; 3],
+) -> Result<(Option<i64>, i64)> {
+    let (n,): (i64,) = count.fetch_one(c, &binds).await?;
+    if n == 0 {
+        return Ok((None, 0));
+    }
+    let (take, skip) = if n % 2 == 1 {
+        (1, n / 2)
+    } else {
+        (2, n / 2 - 1)
+    };
+    let mut b = binds.to_vec();
+    b.push(Bind::Int(take));
+    b.push(Bind::Int(skip));
+    let rows: Vec<(i64,)> = middle.fetch(c, &b).await?;
+    let sum: i64 = rows.iter().map(|(v,)| v).sum();
+    let k = i64::try_from(rows.len()).unwrap_or(1).max(1);
+    Ok((Some(sum.div_euclid(k)), n))
 }
 
-/// First response times (business minutes) of the tickets created in `[from, to)`.
-pub async fn first_response_minutes(
+/// The median first response time (business minutes) of the tickets created in `[from, to)`
+/// and how many had one.
+pub async fn first_response_median(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     from: i64,
     to: i64,
-) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = FIRST_RESPONSE_MINUTES
-        .fetch(c, &period(ws, from, to))
-        .await?;
-    Ok(rows.into_iter().map(|(m,)| m).collect())
+) -> Result<(Option<i64>, i64)> {
+    median_of(
+        c,
+        &FIRST_RESPONSE_COUNT,
+        &FIRST_RESPONSE_MIDDLE,
+        period(ws, from, to),
+    )
+    .await
+}
+
+/// The median resolution time of the tickets resolved in `[from, to)` and how many.
+pub async fn resolution_median(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+) -> Result<(Option<i64>, i64)> {
+    median_of(
+        c,
+        &RESOLUTION_COUNT,
+        &RESOLUTION_MIDDLE,
+        period(ws, from, to),
+    )
+    .await
 }
 
 /// Tickets created before `at` and not resolved then by their latest resolution, counted per
