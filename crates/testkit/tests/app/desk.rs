@@ -1136,3 +1136,85 @@ async fn time_on_a_ticket_is_an_entry_on_the_clients_project() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_category_tree_refuses_cycles_and_archived_categories() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Arbre").await;
+        let c = t.client_named(&a.owner.ctx, "Client Arbre").await;
+        let save = |id: Option<uuid::Uuid>,
+                    name: &'static str,
+                    parent: Option<uuid::Uuid>,
+                    archived: bool| {
+            let (t, a) = (&t, &a);
+            async move {
+                mesure_services::desk::setup::save_category(
+                    &t.app,
+                    &a.owner.ctx,
+                    id,
+                    name,
+                    parent,
+                    archived,
+                )
+                .await
+            }
+        };
+        let web = save(None, "Site web", None, false).await.unwrap();
+        let forms = save(None, "Formulaires", Some(web), false).await.unwrap();
+        let e = save(Some(web), "Site web", Some(forms), false)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].code == "err-desk-parent"),
+            "{e:?}"
+        );
+        let e = save(None, "", None, false).await.unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "name"),
+            "{e:?}"
+        );
+        // Staff do not set the desk up.
+        let e = mesure_services::desk::setup::save_category(
+            &t.app,
+            &a.staff.ctx,
+            None,
+            "X",
+            None,
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, ServiceError::Forbidden), "{e:?}");
+        // Renamed and archived: no new ticket goes in it.
+        save(Some(forms), "Formulaires web", Some(web), true)
+            .await
+            .unwrap();
+        let st = mesure_services::desk::setup::setup(&t.app, &a.owner.ctx)
+            .await
+            .unwrap();
+        assert!(
+            st.categories
+                .iter()
+                .any(|k| k.name == "Formulaires web" && k.archived_at.is_some())
+        );
+        let e = tickets::open(
+            &t.app,
+            &a.owner.ctx,
+            &TicketForm {
+                subject: "x".into(),
+                body: "y".into(),
+                client_id: Some(c.to_string()),
+                category_id: Some(forms.to_string()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "category_id"),
+            "{e:?}"
+        );
+    }
+}

@@ -63,6 +63,9 @@ fn policy_values(lang: Language, p: &Policy, v: &mut Values) {
     }
 }
 
+/// A category as the setup page lists it: id, path, archived, name, parent id (or empty).
+type CategoryLine = (String, String, bool, String, String);
+
 #[derive(Template)]
 #[template(path = "desk/setup.html")]
 struct SetupTpl {
@@ -74,7 +77,8 @@ struct SetupTpl {
     rows: Vec<PolicyRow>,
     clients: Vec<(String, String)>,
     client_policies: Vec<(String, Vec<PolicyRow>)>,
-    categories: Vec<(String, String, bool)>,
+    /// (id, path, archived, name, parent id or empty).
+    categories: Vec<CategoryLine>,
     parents: Vec<(String, String)>,
     canned: Vec<(String, String, String, bool)>,
 }
@@ -129,12 +133,19 @@ async fn page_of(
                 .map(|(_, n, p)| (n.clone(), policy_rows(lang, p)))
                 .collect(),
             categories: {
-                let mut v: Vec<(String, String, bool)> = st
+                let mut v: Vec<CategoryLine> = st
                     .categories
                     .iter()
                     .map(|k| {
                         let path = category_path(&st.categories, k.id).unwrap_or_default();
-                        (k.id.to_string(), path, k.archived_at.is_some())
+                        let parent = k.parent_id.map(|p| p.to_string()).unwrap_or_default();
+                        (
+                            k.id.to_string(),
+                            path,
+                            k.archived_at.is_some(),
+                            k.name.clone(),
+                            parent,
+                        )
                     })
                     .collect();
                 v.sort_by(|a, b| a.1.cmp(&b.1));
