@@ -171,6 +171,28 @@ fn days(
 
 /// A page of tickets: staff any of the workspace's; a contact their organisation's.
 pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
+    list_sized(app, ctx, q, PAGE).await
+}
+
+/// Rows per read of an export.
+const EXPORT_PAGE: i64 = 1000;
+
+/// Every ticket `q` matches (no page, no cap), for the list's CSV: read a thousand at a time.
+pub async fn export(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<Vec<TicketLine>> {
+    let mut q = q.clone();
+    q.after = None;
+    let mut out = Vec::new();
+    loop {
+        let p = list_sized(app, ctx, &q, EXPORT_PAGE).await?;
+        out.extend(p.lines);
+        match p.next {
+            Some(n) => q.after = Some(n),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn list_sized(app: &App, ctx: &Ctx, q: &ListQuery, size: i64) -> Result<ListPage> {
     let contact = ctx.client;
     match contact {
         Some(_) => ctx.require(DeskAction::Request)?,
@@ -244,7 +266,7 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
             sort
         },
         after: q.after,
-        limit: PAGE + 1,
+        limit: size + 1,
         ..ListFilter::default()
     };
     if let Some(t) = &text {
@@ -253,8 +275,9 @@ pub async fn list(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<ListPage> {
         f.number = number;
     }
     let mut rows = store::list(c, ctx.workspace, &f).await?;
-    let more = rows.len() > usize::try_from(PAGE).unwrap_or(50);
-    rows.truncate(usize::try_from(PAGE).unwrap_or(50));
+    let size = usize::try_from(size).unwrap_or(50);
+    let more = rows.len() > size;
+    rows.truncate(size);
     let next = if more {
         rows.last().map(|r| (f.sort.value(r), r.id))
     } else {

@@ -441,6 +441,32 @@ async fn search_and_pages_at_the_page_size_plus_one() {
                 "{q}: {r:?}"
             );
         }
+        // The CSV has every matching ticket, past the page size.
+        let web = t.client();
+        assert_eq!(
+            t.login(&web, &a.staff.email, &a.staff.password)
+                .await
+                .status(),
+            303
+        );
+        let csv = web
+            .get(format!("{}/desk.csv?view=all", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.lines().count(), n + 2, "a header and every ticket");
+        let csv = web
+            .get(format!("{}/desk.csv?view=all&q=pdf", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.lines().count(), 2, "{csv}");
         // Bad filters name their field.
         let e = list(ListQuery {
             priority: Some("extreme".into()),

@@ -25,6 +25,7 @@ pub const MODULE: Module = Module {
     name: "desk",
     page_rules: &[
         PageRule::new("GET", "/desk", Access::May(READ), || get(pages::list)),
+        PageRule::new("GET", "/desk.csv", Access::May(READ), || get(pages::export)),
         PageRule::new("GET", "/desk/new", Access::May(WORK), || {
             get(pages::new_form)
         }),

@@ -202,6 +202,8 @@ struct ListTpl {
     /// that keep them when the form is sent.
     day_filters: Vec<(String, String)>,
     hidden: Hidden,
+    /// The filters as a query string, for the CSV link.
+    csv_query: String,
 }
 
 /// Hidden form fields: name and value.
@@ -357,6 +359,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQue
     render_status(
         status,
         &ListTpl {
+            csv_query: wq.link(&[]),
             day_filters,
             hidden,
             base: Base::new(&page, "desk-title", "/desk", "/desk")
@@ -1099,4 +1102,64 @@ pub async fn log_time(
         Ok(_) => see_other(&format!("/desk/tickets/{id}"), "desk-time-logged"),
         Err(e) => after_error(&s, &page, id, &body, e).await,
     }
+}
+
+/// The staff's ticket list as CSV: every ticket the filters match, not only a page.
+pub async fn export(State(s): State<AppState>, page: Page, Query(wq): Query<WebQuery>) -> Response {
+    let Some(q) = wq.decoded() else {
+        return error_page(
+            &page,
+            mesure_domain::Invalid::one("cursor", "err-invalid").into(),
+        );
+    };
+    let rows = match views::export(&s.app, &page.ctx, &q).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&page, e),
+    };
+    let lang = page.ctx.language;
+    let tz = &page.ctx.time_zone;
+    let when = |us: Option<i64>| us.map(|u| fmt::moment(lang, u, tz)).unwrap_or_default();
+    let mut w = mesure_services::csv_out::writer_for(lang);
+    let _ = w.header(&[
+        "number",
+        "subject",
+        "client",
+        "requester",
+        "type",
+        "category",
+        "priority",
+        "status",
+        "tier",
+        "channel",
+        "assignee",
+        "created",
+        "first_response",
+        "resolved",
+        "due",
+        "breached",
+    ]);
+    for l in &rows {
+        let tk = &l.ticket;
+        let due = (tk.due_at != NO_DUE).then_some(tk.due_at);
+        let _ = w.write_record([
+            tk.number.to_string(),
+            tk.subject.clone(),
+            l.client_name.clone(),
+            tk.requester.clone(),
+            t(lang, &format!("desk-kind-{}", tk.kind.as_str())),
+            l.category_name.clone().unwrap_or_default(),
+            t(lang, &format!("desk-priority-{}", tk.priority.as_str())),
+            t(lang, &format!("desk-status-{}", tk.status.as_str())),
+            t(lang, &format!("desk-tier-{}", tk.tier.as_str())),
+            t(lang, &format!("desk-channel-{}", tk.channel.as_str())),
+            l.assignee_name.clone().unwrap_or_default(),
+            when(Some(tk.created_at)),
+            when(tk.first_response_at),
+            when(tk.resolved_at),
+            when(due),
+            w.yes_no(tk.breached),
+        ]);
+    }
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    crate::html::csv_response("tickets.csv", body)
 }
