@@ -335,3 +335,5 @@ csv-first-response = first response
 csv-resolved = resolved
 csv-due = due
 csv-breached = breached
+desk-csat-answer = { $score }/5
+desk-csat-answer-comment = { $score }/5 — “{ $comment }”

@@ -335,3 +335,5 @@ csv-first-response = première réponse
 csv-resolved = résolu le
 csv-due = échéance
 csv-breached = délai dépassé
+desk-csat-answer = { $score }/5
+desk-csat-answer-comment = { $score }/5 — « { $comment } »

@@ -334,4 +334,6 @@ M = {
 "csv-resolved": ("résolu le", "resolved"),
 "csv-due": ("échéance", "due"),
 "csv-breached": ("délai dépassé", "breached"),
+"desk-csat-answer": ("{ $score }/5", "{ $score }/5"),
+"desk-csat-answer-comment": ("{ $score }/5 — « { $comment } »", "{ $score }/5 — “{ $comment }”"),
 }

@@ -343,7 +343,6 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], staff: &[Uui
                 }
             }
         }
-        let _ = agent;
         let category = category_of(kind, &mut rng);
         planned.push((
             created, client, kind, priority, channel, subject, category, ev,

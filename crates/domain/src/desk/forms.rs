@@ -165,7 +165,8 @@ pub struct Move {
     pub reason: Option<String>,
 }
 
-fn opt_choice<T>(
+/// An optional choice field: `None` when blank, `err-choice` when not one of `parse`'s values.
+pub fn opt_choice<T>(
     c: &mut Checker,
     field: &str,
     v: &Option<String>,

@@ -51,9 +51,7 @@ pub async fn rules(c: &mut Conn<'_>, ws: WorkspaceId, tz: &str, client: Uuid) ->
     })
 }
 
-fn ts(us: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_microsecond(us).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-}
+use mesure_store::ts;
 
 /// The status history of a ticket from its events, oldest first.
 pub fn changes(events: &[EventRow]) -> Vec<Change> {

@@ -135,6 +135,17 @@ async fn requester(
 /// Opens a ticket: a contact for their organisation (in the portal, or by API when `api`),
 /// staff for a client (a phone or chat contact logged, or by API).
 pub async fn open(app: &App, ctx: &Ctx, form: &TicketForm, api: bool) -> Result<TicketRow> {
+    open_following(app, ctx, form, api, None).await
+}
+
+/// [`open`], the new ticket following the closed ticket numbered `follows` (in the same write).
+async fn open_following(
+    app: &App,
+    ctx: &Ctx,
+    form: &TicketForm,
+    api: bool,
+    follows: Option<i64>,
+) -> Result<TicketRow> {
     if ctx.client.is_some() {
         ctx.require(DeskAction::Request)?;
     } else {
@@ -184,7 +195,7 @@ pub async fn open(app: &App, ctx: &Ctx, form: &TicketForm, api: bool) -> Result<
             channel,
             assignee_id: None,
             merged_into: None,
-            follows: None,
+            follows,
             created_at: now,
             first_response_at: None,
             resolved_at: None,
@@ -362,24 +373,9 @@ pub async fn customer_reply(app: &App, ctx: &Ctx, id: Uuid, body: &str) -> Resul
                 invoice_id: closed.invoice_id.map(|c| c.to_string()),
                 ..TicketForm::default()
             };
-            let t = open(app, ctx, &form, false).await?;
-            link_follow(app, ctx, t.id, closed.number).await
+            open_following(app, ctx, &form, false, Some(closed.number)).await
         }
     }
-}
-
-/// Marks `id` as following the closed ticket `number`.
-async fn link_follow(app: &App, ctx: &Ctx, id: Uuid, number: i64) -> Result<TicketRow> {
-    let now = app.now();
-    crate::write_tx!(app, tx => {
-        let c = &mut tx.conn();
-        let mut t = store::get(c, ctx.workspace, id).await?;
-        t.follows = Some(number);
-        t.updated_at = now;
-        store::update(c, &t).await?;
-        t.version += 1;
-        t
-    })
 }
 
 /// An agent moves a ticket: status (only the allowed moves), priority, type, category,

@@ -100,6 +100,9 @@ pub struct ListPage {
     pub lines: Vec<TicketLine>,
     /// The last row's sort value and id, when more follow.
     pub next: Option<(i64, Uuid)>,
+    /// The workspace's warning lead before a deadline, in microseconds (a list marks the rows
+    /// due within it).
+    pub warn_us: i64,
 }
 
 /// Search words: letters and digits, lowercase, at most 8 of up to 40 characters; a lone number
@@ -118,19 +121,7 @@ pub fn search_terms(q: &str) -> (Vec<String>, Option<i64>) {
     (words, number)
 }
 
-fn choice<T>(
-    c: &mut mesure_domain::validate::Checker,
-    field: &str,
-    v: &Option<String>,
-    parse: fn(&str) -> Option<T>,
-) -> Option<T> {
-    let s = mesure_domain::forms::blank(v)?;
-    let out = parse(s);
-    if out.is_none() {
-        c.add(field, "err-choice");
-    }
-    out
-}
+use mesure_domain::desk::forms::opt_choice as choice;
 
 /// A span of days (both given, `from` ≤ `to`, inclusive) as instants `[from, to + 1 day)`.
 fn days(
@@ -289,6 +280,7 @@ async fn list_sized(app: &App, ctx: &Ctx, q: &ListQuery, size: i64) -> Result<Li
         sort: f.sort,
         lines,
         next,
+        warn_us: warn * 60_000_000,
     })
 }
 
@@ -396,7 +388,7 @@ pub async fn ticket(app: &App, ctx: &Ctx, id: Uuid) -> Result<TicketView> {
     let changes = clocks::changes(&events);
     let rules = clocks::rules(c, ctx.workspace, &ctx.time_zone, t.client_id).await?;
     let (first_response, resolution) = clocks::clocks(&rules, &t, &changes, now);
-    let ts = |us: i64| jiff::Timestamp::from_microsecond(us).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let ts = mesure_store::ts;
     let end = t.resolved_at.filter(|_| t.status.is_done()).unwrap_or(now);
     let pauses = sla::pauses(&rules.calendar, ts(t.created_at), &changes, ts(end))
         .into_iter()

@@ -317,7 +317,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQue
         Err(e) => return error_page(&page, e),
     };
     let now = s.app.now();
-    let warn = warn_us(&s, &page).await;
+    let warn = p.as_ref().map_or(0, |p| p.warn_us);
     let view = p.as_ref().map_or(View::Open, |p| p.view);
     let mut values = Values::default();
     for (k, v) in [
@@ -398,19 +398,6 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQue
             can_manage: page.ctx.may(DeskAction::Manage),
         },
     )
-}
-
-/// The warning lead before a deadline, in microseconds.
-pub(crate) async fn warn_us(s: &AppState, page: &Page) -> i64 {
-    let minutes = match s.app.db.read().await {
-        Ok(mut conn) => mesure_store::desk::setup::settings(&mut conn.conn(), page.ctx.workspace)
-            .await
-            .ok()
-            .flatten()
-            .map(|r| r.warn_minutes),
-        Err(_) => None,
-    };
-    minutes.unwrap_or(mesure_services::desk::clocks::DEFAULT_WARN_MINUTES) * 60_000_000
 }
 
 #[derive(Template)]
@@ -800,8 +787,22 @@ async fn ticket_page(
     let csat = match mesure_services::desk::csat::of_ticket(&s.app, &page.ctx, id).await {
         Ok(c) => c.map(|r| match (r.score, r.answered_at) {
             (Some(score), Some(_)) => {
-                let comment = r.comment.map(|c| format!(" — « {c} »")).unwrap_or_default();
-                format!("{score}/5{comment}")
+                let score = score.to_string();
+                match r.comment {
+                    Some(c) => mesure_i18n::t_args(
+                        lang,
+                        "desk-csat-answer-comment",
+                        &[
+                            ("score", mesure_i18n::Arg::Str(&score)),
+                            ("comment", mesure_i18n::Arg::Str(&c)),
+                        ],
+                    ),
+                    None => mesure_i18n::t_args(
+                        lang,
+                        "desk-csat-answer",
+                        &[("score", mesure_i18n::Arg::Str(&score))],
+                    ),
+                }
             }
             _ => t(lang, "desk-csat-asked"),
         }),

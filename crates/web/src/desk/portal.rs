@@ -2,7 +2,7 @@
 //! billing contacts), opens one (a billing error names one of their invoices), follows its public
 //! thread with the deadlines that apply, and replies (a reply to a closed ticket opens a new one
 //! that follows it).
-use super::pages::{WebQuery, event_lines, line, next_link, status_badge, warn_us};
+use super::pages::{WebQuery, event_lines, line, next_link, status_badge};
 use crate::AppState;
 use crate::html::fmt;
 use crate::html::{Base, Errors, Values, error_page, render_status, see_other};
@@ -45,7 +45,7 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQue
         Err(e) => return error_page(&page, e),
     };
     let now = s.app.now();
-    let warn = warn_us(&s, &page).await;
+    let warn = p.warn_us;
     render_status(
         StatusCode::OK,
         &ListTpl {
