@@ -135,6 +135,54 @@ struct ServeArgs {
     job_concurrency: u16,
     #[command(flatten)]
     mail_policy: MailPolicyArgs,
+    /// The service desk's IMAP mailboxes to poll: `imaps://user:password@host/INBOX` (for the
+    /// only workspace) or `WORKSPACE_ID=imaps://…`; several separated by spaces. `imap://` uses
+    /// STARTTLS; `?tls=none` a plain connection; `?ca=/path.pem` an in-house authority.
+    #[arg(long, env = "MESURE_DESK_IMAP", value_delimiter = ' ')]
+    desk_imap: Vec<String>,
+    /// Seconds between polls of a mailbox that does not offer IDLE.
+    #[arg(long, env = "MESURE_DESK_IMAP_INTERVAL", default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    desk_imap_interval: u64,
+}
+
+/// The mailboxes of `--desk-imap`, each with its workspace.
+async fn desk_mailboxes(
+    app: &mesure_services::App,
+    specs: &[String],
+) -> Result<Vec<(mesure_domain::WorkspaceId, mesure_mail::imap::Mailbox)>> {
+    let mut out = Vec::new();
+    for spec in specs.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let (ws, url) = match spec.split_once('=') {
+            Some((id, url)) if !id.contains("://") => (Some(id), url),
+            _ => (None, spec),
+        };
+        let mailbox = mesure_mail::imap::Mailbox::parse(url)
+            .map_err(|e| anyhow::anyhow!("--desk-imap: {e}"))?;
+        let all = {
+            let mut conn = app.db.read().await?;
+            mesure_store::workspaces::list(&mut conn.conn()).await?
+        };
+        let id = match ws {
+            Some(id) => {
+                let id = uuid::Uuid::parse_str(id.trim())
+                    .map_err(|_| anyhow::anyhow!("--desk-imap: {id} is not a workspace id"))?;
+                if !all.iter().any(|w| w.id == id) {
+                    anyhow::bail!("--desk-imap: no workspace {id}");
+                }
+                id
+            }
+            None => match all.as_slice() {
+                [only] => only.id,
+                _ => anyhow::bail!(
+                    "--desk-imap: {} workspaces here; write WORKSPACE_ID=URL",
+                    all.len()
+                ),
+            },
+        };
+        out.push((mesure_domain::WorkspaceId::from_uuid(id), mailbox));
+    }
+    Ok(out)
 }
 
 /// What workspaces may do with SMTP settings of their own, and how long a delivery may take.
@@ -413,6 +461,17 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut mailboxes = Vec::new();
+    for (ws, m) in desk_mailboxes(&app, &args.desk_imap).await? {
+        tracing::info!(mailbox = ?m, "watching the desk mailbox");
+        mailboxes.push(tokio::spawn(mesure_services::desk::mailbox::watch(
+            app.clone(),
+            ws,
+            m,
+            std::time::Duration::from_secs(args.desk_imap_interval),
+            stop_rx.clone(),
+        )));
+    }
     let worker = (!args.no_worker)
         .then(|| tokio::spawn(mesure_services::jobs::worker(app.clone(), stop_rx)));
     let state = mesure_web::AppState {
@@ -434,6 +493,9 @@ async fn serve(args: ServeArgs, demo: bool) -> Result<()> {
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
         let _ = w.await;
+    }
+    for m in mailboxes {
+        let _ = m.await;
     }
     app.db.close().await;
     tracing::info!("stopped");

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 pub mod destination;
+pub mod imap;
+pub mod inbound;
 mod smtp;
 
 use lettre::message::{Mailbox, MultiPart};
@@ -109,6 +111,39 @@ pub struct Outgoing {
     pub html: String,
     /// Files sent with the message (an invoice's PDF).
     pub attachments: Vec<Attachment>,
+    /// The headers that thread it and say who may answer.
+    pub thread: Thread,
+}
+
+/// Headers that place a message in a conversation.
+#[derive(Clone, Debug, Default)]
+pub struct Thread {
+    /// Its own Message-ID, without angle brackets (else one is made up).
+    pub message_id: Option<String>,
+    /// The message it answers, without angle brackets.
+    pub in_reply_to: Option<String>,
+    /// The conversation's earlier messages, oldest first, without angle brackets.
+    pub references: Vec<String>,
+    /// Where answers should go (the desk's mailbox).
+    pub reply_to: Option<String>,
+    /// `Auto-Submitted: auto-generated`: no person wrote it, so no machine should answer it.
+    pub auto_generated: bool,
+}
+
+/// The `Auto-Submitted` header (RFC 3834).
+#[derive(Clone)]
+struct AutoSubmitted(String);
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted(s.trim().to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
 }
 
 /// A file sent with a message.
@@ -218,9 +253,28 @@ pub async fn send(
         .to
         .parse()
         .map_err(|e| MailError::Address(format!("{}: {e}", msg.to)))?;
-    let email = Message::builder()
-        .from(from)
-        .to(to)
+    let mut builder = Message::builder().from(from).to(to);
+    let t = &msg.thread;
+    if let Some(id) = &t.message_id {
+        builder = builder.message_id(Some(format!("<{id}>")));
+    }
+    if let Some(id) = &t.in_reply_to {
+        builder = builder.in_reply_to(format!("<{id}>"));
+    }
+    if !t.references.is_empty() {
+        let refs: Vec<String> = t.references.iter().map(|r| format!("<{r}>")).collect();
+        builder = builder.references(refs.join(" "));
+    }
+    if let Some(r) = &t.reply_to {
+        let mbox: Mailbox = r
+            .parse()
+            .map_err(|e| MailError::Address(format!("{r}: {e}")))?;
+        builder = builder.reply_to(mbox);
+    }
+    if t.auto_generated {
+        builder = builder.header(AutoSubmitted("auto-generated".into()));
+    }
+    let email = builder
         .subject(msg.subject.clone())
         .multipart(body(msg)?)
         .map_err(|e| MailError::Config(e.to_string()))?;
@@ -308,6 +362,7 @@ mod display_name_tests {
                 text: "Bonjour".into(),
                 html: "<p>Bonjour</p>".into(),
                 attachments: Vec::new(),
+                thread: Thread::default(),
             };
             assert!(
                 send(
@@ -338,6 +393,7 @@ mod bound_tests {
             text: "Bonjour".into(),
             html: "<p>Bonjour</p>".into(),
             attachments: Vec::new(),
+            thread: Thread::default(),
         }
     }
 

@@ -45,6 +45,7 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     ("invoices_number_key", Shown::Conflict("err-conflict")),
     ("desk_tickets_number", Shown::Conflict("err-conflict")),
     ("desk_csat_token", Shown::Conflict("err-conflict")),
+    ("desk_inbound_message", Shown::Conflict("err-conflict")),
     // Two drafts cannot take the same entry, milestone, month or change request.
     (
         "invoice_items_billed_once",

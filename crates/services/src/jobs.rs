@@ -228,6 +228,7 @@ async fn send_mail(
         subject: field("subject")?,
         text: field("text")?,
         html: field("html")?,
+        thread: thread_of(payload),
         attachments: match payload.get("attach_invoice").and_then(|v| v.as_str()) {
             Some(id) => {
                 let id = Uuid::parse_str(id).map_err(|e| Failure::internal(e.to_string()))?;
@@ -287,6 +288,36 @@ async fn send_mail(
         })
 }
 
+/// The threading headers a mail job asks for: `message_id`, `in_reply_to`, `references` (a
+/// list), `reply_to` and `auto_generated`, all optional.
+fn thread_of(payload: &serde_json::Value) -> mesure_mail::Thread {
+    let text = |k: &str| {
+        payload
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .filter(|v| !v.is_empty())
+    };
+    mesure_mail::Thread {
+        message_id: text("message_id"),
+        in_reply_to: text("in_reply_to"),
+        references: payload
+            .get("references")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        reply_to: text("reply_to"),
+        auto_generated: payload
+            .get("auto_generated")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+    }
+}
+
 /// Runs the worker until `stop` resolves: keeps up to `app.job_concurrency` jobs running at once
 /// (at most one per workspace, see `store::jobs::claim`), claiming more as slots free up, when
 /// notified, or every second. On stop it waits for the jobs it runs (a mail is bounded by
@@ -313,6 +344,10 @@ pub async fn worker(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             last_sla_sweep = Some(now);
             if let Err(e) = crate::desk::alerts::sweep_all(&app).await {
                 tracing::warn!(error = %e, "SLA sweep failed");
+            }
+            // E-mail kept but not processed (a process stopped between the two).
+            if let Err(e) = crate::desk::inbound::sweep(&app).await {
+                tracing::warn!(error = %e, "inbound e-mail sweep failed");
             }
         }
         if last_cleanup.is_none_or(|l| now - l > CLEANUP_EVERY_US) {

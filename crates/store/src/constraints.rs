@@ -80,6 +80,11 @@ pub const UNIQUES: &[Unique] = &[
         table: "desk_csat",
         columns: &["token_hash"],
     },
+    Unique {
+        name: "desk_inbound_message",
+        table: "desk_inbound",
+        columns: &["workspace_id", "message_id"],
+    },
 ];
 
 /// The name of the unique index a violation broke: PostgreSQL's constraint name as it is,

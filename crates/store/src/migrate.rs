@@ -81,6 +81,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0013_desk.sql"),
         include_str!("../../../migrations/postgres/0013_desk.sql"),
     ),
+    (
+        14,
+        "desk_inbound",
+        include_str!("../../../migrations/sqlite/0014_desk_inbound.sql"),
+        include_str!("../../../migrations/postgres/0014_desk_inbound.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

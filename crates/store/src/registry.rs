@@ -336,6 +336,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::clients::contacts::STATEMENTS,
         crate::desk::STATEMENTS,
         crate::desk::csat::STATEMENTS,
+        crate::desk::inbound::STATEMENTS,
         crate::desk::kpis::STATEMENTS,
         crate::desk::setup::STATEMENTS,
         crate::health::STATEMENTS,

@@ -94,6 +94,7 @@ pub const ENTITIES: &[&str] = &[
     "desk_policy",
     "desk_category",
     "desk_canned",
+    "desk_inbound",
 ];
 
 /// Every action the log records.

@@ -45,7 +45,7 @@ pub(crate) async fn offer(c: &mut Conn<'_>, app: &App, ctx: &Ctx, t: &TicketRow)
     let subject = t_args(lang, "desk-csat-mail-subject", &args);
     let text = t_args(lang, "desk-csat-mail-text", &args);
     let html = crate::invoicing::mail::plain_html(lang, &text);
-    let payload = serde_json::json!({"to": to, "subject": subject, "text": text, "html": html});
+    let payload = serde_json::json!({"to": to, "subject": subject, "text": text, "html": html, "auto_generated": true});
     crate::jobs::enqueue(c, app, ctx.workspace, "mail", &payload).await?;
     Ok(())
 }

@@ -5,7 +5,9 @@
 pub mod alerts;
 pub mod clocks;
 pub mod csat;
+pub mod inbound;
 pub mod kpis;
+pub mod mailbox;
 pub mod setup;
 pub mod tickets;
 pub mod views;

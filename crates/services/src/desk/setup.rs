@@ -23,6 +23,10 @@ pub struct Setup {
     pub client_policies: Vec<(Uuid, String, Policy)>,
     pub categories: Vec<CategoryRow>,
     pub canned: Vec<CannedRow>,
+    /// What becomes of mail from an unknown sender: `pending` (held for staff) or `refuse`.
+    pub unknown_senders: String,
+    /// The desk's own address (Reply-To of its mail).
+    pub address: Option<String>,
 }
 
 pub async fn setup(app: &App, ctx: &Ctx) -> Result<Setup> {
@@ -30,8 +34,9 @@ pub async fn setup(app: &App, ctx: &Ctx) -> Result<Setup> {
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let policy = clocks::default_policy(c, ctx.workspace).await?;
-    let warn_minutes = store::settings(c, ctx.workspace)
-        .await?
+    let settings = store::settings(c, ctx.workspace).await?;
+    let warn_minutes = settings
+        .as_ref()
         .map_or(clocks::DEFAULT_WARN_MINUTES, |s| s.warn_minutes);
     let names: std::collections::HashMap<Uuid, String> =
         mesure_store::clients::names(c, ctx.workspace)
@@ -53,7 +58,43 @@ pub async fn setup(app: &App, ctx: &Ctx) -> Result<Setup> {
         client_policies,
         categories: store::categories(c, ctx.workspace).await?,
         canned: store::canned(c, ctx.workspace).await?,
+        unknown_senders: settings
+            .as_ref()
+            .map_or_else(|| "pending".to_string(), |s| s.unknown_senders.clone()),
+        address: settings.and_then(|s| s.address),
     })
+}
+
+/// Saves how the desk takes e-mail: its own address (blank: none) and what becomes of mail
+/// from unknown senders (`pending`: held for staff to name their client; `refuse`).
+pub async fn save_mail(app: &App, ctx: &Ctx, address: &str, unknown: &str) -> Result<()> {
+    ctx.require(DeskAction::Manage)?;
+    let mut chk = mesure_domain::validate::Checker::new();
+    let address = if address.trim().is_empty() {
+        None
+    } else {
+        Some(chk.email("address", address))
+    };
+    if !matches!(unknown, "pending" | "refuse") {
+        chk.add("unknown_senders", "err-choice");
+    }
+    chk.finish()?;
+    let now = app.now();
+    crate::write_tx!(app, tx => {
+        let c = &mut tx.conn();
+        ensure_settings(c, ctx, now).await?;
+        let before = store::settings(c, ctx.workspace).await?.ok_or(ServiceError::NotFound)?;
+        let row = store::SettingsRow {
+            unknown_senders: unknown.to_string(),
+            address: address.clone(),
+            ..before.clone()
+        };
+        store::save_settings(c, ctx.workspace, &row, now).await?;
+        record(c, ctx.workspace, &ctx.actor(), now, "desk_policy", ctx.workspace.uuid(), "update",
+            Some(&serde_json::json!({"address": before.address, "unknown_senders": before.unknown_senders})),
+            Some(&serde_json::json!({"address": address, "unknown_senders": unknown}))).await?;
+    })?;
+    Ok(())
 }
 
 /// Recomputes the deadlines of open tickets (of `client`, else of every client without a policy
@@ -120,6 +161,7 @@ pub async fn save_policy(app: &App, ctx: &Ctx, form: &PolicyForm, warn: &str) ->
             unknown_senders: before.as_ref().map_or_else(|| "pending".to_string(), |s| s.unknown_senders.clone()),
             policy: json.clone(),
             warn_minutes,
+            address: before.as_ref().and_then(|s| s.address.clone()),
         };
         store::save_settings(c, ctx.workspace, &row, now).await?;
         let n = recompute(c, ctx, None, now).await?;

@@ -32,15 +32,16 @@ pub(crate) async fn ensure_settings(c: &mut Conn<'_>, ctx: &Ctx, now: i64) -> Re
     Ok(())
 }
 
-/// An event of `t` at `now` by the context's user.
-fn event(ctx: &Ctx, t: &TicketRow, kind: &str, now: i64) -> EventRow {
+/// An event of `t` at `now` by the context's user (none for the system's context: an e-mail
+/// received, the worker).
+pub(super) fn event(ctx: &Ctx, t: &TicketRow, kind: &str, now: i64) -> EventRow {
     EventRow {
         workspace_id: t.workspace_id,
         id: Uuid::now_v7(),
         ticket_id: t.id,
         at: now,
         kind: kind.into(),
-        actor_id: Some(ctx.user.uuid()),
+        actor_id: (!ctx.user.uuid().is_nil()).then(|| ctx.user.uuid()),
         customer: ctx.client.is_some(),
         body: None,
         from_value: None,
@@ -175,57 +176,84 @@ async fn open_following(
         if let Some(k) = n.category {
             check_category(c, ctx, k).await?;
         }
-        ensure_settings(c, ctx, now).await?;
-        let number = store::next_number(c, ctx.workspace).await?;
-        let mut t = TicketRow {
-            workspace_id: ctx.workspace.uuid(),
-            id: Uuid::now_v7(),
-            number,
-            client_id: client,
-            contact_id: contact,
-            requester: who,
-            subject: n.subject.clone(),
-            kind: n.kind,
-            category_id: n.category,
-            feature: n.feature.clone(),
-            invoice_id: n.invoice,
-            priority: n.priority,
-            status: Status::New,
-            tier: Tier::First,
-            channel,
-            assignee_id: None,
-            merged_into: None,
-            follows,
-            created_at: now,
-            first_response_at: None,
-            resolved_at: None,
-            first_response_minutes: None,
-            resolution_minutes: None,
-            public_replies: 0,
-            reopens: 0,
-            transfers: 0,
-            escalated: false,
-            first_response_due: None,
-            resolution_due: None,
-            due_at: NO_DUE,
-            breached: false,
-            updated_at: now,
-            version: 1,
-        };
-        let rules = clocks::rules(c, ctx.workspace, &ctx.time_zone, client).await?;
-        clocks::refresh(&rules, &mut t, &[], now);
-        store::insert(c, &t).await?;
-        let mut e = event(ctx, &t, "customer", now);
-        e.customer = true;
-        e.body = Some(n.body.clone());
-        store::insert_event(c, &e).await?;
-        store::index_text(c, ctx.workspace, t.id, &t.subject).await?;
-        store::index_text(c, ctx.workspace, t.id, &n.body).await?;
-        record(c, ctx.workspace, &ctx.actor(), now, "desk_ticket", t.id, "create", None::<&()>,
-            Some(&serde_json::json!({"name": format!("#{} {}", t.number, t.subject), "kind": t.kind.as_str(), "priority": t.priority.as_str(), "channel": t.channel.as_str()}))).await?;
-        t
+        let opening = Opening { client, contact, requester: who, channel, follows, message_id: None };
+        create_in(c, ctx, &n, &opening, now).await?.0
     })?;
     Ok(t)
+}
+
+/// Who a new ticket is for and how it came.
+pub(super) struct Opening {
+    pub client: Uuid,
+    pub contact: Option<Uuid>,
+    /// The requester as shown (`Name <address>`, or the client's name).
+    pub requester: String,
+    pub channel: Channel,
+    /// The number of the closed ticket it follows.
+    pub follows: Option<i64>,
+    /// The Message-ID of the e-mail it came from.
+    pub message_id: Option<String>,
+}
+
+/// Writes a new ticket with its first message (the customer's), its clocks and its words, in
+/// the caller's transaction; answers it and the message's event id.
+pub(super) async fn create_in(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    n: &mesure_domain::desk::forms::NewTicket,
+    o: &Opening,
+    now: i64,
+) -> Result<(TicketRow, Uuid)> {
+    ensure_settings(c, ctx, now).await?;
+    let number = store::next_number(c, ctx.workspace).await?;
+    let mut t = TicketRow {
+        workspace_id: ctx.workspace.uuid(),
+        id: Uuid::now_v7(),
+        number,
+        client_id: o.client,
+        contact_id: o.contact,
+        requester: o.requester.clone(),
+        subject: n.subject.clone(),
+        kind: n.kind,
+        category_id: n.category,
+        feature: n.feature.clone(),
+        invoice_id: n.invoice,
+        priority: n.priority,
+        status: Status::New,
+        tier: Tier::First,
+        channel: o.channel,
+        assignee_id: None,
+        merged_into: None,
+        follows: o.follows,
+        created_at: now,
+        first_response_at: None,
+        resolved_at: None,
+        first_response_minutes: None,
+        resolution_minutes: None,
+        public_replies: 0,
+        reopens: 0,
+        transfers: 0,
+        escalated: false,
+        first_response_due: None,
+        resolution_due: None,
+        due_at: NO_DUE,
+        breached: false,
+        updated_at: now,
+        version: 1,
+    };
+    let rules = clocks::rules(c, ctx.workspace, &ctx.time_zone, o.client).await?;
+    clocks::refresh(&rules, &mut t, &[], now);
+    store::insert(c, &t).await?;
+    let mut e = event(ctx, &t, "customer", now);
+    e.customer = true;
+    e.body = Some(n.body.clone());
+    e.message_id = o.message_id.clone();
+    store::insert_event(c, &e).await?;
+    store::index_text(c, ctx.workspace, t.id, &t.subject).await?;
+    store::index_text(c, ctx.workspace, t.id, &n.body).await?;
+    record(c, ctx.workspace, &ctx.actor(), now, "desk_ticket", t.id, "create", None::<&()>,
+        Some(&serde_json::json!({"name": format!("#{} {}", t.number, t.subject), "kind": t.kind.as_str(), "priority": t.priority.as_str(), "channel": t.channel.as_str()}))).await?;
+    Ok((t, e.id))
 }
 
 /// Records a status move on `t` (its counters follow: a resolution stamps `resolved_at`, a
@@ -310,6 +338,10 @@ pub async fn reply(app: &App, ctx: &Ctx, id: Uuid, i: &ReplyInput) -> Result<Tic
         let mut new = Vec::new();
         let mut e = event(ctx, &t, if i.public { "reply" } else { "note" }, now);
         e.body = Some(body.clone());
+        let message_id = super::views::reply_message_id(app, t.id, e.id);
+        if i.public {
+            e.message_id = Some(message_id.clone());
+        }
         new.push(e);
         if i.public {
             t.public_replies += 1;
@@ -327,7 +359,7 @@ pub async fn reply(app: &App, ctx: &Ctx, id: Uuid, i: &ReplyInput) -> Result<Tic
         store::index_text(c, ctx.workspace, t.id, &body).await?;
         save(c, app, ctx, &mut t, &new).await?;
         if i.public {
-            super::views::mail_reply(c, app, ctx, &t, &body).await?;
+            super::views::mail_reply(c, app, ctx, &t, &body, &message_id).await?;
         }
         t
     })
@@ -341,24 +373,8 @@ pub async fn customer_reply(app: &App, ctx: &Ctx, id: Uuid, body: &str) -> Resul
     let now = app.now();
     let follow = crate::write_tx!(app, tx => {
         let c = &mut tx.conn();
-        let mut t = readable(c, ctx, id).await?;
-        let Some(next) = t.status.on_customer_reply() else {
-            // Closed: nothing written here; a new ticket follows it.
-            return Ok(Err(t));
-        };
-        let mut new = Vec::new();
-        let mut e = event(ctx, &t, "customer", now);
-        e.customer = true;
-        e.body = Some(body.clone());
-        new.push(e);
-        if next != t.status {
-            let mut s = set_status(ctx, &mut t, next, None, now);
-            s.customer = true;
-            new.push(s);
-        }
-        store::index_text(c, ctx.workspace, t.id, &body).await?;
-        save(c, app, ctx, &mut t, &new).await?;
-        Ok(t)
+        let t = readable(c, ctx, id).await?;
+        customer_reply_in(c, app, ctx, t, &body, None, now).await?.map(|(t, _)| t)
     })?;
     match follow {
         Ok(t) => Ok(t),
@@ -376,6 +392,38 @@ pub async fn customer_reply(app: &App, ctx: &Ctx, id: Uuid, body: &str) -> Resul
             open_following(app, ctx, &form, false, Some(closed.number)).await
         }
     }
+}
+
+/// A customer's message written on `t` in the caller's transaction: the ticket reopens when
+/// resolved or waiting on them. Answers the ticket and the message's event id, or, for a closed
+/// ticket, `Err(t)` untouched (the caller opens a ticket that follows it).
+pub(super) async fn customer_reply_in(
+    c: &mut Conn<'_>,
+    app: &App,
+    ctx: &Ctx,
+    mut t: TicketRow,
+    body: &str,
+    message_id: Option<String>,
+    now: i64,
+) -> Result<std::result::Result<(TicketRow, Uuid), TicketRow>> {
+    let Some(next) = t.status.on_customer_reply() else {
+        return Ok(Err(t));
+    };
+    let mut new = Vec::new();
+    let mut e = event(ctx, &t, "customer", now);
+    e.customer = true;
+    e.body = Some(body.to_string());
+    e.message_id = message_id;
+    let event_id = e.id;
+    new.push(e);
+    if next != t.status {
+        let mut s = set_status(ctx, &mut t, next, None, now);
+        s.customer = true;
+        new.push(s);
+    }
+    store::index_text(c, ctx.workspace, t.id, body).await?;
+    save(c, app, ctx, &mut t, &new).await?;
+    Ok(Ok((t, event_id)))
 }
 
 /// An agent moves a ticket: status (only the allowed moves), priority, type, category,
@@ -521,6 +569,7 @@ pub async fn merge(
         back.reason = reason.clone();
         save(c, app, ctx, &mut target, &[back]).await?;
         store::move_index(c, ctx.workspace, dup.id, target.id).await?;
+        mesure_store::desk::inbound::move_attachments(c, ctx.workspace, dup.id, target.id).await?;
         record(c, ctx.workspace, &ctx.actor(), now, "desk_ticket", dup.id, "merge", Some(&audit_view(&dup)),
             Some(&serde_json::json!({"name": format!("#{} {}", dup.number, dup.subject), "into": target.number}))).await?;
         target

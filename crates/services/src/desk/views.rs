@@ -370,6 +370,8 @@ pub struct TicketView {
     pub logged: (i64, i64),
     /// The client's active projects time may be logged on, retainers first (staff).
     pub projects: Vec<(Uuid, String)>,
+    /// Files that came with the customer's e-mails.
+    pub attachments: Vec<mesure_store::desk::inbound::AttachmentRow>,
 }
 
 /// The events a contact sees: messages between them and the team, and status moves.
@@ -480,17 +482,66 @@ pub async fn ticket(app: &App, ctx: &Ctx, id: Uuid) -> Result<TicketView> {
         merged,
         logged,
         projects,
+        attachments: mesure_store::desk::inbound::attachments(c, ctx.workspace, id).await?,
     })
+}
+
+/// A file of a ticket the reader may see: its name, media type and bytes (`NotFound` when it
+/// was not kept).
+pub async fn attachment(
+    app: &App,
+    ctx: &Ctx,
+    ticket: Uuid,
+    id: Uuid,
+) -> Result<(String, String, Vec<u8>)> {
+    use base64::Engine;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    let t = readable(c, ctx, ticket).await?;
+    let (name, mime, data) =
+        mesure_store::desk::inbound::attachment_data(c, ctx.workspace, t.id, id)
+            .await?
+            .ok_or(crate::ServiceError::NotFound)?;
+    let bytes = data
+        .and_then(|d| base64::engine::general_purpose::STANDARD.decode(d).ok())
+        .ok_or(crate::ServiceError::NotFound)?;
+    Ok((name, mime, bytes))
 }
 
 /// E-mails a public reply to the ticket's contact (when they have an address), its subject
 /// carrying the ticket's token `[#number]` so that their answer threads onto it.
+/// The Message-ID of the desk's mail for an event of a ticket: `desk.<ticket>.<event>@<domain>`,
+/// so that an answer threads back by its `In-Reply-To` or `References` alone.
+pub(crate) fn reply_message_id(app: &App, ticket: Uuid, event: Uuid) -> String {
+    let domain = app
+        .default_mail_from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').trim())
+        .filter(|d| !d.is_empty())
+        .unwrap_or("mesure.invalid");
+    format!("desk.{}.{}@{domain}", ticket.simple(), event.simple())
+}
+
+/// The ticket a Message-ID of [`reply_message_id`]'s form names.
+pub(crate) fn ticket_of_reference(id: &str) -> Option<Uuid> {
+    let rest = id.strip_prefix("desk.")?;
+    let (ticket, _) = rest.split_once('.')?;
+    if ticket.len() != 32 {
+        return None;
+    }
+    Uuid::try_parse(ticket).ok()
+}
+
+/// E-mails an agent's public reply to the ticket's contact, threaded: its own Message-ID, in
+/// reply to the customer's last e-mail, with the ticket's earlier messages as references and
+/// the desk's address (if set) to answer to.
 pub(crate) async fn mail_reply(
     c: &mut Conn<'_>,
     app: &App,
     ctx: &Ctx,
     t: &TicketRow,
     body: &str,
+    message_id: &str,
 ) -> Result<()> {
     let Some(k) = t.contact_id else {
         return Ok(());
@@ -517,7 +568,25 @@ pub(crate) async fn mail_reply(
     let subject = t_args(lang, "desk-mail-reply-subject", &args);
     let text = t_args(lang, "desk-mail-reply-text", &args);
     let html = crate::invoicing::mail::plain_html(lang, &text);
-    let payload = serde_json::json!({"to": to, "subject": subject, "text": text, "html": html});
+    let events = store::events(c, ctx.workspace, t.id).await?;
+    let mut references: Vec<String> = events
+        .iter()
+        .filter_map(|e| e.message_id.clone())
+        .filter(|m| m != message_id)
+        .collect();
+    let in_reply_to = events
+        .iter()
+        .rev()
+        .find(|e| e.customer && e.message_id.is_some())
+        .and_then(|e| e.message_id.clone());
+    if references.len() > 20 {
+        references.drain(..references.len() - 20);
+    }
+    let reply_to = mesure_store::desk::setup::settings(c, ctx.workspace)
+        .await?
+        .and_then(|s| s.address);
+    let payload = serde_json::json!({"to": to, "subject": subject, "text": text, "html": html,
+        "message_id": message_id, "in_reply_to": in_reply_to, "references": references, "reply_to": reply_to});
     crate::jobs::enqueue(c, app, ctx.workspace, "mail", &payload).await?;
     Ok(())
 }

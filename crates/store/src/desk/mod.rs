@@ -1,6 +1,7 @@
 //! The service desk's rows: tickets, their events (messages, notes, moves), the full-text index
 //! and the filtered, searched, keyset-paged ticket list.
 pub mod csat;
+pub mod inbound;
 pub mod kpis;
 pub mod setup;
 

@@ -220,6 +220,9 @@ fn rule(method: &str, path: &str) -> Option<(Option<Action>, Other, u16)> {
         }
         ("get", "/api/v1/desk/kpis") => (Some(DeskAction::Read.into()), Same, 200),
         ("post", "/api/v1/desk/abandoned") => (Some(DeskAction::Work.into()), Same, 201),
+        // A raw e-mail (a new Message-ID each time, from an unknown sender: held).
+        ("post", "/api/v1/desk/inbound") => (Some(DeskAction::Work.into()), Same, 201),
+        ("get", "/api/v1/desk/inbound") => (Some(DeskAction::Read.into()), Same, 200),
         ("get", "/api/v1/portal/tickets") => (Some(DeskAction::Request.into()), Same, 200),
         ("post", "/api/v1/portal/tickets") => (Some(DeskAction::Request.into()), Same, 201),
         // The ticket is Client A's; the matrix's contact belongs to another organisation: past
@@ -657,6 +660,13 @@ async fn every_api_route_answers_as_the_permission_table_says() {
                         .request(method.to_uppercase().parse().unwrap(), &url);
                     if let Some(b) = body(&f, method, path, n) {
                         req = req.json(&b);
+                    }
+                    if path == "/api/v1/desk/inbound" && method == "post" {
+                        req = req
+                            .header("content-type", "message/rfc822")
+                            .body(format!(
+                                "From: someone@unknown.example.org\r\nSubject: Matrix {n}\r\nMessage-ID: <matrix-{n}-{who:?}@x>\r\n\r\nHello\r\n"
+                            ));
                     }
                     if path == "/api/v1/time-imports" {
                         req = req

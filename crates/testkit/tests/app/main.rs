@@ -16,6 +16,7 @@ mod concurrency;
 mod credentials;
 mod csv_exports;
 mod desk;
+mod desk_mail;
 mod faults;
 mod fuzz;
 mod imports;

@@ -5,13 +5,14 @@
 use mesure_domain::{Action, DeskAction};
 pub mod api;
 pub mod csat;
+pub mod inbound;
 pub mod kpis;
 pub mod pages;
 pub mod portal;
 pub mod setup;
 
 use crate::AppState;
-use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule, no_api};
+use crate::modules::{Access, ApiRule, Menu, Module, NavEntry, PageRule};
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -90,6 +91,39 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/desk/setup/canned", Access::May(MANAGE), || {
             post(setup::save_canned)
         }),
+        PageRule::new("POST", "/desk/setup/mail", Access::May(MANAGE), || {
+            post(setup::save_mail)
+        }),
+        PageRule::new("GET", "/desk/inbound", Access::May(READ), || {
+            get(inbound::page)
+        }),
+        PageRule::new(
+            "POST",
+            "/desk/inbound/{id}/accept",
+            Access::May(WORK),
+            || post(inbound::accept),
+        ),
+        PageRule::new(
+            "POST",
+            "/desk/inbound/{id}/discard",
+            Access::May(WORK),
+            || post(inbound::discard),
+        ),
+        PageRule::new("GET", "/desk/inbound/{id}/raw", Access::May(WORK), || {
+            get(inbound::raw)
+        }),
+        PageRule::new(
+            "GET",
+            "/desk/tickets/{id}/files/{file}",
+            Access::May(READ),
+            || get(inbound::file),
+        ),
+        PageRule::new(
+            "GET",
+            "/portal/tickets/{id}/files/{file}",
+            Access::May(REQUEST),
+            || get(inbound::file),
+        ),
         PageRule::new("GET", "/portal/tickets", Access::May(REQUEST), || {
             get(portal::list)
         }),
@@ -110,7 +144,7 @@ pub const MODULE: Module = Module {
         ),
     ],
     api: api_routes,
-    upload_api: no_api,
+    upload_api,
     api_rules: &[
         ApiRule {
             method: "GET",
@@ -146,6 +180,16 @@ pub const MODULE: Module = Module {
             method: "POST",
             path: "/api/v1/desk/abandoned",
             action: WORK,
+        },
+        ApiRule {
+            method: "POST",
+            path: "/api/v1/desk/inbound",
+            action: WORK,
+        },
+        ApiRule {
+            method: "GET",
+            path: "/api/v1/desk/inbound",
+            action: READ,
         },
         ApiRule {
             method: "GET",
@@ -204,4 +248,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::portal_list, api::portal_open))
         .routes(routes!(api::portal_show))
         .routes(routes!(api::portal_reply))
+        .routes(routes!(inbound::log_api))
+}
+
+/// Raw e-mail messages are larger than the regular body limit.
+fn upload_api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(inbound::receive))
 }

@@ -763,6 +763,13 @@ struct TicketTpl {
     can_log: bool,
 }
 
+impl TicketTpl {
+    /// A file's size for the reader.
+    fn size(&self, n: &i64) -> String {
+        super::inbound::size(self.base.lang, *n)
+    }
+}
+
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct ShowQuery {
     pub notice: Option<String>,

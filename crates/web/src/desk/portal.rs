@@ -181,6 +181,13 @@ struct TicketTpl {
     csat_csrf: String,
 }
 
+impl TicketTpl {
+    /// A file's size for the reader.
+    fn size(&self, n: &i64) -> String {
+        super::inbound::size(self.base.lang, *n)
+    }
+}
+
 pub(crate) async fn ticket_page(
     s: &AppState,
     page: &Page,

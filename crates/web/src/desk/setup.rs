@@ -81,6 +81,7 @@ struct SetupTpl {
     categories: Vec<CategoryLine>,
     parents: Vec<(String, String)>,
     canned: Vec<(String, String, String, bool)>,
+    unknown_choices: Vec<(String, String)>,
 }
 
 async fn page_of(
@@ -107,6 +108,14 @@ async fn page_of(
         policy_values(lang, &st.policy, &mut values);
         values.set("warn", Some(&fmt::hours(lang, st.warn_minutes)));
     }
+    if which != "mail" {
+        values.set("address", st.address.as_deref());
+        values.set("unknown_senders", Some(&st.unknown_senders));
+    }
+    let unknown_choices = ["pending", "refuse"]
+        .iter()
+        .map(|k| (k.to_string(), t(lang, &format!("desk-mail-unknown-{k}"))))
+        .collect();
     let mut clients = vec![(String::new(), t(lang, "desk-choose"))];
     clients.extend(names.iter().map(|(id, n)| (id.to_string(), n.clone())));
     let mut parents = vec![(String::new(), "—".to_string())];
@@ -168,6 +177,7 @@ async fn page_of(
             errors,
             clients,
             parents,
+            unknown_choices,
         },
     )
 }
@@ -309,4 +319,23 @@ pub async fn save_canned(
         .await
         .map(|_| "desk-canned-saved");
     after(&s, &page, &body, "canned", r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct MailBody {
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub unknown_senders: String,
+}
+
+pub async fn save_mail(State(s): State<AppState>, page: Page, body: axum::body::Bytes) -> Response {
+    let f: MailBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let r = setup::save_mail(&s.app, &page.ctx, &f.address, f.unknown_senders.trim())
+        .await
+        .map(|_| "desk-mail-saved");
+    after(&s, &page, &body, "mail", r).await
 }
