@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+pub mod dovecot;
+pub mod smtp;
 use mesure_domain::{Principal, Role, UserId, WorkspaceId};
 use mesure_services::audit::Actor;
 use mesure_services::{App, Clock, Ctx};

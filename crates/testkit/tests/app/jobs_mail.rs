@@ -5,79 +5,12 @@ use mesure_services::MailPolicy;
 use mesure_testkit::{Options, PASSWORD, TestApp, backends, hidden, spawn_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Python with aiosmtpd: `MESURE_TEST_PYTHON`, else the repository's `.venv`, else `python3`.
-fn python() -> PathBuf {
-    if let Ok(p) = std::env::var("MESURE_TEST_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    }
-}
-
-/// A real SMTP server writing every message it receives into a maildir.
-struct Smtp {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_smtp(dir: &Path) -> Smtp {
-    let port = free_port();
-    let maildir = dir.join("maildir");
-    let child = Command::new(python())
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(&maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python with aiosmtpd (run scripts/test.sh, or set MESURE_TEST_PYTHON)");
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return Smtp {
-                child,
-                port,
-                maildir,
-            };
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("aiosmtpd did not start on port {port}; is it installed? (scripts/test.sh installs it)");
-}
+use mesure_testkit::smtp::{free_port, python, start_smtp};
 
 /// Parses a received message with Python's e-mail parser: subject, to, and the MIME types of its parts.
 fn parse_mail(path: &Path) -> Value {
