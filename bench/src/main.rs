@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 mod desk;
+mod desk_mail;
 mod invoicing;
 mod nps;
 mod portal;
@@ -42,6 +43,8 @@ async fn main() -> Result<()> {
         Some("portal") => return portal::portal(&args).await,
         Some("desk-setup") => return desk::setup(&args).await,
         Some("desk") => return desk::desk(&args).await,
+        Some("desk-mail-setup") => return desk_mail::setup(&args).await,
+        Some("desk-mail") => return desk_mail::poll(&args).await,
         _ => {}
     }
     let [_, cmd, url, clients, contacts] = args.as_slice() else {
