@@ -2,7 +2,7 @@
 # Service desk benchmark of issue 12, release build, on SQLite (a temporary file) and PostgreSQL
 # (a fresh database on $MESURE_BENCH_PG, default postgres://postgres@127.0.0.1:5432/): a workspace
 # with 20 clients, then TICKETS tickets (default 500,000) over the last year with six events each
-# (3,000,000 by default) and their full-text rows, generated in SQL; statistics gathered (as
+# (3,000,000 by default) and their full-text rows, generated in SQL; vacuumed and statistics gathered (as
 # autovacuum would); then `mesure-bench desk` times the ticket list (open view, client and
 # priority filter, a one-word and a two-word search) and the service dashboard of the last
 # quarter in-process (medians of nine).
@@ -82,7 +82,7 @@ psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >
 url="$pg/$db"
 read -r ws owner <<<"$("$bench" desk-setup "$url")"
 t0=$(date +%s)
-{ echo "BEGIN;"; gen_sql "'$ws'::uuid" "'$owner'::uuid" "gen_random_uuid()" "generate_series(1, $n) AS s(i)"; echo "COMMIT; ANALYZE;"; } | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
+{ echo "BEGIN;"; gen_sql "'$ws'::uuid" "'$owner'::uuid" "gen_random_uuid()" "generate_series(1, $n) AS s(i)"; echo "COMMIT; VACUUM ANALYZE;"; } | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
 echo "postgres: generated in $(( $(date +%s) - t0 )) s"
 measure PostgreSQL "$url" "$ws" "$owner"
 psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null

@@ -1,6 +1,8 @@
 // Browser journey of issue 12 in Debian's headless Chromium, in French then in English: a project
 // contact opens a ticket in the portal; an agent finds it, answers with a canned reply, escalates
-// it to second line and resolves it; the contact rates it; the service dashboard counts it. Every
+// it to second line and resolves it; the contact rates it; the service dashboard counts it; the
+// manager opens the public request form, a visitor writes from it and the agent accepts the held
+// request for a client on the inbound log. Every
 // page shows only text and passes axe; the kept screenshots (viewport) land in
 // docs/screenshots/desk/.
 const test = require('node:test');
@@ -124,6 +126,34 @@ for (const lang of ['fr', 'en']) {
       await keep(m, lang, '07-dashboard');
       const csv = await m.context().request.get(base + '/desk/kpis.csv?period=this_month');
       assert.strictEqual(csv.status(), 200);
+
+      // The manager opens the public request form; a visitor writes from it.
+      await m.goto(base + '/desk/setup');
+      await m.click('[data-testid=form-switch] button[value="1"]');
+      await m.waitForURL(/notice=desk-form-on/);
+      const link = await m.getAttribute('[data-testid=form-link] a', 'href');
+      const visitorCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'fr' ? 'fr-FR' : 'en-US' });
+      const v = await visitorCtx.newPage();
+      await v.goto(link);
+      assert.strictEqual(await v.getAttribute('html', 'lang'), lang);
+      await v.fill('#f-name', 'Nina Nouvelle');
+      await v.fill('#f-email', 'nina@nouvelle.example.org');
+      await v.fill('#f-subject', lang === 'fr' ? 'Demande de devis' : 'Asking for a quote');
+      await v.fill('#f-message', lang === 'fr' ? 'Pouvez-vous refaire notre site ?' : 'Could you redo our site?');
+      await keep(v, lang, '08-public-form');
+      await v.click('[data-testid=public-form] button[type=submit]');
+      await v.waitForSelector('[data-testid=form-thanks]');
+      // An unknown address: held on the inbound log; the agent accepts it for a client.
+      await a.goto(base + '/desk/inbound?status=held');
+      assert.ok(await a.locator('[data-testid=held-count]').isVisible());
+      await a.selectOption('[data-testid=accept-form] select', { index: 1 });
+      await keep(a, lang, '09-inbound-held');
+      await a.click('[data-testid=accept-form] button[type=submit]');
+      await a.waitForURL(/\/desk\/tickets\/[0-9a-f-]+\?notice=desk-inbound-accepted/);
+      assert.ok((await a.textContent('main')).includes(lang === 'fr' ? 'Demande de devis' : 'Asking for a quote'));
+      await a.goto(base + '/desk/inbound');
+      await keep(a, lang, '10-inbound-log');
+      await visitorCtx.close();
     } finally {
       await browser.close();
       server.proc.kill('SIGTERM');

@@ -2,8 +2,10 @@
 -- raw (base64, as logos are: one text column on both engines) until it is processed, once per
 -- Message-ID; its outcome (ticket, reply, follow-up, held, refused, ignored) stays. Files that
 -- came with a message are kept on its ticket. The desk's own address (Reply-To of its mail, and
--- the loop guard) is a setting.
+-- the loop guard) is a setting, as is the key of the public request form's link (none: no form).
 ALTER TABLE desk_settings ADD COLUMN address TEXT;
+ALTER TABLE desk_settings ADD COLUMN form_key TEXT;
+CREATE UNIQUE INDEX desk_settings_form_key ON desk_settings (form_key);
 CREATE TABLE desk_inbound (
     workspace_id UUID NOT NULL,
     id UUID NOT NULL,

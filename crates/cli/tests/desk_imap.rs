@@ -26,8 +26,24 @@ fn bin() -> String {
     std::env::var("MESURE_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_mesure").to_string())
 }
 
+/// A `mesure serve` child, killed when dropped (a failed assertion leaves no server behind).
+struct Server(Child);
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// `mesure serve` on the test's database, watching `mailbox`, sending through `smtp`.
-fn serve(t: &TestApp, ws: uuid::Uuid, mailbox: &str, smtp: u16) -> Child {
+fn serve(t: &TestApp, ws: uuid::Uuid, mailbox: &str, smtp: u16) -> Server {
     let port = free_port();
     let mut child = Command::new(bin())
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -53,7 +69,7 @@ fn serve(t: &TestApp, ws: uuid::Uuid, mailbox: &str, smtp: u16) -> Child {
     out.read_line(&mut line).unwrap();
     assert!(line.starts_with("listening on"), "{line}");
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    child
+    Server(child)
 }
 
 async fn wait_for<F, Fut>(t: &TestApp, what: &str, secs: u64, mut f: F)
@@ -252,8 +268,7 @@ async fn a_ticket_by_e_mail_round_trip_and_a_kill_mid_poll() {
             counts(&t, a.ws).await.0 > 2
         })
         .await;
-        server.kill().unwrap();
-        let _ = server.wait();
+        server.kill();
         let (seen, _, _) = counts(&t, a.ws).await;
         assert!(
             seen < (BURST + 2) as i64,
@@ -285,7 +300,6 @@ async fn a_ticket_by_e_mail_round_trip_and_a_kill_mid_poll() {
                 );
             }
         }
-        server.kill().unwrap();
-        let _ = server.wait();
+        server.kill();
     }
 }

@@ -46,6 +46,7 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     ("desk_tickets_number", Shown::Conflict("err-conflict")),
     ("desk_csat_token", Shown::Conflict("err-conflict")),
     ("desk_inbound_message", Shown::Conflict("err-conflict")),
+    ("desk_settings_form_key", Shown::Conflict("err-conflict")),
     // Two drafts cannot take the same entry, milestone, month or change request.
     (
         "invoice_items_billed_once",

@@ -81,6 +81,11 @@ pub const UNIQUES: &[Unique] = &[
         columns: &["token_hash"],
     },
     Unique {
+        name: "desk_settings_form_key",
+        table: "desk_settings",
+        columns: &["form_key"],
+    },
+    Unique {
         name: "desk_inbound_message",
         table: "desk_inbound",
         columns: &["workspace_id", "message_id"],

@@ -87,6 +87,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0014_desk_inbound.sql"),
         include_str!("../../../migrations/postgres/0014_desk_inbound.sql"),
     ),
+    (
+        15,
+        "desk_kpi_indexes",
+        include_str!("../../../migrations/sqlite/0015_desk_kpi_indexes.sql"),
+        include_str!("../../../migrations/postgres/0015_desk_kpi_indexes.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

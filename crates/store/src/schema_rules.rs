@@ -13,6 +13,8 @@ pub const GLOBAL_INDEXES: &[&str] = &[
     "nps_invitations_token",
     // A satisfaction link's token opens its question before anyone knows the workspace.
     "desk_csat_token",
+    // The public request form's key finds its workspace.
+    "desk_settings_form_key",
     // The desk's full-text index: a GIN index over the words (the workspace filters the matches).
     "fts_desk_body",
 ];

@@ -63,6 +63,8 @@ fn b64() -> base64::engine::GeneralPurpose {
 pub enum Source {
     Imap,
     Http,
+    /// The public request form (its submission made into a message; never threaded).
+    Form,
 }
 
 impl Source {
@@ -70,6 +72,7 @@ impl Source {
         match self {
             Source::Imap => "imap",
             Source::Http => "http",
+            Source::Form => "form",
         }
     }
 }
@@ -166,6 +169,80 @@ pub async fn keep(
         }
     })?;
     Ok((id, parsed.message_id, new))
+}
+
+/// What a visitor types in the public request form.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct FormInput {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub message: String,
+    /// The honeypot: a field hidden from people, which only robots fill.
+    #[serde(default)]
+    pub website: String,
+}
+
+/// Submissions of the public form one address may make in an hour.
+pub const FORM_PER_HOUR: i64 = 5;
+
+/// The workspace of a public form's key (`NotFound` when no form has it).
+pub async fn form_workspace(app: &App, key: &str) -> Result<WorkspaceId> {
+    if key.is_empty() || key.len() > 64 {
+        return Err(ServiceError::NotFound);
+    }
+    let mut conn = app.db.read().await?;
+    mesure_store::desk::setup::workspace_of_form(&mut conn.conn(), key)
+        .await?
+        .map(WorkspaceId::from_uuid)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// A visitor's request from the public form: checked by field, then taken as a message from
+/// the address typed (a known contact's: a ticket on the web-form channel; an unknown one: held
+/// or refused as the desk's setting says). A filled honeypot is dropped without a word (the
+/// robot sees the same thanks); more than [`FORM_PER_HOUR`] submissions from one address in an
+/// hour are refused on `email`. Nothing is e-mailed back, so the form cannot send mail for
+/// anyone.
+pub async fn submit_form(app: &App, key: &str, f: &FormInput) -> Result<()> {
+    let ws = form_workspace(app, key).await?;
+    let mut chk = mesure_domain::validate::Checker::new();
+    let name = chk.optional("name", f.name.as_deref(), 100);
+    let email = chk.email("email", &f.email);
+    let subject = chk.required("subject", &f.subject, MAX_SUBJECT);
+    let message = chk.required("message", &f.message, MAX_BODY);
+    chk.finish()?;
+    if !f.website.trim().is_empty() {
+        tracing::info!("public form: the honeypot was filled; dropped");
+        return Ok(());
+    }
+    let now = app.now();
+    let recent = {
+        let mut conn = app.db.read().await?;
+        store::count_from(&mut conn.conn(), ws, &email, now - 3_600_000_000).await?
+    };
+    if recent >= FORM_PER_HOUR {
+        return Err(Invalid::one("email", "err-desk-form-rate").into());
+    }
+    let one_line = |s: &str| s.replace(['\r', '\n'], " ");
+    let from = match name {
+        Some(n) => format!("\"{}\" <{email}>", one_line(&n).replace(['"', '\\'], "'")),
+        None => email.clone(),
+    };
+    let body = message.replace("\r\n", "\n").replace('\n', "\r\n");
+    let raw = format!(
+        "From: {from}\r\nSubject: {}\r\nMessage-ID: <form.{}@mesure.invalid>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n",
+        one_line(&subject),
+        Uuid::now_v7().simple()
+    );
+    let (id, _, new) = keep(app, ws, raw.as_bytes(), Source::Form).await?;
+    if new {
+        process(app, ws, id).await?;
+    }
+    Ok(())
 }
 
 /// The outcome recorded for a message of the log.
@@ -440,9 +517,16 @@ async fn decide(
     if accept.is_none() && recent_from(c, ws, &from, now).await? > FLOOD_PER_HOUR {
         return Ok(Decision::no_ticket(IGNORED, "flood"));
     }
+    // A form's submission is always a new request: anyone may type any address and subject.
+    let from_form = row.source == Source::Form.as_str();
+    let channel = if from_form {
+        Channel::WebForm
+    } else {
+        Channel::Email
+    };
     let thread = match thread_of(c, ws, p).await? {
-        Some((t, trusted)) => Some((final_ticket(c, ws, t).await?, trusted)),
-        None => None,
+        Some((t, trusted)) if !from_form => Some((final_ticket(c, ws, t).await?, trusted)),
+        _ => None,
     };
     // The accepted client's new contact, made now (held messages only).
     if let Some((staff, client)) = accept {
@@ -501,13 +585,13 @@ async fn decide(
                     invoice: closed.invoice_id,
                     client: Some(sender.client),
                     contact: Some(sender.contact),
-                    channel: Some(Channel::Email),
+                    channel: Some(channel),
                 };
                 let o = Opening {
                     client: sender.client,
                     contact: Some(sender.contact),
                     requester: sender.shown,
-                    channel: Channel::Email,
+                    channel,
                     follows: Some(closed.number),
                     message_id,
                 };
@@ -538,13 +622,13 @@ async fn decide(
         invoice: None,
         client: Some(sender.client),
         contact: Some(sender.contact),
-        channel: Some(Channel::Email),
+        channel: Some(channel),
     };
     let o = Opening {
         client: sender.client,
         contact: Some(sender.contact),
         requester: sender.shown,
-        channel: Channel::Email,
+        channel,
         follows: None,
         message_id,
     };

@@ -3,6 +3,7 @@
 //! assignee, tier) recorded as events; SLA clocks on the business calendar kept on each ticket;
 //! the desk's setup (SLA policies, categories, canned replies); the lists and a ticket's page.
 pub mod alerts;
+pub mod check;
 pub mod clocks;
 pub mod csat;
 pub mod inbound;

@@ -27,6 +27,8 @@ pub struct Setup {
     pub unknown_senders: String,
     /// The desk's own address (Reply-To of its mail).
     pub address: Option<String>,
+    /// The public request form's key, when the form is on.
+    pub form_key: Option<String>,
 }
 
 pub async fn setup(app: &App, ctx: &Ctx) -> Result<Setup> {
@@ -61,8 +63,31 @@ pub async fn setup(app: &App, ctx: &Ctx) -> Result<Setup> {
         unknown_senders: settings
             .as_ref()
             .map_or_else(|| "pending".to_string(), |s| s.unknown_senders.clone()),
+        form_key: settings.as_ref().and_then(|s| s.form_key.clone()),
         address: settings.and_then(|s| s.address),
     })
+}
+
+/// Turns the public request form on with a new link (an earlier link stops working) or off.
+pub async fn save_form(app: &App, ctx: &Ctx, on: bool) -> Result<Option<String>> {
+    ctx.require(DeskAction::Manage)?;
+    let key = if on {
+        Some(crate::secrets::random_token(18)?)
+    } else {
+        None
+    };
+    let now = app.now();
+    crate::write_tx!(app, tx => {
+        let c = &mut tx.conn();
+        ensure_settings(c, ctx, now).await?;
+        let before = store::settings(c, ctx.workspace).await?.ok_or(ServiceError::NotFound)?;
+        let row = store::SettingsRow { form_key: key.clone(), ..before.clone() };
+        store::save_settings(c, ctx.workspace, &row, now).await?;
+        record(c, ctx.workspace, &ctx.actor(), now, "desk_policy", ctx.workspace.uuid(), "update",
+            Some(&serde_json::json!({"public_form": before.form_key.is_some()})),
+            Some(&serde_json::json!({"public_form": on}))).await?;
+    })?;
+    Ok(key)
 }
 
 /// Saves how the desk takes e-mail: its own address (blank: none) and what becomes of mail
@@ -162,6 +187,7 @@ pub async fn save_policy(app: &App, ctx: &Ctx, form: &PolicyForm, warn: &str) ->
             policy: json.clone(),
             warn_minutes,
             address: before.as_ref().and_then(|s| s.address.clone()),
+            form_key: before.as_ref().and_then(|s| s.form_key.clone()),
         };
         store::save_settings(c, ctx.workspace, &row, now).await?;
         let n = recompute(c, ctx, None, now).await?;

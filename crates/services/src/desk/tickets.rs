@@ -448,13 +448,18 @@ pub async fn apply(app: &App, ctx: &Ctx, id: Uuid, form: &MoveForm) -> Result<Ti
             e.reason = m.reason.clone();
             e
         };
+        let mut assigned_to = None;
         if let Some(a) = m.assignee {
             let to = match a {
                 AssignTo::Nobody => None,
                 AssignTo::User(u) => {
                     let user = mesure_store::people::users::get_staff(c, ctx.workspace, UserId::from_uuid(u)).await;
                     match user {
-                        Ok(r) if r.active => Some(r.id),
+                        Ok(r) if r.active => {
+                            let id = r.id;
+                            assigned_to = Some(r);
+                            Some(id)
+                        }
                         Ok(_) | Err(mesure_store::StoreError::NotFound) => {
                             return Err(Invalid::one("assignee_id", "err-desk-assignee").into());
                         }
@@ -506,6 +511,11 @@ pub async fn apply(app: &App, ctx: &Ctx, id: Uuid, form: &MoveForm) -> Result<Ti
             return Ok(t);
         }
         save(c, app, ctx, &mut t, &new).await?;
+        // The agent a ticket passes to is told (in the app and by e-mail), unless they took it.
+        if let Some(u) = assigned_to.filter(|u| u.id != ctx.user.uuid() && new.iter().any(|e| e.kind == "assign")) {
+            let label = format!("#{} {}", t.number, t.subject);
+            crate::radar::notify_user(c, app, ctx.workspace, &u, "desk_assigned", ("desk_ticket", t.id, &label), 0, &format!("/desk/tickets/{}", t.id)).await?;
+        }
         let changed: Vec<&str> = new.iter().map(|e| e.kind.as_str()).collect();
         record(c, ctx.workspace, &ctx.actor(), now, "desk_ticket", t.id, "update",
             Some(&audit_view(&before)), Some(&serde_json::json!({"name": format!("#{} {}", t.number, t.subject), "status": t.status.as_str(), "priority": t.priority.as_str(), "tier": t.tier.as_str(), "assignee_id": t.assignee_id, "changed": changed}))).await?;

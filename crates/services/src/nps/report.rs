@@ -164,6 +164,10 @@ pub struct Point {
     pub over_servicing: i64,
     pub quadrant: Quadrant,
     pub in_band: bool,
+    /// The desk's CSAT of the client's tickets answered in the period (answers 4–5 ÷ answers ×
+    /// 100, one decimal); `None` without an answer.
+    pub csat: Option<Decimal>,
+    pub csat_answers: i64,
 }
 
 /// A client left off the view, and why.
@@ -222,6 +226,13 @@ pub async fn satisfaction(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<Sa
             .into_iter()
             .map(|(id, name, _)| (id, name))
             .collect();
+    // CSAT of the desk's satisfaction answers in the same period, per client: (good, answers).
+    let mut csat: HashMap<Uuid, (i64, i64)> = HashMap::new();
+    for r in mesure_store::desk::csat::answers(c, ctx.workspace, a, b).await? {
+        let e = csat.entry(r.client_id).or_default();
+        e.0 += i64::from(r.score >= 4);
+        e.1 += 1;
+    }
     let mut points = Vec::new();
     let mut left_off = Vec::new();
     for (id, t) in tallies {
@@ -258,6 +269,10 @@ pub async fn satisfaction(app: &App, ctx: &Ctx, from: i32, to: i32) -> Result<Sa
             over_servicing: over,
             quadrant,
             in_band,
+            csat: csat.get(&id).filter(|c| c.1 > 0).map(|&(good, n)| {
+                (Decimal::from(good) * Decimal::from(100) / Decimal::from(n)).round_dp(1)
+            }),
+            csat_answers: csat.get(&id).map_or(0, |c| c.1),
         });
     }
     points.sort_by(|x, y| {

@@ -1,5 +1,6 @@
-//! `mesure check --totals`: every running total recomputed from the entries, and every earned
-//! revenue recomputed from its months, compared with what is stored. Concurrency and import tests
+//! `mesure check --totals`: every running total recomputed from the entries, every earned
+//! revenue recomputed from its months, and every ticket's counters from its events
+//! (`desk::check`), compared with what is stored. Concurrency and import tests
 //! end with it; an operator runs it after a restore or an incident.
 use crate::{App, Result, ServiceError};
 use mesure_domain::WorkspaceId;
@@ -70,8 +71,12 @@ pub async fn check_totals(app: &App, ws: WorkspaceId) -> Result<Vec<String>> {
         .collect();
     compare(&mut found, "person day", &person_days, &stored);
     found.extend(check_billed(&mut c.conn(), ws).await?);
+    let tz = mesure_store::workspaces::get(&mut c.conn(), ws)
+        .await?
+        .time_zone;
     drop(c);
     found.extend(check_earned(app, ws).await?);
+    found.extend(crate::desk::check::check_counters(app, ws, &tz).await?);
     Ok(found)
 }
 

@@ -475,39 +475,65 @@ pub(crate) async fn notify(
         .into_iter()
         .filter(|u| u.active && (u.role == "owner" || Some(u.id) == manager))
         .collect();
-    let url = format!("{}{}", app.base_url.trim_end_matches('/'), link);
     for u in recipients {
-        alerts::notify(
-            c,
-            &NotificationRow {
-                workspace_id: ws.uuid(),
-                id: NotificationId::new().uuid(),
-                user_id: u.id,
-                kind: kind.into(),
-                subject_type: subject_type.into(),
-                subject_id: subject,
-                subject_label: label.into(),
-                figure,
-                link: link.into(),
-                created_at: app.now(),
-                read_at: None,
-            },
-        )
-        .await?;
-        crate::people::users::queue_user_mail(
+        notify_user(
             c,
             app,
             ws,
             &u,
-            &format!("mail-alert-{}", kind.replace('_', "-")),
-            &url,
-            &[
-                ("subject", Arg::Str(label)),
-                ("figure", Arg::Num(i64::from(figure))),
-            ],
+            kind,
+            (subject_type, subject, label),
+            figure,
+            link,
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Writes one user's notification and queues its e-mail in their language.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn notify_user(
+    c: &mut Conn<'_>,
+    app: &App,
+    ws: WorkspaceId,
+    u: &users::UserRow,
+    kind: &str,
+    (subject_type, subject, label): (&str, Uuid, &str),
+    figure: i32,
+    link: &str,
+) -> Result<()> {
+    let url = format!("{}{}", app.base_url.trim_end_matches('/'), link);
+    alerts::notify(
+        c,
+        &NotificationRow {
+            workspace_id: ws.uuid(),
+            id: NotificationId::new().uuid(),
+            user_id: u.id,
+            kind: kind.into(),
+            subject_type: subject_type.into(),
+            subject_id: subject,
+            subject_label: label.into(),
+            figure,
+            link: link.into(),
+            created_at: app.now(),
+            read_at: None,
+        },
+    )
+    .await?;
+    crate::people::users::queue_user_mail(
+        c,
+        app,
+        ws,
+        u,
+        &format!("mail-alert-{}", kind.replace('_', "-")),
+        &url,
+        &[
+            ("subject", Arg::Str(label)),
+            ("figure", Arg::Num(i64::from(figure))),
+        ],
+    )
+    .await?;
     Ok(())
 }
 

@@ -13,6 +13,8 @@ pub struct SettingsRow {
     pub warn_minutes: i64,
     /// The desk's own e-mail address (Reply-To of its mail; mail from it is a loop).
     pub address: Option<String>,
+    /// The key in the public request form's link (`/help/{key}`); none: no public form.
+    pub form_key: Option<String>,
 }
 }
 
@@ -40,8 +42,9 @@ pub struct CannedRow {
 
 crate::registry::statements! {
     ENSURE(6) [] = "INSERT INTO desk_settings (workspace_id, next_number, unknown_senders, policy, warn_minutes, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id) DO NOTHING";
-    SETTINGS(1) ["unknown_senders", "policy", "warn_minutes", "address"] = "SELECT unknown_senders, policy, warn_minutes, address FROM desk_settings WHERE workspace_id = $1";
-    SAVE_SETTINGS(6) [] = "UPDATE desk_settings SET unknown_senders = $2, policy = $3, warn_minutes = $4, updated_at = $5, address = $6 WHERE workspace_id = $1";
+    SETTINGS(1) ["unknown_senders", "policy", "warn_minutes", "address", "form_key"] = "SELECT unknown_senders, policy, warn_minutes, address, form_key FROM desk_settings WHERE workspace_id = $1";
+    SAVE_SETTINGS(7) [] = "UPDATE desk_settings SET unknown_senders = $2, policy = $3, warn_minutes = $4, updated_at = $5, address = $6, form_key = $7 WHERE workspace_id = $1";
+    BY_FORM_KEY(1) ["workspace_id"] = "SELECT workspace_id FROM desk_settings WHERE form_key = $1";
     CLIENT_POLICY(2) ["policy"] = "SELECT policy FROM desk_client_policies WHERE workspace_id = $1 AND client_id = $2";
     CLIENT_POLICIES(1) ["client_id", "policy"] = "SELECT client_id, policy FROM desk_client_policies WHERE workspace_id = $1 ORDER BY client_id";
     SAVE_CLIENT_POLICY(4) [] = "INSERT INTO desk_client_policies (workspace_id, client_id, policy, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, client_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at";
@@ -99,10 +102,19 @@ pub async fn save_settings(
                 Bind::Int(s.warn_minutes),
                 Bind::Int(now),
                 Bind::from(s.address.clone()),
+                Bind::from(s.form_key.clone()),
             ],
         )
         .await?;
     Ok(())
+}
+
+/// The workspace whose public request form has this key.
+pub async fn workspace_of_form(c: &mut Conn<'_>, key: &str) -> Result<Option<Uuid>> {
+    Ok(BY_FORM_KEY
+        .fetch_optional::<(Uuid,)>(c, &[Bind::from(key)])
+        .await?
+        .map(|(w,)| w))
 }
 
 pub async fn client_policy(

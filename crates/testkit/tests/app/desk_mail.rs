@@ -481,3 +481,253 @@ async fn the_inbound_log_pages_at_its_size_plus_one() {
         assert!(!html.contains("desk-inbound-"), "raw key in {html}");
     }
 }
+
+#[tokio::test]
+async fn the_public_form_opens_tickets_and_keeps_robots_out() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Form").await;
+        let client = t.client_named(&a.owner.ctx, "Boulangerie").await;
+        crate::portal_walk::contact(&t, &a, client, "project", "anne@form.example.org").await;
+        // Off by default: no link works.
+        let web = t.client();
+        let r = web
+            .get(format!("{}/help/nope", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let key = mesure_services::desk::setup::save_form(&t.app, &a.owner.ctx, true)
+            .await
+            .unwrap()
+            .unwrap();
+        let staff_cannot =
+            mesure_services::desk::setup::save_form(&t.app, &a.staff.ctx, false).await;
+        assert!(matches!(
+            staff_cannot,
+            Err(mesure_services::ServiceError::Forbidden)
+        ));
+        let url = format!("{}/help/{key}", t.url);
+        let html = web.get(&url).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("data-testid=\"public-form\""), "{html}");
+        let csrf = mesure_testkit::hidden(&html, "_csrf").unwrap();
+        let post = |fields: Vec<(&'static str, String)>| {
+            let web = web.clone();
+            let url = url.clone();
+            let csrf = csrf.clone();
+            async move {
+                let mut f = fields;
+                f.push(("_csrf", csrf));
+                let r = web.post(&url).form(&f).send().await.unwrap();
+                let s = r.status().as_u16();
+                (s, r.text().await.unwrap())
+            }
+        };
+        let count = || async {
+            let mut conn = t.app.db.read().await.unwrap();
+            let c = &mut conn.conn();
+            mesure_store::desk::inbound::list(
+                c,
+                a.ws,
+                "",
+                mesure_store::desk::inbound::Before::START,
+                100,
+            )
+            .await
+            .unwrap()
+        };
+        // A known contact: a ticket on the web-form channel, even with another ticket's token.
+        let (s, body) = post(vec![
+            ("name", "Anne".into()),
+            ("email", "Anne@Form.example.org".into()),
+            ("subject", "[#1] Le site est lent".into()),
+            ("message", "Depuis ce matin.\r\nMerci".into()),
+        ])
+        .await;
+        assert_eq!(s, 200, "{body}");
+        assert!(body.contains("data-testid=\"form-thanks\""), "{body}");
+        let rows = count().await;
+        assert_eq!(
+            (rows.len(), rows[0].status.as_str(), rows[0].source.as_str()),
+            (1, "ticket", "form")
+        );
+        let tk =
+            mesure_services::desk::views::ticket(&t.app, &a.staff.ctx, rows[0].ticket_id.unwrap())
+                .await
+                .unwrap();
+        assert_eq!(tk.line.ticket.channel.as_str(), "web_form");
+        assert_eq!(
+            tk.events[0].event.body.as_deref(),
+            Some("Depuis ce matin.\nMerci")
+        );
+        // Bad fields: refused by field, nothing kept.
+        let (s, body) = post(vec![
+            ("email", "pas-une-adresse".into()),
+            ("subject", "".into()),
+            ("message", "x".into()),
+        ])
+        .await;
+        assert_eq!(s, 422, "{body}");
+        assert!(
+            body.contains("f-email-error") && body.contains("f-subject-error"),
+            "{body}"
+        );
+        assert_eq!(count().await.len(), 1);
+        // A robot fills the hidden field: thanked, nothing kept.
+        let (s, body) = post(vec![
+            ("email", "robot@spam.example.org".into()),
+            ("subject", "Offre".into()),
+            ("message", "Achetez".into()),
+            ("website", "http://spam.example.org".into()),
+        ])
+        .await;
+        assert_eq!(s, 200);
+        assert!(body.contains("form-thanks"));
+        assert_eq!(count().await.len(), 1);
+        // An unknown address is held; past five an hour, refused on the address.
+        for i in 0..5 {
+            let (s, body) = post(vec![
+                ("email", "x@inconnu.example.org".into()),
+                ("subject", format!("Q{i}")),
+                ("message", "?".into()),
+            ])
+            .await;
+            assert_eq!(s, 200, "{i}: {body}");
+        }
+        let (s, body) = post(vec![
+            ("email", "x@inconnu.example.org".into()),
+            ("subject", "Q6".into()),
+            ("message", "?".into()),
+        ])
+        .await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.contains("f-email-error"), "{body}");
+        let rows = count().await;
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.iter().filter(|r| r.status == "held").count(), 5);
+        // Without the form's CSRF token: refused.
+        let r = t
+            .client()
+            .post(&url)
+            .form(&[("email", "a@b.example.org")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        // Closed: the link is dead.
+        mesure_services::desk::setup::save_form(&t.app, &a.owner.ctx, false)
+            .await
+            .unwrap();
+        assert_eq!(web.get(&url).send().await.unwrap().status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn the_agent_given_a_ticket_is_told() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Assign").await;
+        let client = t.client_named(&a.owner.ctx, "Boulangerie").await;
+        let tk = tickets::open(
+            &t.app,
+            &a.staff.ctx,
+            &mesure_domain::desk::forms::TicketForm {
+                subject: "Imprimante".into(),
+                body: "Elle ne marche plus.".into(),
+                client_id: Some(client.to_string()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        // The staff member takes it: nobody else is told.
+        let take = MoveForm {
+            assignee_id: Some(a.staff.id.to_string()),
+            ..Default::default()
+        };
+        tickets::apply(&t.app, &a.staff.ctx, tk.id, &take)
+            .await
+            .unwrap();
+        let (_, mine) = crate::invoicing::get(&t, &a.staff.token, "/notifications").await;
+        assert!(!mine.to_string().contains("desk_assigned"), "{mine}");
+        // Passed to the manager: the manager is told, in the app and by e-mail.
+        let pass = MoveForm {
+            assignee_id: Some(a.manager.id.to_string()),
+            reason: Some("Plus compétent".into()),
+            ..Default::default()
+        };
+        tickets::apply(&t.app, &a.staff.ctx, tk.id, &pass)
+            .await
+            .unwrap();
+        let (s, theirs) = crate::invoicing::get(&t, &a.manager.token, "/notifications").await;
+        assert_eq!(s, 200);
+        assert!(theirs.to_string().contains("desk_assigned"), "{theirs}");
+        t.run_jobs().await;
+        let mails = sent(&t, &a.manager.email);
+        assert!(mails.iter().any(|m| m.contains("Imprimante")), "{mails:?}");
+    }
+}
+
+#[tokio::test]
+async fn check_totals_recomputes_the_ticket_counters() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Check").await;
+        let client = t.client_named(&a.owner.ctx, "Boulangerie").await;
+        let tk = tickets::open(
+            &t.app,
+            &a.staff.ctx,
+            &mesure_domain::desk::forms::TicketForm {
+                subject: "Imprimante".into(),
+                body: "Elle ne marche plus.".into(),
+                client_id: Some(client.to_string()),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        tickets::reply(
+            &t.app,
+            &a.staff.ctx,
+            tk.id,
+            &ReplyInput {
+                body: "Essayez ceci.".into(),
+                public: true,
+                status: Some("resolved".into()),
+            },
+        )
+        .await
+        .unwrap();
+        tickets::apply(
+            &t.app,
+            &a.staff.ctx,
+            tk.id,
+            &MoveForm {
+                status: Some("open".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(t.check_totals().await, Vec::<String>::new());
+        // A counter that disagrees with the events is reported.
+        let mut conn = t.app.db.begin().await.unwrap();
+        let mut row = mesure_store::desk::get(&mut conn.conn(), a.ws, tk.id)
+            .await
+            .unwrap();
+        assert_eq!((row.public_replies, row.reopens), (1, 1));
+        row.public_replies = 3;
+        mesure_store::desk::update(&mut conn.conn(), &row)
+            .await
+            .unwrap();
+        conn.commit().await.unwrap();
+        let found = t.check_totals().await;
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains(&format!("ticket #{}", tk.number)),
+            "{found:?}"
+        );
+    }
+}

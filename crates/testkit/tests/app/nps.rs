@@ -533,6 +533,38 @@ async fn nps_known_answers_and_the_satisfaction_view() {
         let (s, _) = get(&t, &a.staff.token, "/nps").await;
         assert_eq!(s, 403);
 
+        // The desk's CSAT joins the view: three answers on A's tickets in April (5, 4, 2).
+        for (i, score) in [5, 4, 2].into_iter().enumerate() {
+            let tk = mesure_services::desk::tickets::open(
+                &t.app,
+                &a.owner.ctx,
+                &mesure_domain::desk::forms::TicketForm {
+                    subject: format!("Ticket {i}"),
+                    body: "Aide".into(),
+                    client_id: Some(ca.to_string()),
+                    ..Default::default()
+                },
+                false,
+            )
+            .await
+            .unwrap();
+            let mut tx = t.app.db.begin().await.unwrap();
+            let now = t.clock_now();
+            mesure_store::desk::csat::insert(
+                &mut tx.conn(),
+                a.ws,
+                tk.id,
+                None,
+                &format!("h{i}"),
+                now,
+            )
+            .await
+            .unwrap();
+            mesure_store::desk::csat::answer(&mut tx.conn(), a.ws, tk.id, score, None, now)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
         // The satisfaction view over the trailing months: A is placed (NPS 17 under the default
         // floor of 30, margin at or above 25 % → at risk); B is left off for want of answers.
         let v = nps::report::satisfaction(&t.app, &a.owner.ctx, 202505, 202605)
@@ -544,6 +576,11 @@ async fn nps_known_answers_and_the_satisfaction_view() {
             .find(|p| p.client_id == ca)
             .expect("A is placed");
         assert_eq!(p.nps, 17);
+        assert_eq!(
+            (p.csat.map(|c| c.to_string()), p.csat_answers),
+            (Some("66.7".to_string()), 3),
+            "2 of 3 answers are 4 or 5"
+        );
         assert_eq!(p.revenue, 27_500, "165 minutes at 100/h");
         assert!(
             v.left_off

@@ -54,18 +54,20 @@ impl From<Receipt> for ReceiptOut {
     }
 }
 
-/// The raw message (any media type: `message/rfc822` is usual).
+/// The raw message: documented as `application/octet-stream` (what client generators handle);
+/// any media type is taken, `message/rfc822` included.
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct RawMessage(#[allow(dead_code)] Vec<u8>);
 
 /// Receive one e-mail: the body is the raw RFC 5322 message (e.g. piped by the MTA with
-/// `curl --data-binary @- -H 'Content-Type: message/rfc822'`). It is kept once per Message-ID,
+/// `curl --data-binary @- -H 'Content-Type: message/rfc822'`; any media type is taken). It is
+/// kept once per Message-ID,
 /// then becomes a ticket, a reply on its ticket, a ticket following a closed one, or is held,
 /// refused or ignored with a reason. Sending the same message again answers 200 with
 /// `duplicate` and changes nothing. At most 25 MiB (413 beyond).
 #[utoipa::path(post, path = "/api/v1/desk/inbound", tag = "desk",
-    request_body(content = RawMessage, content_type = "message/rfc822"),
+    request_body(content = RawMessage, content_type = "application/octet-stream"),
     responses((status = 201, body = ReceiptOut), (status = 200, description = "Already received", body = ReceiptOut), (status = 401, body = Problem, content_type = PROBLEM), (status = 403, body = Problem, content_type = PROBLEM), (status = 413, body = Problem, content_type = PROBLEM), (status = 422, body = Problem, content_type = PROBLEM)))]
 pub async fn receive(
     State(s): State<AppState>,

@@ -5,6 +5,7 @@
 use mesure_domain::{Action, DeskAction};
 pub mod api;
 pub mod csat;
+pub mod form;
 pub mod inbound;
 pub mod kpis;
 pub mod pages;
@@ -94,6 +95,11 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/desk/setup/mail", Access::May(MANAGE), || {
             post(setup::save_mail)
         }),
+        PageRule::new("POST", "/desk/setup/form", Access::May(MANAGE), || {
+            post(setup::save_form)
+        }),
+        PageRule::new("GET", "/help/{key}", Access::Public, || get(form::show)),
+        PageRule::new("POST", "/help/{key}", Access::Public, || post(form::submit)),
         PageRule::new("GET", "/desk/inbound", Access::May(READ), || {
             get(inbound::page)
         }),

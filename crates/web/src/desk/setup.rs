@@ -82,6 +82,8 @@ struct SetupTpl {
     parents: Vec<(String, String)>,
     canned: Vec<(String, String, String, bool)>,
     unknown_choices: Vec<(String, String)>,
+    /// The public form's link, when it is on.
+    form_link: Option<String>,
 }
 
 async fn page_of(
@@ -178,6 +180,10 @@ async fn page_of(
             clients,
             parents,
             unknown_choices,
+            form_link: st
+                .form_key
+                .as_ref()
+                .map(|k| format!("{}/help/{k}", s.app.base_url.trim_end_matches('/'))),
         },
     )
 }
@@ -338,4 +344,23 @@ pub async fn save_mail(State(s): State<AppState>, page: Page, body: axum::body::
         .await
         .map(|_| "desk-mail-saved");
     after(&s, &page, &body, "mail", r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct FormSwitch {
+    /// `1`: on with a new link; anything else: off.
+    #[serde(default)]
+    pub on: String,
+}
+
+pub async fn save_form(State(s): State<AppState>, page: Page, body: axum::body::Bytes) -> Response {
+    let f: FormSwitch = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let on = f.on.trim() == "1";
+    let r = setup::save_form(&s.app, &page.ctx, on)
+        .await
+        .map(|_| if on { "desk-form-on" } else { "desk-form-off" });
+    after(&s, &page, &body, "form", r).await
 }

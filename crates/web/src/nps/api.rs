@@ -179,6 +179,11 @@ pub struct PointOut {
     pub quadrant: String,
     /// Healthy and not above the band's NPS ceiling
     pub in_band: bool,
+    /// The desk's CSAT for the client over the period (answers 4–5 ÷ answers × 100, one
+    /// decimal, as a string); absent without an answer
+    pub csat: Option<String>,
+    /// Satisfaction answers behind `csat`
+    pub csat_answers: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -251,6 +256,8 @@ pub async fn satisfaction(
                 over_servicing_minor: p.over_servicing,
                 quadrant: p.quadrant.as_str().into(),
                 in_band: p.in_band,
+                csat: p.csat.map(|c| c.to_string()),
+                csat_answers: p.csat_answers,
             })
             .collect(),
         left_off: v

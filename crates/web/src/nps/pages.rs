@@ -280,7 +280,7 @@ struct SatisfactionPage {
     error: Option<String>,
     frame: Frame,
     dots: Vec<Dot>,
-    rows: Vec<(String, String, String, String, String, String, String)>,
+    rows: Vec<SatisfactionRow>,
     left_off: Vec<(String, String, String)>,
     counts: Vec<(String, usize)>,
     band_text: String,
@@ -288,6 +288,18 @@ struct SatisfactionPage {
     values: Values,
     errors: Errors,
 }
+
+/// A client's line: id, name, NPS, answers, margin, over-servicing, quadrant, CSAT.
+type SatisfactionRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 fn satisfaction_page(
     page: &Page,
@@ -347,6 +359,10 @@ fn satisfaction_page(
                     format!("{} · {}", quadrant_name(p.quadrant), t("nps-in-band"))
                 } else {
                     quadrant_name(p.quadrant)
+                },
+                match p.csat {
+                    Some(c) => format!("{} ({})", pct1(c), p.csat_answers),
+                    None => t("radar-no-data"),
                 },
             )
         })
