@@ -64,6 +64,39 @@ pub(crate) fn anon_csrf_ok(headers: &HeaderMap, sent: &str) -> bool {
     !expected.is_empty() && constant_eq(&expected, sent)
 }
 
+/// A form posted without a session (a survey, a satisfaction question, the public request
+/// form): its fields once its `_csrf` matches the visitor's cookie; else the answer to send (400
+/// for an unreadable body, 403 for a missing or wrong token), in the visitor's language.
+pub(crate) fn anon_form<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Response> {
+    #[derive(serde::Deserialize)]
+    struct Token {
+        #[serde(rename = "_csrf", default)]
+        csrf: String,
+    }
+    let lang = crate::session::visitor_language(headers);
+    let (Ok(f), Ok(tok)) = (
+        serde_urlencoded::from_bytes::<T>(body),
+        serde_urlencoded::from_bytes::<Token>(body),
+    ) else {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            axum::response::Html(crate::html::simple_page(
+                lang,
+                "err-bad-request",
+                "err-bad-request-detail",
+            )),
+        )
+            .into_response());
+    };
+    if !anon_csrf_ok(headers, &tok.csrf) {
+        return Err(crate::session::csrf_failed(lang));
+    }
+    Ok(f)
+}
+
 fn forgot(
     headers: &HeaderMap,
     state: &AppState,

@@ -2,13 +2,13 @@
 //! CSRF cookie, as the sign-in page), or on the ticket's page in the portal; 1–5 and an
 //! optional comment, answered once; a used or unknown link says so and changes nothing.
 use crate::AppState;
-use crate::auth::password::{anon_csrf_ok, with_anon_csrf};
+use crate::auth::password::with_anon_csrf;
 use crate::html::{Base, Errors, Values, error_page, render_status, see_other};
-use crate::session::{Page, csrf_failed};
+use crate::session::Page;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use mesure_services::ServiceError;
 use mesure_services::desk::csat::{self, CsatView};
 use uuid::Uuid;
@@ -102,21 +102,10 @@ pub async fn answer_by_link(
     Path(token): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let lang = crate::session::visitor_language(&headers);
-    let Ok(f) = serde_urlencoded::from_bytes::<RateForm>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            axum::response::Html(crate::html::simple_page(
-                lang,
-                "err-bad-request",
-                "err-bad-request-detail",
-            )),
-        )
-            .into_response();
+    let f: RateForm = match crate::auth::password::anon_form(&headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    if !anon_csrf_ok(&headers, &f.csrf) {
-        return csrf_failed(lang);
-    }
     match csat::answer_by_token(&s.app, &token, &f.score, f.comment.as_deref()).await {
         Ok(v) => public(
             &headers,

@@ -2,13 +2,12 @@
 //! (name, e-mail, subject, message), in their browser's language; its own CSRF cookie as the
 //! sign-in page; a honeypot field and a limit per address keep robots out (decision 99).
 use crate::AppState;
-use crate::auth::password::{anon_csrf_ok, with_anon_csrf};
+use crate::auth::password::with_anon_csrf;
 use crate::html::{Base, Errors, Values, render_status};
-use crate::session::csrf_failed;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use mesure_services::ServiceError;
 use mesure_services::desk::inbound::{self, FormInput};
 
@@ -63,14 +62,6 @@ pub async fn show(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct Body {
-    #[serde(flatten)]
-    pub form: FormInput,
-    #[serde(rename = "_csrf", default)]
-    pub csrf: String,
-}
-
 pub async fn submit(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -78,21 +69,11 @@ pub async fn submit(
     body: axum::body::Bytes,
 ) -> Response {
     let lang = crate::session::visitor_language(&headers);
-    let Ok(f) = serde_urlencoded::from_bytes::<Body>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            axum::response::Html(crate::html::simple_page(
-                lang,
-                "err-bad-request",
-                "err-bad-request-detail",
-            )),
-        )
-            .into_response();
+    let f: FormInput = match crate::auth::password::anon_form(&headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    if !anon_csrf_ok(&headers, &f.csrf) {
-        return csrf_failed(lang);
-    }
-    match inbound::submit_form(&s.app, &key, &f.form).await {
+    match inbound::submit_form(&s.app, &key, &f).await {
         Ok(()) => page(
             &headers,
             &s,

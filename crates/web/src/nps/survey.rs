@@ -2,13 +2,13 @@
 //! cookie, as the sign-in page), or in the portal. 0–10 and an optional comment; the answer may
 //! change for 24 hours; a used, expired or unknown link says so and changes nothing.
 use crate::AppState;
-use crate::auth::password::{anon_csrf_ok, with_anon_csrf};
+use crate::auth::password::with_anon_csrf;
 use crate::html::{Base, Errors, Values, error_page, parse_id, render_status, see_other};
-use crate::session::{Page, csrf_failed};
+use crate::session::Page;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use mesure_domain::Language;
 use mesure_services::ServiceError;
 use mesure_services::nps::answers::{self, AnswerInput, SurveyState, SurveyView};
@@ -140,21 +140,10 @@ pub async fn answer_by_link(
     Path(token): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let lang = crate::session::visitor_language(&headers);
-    let Ok(f) = serde_urlencoded::from_bytes::<AnswerForm>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            axum::response::Html(crate::html::simple_page(
-                lang,
-                "err-bad-request",
-                "err-bad-request-detail",
-            )),
-        )
-            .into_response();
+    let f: AnswerForm = match crate::auth::password::anon_form(&headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    if !anon_csrf_ok(&headers, &f.csrf) {
-        return csrf_failed(lang);
-    }
     let input = AnswerInput {
         score: f.score,
         comment: f.comment,
