@@ -76,6 +76,12 @@ t0=$(date +%s)
 { echo "BEGIN;"; gen_sql "X'$hex'" "X'$ohex'" "randomblob(16)" "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n) SELECT i FROM s)"; echo "COMMIT; ANALYZE;"; } | sqlite3 "$file"
 echo "sqlite: generated in $(( $(date +%s) - t0 )) s"
 measure SQLite "sqlite://$file" "$ws" "$owner"
+# MESURE_BENCH_KEEP_SQLITE=PATH keeps the SQLite database (and prints its ids) for experiments.
+if [ -n "${MESURE_BENCH_KEEP_SQLITE:-}" ]; then
+  cp "$file" "$MESURE_BENCH_KEEP_SQLITE"
+  echo "kept $MESURE_BENCH_KEEP_SQLITE: $ws $owner"
+fi
+[ -n "${MESURE_BENCH_SQLITE_ONLY:-}" ] && exit 0
 
 # PostgreSQL
 psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null

@@ -6,4 +6,4 @@
 DROP INDEX desk_tickets_created;
 CREATE INDEX desk_tickets_created ON desk_tickets (workspace_id, created_at, merged_into, kind, category_id, transfers, channel, first_response_minutes);
 DROP INDEX desk_tickets_resolved;
-CREATE INDEX desk_tickets_resolved ON desk_tickets (workspace_id, resolved_at, merged_into, status, created_at, client_id, priority, assignee_id, public_replies, reopens, transfers, escalated, breached, resolution_minutes);
+CREATE INDEX desk_tickets_resolved ON desk_tickets (workspace_id, resolved_at, merged_into, status, created_at, client_id, priority, assignee_id, public_replies, reopens, transfers, escalated, breached, resolution_minutes, updated_at, id);

@@ -202,6 +202,10 @@ M = {
 "audit-field-changed": ("Changements", "Changes"),
 "audit-field-into": ("Fusionné dans le ticket n°", "Merged into ticket number"),
 "audit-field-policy": ("Objectifs", "Targets"),
+"audit-field-address": ("Adresse du support", "Desk address"),
+"audit-field-hold-unknown-senders": ("Expéditeurs inconnus gardés en attente", "Unknown senders held"),
+"audit-field-public-form": ("Formulaire public ouvert", "Public form open"),
+"audit-field-sender": ("Expéditeur", "Sender"),
 "audit-field-warn-minutes": ("Alerte avant échéance", "Warning before a deadline"),
 "audit-field-parent-id": ("Catégorie parente", "Parent category"),
 # service KPIs

@@ -526,5 +526,25 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], staff: &[Uui
         mesure_store::desk::kpis::insert_abandoned(c, ctx.workspace, &row).await?;
     }
     tx.commit().await?;
+    crate::desk::setup::save_mail(app, ctx, "support@atelier-lumiere.fr", "pending").await?;
+    crate::desk::setup::save_form(app, ctx, true).await?;
+    seed_inbound(app, ctx).await
+}
+
+/// The inbound log of the demo: an enquiry from an unknown address waiting for staff, an
+/// out-of-office answer and a delivery failure the desk ignored (none makes a ticket).
+async fn seed_inbound(app: &App, ctx: &Ctx) -> Result<()> {
+    use crate::desk::inbound::{Source, keep, process};
+    let messages = [
+        "From: Claire Fontaine <claire@fleuriste-fontaine.example.org>\r\nTo: support@atelier-lumiere.fr\r\nSubject: Refonte de notre boutique en ligne\r\nMessage-ID: <demo-enquiry@fleuriste-fontaine.example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour,\r\nnous aimerions refaire notre boutique en ligne avant le printemps. Pouvez-vous nous rappeler ?\r\nClaire Fontaine\r\n",
+        "From: anne.dupont@boulangerie-dupain.fr\r\nTo: support@atelier-lumiere.fr\r\nSubject: Absence du bureau\r\nMessage-ID: <demo-ooo@boulangerie-dupain.fr>\r\nAuto-Submitted: auto-replied\r\n\r\nJe suis absente jusqu'au lundi.\r\n",
+        "From: MAILER-DAEMON@mx.example.net\r\nTo: support@atelier-lumiere.fr\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <demo-bounce@mx.example.net>\r\n\r\nThis is the mail system: the message could not be delivered.\r\n",
+    ];
+    for raw in messages {
+        let (id, _, new) = keep(app, ctx.workspace, raw.as_bytes(), Source::Imap).await?;
+        if new {
+            process(app, ctx.workspace, id).await?;
+        }
+    }
     Ok(())
 }

@@ -686,7 +686,7 @@ async fn new_contact(
     };
     mesure_store::clients::contacts::insert(c, &row).await?;
     record(c, ctx.workspace, &ctx.actor(), now, "contact", row.id, "create", None::<&()>,
-        Some(&serde_json::json!({"name": format!("{} {}", row.first_name, row.last_name).trim(), "email": email, "via": "desk_inbound"}))).await?;
+        Some(&serde_json::json!({"name": format!("{} {}", row.first_name, row.last_name).trim(), "email": email}))).await?;
     Ok(())
 }
 

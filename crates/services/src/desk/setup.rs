@@ -116,8 +116,8 @@ pub async fn save_mail(app: &App, ctx: &Ctx, address: &str, unknown: &str) -> Re
         };
         store::save_settings(c, ctx.workspace, &row, now).await?;
         record(c, ctx.workspace, &ctx.actor(), now, "desk_policy", ctx.workspace.uuid(), "update",
-            Some(&serde_json::json!({"address": before.address, "unknown_senders": before.unknown_senders})),
-            Some(&serde_json::json!({"address": address, "unknown_senders": unknown}))).await?;
+            Some(&serde_json::json!({"address": before.address, "hold_unknown_senders": before.unknown_senders == "pending"})),
+            Some(&serde_json::json!({"address": address, "hold_unknown_senders": unknown == "pending"}))).await?;
     })?;
     Ok(())
 }
