@@ -93,6 +93,18 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0015_desk_kpi_indexes.sql"),
         include_str!("../../../migrations/postgres/0015_desk_kpi_indexes.sql"),
     ),
+    (
+        16,
+        "desk_totals",
+        include_str!("../../../migrations/sqlite/0016_desk_totals.sql"),
+        include_str!("../../../migrations/postgres/0016_desk_totals.sql"),
+    ),
+    (
+        17,
+        "desk_client_calendars",
+        include_str!("../../../migrations/sqlite/0017_desk_client_calendars.sql"),
+        include_str!("../../../migrations/postgres/0017_desk_client_calendars.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

@@ -339,6 +339,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::desk::inbound::STATEMENTS,
         crate::desk::kpis::STATEMENTS,
         crate::desk::setup::STATEMENTS,
+        crate::desk::totals::STATEMENTS,
         crate::health::STATEMENTS,
         crate::invoicing::STATEMENTS,
         crate::invoicing::deliverables::STATEMENTS,

@@ -92,6 +92,7 @@ pub const ENTITIES: &[&str] = &[
     "question",
     "desk_ticket",
     "desk_policy",
+    "desk_calendar",
     "desk_category",
     "desk_canned",
     "desk_inbound",

@@ -1,7 +1,8 @@
 //! `mesure check --totals` for the desk: each ticket's running counters and business minutes
 //! (what the KPIs read, decision 96) recomputed from its events and compared with what is
 //! stored: public replies, reopenings, transfers, escalation, first response and resolution
-//! instants, and the SLA minutes and deadlines from the clocks.
+//! instants, and the SLA minutes and deadlines from the clocks; then the dashboard's running
+//! totals (per UTC day and month) against the tickets' contributions added up afresh.
 use super::clocks;
 use crate::Result;
 use mesure_domain::WorkspaceId;
@@ -52,6 +53,7 @@ pub async fn check_counters(app: &crate::App, ws: WorkspaceId, tz: &str) -> Resu
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
     let mut rules: HashMap<Uuid, clocks::Rules> = HashMap::new();
+    let mut fresh = mesure_store::desk::totals::Stored::new();
     let mut after = None;
     loop {
         let page = store::list(
@@ -66,6 +68,7 @@ pub async fn check_counters(app: &crate::App, ws: WorkspaceId, tz: &str) -> Resu
         )
         .await?;
         for t in &page {
+            mesure_store::desk::totals::tally(&mut fresh, t);
             let events = store::events(c, ws, t.id).await?;
             let (replies, reopens, transfers, escalated, first) = counted(&events);
             let stored = (
@@ -117,5 +120,34 @@ pub async fn check_counters(app: &crate::App, ws: WorkspaceId, tz: &str) -> Resu
             _ => break,
         }
     }
+    fresh.retain(|_, v| v.first().is_some_and(|n| *n != 0));
+    let stored = mesure_store::desk::totals::stored(c, ws).await?;
+    for (k, v) in &fresh {
+        if stored.get(k) != Some(v) {
+            found.push(format!(
+                "desk totals {} {} {} {}: stored {:?}, the tickets say {v:?}",
+                k.0,
+                grain(k.1),
+                k.2,
+                k.3,
+                stored.get(k)
+            ));
+        }
+    }
+    for (k, v) in &stored {
+        if !fresh.contains_key(k) {
+            found.push(format!(
+                "desk totals {} {} {} {}: stored {v:?}, no ticket counts there",
+                k.0,
+                grain(k.1),
+                k.2,
+                k.3
+            ));
+        }
+    }
     Ok(found)
+}
+
+fn grain(g: i64) -> &'static str {
+    if g == 0 { "day" } else { "month" }
 }

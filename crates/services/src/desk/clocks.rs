@@ -20,6 +20,8 @@ pub struct Rules {
     pub policy: Policy,
     /// The policy is the client's own (else the workspace's default).
     pub client_policy: bool,
+    /// The calendar is the client's own (else the workspace's).
+    pub client_calendar: bool,
 }
 
 /// The workspace's default policy: as saved, else [`Policy::standard`].
@@ -30,10 +32,17 @@ pub async fn default_policy(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Policy>
         .unwrap_or_else(Policy::standard))
 }
 
-/// The rules of a client's tickets: the workspace's calendar, the client's policy if set, else
-/// the workspace's.
+/// The rules of a client's tickets: the client's calendar if set (and readable), else the
+/// workspace's; the client's policy if set, else the workspace's.
 pub async fn rules(c: &mut Conn<'_>, ws: WorkspaceId, tz: &str, client: Uuid) -> Result<Rules> {
-    let calendar = crate::portal::questions::calendar(c, ws, tz).await?;
+    let own_calendar = setup::client_calendar(c, ws, client)
+        .await?
+        .and_then(|r| crate::portal::calendar::parse_row(&r));
+    let client_calendar = own_calendar.is_some();
+    let calendar = match own_calendar {
+        Some(cal) => cal,
+        None => crate::portal::questions::calendar(c, ws, tz).await?,
+    };
     let own = setup::client_policy(c, ws, client)
         .await?
         .and_then(|p| serde_json::from_str::<Policy>(&p).ok());
@@ -42,11 +51,13 @@ pub async fn rules(c: &mut Conn<'_>, ws: WorkspaceId, tz: &str, client: Uuid) ->
             calendar,
             policy,
             client_policy: true,
+            client_calendar,
         },
         None => Rules {
             calendar,
             policy: default_policy(c, ws).await?,
             client_policy: false,
+            client_calendar,
         },
     })
 }

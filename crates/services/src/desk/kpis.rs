@@ -144,6 +144,25 @@ pub struct Dashboard {
     pub csat_by_category: Vec<(Option<Uuid>, String, Ratio)>,
 }
 
+/// The `i`th figure of a sum (0 when absent).
+fn at(v: &[i64], i: usize) -> i64 {
+    v.get(i).copied().unwrap_or(0)
+}
+
+/// The created sums as rows per type and category (`None`: no category).
+fn created_rows(s: &super::sums::Sums) -> Vec<store::CreatedRow> {
+    s.created
+        .iter()
+        .map(|((kind, cat), v)| store::CreatedRow {
+            kind: *kind,
+            category_id: (!cat.is_nil()).then_some(*cat),
+            n: at(v, 0),
+            transferred: at(v, 1),
+            calls: at(v, 2),
+        })
+        .collect()
+}
+
 /// CSAT per key, named and sorted by name.
 fn csat_by(
     answers: &[mesure_store::desk::csat::AnswerRow],
@@ -172,21 +191,19 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
     let ws = ctx.workspace;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
-    let created = store::created(c, ws, span.from_us, span.to_us).await?;
-    let before = store::created(c, ws, prev.from_us, prev.to_us).await?;
-    let resolved = store::resolved(c, ws, span.from_us, span.to_us).await?;
-    let (first_median, first_count) =
-        store::first_response_median(c, ws, span.from_us, span.to_us).await?;
-    let (resolution_median, _) = store::resolution_median(c, ws, span.from_us, span.to_us).await?;
+    let now = super::sums::sums(c, ws, span.from_us, span.to_us).await?;
+    let then = super::sums::sums(c, ws, prev.from_us, prev.to_us).await?;
+    let created = created_rows(&now);
+    let before = created_rows(&then);
+    let resolved = &now.resolved;
+    let (first_median, first_count) = super::sums::Sums::median(&now.first_response);
+    let (resolution_median, _) = super::sums::Sums::median(&now.resolution);
     let abandoned = store::abandoned(c, ws, span.from_us, span.to_us).await?;
     let tz = jiff::tz::TimeZone::get(&ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let cuts = buckets(from, to);
-    let ends: Vec<i64> = cuts.iter().map(|(_, e)| start_of(*e, &tz)).collect();
-    let trend_rows = if ends.is_empty() {
-        Vec::new()
-    } else {
-        store::trend(c, ws, span.from_us, &ends).await?
-    };
+    let mut ends: Vec<i64> = vec![span.from_us];
+    ends.extend(cuts.iter().map(|(_, e)| start_of(*e, &tz)));
+    let trend_rows = super::sums::trend(c, ws, &ends).await?;
     // The backlog per age; a ticket reopened and changed since the period's end may have been
     // resolved at it: its history says, and it leaves its bucket.
     let mut backlog = store::backlog(c, ws, span.to_us).await?;
@@ -280,17 +297,15 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         .collect();
     for (bucket, kind, n) in trend_rows {
         let k = TicketType::ALL.iter().position(|t| *t == kind);
-        if let (Some(slot), Some(k)) = (
-            usize::try_from(bucket).ok().and_then(|b| trend.get_mut(b)),
-            k,
-        ) && let Some(v) = slot.1.get_mut(k)
+        if let (Some(slot), Some(k)) = (trend.get_mut(bucket), k)
+            && let Some(v) = slot.1.get_mut(k)
         {
             *v += n;
         }
     }
 
-    let rsum = |f: &dyn Fn(&store::ResolvedRow) -> i64| -> i64 { resolved.iter().map(f).sum() };
-    let n_resolved = rsum(&|r| r.n);
+    let rsum = |i: usize| -> i64 { resolved.values().map(|v| at(v, i)).sum() };
+    let n_resolved = rsum(0);
     let ratio = |num: i64| Ratio {
         num,
         den: n_resolved,
@@ -298,20 +313,23 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
     let sla_by_priority = Priority::ALL
         .iter()
         .map(|p| {
-            let rows = resolved.iter().filter(|r| r.priority == *p);
-            let (num, den) = rows.fold((0, 0), |(a, b), r| (a + r.within_sla, b + r.n));
+            let rows = resolved.iter().filter(|((_, q), _)| q == p);
+            let (num, den) = rows.fold((0, 0), |(a, b), (_, v)| (a + at(v, 4), b + at(v, 0)));
             (*p, Ratio { num, den })
         })
         .filter(|(_, r)| r.den > 0)
         .collect();
     let mut per_client: HashMap<Uuid, Ratio> = HashMap::new();
-    let mut per_agent: HashMap<Option<Uuid>, i64> = HashMap::new();
-    for r in &resolved {
-        let e = per_client.entry(r.client_id).or_default();
-        e.num += r.within_sla;
-        e.den += r.n;
-        *per_agent.entry(r.assignee_id).or_default() += r.n;
+    for ((client, _), v) in resolved {
+        let e = per_client.entry(*client).or_default();
+        e.num += at(v, 4);
+        e.den += at(v, 0);
     }
+    let per_agent: HashMap<Option<Uuid>, i64> = now
+        .agents
+        .iter()
+        .map(|(who, n)| ((!who.is_nil()).then_some(*who), *n))
+        .collect();
     let mut sla_by_client: Vec<(Uuid, String, Ratio)> = per_client
         .into_iter()
         .map(|(id, r)| (id, names.clients.get(&id).cloned().unwrap_or_default(), r))
@@ -355,19 +373,19 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         first_response_count: usize::try_from(first_count).unwrap_or(0),
         resolution_median,
         resolved: n_resolved,
-        first_contact: ratio(rsum(&|r| r.first_contact)),
-        first_line: ratio(rsum(&|r| r.first_line)),
+        first_contact: ratio(rsum(1)),
+        first_line: ratio(rsum(2)),
         transferred: Ratio {
             num: created.iter().map(|r| r.transferred).sum(),
             den: total_created,
         },
-        reopened: ratio(rsum(&|r| r.reopened)),
+        reopened: ratio(rsum(3)),
         complaints: sum(&created, &|r| r.kind == TicketType::Complaint),
         abandonment: Ratio {
             num: abandoned,
             den: abandoned + calls,
         },
-        sla: ratio(rsum(&|r| r.within_sla)),
+        sla: ratio(rsum(4)),
         sla_by_priority,
         sla_by_client,
         per_agent,

@@ -10,6 +10,7 @@ pub mod inbound;
 pub mod kpis;
 pub mod mailbox;
 pub mod setup;
+pub mod sums;
 pub mod tickets;
 pub mod views;
 

@@ -21,6 +21,8 @@ pub struct Setup {
     pub warn_minutes: i64,
     /// Clients with their own policy: (client, its name, policy).
     pub client_policies: Vec<(Uuid, String, Policy)>,
+    /// Clients with their own business calendar: (client, its name), by name.
+    pub client_calendars: Vec<(Uuid, String)>,
     pub categories: Vec<CategoryRow>,
     pub canned: Vec<CannedRow>,
     /// What becomes of mail from an unknown sender: `pending` (held for staff) or `refuse`.
@@ -54,10 +56,17 @@ pub async fn setup(app: &App, ctx: &Ctx) -> Result<Setup> {
         })
         .collect();
     client_policies.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut client_calendars: Vec<(Uuid, String)> = store::client_calendars(c, ctx.workspace)
+        .await?
+        .into_iter()
+        .map(|id| (id, names.get(&id).cloned().unwrap_or_default()))
+        .collect();
+    client_calendars.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(Setup {
         policy,
         warn_minutes,
         client_policies,
+        client_calendars,
         categories: store::categories(c, ctx.workspace).await?,
         canned: store::canned(c, ctx.workspace).await?,
         unknown_senders: settings
@@ -141,8 +150,18 @@ async fn recompute(c: &mut Conn<'_>, ctx: &Ctx, client: Option<Uuid>, now: i64) 
                 .collect()
         }
     };
+    recompute_clients(c, ctx, &clients, now).await
+}
+
+/// Recomputes the clocks of these clients' open tickets; answers how many.
+async fn recompute_clients(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    clients: &[Uuid],
+    now: i64,
+) -> Result<usize> {
     let mut n = 0;
-    for cl in clients {
+    for &cl in clients {
         let open = tickets::open_of_client(c, ctx.workspace, cl).await?;
         if open.is_empty() {
             continue;
@@ -222,6 +241,90 @@ pub async fn save_client_policy(
         let n = recompute(c, ctx, Some(client), now).await?;
         record(c, ctx.workspace, &ctx.actor(), now, "desk_policy", client, if policy.is_some() { "update" } else { "delete" },
             None::<&()>, Some(&serde_json::json!({"name": row.name, "policy": policy}))).await?;
+        n
+    })?;
+    Ok(n)
+}
+
+/// Recomputes the open tickets of `client` (else of every client without its own calendar)
+/// after a calendar change; answers how many.
+pub(crate) async fn recompute_calendar(
+    c: &mut Conn<'_>,
+    ctx: &Ctx,
+    client: Option<Uuid>,
+    now: i64,
+) -> Result<usize> {
+    let clients: Vec<Uuid> = match client {
+        Some(cl) => vec![cl],
+        None => {
+            let own: std::collections::HashSet<Uuid> = store::client_calendars(c, ctx.workspace)
+                .await?
+                .into_iter()
+                .collect();
+            mesure_store::clients::names(c, ctx.workspace)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .filter(|id| !own.contains(id))
+                .collect()
+        }
+    };
+    recompute_clients(c, ctx, &clients, now).await
+}
+
+/// A client's calendar as its form shows it, and whether it is the client's own (else the
+/// workspace's, shown as the starting point).
+pub async fn client_calendar(
+    app: &App,
+    ctx: &Ctx,
+    client: Uuid,
+) -> Result<(mesure_domain::calendar::form::CalendarForm, bool)> {
+    ctx.require(DeskAction::Manage)?;
+    let mut conn = app.db.read().await?;
+    let c = &mut conn.conn();
+    mesure_store::clients::get(c, ctx.workspace, ClientId::from_uuid(client)).await?;
+    if let Some(r) = store::client_calendar(c, ctx.workspace, client).await? {
+        let cal = crate::portal::calendar::cal_of(&r);
+        return Ok((
+            mesure_domain::calendar::form::CalendarForm::of(&cal, &r.time_zone),
+            true,
+        ));
+    }
+    let saved = mesure_store::portal::questions::calendar(c, ctx.workspace).await?;
+    let cal = crate::portal::questions::calendar(c, ctx.workspace, &ctx.time_zone).await?;
+    let zone = saved.map_or_else(|| ctx.time_zone.clone(), |r| r.time_zone);
+    Ok((
+        mesure_domain::calendar::form::CalendarForm::of(&cal, &zone),
+        false,
+    ))
+}
+
+/// Sets (or, with `None`, removes) a client's own calendar, every field checked first;
+/// recomputes the client's open tickets and answers how many.
+pub async fn save_client_calendar(
+    app: &App,
+    ctx: &Ctx,
+    client: Uuid,
+    form: Option<&mesure_domain::calendar::form::CalendarForm>,
+) -> Result<usize> {
+    ctx.require(DeskAction::Manage)?;
+    let row = match form {
+        Some(f) => {
+            let cal = f.parse()?;
+            Some(crate::portal::calendar::row(&cal, f.time_zone.trim())?)
+        }
+        None => None,
+    };
+    let now = app.now();
+    let n = crate::write_tx!(app, tx => {
+        let c = &mut tx.conn();
+        let client_row = mesure_store::clients::get(c, ctx.workspace, ClientId::from_uuid(client)).await?;
+        let before = store::client_calendar(c, ctx.workspace, client).await?;
+        store::save_client_calendar(c, ctx.workspace, client, row.as_ref(), now).await?;
+        let n = recompute_clients(c, ctx, &[client], now).await?;
+        let payload = |r: &mesure_store::portal::questions::CalendarRow| crate::portal::calendar::audit_payload(&client_row.name, r);
+        record(c, ctx.workspace, &ctx.actor(), now, "desk_calendar", client, if row.is_some() { "update" } else { "delete" },
+            before.as_ref().map(payload).as_ref(), row.as_ref().map(payload).as_ref()).await?;
         n
     })?;
     Ok(n)

@@ -21,7 +21,8 @@ pub async fn get(app: &App, ctx: &Ctx) -> Result<(CalendarForm, bool)> {
     Ok((CalendarForm::of(&cal, &zone), saved.is_some()))
 }
 
-fn row(cal: &Calendar, zone: &str) -> Result<CalendarRow> {
+/// A calendar as stored.
+pub(crate) fn row(cal: &Calendar, zone: &str) -> Result<CalendarRow> {
     let days: Vec<String> = cal.days_off.iter().map(ToString::to_string).collect();
     Ok(CalendarRow {
         time_zone: zone.to_string(),
@@ -42,21 +43,30 @@ pub async fn save(app: &App, ctx: &Ctx, form: &CalendarForm) -> Result<Calendar>
     crate::write_tx!(app, tx => {
         let before = store::calendar(&mut tx.conn(), ctx.workspace).await?;
         store::save_calendar(&mut tx.conn(), ctx.workspace, &new, app.now()).await?;
-        let payload = |r: &CalendarRow| {
-            let f = CalendarForm::of(&cal_of(r), &r.time_zone);
-            let mut p = serde_json::Map::new();
-            p.insert("name".into(), ctx.workspace_name.clone().into());
-            p.insert("time_zone".into(), r.time_zone.clone().into());
-            p.insert("french_holidays".into(), r.french_holidays.into());
-            p.insert("days_off".into(), f.days_off.clone().unwrap_or_default().into());
-            for (k, d) in mesure_domain::calendar::form::DAYS.iter().zip(f.days()) {
-                p.insert((*k).into(), d.unwrap_or_default().into());
-            }
-            serde_json::Value::Object(p)
-        };
+        let payload = |r: &CalendarRow| audit_payload(&ctx.workspace_name, r);
         record(&mut tx.conn(), ctx.workspace, &ctx.actor(), app.now(), "workspace", ctx.workspace.uuid(), "calendar", before.as_ref().map(payload).as_ref(), Some(&payload(&new))).await?;
+        // The desk's clocks of open tickets follow the new hours (clients with their own
+        // calendar keep theirs).
+        crate::desk::setup::recompute_calendar(&mut tx.conn(), ctx, None, app.now()).await?;
         cal.clone()
     })
+}
+
+/// What the audit log keeps of a calendar (`name`: whose it is).
+pub(crate) fn audit_payload(name: &str, r: &CalendarRow) -> serde_json::Value {
+    let f = CalendarForm::of(&cal_of(r), &r.time_zone);
+    let mut p = serde_json::Map::new();
+    p.insert("name".into(), name.into());
+    p.insert("time_zone".into(), r.time_zone.clone().into());
+    p.insert("french_holidays".into(), r.french_holidays.into());
+    p.insert(
+        "days_off".into(),
+        f.days_off.clone().unwrap_or_default().into(),
+    );
+    for (k, d) in mesure_domain::calendar::form::DAYS.iter().zip(f.days()) {
+        p.insert((*k).into(), d.unwrap_or_default().into());
+    }
+    serde_json::Value::Object(p)
 }
 
 /// A saved row back as a calendar, `None` when it cannot be read.
@@ -69,7 +79,7 @@ pub(crate) fn parse_row(r: &CalendarRow) -> Option<Calendar> {
 }
 
 /// [`parse_row`], else the office week in the row's zone.
-fn cal_of(r: &CalendarRow) -> Calendar {
+pub(crate) fn cal_of(r: &CalendarRow) -> Calendar {
     parse_row(r).unwrap_or_else(|| {
         Calendar::french_office(
             jiff::tz::TimeZone::get(&r.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),

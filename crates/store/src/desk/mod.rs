@@ -20,6 +20,8 @@ macro_rules! ticket_cols {
     };
 }
 
+pub mod totals;
+
 /// The ticket columns, as a list family's builder needs them.
 const TICKET_COLS: &str = ticket_cols!();
 
@@ -153,19 +155,25 @@ fn ticket_binds(t: &TicketRow) -> Vec<Bind> {
     ]
 }
 
+/// Inserts a ticket and adds it to the dashboard's running totals.
 pub async fn insert(c: &mut Conn<'_>, t: &TicketRow) -> Result<()> {
     INSERT.exec(c, &ticket_binds(t)).await?;
-    Ok(())
+    totals::apply(c, None, Some(t)).await
 }
 
 /// Writes `t` over the stored ticket if it is still at `t.version`; `Conflict` when someone
-/// changed it meanwhile.
+/// changed it meanwhile. The running totals move from the stored row's contribution to `t`'s:
+/// the row read here is the one replaced, as the version both carry proves.
 pub async fn update(c: &mut Conn<'_>, t: &TicketRow) -> Result<()> {
+    let old = get(c, WorkspaceId::from_uuid(t.workspace_id), t.id).await?;
+    if old.version != t.version {
+        return Err(crate::StoreError::Conflict("version".into()));
+    }
     let n = UPDATE.exec(c, &ticket_binds(t)).await?;
     if n == 0 {
         return Err(crate::StoreError::Conflict("version".into()));
     }
-    Ok(())
+    totals::apply(c, Some(&old), Some(t)).await
 }
 
 pub async fn get(c: &mut Conn<'_>, ws: WorkspaceId, id: Uuid) -> Result<TicketRow> {
@@ -496,7 +504,7 @@ crate::registry::family! {
     /// The ticket list: one text per filter shape, sort and engine.
     LIST: ListKey = list_keys, list_sql;
 }
-pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST, &kpis::TREND];
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST];
 
 /// The search words as each engine's query: FTS5 prefix phrases (`"word"*`), or a PostgreSQL
 /// `tsquery` of prefixes (`word:* & …`). Words are letters and digits only, so neither syntax

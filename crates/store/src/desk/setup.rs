@@ -1,5 +1,6 @@
 //! How a workspace's desk is set up: its settings (ticket numbers, unknown senders, the default
 //! SLA policy, the warning lead), per-client SLA policies, the category tree and canned replies.
+use crate::portal::questions::CalendarRow;
 use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
 use uuid::Uuid;
@@ -49,6 +50,10 @@ crate::registry::statements! {
     CLIENT_POLICIES(1) ["client_id", "policy"] = "SELECT client_id, policy FROM desk_client_policies WHERE workspace_id = $1 ORDER BY client_id";
     SAVE_CLIENT_POLICY(4) [] = "INSERT INTO desk_client_policies (workspace_id, client_id, policy, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (workspace_id, client_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at";
     DROP_CLIENT_POLICY(2) [] = "DELETE FROM desk_client_policies WHERE workspace_id = $1 AND client_id = $2";
+    CLIENT_CALENDAR(2) ["time_zone", "week", "french_holidays", "days_off"] = "SELECT time_zone, week, french_holidays, days_off FROM desk_client_calendars WHERE workspace_id = $1 AND client_id = $2";
+    CLIENT_CALENDARS(1) ["client_id"] = "SELECT client_id FROM desk_client_calendars WHERE workspace_id = $1 ORDER BY client_id";
+    SAVE_CLIENT_CALENDAR(7) [] = "INSERT INTO desk_client_calendars (workspace_id, client_id, time_zone, week, french_holidays, days_off, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (workspace_id, client_id) DO UPDATE SET time_zone = excluded.time_zone, week = excluded.week, french_holidays = excluded.french_holidays, days_off = excluded.days_off, updated_at = excluded.updated_at";
+    DROP_CLIENT_CALENDAR(2) [] = "DELETE FROM desk_client_calendars WHERE workspace_id = $1 AND client_id = $2";
     CATEGORIES(1) ["id", "parent_id", "name", "archived_at"] = "SELECT id, parent_id, name, archived_at FROM desk_categories WHERE workspace_id = $1 ORDER BY name, id";
     INSERT_CATEGORY(5) [] = "INSERT INTO desk_categories (workspace_id, id, parent_id, name, created_at) VALUES ($1, $2, $3, $4, $5)";
     SAVE_CATEGORY(5) [] = "UPDATE desk_categories SET parent_id = $3, name = $4, archived_at = $5 WHERE workspace_id = $1 AND id = $2";
@@ -156,6 +161,57 @@ pub async fn save_client_policy(
         }
         None => {
             DROP_CLIENT_POLICY
+                .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// A client's own business calendar, if set.
+pub async fn client_calendar(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Uuid,
+) -> Result<Option<CalendarRow>> {
+    CLIENT_CALENDAR
+        .fetch_optional(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
+        .await
+}
+
+/// The clients that have their own calendar.
+pub async fn client_calendars(c: &mut Conn<'_>, ws: WorkspaceId) -> Result<Vec<Uuid>> {
+    let rows: Vec<(Uuid,)> = CLIENT_CALENDARS.fetch(c, &[Bind::Uuid(ws.uuid())]).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Sets (or, with `None`, removes) a client's own calendar.
+pub async fn save_client_calendar(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    client: Uuid,
+    cal: Option<&CalendarRow>,
+    now: i64,
+) -> Result<()> {
+    match cal {
+        Some(r) => {
+            SAVE_CLIENT_CALENDAR
+                .exec(
+                    c,
+                    &[
+                        Bind::Uuid(ws.uuid()),
+                        Bind::Uuid(client),
+                        Bind::from(&r.time_zone),
+                        Bind::from(&r.week),
+                        Bind::Bool(r.french_holidays),
+                        Bind::from(&r.days_off),
+                        Bind::Int(now),
+                    ],
+                )
+                .await?
+        }
+        None => {
+            DROP_CLIENT_CALENDAR
                 .exec(c, &[Bind::Uuid(ws.uuid()), Bind::Uuid(client)])
                 .await?
         }

@@ -917,6 +917,305 @@ async fn the_service_kpis_match_a_hand_computed_month() {
     }
 }
 
+/// A client's own business calendar (its contract's hours) drives its tickets' deadlines and
+/// service minutes; saving or removing it recomputes its open tickets; a bad calendar is a
+/// field error and changes nothing; the page and the ticket's explanation say whose it is.
+#[tokio::test]
+async fn a_clients_own_calendar_drives_its_tickets_clocks() {
+    use mesure_domain::calendar::form::CalendarForm;
+    use mesure_services::desk::setup;
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Calendrier").await;
+        let ca = t.client_named(&a.owner.ctx, "Client Soirée").await;
+        let owner = &a.owner.ctx;
+        // Monday 1 March 2027, 17:00 in Paris; normal priority: first response within 4 h.
+        t.clock.set("2027-03-01T16:00:00Z".parse().unwrap());
+        let tk = open_as(&t, &a, ca, "question", "email").await;
+        let app = &t.app;
+        let due = |id| async move {
+            let v = views::ticket(app, owner, id).await.unwrap();
+            (
+                v.line.ticket.first_response_due.map(mesure_store::ts),
+                v.rules.client_calendar,
+            )
+        };
+        let at = |s: &str| Some(s.parse::<jiff::Timestamp>().unwrap());
+        // The workspace's office week (9–12:30, 14–18): 60 min on Monday, 180 on Tuesday.
+        assert_eq!(due(tk.id).await, (at("2027-03-02T11:00:00Z"), false));
+        let evening = CalendarForm {
+            time_zone: "Europe/Paris".into(),
+            week_mon: Some("08:00-20:00".into()),
+            week_tue: Some("08:00-20:00".into()),
+            week_wed: Some("08:00-20:00".into()),
+            week_thu: Some("08:00-20:00".into()),
+            week_fri: Some("08:00-20:00".into()),
+            ..Default::default()
+        };
+        // A bad calendar: a field error, nothing saved.
+        let bad = CalendarForm {
+            week_tue: Some("20:00-08:00".into()),
+            ..evening.clone()
+        };
+        match setup::save_client_calendar(&t.app, owner, ca, Some(&bad)).await {
+            Err(ServiceError::Invalid(inv)) => {
+                assert!(format!("{inv:?}").contains("week_tue"), "{inv:?}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(due(tk.id).await, (at("2027-03-02T11:00:00Z"), false));
+        // Staff who do not manage the desk may not set it.
+        assert!(
+            setup::save_client_calendar(&t.app, &a.staff.ctx, ca, Some(&evening))
+                .await
+                .is_err()
+        );
+        // The client's hours (8–20): 180 min on Monday, 60 on Tuesday.
+        let n = setup::save_client_calendar(&t.app, owner, ca, Some(&evening))
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "its open ticket recomputed");
+        assert_eq!(due(tk.id).await, (at("2027-03-02T08:00:00Z"), true));
+        let (form, own) = setup::client_calendar(&t.app, owner, ca).await.unwrap();
+        assert!(own);
+        assert_eq!(form.week_mon.as_deref(), Some("08:00-20:00"));
+        // The first response at Tuesday 8:30 took 210 business minutes on its calendar.
+        t.clock.set("2027-03-02T07:30:00Z".parse().unwrap());
+        let answered = tickets::reply(
+            &t.app,
+            &a.staff.ctx,
+            tk.id,
+            &ReplyInput {
+                body: "Bonjour".into(),
+                public: true,
+                status: None,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(answered.first_response_minutes, Some(210));
+        // The ticket's page explains it, the API says it.
+        let web = t.client();
+        t.login(&web, &a.owner.email, &a.owner.password).await;
+        let page = web
+            .get(format!("{}/desk/tickets/{}", t.url, tk.id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Calendrier : celui du client."), "{page}");
+        let (s, body) =
+            crate::invoicing::get(&t, &a.owner.token, &format!("/desk/tickets/{}", tk.id)).await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(body["calendar"], "client");
+        let setup_page = web
+            .get(format!("{}/desk/setup", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(setup_page.contains("Client Soirée"), "listed");
+        let form_page = web
+            .get(format!("{}/desk/setup/calendar?client_id={ca}", t.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(form_page.status(), 200);
+        assert!(form_page.text().await.unwrap().contains("08:00-20:00"));
+        // Another workspace's client is not found.
+        let b = t.tenant("Agence Autre").await;
+        assert!(matches!(
+            setup::client_calendar(&t.app, &b.owner.ctx, ca).await,
+            Err(ServiceError::NotFound)
+        ));
+        // Removed: a second ticket follows the workspace's week again.
+        t.clock.set("2027-03-01T16:00:00Z".parse().unwrap());
+        let tk2 = open_as(&t, &a, ca, "question", "email").await;
+        setup::save_client_calendar(&t.app, owner, ca, None)
+            .await
+            .unwrap();
+        assert_eq!(due(tk2.id).await, (at("2027-03-02T11:00:00Z"), false));
+        assert!(!setup::client_calendar(&t.app, owner, ca).await.unwrap().1);
+    }
+}
+
+/// The dashboard's running totals (migration 16): kept by every kind of write (open, reply,
+/// resolve, reopen, reassign, escalate, merge), equal to the tickets' contributions added up
+/// afresh (`check --totals`), rebuilt to the same rows by the migration's own statements, and
+/// read back exactly for a period that cuts days and months anywhere.
+#[tokio::test]
+async fn the_running_totals_follow_every_write_and_the_migration_rebuilds_them() {
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Totaux").await;
+        let ca = t.client_named(&a.owner.ctx, "Client TA").await;
+        let cb = t.client_named(&a.owner.ctx, "Client TB").await;
+        let staff = &a.staff.ctx;
+        let public = |body: &str| ReplyInput {
+            body: body.into(),
+            public: true,
+            status: None,
+        };
+        // From Friday 29 January 2027, 17:00 in Paris, a ticket every 19 hours over two months.
+        t.clock.set("2027-01-29T16:00:00Z".parse().unwrap());
+        let (cctx, _) = contact_ctx(&t, &a, cb, "project", "tb@totaux.example.org").await;
+        let mut opened = Vec::new();
+        for i in 0..80u32 {
+            let (client, kind, channel) = match i % 4 {
+                0 => (ca, "question", "email"),
+                1 => (cb, "incident", "phone"),
+                2 => (ca, "complaint", "chat"),
+                _ => (cb, "request", "portal"),
+            };
+            let tk = open_as(&t, &a, client, kind, channel).await;
+            opened.push((tk.id, tk.number, client));
+            t.clock.advance_secs(19 * 3600);
+            if i % 3 != 2 {
+                tickets::reply(&t.app, staff, tk.id, &public("Bien reçu."))
+                    .await
+                    .unwrap();
+            }
+            if i % 5 == 1 {
+                let m = MoveForm {
+                    assignee_id: Some(a.manager.id.to_string()),
+                    tier: (i % 10 == 1).then(|| "second".into()),
+                    priority: Some("high".into()),
+                    ..Default::default()
+                };
+                tickets::apply(&t.app, staff, tk.id, &m).await.unwrap();
+            }
+            if i % 3 == 0 {
+                tickets::apply(&t.app, staff, tk.id, &status("resolved"))
+                    .await
+                    .unwrap();
+            }
+            if i % 12 == 3 {
+                // Reopened by the customer, then resolved again the next day.
+                tickets::apply(&t.app, staff, tk.id, &status("resolved"))
+                    .await
+                    .unwrap();
+                tickets::customer_reply(&t.app, &cctx, tk.id, "Pas encore.")
+                    .await
+                    .unwrap();
+                t.clock.advance_secs(5 * 3600);
+                tickets::apply(&t.app, staff, tk.id, &status("resolved"))
+                    .await
+                    .unwrap();
+            }
+        }
+        // A duplicate merged into its neighbour of the same client leaves the totals.
+        let (dup, _, client) = opened[8];
+        let target = opened[12];
+        assert_eq!(client, target.2);
+        tickets::merge(&t.app, staff, dup, target.1, Some("doublon"))
+            .await
+            .unwrap();
+        let ws = a.owner.ctx.workspace;
+        let desk_differences = || async {
+            mesure_services::desk::check::check_counters(&t.app, ws, "Europe/Paris")
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.starts_with("desk totals"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(desk_differences().await, Vec::<String>::new());
+        let snapshot = || async {
+            let mut c = t.app.db.read().await.unwrap();
+            mesure_store::desk::totals::stored(&mut c.conn(), ws)
+                .await
+                .unwrap()
+        };
+        let live = snapshot().await;
+        assert!(live.len() > 100, "{}", live.len());
+        // Any period: a dashboard of 17 days across a month's end counts what the list finds.
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let k = mesure_services::desk::kpis::dashboard(
+            &t.app,
+            &a.owner.ctx,
+            d("2027-02-23"),
+            d("2027-03-12"),
+        )
+        .await
+        .unwrap();
+        let (app, owner) = (&t.app, &a.owner.ctx);
+        let listed =
+            |q: ListQuery| async move { views::list(app, owner, &q).await.unwrap().lines.len() };
+        let created = listed(ListQuery {
+            view: Some("all".into()),
+            created_from: Some("2027-02-23".into()),
+            created_to: Some("2027-03-11".into()),
+            ..Default::default()
+        })
+        .await;
+        let resolved = listed(ListQuery {
+            view: Some("all".into()),
+            resolved_from: Some("2027-02-23".into()),
+            resolved_to: Some("2027-03-11".into()),
+            ..Default::default()
+        })
+        .await;
+        assert!(created > 10, "{created}");
+        // (The merged duplicate, which the list would show and the KPIs never count, was opened
+        // in early February, before the period.)
+        assert_eq!(usize::try_from(k.created).unwrap(), created);
+        assert_eq!(usize::try_from(k.resolved).unwrap(), resolved);
+        assert_eq!(
+            k.trend
+                .iter()
+                .map(|(_, v)| v.iter().sum::<i64>())
+                .sum::<i64>(),
+            k.created,
+            "the weekly trend adds up to the period"
+        );
+        // Erased, as a database of version 15 has them, then rebuilt by migration 16's INSERTs.
+        {
+            let mut tx = t.app.db.begin().await.unwrap();
+            for table in [
+                "desk_totals_created",
+                "desk_totals_resolved",
+                "desk_totals_agents",
+                "desk_totals_minutes",
+            ] {
+                mesure_store::testing::exec(&mut tx.conn(), &format!("DELETE FROM {table}"), &[])
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        assert!(!desk_differences().await.is_empty());
+        let (_, _, lite, pg) = mesure_store::migrate::MIGRATIONS
+            .iter()
+            .find(|m| m.0 == 16)
+            .unwrap();
+        let script = if matches!(backend, mesure_testkit::Backend::Sqlite) {
+            lite
+        } else {
+            pg
+        };
+        let mut tx = t.app.db.begin().await.unwrap();
+        for stmt in script.split(";\n") {
+            let stmt: String = stmt
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            if stmt.trim_start().starts_with("INSERT") {
+                mesure_store::testing::exec(&mut tx.conn(), &stmt, &[])
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        assert_eq!(snapshot().await, live);
+        assert_eq!(desk_differences().await, Vec::<String>::new());
+    }
+}
+
 #[tokio::test]
 async fn a_resolution_asks_the_requester_once_and_csat_counts_it() {
     for backend in backends() {

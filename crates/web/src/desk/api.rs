@@ -223,6 +223,8 @@ pub struct TicketDetailOut {
     pub resolution: ClockOut,
     /// `workspace` or `client`: whose SLA policy applies
     pub policy: String,
+    /// `workspace` or `client`: whose business calendar the clocks count on
+    pub calendar: String,
 }
 
 fn detail(v: &TicketView, staff: bool) -> TicketDetailOut {
@@ -247,6 +249,12 @@ fn detail(v: &TicketView, staff: bool) -> TicketDetailOut {
         first_response: clock(&v.first_response, targets.first_response),
         resolution: clock(&v.resolution, targets.resolution),
         policy: if v.rules.client_policy {
+            "client"
+        } else {
+            "workspace"
+        }
+        .into(),
+        calendar: if v.rules.client_calendar {
             "client"
         } else {
             "workspace"

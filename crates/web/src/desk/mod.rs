@@ -83,6 +83,12 @@ pub const MODULE: Module = Module {
         PageRule::new("POST", "/desk/setup/clients", Access::May(MANAGE), || {
             post(setup::save_client_policy)
         }),
+        PageRule::new("GET", "/desk/setup/calendar", Access::May(MANAGE), || {
+            get(setup::client_calendar)
+        }),
+        PageRule::new("POST", "/desk/setup/calendar", Access::May(MANAGE), || {
+            post(setup::save_client_calendar)
+        }),
         PageRule::new(
             "POST",
             "/desk/setup/categories",

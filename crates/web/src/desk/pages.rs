@@ -679,6 +679,14 @@ pub(crate) fn explanation(page: &Page, v: &TicketView) -> Vec<String> {
                 ("priority", mesure_i18n::Arg::Str(&priority)),
             ],
         ),
+        t(
+            lang,
+            if v.rules.client_calendar {
+                "desk-explain-calendar-client"
+            } else {
+                "desk-explain-calendar-workspace"
+            },
+        ),
         mesure_i18n::t_args(
             lang,
             "desk-explain-calendar",

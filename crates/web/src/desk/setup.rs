@@ -77,6 +77,8 @@ struct SetupTpl {
     rows: Vec<PolicyRow>,
     clients: Vec<(String, String)>,
     client_policies: Vec<(String, Vec<PolicyRow>)>,
+    /// Clients with their own calendar: (id, name).
+    client_calendars: Vec<(String, String)>,
     /// (id, path, archived, name, parent id or empty).
     categories: Vec<CategoryLine>,
     parents: Vec<(String, String)>,
@@ -142,6 +144,11 @@ async fn page_of(
                 .client_policies
                 .iter()
                 .map(|(_, n, p)| (n.clone(), policy_rows(lang, p)))
+                .collect(),
+            client_calendars: st
+                .client_calendars
+                .iter()
+                .map(|(id, n)| (id.to_string(), n.clone()))
                 .collect(),
             categories: {
                 let mut v: Vec<CategoryLine> = st
@@ -363,4 +370,160 @@ pub async fn save_form(State(s): State<AppState>, page: Page, body: axum::body::
         .await
         .map(|_| if on { "desk-form-on" } else { "desk-form-off" });
     after(&s, &page, &body, "form", r).await
+}
+
+#[derive(Template)]
+#[template(path = "desk/calendar.html")]
+struct CalendarTpl {
+    base: Base,
+    values: Values,
+    errors: Errors,
+    client_id: String,
+    client_name: String,
+    /// (field, weekday label) Monday first.
+    days: Vec<(&'static str, String)>,
+    french_holidays: bool,
+    /// The client has its own calendar (else the workspace's is shown as a start).
+    own: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct CalendarQuery {
+    #[serde(default)]
+    pub client_id: String,
+}
+
+fn calendar_page(
+    page: &Page,
+    client: (Uuid, String),
+    form: &mesure_domain::calendar::form::CalendarForm,
+    own: bool,
+    errors: Errors,
+) -> Response {
+    use mesure_domain::calendar::form::DAYS;
+    let lang = page.ctx.language;
+    let mut values = Values::default();
+    values.set("time_zone", Some(&form.time_zone));
+    for (k, d) in DAYS.iter().zip(form.days()) {
+        values.set(k, d);
+    }
+    values.set("days_off", form.days_off.as_deref());
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        status,
+        &CalendarTpl {
+            base: Base::new(
+                page,
+                "desk-client-calendar-title",
+                "/desk/setup",
+                "/desk/setup",
+            ),
+            values,
+            errors,
+            client_id: client.0.to_string(),
+            client_name: client.1,
+            days: DAYS
+                .iter()
+                .map(|k| (*k, t(lang, &format!("field-{}", k.replace('_', "-")))))
+                .collect(),
+            french_holidays: form.french_holidays.is_some(),
+            own,
+        },
+    )
+}
+
+/// The client named by `client_id` (a form or query field), or the error page.
+async fn client_of(s: &AppState, page: &Page, raw: &str) -> Result<(Uuid, String), Response> {
+    let Ok(id) = Uuid::parse_str(raw.trim()) else {
+        return Err(error_page(
+            page,
+            mesure_domain::Invalid::one("client_id", "err-required").into(),
+        ));
+    };
+    let row = match s.app.db.read().await {
+        Ok(mut c) => {
+            mesure_store::clients::get(
+                &mut c.conn(),
+                page.ctx.workspace,
+                mesure_domain::ClientId::from_uuid(id),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match row {
+        Ok(r) => Ok((id, r.name)),
+        Err(e) => Err(error_page(page, e.into())),
+    }
+}
+
+/// A client's business calendar: its own, or the workspace's shown as the starting point.
+pub async fn client_calendar(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<CalendarQuery>,
+) -> Response {
+    let client = match client_of(&s, &page, &q.client_id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match setup::client_calendar(&s.app, &page.ctx, client.0).await {
+        Ok((form, own)) => calendar_page(&page, client, &form, own, Errors::default()),
+        Err(e) => error_page(&page, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ClientCalendarBody {
+    #[serde(flatten)]
+    pub calendar: mesure_domain::calendar::form::CalendarForm,
+    #[serde(default)]
+    pub client_id: String,
+    /// Remove the client's own calendar (its tickets follow the workspace's again).
+    pub remove: Option<String>,
+}
+
+pub async fn save_client_calendar(
+    State(s): State<AppState>,
+    page: Page,
+    body: axum::body::Bytes,
+) -> Response {
+    let f: ClientCalendarBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let client = match client_of(&s, &page, &f.client_id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let remove = mesure_domain::forms::truthy(f.remove.as_deref());
+    let r = setup::save_client_calendar(
+        &s.app,
+        &page.ctx,
+        client.0,
+        (!remove).then_some(&f.calendar),
+    )
+    .await;
+    match r {
+        Ok(_) => see_other(
+            "/desk/setup",
+            if remove {
+                "desk-client-calendar-removed"
+            } else {
+                "desk-client-calendar-saved"
+            },
+        ),
+        Err(ServiceError::Invalid(inv)) => calendar_page(
+            &page,
+            client,
+            &f.calendar,
+            true,
+            Errors::from_invalid(page.ctx.language, &inv),
+        ),
+        Err(e) => error_page(&page, e),
+    }
 }

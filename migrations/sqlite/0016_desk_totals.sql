@@ -1,0 +1,59 @@
+-- Issue 12: the service dashboard's running totals, kept on every ticket write by the
+-- difference between the ticket's old and new contribution (store/src/desk/totals.rs), per UTC
+-- day and per UTC month (grain 0 and 1; period: days since 1970-01-01, or year * 12 + month - 1).
+-- A period in the workspace's zone is read as whole months, whole days and short raw ranges of
+-- tickets at its edges (domain/src/desk/cover.rs). Keys that may be absent (no category, no
+-- assignee) hold the nil UUID. `mesure check --totals` recomputes every row from the tickets.
+CREATE TABLE desk_totals_created (
+    workspace_id BLOB NOT NULL,
+    grain INTEGER NOT NULL,
+    period BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    category_id BLOB NOT NULL,
+    n BIGINT NOT NULL,
+    transferred BIGINT NOT NULL,
+    calls BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, grain, period, kind, category_id)
+);
+CREATE TABLE desk_totals_resolved (
+    workspace_id BLOB NOT NULL,
+    grain INTEGER NOT NULL,
+    period BIGINT NOT NULL,
+    client_id BLOB NOT NULL,
+    priority TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    first_contact BIGINT NOT NULL,
+    first_line BIGINT NOT NULL,
+    reopened BIGINT NOT NULL,
+    within_sla BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, grain, period, client_id, priority)
+);
+CREATE TABLE desk_totals_agents (
+    workspace_id BLOB NOT NULL,
+    grain INTEGER NOT NULL,
+    period BIGINT NOT NULL,
+    assignee_id BLOB NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, grain, period, assignee_id)
+);
+CREATE TABLE desk_totals_minutes (
+    workspace_id BLOB NOT NULL,
+    measure TEXT NOT NULL,
+    grain INTEGER NOT NULL,
+    period BIGINT NOT NULL,
+    minutes BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, measure, grain, period, minutes)
+);
+-- populate: the totals of the tickets already there (bench/desk.sh runs the statements below
+-- again after it generates tickets in SQL).
+INSERT INTO desk_totals_created (workspace_id, grain, period, kind, category_id, n, transferred, calls) SELECT workspace_id, 0, created_at / 86400000000, kind, COALESCE(category_id, X'00000000000000000000000000000000'), COUNT(*), SUM(CASE WHEN transfers > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN channel IN ('phone', 'chat') THEN 1 ELSE 0 END) FROM desk_tickets WHERE merged_into IS NULL GROUP BY workspace_id, created_at / 86400000000, kind, COALESCE(category_id, X'00000000000000000000000000000000');
+INSERT INTO desk_totals_minutes (workspace_id, measure, grain, period, minutes, n) SELECT workspace_id, 'first_response', 0, created_at / 86400000000, first_response_minutes, COUNT(*) FROM desk_tickets WHERE merged_into IS NULL AND first_response_minutes IS NOT NULL GROUP BY workspace_id, created_at / 86400000000, first_response_minutes;
+INSERT INTO desk_totals_resolved (workspace_id, grain, period, client_id, priority, n, first_contact, first_line, reopened, within_sla) SELECT workspace_id, 0, resolved_at / 86400000000, client_id, priority, COUNT(*), SUM(CASE WHEN public_replies = 1 AND reopens = 0 AND transfers = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN escalated THEN 0 ELSE 1 END), SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM desk_tickets WHERE merged_into IS NULL AND status IN ('resolved', 'closed') AND resolved_at IS NOT NULL GROUP BY workspace_id, resolved_at / 86400000000, client_id, priority;
+INSERT INTO desk_totals_agents (workspace_id, grain, period, assignee_id, n) SELECT workspace_id, 0, resolved_at / 86400000000, COALESCE(assignee_id, X'00000000000000000000000000000000'), COUNT(*) FROM desk_tickets WHERE merged_into IS NULL AND status IN ('resolved', 'closed') AND resolved_at IS NOT NULL GROUP BY workspace_id, resolved_at / 86400000000, COALESCE(assignee_id, X'00000000000000000000000000000000');
+INSERT INTO desk_totals_minutes (workspace_id, measure, grain, period, minutes, n) SELECT workspace_id, 'resolution', 0, resolved_at / 86400000000, resolution_minutes, COUNT(*) FROM desk_tickets WHERE merged_into IS NULL AND status IN ('resolved', 'closed') AND resolved_at IS NOT NULL AND resolution_minutes IS NOT NULL GROUP BY workspace_id, resolved_at / 86400000000, resolution_minutes;
+INSERT INTO desk_totals_created (workspace_id, grain, period, kind, category_id, n, transferred, calls) SELECT workspace_id, 1, (CAST(strftime('%Y', created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', created_at / 1000000, 'unixepoch') AS INTEGER) - 1), kind, COALESCE(category_id, X'00000000000000000000000000000000'), COUNT(*), SUM(CASE WHEN transfers > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN channel IN ('phone', 'chat') THEN 1 ELSE 0 END) FROM desk_tickets WHERE merged_into IS NULL GROUP BY workspace_id, (CAST(strftime('%Y', created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', created_at / 1000000, 'unixepoch') AS INTEGER) - 1), kind, COALESCE(category_id, X'00000000000000000000000000000000');
+INSERT INTO desk_totals_minutes (workspace_id, measure, grain, period, minutes, n) SELECT workspace_id, 'first_response', 1, (CAST(strftime('%Y', created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', created_at / 1000000, 'unixepoch') AS INTEGER) - 1), first_response_minutes, COUNT(*) FROM desk_tickets WHERE merged_into IS NULL AND first_response_minutes IS NOT NULL GROUP BY workspace_id, (CAST(strftime('%Y', created_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', created_at / 1000000, 'unixepoch') AS INTEGER) - 1), first_response_minutes;
+INSERT INTO desk_totals_resolved (workspace_id, grain, period, client_id, priority, n, first_contact, first_line, reopened, within_sla) SELECT workspace_id, 1, (CAST(strftime('%Y', resolved_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', resolved_at / 1000000, 'unixepoch') AS INTEGER) - 1), client_id, priority, COUNT(*), SUM(CASE WHEN public_replies = 1 AND reopens = 0 AND transfers = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN escalated THEN 0 ELSE 1 END), SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM desk_tickets WHERE merged_into IS NULL AND status IN ('resolved', 'closed') AND resolved_at IS NOT NULL GROUP BY workspace_id, (CAST(strftime('%Y', resolved_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', resolved_at / 1000000, 'unixepoch') AS INTEGER) - 1), client_id, priority;
+INSERT INTO desk_totals_agents (workspace_id, grain, period, assignee_id, n) SELECT workspace_id, 1, (CAST(strftime('%Y', resolved_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', resolved_at / 1000000, 'unixepoch') AS INTEGER) - 1), COALESCE(assignee_id, X'00000000000000000000000000000000'), COUNT(*) FROM desk_tickets WHERE merged_into IS NULL AND status IN ('resolved', 'closed') AND resolved_at IS NOT NULL GROUP BY workspace_id, (CAST(strftime('%Y', resolved_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', resolved_at / 1000000, 'unixepoch') AS INTEGER) - 1), COALESCE(assignee_id, X'00000000000000000000000000000000');
+INSERT INTO desk_totals_minutes (workspace_id, measure, grain, period, minutes, n) SELECT workspace_id, 'resolution', 1, (CAST(strftime('%Y', resolved_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', resolved_at / 1000000, 'unixepoch') AS INTEGER) - 1), resolution_minutes, COUNT(*) FROM desk_tickets WHERE merged_into IS NULL AND status IN ('resolved', 'closed') AND resolved_at IS NOT NULL AND resolution_minutes IS NOT NULL GROUP BY workspace_id, (CAST(strftime('%Y', resolved_at / 1000000, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', resolved_at / 1000000, 'unixepoch') AS INTEGER) - 1), resolution_minutes;
