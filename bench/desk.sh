@@ -55,8 +55,24 @@ SELECT t.workspace_id, $uuid, t.id, t.created_at + v.k * CAST(600000000 AS BIGIN
   CASE WHEN v.kind = 'status' THEN 'open' END, NULL, NULL
 FROM desk_tickets t CROSS JOIN (SELECT 0 AS k, 'customer' AS kind UNION ALL SELECT 1, 'assign' UNION ALL SELECT 2, 'reply' UNION ALL SELECT 3, 'status' UNION ALL SELECT 4, 'note' UNION ALL SELECT 5, 'status') v
 WHERE t.workspace_id = $ws;
-INSERT INTO fts_desk (workspace_id, id, ticket_id, body) SELECT workspace_id, $uuid, id, subject FROM desk_tickets WHERE workspace_id = $ws;
-INSERT INTO fts_desk (workspace_id, id, ticket_id, body) SELECT workspace_id, $uuid, ticket_id, body FROM desk_events WHERE workspace_id = $ws AND kind = 'customer';
+SQL
+}
+
+# The full-text rows: PostgreSQL's table as is; SQLite's keyed by ticket (migration 18: each
+# ticket a number, its texts the rowids number * 2^20 + k).
+fts_pg() {
+  local ws=$1
+  cat <<SQL
+INSERT INTO fts_desk (workspace_id, id, ticket_id, body) SELECT workspace_id, gen_random_uuid(), id, subject FROM desk_tickets WHERE workspace_id = $ws;
+INSERT INTO fts_desk (workspace_id, id, ticket_id, body) SELECT workspace_id, gen_random_uuid(), ticket_id, body FROM desk_events WHERE workspace_id = $ws AND kind = 'customer';
+SQL
+}
+fts_sqlite() {
+  local ws=$1
+  cat <<SQL
+INSERT INTO fts_desk_tickets (workspace_id, ticket_id) SELECT workspace_id, id FROM desk_tickets WHERE workspace_id = $ws ORDER BY created_at, id;
+INSERT INTO fts_desk (rowid, workspace_id, id, ticket_id, body) SELECT s.seq << 20, t.workspace_id, randomblob(16), t.id, t.subject FROM desk_tickets t JOIN fts_desk_tickets s ON s.workspace_id = t.workspace_id AND s.ticket_id = t.id WHERE t.workspace_id = $ws;
+INSERT INTO fts_desk (rowid, workspace_id, id, ticket_id, body) SELECT (s.seq << 20) + 1, e.workspace_id, randomblob(16), e.ticket_id, e.body FROM desk_events e JOIN fts_desk_tickets s ON s.workspace_id = e.workspace_id AND s.ticket_id = e.ticket_id WHERE e.workspace_id = $ws AND e.kind = 'customer';
 SQL
 }
 
@@ -75,7 +91,7 @@ read -r ws owner <<<"$("$bench" desk-setup "sqlite://$file")"
 hex=$(echo "$ws" | tr -d '-')
 ohex=$(echo "$owner" | tr -d '-')
 t0=$(date +%s)
-{ echo "BEGIN;"; gen_sql "X'$hex'" "X'$ohex'" "randomblob(16)" "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n) SELECT i FROM s)"; grep '^INSERT' migrations/sqlite/0016_desk_totals.sql; echo "COMMIT; ANALYZE;"; } | sqlite3 "$file"
+{ echo "BEGIN;"; gen_sql "X'$hex'" "X'$ohex'" "randomblob(16)" "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n) SELECT i FROM s)"; fts_sqlite "X'$hex'"; sed -n '/-- sqlite-only begin/,/-- sqlite-only end/p' migrations/sqlite/0016_desk_totals.sql | grep '^INSERT'; echo "COMMIT; ANALYZE;"; } | sqlite3 "$file"
 echo "sqlite: generated in $(( $(date +%s) - t0 )) s"
 measure SQLite "sqlite://$file" "$ws" "$owner"
 # MESURE_BENCH_KEEP_SQLITE=PATH keeps the SQLite database (and prints its ids) for experiments.
@@ -90,7 +106,7 @@ psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >
 url="$pg/$db"
 read -r ws owner <<<"$("$bench" desk-setup "$url")"
 t0=$(date +%s)
-{ echo "BEGIN;"; gen_sql "'$ws'::uuid" "'$owner'::uuid" "gen_random_uuid()" "generate_series(1, $n) AS s(i)"; grep '^INSERT' migrations/postgres/0016_desk_totals.sql; echo "COMMIT; VACUUM ANALYZE;"; } | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
+{ echo "BEGIN;"; gen_sql "'$ws'::uuid" "'$owner'::uuid" "gen_random_uuid()" "generate_series(1, $n) AS s(i)"; fts_pg "'$ws'::uuid"; sed -n '/-- postgres-only begin/,/-- postgres-only end/p' migrations/postgres/0016_desk_totals.sql | grep '^INSERT'; echo "COMMIT; VACUUM ANALYZE;"; } | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
 echo "postgres: generated in $(( $(date +%s) - t0 )) s"
 measure PostgreSQL "$url" "$ws" "$owner"
 psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null

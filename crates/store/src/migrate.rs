@@ -105,6 +105,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0017_desk_client_calendars.sql"),
         include_str!("../../../migrations/postgres/0017_desk_client_calendars.sql"),
     ),
+    (
+        18,
+        "desk_search",
+        include_str!("../../../migrations/sqlite/0018_desk_search.sql"),
+        include_str!("../../../migrations/postgres/0018_desk_search.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

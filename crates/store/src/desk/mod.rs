@@ -108,8 +108,16 @@ crate::registry::statements! {
     OPEN_OF_CLIENT(2) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets WHERE workspace_id = $1 AND client_id = $2 AND status NOT IN ('resolved', 'closed')");
     INSERT_EVENT(12) [] = concat!("INSERT INTO desk_events (", event_cols!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
     EVENTS(2) ["workspace_id", "id", "ticket_id", "at", "kind", "actor_id", "customer", "body", "from_value", "to_value", "reason", "message_id"] = concat!("SELECT ", event_cols!(), " FROM desk_events WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY at, id");
-    INDEX_TEXT(4) [] = "INSERT INTO fts_desk (workspace_id, id, ticket_id, body) VALUES ($1, $2, $3, $4)";
-    MOVE_INDEX(3) [] = "UPDATE fts_desk SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2";
+    INDEX_TEXT(4) [] @postgres = "INSERT INTO fts_desk (workspace_id, id, ticket_id, body) VALUES ($1, $2, $3, $4)";
+    MOVE_INDEX(3) [] @postgres = "UPDATE fts_desk SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2";
+    TEXT_SEQ_ENSURE(2) [] @sqlite = "INSERT INTO fts_desk_tickets (workspace_id, ticket_id) VALUES ($1, $2) ON CONFLICT (workspace_id, ticket_id) DO NOTHING";
+    TEXT_SEQ(2) ["seq"] @sqlite = "SELECT seq FROM fts_desk_tickets WHERE workspace_id = $1 AND ticket_id = $2";
+    TEXT_LAST(2) ["last"] @sqlite = "SELECT CAST(COALESCE(MAX(rowid), $1 - 1) AS BIGINT) AS last FROM fts_desk WHERE rowid >= $1 AND rowid < $2";
+    TEXT_INSERT(5) [] @sqlite = "INSERT INTO fts_desk (rowid, workspace_id, id, ticket_id, body) VALUES ($1, $2, $3, $4, $5)";
+    TEXTS_OF(2) ["id", "body"] @sqlite = "SELECT id, body FROM fts_desk WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid";
+    TEXTS_DROP(2) [] @sqlite = "DELETE FROM fts_desk WHERE rowid >= $1 AND rowid < $2";
+    MATCHES_SQLITE(3) ["n"] @sqlite = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM fts_desk WHERE fts_desk MATCH $2 AND workspace_id = $1 LIMIT $3) m";
+    MATCHES_PG(3) ["n"] @postgres = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM fts_desk WHERE workspace_id = $1 AND to_tsvector('simple', body) @@ to_tsquery('simple', $2) LIMIT $3) m";
     WARN_DUE(4) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets t WHERE t.workspace_id = $1 AND t.due_at >= $2 AND t.due_at < $3 AND t.status IN ('new', 'open') AND NOT EXISTS (SELECT 1 FROM desk_events e WHERE e.workspace_id = t.workspace_id AND e.ticket_id = t.id AND e.kind = 'sla_warning' AND e.to_value = CAST(t.due_at AS TEXT)) ORDER BY t.due_at LIMIT $4");
     BREACH_DUE(3) ["workspace_id", "id", "number", "client_id", "contact_id", "requester", "subject", "kind", "category_id", "feature", "invoice_id", "priority", "status", "tier", "channel", "assignee_id", "merged_into", "follows", "created_at", "first_response_at", "resolved_at", "first_response_minutes", "resolution_minutes", "public_replies", "reopens", "transfers", "escalated", "first_response_due", "resolution_due", "due_at", "breached", "updated_at", "version"] = concat!("SELECT ", ticket_cols!(), " FROM desk_tickets t WHERE t.workspace_id = $1 AND t.due_at < $2 AND t.status IN ('new', 'open') AND NOT EXISTS (SELECT 1 FROM desk_events e WHERE e.workspace_id = t.workspace_id AND e.ticket_id = t.id AND e.kind = 'sla_breach' AND e.to_value = CAST(t.due_at AS TEXT)) ORDER BY t.due_at LIMIT $3");
     LINK_TIME(3) [] = "INSERT INTO desk_ticket_time (workspace_id, entry_id, ticket_id) VALUES ($1, $2, $3)";
@@ -282,14 +290,60 @@ pub async fn events(c: &mut Conn<'_>, ws: WorkspaceId, ticket: Uuid) -> Result<V
         .await
 }
 
-/// Adds `text` (a subject, a message) to the full-text index under `ticket`.
+/// How many full-text rows one ticket may have on SQLite (its texts' rowids are
+/// `seq * TEXTS + k`, migration 18).
+const TEXTS: i64 = 1 << 20;
+
+/// Adds `text` (a subject, a message) to the full-text index under `ticket`; on SQLite the row
+/// is keyed by the ticket.
 pub async fn index_text(c: &mut Conn<'_>, ws: WorkspaceId, ticket: Uuid, text: &str) -> Result<()> {
-    INDEX_TEXT
+    if matches!(c, Conn::Pg(_)) {
+        INDEX_TEXT
+            .exec(
+                c,
+                &[
+                    Bind::Uuid(ws.uuid()),
+                    Bind::Uuid(Uuid::now_v7()),
+                    Bind::Uuid(ticket),
+                    Bind::from(text),
+                ],
+            )
+            .await?;
+        return Ok(());
+    }
+    keyed_text(c, ws, ticket, Uuid::now_v7(), text).await
+}
+
+/// The first rowid of a ticket's texts on SQLite (its number in the index made if new).
+async fn text_base(c: &mut Conn<'_>, ws: WorkspaceId, ticket: Uuid) -> Result<i64> {
+    let key = [Bind::Uuid(ws.uuid()), Bind::Uuid(ticket)];
+    TEXT_SEQ_ENSURE.exec(c, &key).await?;
+    let (seq,): (i64,) = TEXT_SEQ.fetch_one(c, &key).await?;
+    Ok(seq * TEXTS)
+}
+
+/// Adds a text under the ticket's next rowid (SQLite).
+async fn keyed_text(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    ticket: Uuid,
+    id: Uuid,
+    text: &str,
+) -> Result<()> {
+    let base = text_base(c, ws, ticket).await?;
+    let (last,): (i64,) = TEXT_LAST
+        .fetch_one(c, &[Bind::Int(base), Bind::Int(base + TEXTS)])
+        .await?;
+    if last + 1 >= base + TEXTS {
+        return Err(crate::StoreError::Conflict("desk_texts".into()));
+    }
+    TEXT_INSERT
         .exec(
             c,
             &[
+                Bind::Int(last + 1),
                 Bind::Uuid(ws.uuid()),
-                Bind::Uuid(Uuid::now_v7()),
+                Bind::Uuid(id),
                 Bind::Uuid(ticket),
                 Bind::from(text),
             ],
@@ -298,14 +352,25 @@ pub async fn index_text(c: &mut Conn<'_>, ws: WorkspaceId, ticket: Uuid, text: &
     Ok(())
 }
 
-/// A merged ticket's words are found under the ticket it went into.
+/// A merged ticket's words are found under the ticket it went into (on SQLite its texts move
+/// to that ticket's rowids).
 pub async fn move_index(c: &mut Conn<'_>, ws: WorkspaceId, from: Uuid, to: Uuid) -> Result<()> {
-    MOVE_INDEX
-        .exec(
-            c,
-            &[Bind::Uuid(ws.uuid()), Bind::Uuid(from), Bind::Uuid(to)],
-        )
-        .await?;
+    if matches!(c, Conn::Pg(_)) {
+        MOVE_INDEX
+            .exec(
+                c,
+                &[Bind::Uuid(ws.uuid()), Bind::Uuid(from), Bind::Uuid(to)],
+            )
+            .await?;
+        return Ok(());
+    }
+    let base = text_base(c, ws, from).await?;
+    let range = [Bind::Int(base), Bind::Int(base + TEXTS)];
+    let texts: Vec<(Uuid, String)> = TEXTS_OF.fetch(c, &range).await?;
+    TEXTS_DROP.exec(c, &range).await?;
+    for (id, body) in texts {
+        keyed_text(c, ws, to, id, &body).await?;
+    }
     Ok(())
 }
 
@@ -408,18 +473,31 @@ pub(crate) struct ListKey {
     present: [bool; 8],
     sort: ListSort,
     engine: Backend,
+    /// The search words are common (see [`DENSE`]); only with a search.
+    dense: bool,
 }
+
+/// How many matching texts make a search's words common: the list then walks tickets in its
+/// order instead of reading the matches' tickets.
+pub const DENSE: i64 = 2_000;
 
 fn list_keys() -> Vec<ListKey> {
     let mut out = Vec::new();
     for engine in [Backend::Sqlite, Backend::Postgres] {
         for present in crate::registry::presence::<8>() {
             for sort in ListSort::ALL {
-                out.push(ListKey {
-                    present,
-                    sort,
-                    engine,
-                });
+                for dense in [false, true] {
+                    // `present[5]`: the search.
+                    if dense && !present.get(5).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    out.push(ListKey {
+                        present,
+                        sort,
+                        engine,
+                        dense,
+                    });
+                }
             }
         }
     }
@@ -429,12 +507,22 @@ fn list_keys() -> Vec<ListKey> {
 /// `$1` the workspace, `$2`..`$6` priority, type, tier, category and the type left out (each
 /// ignored when NULL), then the present conditions, the cursor and the limit.
 fn list_sql(k: &ListKey) -> Variant {
-    let search = match k.engine {
-        Backend::Sqlite => {
+    // Few matches: their tickets, read from the matches. Many (`dense`): tickets walked in the
+    // list's order, each kept if it is in the matches' set of tickets (SQLite: from the word
+    // lists alone, migration 18) or has a text with the words (PostgreSQL: by its texts'
+    // index), so a page of a common word stops at the page.
+    let search = match (k.engine, k.dense) {
+        (Backend::Sqlite, false) => {
             " AND (number = ?1 OR id IN (SELECT ticket_id FROM fts_desk WHERE fts_desk MATCH ?2 AND workspace_id = $1))"
         }
-        Backend::Postgres => {
+        (Backend::Sqlite, true) => {
+            " AND (number = ?1 OR EXISTS (SELECT 1 FROM fts_desk_tickets s WHERE s.workspace_id = $1 AND s.ticket_id = desk_tickets.id AND s.seq IN (SELECT rowid >> 20 FROM fts_desk WHERE fts_desk MATCH ?2)))"
+        }
+        (Backend::Postgres, false) => {
             " AND (number = ?1 OR id IN (SELECT ticket_id FROM fts_desk WHERE workspace_id = $1 AND to_tsvector('simple', body) @@ to_tsquery('simple', ?2)))"
+        }
+        (Backend::Postgres, true) => {
+            " AND (number = ?1 OR EXISTS (SELECT 1 FROM fts_desk f WHERE f.workspace_id = $1 AND f.ticket_id = desk_tickets.id AND to_tsvector('simple', f.body) @@ to_tsquery('simple', ?2)))"
         }
     };
     let conds: [crate::registry::Cond; 8] = [
@@ -526,6 +614,17 @@ fn search_query(engine: Backend, words: &[String]) -> String {
 
 /// One page of the workspace's tickets matching `f`.
 pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, f: &ListFilter) -> Result<Vec<TicketRow>> {
+    list_as(c, ws, f, None).await
+}
+
+/// [`list`] with the search's way forced (`dense`: walk the tickets) instead of chosen by how
+/// common the words are: both ways must give the same page (tests compare them).
+pub async fn list_as(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    f: &ListFilter,
+    force_dense: Option<bool>,
+) -> Result<Vec<TicketRow>> {
     let engine = match c {
         Conn::Sqlite(_) => Backend::Sqlite,
         Conn::Pg(_) => Backend::Postgres,
@@ -565,10 +664,32 @@ pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, f: &ListFilter) -> Result<V
         f.created.map(|(a, b)| vec![Bind::Int(a), Bind::Int(b)]),
         f.resolved.map(|(a, b)| vec![Bind::Int(a), Bind::Int(b)]),
     ]);
+    let dense = if words.is_empty() {
+        false
+    } else if let Some(d) = force_dense {
+        d
+    } else {
+        let probe = match engine {
+            Backend::Sqlite => &MATCHES_SQLITE,
+            Backend::Postgres => &MATCHES_PG,
+        };
+        let (n,): (i64,) = probe
+            .fetch_one(
+                c,
+                &[
+                    Bind::Uuid(ws.uuid()),
+                    Bind::Text(search_query(engine, &words)),
+                    Bind::Int(DENSE),
+                ],
+            )
+            .await?;
+        n >= DENSE
+    };
     let key = ListKey {
         present,
         sort: f.sort,
         engine,
+        dense,
     };
     let mut binds = vec![
         Bind::Uuid(ws.uuid()),
