@@ -85,7 +85,8 @@ measure() {
   rows+="$(echo "$res" | awk -v e="$engine" '{printf "| %s | %s | %s |\n", e, $2, $3}')"$'\n'
 }
 
-# SQLite
+# SQLite (MESURE_BENCH_PG_ONLY=1 skips it)
+if [ -z "${MESURE_BENCH_PG_ONLY:-}" ]; then
 file="$work/desk.db"
 read -r ws owner <<<"$("$bench" desk-setup "sqlite://$file")"
 hex=$(echo "$ws" | tr -d '-')
@@ -100,6 +101,7 @@ if [ -n "${MESURE_BENCH_KEEP_SQLITE:-}" ]; then
   echo "kept $MESURE_BENCH_KEEP_SQLITE: $ws $owner"
 fi
 [ -n "${MESURE_BENCH_SQLITE_ONLY:-}" ] && exit 0
+fi
 
 # PostgreSQL
 psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
@@ -109,7 +111,12 @@ t0=$(date +%s)
 { echo "BEGIN;"; gen_sql "'$ws'::uuid" "'$owner'::uuid" "gen_random_uuid()" "generate_series(1, $n) AS s(i)"; fts_pg "'$ws'::uuid"; sed -n '/-- postgres-only begin/,/-- postgres-only end/p' migrations/postgres/0016_desk_totals.sql | grep '^INSERT'; echo "COMMIT; VACUUM ANALYZE;"; } | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
 echo "postgres: generated in $(( $(date +%s) - t0 )) s"
 measure PostgreSQL "$url" "$ws" "$owner"
-psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+# MESURE_BENCH_KEEP_PG=1 keeps the PostgreSQL database (and prints its ids) for experiments.
+if [ -n "${MESURE_BENCH_KEEP_PG:-}" ]; then
+  echo "kept $url: $ws $owner"
+else
+  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+fi
 
 {
   echo "# Service desk, $n tickets, $((n * 6)) events ($(date -u +%Y-%m-%d), $(nproc) cores)"

@@ -47,6 +47,10 @@ pub const CONFLICTS: &[(&str, Shown)] = &[
     ("desk_csat_token", Shown::Conflict("err-conflict")),
     ("desk_inbound_message", Shown::Conflict("err-conflict")),
     ("desk_settings_form_key", Shown::Conflict("err-conflict")),
+    (
+        "desk_saved_views_name",
+        Shown::Field("name", "err-desk-view-taken"),
+    ),
     // Two drafts cannot take the same entry, milestone, month or change request.
     (
         "invoice_items_billed_once",

@@ -86,6 +86,11 @@ pub const UNIQUES: &[Unique] = &[
         columns: &["form_key"],
     },
     Unique {
+        name: "desk_saved_views_name",
+        table: "desk_saved_views",
+        columns: &["workspace_id", "user_id", "name"],
+    },
+    Unique {
         name: "desk_inbound_message",
         table: "desk_inbound",
         columns: &["workspace_id", "message_id"],

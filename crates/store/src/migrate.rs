@@ -111,6 +111,12 @@ pub const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0018_desk_search.sql"),
         include_str!("../../../migrations/postgres/0018_desk_search.sql"),
     ),
+    (
+        19,
+        "desk_saved_views",
+        include_str!("../../../migrations/sqlite/0019_desk_saved_views.sql"),
+        include_str!("../../../migrations/postgres/0019_desk_saved_views.sql"),
+    ),
 ];
 
 /// The latest schema version this binary knows.

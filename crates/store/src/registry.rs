@@ -338,6 +338,7 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::desk::csat::STATEMENTS,
         crate::desk::inbound::STATEMENTS,
         crate::desk::kpis::STATEMENTS,
+        crate::desk::saved::STATEMENTS,
         crate::desk::setup::STATEMENTS,
         crate::desk::totals::STATEMENTS,
         crate::health::STATEMENTS,

@@ -9,6 +9,7 @@ pub mod csat;
 pub mod inbound;
 pub mod kpis;
 pub mod mailbox;
+pub mod saved;
 pub mod setup;
 pub mod sums;
 pub mod tickets;

@@ -183,12 +183,24 @@ pub async fn export(app: &App, ctx: &Ctx, q: &ListQuery) -> Result<Vec<TicketLin
     }
 }
 
-async fn list_sized(app: &App, ctx: &Ctx, q: &ListQuery, size: i64) -> Result<ListPage> {
-    let contact = ctx.client;
-    match contact {
-        Some(_) => ctx.require(DeskAction::Request)?,
-        None => ctx.require(DeskAction::Read)?,
-    }
+/// A list query's filters, each checked.
+struct Checked {
+    view: View,
+    status: Option<Status>,
+    priority: Option<Priority>,
+    kind: Option<TicketType>,
+    tier: Option<Tier>,
+    sort: ListSort,
+    assignee: Option<Uuid>,
+    client: Option<Uuid>,
+    category: Option<Uuid>,
+    text: Option<String>,
+    created: Option<(i64, i64)>,
+    resolved: Option<(i64, i64)>,
+}
+
+/// Checks a list query's filters: every bad one is its field's error.
+fn checked(ctx: &Ctx, q: &ListQuery) -> Result<Checked> {
     let mut chk = mesure_domain::validate::Checker::new();
     let view = choice(&mut chk, "view", &q.view, View::parse).unwrap_or(View::Open);
     let status = choice(&mut chk, "status", &q.status, Status::parse);
@@ -213,9 +225,50 @@ async fn list_sized(app: &App, ctx: &Ctx, q: &ListQuery, size: i64) -> Result<Li
         &ctx.time_zone,
     );
     chk.finish()?;
-    if contact.is_some() && matches!(view, View::Mine | View::Unassigned | View::Breaching) {
+    if ctx.client.is_some() && matches!(view, View::Mine | View::Unassigned | View::Breaching) {
         return Err(Invalid::one("view", "err-choice").into());
     }
+    Ok(Checked {
+        view,
+        status,
+        priority,
+        kind,
+        tier,
+        sort,
+        assignee,
+        client,
+        category,
+        text,
+        created,
+        resolved,
+    })
+}
+
+/// Whether a list query is one the list takes (a saved view is checked so).
+pub fn check(ctx: &Ctx, q: &ListQuery) -> Result<()> {
+    checked(ctx, q).map(|_| ())
+}
+
+async fn list_sized(app: &App, ctx: &Ctx, q: &ListQuery, size: i64) -> Result<ListPage> {
+    let contact = ctx.client;
+    match contact {
+        Some(_) => ctx.require(DeskAction::Request)?,
+        None => ctx.require(DeskAction::Read)?,
+    }
+    let Checked {
+        view,
+        status,
+        priority,
+        kind,
+        tier,
+        sort,
+        assignee,
+        client,
+        category,
+        text,
+        created,
+        resolved,
+    } = checked(ctx, q)?;
     let now = app.now();
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();

@@ -3,6 +3,7 @@
 pub mod csat;
 pub mod inbound;
 pub mod kpis;
+pub mod saved;
 pub mod setup;
 
 use crate::registry::{Variant, Variants, conds_sql};
@@ -522,7 +523,9 @@ fn list_sql(k: &ListKey) -> Variant {
             " AND (number = ?1 OR id IN (SELECT ticket_id FROM fts_desk WHERE workspace_id = $1 AND to_tsvector('simple', body) @@ to_tsquery('simple', ?2)))"
         }
         (Backend::Postgres, true) => {
-            " AND (number = ?1 OR EXISTS (SELECT 1 FROM fts_desk f WHERE f.workspace_id = $1 AND f.ticket_id = desk_tickets.id AND to_tsvector('simple', f.body) @@ to_tsquery('simple', ?2)))"
+            // `OFFSET 0` keeps the planner from turning the EXISTS into a hashed set of every
+            // match (the cost this way avoids).
+            " AND (number = ?1 OR EXISTS (SELECT 1 FROM fts_desk f WHERE f.workspace_id = $1 AND f.ticket_id = desk_tickets.id AND to_tsvector('simple', f.body) @@ to_tsquery('simple', ?2) OFFSET 0))"
         }
     };
     let conds: [crate::registry::Cond; 8] = [

@@ -1065,6 +1065,168 @@ async fn the_service_kpis_match_a_hand_computed_month() {
     }
 }
 
+/// Saved views: a person keeps a list's filters under a name; only they see a private one, a
+/// manager may share one with the desk; bad filters and a name used twice are field errors; the
+/// list page shows the views as tabs and saves and deletes them.
+#[tokio::test]
+async fn saved_views_keep_filters_per_person_and_shared_ones_for_all() {
+    use mesure_services::desk::saved;
+    for backend in backends() {
+        let t = spawn_app(backend).await;
+        let a = t.tenant("Agence Vues").await;
+        let b = t.tenant("Agence Autres Vues").await;
+        let c = t.client_named(&a.owner.ctx, "Client Vues").await;
+        open(&t, &a, c, "Facture en double", "Deux factures.").await;
+        let urgent = ListQuery {
+            view: Some("all".into()),
+            priority: Some("urgent".into()),
+            q: Some("facture".into()),
+            sort: Some("oldest".into()),
+            ..Default::default()
+        };
+        let mine = saved::save(&t.app, &a.staff.ctx, "Urgences factures", &urgent, false)
+            .await
+            .unwrap();
+        // Private: the staff member sees it, the manager does not, nor another workspace.
+        let names = |v: Vec<saved::SavedView>| v.into_iter().map(|x| x.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(saved::visible(&t.app, &a.staff.ctx).await.unwrap()),
+            vec!["Urgences factures"]
+        );
+        assert!(
+            saved::visible(&t.app, &a.manager.ctx)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            saved::visible(&t.app, &b.owner.ctx)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let v = &saved::visible(&t.app, &a.staff.ctx).await.unwrap()[0];
+        assert_eq!(
+            v.query, "view=all&priority=urgent&q=facture&sort=oldest",
+            "known fields only, in one order"
+        );
+        // Errors name their field; nothing saved.
+        let bad = ListQuery {
+            status: Some("perdu".into()),
+            ..Default::default()
+        };
+        for (name, q, field) in [
+            ("", &urgent, "name"),
+            ("Urgences factures", &urgent, "name"),
+            ("Mauvais", &bad, "status"),
+            (&"x".repeat(81), &urgent, "name"),
+        ] {
+            match saved::save(&t.app, &a.staff.ctx, name, q, false).await {
+                Err(ServiceError::Invalid(inv)) => {
+                    assert!(format!("{inv:?}").contains(field), "{name}: {inv:?}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        // Sharing asks the desk's manage right.
+        assert!(matches!(
+            saved::save(&t.app, &a.staff.ctx, "Pour tous", &urgent, true).await,
+            Err(ServiceError::Forbidden)
+        ));
+        let shared = saved::save(
+            &t.app,
+            &a.manager.ctx,
+            "Pour tous",
+            &ListQuery::default(),
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            names(saved::visible(&t.app, &a.staff.ctx).await.unwrap()),
+            vec!["Pour tous", "Urgences factures"]
+        );
+        // Only its owner deletes a private view; a shared one, its managers.
+        assert!(matches!(
+            saved::delete(&t.app, &a.manager.ctx, mine).await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            saved::delete(&t.app, &a.staff.ctx, shared).await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            saved::delete(&t.app, &b.owner.ctx, shared).await,
+            Err(ServiceError::NotFound)
+        ));
+        // The page: the view is a tab, shown as the current one with its filters.
+        let web = t.client();
+        t.login(&web, &a.staff.email, &a.staff.password).await;
+        let list = web
+            .get(format!("{}/desk?{}", t.url, v.query))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(list.contains("data-testid=\"saved-views\""), "{list}");
+        assert!(
+            list.contains("aria-current=\"page\">Urgences factures</a>"),
+            "{list}"
+        );
+        assert!(list.contains("data-testid=\"delete-view\""));
+        let csrf = t.csrf(&web, "/desk").await;
+        let r = web
+            .post(format!("{}/desk/views", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Ouverts hauts"),
+                ("query", "status=open&priority=high"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            r.headers()["location"],
+            "/desk?status=open&priority=high&notice=desk-view-saved"
+        );
+        // A name used twice: the list again, the error on the name.
+        let r = web
+            .post(format!("{}/desk/views", t.url))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Ouverts hauts"),
+                ("query", "status=open"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("f-view-name-error"));
+        let r = web
+            .post(format!("{}/desk/views/{mine}/delete", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            names(saved::visible(&t.app, &a.staff.ctx).await.unwrap()),
+            vec!["Ouverts hauts", "Pour tous"]
+        );
+        // Another person's view id: not found.
+        let r = web
+            .post(format!("{}/desk/views/{shared}/delete", t.url))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
+}
+
 /// A client's own business calendar (its contract's hours) drives its tickets' deadlines and
 /// service minutes; saving or removing it recomputes its open tickets; a bad calendar is a
 /// field error and changes nothing; the page and the ticket's explanation say whose it is.

@@ -28,6 +28,12 @@ pub const MODULE: Module = Module {
     page_rules: &[
         PageRule::new("GET", "/desk", Access::May(READ), || get(pages::list)),
         PageRule::new("GET", "/desk.csv", Access::May(READ), || get(pages::export)),
+        PageRule::new("POST", "/desk/views", Access::May(READ), || {
+            post(pages::save_view)
+        }),
+        PageRule::new("POST", "/desk/views/{id}/delete", Access::May(READ), || {
+            post(pages::delete_view)
+        }),
         PageRule::new("GET", "/desk/new", Access::May(WORK), || {
             get(pages::new_form)
         }),

@@ -144,27 +144,10 @@ impl WebQuery {
 
     /// [`Self::link`] without the filters named in `drop`.
     pub(crate) fn link_without(&self, extra: &[(&str, String)], drop: &[&str]) -> String {
-        let q = &self.q;
-        let mut pairs: Vec<(&str, String)> = [
-            ("view", &q.view),
-            ("status", &q.status),
-            ("assignee_id", &q.assignee_id),
-            ("client_id", &q.client_id),
-            ("priority", &q.priority),
-            ("kind", &q.kind),
-            ("tier", &q.tier),
-            ("category_id", &q.category_id),
-            ("q", &q.q),
-            ("sort", &q.sort),
-            ("created_from", &q.created_from),
-            ("created_to", &q.created_to),
-            ("resolved_from", &q.resolved_from),
-            ("resolved_to", &q.resolved_to),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| mesure_domain::forms::given(v.as_deref()).map(|v| (k, v.to_string())))
-        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k) && !drop.contains(k))
-        .collect();
+        let mut pairs: Vec<(&str, String)> = mesure_services::desk::saved::query_pairs(&self.q)
+            .into_iter()
+            .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k) && !drop.contains(k))
+            .collect();
         pairs.extend(extra.iter().cloned());
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
     }
@@ -204,6 +187,12 @@ struct ListTpl {
     hidden: Hidden,
     /// The filters as a query string, for the CSV link.
     csv_query: String,
+    /// Saved views: (link, name, shown now).
+    saved: Vec<(String, String, bool)>,
+    /// The saved view shown now, if the reader may delete it: (id, name).
+    current_saved: Option<(String, String)>,
+    /// The filters as a saved view keeps them.
+    view_query: String,
 }
 
 /// Hidden form fields: name and value.
@@ -299,22 +288,54 @@ fn sort_options(lang: Language) -> Vec<(String, String)> {
 
 /// The staff's ticket list.
 pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQuery>) -> Response {
+    list_page(&s, &page, &wq, None).await
+}
+
+/// The list of `wq`; `saving`: the errors of a view that could not be saved, shown with it.
+async fn list_page(
+    s: &AppState,
+    page: &Page,
+    wq: &WebQuery,
+    saving: Option<&mesure_domain::Invalid>,
+) -> Response {
     let lang = page.ctx.language;
     let Some(q) = wq.decoded() else {
         return error_page(
-            &page,
+            page,
             mesure_domain::Invalid::one("cursor", "err-invalid").into(),
         );
     };
     let result = views::list(&s.app, &page.ctx, &q).await;
-    let (p, errors) = match result {
+    let (p, mut errors) = match result {
         Ok(p) => (Some(p), Errors::default()),
         Err(ServiceError::Invalid(inv)) => (None, Errors::from_invalid(lang, &inv)),
-        Err(e) => return error_page(&page, e),
+        Err(e) => return error_page(page, e),
     };
-    let (clients, assignees) = match choices(&s, &page).await {
+    if let Some(inv) = saving {
+        errors.0.extend(Errors::from_invalid(lang, inv).0);
+    }
+    let view_query = mesure_services::desk::saved::query_string(&wq.q);
+    let saved_views = match mesure_services::desk::saved::visible(&s.app, &page.ctx).await {
+        Ok(v) => v,
+        Err(e) => return error_page(page, e),
+    };
+    let current_saved = saved_views
+        .iter()
+        .find(|v| v.query == view_query && v.deletable)
+        .map(|v| (v.id.to_string(), v.name.clone()));
+    let saved = saved_views
+        .iter()
+        .map(|v| {
+            let mut name = v.name.clone();
+            if v.shared {
+                name = format!("{name} ({})", t(lang, "desk-view-shared-mark"));
+            }
+            (format!("/desk?{}", v.query), name, v.query == view_query)
+        })
+        .collect();
+    let (clients, assignees) = match choices(s, page).await {
         Ok(c) => c,
-        Err(e) => return error_page(&page, e),
+        Err(e) => return error_page(page, e),
     };
     let now = s.app.now();
     let warn = p.as_ref().map_or(0, |p| p.warn_us);
@@ -347,23 +368,25 @@ pub async fn list(State(s): State<AppState>, page: Page, Query(wq): Query<WebQue
         .collect();
     let rows = p
         .as_ref()
-        .map(|p| p.lines.iter().map(|l| line(&page, l, now, warn)).collect())
+        .map(|p| p.lines.iter().map(|l| line(page, l, now, warn)).collect())
         .unwrap_or_default();
-    let next = p.as_ref().and_then(|p| next_link("/desk", &wq, p));
+    let next = p.as_ref().and_then(|p| next_link("/desk", wq, p));
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    let (day_filters, hidden) = day_filters(lang, &wq);
+    let (day_filters, hidden) = day_filters(lang, wq);
     render_status(
         status,
         &ListTpl {
             csv_query: wq.link(&[]),
+            saved,
+            current_saved,
+            view_query,
             day_filters,
             hidden,
-            base: Base::new(&page, "desk-title", "/desk", "/desk")
-                .with_notice(wq.notice.as_deref()),
+            base: Base::new(page, "desk-title", "/desk", "/desk").with_notice(wq.notice.as_deref()),
             views,
             rows,
             next,
@@ -1178,4 +1201,64 @@ pub async fn export(State(s): State<AppState>, page: Page, Query(wq): Query<WebQ
     }
     let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
     crate::html::csv_response("tickets.csv", body)
+}
+
+#[derive(serde::Deserialize)]
+pub struct SaveViewBody {
+    #[serde(default)]
+    pub name: String,
+    /// The list's query string.
+    #[serde(default)]
+    pub query: String,
+    pub shared: Option<String>,
+}
+
+/// Saves the list's filters as a view; a bad name shows on the list again.
+pub async fn save_view(State(s): State<AppState>, page: Page, body: axum::body::Bytes) -> Response {
+    let f: SaveViewBody = match page.form(&body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Ok(q) = serde_urlencoded::from_str::<ListQuery>(&f.query) else {
+        return error_page(
+            &page,
+            mesure_domain::Invalid::one("query", "err-invalid").into(),
+        );
+    };
+    let shared = mesure_domain::forms::truthy(f.shared.as_deref());
+    match mesure_services::desk::saved::save(&s.app, &page.ctx, &f.name, &q, shared).await {
+        Ok(_) => see_other(
+            &format!("/desk?{}", mesure_services::desk::saved::query_string(&q)),
+            "desk-view-saved",
+        ),
+        Err(ServiceError::Invalid(inv)) => {
+            let wq = WebQuery {
+                q,
+                cursor: None,
+                notice: None,
+            };
+            list_page(&s, &page, &wq, Some(&inv)).await
+        }
+        Err(e) => error_page(&page, e),
+    }
+}
+
+/// Deletes a saved view (one's own, or a shared one by a desk manager).
+pub async fn delete_view(
+    State(s): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(r) = page.form::<super::inbound::NoFields>(&body) {
+        return r;
+    }
+    let id = match crate::html::parse_id(&page, &id, |r| Uuid::parse_str(r).ok()) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match mesure_services::desk::saved::delete(&s.app, &page.ctx, id).await {
+        Ok(()) => see_other("/desk", "desk-view-deleted"),
+        Err(e) => error_page(&page, e),
+    }
 }
