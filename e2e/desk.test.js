@@ -2,7 +2,8 @@
 // contact opens a ticket in the portal; an agent finds it, answers with a canned reply, escalates
 // it to second line and resolves it; the contact rates it; the service dashboard counts it; the
 // manager opens the public request form, a visitor writes from it and the agent accepts the held
-// request for a client on the inbound log. Every
+// request for a client on the inbound log; the agent keeps a search as a saved view; the
+// manager gives a client its own business hours. Every
 // page shows only text and passes axe; the kept screenshots (viewport) land in
 // docs/screenshots/desk/.
 const test = require('node:test');
@@ -154,6 +155,31 @@ for (const lang of ['fr', 'en']) {
       await a.goto(base + '/desk/inbound');
       await keep(a, lang, '10-inbound-log');
       await visitorCtx.close();
+
+      // The agent keeps a search as a view of their own: a tab, shown as the current one.
+      await a.goto(base + '/desk?view=all&sort=oldest&q=' + encodeURIComponent(lang === 'fr' ? 'devis' : 'quote'));
+      await a.click('[data-testid=save-view] summary');
+      await a.fill('#f-view-name', lang === 'fr' ? 'Devis à suivre' : 'Quotes to follow');
+      await a.click('[data-testid=save-view] button[type=submit]');
+      await a.waitForURL(/notice=desk-view-saved/);
+      const tab = a.locator('[data-testid=saved-views] a[aria-current=page]');
+      assert.strictEqual((await tab.textContent()).trim(), lang === 'fr' ? 'Devis à suivre' : 'Quotes to follow');
+      assert.ok(await a.locator('[data-testid=delete-view]').isVisible());
+      await keep(a, lang, '11-saved-view');
+
+      // The manager gives a client its contract's hours; its open tickets are recomputed.
+      await m.goto(base + '/desk/setup');
+      await m.selectOption('#f-calendar-client', { index: 0 });
+      await m.click('[data-testid=client-calendar-open] button[type=submit]');
+      await m.waitForSelector('[data-testid=client-calendar-form]');
+      assert.ok(await m.locator('[data-testid=calendar-workspace]').isVisible());
+      for (const day of ['mon', 'tue', 'wed', 'thu', 'fri']) {
+        await m.fill(`#f-week_${day}`, '08:00-20:00');
+      }
+      await keep(m, lang, '12-client-calendar');
+      await m.click('[data-testid=client-calendar-form] button.primary');
+      await m.waitForURL(/notice=desk-client-calendar-saved/);
+      assert.ok(await m.locator('[data-testid=client-calendars] a').first().isVisible());
     } finally {
       await browser.close();
       server.proc.kill('SIGTERM');
