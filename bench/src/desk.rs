@@ -2,8 +2,9 @@
 //! an owner and 20 clients; prints `WORKSPACE OWNER` (the tickets and events are then generated in
 //! SQL by `bench/desk.sh`, 500,000 and 3,000,000 by default). `mesure-bench desk DATABASE_URL
 //! WORKSPACE OWNER`: in-process medians of nine of the ticket list (the open view; filtered by
-//! client and priority; a full-text search; the breaching-soon view) and the service dashboard of
-//! the last quarter. Prints `figure <name>_ms <value>` lines.
+//! client and priority; full-text searches: a common word, two common words, a rare pair, a
+//! common word among urgent tickets) and the service dashboard of the last quarter. Prints
+//! `figure <name>_ms <value>` lines.
 use anyhow::{Context, Result};
 use mesure_domain::{UserId, WorkspaceId};
 use mesure_services::App;
@@ -117,6 +118,27 @@ pub async fn desk(args: &[String]) -> Result<()> {
     })
     .await?;
     figure("desk_list_search_two_words_ms", search_narrow);
+    // A rare pair (a few tickets: the matches read directly) and a common word among urgent
+    // tickets (the walk over a quarter of the tickets).
+    let rare = time(9, || {
+        list(ListQuery {
+            view: Some("all".into()),
+            q: Some("introuvable 4999".into()),
+            ..Default::default()
+        })
+    })
+    .await?;
+    figure("desk_list_search_rare_ms", rare);
+    let urgent_word = time(9, || {
+        list(ListQuery {
+            view: Some("all".into()),
+            priority: Some("urgent".into()),
+            q: Some("facture".into()),
+            ..Default::default()
+        })
+    })
+    .await?;
+    figure("desk_list_search_urgent_ms", urgent_word);
     let today = mesure_services::time::today_date(&app, &ctx);
     let from = today
         .first_of_month()

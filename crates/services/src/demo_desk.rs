@@ -528,6 +528,35 @@ pub async fn seed(app: &App, ctx: &Ctx, clients: &[(String, Uuid)], staff: &[Uui
     tx.commit().await?;
     crate::desk::setup::save_mail(app, ctx, "support@atelier-lumiere.fr", "pending").await?;
     crate::desk::setup::save_form(app, ctx, true).await?;
+    // The bakery's contract has longer hours (opens at 7, Saturday mornings); billing errors
+    // are a view shared with the desk.
+    if let Some((_, bakery)) = clients.iter().find(|(n, _)| n.contains("Dupain")) {
+        let long = Some("07:00-12:30, 13:30-19:00".to_string());
+        let hours = mesure_domain::calendar::form::CalendarForm {
+            time_zone: ctx.time_zone.clone(),
+            week_mon: long.clone(),
+            week_tue: long.clone(),
+            week_wed: long.clone(),
+            week_thu: long.clone(),
+            week_fri: long,
+            week_sat: Some("08:00-12:00".into()),
+            week_sun: None,
+            french_holidays: Some("on".into()),
+            days_off: None,
+        };
+        crate::desk::setup::save_client_calendar(app, ctx, *bakery, Some(&hours)).await?;
+    }
+    crate::desk::saved::save(
+        app,
+        ctx,
+        "Erreurs de facturation",
+        &crate::desk::views::ListQuery {
+            kind: Some("billing_error".into()),
+            ..Default::default()
+        },
+        true,
+    )
+    .await?;
     seed_inbound(app, ctx).await
 }
 

@@ -615,6 +615,43 @@ fn search_query(engine: Backend, words: &[String]) -> String {
     }
 }
 
+/// Whether the words match at least [`DENSE`] texts of the workspace. On SQLite the words as
+/// whole tokens are counted first: FTS5 reads whole tokens lazily and stops at the limit, while
+/// a prefix first gathers every token it starts (its count follows only when the whole words
+/// fall short).
+async fn common(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    engine: Backend,
+    words: &[String],
+) -> Result<bool> {
+    let count = |probe: &'static crate::registry::Stmt, query: String| {
+        let binds = [Bind::Uuid(ws.uuid()), Bind::Text(query), Bind::Int(DENSE)];
+        (probe, binds)
+    };
+    let probes = match engine {
+        Backend::Sqlite => {
+            let whole = words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" ");
+            vec![
+                count(&MATCHES_SQLITE, whole),
+                count(&MATCHES_SQLITE, search_query(engine, words)),
+            ]
+        }
+        Backend::Postgres => vec![count(&MATCHES_PG, search_query(engine, words))],
+    };
+    for (probe, binds) in probes {
+        let (n,): (i64,) = probe.fetch_one(c, &binds).await?;
+        if n >= DENSE {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// One page of the workspace's tickets matching `f`.
 pub async fn list(c: &mut Conn<'_>, ws: WorkspaceId, f: &ListFilter) -> Result<Vec<TicketRow>> {
     list_as(c, ws, f, None).await
@@ -672,21 +709,7 @@ pub async fn list_as(
     } else if let Some(d) = force_dense {
         d
     } else {
-        let probe = match engine {
-            Backend::Sqlite => &MATCHES_SQLITE,
-            Backend::Postgres => &MATCHES_PG,
-        };
-        let (n,): (i64,) = probe
-            .fetch_one(
-                c,
-                &[
-                    Bind::Uuid(ws.uuid()),
-                    Bind::Text(search_query(engine, &words)),
-                    Bind::Int(DENSE),
-                ],
-            )
-            .await?;
-        n >= DENSE
+        common(c, ws, engine, &words).await?
     };
     let key = ListKey {
         present,

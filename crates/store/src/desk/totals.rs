@@ -194,8 +194,9 @@ async fn add_minutes(
 }
 
 /// Moves the totals from `old`'s contribution to `new`'s (either absent for an insert or a
-/// removal); parts that did not change write nothing. Parts are written in one fixed order, so
-/// two concurrent writers lock the same rows in the same order.
+/// removal); parts that did not change write nothing. Parts go in one fixed order, each part's
+/// rows by day and key ([`ordered`]), so concurrent writers lock shared rows alike (a deadlock
+/// left is retried as any other).
 pub async fn apply(
     c: &mut Conn<'_>,
     old: Option<&TicketRow>,
@@ -210,27 +211,22 @@ pub async fn apply(
         return Ok(());
     }
     if a.created != b.created {
-        if let Some(x) = a.created {
-            add_created(c, ws, x, -1).await?;
-        }
-        if let Some(x) = b.created {
-            add_created(c, ws, x, 1).await?;
+        for (x, sign) in ordered(a.created, b.created, |x| {
+            (day_of(x.0), x.1.0.as_str(), x.1.1)
+        }) {
+            add_created(c, ws, x, sign).await?;
         }
     }
     if a.resolved != b.resolved {
-        if let Some(x) = a.resolved {
-            add_resolved(c, ws, x, -1).await?;
-        }
-        if let Some(x) = b.resolved {
-            add_resolved(c, ws, x, 1).await?;
+        for (x, sign) in ordered(a.resolved, b.resolved, |x| {
+            (day_of(x.0), x.1.0, x.1.1.as_str())
+        }) {
+            add_resolved(c, ws, x, sign).await?;
         }
     }
     if a.agent != b.agent {
-        if let Some(x) = a.agent {
-            add_agent(c, ws, x, -1).await?;
-        }
-        if let Some(x) = b.agent {
-            add_agent(c, ws, x, 1).await?;
+        for (x, sign) in ordered(a.agent, b.agent, |x| (day_of(x.0), x.1)) {
+            add_agent(c, ws, x, sign).await?;
         }
     }
     for (measure, x, y) in [
@@ -238,15 +234,24 @@ pub async fn apply(
         (RESOLUTION, a.resolution, b.resolution),
     ] {
         if x != y {
-            if let Some(x) = x {
-                add_minutes(c, ws, measure, x, -1).await?;
-            }
-            if let Some(y) = y {
-                add_minutes(c, ws, measure, y, 1).await?;
+            for (m, sign) in ordered(x, y, |m| (day_of(m.0), m.1)) {
+                add_minutes(c, ws, measure, m, sign).await?;
             }
         }
     }
     Ok(())
+}
+
+/// The old part taken away and the new one added, in the order of their rows (by day, then
+/// key), so concurrent writers lock shared rows in one order.
+fn ordered<T, K: Ord>(old: Option<T>, new: Option<T>, key: impl Fn(&T) -> K) -> Vec<(T, i64)> {
+    let mut v: Vec<(T, i64)> = old
+        .map(|x| (x, -1))
+        .into_iter()
+        .chain(new.map(|x| (x, 1)))
+        .collect();
+    v.sort_by_key(|(x, _)| key(x));
+    v
 }
 
 crate::registry::row! {
