@@ -100,7 +100,7 @@ async fn counts(t: &TestApp, ws: mesure_domain::WorkspaceId) -> (i64, i64, i64) 
             .unwrap();
         all += page.len() as i64;
         match page.last() {
-            Some(r) if page.len() == 500 => {
+            Some((r, _)) if page.len() == 500 => {
                 before = mesure_store::desk::inbound::Before(r.received_at, r.id)
             }
             _ => break,

@@ -757,20 +757,12 @@ pub async fn log(app: &App, ctx: &Ctx, status: &str, before: store::Before) -> R
     let mut rows = store::list(c, ctx.workspace, status, before, LOG_PAGE + 1).await?;
     let next = if rows.len() > usize::try_from(LOG_PAGE).unwrap_or(50) {
         rows.truncate(usize::try_from(LOG_PAGE).unwrap_or(50));
-        rows.last().map(|r| store::Before(r.received_at, r.id))
+        rows.last().map(|(r, _)| store::Before(r.received_at, r.id))
     } else {
         None
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let n = match r.ticket_id {
-            Some(t) => Some(tickets::get(c, ctx.workspace, t).await?.number),
-            None => None,
-        };
-        out.push((r, n));
-    }
     Ok(LogPage {
-        rows: out,
+        rows,
         next,
         held: store::count_status(c, ctx.workspace, HELD).await?,
     })

@@ -65,7 +65,7 @@ crate::registry::statements! {
     PENDING_WORKSPACES(0) ["workspace_id"] = "SELECT DISTINCT workspace_id FROM desk_inbound WHERE status = 'pending'";
     CLAIM(4) [] = "UPDATE desk_inbound SET status = 'working' WHERE workspace_id = $1 AND id = $2 AND status = $3 AND received_at = $4";
     FINISH(7) [] = "UPDATE desk_inbound SET status = $3, reason = $4, ticket_id = $5, processed_at = $6, raw = CASE WHEN $7 THEN raw ELSE NULL END WHERE workspace_id = $1 AND id = $2";
-    LIST(5) ["workspace_id", "id", "message_id", "source", "received_at", "size", "sender", "subject", "raw", "status", "reason", "ticket_id", "processed_at"] = "SELECT workspace_id, id, message_id, source, received_at, size, sender, subject, NULL AS raw, status, reason, ticket_id, processed_at FROM desk_inbound WHERE workspace_id = $1 AND ($2 = '' OR status = $2) AND (received_at < $3 OR (received_at = $3 AND id < $4)) ORDER BY received_at DESC, id DESC LIMIT $5";
+    LIST(5) ["workspace_id", "id", "message_id", "source", "received_at", "size", "sender", "subject", "status", "reason", "ticket_id", "processed_at", "ticket_number"] = "SELECT i.workspace_id, i.id, i.message_id, i.source, i.received_at, i.size, i.sender, i.subject, i.status, i.reason, i.ticket_id, i.processed_at, t.number AS ticket_number FROM desk_inbound i LEFT JOIN desk_tickets t ON t.workspace_id = i.workspace_id AND t.id = i.ticket_id WHERE i.workspace_id = $1 AND ($2 = '' OR i.status = $2) AND (i.received_at < $3 OR (i.received_at = $3 AND i.id < $4)) ORDER BY i.received_at DESC, i.id DESC LIMIT $5";
     COUNT_FROM(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_inbound WHERE workspace_id = $1 AND sender = $2 AND received_at >= $3";
     COUNT_STATUS(2) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_inbound WHERE workspace_id = $1 AND status = $2";
     INSERT_ATTACHMENT(9) [] = "INSERT INTO desk_attachments (workspace_id, id, ticket_id, event_id, name, mime, size, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -201,26 +201,70 @@ impl Before {
     pub const START: Before = Before(i64::MAX, Uuid::max());
 }
 
+crate::registry::row! {
+/// A message of the log with the number of the ticket it made or joined.
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct LogRow {
+    workspace_id: Uuid,
+    id: Uuid,
+    message_id: String,
+    source: String,
+    received_at: i64,
+    size: i64,
+    sender: Option<String>,
+    subject: Option<String>,
+    status: String,
+    reason: Option<String>,
+    ticket_id: Option<Uuid>,
+    processed_at: Option<i64>,
+    ticket_number: Option<i64>,
+}
+}
+
 /// Up to `limit` messages received before `before`, newest first, of `status` (blank: all);
-/// without their raw bytes.
+/// without their raw bytes, each with its ticket's number (one statement for the page).
 pub async fn list(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     status: &str,
     before: Before,
     limit: i64,
-) -> Result<Vec<InboundRow>> {
-    LIST.fetch(
-        c,
-        &[
-            Bind::Uuid(ws.uuid()),
-            Bind::from(status),
-            Bind::Int(before.0),
-            Bind::Uuid(before.1),
-            Bind::Int(limit),
-        ],
-    )
-    .await
+) -> Result<Vec<(InboundRow, Option<i64>)>> {
+    let rows: Vec<LogRow> = LIST
+        .fetch(
+            c,
+            &[
+                Bind::Uuid(ws.uuid()),
+                Bind::from(status),
+                Bind::Int(before.0),
+                Bind::Uuid(before.1),
+                Bind::Int(limit),
+            ],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                InboundRow {
+                    workspace_id: r.workspace_id,
+                    id: r.id,
+                    message_id: r.message_id,
+                    source: r.source,
+                    received_at: r.received_at,
+                    size: r.size,
+                    sender: r.sender,
+                    subject: r.subject,
+                    raw: None,
+                    status: r.status,
+                    reason: r.reason,
+                    ticket_id: r.ticket_id,
+                    processed_at: r.processed_at,
+                },
+                r.ticket_number,
+            )
+        })
+        .collect())
 }
 
 /// How many messages from `sender` were received since `since`.

@@ -535,6 +535,9 @@ async fn the_public_form_opens_tickets_and_keeps_robots_out() {
             )
             .await
             .unwrap()
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect::<Vec<_>>()
         };
         // A known contact: a ticket on the web-form channel, even with another ticket's token.
         let (s, body) = post(vec![
