@@ -3,7 +3,8 @@
 //! SQL by `bench/desk.sh`, 500,000 and 3,000,000 by default). `mesure-bench desk DATABASE_URL
 //! WORKSPACE OWNER`: in-process medians of nine of the ticket list (the open view; filtered by
 //! client and priority; full-text searches: a common word, two common words, a rare pair, a
-//! common word among urgent tickets) and the service dashboard of the last quarter. Prints
+//! common word among urgent tickets) and the service dashboard of the last quarter (whole, and
+//! narrowed to one client). Prints
 //! `figure <name>_ms <value>` lines.
 use anyhow::{Context, Result};
 use mesure_domain::{UserId, WorkspaceId};
@@ -152,5 +153,18 @@ pub async fn desk(args: &[String]) -> Result<()> {
     })
     .await?;
     figure("desk_dashboard_quarter_ms", dash);
+    // Narrowed to one client (of 20): its tickets of the quarter read one by one.
+    let scope = mesure_services::desk::kpis::Scope {
+        client: Some(client),
+        ..Default::default()
+    };
+    let dash_client = time(9, || async {
+        let d = mesure_services::desk::kpis::dashboard_in(&app, &ctx, from, to, &scope)
+            .await
+            .map_err(e)?;
+        Ok(usize::try_from(d.created).unwrap_or(0))
+    })
+    .await?;
+    figure("desk_dashboard_client_quarter_ms", dash_client);
     Ok(())
 }

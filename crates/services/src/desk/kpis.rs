@@ -11,6 +11,7 @@ use mesure_domain::desk::kpis::{AGE_BUCKETS, Ratio};
 use mesure_domain::desk::sla::status_at;
 use mesure_domain::desk::states::{Priority, TicketType};
 use mesure_store::desk::kpis as store;
+pub use mesure_store::desk::kpis::Scope;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -107,6 +108,8 @@ impl Volume {
 #[derive(Clone, Debug)]
 pub struct Dashboard {
     pub span: Span,
+    /// The tickets it counts.
+    pub scope: Scope,
     pub created: i64,
     pub by_kind: Vec<(TicketType, Volume)>,
     /// (category or none, its path, volume), largest first.
@@ -183,32 +186,109 @@ fn csat_by(
     v
 }
 
+/// A dashboard's narrowing as asked (a page's or the API's query): each blank is any.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct ScopeQuery {
+    pub client_id: Option<String>,
+    pub priority: Option<String>,
+    pub kind: Option<String>,
+    pub category_id: Option<String>,
+    pub assignee_id: Option<String>,
+}
+
+impl ScopeQuery {
+    /// The query pairs of the narrowing given, for links and exports.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("client_id", &self.client_id),
+            ("priority", &self.priority),
+            ("kind", &self.kind),
+            ("category_id", &self.category_id),
+            ("assignee_id", &self.assignee_id),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| mesure_domain::forms::given(v.as_deref()).map(|v| (k, v.to_string())))
+        .collect()
+    }
+}
+
+/// The narrowing checked: each bad field is its error.
+pub fn scope_of(q: &ScopeQuery) -> Result<Scope> {
+    use mesure_domain::desk::forms::opt_choice as choice;
+    let mut chk = mesure_domain::validate::Checker::new();
+    let scope = Scope {
+        client: mesure_domain::forms::opt_id(&mut chk, "client_id", &q.client_id),
+        priority: choice(&mut chk, "priority", &q.priority, Priority::parse),
+        kind: choice(&mut chk, "kind", &q.kind, TicketType::parse),
+        category: mesure_domain::forms::opt_id(&mut chk, "category_id", &q.category_id),
+        assignee: mesure_domain::forms::opt_id(&mut chk, "assignee_id", &q.assignee_id),
+    };
+    chk.finish()?;
+    Ok(scope)
+}
+
 /// The dashboard of `[from, to)` (whole days in the workspace's zone).
 pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Dashboard> {
+    dashboard_in(app, ctx, from, to, &Scope::default()).await
+}
+
+/// The dashboard of `[from, to)` over the tickets of `scope`: the whole workspace from the
+/// running totals; a narrowed one from its tickets read one by one, counted the same way.
+/// Abandoned contacts follow a client narrowing; narrowed otherwise (they have no priority,
+/// type or agent), abandonment is no data.
+pub async fn dashboard_in(
+    app: &App,
+    ctx: &Ctx,
+    from: Date,
+    to: Date,
+    scope: &Scope,
+) -> Result<Dashboard> {
     ctx.require(DeskAction::Read)?;
     let span = Span::new(from, to, &ctx.time_zone);
     let prev = span.previous(&ctx.time_zone);
     let ws = ctx.workspace;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
-    let now = super::sums::sums(c, ws, span.from_us, span.to_us).await?;
-    let then = super::sums::sums(c, ws, prev.from_us, prev.to_us).await?;
+    let (now, then) = if scope.is_all() {
+        (
+            super::sums::sums(c, ws, span.from_us, span.to_us).await?,
+            super::sums::sums(c, ws, prev.from_us, prev.to_us).await?,
+        )
+    } else {
+        (
+            super::sums::scoped(c, ws, span.from_us, span.to_us, scope).await?,
+            super::sums::scoped(c, ws, prev.from_us, prev.to_us, scope).await?,
+        )
+    };
     let created = created_rows(&now);
     let before = created_rows(&then);
     let resolved = &now.resolved;
     let (first_median, first_count) = super::sums::Sums::median(&now.first_response);
     let (resolution_median, _) = super::sums::Sums::median(&now.resolution);
-    let abandoned = store::abandoned(c, ws, span.from_us, span.to_us).await?;
+    let abandoned_counted = Scope {
+        client: None,
+        ..*scope
+    }
+    .is_all();
+    let abandoned = if abandoned_counted {
+        store::abandoned(c, ws, span.from_us, span.to_us, scope.client).await?
+    } else {
+        0
+    };
     let tz = jiff::tz::TimeZone::get(&ctx.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let cuts = buckets(from, to);
     let mut ends: Vec<i64> = vec![span.from_us];
     ends.extend(cuts.iter().map(|(_, e)| start_of(*e, &tz)));
-    let trend_rows = super::sums::trend(c, ws, &ends).await?;
+    let trend_rows = if scope.is_all() {
+        super::sums::trend(c, ws, &ends).await?
+    } else {
+        super::sums::scoped_trend(c, ws, &ends, scope).await?
+    };
     // The backlog per age; a ticket reopened and changed since the period's end may have been
     // resolved at it: its history says, and it leaves its bucket.
-    let mut backlog = store::backlog(c, ws, span.to_us).await?;
+    let mut backlog = store::backlog(c, ws, span.to_us, scope).await?;
     let end_ts = mesure_store::ts(span.to_us);
-    for b in store::backlog_changed(c, ws, span.to_us).await? {
+    for b in store::backlog_changed(c, ws, span.to_us, scope).await? {
         let events = mesure_store::desk::events(c, ws, b.id).await?;
         if !status_at(&super::clocks::changes(&events), end_ts).is_done() {
             continue;
@@ -220,8 +300,19 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         }
     }
     let names = super::views::names(c, ctx).await?;
-    let answers = mesure_store::desk::csat::answers(c, ws, span.from_us, span.to_us).await?;
-    let (sent, answered) = mesure_store::desk::csat::sent(c, ws, span.from_us, span.to_us).await?;
+    let answers: Vec<_> = mesure_store::desk::csat::answers(c, ws, span.from_us, span.to_us)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            scope.client.is_none_or(|x| x == a.client_id)
+                && scope.priority.is_none_or(|x| x == a.priority)
+                && scope.kind.is_none_or(|x| x == a.kind)
+                && scope.category.is_none_or(|x| Some(x) == a.category_id)
+                && scope.assignee.is_none_or(|x| Some(x) == a.assignee_id)
+        })
+        .collect();
+    let (sent, answered) =
+        mesure_store::desk::csat::sent_in(c, ws, span.from_us, span.to_us, scope).await?;
     let scores: Vec<i32> = answers.iter().map(|a| a.score).collect();
     let csat_by_agent = csat_by(
         &answers,
@@ -365,6 +456,7 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
     let calls: i64 = created.iter().map(|r| r.calls).sum();
     Ok(Dashboard {
         span,
+        scope: *scope,
         created: total_created,
         by_kind,
         by_category,
@@ -381,9 +473,13 @@ pub async fn dashboard(app: &App, ctx: &Ctx, from: Date, to: Date) -> Result<Das
         },
         reopened: ratio(rsum(3)),
         complaints: sum(&created, &|r| r.kind == TicketType::Complaint),
-        abandonment: Ratio {
-            num: abandoned,
-            den: abandoned + calls,
+        abandonment: if abandoned_counted {
+            Ratio {
+                num: abandoned,
+                den: abandoned + calls,
+            }
+        } else {
+            Ratio::default()
         },
         sla: ratio(rsum(4)),
         sla_by_priority,

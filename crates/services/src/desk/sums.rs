@@ -7,6 +7,7 @@ use mesure_domain::WorkspaceId;
 use mesure_domain::desk::cover::{Grain, Unit, cover};
 use mesure_domain::desk::states::TicketType;
 use mesure_store::Conn;
+use mesure_store::desk::kpis::Scope;
 use mesure_store::desk::totals::{
     self as store, CreatedKey, FIRST_RESPONSE, RESOLUTION, ResolvedKey, contribution,
 };
@@ -120,6 +121,65 @@ pub async fn sums(c: &mut Conn<'_>, ws: WorkspaceId, from: i64, to: i64) -> Resu
     s.resolved.retain(|_, v| v.first().is_some_and(|n| *n != 0));
     s.agents.retain(|_, n| *n != 0);
     Ok(s)
+}
+
+/// The sums of `[from, to)` over the tickets of `scope` alone, read one by one and added by
+/// the same contribution the totals keep (a narrowed dashboard; the totals are per workspace).
+pub async fn scoped(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+    scope: &Scope,
+) -> Result<Sums> {
+    let mut s = Sums::default();
+    for t in store::scope_created(c, ws, from, to, scope).await? {
+        let k = contribution(&t);
+        if let Some((_, key, v)) = k.created {
+            add(s.created.entry(key).or_default(), &v, 1);
+        }
+        if let Some((_, m)) = k.first_response {
+            *s.first_response.entry(m).or_default() += 1;
+        }
+    }
+    for t in store::scope_resolved(c, ws, from, to, scope).await? {
+        let k = contribution(&t);
+        if let Some((_, key, v)) = k.resolved {
+            add(s.resolved.entry(key).or_default(), &v, 1);
+        }
+        if let Some((_, who)) = k.agent {
+            *s.agents.entry(who).or_default() += 1;
+        }
+        if let Some((_, m)) = k.resolution {
+            *s.resolution.entry(m).or_default() += 1;
+        }
+    }
+    Ok(s)
+}
+
+/// Tickets of `scope` created per bucket `[cuts[i], cuts[i + 1])` and type.
+pub async fn scoped_trend(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    cuts: &[i64],
+    scope: &Scope,
+) -> Result<Vec<(usize, TicketType, i64)>> {
+    let (Some(&from), Some(&to)) = (cuts.first(), cuts.last()) else {
+        return Ok(Vec::new());
+    };
+    let mut out: HashMap<(usize, TicketType), i64> = HashMap::new();
+    for t in store::scope_created(c, ws, from, to, scope).await? {
+        let Some((at, (kind, _), _)) = contribution(&t).created else {
+            continue;
+        };
+        if let Some(b) = cuts
+            .windows(2)
+            .position(|w| matches!(w, [a, z] if *a <= at && at < *z))
+        {
+            *out.entry((b, kind)).or_default() += 1;
+        }
+    }
+    Ok(out.into_iter().map(|((b, k), n)| (b, k, n)).collect())
 }
 
 /// Tickets created per bucket `[cuts[i], cuts[i + 1])` and type, as (bucket, type, tickets).

@@ -28,6 +28,8 @@ pub struct AnswerRow {
     pub assignee_id: Option<Uuid>,
     pub client_id: Uuid,
     pub category_id: Option<Uuid>,
+    pub priority: mesure_domain::desk::states::Priority,
+    pub kind: mesure_domain::desk::states::TicketType,
 }
 }
 
@@ -36,7 +38,8 @@ crate::registry::statements! {
     OF_TICKET(2) ["workspace_id", "ticket_id", "contact_id", "token_hash", "sent_at", "score", "comment", "answered_at"] = "SELECT workspace_id, ticket_id, contact_id, token_hash, sent_at, score, comment, answered_at FROM desk_csat WHERE workspace_id = $1 AND ticket_id = $2";
     BY_TOKEN(1) ["workspace_id", "ticket_id", "contact_id", "token_hash", "sent_at", "score", "comment", "answered_at"] = "SELECT workspace_id, ticket_id, contact_id, token_hash, sent_at, score, comment, answered_at FROM desk_csat WHERE token_hash = $1";
     ANSWER(5) [] = "UPDATE desk_csat SET score = $3, comment = $4, answered_at = $5 WHERE workspace_id = $1 AND ticket_id = $2 AND answered_at IS NULL";
-    ANSWERS(3) ["score", "assignee_id", "client_id", "category_id"] = "SELECT c.score, t.assignee_id, t.client_id, t.category_id FROM desk_csat c JOIN desk_tickets t ON t.workspace_id = c.workspace_id AND t.id = c.ticket_id WHERE c.workspace_id = $1 AND c.answered_at >= $2 AND c.answered_at < $3 AND c.score IS NOT NULL";
+    ANSWERS(3) ["score", "assignee_id", "client_id", "category_id", "priority", "kind"] = "SELECT c.score, t.assignee_id, t.client_id, t.category_id, t.priority, t.kind FROM desk_csat c JOIN desk_tickets t ON t.workspace_id = c.workspace_id AND t.id = c.ticket_id WHERE c.workspace_id = $1 AND c.answered_at >= $2 AND c.answered_at < $3 AND c.score IS NOT NULL";
+    SENT_SCOPED(8) ["sent", "answered"] = "SELECT CAST(COUNT(*) AS BIGINT) AS sent, CAST(COUNT(c.answered_at) AS BIGINT) AS answered FROM desk_csat c JOIN desk_tickets t ON t.workspace_id = c.workspace_id AND t.id = c.ticket_id WHERE c.workspace_id = $1 AND c.sent_at >= $2 AND c.sent_at < $3 AND (t.client_id = $4 OR $4 IS NULL) AND (t.priority = $5 OR $5 IS NULL) AND (t.kind = $6 OR $6 IS NULL) AND (t.category_id = $7 OR $7 IS NULL) AND (t.assignee_id = $8 OR $8 IS NULL)";
     SENT(3) ["sent", "answered"] = "SELECT CAST(COUNT(*) AS BIGINT) AS sent, CAST(COUNT(answered_at) AS BIGINT) AS answered FROM desk_csat WHERE workspace_id = $1 AND sent_at >= $2 AND sent_at < $3";
 }
 
@@ -114,4 +117,20 @@ pub async fn answers(
 pub async fn sent(c: &mut Conn<'_>, ws: WorkspaceId, from: i64, to: i64) -> Result<(i64, i64)> {
     SENT.fetch_one(c, &[Bind::Uuid(ws.uuid()), Bind::Int(from), Bind::Int(to)])
         .await
+}
+
+/// [`sent`] for the tickets of `scope`.
+pub async fn sent_in(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+    scope: &super::kpis::Scope,
+) -> Result<(i64, i64)> {
+    if scope.is_all() {
+        return sent(c, ws, from, to).await;
+    }
+    let mut b = vec![Bind::Uuid(ws.uuid()), Bind::Int(from), Bind::Int(to)];
+    b.extend(scope.binds());
+    SENT_SCOPED.fetch_one(c, &b).await
 }

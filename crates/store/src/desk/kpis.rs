@@ -2,8 +2,43 @@
 //! instant with its ageing buckets, and abandoned contacts.
 use crate::{Bind, Conn, Result};
 use mesure_domain::WorkspaceId;
-use mesure_domain::desk::states::TicketType;
+use mesure_domain::desk::states::{Priority, TicketType};
 use uuid::Uuid;
+
+/// Which tickets a dashboard counts: each `None` is any.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub client: Option<Uuid>,
+    pub priority: Option<Priority>,
+    pub kind: Option<TicketType>,
+    pub category: Option<Uuid>,
+    pub assignee: Option<Uuid>,
+}
+
+impl Scope {
+    /// Every ticket: the running totals answer.
+    pub fn is_all(&self) -> bool {
+        *self == Scope::default()
+    }
+    /// Whether a ticket is in it.
+    pub fn holds(&self, t: &super::TicketRow) -> bool {
+        self.client.is_none_or(|c| c == t.client_id)
+            && self.priority.is_none_or(|p| p == t.priority)
+            && self.kind.is_none_or(|k| k == t.kind)
+            && self.category.is_none_or(|c| Some(c) == t.category_id)
+            && self.assignee.is_none_or(|a| Some(a) == t.assignee_id)
+    }
+    /// Its five parameters, in the order of the scoped statements.
+    pub(crate) fn binds(&self) -> [Bind; 5] {
+        [
+            Bind::from(self.client),
+            Bind::from(self.priority),
+            Bind::from(self.kind),
+            Bind::from(self.category),
+            Bind::from(self.assignee),
+        ]
+    }
+}
 
 /// The most trend buckets a period is cut into.
 pub const MAX_BUCKETS: usize = 14;
@@ -34,6 +69,9 @@ pub struct BacklogRow {
 crate::registry::statements! {
     BACKLOG(6) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM (SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND created_at < $2 AND merged_into IS NULL UNION ALL SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND created_at < $2 AND merged_into IS NULL) b";
     BACKLOG_CHANGED(2) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2 UNION ALL SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2";
+    BACKLOG_SCOPED(11) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM (SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND created_at < $2 AND merged_into IS NULL AND (client_id = $7 OR $7 IS NULL) AND (priority = $8 OR $8 IS NULL) AND (kind = $9 OR $9 IS NULL) AND (category_id = $10 OR $10 IS NULL) AND (assignee_id = $11 OR $11 IS NULL) UNION ALL SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND created_at < $2 AND merged_into IS NULL AND (client_id = $7 OR $7 IS NULL) AND (priority = $8 OR $8 IS NULL) AND (kind = $9 OR $9 IS NULL) AND (category_id = $10 OR $10 IS NULL) AND (assignee_id = $11 OR $11 IS NULL)) b";
+    BACKLOG_CHANGED_SCOPED(7) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2 AND (client_id = $3 OR $3 IS NULL) AND (priority = $4 OR $4 IS NULL) AND (kind = $5 OR $5 IS NULL) AND (category_id = $6 OR $6 IS NULL) AND (assignee_id = $7 OR $7 IS NULL) UNION ALL SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2 AND (client_id = $3 OR $3 IS NULL) AND (priority = $4 OR $4 IS NULL) AND (kind = $5 OR $5 IS NULL) AND (category_id = $6 OR $6 IS NULL) AND (assignee_id = $7 OR $7 IS NULL)";
+    ABANDONED_CLIENT(4) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3 AND client_id = $4";
     ABANDONED(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3";
     INSERT_ABANDONED(8) [] = "INSERT INTO desk_abandoned (workspace_id, id, channel, client_id, at, waited_seconds, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 }
@@ -42,23 +80,30 @@ fn period(ws: WorkspaceId, from: i64, to: i64) -> [Bind; 3] {
     [Bind::Uuid(ws.uuid()), Bind::Int(from), Bind::Int(to)]
 }
 
-/// Tickets created before `at` and not resolved then by their latest resolution, counted per
-/// age at `at` (under 1 day, 1–3, 3–7, 7–30, 30 and over).
-pub async fn backlog(c: &mut Conn<'_>, ws: WorkspaceId, at: i64) -> Result<[i64; 5]> {
+/// Tickets of `scope` created before `at` and not resolved then by their latest resolution,
+/// counted per age at `at` (under 1 day, 1–3, 3–7, 7–30, 30 and over).
+pub async fn backlog(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    at: i64,
+    scope: &Scope,
+) -> Result<[i64; 5]> {
     const DAY: i64 = 86_400_000_000;
-    let (a, b, cc, d, e): (i64, i64, i64, i64, i64) = BACKLOG
-        .fetch_one(
-            c,
-            &[
-                Bind::Uuid(ws.uuid()),
-                Bind::Int(at),
-                Bind::Int(at - DAY),
-                Bind::Int(at - 3 * DAY),
-                Bind::Int(at - 7 * DAY),
-                Bind::Int(at - 30 * DAY),
-            ],
-        )
-        .await?;
+    let mut binds = vec![
+        Bind::Uuid(ws.uuid()),
+        Bind::Int(at),
+        Bind::Int(at - DAY),
+        Bind::Int(at - 3 * DAY),
+        Bind::Int(at - 7 * DAY),
+        Bind::Int(at - 30 * DAY),
+    ];
+    let stmt = if scope.is_all() {
+        &BACKLOG
+    } else {
+        binds.extend(scope.binds());
+        &BACKLOG_SCOPED
+    };
+    let (a, b, cc, d, e): (i64, i64, i64, i64, i64) = stmt.fetch_one(c, &binds).await?;
     Ok([a, b, cc, d, e])
 }
 
@@ -69,14 +114,32 @@ pub async fn backlog_changed(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
     at: i64,
+    scope: &Scope,
 ) -> Result<Vec<BacklogRow>> {
-    BACKLOG_CHANGED
-        .fetch(c, &[Bind::Uuid(ws.uuid()), Bind::Int(at)])
-        .await
+    let mut binds = vec![Bind::Uuid(ws.uuid()), Bind::Int(at)];
+    if scope.is_all() {
+        return BACKLOG_CHANGED.fetch(c, &binds).await;
+    }
+    binds.extend(scope.binds());
+    BACKLOG_CHANGED_SCOPED.fetch(c, &binds).await
 }
 
-pub async fn abandoned(c: &mut Conn<'_>, ws: WorkspaceId, from: i64, to: i64) -> Result<i64> {
-    let (n,): (i64,) = ABANDONED.fetch_one(c, &period(ws, from, to)).await?;
+/// Calls and chats abandoned in `[from, to)`, of one client if given.
+pub async fn abandoned(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+    client: Option<Uuid>,
+) -> Result<i64> {
+    let (n,): (i64,) = match client {
+        None => ABANDONED.fetch_one(c, &period(ws, from, to)).await?,
+        Some(cl) => {
+            let mut b = period(ws, from, to).to_vec();
+            b.push(Bind::Uuid(cl));
+            ABANDONED_CLIENT.fetch_one(c, &b).await?
+        }
+    };
     Ok(n)
 }
 

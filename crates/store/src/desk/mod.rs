@@ -24,7 +24,7 @@ macro_rules! ticket_cols {
 pub mod totals;
 
 /// The ticket columns, as a list family's builder needs them.
-const TICKET_COLS: &str = ticket_cols!();
+pub(crate) const TICKET_COLS: &str = ticket_cols!();
 
 crate::registry::row! {
 /// A ticket, as stored. Its counters (public replies, reopens, transfers, escalation) and SLA
@@ -519,8 +519,10 @@ fn list_sql(k: &ListKey) -> Variant {
         (Backend::Sqlite, true) => {
             " AND (number = ?1 OR EXISTS (SELECT 1 FROM fts_desk_tickets s WHERE s.workspace_id = $1 AND s.ticket_id = desk_tickets.id AND s.seq IN (SELECT rowid >> 20 FROM fts_desk WHERE fts_desk MATCH ?2)))"
         }
+        // One set of ids (the matches' tickets and the one of that number) rather than an OR,
+        // which PostgreSQL can only test row by row while walking every ticket.
         (Backend::Postgres, false) => {
-            " AND (number = ?1 OR id IN (SELECT ticket_id FROM fts_desk WHERE workspace_id = $1 AND to_tsvector('simple', body) @@ to_tsquery('simple', ?2)))"
+            " AND id IN (SELECT ticket_id FROM fts_desk WHERE workspace_id = $1 AND to_tsvector('simple', body) @@ to_tsquery('simple', ?2) UNION ALL SELECT id FROM desk_tickets WHERE workspace_id = $1 AND number = ?1)"
         }
         (Backend::Postgres, true) => {
             // `OFFSET 0` keeps the planner from turning the EXISTS into a hashed set of every
@@ -555,7 +557,7 @@ fn list_sql(k: &ListKey) -> Variant {
     v
 }
 
-const TICKET_COLUMN_NAMES: [&str; 33] = [
+pub(crate) const TICKET_COLUMN_NAMES: [&str; 33] = [
     "workspace_id",
     "id",
     "number",
@@ -595,7 +597,7 @@ crate::registry::family! {
     /// The ticket list: one text per filter shape, sort and engine.
     LIST: ListKey = list_keys, list_sql;
 }
-pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST];
+pub(crate) static FAMILIES: &[&dyn Variants] = &[&LIST, &totals::SCOPED];
 
 /// The search words as each engine's query: FTS5 prefix phrases (`"word"*`), or a PostgreSQL
 /// `tsquery` of prefixes (`word:* & …`). Words are letters and digits only, so neither syntax

@@ -395,6 +395,90 @@ struct StoredResolved {
 }
 }
 
+/// A narrowed read's text: created (or resolved) in `$2..$3`, then one equality per field of
+/// the narrowing given — never `(col = $n OR $n IS NULL)`, which a generic plan cannot serve
+/// from the client's or the agent's index.
+fn scope_keys() -> Vec<(bool, [bool; 5])> {
+    let mut out = Vec::new();
+    for resolved in [false, true] {
+        for present in crate::registry::presence::<5>() {
+            out.push((resolved, present));
+        }
+    }
+    out
+}
+
+fn scope_sql((resolved, present): &(bool, [bool; 5])) -> crate::registry::Variant {
+    let conds: [crate::registry::Cond; 5] = [
+        (" AND client_id = ?1", 1),
+        (" AND priority = ?1", 1),
+        (" AND kind = ?1", 1),
+        (" AND category_id = ?1", 1),
+        (" AND assignee_id = ?1", 1),
+    ];
+    let (cond, next) = crate::registry::conds_sql(&conds, present, 4);
+    let col = if *resolved {
+        "resolved_at"
+    } else {
+        "created_at"
+    };
+    crate::registry::Variant::both(
+        format!(
+            "SELECT {} FROM desk_tickets WHERE workspace_id = $1 AND {col} >= $2 AND {col} < $3{cond}",
+            super::TICKET_COLS
+        ),
+        next - 1,
+        &super::TICKET_COLUMN_NAMES,
+    )
+}
+
+crate::registry::family! {
+    /// The tickets of a narrowing created (or resolved) in a period.
+    SCOPED: (bool, [bool; 5]) = scope_keys, scope_sql;
+}
+
+async fn scoped(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    resolved: bool,
+    (from, to): (i64, i64),
+    scope: &super::kpis::Scope,
+) -> Result<Vec<TicketRow>> {
+    let (present, binds) = crate::registry::present([
+        scope.client.map(|v| vec![Bind::Uuid(v)]),
+        scope.priority.map(|v| vec![Bind::from(v)]),
+        scope.kind.map(|v| vec![Bind::from(v)]),
+        scope.category.map(|v| vec![Bind::Uuid(v)]),
+        scope.assignee.map(|v| vec![Bind::Uuid(v)]),
+    ]);
+    let mut b = vec![Bind::Uuid(ws.uuid()), Bind::Int(from), Bind::Int(to)];
+    b.extend(binds);
+    SCOPED.get(&(resolved, present))?.fetch(c, &b).await
+}
+
+/// The tickets of `scope` created in `[from, to)`, read one by one (a dashboard narrowed to a
+/// client, priority, type, category or agent counts them itself).
+pub async fn scope_created(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+    scope: &super::kpis::Scope,
+) -> Result<Vec<TicketRow>> {
+    scoped(c, ws, false, (from, to), scope).await
+}
+
+/// The tickets of `scope` last resolved in `[from, to)`.
+pub async fn scope_resolved(
+    c: &mut Conn<'_>,
+    ws: WorkspaceId,
+    from: i64,
+    to: i64,
+    scope: &super::kpis::Scope,
+) -> Result<Vec<TicketRow>> {
+    scoped(c, ws, true, (from, to), scope).await
+}
+
 /// Every stored total of a workspace, as (table, grain, period, key, values) in one order, for
 /// `mesure check --totals`: rows whose count is 0 are left out.
 pub type Stored = BTreeMap<(&'static str, i64, i64, String), Vec<i64>>;

@@ -983,6 +983,70 @@ async fn the_service_kpis_match_a_hand_computed_month() {
             Some("1.0"),
             "T2 resolved by the manager"
         );
+        // Narrowed to client B (T3, T4), then to questions (T1, T4): counted from their
+        // tickets alone, by hand again.
+        let scoped = |scope: mesure_services::desk::kpis::Scope| {
+            let (app, ctx) = (&t.app, &a.owner.ctx);
+            async move {
+                mesure_services::desk::kpis::dashboard_in(
+                    app,
+                    ctx,
+                    d("2027-03-01"),
+                    d("2027-04-01"),
+                    &scope,
+                )
+                .await
+                .unwrap()
+            }
+        };
+        let b = scoped(mesure_services::desk::kpis::Scope {
+            client: Some(cb),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!((b.created, b.resolved), (2, 1));
+        assert_eq!(b.first_response_median, Some(90));
+        assert_eq!(b.resolution_median, Some(120));
+        assert_eq!(pct(b.reopened).as_deref(), Some("100.0"));
+        assert_eq!(pct(b.transferred).as_deref(), Some("0.0"));
+        assert_eq!(b.complaints, 1);
+        assert_eq!(
+            pct(b.abandonment),
+            None,
+            "no call of client B, none abandoned by it"
+        );
+        assert_eq!(b.backlog, [0, 0, 0, 0, 1]);
+        let q = scoped(mesure_services::desk::kpis::Scope {
+            kind: Some(mesure_domain::desk::states::TicketType::Question),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!((q.created, q.resolved), (2, 1));
+        assert_eq!(pct(q.first_contact).as_deref(), Some("100.0"), "T1");
+        assert_eq!(pct(q.abandonment), None, "calls have no type: no data");
+        assert_eq!(
+            q.trend
+                .iter()
+                .map(|(_, v)| v.iter().sum::<i64>())
+                .sum::<i64>(),
+            2
+        );
+        let (s, body) = crate::invoicing::get(
+            &t,
+            &a.manager.token,
+            &format!("/desk/kpis?from=2027-03-01&to=2027-03-31&client_id={cb}"),
+        )
+        .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(body["volume"], 2);
+        let (s, body) = crate::invoicing::get(
+            &t,
+            &a.manager.token,
+            "/desk/kpis?from=2027-03-01&to=2027-03-31&priority=rouge",
+        )
+        .await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.to_string().contains("priority"), "{body}");
         // An empty month is no data, never 0.
         let e = mesure_services::desk::kpis::dashboard(
             &t.app,
@@ -1048,6 +1112,23 @@ async fn the_service_kpis_match_a_hand_computed_month() {
             .await
             .unwrap();
         assert!(page.contains("33,3 %") || page.contains("33.3 %"), "{page}");
+        let narrowed = web
+            .get(format!(
+                "{}/desk/kpis?period=custom&from=2027-03-01&to=2027-03-31&client_id={cb}",
+                t.url
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            narrowed.contains(&format!("created_to=2027-03-31&#38;client_id={cb}")),
+            "the tickets behind each figure keep the narrowing: {}",
+            narrowed.split("data-kpi").nth(1).unwrap_or_default()
+        );
+        assert!(narrowed.contains(&format!("<option value=\"{cb}\" selected>")));
         // The tickets behind a KPI: resolved in March.
         let l = views::list(
             &t.app,

@@ -512,6 +512,16 @@ pub struct KpiParams {
     pub from: Option<String>,
     /// Last day included, `YYYY-MM-DD` (default: today)
     pub to: Option<String>,
+    /// Only this client's tickets
+    pub client_id: Option<String>,
+    /// Only tickets of this priority: `low`, `normal`, `high`, `urgent`
+    pub priority: Option<String>,
+    /// Only tickets of this type: `question`, `incident`, `request`, `complaint`, `billing_error`
+    pub kind: Option<String>,
+    /// Only tickets of this category
+    pub category_id: Option<String>,
+    /// Only tickets assigned to this agent
+    pub assignee_id: Option<String>,
 }
 
 /// A count over a count.
@@ -614,7 +624,8 @@ fn named(v: &[(Option<Uuid>, String, mesure_domain::desk::kpis::Ratio)]) -> Vec<
         .collect()
 }
 
-/// The service KPIs of a period.
+/// The service KPIs of a period, of the whole desk or narrowed to a client, priority, type,
+/// category or agent.
 #[utoipa::path(get, path = "/api/v1/desk/kpis", tag = "desk", params(KpiParams),
     responses((status = 200, body = KpisOut), (status = 401, body = Problem, content_type = PROBLEM), (status = 403, body = Problem, content_type = PROBLEM), (status = 422, body = Problem, content_type = PROBLEM)))]
 pub async fn kpis(
@@ -642,7 +653,15 @@ pub async fn kpis(
         return Err(bad_param(c.ctx.language, "to"));
     }
     let to = last.tomorrow().unwrap_or(last);
-    let d = mesure_services::desk::kpis::dashboard(&s.app, &c.ctx, from, to)
+    let scope = mesure_services::desk::kpis::scope_of(&mesure_services::desk::kpis::ScopeQuery {
+        client_id: p.client_id.clone(),
+        priority: p.priority.clone(),
+        kind: p.kind.clone(),
+        category_id: p.category_id.clone(),
+        assignee_id: p.assignee_id.clone(),
+    })
+    .map_err(|e| err(&c, e))?;
+    let d = mesure_services::desk::kpis::dashboard_in(&s.app, &c.ctx, from, to, &scope)
         .await
         .map_err(|e| err(&c, e))?;
     Ok(Json(KpisOut {

@@ -46,14 +46,128 @@ pub struct Card {
     pub href: String,
 }
 
-/// `/desk?...` listing the tickets created (or resolved) in the period, plus `extra`.
+/// A dashboard's narrowing as query pairs (the list takes the same names).
+pub(crate) fn scope_pairs(s: &kpis::Scope) -> Vec<(&'static str, String)> {
+    [
+        ("client_id", s.client.map(|v| v.to_string())),
+        ("priority", s.priority.map(|v| v.as_str().to_string())),
+        ("kind", s.kind.map(|v| v.as_str().to_string())),
+        ("category_id", s.category.map(|v| v.to_string())),
+        ("assignee_id", s.assignee.map(|v| v.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect()
+}
+
+/// `/desk?...` listing the tickets created (or resolved) in the period, of the dashboard's
+/// narrowing, plus `extra` (which wins over the narrowing on the same field).
 fn tickets_link(d: &Dashboard, resolved: bool, extra: &str) -> String {
     let last = d.span.to.yesterday().unwrap_or(d.span.to);
     let which = if resolved { "resolved" } else { "created" };
-    format!(
+    let mut link = format!(
         "/desk?view=all&{which}_from={}&{which}_to={last}{extra}",
         d.span.from
-    )
+    );
+    for (k, v) in scope_pairs(&d.scope) {
+        if !extra.contains(&format!("&{k}=")) {
+            link.push_str(&format!("&{k}={v}"));
+        }
+    }
+    link
+}
+
+/// A select of the dashboard's narrowing: field, label, options (value, label, chosen).
+pub struct Filter {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<(String, String, bool)>,
+}
+
+/// The narrowing's selects, each with "any" first and the chosen value marked.
+async fn filters(
+    s: &AppState,
+    page: &Page,
+    q: &kpis::ScopeQuery,
+) -> Result<Vec<Filter>, ServiceError> {
+    let lang = page.ctx.language;
+    let (clients, agents) = super::pages::choices(s, page).await?;
+    let categories = {
+        let mut conn = s.app.db.read().await?;
+        mesure_store::desk::setup::categories(&mut conn.conn(), page.ctx.workspace).await?
+    };
+    let mut cats = vec![(String::new(), t(lang, "desk-any"))];
+    let mut named: Vec<(String, String)> = categories
+        .iter()
+        .filter(|k| k.archived_at.is_none())
+        .filter_map(|k| {
+            Some((
+                k.id.to_string(),
+                mesure_services::desk::views::category_path(&categories, k.id)?,
+            ))
+        })
+        .collect();
+    named.sort_by(|a, b| a.1.cmp(&b.1));
+    cats.extend(named);
+    let labelled = |key: &str, all: Vec<&'static str>| {
+        let mut v = vec![(String::new(), t(lang, "desk-any"))];
+        v.extend(
+            all.into_iter()
+                .map(|k| (k.to_string(), t(lang, &format!("{key}-{k}")))),
+        );
+        v
+    };
+    let chosen = |opts: Vec<(String, String)>, v: &Option<String>| {
+        let v = mesure_domain::forms::given(v.as_deref()).unwrap_or("");
+        opts.into_iter()
+            .map(|(k, l)| {
+                let on = k == v;
+                (k, l, on)
+            })
+            .collect()
+    };
+    Ok(vec![
+        Filter {
+            name: "client_id",
+            label: t(lang, "field-client"),
+            options: chosen(clients, &q.client_id),
+        },
+        Filter {
+            name: "priority",
+            label: t(lang, "desk-priority"),
+            options: chosen(
+                labelled(
+                    "desk-priority",
+                    mesure_domain::desk::states::Priority::ALL
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect(),
+                ),
+                &q.priority,
+            ),
+        },
+        Filter {
+            name: "kind",
+            label: t(lang, "desk-kind"),
+            options: chosen(
+                labelled(
+                    "desk-kind",
+                    TicketType::ALL.iter().map(|k| k.as_str()).collect(),
+                ),
+                &q.kind,
+            ),
+        },
+        Filter {
+            name: "category_id",
+            label: t(lang, "desk-category"),
+            options: chosen(cats, &q.category_id),
+        },
+        Filter {
+            name: "assignee_id",
+            label: t(lang, "desk-assignee"),
+            options: chosen(agents, &q.assignee_id),
+        },
+    ])
 }
 
 fn count_basis(lang: Language, key: &str, n: i64) -> String {
@@ -249,6 +363,8 @@ struct KpisTpl {
     backlog: Vec<(String, String)>,
     can_work: bool,
     clients: Vec<(String, String)>,
+    /// The narrowing's selects.
+    filters: Vec<Filter>,
     /// CSAT breakdowns: (title key, rows of name, CSAT, answers).
     csat: Vec<(&'static str, Breakdown)>,
 }
@@ -266,11 +382,24 @@ fn change(lang: Language, v: &kpis::Volume) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<PeriodQuery>) -> Response {
+pub async fn page(
+    State(s): State<AppState>,
+    page: Page,
+    Query(q): Query<PeriodQuery>,
+    Query(sq): Query<kpis::ScopeQuery>,
+) -> Response {
     let lang = page.ctx.language;
     let (period, error) = period_or_default(&s, &page, &q);
-    let d = match kpis::dashboard(&s.app, &page.ctx, period.from, period.to).await {
+    let scope = match kpis::scope_of(&sq) {
+        Ok(sc) => sc,
+        Err(e) => return error_page(&page, e),
+    };
+    let d = match kpis::dashboard_in(&s.app, &page.ctx, period.from, period.to, &scope).await {
         Ok(d) => d,
+        Err(e) => return error_page(&page, e),
+    };
+    let filters = match filters(&s, &page, &sq).await {
+        Ok(f) => f,
         Err(e) => return error_page(&page, e),
     };
     let clients = match s.app.db.read().await {
@@ -384,7 +513,14 @@ pub async fn page(State(s): State<AppState>, page: Page, Query(q): Query<PeriodQ
             .with_notice(q.notice.as_deref()),
         periods: period.options(lang),
         period_label: period.label(lang),
-        query: period.query(),
+        query: {
+            let mut q = period.query();
+            for (k, v) in scope_pairs(&d.scope) {
+                q.push_str(&format!("&{k}={v}"));
+            }
+            q
+        },
+        filters,
         error,
         cards: cards(lang, &d),
         chart: chart(lang, &d),
@@ -405,7 +541,12 @@ pub async fn export(
     State(s): State<AppState>,
     page: Page,
     Query(q): Query<PeriodQuery>,
+    Query(sq): Query<kpis::ScopeQuery>,
 ) -> Response {
+    let scope = match kpis::scope_of(&sq) {
+        Ok(sc) => sc,
+        Err(e) => return error_page(&page, e),
+    };
     let period = match period_of(&s, &page, &q) {
         Ok(p) => p,
         Err(key) => {
@@ -415,7 +556,7 @@ pub async fn export(
             );
         }
     };
-    let d = match kpis::dashboard(&s.app, &page.ctx, period.from, period.to).await {
+    let d = match kpis::dashboard_in(&s.app, &page.ctx, period.from, period.to, &scope).await {
         Ok(d) => d,
         Err(e) => return error_page(&page, e),
     };

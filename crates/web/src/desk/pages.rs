@@ -247,7 +247,7 @@ fn day_filters(lang: Language, wq: &WebQuery) -> (Vec<(String, String)>, Hidden)
     (out, hidden)
 }
 
-async fn choices(
+pub(crate) async fn choices(
     s: &AppState,
     page: &Page,
 ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), ServiceError> {
