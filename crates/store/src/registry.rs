@@ -362,8 +362,9 @@ pub(crate) fn all() -> Vec<&'static Stmt> {
         crate::STATEMENTS,
     ]
     .concat();
-    let families: [&[&dyn Variants]; 10] = [
+    let families: [&[&dyn Variants]; 11] = [
         crate::desk::FAMILIES,
+        crate::desk::kpis::FAMILIES,
         crate::invoicing::FAMILIES,
         crate::invoicing::sources::FAMILIES,
         crate::audit::FAMILIES,

@@ -249,16 +249,23 @@ pub async fn dashboard_in(
     let ws = ctx.workspace;
     let mut conn = app.db.read().await?;
     let c = &mut conn.conn();
-    let (now, then) = if scope.is_all() {
-        (
+    let narrowed = if scope.is_all() {
+        None
+    } else {
+        Some(
+            super::sums::scoped_read(c, ws, (prev.from_us, span.from_us, span.to_us), scope)
+                .await?,
+        )
+    };
+    let (now, then) = match &narrowed {
+        None => (
             super::sums::sums(c, ws, span.from_us, span.to_us).await?,
             super::sums::sums(c, ws, prev.from_us, prev.to_us).await?,
-        )
-    } else {
-        (
-            super::sums::scoped(c, ws, span.from_us, span.to_us, scope).await?,
-            super::sums::scoped(c, ws, prev.from_us, prev.to_us, scope).await?,
-        )
+        ),
+        Some(n) => (
+            n.sums(span.from_us, span.to_us, true),
+            n.sums(prev.from_us, prev.to_us, false),
+        ),
     };
     let created = created_rows(&now);
     let before = created_rows(&then);
@@ -279,10 +286,9 @@ pub async fn dashboard_in(
     let cuts = buckets(from, to);
     let mut ends: Vec<i64> = vec![span.from_us];
     ends.extend(cuts.iter().map(|(_, e)| start_of(*e, &tz)));
-    let trend_rows = if scope.is_all() {
-        super::sums::trend(c, ws, &ends).await?
-    } else {
-        super::sums::scoped_trend(c, ws, &ends, scope).await?
+    let trend_rows = match &narrowed {
+        None => super::sums::trend(c, ws, &ends).await?,
+        Some(n) => n.trend(&ends),
     };
     // The backlog per age; a ticket reopened and changed since the period's end may have been
     // resolved at it: its history says, and it leaves its bucket.

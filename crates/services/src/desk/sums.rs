@@ -123,63 +123,76 @@ pub async fn sums(c: &mut Conn<'_>, ws: WorkspaceId, from: i64, to: i64) -> Resu
     Ok(s)
 }
 
-/// The sums of `[from, to)` over the tickets of `scope` alone, read one by one and added by
-/// the same contribution the totals keep (a narrowed dashboard; the totals are per workspace).
-pub async fn scoped(
-    c: &mut Conn<'_>,
-    ws: WorkspaceId,
-    from: i64,
-    to: i64,
-    scope: &Scope,
-) -> Result<Sums> {
-    let mut s = Sums::default();
-    for t in store::scope_created(c, ws, from, to, scope).await? {
-        let k = contribution(&t);
-        if let Some((_, key, v)) = k.created {
-            add(s.created.entry(key).or_default(), &v, 1);
-        }
-        if let Some((_, m)) = k.first_response {
-            *s.first_response.entry(m).or_default() += 1;
-        }
-    }
-    for t in store::scope_resolved(c, ws, from, to, scope).await? {
-        let k = contribution(&t);
-        if let Some((_, key, v)) = k.resolved {
-            add(s.resolved.entry(key).or_default(), &v, 1);
-        }
-        if let Some((_, who)) = k.agent {
-            *s.agents.entry(who).or_default() += 1;
-        }
-        if let Some((_, m)) = k.resolution {
-            *s.resolution.entry(m).or_default() += 1;
-        }
-    }
-    Ok(s)
+/// A narrowed dashboard's tickets, read once: those created in `[before, to)` (the previous
+/// period and this one) and those last resolved in `[from, to)`.
+pub struct Scoped {
+    pub created: Vec<mesure_store::desk::TicketRow>,
+    pub resolved: Vec<mesure_store::desk::TicketRow>,
 }
 
-/// Tickets of `scope` created per bucket `[cuts[i], cuts[i + 1])` and type.
-pub async fn scoped_trend(
+pub async fn scoped_read(
     c: &mut Conn<'_>,
     ws: WorkspaceId,
-    cuts: &[i64],
+    (before, from, to): (i64, i64, i64),
     scope: &Scope,
-) -> Result<Vec<(usize, TicketType, i64)>> {
-    let (Some(&from), Some(&to)) = (cuts.first(), cuts.last()) else {
-        return Ok(Vec::new());
-    };
-    let mut out: HashMap<(usize, TicketType), i64> = HashMap::new();
-    for t in store::scope_created(c, ws, from, to, scope).await? {
-        let Some((at, (kind, _), _)) = contribution(&t).created else {
-            continue;
-        };
-        if let Some(b) = cuts
-            .windows(2)
-            .position(|w| matches!(w, [a, z] if *a <= at && at < *z))
+) -> Result<Scoped> {
+    Ok(Scoped {
+        created: store::scope_created(c, ws, before, to, scope).await?,
+        resolved: store::scope_resolved(c, ws, from, to, scope).await?,
+    })
+}
+
+impl Scoped {
+    /// The sums of `[from, to)`, added by the same contribution the totals keep (the resolved
+    /// part only for the period read as resolved).
+    pub fn sums(&self, from: i64, to: i64, with_resolved: bool) -> Sums {
+        let mut s = Sums::default();
+        for t in self
+            .created
+            .iter()
+            .filter(|t| (from..to).contains(&t.created_at))
         {
-            *out.entry((b, kind)).or_default() += 1;
+            let k = contribution(t);
+            if let Some((_, key, v)) = k.created {
+                add(s.created.entry(key).or_default(), &v, 1);
+            }
+            if let Some((_, m)) = k.first_response {
+                *s.first_response.entry(m).or_default() += 1;
+            }
         }
+        if with_resolved {
+            for t in &self.resolved {
+                let k = contribution(t);
+                if let Some((_, key, v)) = k.resolved {
+                    add(s.resolved.entry(key).or_default(), &v, 1);
+                }
+                if let Some((_, who)) = k.agent {
+                    *s.agents.entry(who).or_default() += 1;
+                }
+                if let Some((_, m)) = k.resolution {
+                    *s.resolution.entry(m).or_default() += 1;
+                }
+            }
+        }
+        s
     }
-    Ok(out.into_iter().map(|((b, k), n)| (b, k, n)).collect())
+
+    /// Tickets created per bucket `[cuts[i], cuts[i + 1])` and type.
+    pub fn trend(&self, cuts: &[i64]) -> Vec<(usize, TicketType, i64)> {
+        let mut out: HashMap<(usize, TicketType), i64> = HashMap::new();
+        for t in &self.created {
+            let Some((at, (kind, _), _)) = contribution(t).created else {
+                continue;
+            };
+            if let Some(b) = cuts
+                .windows(2)
+                .position(|w| matches!(w, [a, z] if *a <= at && at < *z))
+            {
+                *out.entry((b, kind)).or_default() += 1;
+            }
+        }
+        out.into_iter().map(|((b, k), n)| (b, k, n)).collect()
+    }
 }
 
 /// Tickets created per bucket `[cuts[i], cuts[i + 1])` and type, as (bucket, type, tickets).

@@ -38,7 +38,77 @@ impl Scope {
             Bind::from(self.assignee),
         ]
     }
+    /// Which fields it sets and their values, for the statements that name only those.
+    pub(crate) fn present(&self) -> ([bool; 5], Vec<Bind>) {
+        crate::registry::present([
+            self.client.map(|v| vec![Bind::Uuid(v)]),
+            self.priority.map(|v| vec![Bind::from(v)]),
+            self.kind.map(|v| vec![Bind::from(v)]),
+            self.category.map(|v| vec![Bind::Uuid(v)]),
+            self.assignee.map(|v| vec![Bind::Uuid(v)]),
+        ])
+    }
 }
+
+/// A narrowing's conditions, one equality per field set, parameters from `$first`.
+pub(crate) fn scope_conds(present: &[bool; 5], first: usize) -> (String, usize) {
+    let conds: [crate::registry::Cond; 5] = [
+        (" AND client_id = ?1", 1),
+        (" AND priority = ?1", 1),
+        (" AND kind = ?1", 1),
+        (" AND category_id = ?1", 1),
+        (" AND assignee_id = ?1", 1),
+    ];
+    crate::registry::conds_sql(&conds, present, first)
+}
+
+fn scope_keys() -> Vec<[bool; 5]> {
+    crate::registry::presence::<5>()
+}
+
+/// The backlog of a narrowing: [`BACKLOG`] with its conditions in both parts.
+fn backlog_sql(present: &[bool; 5]) -> crate::registry::Variant {
+    let (c, next) = scope_conds(present, 7);
+    let sql = BACKLOG.sql.replacen(
+        " AND merged_into IS NULL UNION ALL",
+        &format!(" AND merged_into IS NULL{c} UNION ALL"),
+        1,
+    );
+    let sql = sql.replacen(
+        " AND merged_into IS NULL) b",
+        &format!(" AND merged_into IS NULL{c}) b"),
+        1,
+    );
+    crate::registry::Variant::both(
+        sql,
+        next - 1,
+        &["under_1", "under_3", "under_7", "under_30", "older"],
+    )
+}
+
+/// [`BACKLOG_CHANGED`] of a narrowing.
+fn backlog_changed_sql(present: &[bool; 5]) -> crate::registry::Variant {
+    let (c, next) = scope_conds(present, 3);
+    let sql = BACKLOG_CHANGED.sql.replacen(
+        " AND updated_at >= $2 UNION ALL",
+        &format!(" AND updated_at >= $2{c} UNION ALL"),
+        1,
+    ) + &c;
+    crate::registry::Variant::both(sql, next - 1, &["id", "created_at", "reopens"])
+}
+
+crate::registry::family! {
+    /// The backlog of a narrowing, one text per fields set.
+    BACKLOG_SCOPED: [bool; 5] = scope_keys, backlog_sql;
+}
+
+crate::registry::family! {
+    /// The backlog's reopened tickets of a narrowing.
+    BACKLOG_CHANGED_SCOPED: [bool; 5] = scope_keys, backlog_changed_sql;
+}
+
+pub(crate) static FAMILIES: &[&dyn crate::registry::Variants] =
+    &[&BACKLOG_SCOPED, &BACKLOG_CHANGED_SCOPED];
 
 /// The most trend buckets a period is cut into.
 pub const MAX_BUCKETS: usize = 14;
@@ -69,8 +139,6 @@ pub struct BacklogRow {
 crate::registry::statements! {
     BACKLOG(6) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM (SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND created_at < $2 AND merged_into IS NULL UNION ALL SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND created_at < $2 AND merged_into IS NULL) b";
     BACKLOG_CHANGED(2) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2 UNION ALL SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2";
-    BACKLOG_SCOPED(11) ["under_1", "under_3", "under_7", "under_30", "older"] = "SELECT CAST(COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_1, CAST(COALESCE(SUM(CASE WHEN created_at <= $3 AND created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_3, CAST(COALESCE(SUM(CASE WHEN created_at <= $4 AND created_at > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_7, CAST(COALESCE(SUM(CASE WHEN created_at <= $5 AND created_at > $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS under_30, CAST(COALESCE(SUM(CASE WHEN created_at <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT) AS older FROM (SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND created_at < $2 AND merged_into IS NULL AND (client_id = $7 OR $7 IS NULL) AND (priority = $8 OR $8 IS NULL) AND (kind = $9 OR $9 IS NULL) AND (category_id = $10 OR $10 IS NULL) AND (assignee_id = $11 OR $11 IS NULL) UNION ALL SELECT created_at FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND created_at < $2 AND merged_into IS NULL AND (client_id = $7 OR $7 IS NULL) AND (priority = $8 OR $8 IS NULL) AND (kind = $9 OR $9 IS NULL) AND (category_id = $10 OR $10 IS NULL) AND (assignee_id = $11 OR $11 IS NULL)) b";
-    BACKLOG_CHANGED_SCOPED(7) ["id", "created_at", "reopens"] = "SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at IS NULL AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2 AND (client_id = $3 OR $3 IS NULL) AND (priority = $4 OR $4 IS NULL) AND (kind = $5 OR $5 IS NULL) AND (category_id = $6 OR $6 IS NULL) AND (assignee_id = $7 OR $7 IS NULL) UNION ALL SELECT id, created_at, reopens FROM desk_tickets WHERE workspace_id = $1 AND resolved_at >= $2 AND +created_at < $2 AND merged_into IS NULL AND reopens > 0 AND updated_at >= $2 AND (client_id = $3 OR $3 IS NULL) AND (priority = $4 OR $4 IS NULL) AND (kind = $5 OR $5 IS NULL) AND (category_id = $6 OR $6 IS NULL) AND (assignee_id = $7 OR $7 IS NULL)";
     ABANDONED_CLIENT(4) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3 AND client_id = $4";
     ABANDONED(3) ["n"] = "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM desk_abandoned WHERE workspace_id = $1 AND at >= $2 AND at < $3";
     INSERT_ABANDONED(8) [] = "INSERT INTO desk_abandoned (workspace_id, id, channel, client_id, at, waited_seconds, note, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -100,8 +168,9 @@ pub async fn backlog(
     let stmt = if scope.is_all() {
         &BACKLOG
     } else {
-        binds.extend(scope.binds());
-        &BACKLOG_SCOPED
+        let (present, b) = scope.present();
+        binds.extend(b);
+        BACKLOG_SCOPED.get(&present)?
     };
     let (a, b, cc, d, e): (i64, i64, i64, i64, i64) = stmt.fetch_one(c, &binds).await?;
     Ok([a, b, cc, d, e])
@@ -120,8 +189,9 @@ pub async fn backlog_changed(
     if scope.is_all() {
         return BACKLOG_CHANGED.fetch(c, &binds).await;
     }
-    binds.extend(scope.binds());
-    BACKLOG_CHANGED_SCOPED.fetch(c, &binds).await
+    let (present, b) = scope.present();
+    binds.extend(b);
+    BACKLOG_CHANGED_SCOPED.get(&present)?.fetch(c, &binds).await
 }
 
 /// Calls and chats abandoned in `[from, to)`, of one client if given.

@@ -409,14 +409,7 @@ fn scope_keys() -> Vec<(bool, [bool; 5])> {
 }
 
 fn scope_sql((resolved, present): &(bool, [bool; 5])) -> crate::registry::Variant {
-    let conds: [crate::registry::Cond; 5] = [
-        (" AND client_id = ?1", 1),
-        (" AND priority = ?1", 1),
-        (" AND kind = ?1", 1),
-        (" AND category_id = ?1", 1),
-        (" AND assignee_id = ?1", 1),
-    ];
-    let (cond, next) = crate::registry::conds_sql(&conds, present, 4);
+    let (cond, next) = super::kpis::scope_conds(present, 4);
     let col = if *resolved {
         "resolved_at"
     } else {
@@ -444,13 +437,7 @@ async fn scoped(
     (from, to): (i64, i64),
     scope: &super::kpis::Scope,
 ) -> Result<Vec<TicketRow>> {
-    let (present, binds) = crate::registry::present([
-        scope.client.map(|v| vec![Bind::Uuid(v)]),
-        scope.priority.map(|v| vec![Bind::from(v)]),
-        scope.kind.map(|v| vec![Bind::from(v)]),
-        scope.category.map(|v| vec![Bind::Uuid(v)]),
-        scope.assignee.map(|v| vec![Bind::Uuid(v)]),
-    ]);
+    let (present, binds) = scope.present();
     let mut b = vec![Bind::Uuid(ws.uuid()), Bind::Int(from), Bind::Int(to)];
     b.extend(binds);
     SCOPED.get(&(resolved, present))?.fetch(c, &b).await
