@@ -1933,5 +1933,28 @@ async fn the_category_tree_refuses_cycles_and_archived_categories() {
             matches!(&e, ServiceError::Invalid(inv) if inv.0[0].field == "category_id"),
             "{e:?}"
         );
+        // A category under an archived one keeps that parent in its setup form, so saving it
+        // again does not move it to the top.
+        let tips = save(None, "Astuces", Some(web), false).await.unwrap();
+        save(Some(web), "Site web", None, true).await.unwrap();
+        let browser = t.client();
+        t.login(&browser, &a.owner.email, &a.owner.password).await;
+        let page = browser
+            .get(format!("{}/desk/setup", t.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let form = page
+            .split(&format!("id=\"f-cat-parent-{tips}\""))
+            .nth(1)
+            .and_then(|s| s.split("</select>").next())
+            .unwrap_or_default();
+        assert!(
+            form.contains(&format!("<option value=\"{web}\" selected>")),
+            "{form}"
+        );
     }
 }

@@ -82,6 +82,9 @@ struct SetupTpl {
     /// (id, path, archived, name, parent id or empty).
     categories: Vec<CategoryLine>,
     parents: Vec<(String, String)>,
+    /// Archived categories (id, path): offered only as the parent a category already has, so
+    /// saving it again keeps that parent.
+    archived_parents: Vec<(String, String)>,
     canned: Vec<(String, String, String, bool)>,
     unknown_choices: Vec<(String, String)>,
     /// The public form's link, when it is on.
@@ -149,6 +152,18 @@ async fn page_of(
                 .client_calendars
                 .iter()
                 .map(|(id, n)| (id.to_string(), n.clone()))
+                .collect(),
+            archived_parents: st
+                .categories
+                .iter()
+                .filter(|k| k.archived_at.is_some())
+                .filter_map(|k| {
+                    let path = category_path(&st.categories, k.id)?;
+                    Some((
+                        k.id.to_string(),
+                        format!("{path} ({})", t(lang, "desk-archived")),
+                    ))
+                })
                 .collect(),
             categories: {
                 let mut v: Vec<CategoryLine> = st
