@@ -196,22 +196,6 @@ pub struct ScopeQuery {
     pub assignee_id: Option<String>,
 }
 
-impl ScopeQuery {
-    /// The query pairs of the narrowing given, for links and exports.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
-        [
-            ("client_id", &self.client_id),
-            ("priority", &self.priority),
-            ("kind", &self.kind),
-            ("category_id", &self.category_id),
-            ("assignee_id", &self.assignee_id),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| mesure_domain::forms::given(v.as_deref()).map(|v| (k, v.to_string())))
-        .collect()
-    }
-}
-
 /// The narrowing checked: each bad field is its error.
 pub fn scope_of(q: &ScopeQuery) -> Result<Scope> {
     use mesure_domain::desk::forms::opt_choice as choice;

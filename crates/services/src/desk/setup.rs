@@ -290,13 +290,8 @@ pub async fn client_calendar(
             true,
         ));
     }
-    let saved = mesure_store::portal::questions::calendar(c, ctx.workspace).await?;
-    let cal = crate::portal::questions::calendar(c, ctx.workspace, &ctx.time_zone).await?;
-    let zone = saved.map_or_else(|| ctx.time_zone.clone(), |r| r.time_zone);
-    Ok((
-        mesure_domain::calendar::form::CalendarForm::of(&cal, &zone),
-        false,
-    ))
+    let (form, _) = crate::portal::calendar::form_of(c, ctx).await?;
+    Ok((form, false))
 }
 
 /// Sets (or, with `None`, removes) a client's own calendar, every field checked first;

@@ -12,7 +12,14 @@ use mesure_store::portal::questions::{self as store, CalendarRow};
 pub async fn get(app: &App, ctx: &Ctx) -> Result<(CalendarForm, bool)> {
     ctx.require(SettingsAction::ManageWorkspace)?;
     let mut conn = app.db.read().await?;
-    let c = &mut conn.conn();
+    form_of(&mut conn.conn(), ctx).await
+}
+
+/// The workspace's calendar as its form shows it, and whether it was ever saved.
+pub(crate) async fn form_of(
+    c: &mut mesure_store::Conn<'_>,
+    ctx: &Ctx,
+) -> Result<(CalendarForm, bool)> {
     let saved = store::calendar(c, ctx.workspace).await?;
     let cal = super::questions::calendar(c, ctx.workspace, &ctx.time_zone).await?;
     let zone = saved

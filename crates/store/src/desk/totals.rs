@@ -107,28 +107,45 @@ fn g(grain: Grain) -> Bind {
     Bind::Int(grain as i64)
 }
 
+/// Adds `values × sign` to one row of totals at the day and at the month of `at`: `key(grain,
+/// period)` makes the row's key binds (`add` takes them then the values, `drop` the key alone
+/// and removes a row taken back to 0).
+async fn bump(
+    c: &mut Conn<'_>,
+    (add, drop): (&crate::registry::Stmt, &crate::registry::Stmt),
+    at: i64,
+    key: impl Fn(Grain, i64) -> Vec<Bind>,
+    values: &[i64],
+    sign: i64,
+) -> Result<()> {
+    for (grain, p) in periods(at) {
+        let key = key(grain, p);
+        let mut b = key.clone();
+        b.extend(values.iter().map(|x| Bind::Int(x * sign)));
+        add.exec(c, &b).await?;
+        if sign < 0 {
+            drop.exec(c, &key).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn add_created(
     c: &mut Conn<'_>,
     ws: Uuid,
     (at, (kind, cat), v): (i64, CreatedKey, [i64; 3]),
     sign: i64,
 ) -> Result<()> {
-    for (grain, p) in periods(at) {
-        let key = [
+    let key = |grain, p| {
+        vec![
             Bind::Uuid(ws),
             g(grain),
             Bind::Int(p),
             Bind::from(kind),
             Bind::Uuid(cat),
-        ];
-        let mut b = key.to_vec();
-        b.extend(v.iter().map(|x| Bind::Int(x * sign)));
-        ADD_CREATED.exec(c, &b).await?;
-        if sign < 0 {
-            DROP_CREATED.exec(c, &key).await?;
-        }
-    }
-    Ok(())
+        ]
+    };
+    bump(c, (&ADD_CREATED, &DROP_CREATED), at, key, &v, sign).await
 }
 
 async fn add_resolved(
@@ -137,35 +154,21 @@ async fn add_resolved(
     (at, (client, priority), v): (i64, ResolvedKey, [i64; 5]),
     sign: i64,
 ) -> Result<()> {
-    for (grain, p) in periods(at) {
-        let key = [
+    let key = |grain, p| {
+        vec![
             Bind::Uuid(ws),
             g(grain),
             Bind::Int(p),
             Bind::Uuid(client),
             Bind::from(priority),
-        ];
-        let mut b = key.to_vec();
-        b.extend(v.iter().map(|x| Bind::Int(x * sign)));
-        ADD_RESOLVED.exec(c, &b).await?;
-        if sign < 0 {
-            DROP_RESOLVED.exec(c, &key).await?;
-        }
-    }
-    Ok(())
+        ]
+    };
+    bump(c, (&ADD_RESOLVED, &DROP_RESOLVED), at, key, &v, sign).await
 }
 
 async fn add_agent(c: &mut Conn<'_>, ws: Uuid, (at, who): (i64, Uuid), sign: i64) -> Result<()> {
-    for (grain, p) in periods(at) {
-        let key = [Bind::Uuid(ws), g(grain), Bind::Int(p), Bind::Uuid(who)];
-        let mut b = key.to_vec();
-        b.push(Bind::Int(sign));
-        ADD_AGENT.exec(c, &b).await?;
-        if sign < 0 {
-            DROP_AGENT.exec(c, &key).await?;
-        }
-    }
-    Ok(())
+    let key = |grain, p| vec![Bind::Uuid(ws), g(grain), Bind::Int(p), Bind::Uuid(who)];
+    bump(c, (&ADD_AGENT, &DROP_AGENT), at, key, &[1], sign).await
 }
 
 async fn add_minutes(
@@ -175,22 +178,16 @@ async fn add_minutes(
     (at, minutes): (i64, i64),
     sign: i64,
 ) -> Result<()> {
-    for (grain, p) in periods(at) {
-        let key = [
+    let key = |grain, p| {
+        vec![
             Bind::Uuid(ws),
             Bind::from(measure),
             g(grain),
             Bind::Int(p),
             Bind::Int(minutes),
-        ];
-        let mut b = key.to_vec();
-        b.push(Bind::Int(sign));
-        ADD_MINUTES.exec(c, &b).await?;
-        if sign < 0 {
-            DROP_MINUTES.exec(c, &key).await?;
-        }
-    }
-    Ok(())
+        ]
+    };
+    bump(c, (&ADD_MINUTES, &DROP_MINUTES), at, key, &[1], sign).await
 }
 
 /// Moves the totals from `old`'s contribution to `new`'s (either absent for an insert or a
